@@ -1,0 +1,39 @@
+// sne/calendar.hpp - French public holidays and jours ouvrés (Monday to Friday, not a holiday).
+//
+// The SLA of a pli (2 jours ouvrés) depends on the département of its demande: Alsace-Moselle
+// and the overseas départements have public holidays of their own (sne/territoire.hpp maps a
+// territory to its CalendarZone). All functions are pure and thread-safe.
+#pragma once
+
+#include <string_view>
+#include <vector>
+
+#include "sne/date.hpp"
+#include "sne/territoire.hpp"
+
+namespace sne {
+
+struct Holiday {
+  Date date;
+  std::string_view code;  ///< stable snake_case code: "lundi_de_paques"
+  std::string_view name;  ///< French name: "Lundi de Pâques"
+};
+
+/// The public holidays of `year` in `zone`, ordered by date. Two holidays may fall on the same
+/// date (Ascension on 1 May 2008); both are listed. Years 1583 to 9999.
+std::vector<Holiday> public_holidays(int year, CalendarZone zone);
+
+/// True when `date` is a public holiday in `zone`.
+bool is_public_holiday(Date date, CalendarZone zone);
+
+/// True when `date` is a jour ouvré in `zone`: Monday to Friday and not a public holiday.
+bool is_jour_ouvre(Date date, CalendarZone zone);
+
+/// The date `n` jours ouvrés after `from` (`n` < 0: before it); `from` itself when n is 0.
+/// `from` need not be a jour ouvré: 2 jours ouvrés after a Saturday is the Tuesday.
+Date add_jours_ouvres(Date from, long n, CalendarZone zone);
+
+/// The number of jours ouvrés d with from < d <= to; the opposite count when to < from.
+long jours_ouvres_between(Date from, Date to, CalendarZone zone);
+
+}  // namespace sne

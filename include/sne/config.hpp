@@ -1,0 +1,92 @@
+// sne/config.hpp - where sne keeps its files, and the profiles of its configuration file.
+//
+// The configuration file is TOML:
+//
+//     profile = "guichet-nimes"          # the profile used when none is named (else "default")
+//
+//     [profiles.guichet-nimes]
+//     catalog = "/etc/sne/catalog.json"  # a catalog replacing the built-in one
+//     departement = "30"                 # for jours ouvrés when none is given
+//
+// Only the keys listed by config_keys() are accepted: a misspelt key is an error, not a silent
+// default. Precedence (flags > environment > file > defaults) is applied by the caller.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "sne/error.hpp"
+
+namespace sne {
+
+/// Reads one environment variable; nullopt when unset. Injected so that tests need not touch
+/// the process environment.
+using EnvLookup = std::function<std::optional<std::string>(std::string_view name)>;
+
+/// The process environment (getenv).
+EnvLookup process_env();
+
+/// The files and folders sne uses, after the XDG base-directory rules.
+struct Paths {
+  std::string config_file;  ///< $SNE_CONFIG, else $XDG_CONFIG_HOME/sne/config.toml
+  std::string config_dir;   ///< $XDG_CONFIG_HOME/sne (default ~/.config/sne)
+  std::string data_dir;     ///< $XDG_DATA_HOME/sne (default ~/.local/share/sne)
+  std::string state_dir;    ///< $XDG_STATE_HOME/sne (default ~/.local/state/sne)
+};
+
+/// Resolves Paths from the environment; invalid_input when neither the XDG variable nor HOME
+/// gives an absolute directory.
+Result<Paths> resolve_paths(const EnvLookup& env);
+
+/// A key a profile may set.
+struct ConfigKey {
+  std::string_view name;
+  std::string_view description;
+};
+const std::vector<ConfigKey>& config_keys();
+
+/// The settings of one profile: known keys only, as strings.
+class Profile {
+ public:
+  explicit Profile(std::string name = "default") : name_(std::move(name)) {}
+  const std::string& name() const noexcept { return name_; }
+  std::optional<std::string> get(std::string_view key) const;
+  void set(std::string key, std::string value);
+  const std::vector<std::pair<std::string, std::string>>& values() const noexcept {
+    return values_;
+  }
+
+ private:
+  std::string name_;
+  std::vector<std::pair<std::string, std::string>> values_;
+};
+
+class Config {
+ public:
+  /// Parses a configuration document; `origin` names it in errors, which are invalid_input
+  /// with "line L, column C" or the key at fault ("profiles.x.catalgo: unknown key").
+  static Result<Config> parse(std::string_view toml, std::string_view origin);
+  /// Reads `path`. A missing file gives an empty Config unless `must_exist`.
+  static Result<Config> load(const std::string& path, bool must_exist);
+
+  /// Where it was read from; empty when no file was read.
+  const std::string& origin() const noexcept { return origin_; }
+  /// The profile named by the file's top-level `profile` key, else "default".
+  const std::string& default_profile() const noexcept { return default_profile_; }
+  /// The profiles the file defines, sorted by name.
+  std::vector<std::string> profile_names() const;
+  /// The profile `name`. A profile that the file does not define is an invalid_input error
+  /// when `must_exist`, else an empty profile.
+  Result<Profile> profile(std::string_view name, bool must_exist) const;
+
+ private:
+  std::string origin_;
+  std::string default_profile_ = "default";
+  std::vector<Profile> profiles_;
+};
+
+}  // namespace sne

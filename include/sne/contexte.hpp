@@ -1,0 +1,29 @@
+// sne/contexte.hpp - why pieces are sent: création, renouvellement, mise à jour, ajout.
+#pragma once
+
+#include <string_view>
+#include <vector>
+
+#include "sne/error.hpp"
+
+namespace sne {
+
+enum class Contexte { creation, renouvellement, mise_a_jour, ajout };
+
+struct ContexteInfo {
+  Contexte value;
+  std::string_view code;   ///< three letters printed on the fiche: "CRE", "REN", "MAJ", "AJO"
+  std::string_view name;   ///< stable snake_case name for JSON: "mise_a_jour"
+  std::string_view slug;   ///< command-line spelling: "mise-a-jour"
+  std::string_view label;  ///< French label as the PWP shows it: "Mise à jour"
+};
+
+/// The four contexts, in the order above.
+const std::vector<ContexteInfo>& contextes();
+const ContexteInfo& info(Contexte c) noexcept;
+
+/// Accepts the code, the name or the slug, case-insensitively ("AJO", "ajout", "mise-a-jour",
+/// "mise_a_jour"); invalid_input with subject "contexte" otherwise.
+Result<Contexte> parse_contexte(std::string_view text);
+
+}  // namespace sne

@@ -1,0 +1,68 @@
+// sne/date.hpp - a calendar date (proleptic Gregorian), the unit of every rule of the domain.
+//
+// Dates are plain values: no time zone, no time of day. The years 1 to 9999 are representable.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "sne/error.hpp"
+
+namespace sne {
+
+/// ISO 8601 weekday numbers: Monday is 1, Sunday is 7.
+enum class Weekday { monday = 1, tuesday, wednesday, thursday, friday, saturday, sunday };
+
+class Date {
+ public:
+  /// 1970-01-01.
+  Date() = default;
+
+  /// A valid date, or an invalid_input error naming the faulty part ("day 31 is not in 2024-04").
+  static Result<Date> from_ymd(int year, int month, int day);
+  /// Parses exactly "YYYY-MM-DD".
+  static Result<Date> parse(std::string_view iso);
+  /// The date `days` days after 1970-01-01 (negative: before).
+  static Date from_days(long days) noexcept;
+
+  int year() const noexcept { return year_; }
+  int month() const noexcept { return month_; }
+  int day() const noexcept { return day_; }
+
+  /// Days since 1970-01-01 (negative before it).
+  long days() const noexcept;
+  Weekday weekday() const noexcept;
+  bool is_weekend() const noexcept;
+  Date plus_days(long n) const noexcept;
+  /// The same day `n` months later (or earlier), clamped to the end of a shorter month:
+  /// 2024-01-31 plus 1 month is 2024-02-29.
+  Date plus_months(int n) const noexcept;
+  /// "YYYY-MM-DD".
+  std::string iso() const;
+
+  friend bool operator==(const Date& a, const Date& b) noexcept { return a.key() == b.key(); }
+  friend bool operator!=(const Date& a, const Date& b) noexcept { return a.key() != b.key(); }
+  friend bool operator<(const Date& a, const Date& b) noexcept { return a.key() < b.key(); }
+  friend bool operator<=(const Date& a, const Date& b) noexcept { return a.key() <= b.key(); }
+  friend bool operator>(const Date& a, const Date& b) noexcept { return a.key() > b.key(); }
+  friend bool operator>=(const Date& a, const Date& b) noexcept { return a.key() >= b.key(); }
+
+ private:
+  Date(int y, int m, int d) noexcept : year_(y), month_(m), day_(d) {}
+  long key() const noexcept { return (long(year_) * 16 + month_) * 32 + day_; }
+  int year_ = 1970;
+  int month_ = 1;
+  int day_ = 1;
+};
+
+/// Number of days in a month of a year (28 to 31); 0 when month is not 1-12.
+int days_in_month(int year, int month) noexcept;
+bool is_leap_year(int year) noexcept;
+
+/// Easter Sunday of a Gregorian year (1583 and later).
+Date easter_sunday(int year) noexcept;
+
+/// The French name of a month, lower-case ("août").
+std::string_view month_name_fr(int month) noexcept;
+
+}  // namespace sne

@@ -1,0 +1,61 @@
+// sne/json.hpp - a small JSON value to build documents and write them out.
+//
+// Used for the machine-readable output of the sne program and available to integrators who
+// want the same shapes. Objects keep their members in insertion order. Writing only: libsne
+// reads JSON with a hardened parser internally.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <variant>
+#include <vector>
+
+namespace sne {
+
+class Json {
+ public:
+  using Array = std::vector<Json>;
+  using Object = std::vector<std::pair<std::string, Json>>;
+
+  Json() = default;  ///< null
+  Json(std::nullptr_t) {}  // NOLINT: implicit by design, as for every constructor below
+  Json(bool b) : v_(b) {}  // NOLINT
+  template <class I, std::enable_if_t<std::is_integral_v<I> && !std::is_same_v<I, bool> &&
+                                          !std::is_same_v<I, char>, int> = 0>
+  Json(I i) : v_(static_cast<std::int64_t>(i)) {}  // NOLINT
+  Json(double d) : v_(d) {}                         // NOLINT
+  Json(const char* s) : v_(std::string(s)) {}       // NOLINT
+  Json(std::string s) : v_(std::move(s)) {}         // NOLINT
+  Json(std::string_view s) : v_(std::string(s)) {}  // NOLINT
+
+  static Json array() { return Json(Array{}); }
+  static Json object() { return Json(Object{}); }
+
+  bool is_null() const noexcept { return v_.index() == 0; }
+  bool is_array() const noexcept { return std::holds_alternative<Array>(v_); }
+  bool is_object() const noexcept { return std::holds_alternative<Object>(v_); }
+
+  /// Appends to an array (a null value becomes an empty array first). Returns *this.
+  Json& push(Json value);
+  /// Sets a member of an object (a null value becomes an empty object first), replacing a
+  /// member of the same key in place. Returns *this.
+  Json& set(std::string_view key, Json value);
+  /// Number of items of an array or members of an object; 0 otherwise.
+  std::size_t size() const noexcept;
+
+  /// The document as text: indented by `indent` spaces, or on one line when indent < 0.
+  /// Strings are written as UTF-8; control characters are escaped and invalid UTF-8 bytes
+  /// become U+FFFD, so the output is always valid JSON. Non-finite numbers become null.
+  std::string dump(int indent = 2) const;
+
+ private:
+  explicit Json(Array a) : v_(std::move(a)) {}
+  explicit Json(Object o) : v_(std::move(o)) {}
+  void write(std::string& out, int indent, int depth) const;
+  std::variant<std::nullptr_t, bool, std::int64_t, double, std::string, Array, Object> v_;
+};
+
+}  // namespace sne

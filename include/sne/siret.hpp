@@ -1,0 +1,42 @@
+// sne/siret.hpp - SIRET (establishment) and SIREN (company) numbers of a guichet.
+//
+// A SIRET is 14 digits: the SIREN (9) + the NIC (5). It is valid when the Luhn sums of the 14
+// digits and of the SIREN are both multiples of 10; La Poste's establishments (SIREN
+// 356000000), too many for Luhn, are valid when the plain sum of the 14 digits is a multiple
+// of 5.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "sne/error.hpp"
+
+namespace sne {
+
+class Siret {
+ public:
+  /// Parses a SIRET. Spaces between digit groups ("130 020 720 00038") are ignored; anything
+  /// else out of shape is an invalid_input error naming the fault ("13 digits, expected 14",
+  /// "checksum fails (Luhn)"), with subject "siret" or "siren".
+  static Result<Siret> parse(std::string_view text);
+
+  /// The 14 digits.
+  const std::string& str() const noexcept { return digits_; }
+  std::string_view siren() const noexcept { return std::string_view(digits_).substr(0, 9); }
+  std::string_view nic() const noexcept { return std::string_view(digits_).substr(9, 5); }
+
+  friend bool operator==(const Siret& a, const Siret& b) noexcept { return a.digits_ == b.digits_; }
+  friend bool operator!=(const Siret& a, const Siret& b) noexcept { return a.digits_ != b.digits_; }
+
+ private:
+  Siret() = default;
+  std::string digits_;
+};
+
+/// Validates a SIREN (9 digits, Luhn); spaces are ignored. Returns the 9 digits.
+Result<std::string> parse_siren(std::string_view text);
+
+/// True when the Luhn sum of `digits` (ASCII digits only) is a multiple of 10.
+bool luhn_valid(std::string_view digits) noexcept;
+
+}  // namespace sne

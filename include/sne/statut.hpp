@@ -1,0 +1,34 @@
+// sne/statut.hpp - the status of a pli (one sending to the numériseur), as the PWP shows it.
+#pragma once
+
+#include <string_view>
+#include <vector>
+
+#include "sne/error.hpp"
+
+namespace sne {
+
+enum class StatutPli {
+  numerisation_en_cours,   ///< at the numériseur
+  rejet_pieces,            ///< some pieces rejected during processing
+  rejet_dossier,           ///< the whole sending rejected by the SNE
+  enregistrement_complet,  ///< correctly added to the SNE
+  non_applicable,
+};
+
+struct StatutInfo {
+  StatutPli value;
+  std::string_view code;   ///< stable snake_case code: "numerisation_en_cours"
+  std::string_view label;  ///< French label as the PWP shows it
+  bool final;              ///< no further change is expected
+  bool rejected;           ///< some or all of the sending was refused
+};
+
+/// The five statuses, in the order above.
+const std::vector<StatutInfo>& statuts();
+const StatutInfo& info(StatutPli s) noexcept;
+
+/// Accepts the code, case-insensitively, with '-' or '_'; invalid_input with subject "statut".
+Result<StatutPli> parse_statut(std::string_view text);
+
+}  // namespace sne

@@ -1,0 +1,51 @@
+// sne/territoire.hpp - the territories of the SNE (code territoire of a numéro unique or guichet).
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sne/error.hpp"
+
+namespace sne {
+
+/// Which set of public holidays applies (see sne/calendar.hpp).
+enum class CalendarZone {
+  metropole,       ///< national holidays only
+  alsace_moselle,  ///< 57, 67, 68: adds Good Friday and 26 December
+  guadeloupe,      ///< 971
+  martinique,      ///< 972
+  guyane,          ///< 973
+  reunion,         ///< 974
+  mayotte,         ///< 976
+};
+
+enum class TerritoireKind {
+  departement,  ///< a metropolitan département, 001-095 with 02A and 02B
+  outre_mer,    ///< an overseas département: 971, 972, 973, 974, 976
+  region,       ///< a regional register: 111, Île-de-France
+  test,         ///< 999, the test territory seen on PWP training material
+};
+
+struct Territoire {
+  std::string_view code;  ///< three characters: "034", "02A", "971", "111"
+  std::string_view name;  ///< French name: "Hérault"
+  TerritoireKind kind;
+  CalendarZone zone;
+};
+
+/// Every known territory, ordered by code. The table is static: pointers into it stay valid.
+const std::vector<Territoire>& territoires();
+
+/// The territory of a three-character code ("034", "02A", "111"), or nullptr.
+const Territoire* find_territoire(std::string_view code) noexcept;
+
+/// A département as a user types it ("57", "057", "2a", "02A", "971") resolved to its
+/// territory; invalid_input naming the input when it is not a known département or territory.
+Result<const Territoire*> parse_departement(std::string_view text);
+
+/// The snake_case name of a zone ("alsace_moselle").
+std::string_view to_string(CalendarZone zone) noexcept;
+std::string_view to_string(TerritoireKind kind) noexcept;
+
+}  // namespace sne

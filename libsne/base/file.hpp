@@ -1,0 +1,18 @@
+// Internal: whole-file reading with a size bound. Knows nothing of the domain.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "sne/error.hpp"
+
+namespace sne::file {
+
+/// The bytes of `path`; io error naming the path when it cannot be read, invalid_input when it
+/// is larger than `max_bytes` or not a regular file.
+Result<std::string> read_all(const std::string& path, std::uint64_t max_bytes);
+
+/// True when something (a file, a folder, a dangling link's target aside) exists at `path`.
+bool exists(const std::string& path) noexcept;
+
+}  // namespace sne::file

@@ -1,0 +1,127 @@
+#include "base/json_reader.hpp"
+
+#include <fmt/format.h>
+
+#include "base/text.hpp"
+
+namespace sne::json_reader {
+
+namespace {
+
+std::string_view type_name(const nlohmann::json& j) {
+  switch (j.type()) {
+    case nlohmann::json::value_t::null: return "null";
+    case nlohmann::json::value_t::object: return "an object";
+    case nlohmann::json::value_t::array: return "an array";
+    case nlohmann::json::value_t::string: return "a string";
+    case nlohmann::json::value_t::boolean: return "a boolean";
+    case nlohmann::json::value_t::number_integer:
+    case nlohmann::json::value_t::number_unsigned: return "an integer";
+    case nlohmann::json::value_t::number_float: return "a number";
+    default: return "something else";
+  }
+}
+
+std::string member_path(const std::string& base, std::string_view key) {
+  return base.empty() ? std::string(key) : base + "." + std::string(key);
+}
+
+}  // namespace
+
+void Node::fail(std::string message) const { throw ShapeError{path_, std::move(message)}; }
+
+void Node::expect_object() const {
+  if (!value_->is_object()) fail(fmt::format("expected an object, found {}", type_name(*value_)));
+}
+
+Node Node::at(std::string_view key) const {
+  expect_object();
+  auto it = value_->find(key);
+  if (it == value_->end()) fail(fmt::format("missing key '{}'", key));
+  return Node(*it, member_path(path_, key));
+}
+
+std::optional<Node> Node::find(std::string_view key) const {
+  expect_object();
+  auto it = value_->find(key);
+  if (it == value_->end()) return std::nullopt;
+  return Node(*it, member_path(path_, key));
+}
+
+void Node::expect_keys(std::initializer_list<std::string_view> allowed) const {
+  expect_object();
+  for (const auto& item : value_->items()) {
+    bool known = false;
+    for (auto a : allowed) known = known || a == item.key();
+    if (!known)
+      throw ShapeError{member_path(path_, text::printable(item.key())),
+                       "unknown key (misspelt, or from a newer schema?)"};
+  }
+}
+
+std::string Node::string(bool allow_empty) const {
+  if (!value_->is_string()) fail(fmt::format("expected a string, found {}", type_name(*value_)));
+  const auto& s = value_->get_ref<const std::string&>();
+  if (s.empty() && !allow_empty) fail("expected a non-empty string");
+  return s;
+}
+
+std::int64_t Node::integer(std::int64_t min, std::int64_t max) const {
+  std::int64_t v = 0;
+  if (value_->is_number_integer() && !value_->is_number_unsigned()) {
+    v = value_->get<std::int64_t>();
+  } else if (value_->is_number_unsigned() &&
+             value_->get<std::uint64_t>() <= static_cast<std::uint64_t>(INT64_MAX)) {
+    v = static_cast<std::int64_t>(value_->get<std::uint64_t>());
+  } else {
+    fail(fmt::format("expected an integer from {} to {}, found {}", min, max,
+                     type_name(*value_)));
+  }
+  if (v < min || v > max) fail(fmt::format("expected an integer from {} to {}, found {}", min, max, v));
+  return v;
+}
+
+bool Node::boolean() const {
+  if (!value_->is_boolean()) fail(fmt::format("expected true or false, found {}", type_name(*value_)));
+  return value_->get<bool>();
+}
+
+std::vector<Node> Node::items(std::size_t max_items) const {
+  if (!value_->is_array()) fail(fmt::format("expected an array, found {}", type_name(*value_)));
+  if (value_->size() > max_items) fail(fmt::format("more than {} items", max_items));
+  std::vector<Node> out;
+  out.reserve(value_->size());
+  for (std::size_t i = 0; i < value_->size(); ++i)
+    out.emplace_back((*value_)[i], fmt::format("{}[{}]", path_, i));
+  return out;
+}
+
+Status parse(std::string_view text, nlohmann::json& out) {
+  try {
+    out = nlohmann::json::parse(text.begin(), text.end());
+    return {};
+  } catch (const nlohmann::json::parse_error& e) {
+    // Byte offset to line and column (1-based), for people editing the file.
+    const std::size_t offset = std::min<std::size_t>(e.byte == 0 ? 0 : e.byte - 1, text.size());
+    std::size_t line = 1, column = 1;
+    for (std::size_t i = 0; i < offset; ++i) {
+      if (text[i] == '\n') {
+        ++line;
+        column = 1;
+      } else {
+        ++column;
+      }
+    }
+    std::string what = e.what();
+    // nlohmann's message: "[json.exception.parse_error.101] parse error at line 1, column 2:
+    // syntax error while parsing value - invalid literal; last read: 'x'". Keep the reason.
+    if (auto pos = what.find("syntax error"); pos != std::string::npos) what = what.substr(pos);
+    else if (auto colon = what.rfind(": "); colon != std::string::npos) what = what.substr(colon + 2);
+    return Error(ErrorCode::invalid_input,
+                 fmt::format("line {}, column {}: invalid JSON ({})", line, column,
+                             text::printable(what, 120)),
+                 "json");
+  }
+}
+
+}  // namespace sne::json_reader

@@ -1,0 +1,125 @@
+#include "base/text.hpp"
+
+#include <fmt/format.h>
+
+namespace sne::text {
+
+namespace {
+
+bool is_space(char c) noexcept {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+std::string hex_escape(char c) {
+  return fmt::format("\\x{:02X}", static_cast<unsigned>(static_cast<unsigned char>(c)));
+}
+
+}  // namespace
+
+std::size_t utf8_sequence(std::string_view s, std::size_t i) noexcept {
+  const auto b0 = static_cast<unsigned char>(s[i]);
+  std::size_t len = 0;
+  unsigned min_second = 0x80, max_second = 0xBF;
+  if (b0 < 0x80) return 1;
+  if (b0 >= 0xC2 && b0 <= 0xDF) {
+    len = 2;
+  } else if (b0 >= 0xE0 && b0 <= 0xEF) {
+    len = 3;
+    if (b0 == 0xE0) min_second = 0xA0;  // overlong
+    if (b0 == 0xED) max_second = 0x9F;  // surrogates
+  } else if (b0 >= 0xF0 && b0 <= 0xF4) {
+    len = 4;
+    if (b0 == 0xF0) min_second = 0x90;  // overlong
+    if (b0 == 0xF4) max_second = 0x8F;  // above U+10FFFF
+  } else {
+    return 0;
+  }
+  if (i + len > s.size()) return 0;
+  for (std::size_t k = 1; k < len; ++k) {
+    const auto b = static_cast<unsigned char>(s[i + k]);
+    const unsigned lo = k == 1 ? min_second : 0x80, hi = k == 1 ? max_second : 0xBF;
+    if (b < lo || b > hi) return 0;
+  }
+  return len;
+}
+
+std::string_view trim(std::string_view s) noexcept {
+  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
+  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+std::string ascii_upper(std::string_view s) {
+  std::string out(s);
+  for (char& c : out)
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+  return out;
+}
+
+std::string ascii_lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return out;
+}
+
+bool iequals(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    char x = a[i], y = b[i];
+    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
+    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
+    if (x != y) return false;
+  }
+  return true;
+}
+
+std::optional<NonAscii> first_non_ascii(std::string_view s) {
+  std::size_t chars = 0;
+  for (std::size_t i = 0; i < s.size(); ++chars) {
+    const auto b = static_cast<unsigned char>(s[i]);
+    if (b >= 0x20 && b < 0x7F) {
+      ++i;
+      continue;
+    }
+    const std::size_t len = utf8_sequence(s, i);
+    if (len > 1) return NonAscii{chars, std::string(s.substr(i, len))};
+    return NonAscii{chars, hex_escape(s[i])};
+  }
+  return std::nullopt;
+}
+
+std::string printable(std::string_view s, std::size_t max_chars) {
+  std::string out;
+  std::size_t chars = 0;
+  for (std::size_t i = 0; i < s.size(); ++chars) {
+    if (chars == max_chars) {
+      out += "…";
+      break;
+    }
+    const auto b = static_cast<unsigned char>(s[i]);
+    if (b >= 0x20 && b < 0x7F) {
+      out += s[i++];
+      continue;
+    }
+    const std::size_t len = b >= 0x80 ? utf8_sequence(s, i) : 0;
+    if (len > 1) {
+      out.append(s.substr(i, len));
+      i += len;
+    } else {
+      out += hex_escape(s[i++]);
+    }
+  }
+  return out;
+}
+
+bool valid_utf8(std::string_view s) noexcept {
+  for (std::size_t i = 0; i < s.size();) {
+    const std::size_t len = utf8_sequence(s, i);
+    if (len == 0) return false;
+    i += len;
+  }
+  return true;
+}
+
+}  // namespace sne::text

@@ -1,0 +1,35 @@
+// Internal: small text helpers shared by the parsers. Knows nothing of the domain.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace sne::text {
+
+/// Without leading and trailing ASCII white space.
+std::string_view trim(std::string_view s) noexcept;
+std::string ascii_upper(std::string_view s);
+std::string ascii_lower(std::string_view s);
+bool iequals(std::string_view a, std::string_view b) noexcept;
+
+struct NonAscii {
+  std::size_t position;   ///< 0-based index in characters (code points), not bytes
+  std::string character;  ///< the character as UTF-8, or "\xNN" when the bytes are not UTF-8
+};
+/// The first character outside printable ASCII (0x20-0x7E), if any.
+std::optional<NonAscii> first_non_ascii(std::string_view s);
+
+/// Untrusted text made safe for a one-line message: control characters and invalid UTF-8
+/// become \xNN escapes, and the result is cut at `max_chars` characters with "…".
+std::string printable(std::string_view s, std::size_t max_chars = 40);
+
+/// Length in bytes of the well-formed UTF-8 sequence that starts at s[i] (1 for ASCII), or 0
+/// when the bytes there are not UTF-8 (overlong forms and surrogates included).
+std::size_t utf8_sequence(std::string_view s, std::size_t i) noexcept;
+
+/// True when `s` is well-formed UTF-8.
+bool valid_utf8(std::string_view s) noexcept;
+
+}  // namespace sne::text

@@ -1,0 +1,7 @@
+#include "sne/version.hpp"
+
+namespace sne {
+
+std::string_view version() noexcept { return SNE_VERSION; }
+
+}  // namespace sne

@@ -1,0 +1,166 @@
+#include "sne/config.hpp"
+
+#include <cstdlib>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <toml++/toml.h>
+
+#include "base/file.hpp"
+#include "base/text.hpp"
+
+namespace sne {
+
+namespace {
+
+constexpr std::uint64_t kMaxConfigBytes = 1u << 20;
+
+const std::vector<ConfigKey> kKeys{
+    {"catalog", "path of a JSON catalog of piece types replacing the built-in one"},
+    {"departement", "département whose public holidays apply when a command is given none"},
+};
+
+bool known_key(std::string_view key) {
+  for (const auto& k : kKeys)
+    if (k.name == key) return true;
+  return false;
+}
+
+Error config_error(std::string_view origin, const toml::source_region& where, std::string what,
+                   std::string subject) {
+  return Error(ErrorCode::invalid_input,
+               fmt::format("{}: line {}, column {}: {}", origin, where.begin.line,
+                           where.begin.column, what),
+               std::move(subject));
+}
+
+}  // namespace
+
+EnvLookup process_env() {
+  return [](std::string_view name) -> std::optional<std::string> {
+    const char* v = std::getenv(std::string(name).c_str());
+    if (v == nullptr) return std::nullopt;
+    return std::string(v);
+  };
+}
+
+Result<Paths> resolve_paths(const EnvLookup& env) {
+  auto base = [&](std::string_view xdg, std::string_view fallback) -> Result<std::string> {
+    if (auto v = env(xdg); v && !v->empty() && v->front() == '/') return *v + "/sne";
+    auto home = env("HOME");
+    if (!home || home->empty() || home->front() != '/')
+      return Error(ErrorCode::invalid_input,
+                   fmt::format("neither {} nor HOME is an absolute directory", xdg), "HOME");
+    return *home + "/" + std::string(fallback) + "/sne";
+  };
+  auto config = base("XDG_CONFIG_HOME", ".config");
+  if (!config) return config.error();
+  auto data = base("XDG_DATA_HOME", ".local/share");
+  if (!data) return data.error();
+  auto state = base("XDG_STATE_HOME", ".local/state");
+  if (!state) return state.error();
+  Paths p;
+  p.config_dir = *config;
+  p.config_file = *config + "/config.toml";
+  if (auto explicit_file = env("SNE_CONFIG"); explicit_file && !explicit_file->empty())
+    p.config_file = *explicit_file;
+  p.data_dir = *data;
+  p.state_dir = *state;
+  return p;
+}
+
+const std::vector<ConfigKey>& config_keys() { return kKeys; }
+
+std::optional<std::string> Profile::get(std::string_view key) const {
+  for (const auto& [k, v] : values_)
+    if (k == key) return v;
+  return std::nullopt;
+}
+
+void Profile::set(std::string key, std::string value) {
+  for (auto& [k, v] : values_)
+    if (k == key) {
+      v = std::move(value);
+      return;
+    }
+  values_.emplace_back(std::move(key), std::move(value));
+}
+
+Result<Config> Config::parse(std::string_view toml_text, std::string_view origin) {
+  toml::table root;
+  try {
+    root = toml::parse(toml_text, origin);
+  } catch (const toml::parse_error& e) {
+    return config_error(origin, e.source(), std::string(e.description()), "toml");
+  }
+  Config c;
+  c.origin_ = std::string(origin);
+  for (const auto& [key, node] : root) {
+    const std::string k(key.str());
+    if (k == "profile") {
+      const auto* s = node.as_string();
+      if (s == nullptr || s->get().empty())
+        return config_error(origin, node.source(), "profile: expected a profile name", k);
+      c.default_profile_ = s->get();
+    } else if (k == "profiles") {
+      const auto* profiles = node.as_table();
+      if (profiles == nullptr)
+        return config_error(origin, node.source(), "profiles: expected tables [profiles.NAME]", k);
+      for (const auto& [pname, pnode] : *profiles) {
+        const std::string name(pname.str());
+        const auto* table = pnode.as_table();
+        if (table == nullptr)
+          return config_error(origin, pnode.source(),
+                              fmt::format("profiles.{}: expected a table", name), "profiles." + name);
+        Profile profile(name);
+        for (const auto& [skey, snode] : *table) {
+          const std::string setting(skey.str());
+          const std::string path = fmt::format("profiles.{}.{}", name, setting);
+          if (!known_key(setting))
+            return config_error(origin, skey.source(), path + ": unknown key", path);
+          const auto* value = snode.as_string();
+          if (value == nullptr)
+            return config_error(origin, snode.source(), path + ": expected a string", path);
+          profile.set(setting, value->get());
+        }
+        c.profiles_.push_back(std::move(profile));
+      }
+    } else {
+      return config_error(origin, key.source(),
+                          fmt::format("{}: unknown key (settings go in [profiles.NAME])",
+                                      text::printable(k)),
+                          k);
+    }
+  }
+  return c;
+}
+
+Result<Config> Config::load(const std::string& path, bool must_exist) {
+  auto text = file::read_all(path, kMaxConfigBytes);
+  if (!text) {
+    if (!must_exist && text.error().code() == ErrorCode::io && !file::exists(path))
+      return Config{};
+    return text.error();
+  }
+  return parse(*text, path);
+}
+
+std::vector<std::string> Config::profile_names() const {
+  std::vector<std::string> names;
+  for (const auto& p : profiles_) names.push_back(p.name());
+  return names;
+}
+
+Result<Profile> Config::profile(std::string_view name, bool must_exist) const {
+  for (const auto& p : profiles_)
+    if (p.name() == name) return p;
+  if (must_exist)
+    return Error(ErrorCode::invalid_input,
+                 origin_.empty()
+                     ? fmt::format("no profile '{}': there is no configuration file", name)
+                     : fmt::format("no profile '{}' in {}", name, origin_),
+                 "profile");
+  return Profile(std::string(name));
+}
+
+}  // namespace sne

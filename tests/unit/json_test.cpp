@@ -1,0 +1,42 @@
+#include <doctest/doctest.h>
+
+#include <cmath>
+
+#include "sne/json.hpp"
+
+using namespace sne;
+
+TEST_CASE("json: scalars") {
+  CHECK(Json().dump() == "null");
+  CHECK(Json(true).dump() == "true");
+  CHECK(Json(-42).dump() == "-42");
+  CHECK(Json(std::uint64_t{1} << 40).dump() == "1099511627776");
+  CHECK(Json(0.5).dump() == "0.5");
+  CHECK(Json(std::nan("")).dump() == "null");
+  CHECK(Json("août").dump() == "\"août\"");
+}
+
+TEST_CASE("json: strings are escaped and always valid UTF-8") {
+  CHECK(Json("a\"b\\c\n\t\x01").dump() == R"("a\"b\\c\n\t\u0001")");
+  CHECK(Json(std::string("x\xff" "y")).dump() == "\"x\xEF\xBF\xBDy\"");
+  CHECK(Json(std::string("\xC3")).dump() == "\"\xEF\xBF\xBD\"");        // truncated sequence
+  CHECK(Json(std::string("\xED\xA0\x80")).dump().find("\xED") == std::string::npos);  // surrogate
+}
+
+TEST_CASE("json: objects keep insertion order and replace keys in place") {
+  Json o = Json::object();
+  o.set("b", 1).set("a", "x").set("b", 2);
+  CHECK(o.dump(-1) == R"({"b":2,"a":"x"})");
+  CHECK(o.size() == 2);
+}
+
+TEST_CASE("json: arrays, nesting and indentation") {
+  Json a = Json::array();
+  CHECK(a.dump() == "[]");
+  a.push(1).push(Json::object().set("k", Json::array()));
+  CHECK(a.dump(-1) == R"([1,{"k":[]}])");
+  CHECK(a.dump(2) == "[\n  1,\n  {\n    \"k\": []\n  }\n]");
+  Json n;
+  n.push("first");
+  CHECK(n.is_array());
+}

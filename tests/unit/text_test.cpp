@@ -1,0 +1,38 @@
+#include <doctest/doctest.h>
+
+#include "base/text.hpp"
+
+using namespace sne;
+
+TEST_CASE("text: trimming and ASCII case") {
+  CHECK(text::trim("  a b \t\n") == "a b");
+  CHECK(text::trim("   ").empty());
+  CHECK(text::ascii_upper("pwp01é") == "PWP01é");
+  CHECK(text::iequals("AJO", "ajo"));
+  CHECK_FALSE(text::iequals("AJO", "ajout"));
+}
+
+TEST_CASE("text: UTF-8 validation") {
+  CHECK(text::valid_utf8("Schœlcher"));
+  CHECK_FALSE(text::valid_utf8("\xC0\xAF"));          // overlong '/'
+  CHECK_FALSE(text::valid_utf8("\xED\xA0\x80"));      // surrogate
+  CHECK_FALSE(text::valid_utf8("\xF4\x90\x80\x80"));  // above U+10FFFF
+  CHECK_FALSE(text::valid_utf8("\xE2\x82"));          // truncated
+}
+
+TEST_CASE("text: printable makes untrusted text safe for one line") {
+  CHECK(text::printable("ok") == "ok");
+  CHECK(text::printable("a\nb") == "a\\x0Ab");
+  CHECK(text::printable("\xff") == "\\xFF");
+  CHECK(text::printable("éééé", 2) == "éé…");
+}
+
+TEST_CASE("text: first character outside printable ASCII") {
+  CHECK_FALSE(text::first_non_ascii("abc").has_value());
+  auto e = text::first_non_ascii("abé");
+  REQUIRE(e.has_value());
+  CHECK(e->position == 2);
+  CHECK(e->character == "é");
+  auto b = text::first_non_ascii("é\xff");
+  CHECK(b->position == 0);
+}
