@@ -89,4 +89,23 @@ class Config {
   std::vector<Profile> profiles_;
 };
 
+/// What the command line asked for; empty strings mean "not given".
+struct ProfileRequest {
+  std::string config_file;  ///< --config
+  std::string profile;      ///< --profile
+};
+
+/// The profile in force and where it came from.
+struct ActiveProfile {
+  Profile profile;
+  std::string config_file;  ///< the file consulted (it may not exist)
+  bool file_read = false;   ///< whether that file existed and was read
+};
+
+/// Applies the precedence of the command line: the file is --config, else $SNE_CONFIG, else
+/// the XDG default (a missing default file is no error; a missing named one is); the profile is
+/// --profile, else $SNE_PROFILE, else the file's `profile` key, else "default" (a profile named
+/// by flag or environment must exist in the file).
+Result<ActiveProfile> select_profile(const ProfileRequest& request, const EnvLookup& env);
+
 }  // namespace sne

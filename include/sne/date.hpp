@@ -62,6 +62,9 @@ bool is_leap_year(int year) noexcept;
 /// Easter Sunday of a Gregorian year (1583 and later).
 Date easter_sunday(int year) noexcept;
 
+/// The French name of a weekday, lower-case ("mercredi").
+std::string_view weekday_name_fr(Weekday day) noexcept;
+
 /// The French name of a month, lower-case ("août").
 std::string_view month_name_fr(int month) noexcept;
 

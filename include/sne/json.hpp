@@ -43,6 +43,8 @@ class Json {
   /// Sets a member of an object (a null value becomes an empty object first), replacing a
   /// member of the same key in place. Returns *this.
   Json& set(std::string_view key, Json value);
+  /// The members of an object; empty for any other value.
+  const Object& members() const noexcept;
   /// Number of items of an array or members of an object; 0 otherwise.
   std::size_t size() const noexcept;
 

@@ -103,6 +103,13 @@ Date easter_sunday(int year) noexcept {
   return Date::from_ymd(year, month, day).value_or(Date{});  // only years out of 1-9999 fail
 }
 
+std::string_view weekday_name_fr(Weekday day) noexcept {
+  static constexpr std::array<std::string_view, 7> kNames{
+      "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"};
+  const auto i = static_cast<std::size_t>(day) - 1;
+  return i < kNames.size() ? kNames[i] : std::string_view{};
+}
+
 std::string_view month_name_fr(int month) noexcept {
   static constexpr std::array<std::string_view, 12> kNames{
       "janvier", "février", "mars",      "avril",   "mai",      "juin",

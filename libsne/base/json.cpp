@@ -68,6 +68,12 @@ Json& Json::set(std::string_view key, Json value) {
   return *this;
 }
 
+const Json::Object& Json::members() const noexcept {
+  static const Object kNone;
+  const auto* o = std::get_if<Object>(&v_);
+  return o != nullptr ? *o : kNone;
+}
+
 std::size_t Json::size() const noexcept {
   if (const auto* a = std::get_if<Array>(&v_)) return a->size();
   if (const auto* o = std::get_if<Object>(&v_)) return o->size();

@@ -163,4 +163,32 @@ Result<Profile> Config::profile(std::string_view name, bool must_exist) const {
   return Profile(std::string(name));
 }
 
+Result<ActiveProfile> select_profile(const ProfileRequest& request, const EnvLookup& env) {
+  ActiveProfile active;
+  bool file_named = true;
+  if (!request.config_file.empty()) {
+    active.config_file = request.config_file;
+  } else if (auto from_env = env("SNE_CONFIG"); from_env && !from_env->empty()) {
+    active.config_file = *from_env;
+  } else {
+    auto paths = resolve_paths(env);
+    if (!paths) return paths.error();
+    active.config_file = paths->config_file;
+    file_named = false;
+  }
+  auto config = Config::load(active.config_file, file_named);
+  if (!config) return config.error();
+  active.file_read = !config->origin().empty();
+
+  std::string name = request.profile;
+  if (name.empty())
+    if (auto from_env = env("SNE_PROFILE"); from_env && !from_env->empty()) name = *from_env;
+  const bool profile_named = !name.empty();
+  if (!profile_named) name = config->default_profile();
+  auto profile = config->profile(name, profile_named || name != "default");
+  if (!profile) return profile.error();
+  active.profile = std::move(*profile);
+  return active;
+}
+
 }  // namespace sne

@@ -37,7 +37,9 @@ Result<NumeroUnique> NumeroUnique::parse(std::string_view text) {
                                bad->position + 1, bad->character),
                    "caracteres");
   if (trimmed.size() != 18)
-    return invalid(fmt::format("{} characters, expected 18", trimmed.size()), "longueur");
+    return invalid(fmt::format("{} character{}, expected 18", trimmed.size(),
+                               trimmed.size() == 1 ? "" : "s"),
+                   "longueur");
 
   std::string s = text::ascii_upper(trimmed);
   const std::string_view v(s);

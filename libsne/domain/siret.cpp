@@ -28,7 +28,9 @@ Result<std::string> digits_only(std::string_view text, std::size_t expected, con
   }
   if (digits.size() != expected)
     return Error(ErrorCode::invalid_input,
-                 fmt::format("{} digits, expected {}", digits.size(), expected), what);
+                 fmt::format("{} digit{}, expected {}", digits.size(),
+                             digits.size() == 1 ? "" : "s", expected),
+                 what);
   return digits;
 }
 

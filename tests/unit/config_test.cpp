@@ -1,6 +1,10 @@
 #include <doctest/doctest.h>
 
+#include <cstdio>
+#include <fstream>
 #include <map>
+
+#include <unistd.h>
 
 #include "sne/config.hpp"
 
@@ -86,4 +90,49 @@ TEST_CASE("config: a missing file is empty unless it must exist") {
   auto must = Config::load("/nonexistent/sne/config.toml", true);
   REQUIRE_FALSE(must.ok());
   CHECK(must.error().code() == ErrorCode::io);
+}
+
+namespace {
+struct TempFile {
+  std::string path;
+  explicit TempFile(const std::string& text) {
+    char name[] = "/tmp/sne-config-test-XXXXXX";
+    const int fd = mkstemp(name);
+    REQUIRE(fd >= 0);
+    path = name;
+    std::ofstream(path) << text;
+    ::close(fd);
+  }
+  ~TempFile() { std::remove(path.c_str()); }
+};
+}  // namespace
+
+TEST_CASE("config: precedence of flags, environment, file and defaults") {
+  TempFile file("profile = \"b\"\n[profiles.a]\ndepartement = \"57\"\n[profiles.b]\ndepartement = \"974\"\n");
+
+  // The file's own default profile.
+  auto by_file = select_profile({file.path, ""}, env({{"HOME", "/nonexistent"}}));
+  REQUIRE(by_file.ok());
+  CHECK(by_file->profile.name() == "b");
+  CHECK(by_file->file_read);
+
+  // SNE_PROFILE beats the file; --profile beats SNE_PROFILE.
+  auto by_env = select_profile({file.path, ""}, env({{"HOME", "/x"}, {"SNE_PROFILE", "a"}}));
+  CHECK(by_env->profile.get("departement") == "57");
+  auto by_flag = select_profile({file.path, "b"}, env({{"HOME", "/x"}, {"SNE_PROFILE", "a"}}));
+  CHECK(by_flag->profile.get("departement") == "974");
+
+  // SNE_CONFIG names the file when --config does not.
+  auto via_env = select_profile({}, env({{"HOME", "/x"}, {"SNE_CONFIG", file.path}}));
+  REQUIRE(via_env.ok());
+  CHECK(via_env->config_file == file.path);
+
+  // A named profile must exist; a named file must exist; the default file need not.
+  CHECK_FALSE(select_profile({file.path, "zzz"}, env({{"HOME", "/x"}})).ok());
+  CHECK_FALSE(select_profile({"/nonexistent/c.toml", ""}, env({{"HOME", "/x"}})).ok());
+  auto nothing = select_profile({}, env({{"HOME", "/nonexistent"}}));
+  REQUIRE(nothing.ok());
+  CHECK_FALSE(nothing->file_read);
+  CHECK(nothing->profile.name() == "default");
+  CHECK(nothing->config_file == "/nonexistent/.config/sne/config.toml");
 }

@@ -59,4 +59,6 @@ TEST_CASE("date: French month names") {
   CHECK(month_name_fr(8) == "août");
   CHECK(month_name_fr(12) == "décembre");
   CHECK(month_name_fr(13).empty());
+  CHECK(weekday_name_fr(Weekday::wednesday) == "mercredi");
+  CHECK(weekday_name_fr(d("2026-11-22").weekday()) == "dimanche");
 }

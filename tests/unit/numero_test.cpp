@@ -57,6 +57,7 @@ TEST_CASE("numero: rejects wrong lengths, counting characters") {
   CHECK(part("034081900040PWP01") == "longueur");
   CHECK(why("0340819000040PWP011") == "19 characters, expected 18");
   CHECK(why("") == "0 characters, expected 18");
+  CHECK(why("x") == "1 character, expected 18");
 }
 
 TEST_CASE("numero: rejects unknown territories distinctly") {

@@ -45,6 +45,7 @@ TEST_CASE("siret: shape errors name the fault") {
   CHECK(Siret::parse("1300207200003X").error().message() == "character 14 'X' is not a digit");
   CHECK(Siret::parse("13002072000é38").error().message() == "character 12 'é' is not a digit");
   CHECK(Siret::parse("").error().message() == "0 digits, expected 14");
+  CHECK(Siret::parse("7").error().message() == "1 digit, expected 14");
 }
 
 TEST_CASE("siren: Luhn on 9 digits") {

@@ -1,0 +1,153 @@
+// sne calendar holidays|add|between: public holidays and jours ouvrés.
+#include <fmt/format.h>
+
+#include <sne/calendar.hpp>
+
+#include "commands.hpp"
+
+namespace sne::cli {
+
+namespace {
+
+struct Where {
+  const Territoire* territoire;  ///< nullptr: national holidays only
+  CalendarZone zone;
+};
+
+Result<Where> where(Context& ctx, const std::string& flag) {
+  auto t = ctx.departement(flag);
+  if (!t) return t.error();
+  return Where{*t, *t != nullptr ? (*t)->zone : CalendarZone::metropole};
+}
+
+void describe_where(Json& doc, const Where& w) {
+  doc.set("departement", w.territoire != nullptr ? Json(w.territoire->code) : Json());
+  doc.set("zone", to_string(w.zone));
+}
+
+/// A date argument; errors name the argument and repeat the input.
+Result<Date> date_argument(std::string_view name, const std::string& text) {
+  auto d = Date::parse(text);
+  if (!d) {
+    Error e = d.error();
+    return e.prefixed(fmt::format("{} '{}'", name, text));
+  }
+  return d;
+}
+
+struct HolidaysOptions {
+  int year = 0;
+  std::string departement;
+};
+
+CommandResult run_holidays(const HolidaysOptions& opts, Context& ctx) {
+  if (opts.year < 1583 || opts.year > 9999)
+    return Error(ErrorCode::invalid_input,
+                 fmt::format("year {} is not 1583-9999 (the Gregorian calendar)", opts.year), "year");
+  auto w = where(ctx, opts.departement);
+  if (!w) return w.error();
+  const auto holidays = public_holidays(opts.year, w->zone);
+  if (ctx.out().json()) {
+    Json list = Json::array();
+    for (const auto& h : holidays)
+      list.push(Json::object()
+                    .set("date", h.date.iso())
+                    .set("code", h.code)
+                    .set("name", h.name)
+                    .set("weekday", weekday_name_fr(h.date.weekday())));
+    ctx.out().print(list);
+    return kExitOk;
+  }
+  Table table({"DATE", "JOUR", "NAME"});
+  for (const auto& h : holidays)
+    table.add({h.date.iso(), std::string(weekday_name_fr(h.date.weekday())), std::string(h.name)},
+              {Style::plain, h.date.is_weekend() ? Style::dim : Style::plain});
+  table.print(ctx.out());
+  return kExitOk;
+}
+
+struct AddOptions {
+  std::string date;
+  long days = 0;
+  std::string departement;
+};
+
+CommandResult run_add(const AddOptions& opts, Context& ctx) {
+  auto from = date_argument("DATE", opts.date);
+  if (!from) return from.error();
+  if (opts.days < -100000 || opts.days > 100000)
+    return Error(ErrorCode::invalid_input, fmt::format("N {} is not -100000 to 100000", opts.days), "n");
+  auto w = where(ctx, opts.departement);
+  if (!w) return w.error();
+  const Date due = add_jours_ouvres(*from, opts.days, w->zone);
+  if (ctx.out().json()) {
+    Json doc = Json::object();
+    doc.set("from", from->iso()).set("jours_ouvres", opts.days).set("date", due.iso());
+    describe_where(doc, *w);
+    ctx.out().print(doc);
+  } else {
+    ctx.out().line(due.iso());
+  }
+  return kExitOk;
+}
+
+struct BetweenOptions {
+  std::string from;
+  std::string to;
+  std::string departement;
+};
+
+CommandResult run_between(const BetweenOptions& opts, Context& ctx) {
+  auto from = date_argument("FROM", opts.from);
+  if (!from) return from.error();
+  auto to = date_argument("TO", opts.to);
+  if (!to) return to.error();
+  auto w = where(ctx, opts.departement);
+  if (!w) return w.error();
+  const long n = jours_ouvres_between(*from, *to, w->zone);
+  if (ctx.out().json()) {
+    Json doc = Json::object();
+    doc.set("from", from->iso()).set("to", to->iso()).set("jours_ouvres", n);
+    describe_where(doc, *w);
+    ctx.out().print(doc);
+  } else {
+    ctx.out().line(fmt::format("{}", n));
+  }
+  return kExitOk;
+}
+
+void departement_option(CLI::App& verb, std::string& target) {
+  verb.add_option("-d,--departement", target,
+                  "Département whose holidays apply (57, 2A, 974...); default: the profile's, "
+                  "else national holidays only")
+      ->type_name("DEPT");
+}
+
+}  // namespace
+
+void setup_calendar(CLI::App& root, Context& ctx) {
+  auto* noun = root.add_subcommand("calendar", "Public holidays and jours ouvrés");
+  noun->require_subcommand(1);
+
+  auto h = std::make_shared<HolidaysOptions>();
+  auto* holidays = noun->add_subcommand("holidays", "List the public holidays of a year");
+  holidays->add_option("YEAR", h->year, "Year (1583-9999)")->required();
+  departement_option(*holidays, h->departement);
+  on_parsed(*holidays, ctx, h, run_holidays);
+
+  auto a = std::make_shared<AddOptions>();
+  auto* add = noun->add_subcommand("add", "The date N jours ouvrés after DATE (before it if N < 0)");
+  add->add_option("DATE", a->date, "Start date, YYYY-MM-DD")->required();
+  add->add_option("N", a->days, "Number of jours ouvrés")->required();
+  departement_option(*add, a->departement);
+  on_parsed(*add, ctx, a, run_add);
+
+  auto b = std::make_shared<BetweenOptions>();
+  auto* between = noun->add_subcommand("between", "Count the jours ouvrés d with FROM < d <= TO");
+  between->add_option("FROM", b->from, "First date, YYYY-MM-DD (excluded)")->required();
+  between->add_option("TO", b->to, "Last date, YYYY-MM-DD (included)")->required();
+  departement_option(*between, b->departement);
+  on_parsed(*between, ctx, b, run_between);
+}
+
+}  // namespace sne::cli

@@ -1,0 +1,48 @@
+#include "commands.hpp"
+
+#include <iostream>
+
+
+namespace sne::cli {
+
+std::vector<std::string> expand_stdin(const std::vector<std::string>& args) {
+  std::vector<std::string> out;
+  for (const auto& arg : args) {
+    if (arg != "-") {
+      out.push_back(arg);
+      continue;
+    }
+    for (std::string line; std::getline(std::cin, line);) {
+      if (!line.empty() && line.back() == '\r') line.pop_back();
+      if (line.find_first_not_of(" \t") != std::string::npos) out.push_back(line);
+    }
+  }
+  return out;
+}
+
+CommandResult check_each(const std::vector<std::string>& args, Context& ctx,
+                         const std::function<CheckOutcome(const std::string&)>& check) {
+  Json results = Json::array();
+  Table table({"INPUT", "VALID", "DETAILS"});
+  bool all_valid = true;
+  for (const auto& input : expand_stdin(args)) {
+    CheckOutcome outcome = check(input);
+    Json r = Json::object();
+    r.set("input", input).set("valid", outcome.fields.ok());
+    if (outcome.fields.ok()) {
+      for (auto& [key, value] : outcome.fields->members()) r.set(key, value);
+      table.add({input, "yes", outcome.summary}, {Style::plain, Style::ok});
+    } else {
+      all_valid = false;
+      const Error& e = outcome.fields.error();
+      r.set("error", e.message()).set("field", e.subject());
+      table.add({input, "no", e.message()}, {Style::plain, Style::bad});
+    }
+    results.push(std::move(r));
+  }
+  if (ctx.out().json()) ctx.out().print(results);
+  else table.print(ctx.out());
+  return all_valid ? kExitOk : kExitInvalid;
+}
+
+}  // namespace sne::cli

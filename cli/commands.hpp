@@ -1,0 +1,51 @@
+// The nouns of the program, each in its own file (numero.cpp, siret.cpp...), and the helpers
+// they share to declare their verbs.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <sne/json.hpp>
+
+#include "context.hpp"
+
+namespace sne::cli {
+
+/// Registers one noun and its verbs under `root`.
+using SetupNoun = void (*)(CLI::App& root, Context& ctx);
+
+void setup_calendar(CLI::App& root, Context& ctx);
+void setup_completion(CLI::App& root, Context& ctx);
+void setup_numero(CLI::App& root, Context& ctx);
+void setup_piece(CLI::App& root, Context& ctx);
+void setup_siret(CLI::App& root, Context& ctx);
+
+/// Makes `verb` hand its work to main() once the whole command line is parsed: then
+/// run(options, ctx) is called once.
+template <class Options, class Run>
+void on_parsed(CLI::App& verb, Context& ctx, std::shared_ptr<Options> options, Run run) {
+  verb.callback([&ctx, options, run] {
+    ctx.command = [&ctx, options, run] { return run(*options, ctx); };
+  });
+}
+
+/// The outcome of checking one input: its fields when valid (merged after "input" and
+/// "valid" in JSON) with a one-line human summary, or the error.
+struct CheckOutcome {
+  Result<Json> fields;
+  std::string summary;
+};
+
+/// Checks every input of `args` (see expand_stdin), prints one row or JSON object per input,
+/// and returns 0 when all are valid, 6 when any is not.
+CommandResult check_each(const std::vector<std::string>& args, Context& ctx,
+                         const std::function<CheckOutcome(const std::string&)>& check);
+
+/// The items of `args`, where "-" stands for the lines of standard input (blank lines
+/// skipped), so that long lists can be piped in.
+std::vector<std::string> expand_stdin(const std::vector<std::string>& args);
+
+}  // namespace sne::cli

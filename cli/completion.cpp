@@ -1,0 +1,323 @@
+// sne completion bash|zsh|fish, and the generator behind it.
+#include "completion.hpp"
+
+#include <functional>
+
+#include <fmt/format.h>
+
+#include "commands.hpp"
+
+namespace sne::cli {
+
+namespace {
+
+const std::vector<std::string> kShells{"bash", "zsh", "fish"};
+
+/// "TEXT:{bash,zsh,fish}" → {"bash", "zsh", "fish"}: CLI11 appends a set validator's
+/// description to the type name.
+std::vector<std::string> choices_of(const std::string& type_name) {
+  std::vector<std::string> out;
+  const auto open = type_name.find(":{");
+  if (open == std::string::npos || type_name.back() != '}') return out;
+  std::string item;
+  for (char c : type_name.substr(open + 2, type_name.size() - open - 3)) {
+    if (c == ',') {
+      out.push_back(item);
+      item.clear();
+    } else {
+      item += c;
+    }
+  }
+  if (!item.empty()) out.push_back(item);
+  return out;
+}
+
+std::string base_type(const std::string& type_name) { return type_name.substr(0, type_name.find(':')); }
+
+void walk(const CLI::App& app, const std::string& parent, std::vector<CommandSpec>& into) {
+  CommandSpec spec;
+  spec.name = app.get_name();
+  spec.path = parent.empty() ? spec.name : parent + " " + spec.name;
+  spec.description = app.get_description();
+  for (const CLI::Option* opt : app.get_options()) {
+    if (opt->get_positional() && !opt->nonpositional()) {
+      spec.positionals.push_back(opt->get_name(true, false));
+      const auto choices = choices_of(opt->get_type_name());
+      spec.positional_choices.insert(spec.positional_choices.end(), choices.begin(), choices.end());
+      continue;
+    }
+    OptionSpec o;
+    for (const auto& s : opt->get_snames()) o.names.push_back("-" + s);
+    for (const auto& l : opt->get_lnames()) o.names.push_back("--" + l);
+    o.description = opt->get_description();
+    o.takes_value = opt->get_expected_min() > 0;
+    if (o.takes_value) {
+      o.value_name = base_type(opt->get_type_name());
+      o.choices = choices_of(opt->get_type_name());
+    }
+    spec.options.push_back(std::move(o));
+  }
+  auto* mutable_app = const_cast<CLI::App*>(&app);  // get_subcommands(filter) is not const
+  for (const CLI::App* sub : mutable_app->get_subcommands([](CLI::App*) { return true; }))
+    walk(*sub, spec.path, spec.subcommands);
+  into.push_back(std::move(spec));
+}
+
+void each_command(const CommandSpec& c, const std::function<void(const CommandSpec&)>& f) {
+  f(c);
+  for (const auto& s : c.subcommands) each_command(s, f);
+}
+
+/// Inside single quotes for bash and zsh.
+std::string sh_quote(std::string_view s) {
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+/// Inside single quotes for fish.
+std::string fish_quote(std::string_view s) {
+  std::string out = "'";
+  for (char c : s) {
+    if (c == '\'' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "'";
+}
+
+bool is_file_value(const OptionSpec& o) { return o.value_name == "FILE" || o.value_name == "DIR"; }
+
+/// The word-walking loop shared by bash and zsh: it follows nouns and verbs into `path` and
+/// skips the values of options that take one.
+std::string sh_walk(const CommandSpec& root, const char* first_index, const char* word_array) {
+  std::string out;
+  out += fmt::format("  local path={} w skip=0 i\n", sh_quote(root.path));
+  out += fmt::format("  for ((i = {}; i < cword; i++)); do\n", first_index);
+  out += fmt::format("    w=\"${{{}[i]}}\"\n", word_array);
+  out += "    if ((skip)); then skip=0; continue; fi\n";
+  out += "    case \"$path:$w\" in\n";
+  // Options taking a value, global ones first: they are valid at every level.
+  std::vector<std::string> global_valued;
+  for (const auto& o : root.options)
+    if (o.takes_value)
+      for (const auto& n : o.names) global_valued.push_back("*:" + n);
+  if (!global_valued.empty())
+    out += fmt::format("      {}) skip=1 ;;\n", fmt::join(global_valued, "|"));
+  each_command(root, [&](const CommandSpec& c) {
+    if (&c == &root) return;
+    std::vector<std::string> valued;
+    for (const auto& o : c.options)
+      if (o.takes_value)
+        for (const auto& n : o.names) valued.push_back(sh_quote(c.path + ":" + n));
+    if (!valued.empty()) out += fmt::format("      {}) skip=1 ;;\n", fmt::join(valued, "|"));
+  });
+  each_command(root, [&](const CommandSpec& c) {
+    std::vector<std::string> children;
+    for (const auto& s : c.subcommands) children.push_back(sh_quote(c.path + ":" + s.name));
+    if (!children.empty())
+      out += fmt::format("      {}) path=\"$path $w\" ;;\n", fmt::join(children, "|"));
+  });
+  out += "    esac\n  done\n";
+  return out;
+}
+
+std::vector<std::string> option_names(const std::vector<OptionSpec>& options) {
+  std::vector<std::string> out;
+  for (const auto& o : options)
+    for (const auto& n : o.names)
+      if (n.rfind("--", 0) == 0) out.push_back(n);
+  return out;
+}
+
+std::string bash_script(const CommandSpec& root) {
+  std::string out =
+      "# bash completion for sne. Generated by `sne completion bash`: do not edit.\n"
+      "# Install: sne completion bash > ~/.local/share/bash-completion/completions/sne\n"
+      "_sne() {\n"
+      "  local cur=\"${COMP_WORDS[COMP_CWORD]}\" prev=\"${COMP_WORDS[COMP_CWORD-1]}\"\n"
+      "  local cword=$COMP_CWORD\n";
+  out += sh_walk(root, "1", "COMP_WORDS");
+  out += "  case \"$path:$prev\" in\n";
+  each_command(root, [&](const CommandSpec& c) {
+    for (const auto& o : c.options) {
+      if (!o.takes_value) continue;
+      for (const auto& n : o.names) {
+        const std::string pattern = &c == &root ? "*:" + n : sh_quote(c.path + ":" + n);
+        if (!o.choices.empty())
+          out += fmt::format("    {}) COMPREPLY=($(compgen -W {} -- \"$cur\")); return ;;\n",
+                             pattern, sh_quote(fmt::format("{}", fmt::join(o.choices, " "))));
+        else if (is_file_value(o))
+          out += fmt::format(
+              "    {}) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- \"$cur\")); "
+              "return ;;\n",
+              pattern);
+        else
+          out += fmt::format("    {}) COMPREPLY=(); return ;;\n", pattern);
+      }
+    }
+  });
+  out += "  esac\n";
+  out += fmt::format("  local globals={}\n", sh_quote(fmt::format("{}", fmt::join(option_names(root.options), " "))));
+  out += "  local words=\"\"\n  case \"$path\" in\n";
+  each_command(root, [&](const CommandSpec& c) {
+    std::vector<std::string> words;
+    for (const auto& s : c.subcommands) words.push_back(s.name);
+    words.insert(words.end(), c.positional_choices.begin(), c.positional_choices.end());
+    if (&c != &root)
+      for (const auto& n : option_names(c.options)) words.push_back(n);
+    out += fmt::format("    {}) words={} ;;\n", sh_quote(c.path), sh_quote(fmt::format("{}", fmt::join(words, " "))));
+  });
+  out += "  esac\n";
+  out += "  if [[ \"$cur\" == -* ]]; then words=\"$words $globals\"; fi\n";
+  out += "  COMPREPLY=($(compgen -W \"$words\" -- \"$cur\"))\n";
+  out += "}\ncomplete -F _sne sne\n";
+  return out;
+}
+
+std::string zsh_describe_item(const std::string& name, const std::string& description) {
+  std::string n;
+  for (char c : name) n += c == ':' ? std::string("\\:") : std::string(1, c);
+  return sh_quote(n + ":" + description);
+}
+
+std::string zsh_script(const CommandSpec& root) {
+  std::string out =
+      "#compdef sne\n"
+      "# zsh completion for sne. Generated by `sne completion zsh`: do not edit.\n"
+      "# Install: sne completion zsh > \"${fpath[1]}/_sne\"\n"
+      "_sne() {\n"
+      "  local cur=\"${words[CURRENT]}\" prev=\"${words[CURRENT-1]}\"\n"
+      "  local cword=$CURRENT\n";
+  out += sh_walk(root, "2", "words");
+  out += "  case \"$path:$prev\" in\n";
+  each_command(root, [&](const CommandSpec& c) {
+    for (const auto& o : c.options) {
+      if (!o.takes_value) continue;
+      for (const auto& n : o.names) {
+        const std::string pattern = &c == &root ? "*:" + n : sh_quote(c.path + ":" + n);
+        if (!o.choices.empty())
+          out += fmt::format("    {}) compadd -- {}; return ;;\n", pattern,
+                             fmt::join(o.choices, " "));
+        else if (is_file_value(o))
+          out += fmt::format("    {}) _files; return ;;\n", pattern);
+        else
+          out += fmt::format("    {}) _message {}; return ;;\n", pattern, sh_quote(o.value_name));
+      }
+    }
+  });
+  out += "  esac\n  local -a items\n";
+  std::vector<std::string> globals;
+  for (const auto& o : root.options)
+    for (const auto& n : o.names)
+      if (n.rfind("--", 0) == 0) globals.push_back(zsh_describe_item(n, o.description));
+  out += "  case \"$path\" in\n";
+  each_command(root, [&](const CommandSpec& c) {
+    std::vector<std::string> items;
+    for (const auto& s : c.subcommands) items.push_back(zsh_describe_item(s.name, s.description));
+    for (const auto& p : c.positional_choices) items.push_back(zsh_describe_item(p, p));
+    if (&c != &root)
+      for (const auto& o : c.options)
+        for (const auto& n : o.names)
+          if (n.rfind("--", 0) == 0) items.push_back(zsh_describe_item(n, o.description));
+    out += fmt::format("    {}) items=({}) ;;\n", sh_quote(c.path), fmt::join(items, " "));
+  });
+  out += "  esac\n";
+  out += fmt::format("  if [[ \"$cur\" == -* ]]; then items+=({}); fi\n", fmt::join(globals, " "));
+  out += "  _describe -t commands 'sne' items\n}\n";
+  out += "if [[ \"${zsh_eval_context[-1]}\" == loadautofunc ]]; then _sne \"$@\"; else compdef _sne sne; fi\n";
+  return out;
+}
+
+std::string fish_script(const CommandSpec& root) {
+  std::string out =
+      "# fish completion for sne. Generated by `sne completion fish`: do not edit.\n"
+      "# Install: sne completion fish > ~/.config/fish/completions/sne.fish\n"
+      "function __sne_path\n"
+      "    set -l path sne\n"
+      "    set -l skip 0\n"
+      "    for w in (commandline -opc)[2..-1]\n"
+      "        if test $skip = 1\n"
+      "            set skip 0\n"
+      "            continue\n"
+      "        end\n"
+      "        switch \"$path:$w\"\n";
+  std::vector<std::string> valued;
+  for (const auto& o : root.options)
+    if (o.takes_value)
+      for (const auto& n : o.names) valued.push_back(fish_quote("*:" + n));
+  each_command(root, [&](const CommandSpec& c) {
+    if (&c == &root) return;
+    for (const auto& o : c.options)
+      if (o.takes_value)
+        for (const auto& n : o.names) valued.push_back(fish_quote(c.path + ":" + n));
+  });
+  if (!valued.empty())
+    out += fmt::format("            case {}\n                set skip 1\n", fmt::join(valued, " "));
+  std::vector<std::string> children;
+  each_command(root, [&](const CommandSpec& c) {
+    for (const auto& s : c.subcommands) children.push_back(fish_quote(c.path + ":" + s.name));
+  });
+  if (!children.empty())
+    out += fmt::format("            case {}\n                set path \"$path $w\"\n",
+                       fmt::join(children, " "));
+  out += "        end\n    end\n    echo $path\nend\n\ncomplete -c sne -f\n";
+  auto option_line = [&](const std::string& condition, const OptionSpec& o) {
+    std::string line = "complete -c sne";
+    if (!condition.empty()) line += " -n " + fish_quote(condition);
+    for (const auto& n : o.names)
+      line += n.rfind("--", 0) == 0 ? " -l " + n.substr(2) : " -s " + n.substr(1);
+    if (o.takes_value) {
+      line += " -r";
+      if (!o.choices.empty()) line += " -a " + fish_quote(fmt::format("{}", fmt::join(o.choices, " ")));
+      else if (is_file_value(o)) line += " -F";
+    }
+    return line + " -d " + fish_quote(o.description) + "\n";
+  };
+  for (const auto& o : root.options) out += option_line("", o);
+  each_command(root, [&](const CommandSpec& c) {
+    const std::string condition = fmt::format("test (__sne_path) = '{}'", c.path);
+    for (const auto& s : c.subcommands)
+      out += fmt::format("complete -c sne -n {} -a {} -d {}\n", fish_quote(condition),
+                         s.name, fish_quote(s.description));
+    for (const auto& p : c.positional_choices)
+      out += fmt::format("complete -c sne -n {} -a {}\n", fish_quote(condition), p);
+    if (&c != &root)
+      for (const auto& o : c.options) out += option_line(condition, o);
+  });
+  return out;
+}
+
+struct CompletionOptions {
+  std::string shell;
+};
+
+}  // namespace
+
+CommandSpec describe(const CLI::App& app) {
+  std::vector<CommandSpec> one;
+  walk(app, "", one);
+  return std::move(one.front());
+}
+
+std::string completion_script(const CommandSpec& root, std::string_view shell) {
+  if (shell == "bash") return bash_script(root);
+  if (shell == "zsh") return zsh_script(root);
+  return fish_script(root);
+}
+
+const std::vector<std::string>& completion_shells() { return kShells; }
+
+void setup_completion(CLI::App& root, Context& ctx) {
+  auto opts = std::make_shared<CompletionOptions>();
+  auto* noun = root.add_subcommand("completion", "Print the shell completion script for bash, zsh or fish");
+  noun->add_option("SHELL", opts->shell, "Shell: bash, zsh or fish")
+      ->required()
+      ->check(CLI::IsMember(kShells));
+  const CLI::App* program = &root;
+  on_parsed(*noun, ctx, opts, [program](const CompletionOptions& o, Context& c) -> CommandResult {
+    c.out().line(completion_script(describe(*program), o.shell));
+    return kExitOk;
+  });
+}
+
+}  // namespace sne::cli

@@ -1,0 +1,55 @@
+// What every command shares: the global options, the output, and the settings resolved from
+// flags, environment and configuration file (in that order of precedence).
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <sne/calendar.hpp>
+#include <sne/catalog.hpp>
+#include <sne/config.hpp>
+#include <sne/error.hpp>
+
+#include "output.hpp"
+
+namespace sne::cli {
+
+/// A command's outcome: an exit code (0, or 3 and 6 for batches with failed rows), or an
+/// error that main() prints and maps to its exit code.
+using CommandResult = Result<int>;
+
+struct GlobalOptions {
+  bool json = false;        ///< --json: one JSON document on stdout
+  int verbose = 0;          ///< -v, repeatable: notes on stderr
+  bool debug = false;       ///< --debug: everything -v says, and more
+  std::string config_file;  ///< --config FILE
+  std::string profile;      ///< --profile NAME
+};
+
+class Context {
+ public:
+  GlobalOptions global;
+  /// The command chosen on the command line; set by the verb's parse callback.
+  std::function<CommandResult()> command;
+
+  /// Valid once parsing is over.
+  const Output& out() const { return *out_; }
+  void start_output() { out_ = std::make_unique<Output>(global.json); }
+  bool verbose() const noexcept { return global.verbose > 0 || global.debug; }
+
+  /// The profile in force (read once).
+  Result<const ActiveProfile*> profile();
+  /// The catalog: `flag_path` if given, else the profile's `catalog`, else the built-in one.
+  Result<std::shared_ptr<const Catalog>> catalog(const std::string& flag_path);
+  /// The département: `flag` if given, else the profile's `departement`; nullptr when neither
+  /// names one (national holidays only).
+  Result<const Territoire*> departement(const std::string& flag);
+
+ private:
+  std::unique_ptr<Output> out_;
+  std::optional<ActiveProfile> profile_;
+};
+
+}  // namespace sne::cli

@@ -1,0 +1,45 @@
+// sne numero check NU...
+#include <fmt/format.h>
+
+#include <sne/date.hpp>
+#include <sne/numero.hpp>
+
+#include "commands.hpp"
+
+namespace sne::cli {
+
+namespace {
+
+CheckOutcome check_numero(const std::string& input) {
+  auto n = NumeroUnique::parse(input);
+  if (!n) return {n.error(), {}};
+  Json fields = Json::object();
+  fields.set("numero_unique", n->str())
+      .set("territoire", n->territoire())
+      .set("territoire_nom", n->territory().name)
+      .set("mois", n->mois())
+      .set("annee", n->annee())
+      .set("sequence", n->sequence())
+      .set("guichet", n->guichet());
+  return {std::move(fields),
+          fmt::format("{} {} · {} {} · séquence {} · guichet {}", n->territoire(),
+                      n->territory().name, month_name_fr(n->mois()), n->annee(), n->sequence(),
+                      n->guichet())};
+}
+
+}  // namespace
+
+void setup_numero(CLI::App& root, Context& ctx) {
+  auto* noun = root.add_subcommand("numero", "Numéros uniques of demandes de logement social");
+  noun->require_subcommand(1);
+
+  auto inputs = std::make_shared<std::vector<std::string>>();
+  auto* check = noun->add_subcommand("check", "Validate numéros uniques and show their parts");
+  check->add_option("NUMERO", *inputs, "Numéros uniques to check ('-' reads lines from stdin)")
+      ->required();
+  on_parsed(*check, ctx, inputs, [](const std::vector<std::string>& args, Context& c) {
+    return check_each(args, c, check_numero);
+  });
+}
+
+}  // namespace sne::cli

@@ -1,0 +1,137 @@
+#include "output.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+namespace sne::cli {
+
+namespace {
+
+bool color_allowed(int fd) {
+  if (::isatty(fd) == 0) return false;
+  const char* no_color = std::getenv("NO_COLOR");
+  if (no_color != nullptr && *no_color != '\0') return false;
+  const char* term = std::getenv("TERM");
+  return term == nullptr || std::string_view(term) != "dumb";
+}
+
+std::string_view escape_of(Style style) {
+  switch (style) {
+    case Style::bold: return "\x1b[1m";
+    case Style::dim: return "\x1b[2m";
+    case Style::ok: return "\x1b[32m";
+    case Style::bad: return "\x1b[31m";
+    case Style::warn: return "\x1b[33m";
+    case Style::plain: break;
+  }
+  return {};
+}
+
+Json error_object(std::string_view code, std::string_view message, const Error* error) {
+  Json e = Json::object();
+  e.set("code", code).set("message", message);
+  if (error != nullptr) {
+    if (!error->subject().empty()) e.set("subject", error->subject());
+    if (error->http_status() != 0) e.set("http_status", error->http_status());
+    if (!error->request_id().empty()) e.set("request_id", error->request_id());
+  }
+  return Json::object().set("error", std::move(e));
+}
+
+}  // namespace
+
+int exit_code_for(const Error& error) {
+  switch (error.code()) {
+    case ErrorCode::invalid_input:
+    case ErrorCode::conflict:
+      return kExitInvalid;
+    case ErrorCode::not_found:
+      return kExitNotFound;
+    case ErrorCode::unauthenticated:
+    case ErrorCode::forbidden:
+      return kExitAuth;
+    case ErrorCode::rate_limited:
+    case ErrorCode::network:
+      return kExitTemporary;
+    case ErrorCode::server:
+      return error.retryable() ? kExitTemporary : kExitFailure;
+    case ErrorCode::cancelled:
+      return kExitInterrupted;
+    case ErrorCode::io:
+    case ErrorCode::internal:
+      return kExitFailure;
+  }
+  return kExitFailure;
+}
+
+Output::Output(bool json)
+    : json_(json), color_(color_allowed(STDOUT_FILENO)), stdout_tty_(::isatty(STDOUT_FILENO) != 0) {}
+
+std::string Output::paint(std::string_view text, Style style) const {
+  if (!color_ || style == Style::plain || text.empty()) return std::string(text);
+  return fmt::format("{}{}\x1b[0m", escape_of(style), text);
+}
+
+void Output::line(std::string_view text) const { fmt::print(stdout, "{}\n", text); }
+
+void Output::print(const Json& document) const { fmt::print(stdout, "{}\n", document.dump(2)); }
+
+void Output::note(std::string_view text) const { fmt::print(stderr, "sne: note: {}\n", text); }
+
+void Output::warning(std::string_view text) const {
+  fmt::print(stderr, "sne: warning: {}\n", text);
+}
+
+void Output::error(const Error& error) const {
+  std::fflush(stdout);
+  fmt::print(stderr, "sne: error: {}\n", error.message());
+  if (json_) print(error_object(to_string(error.code()), error.message(), &error));
+}
+
+void Output::usage_error(std::string_view message, std::string_view hint) const {
+  std::fflush(stdout);
+  fmt::print(stderr, "sne: error: {}\n", message);
+  if (!hint.empty()) fmt::print(stderr, "hint: {}\n", hint);
+  if (json_) print(error_object("usage", message, nullptr));
+}
+
+std::size_t display_width(std::string_view s) {
+  std::size_t n = 0;
+  for (char c : s)
+    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++n;
+  return n;
+}
+
+Table::Table(std::vector<std::string> headers) : headers_(std::move(headers)) {}
+
+void Table::add(std::vector<std::string> cells, std::vector<Style> styles) {
+  cells.resize(headers_.size());
+  styles.resize(headers_.size(), Style::plain);
+  rows_.push_back({std::move(cells), std::move(styles)});
+}
+
+void Table::print(const Output& out) const {
+  std::vector<std::size_t> widths(headers_.size());
+  for (std::size_t c = 0; c < headers_.size(); ++c) {
+    widths[c] = display_width(headers_[c]);
+    for (const auto& row : rows_) widths[c] = std::max(widths[c], display_width(row.cells[c]));
+  }
+  auto emit = [&](const std::vector<std::string>& cells, const std::vector<Style>& styles) {
+    std::string line;
+    for (std::size_t c = 0; c < cells.size(); ++c) {
+      const bool last = c + 1 == cells.size();
+      line += out.paint(cells[c], styles[c]);
+      if (!last) line.append(widths[c] - display_width(cells[c]) + 2, ' ');
+    }
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    out.line(line);
+  };
+  emit(headers_, std::vector<Style>(headers_.size(), Style::bold));
+  for (const auto& row : rows_) emit(row.cells, row.styles);
+}
+
+}  // namespace sne::cli

@@ -1,0 +1,86 @@
+// The program's voice: stdout for data (human tables or one JSON document), stderr for
+// errors and notes, colour only on a terminal. Also the one place where library error codes
+// become exit codes.
+#pragma once
+
+#include <cstdio>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <sne/error.hpp>
+#include <sne/json.hpp>
+
+namespace sne::cli {
+
+/// Exit codes of `man sne`.
+enum ExitCode : int {
+  kExitOk = 0,
+  kExitFailure = 1,
+  kExitUsage = 2,
+  kExitPartial = 3,
+  kExitAuth = 4,
+  kExitTemporary = 5,
+  kExitInvalid = 6,
+  kExitNotFound = 7,
+  kExitInterrupted = 130,
+};
+
+/// The exit code for a library error.
+int exit_code_for(const Error& error);
+
+enum class Style { plain, bold, dim, ok, bad, warn };
+
+class Output {
+ public:
+  /// Decides colour from the terminal and NO_COLOR.
+  explicit Output(bool json);
+
+  bool json() const noexcept { return json_; }
+  bool color() const noexcept { return color_; }
+  bool stdout_is_terminal() const noexcept { return stdout_tty_; }
+
+  /// `text` wrapped in the escape codes of `style` when colour is on.
+  std::string paint(std::string_view text, Style style) const;
+
+  /// A line of data on stdout.
+  void line(std::string_view text) const;
+  /// The JSON document on stdout, indented, with a final newline.
+  void print(const Json& document) const;
+  /// "sne: note: ..." on stderr (progress, where a setting came from).
+  void note(std::string_view text) const;
+  /// "sne: warning: ..." on stderr.
+  void warning(std::string_view text) const;
+  /// "sne: error: ..." on stderr, and with --json the error object on stdout.
+  void error(const Error& error) const;
+  /// A usage error (bad flag, missing argument), with a hint on stderr.
+  void usage_error(std::string_view message, std::string_view hint) const;
+
+ private:
+  bool json_;
+  bool color_;
+  bool stdout_tty_;
+};
+
+/// A table of aligned columns for human output. Widths count characters, not bytes.
+class Table {
+ public:
+  explicit Table(std::vector<std::string> headers);
+  /// `styles` (optional) paints each cell; styles never change the alignment.
+  void add(std::vector<std::string> cells, std::vector<Style> styles = {});
+  bool empty() const noexcept { return rows_.empty(); }
+  void print(const Output& out) const;
+
+ private:
+  struct Row {
+    std::vector<std::string> cells;
+    std::vector<Style> styles;
+  };
+  std::vector<std::string> headers_;
+  std::vector<Row> rows_;
+};
+
+/// Characters (code points) in a UTF-8 string, as a terminal shows Latin text.
+std::size_t display_width(std::string_view s);
+
+}  // namespace sne::cli

@@ -1,0 +1,35 @@
+// sne siret check SIRET...
+#include <fmt/format.h>
+
+#include <sne/siret.hpp>
+
+#include "commands.hpp"
+
+namespace sne::cli {
+
+namespace {
+
+CheckOutcome check_siret(const std::string& input) {
+  auto s = Siret::parse(input);
+  if (!s) return {s.error(), {}};
+  Json fields = Json::object();
+  fields.set("siret", s->str()).set("siren", s->siren()).set("nic", s->nic());
+  return {std::move(fields), fmt::format("SIREN {} · NIC {}", s->siren(), s->nic())};
+}
+
+}  // namespace
+
+void setup_siret(CLI::App& root, Context& ctx) {
+  auto* noun = root.add_subcommand("siret", "SIRET numbers of guichets");
+  noun->require_subcommand(1);
+
+  auto inputs = std::make_shared<std::vector<std::string>>();
+  auto* check = noun->add_subcommand("check", "Validate SIRET numbers (Luhn, La Poste exception)");
+  check->add_option("SIRET", *inputs, "SIRET numbers to check ('-' reads lines from stdin)")
+      ->required();
+  on_parsed(*check, ctx, inputs, [](const std::vector<std::string>& args, Context& c) {
+    return check_each(args, c, check_siret);
+  });
+}
+
+}  // namespace sne::cli
