@@ -1,0 +1,60 @@
+"""Shared helpers for the CLI tests: run the built `sne` in an isolated environment."""
+
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+import unittest
+
+SNE = os.environ.get("SNE_BIN", "build/bin/sne")
+SOURCE_DIR = os.environ.get("SNE_SOURCE_DIR", os.getcwd())
+
+
+class Run:
+    def __init__(self, proc):
+        self.code = proc.returncode
+        self.out = proc.stdout
+        self.err = proc.stderr
+
+    def json(self):
+        return json.loads(self.out)
+
+    def __repr__(self):
+        return f"exit {self.code}\nstdout: {self.out}\nstderr: {self.err}"
+
+
+class CliTest(unittest.TestCase):
+    """Each test gets an empty HOME and no SNE_* or XDG_* variables from the caller."""
+
+    def setUp(self):
+        self.home = tempfile.mkdtemp(prefix="sne-cli-test-")
+        self.addCleanup(shutil.rmtree, self.home, True)
+        self.env = {k: v for k, v in os.environ.items()
+                    if not k.startswith(("SNE_", "XDG_")) and k != "NO_COLOR"}
+        self.env["HOME"] = self.home
+
+    def sne(self, *args, stdin=None, env=None):
+        full_env = dict(self.env)
+        full_env.update(env or {})
+        proc = subprocess.run([SNE, *args], input=stdin, capture_output=True, text=True,
+                              env=full_env, timeout=60)
+        return Run(proc)
+
+    def write(self, name, text, mode=0o644):
+        path = os.path.join(self.home, name)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.chmod(path, mode)
+        return path
+
+    def assertExit(self, run, code):
+        self.assertEqual(run.code, code, repr(run))
+
+    def assertOneLineError(self, run, *fragments):
+        """stderr has exactly one `sne: error:` line, and it contains every fragment."""
+        lines = [l for l in run.err.splitlines() if l.startswith("sne: error: ")]
+        self.assertEqual(len(lines), 1, repr(run))
+        for fragment in fragments:
+            self.assertIn(fragment, lines[0], repr(run))

@@ -1,0 +1,82 @@
+"""The program as a whole: version, help, usage errors, global options, output rules."""
+
+import os
+import re
+
+from sne_cli import CliTest, SOURCE_DIR
+
+
+class Basics(CliTest):
+    def test_version_first_line(self):
+        r = self.sne("--version")
+        self.assertExit(r, 0)
+        self.assertRegex(r.out.splitlines()[0], r"^sne \d+\.\d+\.\d+$")
+        self.assertIn("catalog", r.out)
+
+    def test_help_is_success(self):
+        r = self.sne("--help")
+        self.assertExit(r, 0)
+        for noun in ("calendar", "completion", "numero", "piece", "siret"):
+            self.assertIn(noun, r.out)
+        self.assertExit(self.sne("numero", "check", "--help"), 0)
+
+    def test_no_command_is_a_usage_error(self):
+        r = self.sne()
+        self.assertExit(r, 2)
+        self.assertOneLineError(r, "A subcommand is required")
+        self.assertEqual(r.out, "")
+
+    def test_noun_without_verb_shows_its_verbs(self):
+        r = self.sne("calendar")
+        self.assertExit(r, 2)
+        self.assertIn("holidays", r.err)
+        self.assertIn("see 'sne calendar --help'", r.err)
+
+    def test_unknown_flag_and_noun(self):
+        r = self.sne("--bogus")
+        self.assertExit(r, 2)
+        self.assertOneLineError(r, "unexpected argument --bogus")
+        r = self.sne("numero", "check", "0340819000040PWP01", "--frobnicate")
+        self.assertExit(r, 2)
+        self.assertOneLineError(r, "--frobnicate")
+        self.assertIn("hint: see 'sne numero check --help'", r.err)
+        self.assertExit(self.sne("dossiers"), 2)
+
+    def test_usage_error_with_json_prints_an_error_object(self):
+        r = self.sne("numero", "check", "--json")
+        self.assertExit(r, 2)
+        self.assertEqual(r.json()["error"]["code"], "usage")
+        self.assertIn("NUMERO", r.json()["error"]["message"])
+
+    def test_global_options_before_or_after_the_verb(self):
+        a = self.sne("--json", "siret", "check", "13002072000038")
+        b = self.sne("siret", "check", "13002072000038", "--json")
+        c = self.sne("siret", "--json", "check", "13002072000038")
+        self.assertExit(a, 0)
+        self.assertEqual(a.json(), b.json())
+        self.assertEqual(a.json(), c.json())
+
+    def test_no_colour_when_not_a_terminal(self):
+        for args in (["numero", "check", "0340819000040PWP01", "x"], ["piece", "types"],
+                     ["calendar", "holidays", "2025"]):
+            r = self.sne(*args)
+            self.assertNotIn("\x1b[", r.out + r.err, args)
+
+    def test_man_pages_render_without_warnings(self):
+        import shutil
+        import subprocess
+        if shutil.which("groff") is None:
+            self.skipTest("groff is not installed")
+        man = os.path.join(SOURCE_DIR, "man")
+        pages = sorted(p for p in os.listdir(man) if p.endswith(".1"))
+        self.assertGreaterEqual(len(pages), 6)
+        for page in pages:
+            proc = subprocess.run(["groff", "-man", "-ww", "-z", "-Tutf8", os.path.join(man, page)],
+                                  capture_output=True, text=True)
+            self.assertEqual(proc.stderr, "", page)
+            self.assertEqual(proc.returncode, 0, page)
+
+
+if __name__ == "__main__":
+    import unittest
+    unittest.main()

@@ -1,0 +1,69 @@
+"""sne completion: the scripts work in their shells and match completions/."""
+
+import os
+import shutil
+import subprocess
+import unittest
+
+from sne_cli import CliTest, SOURCE_DIR
+
+SHIPPED = {"bash": "sne.bash", "zsh": "_sne", "fish": "sne.fish"}
+
+
+class Completion(CliTest):
+    def test_each_shell_matches_the_shipped_file(self):
+        for shell, name in SHIPPED.items():
+            r = self.sne("completion", shell)
+            self.assertExit(r, 0)
+            with open(os.path.join(SOURCE_DIR, "completions", name), encoding="utf-8") as f:
+                self.assertEqual(r.out, f.read(), shell)
+
+    def test_unknown_shell(self):
+        r = self.sne("completion", "tcsh")
+        self.assertExit(r, 2)
+        self.assertOneLineError(r, "tcsh")
+
+    def complete_bash(self, *words):
+        script = self.sne("completion", "bash").out
+        line = " ".join(f"'{w}'" for w in words)
+        program = (script + f"\nCOMP_WORDS=({line}); COMP_CWORD={len(words) - 1}; _sne; "
+                   'printf "%s\\n" "${COMPREPLY[@]}"\n')
+        proc = subprocess.run(["bash", "-c", program], capture_output=True, text=True, cwd=self.home)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        return proc.stdout.split()
+
+    def test_bash_completes_nouns_verbs_options_and_values(self):
+        self.assertEqual(self.complete_bash("sne", "ca"), ["calendar"])
+        self.assertEqual(sorted(self.complete_bash("sne", "calendar", "")),
+                         ["--help", "add", "between", "holidays"])
+        self.assertIn("--catalog", self.complete_bash("sne", "piece", "types", "--"))
+        self.assertIn("--json", self.complete_bash("sne", "piece", "types", "--"))
+        self.assertEqual(self.complete_bash("sne", "completion", "z"), ["zsh"])
+        # The value of --profile is skipped when finding the noun and verb.
+        self.assertIn("--catalog",
+                      self.complete_bash("sne", "--profile", "piece", "piece", "types", "--c"))
+        # Files after an option that takes a FILE.
+        self.write("mycatalog.json", "{}")
+        self.assertEqual(self.complete_bash("sne", "piece", "types", "--catalog", "myc"),
+                         ["mycatalog.json"])
+
+    def test_zsh_and_fish_scripts_parse(self):
+        for shell, check in (("zsh", ["zsh", "-n"]), ("fish", ["fish", "-n"])):
+            if shutil.which(shell) is None:
+                self.skipTest(f"{shell} is not installed")
+            path = self.write(f"completion.{shell}", self.sne("completion", shell).out)
+            proc = subprocess.run(check + [path], capture_output=True, text=True)
+            self.assertEqual(proc.returncode, 0, proc.stderr)
+
+    def test_fish_completes_verbs(self):
+        if shutil.which("fish") is None:
+            self.skipTest("fish is not installed")
+        path = self.write("sne.fish", self.sne("completion", "fish").out)
+        proc = subprocess.run(["fish", "-c", f"source {path}; complete -C 'sne calendar '"],
+                              capture_output=True, text=True, env=self.env)
+        verbs = sorted(line.split("\t")[0] for line in proc.stdout.splitlines())
+        self.assertEqual(verbs, ["add", "between", "holidays"])
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,108 @@
+// The documentation and the completions cannot drift from the program: every noun, verb and
+// option of the real command tree must be in the man pages, and the completion scripts in
+// completions/ must be what `sne completion SHELL` prints.
+#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
+#include <doctest/doctest.h>
+
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "app.hpp"
+#include "completion.hpp"
+
+using namespace sne::cli;
+
+namespace {
+
+std::string read(const std::string& relative) {
+  std::ifstream in(std::string(SNE_SOURCE_DIR) + "/" + relative);
+  REQUIRE_MESSAGE(in.good(), "missing " << relative);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+/// The man page as plain words: roff's \- becomes -, font escapes vanish.
+std::string plain_roff(std::string text) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\\' && i + 1 < text.size()) {
+      const char n = text[i + 1];
+      if (n == '-') { out += '-'; ++i; continue; }
+      if (n == 'f' && i + 2 < text.size()) { i += 2; continue; }
+    }
+    out += text[i];
+  }
+  return out;
+}
+
+CommandSpec program() {
+  static Context ctx;
+  static auto app = build_app(ctx);
+  return describe(*app);
+}
+
+bool mentions(const std::string& page, const std::string& word) {
+  return page.find(word) != std::string::npos;
+}
+
+}  // namespace
+
+TEST_CASE("man: sne(1) lists every noun, every global option and every exit code") {
+  const auto root = program();
+  const std::string page = plain_roff(read("man/sne.1"));
+  for (const auto& noun : root.subcommands) {
+    CHECK_MESSAGE(mentions(page, ".B " + noun.name + "\n"), "sne.1 lacks noun " << noun.name);
+    CHECK_MESSAGE(mentions(page, "sne-" + noun.name + " (1)"), "sne.1 lacks sne-" << noun.name);
+  }
+  for (const auto& option : root.options)
+    for (const auto& name : option.names)
+      CHECK_MESSAGE(mentions(page, name), "sne.1 lacks global option " << name);
+  for (const char* code : {"0", "1", "2", "3", "4", "5", "6", "7", "130"})
+    CHECK_MESSAGE(mentions(page, std::string(".B ") + code + "\n"), "sne.1 lacks exit code " << code);
+}
+
+TEST_CASE("man: each noun has its page, with every verb and option") {
+  for (const auto& noun : program().subcommands) {
+    const std::string page = plain_roff(read("man/sne-" + noun.name + ".1"));
+    CHECK(mentions(page, ".SH NAME\nsne-" + noun.name + " -"));
+    for (const auto& verb : noun.subcommands) {
+      CHECK_MESSAGE(mentions(page, ".SS " + verb.name + "\n"),
+                    "sne-" << noun.name << ".1 lacks verb " << verb.name);
+      for (const auto& option : verb.options)
+        for (const auto& name : option.names)
+          if (name != "--help" && name != "-h")
+            CHECK_MESSAGE(mentions(page, name), "sne-" << noun.name << ".1 lacks " << verb.name << " " << name);
+    }
+    for (const auto& option : noun.options)
+      for (const auto& name : option.names)
+        if (name != "--help" && name != "-h")
+          CHECK_MESSAGE(mentions(page, name), "sne-" << noun.name << ".1 lacks " << name);
+  }
+}
+
+TEST_CASE("completions: the shipped scripts are what the program generates") {
+  const auto root = program();
+  CHECK(read("completions/sne.bash") == completion_script(root, "bash") + "\n");
+  CHECK(read("completions/_sne") == completion_script(root, "zsh") + "\n");
+  CHECK(read("completions/sne.fish") == completion_script(root, "fish") + "\n");
+}
+
+TEST_CASE("completions: every noun, verb and option is offered") {
+  const auto root = program();
+  for (const auto& shell : completion_shells()) {
+    const std::string script = completion_script(root, shell);
+    for (const auto& noun : root.subcommands) {
+      CHECK_MESSAGE(mentions(script, noun.name), shell << " lacks " << noun.name);
+      for (const auto& verb : noun.subcommands) {
+        CHECK_MESSAGE(mentions(script, verb.path), shell << " lacks " << verb.path);
+        for (const auto& option : verb.options)
+          for (const auto& name : option.names)
+            if (name.rfind("--", 0) == 0)
+              CHECK_MESSAGE(mentions(script, shell == "fish" ? "-l " + name.substr(2) : name),
+                            shell << " lacks " << verb.path << " " << name);
+      }
+    }
+  }
+}
