@@ -60,8 +60,9 @@ void report_usage_error(const CLI::App& app, const CLI::ParseError& e, const Out
 /// CLI11 shows a command's own options only: remind every noun and verb of the global ones.
 void add_footers(CLI::App& app) {
   for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) {
-    sub->footer("Global options: --json, -v/--verbose, --debug, --config FILE, --profile NAME "
-                "(see 'sne --help' and 'man sne').");
+    sub->footer(
+        "Global options: --json, -v/--verbose, --debug, --config FILE, --profile NAME "
+        "(see 'sne --help' and 'man sne').");
     add_footers(*sub);
   }
 }
@@ -84,10 +85,12 @@ std::unique_ptr<CLI::App> build_app(Context& ctx) {
   app->require_subcommand(1);
   app->set_version_flag("--version", version_text(), "Print the version and exit");
   app->add_flag("--json", ctx.global.json, "Print one JSON document on stdout");
-  app->add_flag("-v,--verbose", ctx.global.verbose, "Say more on stderr (where settings come from)");
+  app->add_flag("-v,--verbose", ctx.global.verbose,
+                "Say more on stderr (where settings come from)");
   app->add_flag("--debug", ctx.global.debug, "Say everything on stderr, secrets redacted");
-  app->add_option("--config", ctx.global.config_file,
-                  "Configuration file (default: $SNE_CONFIG, else $XDG_CONFIG_HOME/sne/config.toml)")
+  app->add_option(
+         "--config", ctx.global.config_file,
+         "Configuration file (default: $SNE_CONFIG, else $XDG_CONFIG_HOME/sne/config.toml)")
       ->type_name("FILE");
   app->add_option("--profile", ctx.global.profile,
                   "Profile of the configuration file (default: $SNE_PROFILE, else the file's)")

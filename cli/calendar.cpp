@@ -43,7 +43,8 @@ struct HolidaysOptions {
 CommandResult run_holidays(const HolidaysOptions& opts, Context& ctx) {
   if (opts.year < 1583 || opts.year > 9999)
     return Error(ErrorCode::invalid_input,
-                 fmt::format("year {} is not 1583-9999 (the Gregorian calendar)", opts.year), "year");
+                 fmt::format("year {} is not 1583-9999 (the Gregorian calendar)", opts.year),
+                 "year");
   auto w = where(ctx, opts.departement);
   if (!w) return w.error();
   const auto holidays = public_holidays(opts.year, w->zone);
@@ -76,7 +77,8 @@ CommandResult run_add(const AddOptions& opts, Context& ctx) {
   auto from = date_argument("DATE", opts.date);
   if (!from) return from.error();
   if (opts.days < -100000 || opts.days > 100000)
-    return Error(ErrorCode::invalid_input, fmt::format("N {} is not -100000 to 100000", opts.days), "n");
+    return Error(ErrorCode::invalid_input, fmt::format("N {} is not -100000 to 100000", opts.days),
+                 "n");
   auto w = where(ctx, opts.departement);
   if (!w) return w.error();
   const Date due = add_jours_ouvres(*from, opts.days, w->zone);
@@ -136,7 +138,8 @@ void setup_calendar(CLI::App& root, Context& ctx) {
   on_parsed(*holidays, ctx, h, run_holidays);
 
   auto a = std::make_shared<AddOptions>();
-  auto* add = noun->add_subcommand("add", "The date N jours ouvrés after DATE (before it if N < 0)");
+  auto* add =
+      noun->add_subcommand("add", "The date N jours ouvrés after DATE (before it if N < 0)");
   add->add_option("DATE", a->date, "Start date, YYYY-MM-DD")->required();
   add->add_option("N", a->days, "Number of jours ouvrés")->required();
   departement_option(*add, a->departement);

@@ -2,7 +2,6 @@
 
 #include <iostream>
 
-
 namespace sne::cli {
 
 std::vector<std::string> expand_stdin(const std::vector<std::string>& args) {
@@ -40,8 +39,10 @@ CommandResult check_each(const std::vector<std::string>& args, Context& ctx,
     }
     results.push(std::move(r));
   }
-  if (ctx.out().json()) ctx.out().print(results);
-  else table.print(ctx.out());
+  if (ctx.out().json())
+    ctx.out().print(results);
+  else
+    table.print(ctx.out());
   return all_valid ? kExitOk : kExitInvalid;
 }
 

@@ -27,9 +27,8 @@ void setup_siret(CLI::App& root, Context& ctx);
 /// run(options, ctx) is called once.
 template <class Options, class Run>
 void on_parsed(CLI::App& verb, Context& ctx, std::shared_ptr<Options> options, Run run) {
-  verb.callback([&ctx, options, run] {
-    ctx.command = [&ctx, options, run] { return run(*options, ctx); };
-  });
+  verb.callback(
+      [&ctx, options, run] { ctx.command = [&ctx, options, run] { return run(*options, ctx); }; });
 }
 
 /// The outcome of checking one input: its fields when valid (merged after "input" and

@@ -32,7 +32,9 @@ std::vector<std::string> choices_of(const std::string& type_name) {
   return out;
 }
 
-std::string base_type(const std::string& type_name) { return type_name.substr(0, type_name.find(':')); }
+std::string base_type(const std::string& type_name) {
+  return type_name.substr(0, type_name.find(':'));
+}
 
 void walk(const CLI::App& app, const std::string& parent, std::vector<CommandSpec>& into) {
   CommandSpec spec;
@@ -157,7 +159,8 @@ std::string bash_script(const CommandSpec& root) {
     }
   });
   out += "  esac\n";
-  out += fmt::format("  local globals={}\n", sh_quote(fmt::format("{}", fmt::join(option_names(root.options), " "))));
+  out += fmt::format("  local globals={}\n",
+                     sh_quote(fmt::format("{}", fmt::join(option_names(root.options), " "))));
   out += "  local words=\"\"\n  case \"$at\" in\n";
   each_command(root, [&](const CommandSpec& c) {
     std::vector<std::string> words;
@@ -165,7 +168,8 @@ std::string bash_script(const CommandSpec& root) {
     words.insert(words.end(), c.positional_choices.begin(), c.positional_choices.end());
     if (&c != &root)
       for (const auto& n : option_names(c.options)) words.push_back(n);
-    out += fmt::format("    {}) words={} ;;\n", sh_quote(c.path), sh_quote(fmt::format("{}", fmt::join(words, " "))));
+    out += fmt::format("    {}) words={} ;;\n", sh_quote(c.path),
+                       sh_quote(fmt::format("{}", fmt::join(words, " "))));
   });
   out += "  esac\n";
   out += "  if [[ \"$cur\" == -* ]]; then words=\"$words $globals\"; fi\n";
@@ -196,8 +200,8 @@ std::string zsh_script(const CommandSpec& root) {
       for (const auto& n : o.names) {
         const std::string pattern = &c == &root ? "*:" + n : sh_quote(c.path + ":" + n);
         if (!o.choices.empty())
-          out += fmt::format("    {}) compadd -- {}; return ;;\n", pattern,
-                             fmt::join(o.choices, " "));
+          out +=
+              fmt::format("    {}) compadd -- {}; return ;;\n", pattern, fmt::join(o.choices, " "));
         else if (is_file_value(o))
           out += fmt::format("    {}) _files; return ;;\n", pattern);
         else
@@ -224,7 +228,9 @@ std::string zsh_script(const CommandSpec& root) {
   out += "  esac\n";
   out += fmt::format("  if [[ \"$cur\" == -* ]]; then items+=({}); fi\n", fmt::join(globals, " "));
   out += "  _describe -t commands 'sne' items\n}\n";
-  out += "if [[ \"${zsh_eval_context[-1]}\" == loadautofunc ]]; then _sne \"$@\"; else compdef _sne sne; fi\n";
+  out +=
+      "if [[ \"${zsh_eval_context[-1]}\" == loadautofunc ]]; then _sne \"$@\"; else compdef _sne "
+      "sne; fi\n";
   return out;
 }
 
@@ -268,8 +274,10 @@ std::string fish_script(const CommandSpec& root) {
       line += n.rfind("--", 0) == 0 ? " -l " + n.substr(2) : " -s " + n.substr(1);
     if (o.takes_value) {
       line += " -r";
-      if (!o.choices.empty()) line += " -a " + fish_quote(fmt::format("{}", fmt::join(o.choices, " ")));
-      else if (is_file_value(o)) line += " -F";
+      if (!o.choices.empty())
+        line += " -a " + fish_quote(fmt::format("{}", fmt::join(o.choices, " ")));
+      else if (is_file_value(o))
+        line += " -F";
     }
     return line + " -d " + fish_quote(o.description) + "\n";
   };
@@ -277,8 +285,8 @@ std::string fish_script(const CommandSpec& root) {
   each_command(root, [&](const CommandSpec& c) {
     const std::string condition = fmt::format("test (__sne_path) = '{}'", c.path);
     for (const auto& s : c.subcommands)
-      out += fmt::format("complete -c sne -n {} -a {} -d {}\n", fish_quote(condition),
-                         s.name, fish_quote(s.description));
+      out += fmt::format("complete -c sne -n {} -a {} -d {}\n", fish_quote(condition), s.name,
+                         fish_quote(s.description));
     for (const auto& p : c.positional_choices)
       out += fmt::format("complete -c sne -n {} -a {}\n", fish_quote(condition), p);
     if (&c != &root)
@@ -309,7 +317,8 @@ const std::vector<std::string>& completion_shells() { return kShells; }
 
 void setup_completion(CLI::App& root, Context& ctx) {
   auto opts = std::make_shared<CompletionOptions>();
-  auto* noun = root.add_subcommand("completion", "Print the shell completion script for bash, zsh or fish");
+  auto* noun =
+      root.add_subcommand("completion", "Print the shell completion script for bash, zsh or fish");
   noun->add_option("SHELL", opts->shell, "Shell: bash, zsh or fish")
       ->required()
       ->check(CLI::IsMember(kShells));

@@ -13,7 +13,7 @@ namespace sne::cli {
 
 /// One option as completion and documentation see it.
 struct OptionSpec {
-  std::vector<std::string> names;    ///< "--json", "-v"
+  std::vector<std::string> names;  ///< "--json", "-v"
   std::string description;
   bool takes_value = false;
   std::string value_name;            ///< "FILE", "DEPT", "NAME"...

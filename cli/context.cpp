@@ -10,11 +10,10 @@ Result<const ActiveProfile*> Context::profile() {
     if (!active) return active.error();
     profile_ = std::move(*active);
     if (verbose())
-      out().note(profile_->file_read
-                     ? fmt::format("profile '{}' from {}", profile_->profile.name(),
-                                   profile_->config_file)
-                     : fmt::format("no configuration file at {}; defaults apply",
-                                   profile_->config_file));
+      out().note(
+          profile_->file_read
+              ? fmt::format("profile '{}' from {}", profile_->profile.name(), profile_->config_file)
+              : fmt::format("no configuration file at {}; defaults apply", profile_->config_file));
   }
   return &*profile_;
 }

@@ -21,10 +21,10 @@ CheckOutcome check_numero(const std::string& input) {
       .set("annee", n->annee())
       .set("sequence", n->sequence())
       .set("guichet", n->guichet());
-  return {std::move(fields),
-          fmt::format("{} {} · {} {} · séquence {} · guichet {}", n->territoire(),
-                      n->territory().name, month_name_fr(n->mois()), n->annee(), n->sequence(),
-                      n->guichet())};
+  return {
+      std::move(fields),
+      fmt::format("{} {} · {} {} · séquence {} · guichet {}", n->territoire(), n->territory().name,
+                  month_name_fr(n->mois()), n->annee(), n->sequence(), n->guichet())};
 }
 
 }  // namespace

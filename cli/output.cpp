@@ -47,29 +47,24 @@ Json error_object(std::string_view code, std::string_view message, const Error* 
 int exit_code_for(const Error& error) {
   switch (error.code()) {
     case ErrorCode::invalid_input:
-    case ErrorCode::conflict:
-      return kExitInvalid;
-    case ErrorCode::not_found:
-      return kExitNotFound;
+    case ErrorCode::conflict: return kExitInvalid;
+    case ErrorCode::not_found: return kExitNotFound;
     case ErrorCode::unauthenticated:
-    case ErrorCode::forbidden:
-      return kExitAuth;
+    case ErrorCode::forbidden: return kExitAuth;
     case ErrorCode::rate_limited:
-    case ErrorCode::network:
-      return kExitTemporary;
-    case ErrorCode::server:
-      return error.retryable() ? kExitTemporary : kExitFailure;
-    case ErrorCode::cancelled:
-      return kExitInterrupted;
+    case ErrorCode::network: return kExitTemporary;
+    case ErrorCode::server: return error.retryable() ? kExitTemporary : kExitFailure;
+    case ErrorCode::cancelled: return kExitInterrupted;
     case ErrorCode::io:
-    case ErrorCode::internal:
-      return kExitFailure;
+    case ErrorCode::internal: return kExitFailure;
   }
   return kExitFailure;
 }
 
 Output::Output(bool json)
-    : json_(json), color_(color_allowed(STDOUT_FILENO)), stdout_tty_(::isatty(STDOUT_FILENO) != 0) {}
+    : json_(json),
+      color_(color_allowed(STDOUT_FILENO)),
+      stdout_tty_(::isatty(STDOUT_FILENO) != 0) {}
 
 std::string Output::paint(std::string_view text, Style style) const {
   if (!color_ || style == Style::plain || text.empty()) return std::string(text);

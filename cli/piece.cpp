@@ -34,21 +34,21 @@ CommandResult run_types(const TypesOptions& opts, Context& ctx) {
     ctx.out().line(c.to_json());
     return kExitOk;
   }
-  ctx.out().line(ctx.out().paint(
-      fmt::format("Plan de classement {} — {} types in {} rubriques", c.version(), c.type_count(),
-                  c.rubriques().size()),
-      Style::bold));
+  ctx.out().line(ctx.out().paint(fmt::format("Plan de classement {} — {} types in {} rubriques",
+                                             c.version(), c.type_count(), c.rubriques().size()),
+                                 Style::bold));
   for (const auto& r : c.rubriques()) {
     ctx.out().line("");
     ctx.out().line(ctx.out().paint(fmt::format("{} [{}]", r.label, r.code), Style::bold));
     Table table({"CODE", "MAX", "PÉRIMÈTRE", "VALIDITÉ", "LABEL"});
     for (const auto& t : r.types) {
       const std::string n = notes(t);
-      table.add({t.code, fmt::format("{}", t.max_pieces),
-                 t.perimetre == Perimetre::reglementaire ? "réglementaire" : "hors périmètre",
-                 t.validity.describe_fr(), n.empty() ? t.label : fmt::format("{} — {}", t.label, n)},
-                {Style::plain, Style::plain,
-                 t.perimetre == Perimetre::reglementaire ? Style::plain : Style::warn});
+      table.add(
+          {t.code, fmt::format("{}", t.max_pieces),
+           t.perimetre == Perimetre::reglementaire ? "réglementaire" : "hors périmètre",
+           t.validity.describe_fr(), n.empty() ? t.label : fmt::format("{} — {}", t.label, n)},
+          {Style::plain, Style::plain,
+           t.perimetre == Perimetre::reglementaire ? Style::plain : Style::warn});
     }
     table.print(ctx.out());
   }
@@ -62,9 +62,11 @@ void setup_piece(CLI::App& root, Context& ctx) {
   noun->require_subcommand(1);
 
   auto t = std::make_shared<TypesOptions>();
-  auto* types = noun->add_subcommand("types", "Show the plan de classement: rubriques and piece types");
-  types->add_option("--catalog", t->catalog,
-                    "JSON catalog replacing the built-in one (default: the profile's 'catalog')")
+  auto* types =
+      noun->add_subcommand("types", "Show the plan de classement: rubriques and piece types");
+  types
+      ->add_option("--catalog", t->catalog,
+                   "JSON catalog replacing the built-in one (default: the profile's 'catalog')")
       ->type_name("FILE");
   on_parsed(*types, ctx, t, run_types);
 }

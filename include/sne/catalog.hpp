@@ -81,10 +81,10 @@ struct PieceType {
   Perimetre perimetre = Perimetre::reglementaire;
   Requirement required = Requirement::complementaire;
   ValidityRule validity;
-  bool sensitive = false;        ///< restricted to a dedicated profile; never log its content
-  std::vector<Format> formats;   ///< accepted formats, never empty
-  std::uint64_t max_bytes = 0;   ///< size limit of one file, > 0
-  int max_pieces = 2;            ///< how many pieces of this type a demande holds at most
+  bool sensitive = false;       ///< restricted to a dedicated profile; never log its content
+  std::vector<Format> formats;  ///< accepted formats, never empty
+  std::uint64_t max_bytes = 0;  ///< size limit of one file, > 0
+  int max_pieces = 2;           ///< how many pieces of this type a demande holds at most
 };
 
 struct Rubrique {

@@ -101,11 +101,13 @@ class [[nodiscard]] Result {
 
  private:
   std::variant<T, Error>& checked(bool want_value) {
-    if (ok() != want_value) throw BadResultAccess(want_value ? "Result holds an error" : "Result holds a value");
+    if (ok() != want_value)
+      throw BadResultAccess(want_value ? "Result holds an error" : "Result holds a value");
     return v_;
   }
   const std::variant<T, Error>& checked(bool want_value) const {
-    if (ok() != want_value) throw BadResultAccess(want_value ? "Result holds an error" : "Result holds a value");
+    if (ok() != want_value)
+      throw BadResultAccess(want_value ? "Result holds an error" : "Result holds a value");
     return v_;
   }
   std::variant<T, Error> v_;

@@ -20,12 +20,13 @@ class Json {
   using Array = std::vector<Json>;
   using Object = std::vector<std::pair<std::string, Json>>;
 
-  Json() = default;  ///< null
+  Json() = default;        ///< null
   Json(std::nullptr_t) {}  // NOLINT: implicit by design, as for every constructor below
   Json(bool b) : v_(b) {}  // NOLINT
   template <class I, std::enable_if_t<std::is_integral_v<I> && !std::is_same_v<I, bool> &&
-                                          !std::is_same_v<I, char>, int> = 0>
-  Json(I i) : v_(static_cast<std::int64_t>(i)) {}  // NOLINT
+                                          !std::is_same_v<I, char>,
+                                      int> = 0>
+  Json(I i) : v_(static_cast<std::int64_t>(i)) {}   // NOLINT
   Json(double d) : v_(d) {}                         // NOLINT
   Json(const char* s) : v_(std::string(s)) {}       // NOLINT
   Json(std::string s) : v_(std::move(s)) {}         // NOLINT

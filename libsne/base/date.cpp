@@ -72,7 +72,7 @@ Date Date::from_days(long z) noexcept {
 }
 
 Weekday Date::weekday() const noexcept {
-  const long z = days();  // 1970-01-01 was a Thursday (4)
+  const long z = days();                 // 1970-01-01 was a Thursday (4)
   const long w = ((z % 7) + 7 + 3) % 7;  // 0 = Monday
   return static_cast<Weekday>(w + 1);
 }
@@ -104,8 +104,8 @@ Date easter_sunday(int year) noexcept {
 }
 
 std::string_view weekday_name_fr(Weekday day) noexcept {
-  static constexpr std::array<std::string_view, 7> kNames{
-      "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"};
+  static constexpr std::array<std::string_view, 7> kNames{"lundi",    "mardi",  "mercredi", "jeudi",
+                                                          "vendredi", "samedi", "dimanche"};
   const auto i = static_cast<std::size_t>(day) - 1;
   return i < kNames.size() ? kNames[i] : std::string_view{};
 }

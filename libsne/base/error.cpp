@@ -47,13 +47,11 @@ Error& Error::prefixed(std::string_view context) {
 bool Error::retryable() const noexcept {
   switch (code_) {
     case ErrorCode::network:
-    case ErrorCode::rate_limited:
-      return true;
+    case ErrorCode::rate_limited: return true;
     case ErrorCode::server:
       return http_status_ == 500 || http_status_ == 502 || http_status_ == 503 ||
              http_status_ == 504;
-    default:
-      return false;
+    default: return false;
   }
 }
 

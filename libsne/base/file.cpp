@@ -21,8 +21,7 @@ struct Fd {
 };
 
 Error io_error(const std::string& path, int err) {
-  return Error(ErrorCode::io,
-               fmt::format("{}: {}", path, std::strerror(err)), path);
+  return Error(ErrorCode::io, fmt::format("{}: {}", path, std::strerror(err)), path);
 }
 
 }  // namespace
@@ -35,9 +34,9 @@ Result<std::string> read_all(const std::string& path, std::uint64_t max_bytes) {
   if (!S_ISREG(st.st_mode))
     return Error(ErrorCode::invalid_input, fmt::format("{}: not a regular file", path), path);
   if (static_cast<std::uint64_t>(st.st_size) > max_bytes)
-    return Error(ErrorCode::invalid_input,
-                 fmt::format("{}: {} bytes, larger than the {} allowed", path, st.st_size, max_bytes),
-                 path);
+    return Error(
+        ErrorCode::invalid_input,
+        fmt::format("{}: {} bytes, larger than the {} allowed", path, st.st_size, max_bytes), path);
   std::string out;
   out.resize(static_cast<std::size_t>(st.st_size));
   std::size_t done = 0;

@@ -24,8 +24,10 @@ void write_string(std::string& out, std::string_view s) {
         case '\b': out += "\\b"; break;
         case '\f': out += "\\f"; break;
         default:
-          if (c < 0x20 || c == 0x7F) out += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
-          else out += static_cast<char>(c);
+          if (c < 0x20 || c == 0x7F)
+            out += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
+          else
+            out += static_cast<char>(c);
       }
       ++i;
       continue;

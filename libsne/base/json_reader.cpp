@@ -74,15 +74,16 @@ std::int64_t Node::integer(std::int64_t min, std::int64_t max) const {
              value_->get<std::uint64_t>() <= static_cast<std::uint64_t>(INT64_MAX)) {
     v = static_cast<std::int64_t>(value_->get<std::uint64_t>());
   } else {
-    fail(fmt::format("expected an integer from {} to {}, found {}", min, max,
-                     type_name(*value_)));
+    fail(fmt::format("expected an integer from {} to {}, found {}", min, max, type_name(*value_)));
   }
-  if (v < min || v > max) fail(fmt::format("expected an integer from {} to {}, found {}", min, max, v));
+  if (v < min || v > max)
+    fail(fmt::format("expected an integer from {} to {}, found {}", min, max, v));
   return v;
 }
 
 bool Node::boolean() const {
-  if (!value_->is_boolean()) fail(fmt::format("expected true or false, found {}", type_name(*value_)));
+  if (!value_->is_boolean())
+    fail(fmt::format("expected true or false, found {}", type_name(*value_)));
   return value_->get<bool>();
 }
 
@@ -115,8 +116,10 @@ Status parse(std::string_view text, nlohmann::json& out) {
     std::string what = e.what();
     // nlohmann's message: "[json.exception.parse_error.101] parse error at line 1, column 2:
     // syntax error while parsing value - invalid literal; last read: 'x'". Keep the reason.
-    if (auto pos = what.find("syntax error"); pos != std::string::npos) what = what.substr(pos);
-    else if (auto colon = what.rfind(": "); colon != std::string::npos) what = what.substr(colon + 2);
+    if (auto pos = what.find("syntax error"); pos != std::string::npos)
+      what = what.substr(pos);
+    else if (auto colon = what.rfind(": "); colon != std::string::npos)
+      what = what.substr(colon + 2);
     return Error(ErrorCode::invalid_input,
                  fmt::format("line {}, column {}: invalid JSON ({})", line, column,
                              text::printable(what, 120)),

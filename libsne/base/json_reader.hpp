@@ -61,8 +61,8 @@ auto read(F&& read) -> Result<decltype(read())> {
   try {
     return read();
   } catch (const ShapeError& e) {
-    return Error(ErrorCode::invalid_input,
-                 e.path.empty() ? e.message : e.path + ": " + e.message, e.path);
+    return Error(ErrorCode::invalid_input, e.path.empty() ? e.message : e.path + ": " + e.message,
+                 e.path);
   }
 }
 

@@ -31,7 +31,8 @@ struct HolidayRule {
 // days: loi n° 83-550 and its décret (the dates DOMAIN.md lists).
 constexpr std::array<HolidayRule, 19> kRules{{
     {"jour_de_l_an", "Jour de l'an", 1, 1, kAll},
-    {"vendredi_saint", "Vendredi saint", 0, -2, kAlsaceMoselle | kGuadeloupe | kMartinique | kGuyane},
+    {"vendredi_saint", "Vendredi saint", 0, -2,
+     kAlsaceMoselle | kGuadeloupe | kMartinique | kGuyane},
     {"lundi_de_paques", "Lundi de Pâques", 0, 1, kAll},
     {"abolition_esclavage", "Abolition de l'esclavage", 4, 27, kMayotte},
     {"fete_du_travail", "Fête du Travail", 5, 1, kAll},

@@ -73,9 +73,10 @@ bool is_code(std::string_view s) {
 std::string read_code(const json_reader::Node& node) {
   std::string s = node.string();
   if (!is_code(s))
-    node.fail(fmt::format("'{}' is not a code: lower-case ASCII letters, digits and '_', "
-                          "starting with a letter",
-                          text::printable(s)));
+    node.fail(
+        fmt::format("'{}' is not a code: lower-case ASCII letters, digits and '_', "
+                    "starting with a letter",
+                    text::printable(s)));
   return s;
 }
 
@@ -95,9 +96,7 @@ ValidityRule read_validity(const json_reader::Node& node) {
   rule.kind = read_enum(node.at("rule"), kRules);
   switch (rule.kind) {
     case ValidityRule::Kind::none:
-    case ValidityRule::Kind::unexpired:
-      node.expect_keys({"rule"});
-      break;
+    case ValidityRule::Kind::unexpired: node.expect_keys({"rule"}); break;
     case ValidityRule::Kind::issued_within:
       node.expect_keys({"rule", "months"});
       rule.months = static_cast<int>(node.at("months").integer(1, 120));
@@ -126,17 +125,16 @@ Result<Format> parse_format(std::string_view text) {
   const std::string lower = text::ascii_lower(text::trim(text));
   if (lower == "jpg") return Format::jpeg;
   if (auto f = value_of(kFormats, lower)) return *f;
-  return Error(ErrorCode::invalid_input,
-               fmt::format("unknown format '{}' (expected {})", text::printable(text),
-                           choices(kFormats)),
-               "format");
+  return Error(
+      ErrorCode::invalid_input,
+      fmt::format("unknown format '{}' (expected {})", text::printable(text), choices(kFormats)),
+      "format");
 }
 
 std::string_view to_string(Perimetre p) noexcept { return name_of(kPerimetres, p); }
 
 std::string_view label_fr(Perimetre p) noexcept {
-  return p == Perimetre::reglementaire ? "Périmètre réglementaire"
-                                       : "Hors périmètre réglementaire";
+  return p == Perimetre::reglementaire ? "Périmètre réglementaire" : "Hors périmètre réglementaire";
 }
 
 std::string_view to_string(Requirement r) noexcept { return name_of(kRequirements, r); }
@@ -163,7 +161,8 @@ Result<Catalog> Catalog::from_json(std::string_view text, std::string_view origi
     const auto defaults = root.at("defaults");
     defaults.expect_keys({"formats", "max_bytes", "max_pieces"});
     c.default_formats_ = read_formats(defaults.at("formats"));
-    c.default_max_bytes_ = static_cast<std::uint64_t>(defaults.at("max_bytes").integer(1, kMaxPieceBytes));
+    c.default_max_bytes_ =
+        static_cast<std::uint64_t>(defaults.at("max_bytes").integer(1, kMaxPieceBytes));
     c.default_max_pieces_ = static_cast<int>(defaults.at("max_pieces").integer(1, 20));
 
     std::vector<std::string> seen_types;
@@ -196,8 +195,8 @@ Result<Catalog> Catalog::from_json(std::string_view text, std::string_view origi
         t.max_bytes = max_bytes ? static_cast<std::uint64_t>(max_bytes->integer(1, kMaxPieceBytes))
                                 : c.default_max_bytes_;
         auto max_pieces = tnode.find("max_pieces");
-        t.max_pieces = max_pieces ? static_cast<int>(max_pieces->integer(1, 20))
-                                  : c.default_max_pieces_;
+        t.max_pieces =
+            max_pieces ? static_cast<int>(max_pieces->integer(1, 20)) : c.default_max_pieces_;
         r.types.push_back(std::move(t));
       }
       c.rubriques_.push_back(std::move(r));

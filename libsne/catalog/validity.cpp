@@ -6,12 +6,9 @@ namespace sne {
 
 std::string ValidityRule::describe_fr() const {
   switch (kind) {
-    case Kind::none:
-      return "sans limite de validité";
-    case Kind::unexpired:
-      return "en cours de validité";
-    case Kind::issued_within:
-      return fmt::format("émis depuis moins de {} mois", months);
+    case Kind::none: return "sans limite de validité";
+    case Kind::unexpired: return "en cours de validité";
+    case Kind::issued_within: return fmt::format("émis depuis moins de {} mois", months);
     case Kind::tax_year: {
       std::string years;
       for (std::size_t i = 0; i < years_back.size(); ++i) {
@@ -27,8 +24,7 @@ std::string ValidityRule::describe_fr() const {
 ValidityCheck check_validity(const ValidityRule& rule, const PieceDates& dates, Date on) {
   using O = ValidityCheck::Outcome;
   switch (rule.kind) {
-    case ValidityRule::Kind::none:
-      return {O::valid, {}};
+    case ValidityRule::Kind::none: return {O::valid, {}};
     case ValidityRule::Kind::unexpired:
       if (!dates.expires) return {O::unknown, "date de fin de validité inconnue"};
       if (*dates.expires < on) return {O::obsolete, "expiré le " + dates.expires->iso()};
@@ -36,7 +32,8 @@ ValidityCheck check_validity(const ValidityRule& rule, const PieceDates& dates, 
     case ValidityRule::Kind::issued_within: {
       if (!dates.issued) return {O::unknown, "date d'émission inconnue"};
       if (on < *dates.issued)
-        return {O::unknown, "date d'émission " + dates.issued->iso() + " postérieure au " + on.iso()};
+        return {O::unknown,
+                "date d'émission " + dates.issued->iso() + " postérieure au " + on.iso()};
       const Date limit = dates.issued->plus_months(rule.months);
       if (limit < on)
         return {O::obsolete, fmt::format("émis le {}, plus de {} mois avant le {}",

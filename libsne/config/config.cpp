@@ -28,10 +28,10 @@ bool known_key(std::string_view key) {
 
 Error config_error(std::string_view origin, const toml::source_region& where, std::string what,
                    std::string subject) {
-  return Error(ErrorCode::invalid_input,
-               fmt::format("{}: line {}, column {}: {}", origin, where.begin.line,
-                           where.begin.column, what),
-               std::move(subject));
+  return Error(
+      ErrorCode::invalid_input,
+      fmt::format("{}: line {}, column {}: {}", origin, where.begin.line, where.begin.column, what),
+      std::move(subject));
 }
 
 }  // namespace
@@ -111,7 +111,8 @@ Result<Config> Config::parse(std::string_view toml_text, std::string_view origin
         const auto* table = pnode.as_table();
         if (table == nullptr)
           return config_error(origin, pnode.source(),
-                              fmt::format("profiles.{}: expected a table", name), "profiles." + name);
+                              fmt::format("profiles.{}: expected a table", name),
+                              "profiles." + name);
         Profile profile(name);
         for (const auto& [skey, snode] : *table) {
           const std::string setting(skey.str());
@@ -126,10 +127,9 @@ Result<Config> Config::parse(std::string_view toml_text, std::string_view origin
         c.profiles_.push_back(std::move(profile));
       }
     } else {
-      return config_error(origin, key.source(),
-                          fmt::format("{}: unknown key (settings go in [profiles.NAME])",
-                                      text::printable(k)),
-                          k);
+      return config_error(
+          origin, key.source(),
+          fmt::format("{}: unknown key (settings go in [profiles.NAME])", text::printable(k)), k);
     }
   }
   return c;
@@ -138,8 +138,7 @@ Result<Config> Config::parse(std::string_view toml_text, std::string_view origin
 Result<Config> Config::load(const std::string& path, bool must_exist) {
   auto text = file::read_all(path, kMaxConfigBytes);
   if (!text) {
-    if (!must_exist && text.error().code() == ErrorCode::io && !file::exists(path))
-      return Config{};
+    if (!must_exist && text.error().code() == ErrorCode::io && !file::exists(path)) return Config{};
     return text.error();
   }
   return parse(*text, path);

@@ -37,9 +37,9 @@ Result<NumeroUnique> NumeroUnique::parse(std::string_view text) {
                                bad->position + 1, bad->character),
                    "caracteres");
   if (trimmed.size() != 18)
-    return invalid(fmt::format("{} character{}, expected 18", trimmed.size(),
-                               trimmed.size() == 1 ? "" : "s"),
-                   "longueur");
+    return invalid(
+        fmt::format("{} character{}, expected 18", trimmed.size(), trimmed.size() == 1 ? "" : "s"),
+        "longueur");
 
   std::string s = text::ascii_upper(trimmed);
   const std::string_view v(s);
@@ -55,15 +55,13 @@ Result<NumeroUnique> NumeroUnique::parse(std::string_view text) {
     return invalid(fmt::format("territory '{}' must be 3 digits, 02A or 02B", terr), "territoire");
   if (!all_digits(mm)) return invalid(fmt::format("month '{}' must be 2 digits", mm), "mois");
   const int month = (mm[0] - '0') * 10 + (mm[1] - '0');
-  if (month < 1 || month > 12)
-    return invalid(fmt::format("month {} is not 01-12", mm), "mois");
+  if (month < 1 || month > 12) return invalid(fmt::format("month {} is not 01-12", mm), "mois");
   if (!all_digits(yy)) return invalid(fmt::format("year '{}' must be 2 digits", yy), "annee");
   if (!all_digits(seq))
     return invalid(fmt::format("sequence '{}' must be 6 digits", seq), "sequence");
   // The guichet was checked by the letter-or-digit loop above.
   const Territoire* territory = find_territoire(terr);
-  if (territory == nullptr)
-    return invalid(fmt::format("unknown territory {}", terr), "territoire");
+  if (territory == nullptr) return invalid(fmt::format("unknown territory {}", terr), "territoire");
 
   NumeroUnique n;
   n.text_ = std::move(s);

@@ -55,8 +55,8 @@ Result<std::string> parse_siren(std::string_view text) {
   auto digits = digits_only(text, 9, "siren");
   if (!digits) return digits.error();
   if (!luhn_valid(*digits))
-    return Error(ErrorCode::invalid_input, fmt::format("SIREN {} fails its checksum (Luhn)", *digits),
-                 "siren");
+    return Error(ErrorCode::invalid_input,
+                 fmt::format("SIREN {} fails its checksum (Luhn)", *digits), "siren");
   return digits;
 }
 

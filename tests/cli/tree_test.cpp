@@ -29,8 +29,15 @@ std::string plain_roff(std::string text) {
   for (std::size_t i = 0; i < text.size(); ++i) {
     if (text[i] == '\\' && i + 1 < text.size()) {
       const char n = text[i + 1];
-      if (n == '-') { out += '-'; ++i; continue; }
-      if (n == 'f' && i + 2 < text.size()) { i += 2; continue; }
+      if (n == '-') {
+        out += '-';
+        ++i;
+        continue;
+      }
+      if (n == 'f' && i + 2 < text.size()) {
+        i += 2;
+        continue;
+      }
     }
     out += text[i];
   }
@@ -60,7 +67,8 @@ TEST_CASE("man: sne(1) lists every noun, every global option and every exit code
     for (const auto& name : option.names)
       CHECK_MESSAGE(mentions(page, name), "sne.1 lacks global option " << name);
   for (const char* code : {"0", "1", "2", "3", "4", "5", "6", "7", "130"})
-    CHECK_MESSAGE(mentions(page, std::string(".B ") + code + "\n"), "sne.1 lacks exit code " << code);
+    CHECK_MESSAGE(mentions(page, std::string(".B ") + code + "\n"),
+                  "sne.1 lacks exit code " << code);
 }
 
 TEST_CASE("man: each noun has its page, with every verb and option") {
@@ -73,7 +81,8 @@ TEST_CASE("man: each noun has its page, with every verb and option") {
       for (const auto& option : verb.options)
         for (const auto& name : option.names)
           if (name != "--help" && name != "-h")
-            CHECK_MESSAGE(mentions(page, name), "sne-" << noun.name << ".1 lacks " << verb.name << " " << name);
+            CHECK_MESSAGE(mentions(page, name),
+                          "sne-" << noun.name << ".1 lacks " << verb.name << " " << name);
     }
     for (const auto& option : noun.options)
       for (const auto& name : option.names)

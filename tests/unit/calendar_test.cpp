@@ -46,7 +46,8 @@ TEST_CASE("calendar: Easter-based holidays move with Easter") {
 
 TEST_CASE("calendar: two holidays on one day are both listed and counted once") {
   const auto h = public_holidays(2008, CalendarZone::metropole);
-  CHECK(std::count_if(h.begin(), h.end(), [](const Holiday& x) { return x.date == d("2008-05-01"); }) == 2);
+  CHECK(std::count_if(h.begin(), h.end(),
+                      [](const Holiday& x) { return x.date == d("2008-05-01"); }) == 2);
   // Thursday 2008-05-01 is one jour férié, not two: Wed 30 April to Fri 2 May counts 1.
   CHECK(jours_ouvres_between(d("2008-04-30"), d("2008-05-02"), CalendarZone::metropole) == 1);
 }
@@ -117,7 +118,8 @@ TEST_CASE("calendar: counting jours ouvrés between two dates") {
   // A whole year: 262 weekdays in 2024 (a leap year starting on Monday), 10 holidays on
   // weekdays (14 July falls on a Sunday), so 252 jours ouvrés.
   CHECK(jours_ouvres_between(d("2023-12-31"), d("2024-12-31"), CalendarZone::metropole) == 252);
-  CHECK(jours_ouvres_between(d("2023-12-31"), d("2024-12-31"), CalendarZone::alsace_moselle) == 250);
+  CHECK(jours_ouvres_between(d("2023-12-31"), d("2024-12-31"), CalendarZone::alsace_moselle) ==
+        250);
 }
 
 TEST_CASE("calendar: counting agrees with adding, over several years") {

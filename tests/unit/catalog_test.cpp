@@ -109,7 +109,8 @@ TEST_CASE("catalog: to_json round-trips") {
 }
 
 TEST_CASE("catalog: syntax errors give line and column") {
-  CHECK(error_of("{\n  \"schema\": 1,\n  oops\n}").rfind("test.json: line 3, column 3: invalid JSON", 0) == 0);
+  CHECK(error_of("{\n  \"schema\": 1,\n  oops\n}")
+            .rfind("test.json: line 3, column 3: invalid JSON", 0) == 0);
   CHECK(error_of("").rfind("test.json: line 1, column 1: invalid JSON", 0) == 0);
 }
 
@@ -122,8 +123,10 @@ TEST_CASE("catalog: shape errors name the JSON path and the reason") {
         "reglementaire, hors_perimetre)");
   CHECK(error_of(replaced(kMinimal, "\"years_back\": [2, 1]", "\"years_back\": []")) ==
         "test.json: rubriques[0].types[1].validity.years_back: expected at least one year offset");
-  CHECK(error_of(replaced(kMinimal, "{\"rule\": \"unexpired\"}", "{\"rule\": \"unexpired\", \"months\": 3}")) ==
-        "test.json: rubriques[0].types[0].validity.months: unknown key (misspelt, or from a newer schema?)");
+  CHECK(error_of(replaced(kMinimal, "{\"rule\": \"unexpired\"}",
+                          "{\"rule\": \"unexpired\", \"months\": 3}")) ==
+        "test.json: rubriques[0].types[0].validity.months: unknown key (misspelt, or from a newer "
+        "schema?)");
   CHECK(error_of(replaced(kMinimal, "\"sensitive\": false}", "\"sensitive\": \"no\"}")) ==
         "test.json: rubriques[0].types[0].sensitive: expected true or false, found a string");
   CHECK(error_of(replaced(kMinimal, "\"code\": \"avis\"", "\"code\": \"piece_identite\"")) ==
@@ -133,7 +136,8 @@ TEST_CASE("catalog: shape errors name the JSON path and the reason") {
         "digits and '_', starting with a letter");
   CHECK(error_of(replaced(kMinimal, "\"schema\": 1", "\"schema\": 2")) ==
         "test.json: schema: schema 2 is not supported (this libsne reads schema 1)");
-  CHECK(error_of(replaced(kMinimal, "\"formats\": [\"pdf\", \"png\"]", "\"formats\": [\"pdf\", \"gif\"]")) ==
+  CHECK(error_of(replaced(kMinimal, "\"formats\": [\"pdf\", \"png\"]",
+                          "\"formats\": [\"pdf\", \"gif\"]")) ==
         "test.json: defaults.formats[1]: unknown value 'gif' (expected pdf, jpeg, png)");
   CHECK(error_of(replaced(kMinimal, "\"version\": \"test-1\", ", "")) ==
         "test.json: missing key 'version'");

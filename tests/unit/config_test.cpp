@@ -27,8 +27,10 @@ TEST_CASE("config: XDG paths with HOME fallbacks") {
   CHECK(p->data_dir == "/home/ana/.local/share/sne");
   CHECK(p->state_dir == "/home/ana/.local/state/sne");
 
-  auto x = resolve_paths(env({{"HOME", "/home/ana"}, {"XDG_CONFIG_HOME", "/etc/xdg"},
-                              {"XDG_DATA_HOME", "relative/ignored"}, {"SNE_CONFIG", "/tmp/c.toml"}}));
+  auto x = resolve_paths(env({{"HOME", "/home/ana"},
+                              {"XDG_CONFIG_HOME", "/etc/xdg"},
+                              {"XDG_DATA_HOME", "relative/ignored"},
+                              {"SNE_CONFIG", "/tmp/c.toml"}}));
   REQUIRE(x.ok());
   CHECK(x->config_dir == "/etc/xdg/sne");
   CHECK(x->config_file == "/tmp/c.toml");
@@ -45,7 +47,8 @@ departement = "30"
 [profiles.metz]
 departement = "57"
 catalog = "/etc/sne/catalog.json"
-)", "config.toml");
+)",
+                         "config.toml");
   REQUIRE(c.ok());
   CHECK(c->default_profile() == "nimes");
   CHECK(c->profile_names() == std::vector<std::string>{"metz", "nimes"});  // sorted
@@ -73,7 +76,8 @@ TEST_CASE("config: unknown keys and bad values are refused with their position")
 
   auto type = Config::parse("[profiles.x]\ndepartement = 57\n", "c.toml");
   REQUIRE_FALSE(type.ok());
-  CHECK(type.error().message() == "c.toml: line 2, column 15: profiles.x.departement: expected a string");
+  CHECK(type.error().message() ==
+        "c.toml: line 2, column 15: profiles.x.departement: expected a string");
 
   auto top = Config::parse("endpoint = \"x\"\n", "c.toml");
   REQUIRE_FALSE(top.ok());
@@ -108,7 +112,8 @@ struct TempFile {
 }  // namespace
 
 TEST_CASE("config: precedence of flags, environment, file and defaults") {
-  TempFile file("profile = \"b\"\n[profiles.a]\ndepartement = \"57\"\n[profiles.b]\ndepartement = \"974\"\n");
+  TempFile file(
+      "profile = \"b\"\n[profiles.a]\ndepartement = \"57\"\n[profiles.b]\ndepartement = \"974\"\n");
 
   // The file's own default profile.
   auto by_file = select_profile({file.path, ""}, env({{"HOME", "/nonexistent"}}));

@@ -18,8 +18,10 @@ TEST_CASE("json: scalars") {
 
 TEST_CASE("json: strings are escaped and always valid UTF-8") {
   CHECK(Json("a\"b\\c\n\t\x01").dump() == R"("a\"b\\c\n\t\u0001")");
-  CHECK(Json(std::string("x\xff" "y")).dump() == "\"x\xEF\xBF\xBDy\"");
-  CHECK(Json(std::string("\xC3")).dump() == "\"\xEF\xBF\xBD\"");        // truncated sequence
+  CHECK(Json(std::string("x\xff"
+                         "y"))
+            .dump() == "\"x\xEF\xBF\xBDy\"");
+  CHECK(Json(std::string("\xC3")).dump() == "\"\xEF\xBF\xBD\"");  // truncated sequence
   CHECK(Json(std::string("\xED\xA0\x80")).dump().find("\xED") == std::string::npos);  // surrogate
 }
 

@@ -76,7 +76,8 @@ TEST_CASE("numero: rejects bad year, sequence and characters") {
   CHECK(why("0340819000040PWP-1") == "character 17 '-' is not a letter or digit");
   CHECK(why("0340819000040PWPé1") == "character 17 'é' is not an ASCII letter or digit");
   CHECK(part("0340819000040PWPé1") == "caracteres");
-  CHECK(why("034\x01" "819000040PWP01") == "character 4 '\\x01' is not an ASCII letter or digit");
+  CHECK(why("034\x01"
+            "819000040PWP01") == "character 4 '\\x01' is not an ASCII letter or digit");
 }
 
 TEST_CASE("numero: every error is invalid_input") {

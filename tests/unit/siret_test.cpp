@@ -35,7 +35,8 @@ TEST_CASE("siret: La Poste establishments use the sum-of-digits rule") {
   CHECK(Siret::parse("35600000000010").ok());  // fails Luhn, digit sum 15
   auto bad = Siret::parse("35600000000011");   // fails both
   REQUIRE_FALSE(bad.ok());
-  CHECK(bad.error().message() == "SIRET fails its checksum (La Poste: digit sum not a multiple of 5)");
+  CHECK(bad.error().message() ==
+        "SIRET fails its checksum (La Poste: digit sum not a multiple of 5)");
   // Only La Poste: the same digit-sum property elsewhere does not rescue a Luhn failure.
   CHECK_FALSE(Siret::parse("13002072000039").ok());
 }

@@ -1,0 +1,17 @@
+// Compiled as C++17 with -pedantic: the public API must build with editors' compilers.
+#include <sne/calendar.hpp>
+#include <sne/catalog.hpp>
+#include <sne/config.hpp>
+#include <sne/contexte.hpp>
+#include <sne/date.hpp>
+#include <sne/error.hpp>
+#include <sne/json.hpp>
+#include <sne/numero.hpp>
+#include <sne/siret.hpp>
+#include <sne/statut.hpp>
+#include <sne/territoire.hpp>
+#include <sne/version.hpp>
+
+static_assert(__cplusplus == 201703L, "this file must be compiled as C++17");
+
+int sne_public_headers_cxx17() { return static_cast<int>(sne::version().size()); }
