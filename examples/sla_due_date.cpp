@@ -26,8 +26,12 @@ int main(int argc, char** argv) {
     return 6;
   }
   const sne::Territoire& territory = numero->territory();
-  const sne::Date due = sne::add_jours_ouvres(*sent, 2, territory.zone);
+  const auto due = sne::add_jours_ouvres(*sent, 2, territory.zone);
+  if (!due) {
+    std::fprintf(stderr, "date: %s\n", due.error().message().c_str());
+    return 6;
+  }
   std::printf("%s (%s): pli transmitted %s is due %s\n", numero->str().c_str(),
-              std::string(territory.name).c_str(), sent->iso().c_str(), due.iso().c_str());
+              std::string(territory.name).c_str(), sent->iso().c_str(), due->iso().c_str());
   return 0;
 }

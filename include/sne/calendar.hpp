@@ -2,13 +2,15 @@
 //
 // The SLA of a pli (2 jours ouvrés) depends on the département of its demande: Alsace-Moselle
 // and the overseas départements have public holidays of their own (sne/territoire.hpp maps a
-// territory to its CalendarZone). All functions are pure and thread-safe.
+// territory to its CalendarZone). The Gregorian years 1583 to 9999 are covered; dates outside
+// them are refused rather than given wrong holidays. All functions are pure and thread-safe.
 #pragma once
 
 #include <string_view>
 #include <vector>
 
 #include "sne/date.hpp"
+#include "sne/error.hpp"
 #include "sne/territoire.hpp"
 
 namespace sne {
@@ -19,8 +21,13 @@ struct Holiday {
   std::string_view name;  ///< French name: "Lundi de Pâques"
 };
 
+constexpr int kFirstCalendarYear = 1583;
+constexpr int kLastCalendarYear = 9999;
+/// The most jours ouvrés add_jours_ouvres moves by, either way (about 4000 years).
+constexpr long kMaxJoursOuvres = 1000000;
+
 /// The public holidays of `year` in `zone`, ordered by date. Two holidays may fall on the same
-/// date (Ascension on 1 May 2008); both are listed. Years 1583 to 9999.
+/// date (Ascension on 1 May 2008); both are listed. Empty for a year outside 1583-9999.
 std::vector<Holiday> public_holidays(int year, CalendarZone zone);
 
 /// True when `date` is a public holiday in `zone`.
@@ -31,9 +38,13 @@ bool is_jour_ouvre(Date date, CalendarZone zone);
 
 /// The date `n` jours ouvrés after `from` (`n` < 0: before it); `from` itself when n is 0.
 /// `from` need not be a jour ouvré: 2 jours ouvrés after a Saturday is the Tuesday.
-Date add_jours_ouvres(Date from, long n, CalendarZone zone);
+/// invalid_input when |n| > kMaxJoursOuvres, or when `from` or the result is outside the years
+/// 1583-9999.
+Result<Date> add_jours_ouvres(Date from, long n, CalendarZone zone);
 
 /// The number of jours ouvrés d with from < d <= to; the opposite count when to < from.
-long jours_ouvres_between(Date from, Date to, CalendarZone zone);
+/// So jours_ouvres_between(from, add_jours_ouvres(from, n)) == n for every n >= 0, and for
+/// n < 0 when `from` is a jour ouvré. invalid_input when a date is outside the years 1583-9999.
+Result<long> jours_ouvres_between(Date from, Date to, CalendarZone zone);
 
 }  // namespace sne

@@ -98,12 +98,13 @@ struct ProfileRequest {
 /// The profile in force and where it came from.
 struct ActiveProfile {
   Profile profile;
-  std::string config_file;  ///< the file consulted (it may not exist)
+  std::string config_file;  ///< the file consulted (it may not exist); empty when none could be
   bool file_read = false;   ///< whether that file existed and was read
 };
 
 /// Applies the precedence of the command line: the file is --config, else $SNE_CONFIG, else
-/// the XDG default (a missing default file is no error; a missing named one is); the profile is
+/// the XDG default (a missing default file is no error, nor is the lack of HOME to find it; a
+/// missing named one is an error); the profile is
 /// --profile, else $SNE_PROFILE, else the file's `profile` key, else "default" (a profile named
 /// by flag or environment must exist in the file).
 Result<ActiveProfile> select_profile(const ProfileRequest& request, const EnvLookup& env);

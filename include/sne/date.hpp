@@ -1,6 +1,7 @@
 // sne/date.hpp - a calendar date (proleptic Gregorian), the unit of every rule of the domain.
 //
-// Dates are plain values: no time zone, no time of day. The years 1 to 9999 are representable.
+// Dates are plain values: no time zone, no time of day, from 0001-01-01 to 9999-12-31; arithmetic
+// saturates at those bounds instead of leaving them.
 #pragma once
 
 #include <string>
@@ -22,8 +23,11 @@ class Date {
   static Result<Date> from_ymd(int year, int month, int day);
   /// Parses exactly "YYYY-MM-DD".
   static Result<Date> parse(std::string_view iso);
-  /// The date `days` days after 1970-01-01 (negative: before).
+  /// The date `days` days after 1970-01-01 (negative: before), clamped to 0001-01-01 and
+  /// 9999-12-31.
   static Date from_days(long days) noexcept;
+  static Date min() noexcept { return Date(1, 1, 1); }
+  static Date max() noexcept { return Date(9999, 12, 31); }
 
   int year() const noexcept { return year_; }
   int month() const noexcept { return month_; }
@@ -33,9 +37,10 @@ class Date {
   long days() const noexcept;
   Weekday weekday() const noexcept;
   bool is_weekend() const noexcept;
+  /// `n` days later (earlier when n < 0), clamped to min() and max().
   Date plus_days(long n) const noexcept;
-  /// The same day `n` months later (or earlier), clamped to the end of a shorter month:
-  /// 2024-01-31 plus 1 month is 2024-02-29.
+  /// The same day `n` months later (or earlier), clamped to the end of a shorter month
+  /// (2024-01-31 plus 1 month is 2024-02-29) and to min() and max().
   Date plus_months(int n) const noexcept;
   /// "YYYY-MM-DD".
   std::string iso() const;
@@ -59,7 +64,8 @@ class Date {
 int days_in_month(int year, int month) noexcept;
 bool is_leap_year(int year) noexcept;
 
-/// Easter Sunday of a Gregorian year (1583 and later).
+/// Easter Sunday of a Gregorian year. Precondition: 1583 <= year <= 9999 (other years give
+/// 1970-01-01).
 Date easter_sunday(int year) noexcept;
 
 /// The French name of a weekday, lower-case ("mercredi").

@@ -26,7 +26,12 @@ class Json {
   template <class I, std::enable_if_t<std::is_integral_v<I> && !std::is_same_v<I, bool> &&
                                           !std::is_same_v<I, char>,
                                       int> = 0>
-  Json(I i) : v_(static_cast<std::int64_t>(i)) {}   // NOLINT
+  Json(I i) {  // NOLINT
+    if constexpr (std::is_unsigned_v<I>)
+      v_ = static_cast<std::uint64_t>(i);
+    else
+      v_ = static_cast<std::int64_t>(i);
+  }
   Json(double d) : v_(d) {}                         // NOLINT
   Json(const char* s) : v_(std::string(s)) {}       // NOLINT
   Json(std::string s) : v_(std::move(s)) {}         // NOLINT
@@ -58,7 +63,9 @@ class Json {
   explicit Json(Array a) : v_(std::move(a)) {}
   explicit Json(Object o) : v_(std::move(o)) {}
   void write(std::string& out, int indent, int depth) const;
-  std::variant<std::nullptr_t, bool, std::int64_t, double, std::string, Array, Object> v_;
+  std::variant<std::nullptr_t, bool, std::int64_t, std::uint64_t, double, std::string, Array,
+               Object>
+      v_;
 };
 
 }  // namespace sne

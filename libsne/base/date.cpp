@@ -30,10 +30,7 @@ Result<Date> Date::from_ymd(int year, int month, int day) {
 }
 
 Result<Date> Date::parse(std::string_view iso) {
-  auto bad = [&] {
-    return Error(ErrorCode::invalid_input,
-                 fmt::format("date '{}' is not YYYY-MM-DD", iso.substr(0, 40)), "date");
-  };
+  auto bad = [] { return Error(ErrorCode::invalid_input, "expected a date YYYY-MM-DD", "date"); };
   if (iso.size() != 10 || iso[4] != '-' || iso[7] != '-') return bad();
   auto number = [&](std::size_t pos, std::size_t len, int& out) {
     for (std::size_t i = pos; i < pos + len; ++i)
@@ -58,7 +55,14 @@ long Date::days() const noexcept {
   return era * 146097 + doe - 719468;
 }
 
+namespace {
+constexpr long kMinDays = -719162;  // 0001-01-01
+constexpr long kMaxDays = 2932896;  // 9999-12-31
+}  // namespace
+
 Date Date::from_days(long z) noexcept {
+  if (z <= kMinDays) return min();
+  if (z >= kMaxDays) return max();
   z += 719468;
   const long era = (z >= 0 ? z : z - 146096) / 146097;
   const long doe = z - era * 146097;
@@ -82,10 +86,15 @@ bool Date::is_weekend() const noexcept {
   return w == Weekday::saturday || w == Weekday::sunday;
 }
 
-Date Date::plus_days(long n) const noexcept { return from_days(days() + n); }
+Date Date::plus_days(long n) const noexcept {
+  // days() is within [kMinDays, kMaxDays]: clamp n first so that the sum cannot overflow.
+  return from_days(days() + std::clamp(n, kMinDays - kMaxDays, kMaxDays - kMinDays));
+}
 
 Date Date::plus_months(int n) const noexcept {
   const long index = long(year_) * 12 + (month_ - 1) + n;
+  if (index < 12) return min();
+  if (index > 9999L * 12 + 11) return max();
   const int y = static_cast<int>(index >= 0 ? index / 12 : (index - 11) / 12);
   const int m = static_cast<int>(index - long(y) * 12) + 1;
   return Date(y, m, std::min(day_, days_in_month(y, m)));
@@ -94,13 +103,14 @@ Date Date::plus_months(int n) const noexcept {
 std::string Date::iso() const { return fmt::format("{:04}-{:02}-{:02}", year_, month_, day_); }
 
 Date easter_sunday(int year) noexcept {
+  if (year < 1583 || year > 9999) return Date{};
   // Anonymous Gregorian algorithm (Meeus/Jones/Butcher).
   const int a = year % 19, b = year / 100, c = year % 100, d = b / 4, e = b % 4;
   const int f = (b + 8) / 25, g = (b - f + 1) / 3, h = (19 * a + b - d - g + 15) % 30;
   const int i = c / 4, k = c % 4, l = (32 + 2 * e + 2 * i - h - k) % 7;
   const int m = (a + 11 * h + 22 * l) / 451;
   const int month = (h + l - 7 * m + 114) / 31, day = ((h + l - 7 * m + 114) % 31) + 1;
-  return Date::from_ymd(year, month, day).value_or(Date{});  // only years out of 1-9999 fail
+  return Date::from_ymd(year, month, day).value_or(Date{});
 }
 
 std::string_view weekday_name_fr(Weekday day) noexcept {

@@ -27,12 +27,16 @@ Error io_error(const std::string& path, int err) {
 }  // namespace
 
 Result<std::string> read_all(const std::string& path, std::uint64_t max_bytes) {
-  Fd f{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
+  // O_NONBLOCK: opening a FIFO or a device must not wait for a writer; only regular files are
+  // read, in blocking mode.
+  Fd f{::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK)};
   if (f.fd < 0) return io_error(path, errno);
   struct stat st {};
   if (::fstat(f.fd, &st) != 0) return io_error(path, errno);
   if (!S_ISREG(st.st_mode))
     return Error(ErrorCode::invalid_input, fmt::format("{}: not a regular file", path), path);
+  if (::fcntl(f.fd, F_SETFL, ::fcntl(f.fd, F_GETFL) & ~O_NONBLOCK) != 0)
+    return io_error(path, errno);
   if (static_cast<std::uint64_t>(st.st_size) > max_bytes)
     return Error(
         ErrorCode::invalid_input,

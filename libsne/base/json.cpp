@@ -89,42 +89,38 @@ std::string Json::dump(int indent) const {
 }
 
 void Json::write(std::string& out, int indent, int depth) const {
-  switch (v_.index()) {
-    case 0: out += "null"; break;
-    case 1: out += std::get<bool>(v_) ? "true" : "false"; break;
-    case 2: out += fmt::format("{}", std::get<std::int64_t>(v_)); break;
-    case 3: {
-      const double d = std::get<double>(v_);
-      out += std::isfinite(d) ? fmt::format("{}", d) : "null";
-      break;
+  if (std::holds_alternative<std::nullptr_t>(v_)) {
+    out += "null";
+  } else if (const auto* b = std::get_if<bool>(&v_)) {
+    out += *b ? "true" : "false";
+  } else if (const auto* i = std::get_if<std::int64_t>(&v_)) {
+    out += fmt::format("{}", *i);
+  } else if (const auto* u = std::get_if<std::uint64_t>(&v_)) {
+    out += fmt::format("{}", *u);
+  } else if (const auto* d = std::get_if<double>(&v_)) {
+    out += std::isfinite(*d) ? fmt::format("{}", *d) : "null";
+  } else if (const auto* s = std::get_if<std::string>(&v_)) {
+    write_string(out, *s);
+  } else if (const auto* a = std::get_if<Array>(&v_)) {
+    out += '[';
+    for (std::size_t k = 0; k < a->size(); ++k) {
+      if (k > 0) out += ',';
+      newline(out, indent, depth + 1);
+      (*a)[k].write(out, indent, depth + 1);
     }
-    case 4: write_string(out, std::get<std::string>(v_)); break;
-    case 5: {
-      const auto& a = std::get<Array>(v_);
-      out += '[';
-      for (std::size_t i = 0; i < a.size(); ++i) {
-        if (i > 0) out += ',';
-        newline(out, indent, depth + 1);
-        a[i].write(out, indent, depth + 1);
-      }
-      if (!a.empty()) newline(out, indent, depth);
-      out += ']';
-      break;
+    if (!a->empty()) newline(out, indent, depth);
+    out += ']';
+  } else if (const auto* o = std::get_if<Object>(&v_)) {
+    out += '{';
+    for (std::size_t k = 0; k < o->size(); ++k) {
+      if (k > 0) out += ',';
+      newline(out, indent, depth + 1);
+      write_string(out, (*o)[k].first);
+      out += indent < 0 ? ":" : ": ";
+      (*o)[k].second.write(out, indent, depth + 1);
     }
-    case 6: {
-      const auto& o = std::get<Object>(v_);
-      out += '{';
-      for (std::size_t i = 0; i < o.size(); ++i) {
-        if (i > 0) out += ',';
-        newline(out, indent, depth + 1);
-        write_string(out, o[i].first);
-        out += indent < 0 ? ":" : ": ";
-        o[i].second.write(out, indent, depth + 1);
-      }
-      if (!o.empty()) newline(out, indent, depth);
-      out += '}';
-      break;
-    }
+    if (!o->empty()) newline(out, indent, depth);
+    out += '}';
   }
 }
 

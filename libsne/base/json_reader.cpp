@@ -1,5 +1,7 @@
 #include "base/json_reader.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "base/text.hpp"
@@ -54,7 +56,7 @@ void Node::expect_keys(std::initializer_list<std::string_view> allowed) const {
     bool known = false;
     for (auto a : allowed) known = known || a == item.key();
     if (!known)
-      throw ShapeError{member_path(path_, text::printable(item.key())),
+      throw ShapeError{member_path(path_, printable(item.key())),
                        "unknown key (misspelt, or from a newer schema?)"};
   }
 }
@@ -97,22 +99,56 @@ std::vector<Node> Node::items(std::size_t max_items) const {
   return out;
 }
 
-Status parse(std::string_view text, nlohmann::json& out) {
-  try {
-    out = nlohmann::json::parse(text.begin(), text.end());
-    return {};
-  } catch (const nlohmann::json::parse_error& e) {
-    // Byte offset to line and column (1-based), for people editing the file.
-    const std::size_t offset = std::min<std::size_t>(e.byte == 0 ? 0 : e.byte - 1, text.size());
-    std::size_t line = 1, column = 1;
-    for (std::size_t i = 0; i < offset; ++i) {
-      if (text[i] == '\n') {
-        ++line;
-        column = 1;
-      } else {
-        ++column;
-      }
+namespace {
+
+/// Thrown by the parser callback on a repeated key.
+struct DuplicateKey {
+  std::string key;
+};
+
+/// Line and column (1-based) of a byte offset, for people editing the file.
+std::string position(std::string_view text, std::size_t offset) {
+  offset = std::min(offset, text.size());
+  std::size_t line = 1, column = 1;
+  for (std::size_t i = 0; i < offset; ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      column = 1;
+    } else {
+      ++column;
     }
+  }
+  return fmt::format("line {}, column {}", line, column);
+}
+
+}  // namespace
+
+Status parse(std::string_view text, nlohmann::json& out) {
+  // The keys seen in each object being parsed, innermost last: a repeated key is an error, not
+  // a silent "last one wins".
+  std::vector<std::vector<std::string>> open_objects;
+  const nlohmann::json::parser_callback_t refuse_duplicates =
+      [&open_objects](int, nlohmann::json::parse_event_t event, nlohmann::json& parsed) {
+        using E = nlohmann::json::parse_event_t;
+        if (event == E::object_start) {
+          open_objects.emplace_back();
+        } else if (event == E::object_end) {
+          open_objects.pop_back();
+        } else if (event == E::key && !open_objects.empty()) {
+          auto& keys = open_objects.back();
+          const auto& key = parsed.get_ref<const std::string&>();
+          if (std::find(keys.begin(), keys.end(), key) != keys.end()) throw DuplicateKey{key};
+          keys.push_back(key);
+        }
+        return true;
+      };
+  try {
+    out = nlohmann::json::parse(text.begin(), text.end(), refuse_duplicates);
+    return {};
+  } catch (const DuplicateKey& e) {
+    return Error(ErrorCode::invalid_input,
+                 fmt::format("key '{}' appears twice in one object", printable(e.key)), "json");
+  } catch (const nlohmann::json::parse_error& e) {
     std::string what = e.what();
     // nlohmann's message: "[json.exception.parse_error.101] parse error at line 1, column 2:
     // syntax error while parsing value - invalid literal; last read: 'x'". Keep the reason.
@@ -121,8 +157,14 @@ Status parse(std::string_view text, nlohmann::json& out) {
     else if (auto colon = what.rfind(": "); colon != std::string::npos)
       what = what.substr(colon + 2);
     return Error(ErrorCode::invalid_input,
-                 fmt::format("line {}, column {}: invalid JSON ({})", line, column,
-                             text::printable(what, 120)),
+                 fmt::format("{}: invalid JSON ({})", position(text, e.byte == 0 ? 0 : e.byte - 1),
+                             printable(what, 120)),
+                 "json");
+  } catch (const nlohmann::json::exception& e) {
+    // Anything else the parser refuses, such as a number too large for a double (406).
+    std::string what = e.what();
+    if (auto pos = what.find("] "); pos != std::string::npos) what = what.substr(pos + 2);
+    return Error(ErrorCode::invalid_input, fmt::format("invalid JSON ({})", printable(what, 120)),
                  "json");
   }
 }

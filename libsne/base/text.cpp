@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-namespace sne::text {
+namespace sne {
 
 namespace {
 
@@ -15,6 +15,8 @@ std::string hex_escape(char c) {
 }
 
 }  // namespace
+
+namespace text {
 
 std::size_t utf8_sequence(std::string_view s, std::size_t i) noexcept {
   const auto b0 = static_cast<unsigned char>(s[i]);
@@ -89,7 +91,19 @@ std::optional<NonAscii> first_non_ascii(std::string_view s) {
   return std::nullopt;
 }
 
+bool valid_utf8(std::string_view s) noexcept {
+  for (std::size_t i = 0; i < s.size();) {
+    const std::size_t len = utf8_sequence(s, i);
+    if (len == 0) return false;
+    i += len;
+  }
+  return true;
+}
+
+}  // namespace text
+
 std::string printable(std::string_view s, std::size_t max_chars) {
+  using text::utf8_sequence;
   std::string out;
   std::size_t chars = 0;
   for (std::size_t i = 0; i < s.size(); ++chars) {
@@ -113,13 +127,4 @@ std::string printable(std::string_view s, std::size_t max_chars) {
   return out;
 }
 
-bool valid_utf8(std::string_view s) noexcept {
-  for (std::size_t i = 0; i < s.size();) {
-    const std::size_t len = utf8_sequence(s, i);
-    if (len == 0) return false;
-    i += len;
-  }
-  return true;
-}
-
-}  // namespace sne::text
+}  // namespace sne

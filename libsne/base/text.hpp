@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "sne/text.hpp"
+
 namespace sne::text {
 
 /// Without leading and trailing ASCII white space.
@@ -20,10 +22,6 @@ struct NonAscii {
 };
 /// The first character outside printable ASCII (0x20-0x7E), if any.
 std::optional<NonAscii> first_non_ascii(std::string_view s);
-
-/// Untrusted text made safe for a one-line message: control characters and invalid UTF-8
-/// become \xNN escapes, and the result is cut at `max_chars` characters with "…".
-std::string printable(std::string_view s, std::size_t max_chars = 40);
 
 /// Length in bytes of the well-formed UTF-8 sequence that starts at s[i] (1 for ASCII), or 0
 /// when the bytes there are not UTF-8 (overlong forms and surrogates included).

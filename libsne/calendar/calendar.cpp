@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <array>
 
+#include <fmt/format.h>
+
 namespace sne {
 
 namespace {
@@ -54,6 +56,15 @@ constexpr std::array<HolidayRule, 19> kRules{{
 
 unsigned mask(CalendarZone zone) { return 1u << static_cast<unsigned>(zone); }
 
+bool in_range(Date d) { return d.year() >= kFirstCalendarYear && d.year() <= kLastCalendarYear; }
+
+Error out_of_range(Date d) {
+  return Error(ErrorCode::invalid_input,
+               fmt::format("{} is outside the years {}-{} that the calendar covers", d.iso(),
+                           kFirstCalendarYear, kLastCalendarYear),
+               "date");
+}
+
 /// Weekdays among the day numbers lower than `x` counted from a Monday, as an offset that only
 /// differences are taken of.
 long weekdays_before(long x) {
@@ -68,6 +79,7 @@ long weekdays_before(long x) {
 
 std::vector<Holiday> public_holidays(int year, CalendarZone zone) {
   std::vector<Holiday> out;
+  if (year < kFirstCalendarYear || year > kLastCalendarYear) return out;
   const Date easter = easter_sunday(year);
   for (const auto& rule : kRules) {
     if ((rule.zones & mask(zone)) == 0) continue;
@@ -95,18 +107,33 @@ bool is_jour_ouvre(Date date, CalendarZone zone) {
   return !date.is_weekend() && !is_public_holiday(date, zone);
 }
 
-Date add_jours_ouvres(Date from, long n, CalendarZone zone) {
+Result<Date> add_jours_ouvres(Date from, long n, CalendarZone zone) {
+  if (n < -kMaxJoursOuvres || n > kMaxJoursOuvres)
+    return Error(
+        ErrorCode::invalid_input,
+        fmt::format("{} jours ouvrés is more than the {} allowed either way", n, kMaxJoursOuvres),
+        "jours_ouvres");
+  if (!in_range(from)) return out_of_range(from);
   const long step = n >= 0 ? 1 : -1;
   Date d = from;
   for (long left = n >= 0 ? n : -n; left > 0;) {
-    d = d.plus_days(step);
+    const Date next = d.plus_days(step);
+    if (next == d || !in_range(next))  // next == d: saturated at 9999-12-31
+      return Error(ErrorCode::invalid_input,
+                   fmt::format("{} jours ouvrés from {} leave the years {}-{} that the calendar "
+                               "covers",
+                               n, from.iso(), kFirstCalendarYear, kLastCalendarYear),
+                   "jours_ouvres");
+    d = next;
     if (is_jour_ouvre(d, zone)) --left;
   }
   return d;
 }
 
-long jours_ouvres_between(Date from, Date to, CalendarZone zone) {
-  if (to < from) return -jours_ouvres_between(to, from, zone);
+Result<long> jours_ouvres_between(Date from, Date to, CalendarZone zone) {
+  if (!in_range(from)) return out_of_range(from);
+  if (!in_range(to)) return out_of_range(to);
+  if (to < from) return -*jours_ouvres_between(to, from, zone);
   long count = weekdays_before(to.days() + 1) - weekdays_before(from.days() + 1);
   for (int year = from.year(); year <= to.year(); ++year) {
     const auto holidays = public_holidays(year, zone);
@@ -116,7 +143,7 @@ long jours_ouvres_between(Date from, Date to, CalendarZone zone) {
       if (from < h && h <= to && !h.is_weekend()) --count;
     }
   }
-  return count;
+  return Result<long>(count);
 }
 
 }  // namespace sne

@@ -60,7 +60,7 @@ E read_enum(const json_reader::Node& node,
             const std::array<std::pair<E, std::string_view>, N>& table) {
   const std::string s = node.string();
   if (auto v = value_of(table, s)) return *v;
-  node.fail(fmt::format("unknown value '{}' (expected {})", text::printable(s), choices(table)));
+  node.fail(fmt::format("unknown value '{}' (expected {})", printable(s), choices(table)));
 }
 
 bool is_code(std::string_view s) {
@@ -76,7 +76,7 @@ std::string read_code(const json_reader::Node& node) {
     node.fail(
         fmt::format("'{}' is not a code: lower-case ASCII letters, digits and '_', "
                     "starting with a letter",
-                    text::printable(s)));
+                    printable(s)));
   return s;
 }
 
@@ -125,10 +125,9 @@ Result<Format> parse_format(std::string_view text) {
   const std::string lower = text::ascii_lower(text::trim(text));
   if (lower == "jpg") return Format::jpeg;
   if (auto f = value_of(kFormats, lower)) return *f;
-  return Error(
-      ErrorCode::invalid_input,
-      fmt::format("unknown format '{}' (expected {})", text::printable(text), choices(kFormats)),
-      "format");
+  return Error(ErrorCode::invalid_input,
+               fmt::format("unknown format '{}' (expected {})", printable(text), choices(kFormats)),
+               "format");
 }
 
 std::string_view to_string(Perimetre p) noexcept { return name_of(kPerimetres, p); }

@@ -107,7 +107,7 @@ Result<Config> Config::parse(std::string_view toml_text, std::string_view origin
       if (profiles == nullptr)
         return config_error(origin, node.source(), "profiles: expected tables [profiles.NAME]", k);
       for (const auto& [pname, pnode] : *profiles) {
-        const std::string name(pname.str());
+        const std::string name(printable(pname.str()));
         const auto* table = pnode.as_table();
         if (table == nullptr)
           return config_error(origin, pnode.source(),
@@ -115,7 +115,7 @@ Result<Config> Config::parse(std::string_view toml_text, std::string_view origin
                               "profiles." + name);
         Profile profile(name);
         for (const auto& [skey, snode] : *table) {
-          const std::string setting(skey.str());
+          const std::string setting(printable(skey.str()));
           const std::string path = fmt::format("profiles.{}.{}", name, setting);
           if (!known_key(setting))
             return config_error(origin, skey.source(), path + ": unknown key", path);
@@ -129,7 +129,7 @@ Result<Config> Config::parse(std::string_view toml_text, std::string_view origin
     } else {
       return config_error(
           origin, key.source(),
-          fmt::format("{}: unknown key (settings go in [profiles.NAME])", text::printable(k)), k);
+          fmt::format("{}: unknown key (settings go in [profiles.NAME])", printable(k)), k);
     }
   }
   return c;
@@ -155,9 +155,9 @@ Result<Profile> Config::profile(std::string_view name, bool must_exist) const {
     if (p.name() == name) return p;
   if (must_exist)
     return Error(ErrorCode::invalid_input,
-                 origin_.empty()
-                     ? fmt::format("no profile '{}': there is no configuration file", name)
-                     : fmt::format("no profile '{}' in {}", name, origin_),
+                 origin_.empty() ? fmt::format("no profile '{}': there is no configuration file",
+                                               printable(name))
+                                 : fmt::format("no profile '{}' in {}", printable(name), origin_),
                  "profile");
   return Profile(std::string(name));
 }
@@ -170,12 +170,13 @@ Result<ActiveProfile> select_profile(const ProfileRequest& request, const EnvLoo
   } else if (auto from_env = env("SNE_CONFIG"); from_env && !from_env->empty()) {
     active.config_file = *from_env;
   } else {
+    // Without HOME nor XDG_CONFIG_HOME there is no default file: defaults apply.
     auto paths = resolve_paths(env);
-    if (!paths) return paths.error();
-    active.config_file = paths->config_file;
+    if (paths) active.config_file = paths->config_file;
     file_named = false;
   }
-  auto config = Config::load(active.config_file, file_named);
+  auto config = active.config_file.empty() ? Result<Config>(Config{})
+                                           : Config::load(active.config_file, file_named);
   if (!config) return config.error();
   active.file_read = !config->origin().empty();
 

@@ -27,7 +27,7 @@ Result<Contexte> parse_contexte(std::string_view input) {
   return Error(ErrorCode::invalid_input,
                fmt::format("unknown contexte '{}' (expected ajout, creation, renouvellement or "
                            "mise-a-jour)",
-                           text::printable(t, 30)),
+                           printable(t, 30)),
                "contexte");
 }
 

@@ -31,10 +31,9 @@ Result<StatutPli> parse_statut(std::string_view input) {
     if (text::iequals(t, s.code)) return s.value;
   std::string expected;
   for (const auto& s : kStatuts) expected += (expected.empty() ? "" : ", ") + std::string(s.code);
-  return Error(
-      ErrorCode::invalid_input,
-      fmt::format("unknown statut '{}' (expected {})", text::printable(input, 30), expected),
-      "statut");
+  return Error(ErrorCode::invalid_input,
+               fmt::format("unknown statut '{}' (expected {})", printable(input, 30), expected),
+               "statut");
 }
 
 }  // namespace sne

@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "sne/text.hpp"
+
 namespace sne {
 
 namespace {
@@ -137,7 +139,7 @@ Result<const Territoire*> parse_departement(std::string_view text) {
   if (const Territoire* t = code.size() == 3 ? find_territoire(code) : nullptr) return t;
   return Error(ErrorCode::invalid_input,
                fmt::format("unknown département '{}' (expected 01-95, 2A, 2B, 971-976 or 111)",
-                           text.substr(0, 20)),
+                           printable(text, 20)),
                "departement");
 }
 

@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -49,7 +50,7 @@ TEST_CASE("calendar: two holidays on one day are both listed and counted once") 
   CHECK(std::count_if(h.begin(), h.end(),
                       [](const Holiday& x) { return x.date == d("2008-05-01"); }) == 2);
   // Thursday 2008-05-01 is one jour férié, not two: Wed 30 April to Fri 2 May counts 1.
-  CHECK(jours_ouvres_between(d("2008-04-30"), d("2008-05-02"), CalendarZone::metropole) == 1);
+  CHECK(*jours_ouvres_between(d("2008-04-30"), d("2008-05-02"), CalendarZone::metropole) == 1);
 }
 
 TEST_CASE("calendar: Alsace-Moselle adds Good Friday and 26 December") {
@@ -95,30 +96,30 @@ TEST_CASE("calendar: jours ouvrés skip weekends and holidays") {
 
 TEST_CASE("calendar: adding jours ouvrés around Easter, in Moselle and in La Réunion") {
   // Sent on the Friday before Easter Monday: due on Wednesday.
-  CHECK(add_jours_ouvres(d("2024-03-29"), 2, CalendarZone::metropole).iso() == "2024-04-03");
+  CHECK(add_jours_ouvres(d("2024-03-29"), 2, CalendarZone::metropole)->iso() == "2024-04-03");
   // In Moselle, Thursday before Good Friday: Good Friday and Easter Monday are off.
-  CHECK(add_jours_ouvres(d("2024-03-28"), 2, CalendarZone::alsace_moselle).iso() == "2024-04-03");
-  CHECK(add_jours_ouvres(d("2024-03-28"), 2, CalendarZone::metropole).iso() == "2024-04-02");
+  CHECK(add_jours_ouvres(d("2024-03-28"), 2, CalendarZone::alsace_moselle)->iso() == "2024-04-03");
+  CHECK(add_jours_ouvres(d("2024-03-28"), 2, CalendarZone::metropole)->iso() == "2024-04-02");
   // In La Réunion, Thursday before 20 December.
-  CHECK(add_jours_ouvres(d("2024-12-19"), 2, CalendarZone::reunion).iso() == "2024-12-24");
-  CHECK(add_jours_ouvres(d("2024-12-19"), 2, CalendarZone::metropole).iso() == "2024-12-23");
+  CHECK(add_jours_ouvres(d("2024-12-19"), 2, CalendarZone::reunion)->iso() == "2024-12-24");
+  CHECK(add_jours_ouvres(d("2024-12-19"), 2, CalendarZone::metropole)->iso() == "2024-12-23");
   // From a Saturday; zero days; backwards.
-  CHECK(add_jours_ouvres(d("2026-11-21"), 2, CalendarZone::metropole).iso() == "2026-11-24");
-  CHECK(add_jours_ouvres(d("2026-11-21"), 0, CalendarZone::metropole).iso() == "2026-11-21");
-  CHECK(add_jours_ouvres(d("2024-04-02"), -1, CalendarZone::metropole).iso() == "2024-03-29");
+  CHECK(add_jours_ouvres(d("2026-11-21"), 2, CalendarZone::metropole)->iso() == "2026-11-24");
+  CHECK(add_jours_ouvres(d("2026-11-21"), 0, CalendarZone::metropole)->iso() == "2026-11-21");
+  CHECK(add_jours_ouvres(d("2024-04-02"), -1, CalendarZone::metropole)->iso() == "2024-03-29");
   // Christmas week in Alsace: 25 and 26 December off.
-  CHECK(add_jours_ouvres(d("2024-12-24"), 1, CalendarZone::alsace_moselle).iso() == "2024-12-27");
+  CHECK(add_jours_ouvres(d("2024-12-24"), 1, CalendarZone::alsace_moselle)->iso() == "2024-12-27");
 }
 
 TEST_CASE("calendar: counting jours ouvrés between two dates") {
   // (Fri 29 March, Wed 3 April]: Sat, Sun, Easter Monday off; Tue and Wed count.
-  CHECK(jours_ouvres_between(d("2024-03-29"), d("2024-04-03"), CalendarZone::metropole) == 2);
-  CHECK(jours_ouvres_between(d("2024-04-03"), d("2024-03-29"), CalendarZone::metropole) == -2);
-  CHECK(jours_ouvres_between(d("2024-03-29"), d("2024-03-29"), CalendarZone::metropole) == 0);
+  CHECK(*jours_ouvres_between(d("2024-03-29"), d("2024-04-03"), CalendarZone::metropole) == 2);
+  CHECK(*jours_ouvres_between(d("2024-04-03"), d("2024-03-29"), CalendarZone::metropole) == -2);
+  CHECK(*jours_ouvres_between(d("2024-03-29"), d("2024-03-29"), CalendarZone::metropole) == 0);
   // A whole year: 262 weekdays in 2024 (a leap year starting on Monday), 10 holidays on
   // weekdays (14 July falls on a Sunday), so 252 jours ouvrés.
-  CHECK(jours_ouvres_between(d("2023-12-31"), d("2024-12-31"), CalendarZone::metropole) == 252);
-  CHECK(jours_ouvres_between(d("2023-12-31"), d("2024-12-31"), CalendarZone::alsace_moselle) ==
+  CHECK(*jours_ouvres_between(d("2023-12-31"), d("2024-12-31"), CalendarZone::metropole) == 252);
+  CHECK(*jours_ouvres_between(d("2023-12-31"), d("2024-12-31"), CalendarZone::alsace_moselle) ==
         250);
 }
 
@@ -127,8 +128,51 @@ TEST_CASE("calendar: counting agrees with adding, over several years") {
                           CalendarZone::guadeloupe, CalendarZone::reunion, CalendarZone::mayotte}) {
     const Date start = d("2023-06-15");
     for (long n = 0; n < 800; n += 7) {
-      const Date end = add_jours_ouvres(start, n, zone);
-      CHECK(jours_ouvres_between(start, end, zone) == n);
+      const Date end = add_jours_ouvres(start, n, zone).value();
+      CHECK(*jours_ouvres_between(start, end, zone) == n);
+      // Backwards too, from a jour ouvré (2023-06-15 is a Thursday).
+      const Date back = add_jours_ouvres(start, -n, zone).value();
+      CHECK(*jours_ouvres_between(start, back, zone) == -n);
     }
   }
+}
+
+TEST_CASE("calendar: backwards from a day off, the count and the walk differ by design") {
+  // 1 jour ouvré before Saturday 2026-11-21 is Friday 20; the jours ouvrés in (Fri, Sat] are
+  // none, so between(Sat, Fri) is 0, not -1: the identity holds backwards from jours ouvrés only.
+  const Date sat = d("2026-11-21");
+  CHECK(add_jours_ouvres(sat, -1, CalendarZone::metropole)->iso() == "2026-11-20");
+  CHECK(*jours_ouvres_between(sat, d("2026-11-20"), CalendarZone::metropole) == 0);
+}
+
+TEST_CASE("calendar: years outside 1583-9999 are refused, not guessed") {
+  CHECK(public_holidays(1582, CalendarZone::metropole).empty());
+  CHECK(public_holidays(10000, CalendarZone::metropole).empty());
+  CHECK(public_holidays(-5, CalendarZone::metropole).empty());
+  CHECK(public_holidays(9999, CalendarZone::metropole).size() == 11);
+
+  auto past_end = add_jours_ouvres(d("9999-12-31"), 1, CalendarZone::metropole);
+  REQUIRE_FALSE(past_end.ok());
+  CHECK(past_end.error().code() == ErrorCode::invalid_input);
+  CHECK(past_end.error().message() ==
+        "1 jours ouvrés from 9999-12-31 leave the years 1583-9999 that the calendar covers");
+  CHECK_FALSE(add_jours_ouvres(d("1583-01-03"), -10, CalendarZone::metropole).ok());
+  CHECK_FALSE(add_jours_ouvres(d("1000-06-01"), 1, CalendarZone::metropole).ok());
+  CHECK(add_jours_ouvres(d("9999-12-01"), 10, CalendarZone::metropole)->iso() == "9999-12-15");
+
+  auto early = jours_ouvres_between(d("1500-01-01"), d("2024-01-01"), CalendarZone::metropole);
+  REQUIRE_FALSE(early.ok());
+  CHECK(early.error().message() ==
+        "1500-01-01 is outside the years 1583-9999 that the calendar covers");
+}
+
+TEST_CASE("calendar: the number of jours ouvrés is bounded, both ways") {
+  const Date start = d("2024-01-01");
+  CHECK(add_jours_ouvres(start, kMaxJoursOuvres + 1, CalendarZone::metropole).error().message() ==
+        "1000001 jours ouvrés is more than the 1000000 allowed either way");
+  CHECK_FALSE(add_jours_ouvres(start, -kMaxJoursOuvres - 1, CalendarZone::metropole).ok());
+  CHECK_FALSE(
+      add_jours_ouvres(start, std::numeric_limits<long>::min(), CalendarZone::metropole).ok());
+  CHECK_FALSE(
+      add_jours_ouvres(start, std::numeric_limits<long>::max(), CalendarZone::metropole).ok());
 }

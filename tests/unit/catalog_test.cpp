@@ -1,7 +1,11 @@
 #include <doctest/doctest.h>
 
+#include <fstream>
 #include <set>
 #include <string>
+
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "sne/catalog.hpp"
 
@@ -150,6 +154,17 @@ TEST_CASE("catalog: the error subject is the JSON path") {
   CHECK(c.error().subject() == "rubriques[0].types[1].max_bytes");
 }
 
+TEST_CASE("catalog: numbers beyond a double and repeated keys are input errors, not exceptions") {
+  CHECK(error_of("{\"schema\": 1e400}") ==
+        "test.json: invalid JSON (number overflow parsing '1e400')");
+  CHECK(error_of("{\"schema\": -1e400}").find("number overflow") != std::string::npos);
+  CHECK(error_of(replaced(kMinimal, "\"version\": \"test-1\",",
+                          "\"version\": \"a\", \"version\": \"b\",")) ==
+        "test.json: key 'version' appears twice in one object");
+  // The same key in two different objects is fine.
+  CHECK(Catalog::from_json(kMinimal).ok());
+}
+
 TEST_CASE("catalog: files are read with a size bound and their path in errors") {
   auto missing = Catalog::load_file("/nonexistent/catalog.json");
   REQUIRE_FALSE(missing.ok());
@@ -158,6 +173,25 @@ TEST_CASE("catalog: files are read with a size bound and their path in errors") 
   auto dir = Catalog::load_file("/");
   REQUIRE_FALSE(dir.ok());
   CHECK(dir.error().message() == "/: not a regular file");
+
+  // A FIFO is refused at once instead of blocking until some writer opens it.
+  const std::string fifo = "/tmp/sne-catalog-test-fifo-" + std::to_string(::getpid());
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  auto from_fifo = Catalog::load_file(fifo);
+  ::unlink(fifo.c_str());
+  REQUIRE_FALSE(from_fifo.ok());
+  CHECK(from_fifo.error().message() == fifo + ": not a regular file");
+
+  // Larger than 4 MiB: refused before it is read.
+  const std::string big = "/tmp/sne-catalog-test-big-" + std::to_string(::getpid());
+  {
+    std::ofstream out(big);
+    out << std::string((4u << 20) + 1, ' ');
+  }
+  auto too_big = Catalog::load_file(big);
+  ::unlink(big.c_str());
+  REQUIRE_FALSE(too_big.ok());
+  CHECK(too_big.error().message() == big + ": 4194305 bytes, larger than the 4194304 allowed");
 }
 
 TEST_CASE("catalog: formats") {

@@ -135,6 +135,13 @@ TEST_CASE("config: precedence of flags, environment, file and defaults") {
   // A named profile must exist; a named file must exist; the default file need not.
   CHECK_FALSE(select_profile({file.path, "zzz"}, env({{"HOME", "/x"}})).ok());
   CHECK_FALSE(select_profile({"/nonexistent/c.toml", ""}, env({{"HOME", "/x"}})).ok());
+  // Without HOME there is no default file to read, and that is no error.
+  auto homeless = select_profile({}, env({}));
+  REQUIRE(homeless.ok());
+  CHECK(homeless->config_file.empty());
+  CHECK(homeless->profile.name() == "default");
+  CHECK_FALSE(select_profile({}, env({{"SNE_PROFILE", "x"}})).ok());  // named: must exist
+
   auto nothing = select_profile({}, env({{"HOME", "/nonexistent"}}));
   REQUIRE(nothing.ok());
   CHECK_FALSE(nothing->file_read);

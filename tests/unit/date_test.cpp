@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include <limits>
+
 #include "sne/date.hpp"
 
 using namespace sne;
@@ -24,7 +26,7 @@ TEST_CASE("date: day numbers round-trip across eras and leap years") {
   CHECK(d("1970-01-01").days() == 0);
   CHECK(d("2000-03-01").days() - d("2000-02-28").days() == 2);  // 2000 is a leap year
   CHECK(d("1900-03-01").days() - d("1900-02-28").days() == 1);  // 1900 is not
-  for (long z = -800000; z <= 800000; z += 997) CHECK(Date::from_days(z).days() == z);
+  for (long z = -719162; z <= 2932896; z += 997) CHECK(Date::from_days(z).days() == z);
   CHECK(Date::from_days(d("2024-12-31").days() + 1).iso() == "2025-01-01");
 }
 
@@ -61,4 +63,20 @@ TEST_CASE("date: French month names") {
   CHECK(month_name_fr(13).empty());
   CHECK(weekday_name_fr(Weekday::wednesday) == "mercredi");
   CHECK(weekday_name_fr(d("2026-11-22").weekday()) == "dimanche");
+}
+
+TEST_CASE("date: arithmetic saturates at 0001-01-01 and 9999-12-31") {
+  CHECK(d("9999-12-31").plus_days(1) == Date::max());
+  CHECK(d("2024-01-01").plus_days(std::numeric_limits<long>::max()) == Date::max());
+  CHECK(d("2024-01-01").plus_days(std::numeric_limits<long>::min()) == Date::min());
+  CHECK(Date::from_days(std::numeric_limits<long>::max()).iso() == "9999-12-31");
+  CHECK(Date::from_days(std::numeric_limits<long>::min()).iso() == "0001-01-01");
+  CHECK(d("9999-11-30").plus_months(5) == Date::max());
+  CHECK(d("0001-02-01").plus_months(-2) == Date::min());
+  CHECK(d("0001-01-01").days() == -719162);
+  CHECK(d("9999-12-31").days() == 2932896);
+}
+
+TEST_CASE("date: parse errors do not echo the input") {
+  CHECK(Date::parse("2024\n01-01").error().message() == "expected a date YYYY-MM-DD");
 }

@@ -1,6 +1,8 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <cstdint>
+#include <limits>
 
 #include "sne/json.hpp"
 
@@ -11,6 +13,8 @@ TEST_CASE("json: scalars") {
   CHECK(Json(true).dump() == "true");
   CHECK(Json(-42).dump() == "-42");
   CHECK(Json(std::uint64_t{1} << 40).dump() == "1099511627776");
+  CHECK(Json(std::numeric_limits<std::uint64_t>::max()).dump() == "18446744073709551615");
+  CHECK(Json(std::numeric_limits<std::int64_t>::min()).dump() == "-9223372036854775808");
   CHECK(Json(0.5).dump() == "0.5");
   CHECK(Json(std::nan("")).dump() == "null");
   CHECK(Json("août").dump() == "\"août\"");

@@ -10,6 +10,7 @@
 #include <sne/siret.hpp>
 #include <sne/statut.hpp>
 #include <sne/territoire.hpp>
+#include <sne/text.hpp>
 #include <sne/version.hpp>
 
 static_assert(__cplusplus == 201703L, "this file must be compiled as C++17");

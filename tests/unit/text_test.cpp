@@ -21,10 +21,11 @@ TEST_CASE("text: UTF-8 validation") {
 }
 
 TEST_CASE("text: printable makes untrusted text safe for one line") {
-  CHECK(text::printable("ok") == "ok");
-  CHECK(text::printable("a\nb") == "a\\x0Ab");
-  CHECK(text::printable("\xff") == "\\xFF");
-  CHECK(text::printable("éééé", 2) == "éé…");
+  CHECK(printable("ok") == "ok");
+  CHECK(printable("a\nb") == "a\\x0Ab");
+  CHECK(printable("\xff") == "\\xFF");
+  CHECK(printable("éééé", 2) == "éé…");
+  CHECK(printable("\x1b[31mred") == "\\x1B[31mred");  // no terminal escape gets through
 }
 
 TEST_CASE("text: first character outside printable ASCII") {

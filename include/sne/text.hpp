@@ -1,0 +1,15 @@
+// sne/text.hpp - showing untrusted text safely.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace sne {
+
+/// `s` made safe to show on one line of a terminal or log: control characters (escape and
+/// newline included) and bytes that are not UTF-8 become \xNN, and the result is cut after
+/// `max_chars` characters with "…". Every message of libsne quotes user input through it.
+std::string printable(std::string_view s, std::size_t max_chars = 40);
+
+}  // namespace sne
