@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include <sne/calendar.hpp>
+#include <sne/text.hpp>
 
 #include "commands.hpp"
 
@@ -25,12 +26,12 @@ void describe_where(Json& doc, const Where& w) {
   doc.set("zone", to_string(w.zone));
 }
 
-/// A date argument; errors name the argument and repeat the input.
+/// A date argument; errors name the argument and show the input.
 Result<Date> date_argument(std::string_view name, const std::string& text) {
   auto d = Date::parse(text);
   if (!d) {
     Error e = d.error();
-    return e.prefixed(fmt::format("{} '{}'", name, text));
+    return e.prefixed(fmt::format("{} '{}'", name, printable(text)));
   }
   return d;
 }
@@ -76,19 +77,17 @@ struct AddOptions {
 CommandResult run_add(const AddOptions& opts, Context& ctx) {
   auto from = date_argument("DATE", opts.date);
   if (!from) return from.error();
-  if (opts.days < -100000 || opts.days > 100000)
-    return Error(ErrorCode::invalid_input, fmt::format("N {} is not -100000 to 100000", opts.days),
-                 "n");
   auto w = where(ctx, opts.departement);
   if (!w) return w.error();
-  const Date due = add_jours_ouvres(*from, opts.days, w->zone);
+  const auto due = add_jours_ouvres(*from, opts.days, w->zone);
+  if (!due) return due.error();
   if (ctx.out().json()) {
     Json doc = Json::object();
-    doc.set("from", from->iso()).set("jours_ouvres", opts.days).set("date", due.iso());
+    doc.set("from", from->iso()).set("jours_ouvres", opts.days).set("date", due->iso());
     describe_where(doc, *w);
     ctx.out().print(doc);
   } else {
-    ctx.out().line(due.iso());
+    ctx.out().line(due->iso());
   }
   return kExitOk;
 }
@@ -106,14 +105,15 @@ CommandResult run_between(const BetweenOptions& opts, Context& ctx) {
   if (!to) return to.error();
   auto w = where(ctx, opts.departement);
   if (!w) return w.error();
-  const long n = jours_ouvres_between(*from, *to, w->zone);
+  const auto n = jours_ouvres_between(*from, *to, w->zone);
+  if (!n) return n.error();
   if (ctx.out().json()) {
     Json doc = Json::object();
-    doc.set("from", from->iso()).set("to", to->iso()).set("jours_ouvres", n);
+    doc.set("from", from->iso()).set("to", to->iso()).set("jours_ouvres", *n);
     describe_where(doc, *w);
     ctx.out().print(doc);
   } else {
-    ctx.out().line(fmt::format("{}", n));
+    ctx.out().line(fmt::format("{}", *n));
   }
   return kExitOk;
 }

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <fmt/format.h>
+#include <sne/text.hpp>
 
 namespace sne::cli {
 
@@ -75,24 +76,28 @@ void Output::line(std::string_view text) const { fmt::print(stdout, "{}\n", text
 
 void Output::print(const Json& document) const { fmt::print(stdout, "{}\n", document.dump(2)); }
 
-void Output::note(std::string_view text) const { fmt::print(stderr, "sne: note: {}\n", text); }
+void Output::note(std::string_view text) const {
+  fmt::print(stderr, "sne: note: {}\n", one_line(text));
+}
 
 void Output::warning(std::string_view text) const {
-  fmt::print(stderr, "sne: warning: {}\n", text);
+  fmt::print(stderr, "sne: warning: {}\n", one_line(text));
 }
 
 void Output::error(const Error& error) const {
   std::fflush(stdout);
-  fmt::print(stderr, "sne: error: {}\n", error.message());
+  fmt::print(stderr, "sne: error: {}\n", one_line(error.message()));
   if (json_) print(error_object(to_string(error.code()), error.message(), &error));
 }
 
 void Output::usage_error(std::string_view message, std::string_view hint) const {
   std::fflush(stdout);
-  fmt::print(stderr, "sne: error: {}\n", message);
+  fmt::print(stderr, "sne: error: {}\n", one_line(message));
   if (!hint.empty()) fmt::print(stderr, "hint: {}\n", hint);
   if (json_) print(error_object("usage", message, nullptr));
 }
+
+std::string one_line(std::string_view text) { return printable(text, std::string::npos); }
 
 std::size_t display_width(std::string_view s) {
   std::size_t n = 0;
@@ -104,6 +109,7 @@ std::size_t display_width(std::string_view s) {
 Table::Table(std::vector<std::string> headers) : headers_(std::move(headers)) {}
 
 void Table::add(std::vector<std::string> cells, std::vector<Style> styles) {
+  for (auto& cell : cells) cell = one_line(cell);
   cells.resize(headers_.size());
   styles.resize(headers_.size(), Style::plain);
   rows_.push_back({std::move(cells), std::move(styles)});

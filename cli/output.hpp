@@ -62,7 +62,8 @@ class Output {
   bool stdout_tty_;
 };
 
-/// A table of aligned columns for human output. Widths count characters, not bytes.
+/// A table of aligned columns for human output. Widths count characters, not bytes. Cells pass
+/// through one_line(): untrusted input cannot move the cursor or change colours.
 class Table {
  public:
   explicit Table(std::vector<std::string> headers);
@@ -79,6 +80,10 @@ class Table {
   std::vector<std::string> headers_;
   std::vector<Row> rows_;
 };
+
+/// `text` safe for one line of a terminal: no control character, no escape sequence, valid
+/// UTF-8 (see sne::printable), never cut.
+std::string one_line(std::string_view text);
 
 /// Characters (code points) in a UTF-8 string, as a terminal shows Latin text.
 std::size_t display_width(std::string_view s);

@@ -64,6 +64,47 @@ class Calendar(CliTest):
         self.assertEqual(r.json()["error"]["code"], "invalid_input")
         self.assertIn("TO '01/02/2024'", r.json()["error"]["message"])
 
+    def test_between_with_a_departement(self):
+        # (Thu 28 March, Tue 2 April 2024]: Good Friday and Easter Monday are off in Moselle.
+        self.assertEqual(self.sne("calendar", "between", "2024-03-28", "2024-04-02").out, "2\n")
+        r = self.sne("calendar", "between", "2024-03-28", "2024-04-02", "-d", "57", "--json")
+        self.assertEqual(r.json()["jours_ouvres"], 1)
+        self.assertEqual(r.json()["departement"], "057")
+
+    def test_errors_with_json_are_error_objects(self):
+        r = self.sne("calendar", "holidays", "1200", "--json")
+        self.assertExit(r, 6)
+        self.assertEqual(r.json()["error"]["code"], "invalid_input")
+        self.assertEqual(r.json()["error"]["subject"], "year")
+
+    def test_bounds_of_the_calendar(self):
+        r = self.sne("calendar", "add", "2024-01-01", "1000001")
+        self.assertExit(r, 6)
+        self.assertOneLineError(r, "1000001 jours ouvrés is more than the 1000000 allowed")
+        r = self.sne("calendar", "add", "9999-12-31", "1", "--json")
+        self.assertExit(r, 6)
+        self.assertIn("leave the years 1583-9999", r.json()["error"]["message"])
+        r = self.sne("calendar", "between", "1500-01-01", "2024-01-01")
+        self.assertExit(r, 6)
+        self.assertOneLineError(r, "1500-01-01 is outside the years 1583-9999")
+
+    def test_an_error_is_one_line_even_for_multi_line_input(self):
+        r = self.sne("calendar", "add", "2024\n01-01", "2")
+        self.assertExit(r, 6)
+        self.assertEqual(len(r.err.splitlines()), 1, repr(r))
+        self.assertOneLineError(r, "DATE '2024\\x0A01-01': expected a date YYYY-MM-DD")
+        r = self.sne("calendar", "add", "2024-01-01", "1", "-d", "a" * 30 + "\u00e9\n")
+        self.assertEqual(len(r.err.splitlines()), 1, repr(r))
+
+    def test_works_without_home(self):
+        env = {k: v for k, v in self.env.items() if k != "HOME"}
+        import subprocess
+        from sne_cli import SNE
+        proc = subprocess.run([SNE, "calendar", "add", "2024-03-29", "2"], capture_output=True,
+                              text=True, env=env)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertEqual(proc.stdout, "2024-04-03\n")
+
     def test_unknown_departement(self):
         r = self.sne("calendar", "add", "2024-01-01", "1", "-d", "99")
         self.assertExit(r, 6)

@@ -62,6 +62,13 @@ class Numero(CliTest):
         [item] = r.json()
         self.assertFalse(item["valid"])
 
+    def test_terminal_escapes_in_input_are_neutralised(self):
+        r = self.sne("numero", "check", "\x1b[31mhello\x1b]0;title\x07")
+        self.assertExit(r, 6)
+        self.assertNotIn("\x1b", r.out + r.err)
+        self.assertNotIn("\x07", r.out + r.err)
+        self.assertIn("\\x1B[31mhello", r.out)
+
     def test_missing_argument_is_a_usage_error(self):
         r = self.sne("numero", "check")
         self.assertExit(r, 2)

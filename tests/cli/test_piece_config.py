@@ -57,6 +57,27 @@ class PieceTypes(CliTest):
         self.assertExit(r, 6)
         self.assertOneLineError(r, f"{path}: line 4, column 1: invalid JSON")
 
+    def test_hostile_catalog_files(self):
+        cases = {
+            "overflow.json": ('{"schema": 1e400}', "number overflow"),
+            "duplicate.json": ('{"schema": 1, "schema": 1}', "key 'schema' appears twice"),
+            "binary.json": ("\x00\x01\x02", "invalid JSON"),
+        }
+        for name, (text, fragment) in cases.items():
+            path = self.write(name, text)
+            r = self.sne("piece", "types", "--catalog", path, "--json")
+            self.assertExit(r, 6)
+            self.assertEqual(r.json()["error"]["code"], "invalid_input", name)
+            self.assertIn(fragment, r.json()["error"]["message"], name)
+
+    def test_a_fifo_is_refused_without_waiting(self):
+        import os
+        path = os.path.join(self.home, "fifo.json")
+        os.mkfifo(path)
+        r = self.sne("piece", "types", "--catalog", path)
+        self.assertExit(r, 6)
+        self.assertOneLineError(r, f"{path}: not a regular file")
+
     def test_missing_catalog_file(self):
         r = self.sne("piece", "types", "--catalog", "/nonexistent/catalog.json")
         self.assertExit(r, 1)
