@@ -19,6 +19,17 @@ std::vector<std::string> expand_stdin(const std::vector<std::string>& args) {
   return out;
 }
 
+void add_check_verb(CLI::App& noun, Context& ctx, const std::string& description,
+                    const std::string& argument, CheckOutcome (*check)(const std::string&)) {
+  auto inputs = std::make_shared<std::vector<std::string>>();
+  auto* verb = noun.add_subcommand("check", description);
+  verb->add_option(argument, *inputs, "Values to check ('-' reads one per line from stdin)")
+      ->required();
+  on_parsed(*verb, ctx, inputs, [check](const std::vector<std::string>& args, Context& c) {
+    return check_each(args, c, check);
+  });
+}
+
 CommandResult check_each(const std::vector<std::string>& args, Context& ctx,
                          const std::function<CheckOutcome(const std::string&)>& check) {
   Json results = Json::array();

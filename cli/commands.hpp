@@ -43,6 +43,11 @@ struct CheckOutcome {
 CommandResult check_each(const std::vector<std::string>& args, Context& ctx,
                          const std::function<CheckOutcome(const std::string&)>& check);
 
+/// Adds the verb `check` to `noun`: its positional ARGUMENT... (at least one; '-' reads lines
+/// from stdin) goes through check_each with `check`.
+void add_check_verb(CLI::App& noun, Context& ctx, const std::string& description,
+                    const std::string& argument, CheckOutcome (*check)(const std::string&));
+
 /// The items of `args`, where "-" stands for the lines of standard input (blank lines
 /// skipped), so that long lists can be piped in.
 std::vector<std::string> expand_stdin(const std::vector<std::string>& args);

@@ -33,13 +33,8 @@ void setup_numero(CLI::App& root, Context& ctx) {
   auto* noun = root.add_subcommand("numero", "Numéros uniques of demandes de logement social");
   noun->require_subcommand(1);
 
-  auto inputs = std::make_shared<std::vector<std::string>>();
-  auto* check = noun->add_subcommand("check", "Validate numéros uniques and show their parts");
-  check->add_option("NUMERO", *inputs, "Numéros uniques to check ('-' reads lines from stdin)")
-      ->required();
-  on_parsed(*check, ctx, inputs, [](const std::vector<std::string>& args, Context& c) {
-    return check_each(args, c, check_numero);
-  });
+  add_check_verb(*noun, ctx, "Validate numéros uniques and show their parts", "NUMERO",
+                 check_numero);
 }
 
 }  // namespace sne::cli

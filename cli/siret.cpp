@@ -23,13 +23,8 @@ void setup_siret(CLI::App& root, Context& ctx) {
   auto* noun = root.add_subcommand("siret", "SIRET numbers of guichets");
   noun->require_subcommand(1);
 
-  auto inputs = std::make_shared<std::vector<std::string>>();
-  auto* check = noun->add_subcommand("check", "Validate SIRET numbers (Luhn, La Poste exception)");
-  check->add_option("SIRET", *inputs, "SIRET numbers to check ('-' reads lines from stdin)")
-      ->required();
-  on_parsed(*check, ctx, inputs, [](const std::vector<std::string>& args, Context& c) {
-    return check_each(args, c, check_siret);
-  });
+  add_check_verb(*noun, ctx, "Validate SIRET numbers (Luhn, La Poste exception)", "SIRET",
+                 check_siret);
 }
 
 }  // namespace sne::cli

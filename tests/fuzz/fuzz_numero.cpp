@@ -2,8 +2,9 @@
 // département) never crash, and what they accept is canonical and stable.
 #include <cstddef>
 #include <cstdint>
-#include <cstdlib>
 #include <string_view>
+
+#include "fuzz_support.hpp"
 
 #include "sne/contexte.hpp"
 #include "sne/date.hpp"
@@ -11,11 +12,7 @@
 #include "sne/statut.hpp"
 #include "sne/territoire.hpp"
 
-namespace {
-void require(bool condition) {
-  if (!condition) std::abort();
-}
-}  // namespace
+using sne::fuzz::require;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view input(reinterpret_cast<const char*>(data), size);

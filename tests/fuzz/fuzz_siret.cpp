@@ -1,16 +1,13 @@
 // Fuzz target: SIRET and SIREN parsing never crashes, and accepts only what the rules accept.
 #include <cstddef>
 #include <cstdint>
-#include <cstdlib>
 #include <string_view>
+
+#include "fuzz_support.hpp"
 
 #include "sne/siret.hpp"
 
-namespace {
-void require(bool condition) {
-  if (!condition) std::abort();
-}
-}  // namespace
+using sne::fuzz::require;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view input(reinterpret_cast<const char*>(data), size);
