@@ -36,7 +36,7 @@ const CLI::App& deepest(const CLI::App& app) {
 std::string command_path(const CLI::App& app) {
   std::string path = app.get_name();
   for (const CLI::App* at = app.get_parent(); at != nullptr; at = at->get_parent())
-    path = at->get_name() + " " + path;
+    path.insert(0, at->get_name() + " ");
   return path;
 }
 

@@ -85,13 +85,13 @@ void Output::warning(std::string_view text) const {
 }
 
 void Output::error(const Error& error) const {
-  std::fflush(stdout);
+  (void)std::fflush(stdout);
   fmt::print(stderr, "sne: error: {}\n", one_line(error.message()));
   if (json_) print(error_object(to_string(error.code()), error.message(), &error));
 }
 
 void Output::usage_error(std::string_view message, std::string_view hint) const {
-  std::fflush(stdout);
+  (void)std::fflush(stdout);
   fmt::print(stderr, "sne: error: {}\n", one_line(message));
   if (!hint.empty()) fmt::print(stderr, "hint: {}\n", hint);
   if (json_) print(error_object("usage", message, nullptr));
