@@ -17,7 +17,7 @@ namespace {
 
 // The nouns, in the order `sne --help` lists them.
 constexpr std::array kNouns{
-    &setup_calendar, &setup_completion, &setup_numero, &setup_piece, &setup_siret,
+    &setup_calendar, &setup_completion, &setup_fiche, &setup_numero, &setup_piece, &setup_siret,
 };
 
 std::string version_text() {

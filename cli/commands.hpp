@@ -19,6 +19,7 @@ using SetupNoun = void (*)(CLI::App& root, Context& ctx);
 
 void setup_calendar(CLI::App& root, Context& ctx);
 void setup_completion(CLI::App& root, Context& ctx);
+void setup_fiche(CLI::App& root, Context& ctx);
 void setup_numero(CLI::App& root, Context& ctx);
 void setup_piece(CLI::App& root, Context& ctx);
 void setup_siret(CLI::App& root, Context& ctx);

@@ -21,6 +21,8 @@ class Date {
 
   /// A valid date, or an invalid_input error naming the faulty part ("day 31 is not in 2024-04").
   static Result<Date> from_ymd(int year, int month, int day);
+  /// Today, in the machine's local time zone.
+  static Date today();
   /// Parses exactly "YYYY-MM-DD".
   static Result<Date> parse(std::string_view iso);
   /// The date `days` days after 1970-01-01 (negative: before), clamped to 0001-01-01 and

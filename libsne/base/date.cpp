@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <ctime>
 
 #include <fmt/format.h>
 
@@ -27,6 +28,13 @@ Result<Date> Date::from_ymd(int year, int month, int day) {
     return Error(ErrorCode::invalid_input,
                  fmt::format("day {:02} is not in {:04}-{:02}", day, year, month), "day");
   return Date(year, month, day);
+}
+
+Date Date::today() {
+  const std::time_t now = std::time(nullptr);
+  std::tm local{};
+  ::localtime_r(&now, &local);
+  return Date(local.tm_year + 1900, local.tm_mon + 1, local.tm_mday);
 }
 
 Result<Date> Date::parse(std::string_view iso) {

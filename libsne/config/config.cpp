@@ -18,6 +18,9 @@ constexpr std::uint64_t kMaxConfigBytes = 1u << 20;
 const std::vector<ConfigKey> kKeys{
     {"catalog", "path of a JSON catalog of piece types replacing the built-in one"},
     {"departement", "département whose public holidays apply when a command is given none"},
+    {"guichet", "code guichet printed on fiches de transmission"},
+    {"siret", "SIRET of that guichet"},
+    {"territoire", "code territoire of that guichet"},
 };
 
 bool known_key(std::string_view key) {

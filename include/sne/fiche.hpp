@@ -1,0 +1,111 @@
+// sne/fiche.hpp - the fiche de transmission that accompanies every paper sending.
+//
+// A fiche is validated on construction (make_fiche), carries a QR code whose payload the
+// numériseur can read back (fiche_payload / parse_fiche_payload), and renders to a one-page A4
+// PDF (render_fiche_pdf) or to one PDF with a page per fiche (render_fiches_pdf). Rendering is
+// reproducible: the same fiches give the same bytes. All functions are thread-safe.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sne/contexte.hpp"
+#include "sne/date.hpp"
+#include "sne/error.hpp"
+
+namespace sne {
+
+/// The fields of a fiche, as text from a user or a file. Empty optional fields are absent.
+struct FicheInput {
+  std::string numero;           ///< numéro unique, 18 characters
+  std::string contexte;         ///< ajout, creation, renouvellement, mise-a-jour (or AJO...)
+  std::string guichet;          ///< code guichet, 5 upper-case letters or digits
+  std::string siret;            ///< SIRET of the guichet
+  std::string territoire;       ///< code territoire of the guichet ("034", "02A", "999")
+  std::string date_generation;  ///< YYYY-MM-DD
+  std::string date_depot;       ///< YYYY-MM-DD, or empty when not known yet
+};
+
+/// A valid fiche: every field checked by the domain core, in canonical form.
+struct Fiche {
+  std::string numero;      ///< canonical numéro unique
+  Contexte contexte = Contexte::ajout;
+  std::string guichet;     ///< code guichet
+  std::string siret;       ///< 14 digits
+  std::string territoire;  ///< three characters
+  Date date_generation;
+  std::optional<Date> date_depot;
+};
+
+/// Validates `input`. Errors are invalid_input whose subject is the field at fault ("numero",
+/// "contexte", "guichet", "siret", "territoire", "date_generation", "date_depot") and whose
+/// message starts with it: "numero: month 13 is not 01-12". A dépôt before the génération is
+/// refused.
+Result<Fiche> make_fiche(const FicheInput& input);
+
+/// The QR code's text, ASCII only, in QR alphanumeric characters, version tag first:
+///
+///     SNEFT1/0340819000040PWP01/AJO/PWP01/13002072000038/034/2024-01-15/2024-01-16
+///
+/// tag, numéro unique, contexte code, code guichet, SIRET, code territoire, date de
+/// génération, date de dépôt (empty when unknown: the payload then ends with '/').
+std::string fiche_payload(const Fiche& fiche);
+
+/// Reads a payload back. invalid_input naming the fault: an unknown version tag, a wrong
+/// number of fields, or a field the domain core refuses ("numero: month 13 is not 01-12").
+Result<Fiche> parse_fiche_payload(std::string_view payload);
+
+/// The version tag that starts every payload written by this libsne.
+constexpr std::string_view kFichePayloadTag = "SNEFT1";
+
+struct FicheRenderOptions {
+  /// The document's Creator entry, e.g. "sne 0.1.0".
+  std::string creator = "libsne";
+};
+
+/// The fiche as a one-page A4 PDF. Same fiche and options, same bytes.
+Result<std::string> render_fiche_pdf(const Fiche& fiche, const FicheRenderOptions& options = {});
+
+/// Several fiches as one PDF, a page each in the order given (an envoi of several demandes).
+/// invalid_input when `fiches` is empty.
+Result<std::string> render_fiches_pdf(const std::vector<Fiche>& fiches,
+                                      const FicheRenderOptions& options = {});
+
+/// Writes `bytes` to `path` atomically: a temporary file in the same folder, then a rename, so
+/// that an interrupted write never leaves a truncated file. The file is created mode 0600: a
+/// fiche's numéro unique identifies a person's demande.
+Status write_file_atomically(const std::string& path, std::string_view bytes);
+
+/// One row of a fiche manifest, as read.
+struct FicheManifestRow {
+  std::size_t line = 0;    ///< line number in the file (1 is the header)
+  std::string numero;      ///< column numero_unique
+  std::string contexte;    ///< column contexte
+  std::string date_depot;  ///< optional column date_depot
+};
+
+/// Streams a CSV manifest with the header `numero_unique,contexte[,date_depot]` (any order,
+/// case-insensitive; quoted fields, CRLF and a UTF-8 BOM accepted; blank lines skipped).
+class FicheManifest {
+ public:
+  /// Opens and checks the header; io or invalid_input errors name the file.
+  static Result<FicheManifest> open(const std::string& path);
+  FicheManifest(FicheManifest&&) noexcept;
+  FicheManifest& operator=(FicheManifest&&) noexcept;
+  ~FicheManifest();
+
+  /// The next row, nothing at the end of the file, or an invalid_input error for a row that is
+  /// not CSV or has the wrong number of columns ("line 7: 4 columns, expected 2"). After an
+  /// error on a row, reading goes on with the next row.
+  Result<std::optional<FicheManifestRow>> next();
+
+ private:
+  struct Impl;
+  explicit FicheManifest(Impl* impl);
+  Impl* impl_;
+};
+
+}  // namespace sne
