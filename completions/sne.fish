@@ -9,9 +9,9 @@ function __sne_path
             continue
         end
         switch "$at:$w"
-            case '*:--config' '*:--profile' 'sne calendar holidays:-d' 'sne calendar holidays:--departement' 'sne calendar add:-d' 'sne calendar add:--departement' 'sne calendar between:-d' 'sne calendar between:--departement' 'sne piece types:--catalog'
+            case '*:--config' '*:--profile' 'sne calendar holidays:-d' 'sne calendar holidays:--departement' 'sne calendar add:-d' 'sne calendar add:--departement' 'sne calendar between:-d' 'sne calendar between:--departement' 'sne fiche create:--numero' 'sne fiche create:--contexte' 'sne fiche create:--guichet' 'sne fiche create:--siret' 'sne fiche create:--territoire' 'sne fiche create:--date-generation' 'sne fiche create:--date-depot' 'sne fiche create:-o' 'sne fiche create:--output' 'sne fiche batch:-o' 'sne fiche batch:--output' 'sne fiche batch:--merge' 'sne fiche batch:--guichet' 'sne fiche batch:--siret' 'sne fiche batch:--territoire' 'sne fiche batch:--date-generation' 'sne piece types:--catalog'
                 set skip 1
-            case 'sne:calendar' 'sne:completion' 'sne:numero' 'sne:piece' 'sne:siret' 'sne calendar:holidays' 'sne calendar:add' 'sne calendar:between' 'sne numero:check' 'sne piece:types' 'sne siret:check'
+            case 'sne:calendar' 'sne:completion' 'sne:fiche' 'sne:numero' 'sne:piece' 'sne:siret' 'sne calendar:holidays' 'sne calendar:add' 'sne calendar:between' 'sne fiche:create' 'sne fiche:batch' 'sne fiche:parse' 'sne numero:check' 'sne piece:types' 'sne siret:check'
                 set at "$at $w"
         end
     end
@@ -28,6 +28,7 @@ complete -c sne -l config -r -F -d 'Configuration file (default: $SNE_CONFIG, el
 complete -c sne -l profile -r -d 'Profile of the configuration file (default: $SNE_PROFILE, else the file\'s)'
 complete -c sne -n 'test (__sne_path) = \'sne\'' -a calendar -d 'Public holidays and jours ouvrés'
 complete -c sne -n 'test (__sne_path) = \'sne\'' -a completion -d 'Print the shell completion script for bash, zsh or fish'
+complete -c sne -n 'test (__sne_path) = \'sne\'' -a fiche -d 'Fiches de transmission for paper sendings'
 complete -c sne -n 'test (__sne_path) = \'sne\'' -a numero -d 'Numéros uniques of demandes de logement social'
 complete -c sne -n 'test (__sne_path) = \'sne\'' -a piece -d 'Pièces justificatives and their catalog'
 complete -c sne -n 'test (__sne_path) = \'sne\'' -a siret -d 'SIRET numbers of guichets'
@@ -45,6 +46,27 @@ complete -c sne -n 'test (__sne_path) = \'sne completion\'' -a bash
 complete -c sne -n 'test (__sne_path) = \'sne completion\'' -a zsh
 complete -c sne -n 'test (__sne_path) = \'sne completion\'' -a fish
 complete -c sne -n 'test (__sne_path) = \'sne completion\'' -s h -l help -d 'Print this help message and exit'
+complete -c sne -n 'test (__sne_path) = \'sne fiche\'' -a create -d 'Make the fiche de transmission of one demande'
+complete -c sne -n 'test (__sne_path) = \'sne fiche\'' -a batch -d 'Make the fiches of every row of a CSV manifest'
+complete -c sne -n 'test (__sne_path) = \'sne fiche\'' -a parse -d 'Read the fields of a fiche\'s QR code payload'
+complete -c sne -n 'test (__sne_path) = \'sne fiche\'' -s h -l help -d 'Print this help message and exit'
+complete -c sne -n 'test (__sne_path) = \'sne fiche create\'' -s h -l help -d 'Print this help message and exit'
+complete -c sne -n 'test (__sne_path) = \'sne fiche create\'' -l numero -r -d 'Numéro unique of the demande'
+complete -c sne -n 'test (__sne_path) = \'sne fiche create\'' -l contexte -r -d 'Contexte: ajout, creation, renouvellement or mise-a-jour'
+complete -c sne -n 'test (__sne_path) = \'sne fiche create\'' -l guichet -r -d 'Code guichet (default: the profile\'s \'guichet\')'
+complete -c sne -n 'test (__sne_path) = \'sne fiche create\'' -l siret -r -d 'SIRET of the guichet (default: the profile\'s \'siret\')'
+complete -c sne -n 'test (__sne_path) = \'sne fiche create\'' -l territoire -r -d 'Code territoire of the guichet (default: the profile\'s \'territoire\')'
+complete -c sne -n 'test (__sne_path) = \'sne fiche create\'' -l date-generation -r -d 'Date de génération (default: today)'
+complete -c sne -n 'test (__sne_path) = \'sne fiche create\'' -l date-depot -r -d 'Date de dépôt (default: left blank)'
+complete -c sne -n 'test (__sne_path) = \'sne fiche create\'' -s o -l output -r -F -d 'PDF file to write'
+complete -c sne -n 'test (__sne_path) = \'sne fiche batch\'' -s h -l help -d 'Print this help message and exit'
+complete -c sne -n 'test (__sne_path) = \'sne fiche batch\'' -s o -l output -r -F -d 'Folder for one PDF per row, named NUMERO.pdf'
+complete -c sne -n 'test (__sne_path) = \'sne fiche batch\'' -l merge -r -F -d 'One PDF with a page per row instead'
+complete -c sne -n 'test (__sne_path) = \'sne fiche batch\'' -l guichet -r -d 'Code guichet (default: the profile\'s \'guichet\')'
+complete -c sne -n 'test (__sne_path) = \'sne fiche batch\'' -l siret -r -d 'SIRET of the guichet (default: the profile\'s \'siret\')'
+complete -c sne -n 'test (__sne_path) = \'sne fiche batch\'' -l territoire -r -d 'Code territoire of the guichet (default: the profile\'s \'territoire\')'
+complete -c sne -n 'test (__sne_path) = \'sne fiche batch\'' -l date-generation -r -d 'Date de génération (default: today)'
+complete -c sne -n 'test (__sne_path) = \'sne fiche parse\'' -s h -l help -d 'Print this help message and exit'
 complete -c sne -n 'test (__sne_path) = \'sne numero\'' -a check -d 'Validate numéros uniques and show their parts'
 complete -c sne -n 'test (__sne_path) = \'sne numero\'' -s h -l help -d 'Print this help message and exit'
 complete -c sne -n 'test (__sne_path) = \'sne numero check\'' -s h -l help -d 'Print this help message and exit'

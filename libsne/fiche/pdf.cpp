@@ -28,6 +28,13 @@ std::mutex g_podofo;
 
 PdfString utf8(const std::string& s) { return PdfString(reinterpret_cast<const pdf_utf8*>(s.c_str())); }
 
+/// For the Info dictionary: ASCII as a plain string (readable, smaller), anything else as UTF-16.
+PdfString info_string(const std::string& s) {
+  for (char c : s)
+    if (static_cast<unsigned char>(c) >= 0x80) return utf8(s);
+  return PdfString(s);
+}
+
 std::string french(const Date& d) { return fmt::format("{:02}/{:02}/{:04}", d.day(), d.month(), d.year()); }
 
 struct Fonts {
@@ -179,11 +186,11 @@ Result<std::string> render(const std::vector<Fiche>& fiches, const FicheRenderOp
       if (auto st = draw_fiche(doc, fonts, fiche); !st) return st.error();
 
     PdfInfo* info = doc.GetInfo();
-    info->SetTitle(utf8(fiches.size() == 1
+    info->SetTitle(info_string(fiches.size() == 1
                             ? "Fiche de transmission " + fiches.front().numero
                             : fmt::format("Fiches de transmission ({} demandes)", fiches.size())));
-    info->SetCreator(utf8(options.creator));
-    info->SetProducer(utf8(options.creator));
+    info->SetCreator(info_string(options.creator));
+    info->SetProducer(info_string(options.creator));
     // PoDoFo stamps the current time, and derives the trailer /ID from the Info dictionary: a
     // date from the fiche makes the file reproducible.
     const Date& d = fiches.front().date_generation;

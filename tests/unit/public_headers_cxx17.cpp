@@ -5,6 +5,7 @@
 #include <sne/contexte.hpp>
 #include <sne/date.hpp>
 #include <sne/error.hpp>
+#include <sne/fiche.hpp>
 #include <sne/json.hpp>
 #include <sne/numero.hpp>
 #include <sne/siret.hpp>
