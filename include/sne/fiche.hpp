@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -64,6 +65,25 @@ constexpr std::string_view kFichePayloadTag = "SNEFT1";
 struct FicheRenderOptions {
   /// The document's Creator entry, e.g. "sne 0.1.0".
   std::string creator = "libsne";
+};
+
+/// Renders fiches one after the other, reusing what every fiche shares: the way to make many
+/// single-fiche files. Each render() gives the same bytes as render_fiche_pdf for that fiche.
+/// One renderer is not to be used by two threads at once; separate renderers may.
+class FicheRenderer {
+ public:
+  explicit FicheRenderer(FicheRenderOptions options = {});
+  ~FicheRenderer();
+  FicheRenderer(const FicheRenderer&) = delete;
+  FicheRenderer& operator=(const FicheRenderer&) = delete;
+
+  /// The fiche as a one-page A4 PDF.
+  Result<std::string> render(const Fiche& fiche);
+
+ private:
+  struct Impl;
+  FicheRenderOptions options_;
+  std::unique_ptr<Impl> impl_;
 };
 
 /// The fiche as a one-page A4 PDF. Same fiche and options, same bytes.

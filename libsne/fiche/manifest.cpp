@@ -132,27 +132,58 @@ Result<std::optional<FicheManifestRow>> FicheManifest::next() {
   return std::optional<FicheManifestRow>(std::move(row));
 }
 
+namespace {
+
+bool write_all(int fd, std::string_view bytes) {
+  std::size_t done = 0;
+  while (done < bytes.size()) {
+    const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return false;
+    done += static_cast<std::size_t>(n);
+  }
+  return true;
+}
+
+/// The fast path for a new file: an unnamed file in the folder (O_TMPFILE), written, then
+/// linked under its name, one directory operation. False when the file system lacks O_TMPFILE
+/// or the name exists already (linkat does not replace): the caller then takes the slow path.
+bool write_new_file_linked(const std::string& dir, const std::string& path, std::string_view bytes) {
+#ifdef O_TMPFILE
+  const int fd = ::open(dir.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+  if (fd < 0) return false;
+  const std::string proc = "/proc/self/fd/" + std::to_string(fd);
+  const bool ok = write_all(fd, bytes) &&
+                  ::linkat(AT_FDCWD, proc.c_str(), AT_FDCWD, path.c_str(), AT_SYMLINK_FOLLOW) == 0;
+  const int saved = errno;
+  ::close(fd);
+  errno = saved;
+  return ok;
+#else
+  (void)dir, (void)path, (void)bytes;
+  return false;
+#endif
+}
+
+}  // namespace
+
 Status write_file_atomically(const std::string& path, std::string_view bytes) {
   const auto slash = path.rfind('/');
   const std::string dir = slash == std::string::npos ? "." : path.substr(0, slash == 0 ? 1 : slash);
   const std::string base = slash == std::string::npos ? path : path.substr(slash + 1);
+  if (write_new_file_linked(dir, path, bytes)) return {};
+  // A name to replace, or no O_TMPFILE: a named temporary file beside it, then a rename.
   std::string temp = dir + "/." + base + ".tmp-XXXXXX";
   auto fail = [&](const std::string& what) {
     return Error(ErrorCode::io, fmt::format("{}: {}: {}", path, what, std::strerror(errno)), path);
   };
   const int fd = ::mkstemp(temp.data());
   if (fd < 0) return fail("cannot create a file beside it");
-  std::size_t done = 0;
-  while (done < bytes.size()) {
-    const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      const Error e = fail("cannot write");
-      ::close(fd);
-      ::unlink(temp.c_str());
-      return e;
-    }
-    done += static_cast<std::size_t>(n);
+  if (!write_all(fd, bytes)) {
+    const Error e = fail("cannot write");
+    ::close(fd);
+    ::unlink(temp.c_str());
+    return e;
   }
   if (::close(fd) != 0) {
     const Error e = fail("cannot finish writing");

@@ -177,7 +177,7 @@ class FicheBatch(CliTest):
                                   "0340819000040pwp01,creation\n")
         r = self.sne("fiche", "batch", dup, "-o", os.path.join(self.home, "b"), *GUICHET)
         self.assertExit(r, 3)
-        self.assertIn("line 3: numero: 0340819000040PWP01 already on line 2", r.err)
+        self.assertIn("line 3: numero: 0340819000040PWP01 already on an earlier line", r.err)
 
     def test_usage_and_file_errors(self):
         manifest = self.write("m.csv", self.MANIFEST)

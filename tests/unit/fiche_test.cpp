@@ -150,6 +150,21 @@ TEST_CASE("fiche pdf: one A4 page, reproducible, with its metadata") {
   CHECK(render_fiche_pdf(other, options).value() != a);
 }
 
+TEST_CASE("fiche pdf: a reused renderer gives the bytes of a fresh one") {
+  Fiche second = good();
+  second.numero = "1110920020745G1175";
+  second.contexte = Contexte::mise_a_jour;
+  second.date_depot.reset();
+  FicheRenderer renderer;
+  const std::string a1 = renderer.render(good()).value();
+  const std::string b = renderer.render(second).value();
+  const std::string a2 = renderer.render(good()).value();
+  CHECK(a1 == a2);
+  CHECK(a1 == render_fiche_pdf(good()).value());
+  CHECK(b == render_fiche_pdf(second).value());
+  CHECK(a1 != b);
+}
+
 TEST_CASE("fiche pdf: several fiches make one document with a page each") {
   Fiche second = good();
   second.numero = "1110920020745G1175";
