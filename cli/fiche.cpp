@@ -1,8 +1,8 @@
 // sne fiche create|batch|parse: fiches de transmission.
 #include <atomic>
 #include <csignal>
-#include <filesystem>
 #include <cstdint>
+#include <filesystem>
 #include <unordered_set>
 
 #include <fmt/format.h>
@@ -37,12 +37,13 @@ Result<FicheInput> guichet_input(const GuichetOptions& o, Context& ctx) {
     if (in.siret.empty()) in.siret = profile.get("siret").value_or("");
     if (in.territoire.empty()) in.territoire = profile.get("territoire").value_or("");
   }
-  for (const auto& [value, name] : {std::pair{&in.guichet, "guichet"}, {&in.siret, "siret"},
-                                    {&in.territoire, "territoire"}})
+  for (const auto& [value, name] :
+       {std::pair{&in.guichet, "guichet"}, {&in.siret, "siret"}, {&in.territoire, "territoire"}})
     if (value->empty())
-      return Error(ErrorCode::invalid_input,
-                   fmt::format("{}: not given; pass --{} or set '{}' in the profile", name, name, name),
-                   name);
+      return Error(
+          ErrorCode::invalid_input,
+          fmt::format("{}: not given; pass --{} or set '{}' in the profile", name, name, name),
+          name);
   in.date_generation = o.date_generation.empty() ? Date::today().iso() : o.date_generation;
   return in;
 }
@@ -129,8 +130,8 @@ struct BatchOptions {
 
 CommandResult run_batch(const BatchOptions& o, Context& ctx) {
   if (o.output_dir.empty() == o.merge.empty())
-    return Error(ErrorCode::invalid_input, "give either -o DIR (one PDF per row) or --merge FILE.pdf",
-                 "output");
+    return Error(ErrorCode::invalid_input,
+                 "give either -o DIR (one PDF per row) or --merge FILE.pdf", "output");
   auto base = guichet_input(o.guichet, ctx);
   if (!base) return base.error();
   auto manifest = FicheManifest::open(o.manifest);
@@ -244,7 +245,8 @@ CommandResult run_parse(const ParseOptions& o, Context& ctx) {
   }
   Table table({"FIELD", "VALUE"});
   table.add({"N° unique", fiche->numero});
-  table.add({"Contexte", fmt::format("{} - {}", info(fiche->contexte).code, info(fiche->contexte).label)});
+  table.add({"Contexte",
+             fmt::format("{} - {}", info(fiche->contexte).code, info(fiche->contexte).label)});
   table.add({"Code guichet", fiche->guichet});
   table.add({"SIRET guichet", fiche->siret});
   table.add({"Code territoire", fiche->territoire});
@@ -263,8 +265,9 @@ void setup_fiche(CLI::App& root, Context& ctx) {
   auto c = std::make_shared<CreateOptions>();
   auto* create = noun->add_subcommand("create", "Make the fiche de transmission of one demande");
   create->add_option("--numero", c->numero, "Numéro unique of the demande")->required();
-  create->add_option("--contexte", c->contexte,
-                     "Contexte: ajout, creation, renouvellement or mise-a-jour")
+  create
+      ->add_option("--contexte", c->contexte,
+                   "Contexte: ajout, creation, renouvellement or mise-a-jour")
       ->required()
       ->type_name("CONTEXTE");
   add_guichet_options(*create, c->guichet);
@@ -275,7 +278,9 @@ void setup_fiche(CLI::App& root, Context& ctx) {
 
   auto b = std::make_shared<BatchOptions>();
   auto* batch = noun->add_subcommand("batch", "Make the fiches of every row of a CSV manifest");
-  batch->add_option("MANIFEST", b->manifest, "CSV with the header numero_unique,contexte[,date_depot]")
+  batch
+      ->add_option("MANIFEST", b->manifest,
+                   "CSV with the header numero_unique,contexte[,date_depot]")
       ->required()
       ->type_name("FILE");
   batch->add_option("-o,--output", b->output_dir, "Folder for one PDF per row, named NUMERO.pdf")

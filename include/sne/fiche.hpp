@@ -32,7 +32,7 @@ struct FicheInput {
 
 /// A valid fiche: every field checked by the domain core, in canonical form.
 struct Fiche {
-  std::string numero;      ///< canonical numéro unique
+  std::string numero;  ///< canonical numéro unique
   Contexte contexte = Contexte::ajout;
   std::string guichet;     ///< code guichet
   std::string siret;       ///< 14 digits

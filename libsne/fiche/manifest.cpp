@@ -69,7 +69,9 @@ struct FicheManifest::Impl {
 };
 
 FicheManifest::FicheManifest(Impl* impl) : impl_(impl) {}
-FicheManifest::FicheManifest(FicheManifest&& other) noexcept : impl_(other.impl_) { other.impl_ = nullptr; }
+FicheManifest::FicheManifest(FicheManifest&& other) noexcept : impl_(other.impl_) {
+  other.impl_ = nullptr;
+}
 FicheManifest& FicheManifest::operator=(FicheManifest&& other) noexcept {
   std::swap(impl_, other.impl_);
   return *this;
@@ -84,11 +86,12 @@ Result<FicheManifest> FicheManifest::open(const std::string& path) {
     return Error(ErrorCode::io, fmt::format("{}: {}", path, std::strerror(errno)), path);
   std::string header;
   if (!impl->read_line(header))
-    return Error(ErrorCode::invalid_input,
-                 fmt::format("{}: empty manifest, expected the header numero_unique,contexte", path),
-                 path);
+    return Error(
+        ErrorCode::invalid_input,
+        fmt::format("{}: empty manifest, expected the header numero_unique,contexte", path), path);
   auto names = split_csv(header);
-  if (!names) return Error(ErrorCode::invalid_input, fmt::format("{}: line 1: broken quoting", path), path);
+  if (!names)
+    return Error(ErrorCode::invalid_input, fmt::format("{}: line 1: broken quoting", path), path);
   for (std::size_t i = 0; i < names->size(); ++i) {
     const std::string name = text::ascii_lower((*names)[i]);
     int* slot = name == "numero_unique" ? &impl->numero
@@ -96,18 +99,19 @@ Result<FicheManifest> FicheManifest::open(const std::string& path) {
                 : name == "date_depot"  ? &impl->depot
                                         : nullptr;
     if (slot == nullptr || *slot >= 0)
-      return Error(ErrorCode::invalid_input,
-                   fmt::format("{}: line 1: column '{}' is {} (expected numero_unique, contexte "
-                               "and optionally date_depot)",
-                               path, printable((*names)[i]), slot == nullptr ? "unknown" : "repeated"),
-                   path);
+      return Error(
+          ErrorCode::invalid_input,
+          fmt::format("{}: line 1: column '{}' is {} (expected numero_unique, contexte "
+                      "and optionally date_depot)",
+                      path, printable((*names)[i]), slot == nullptr ? "unknown" : "repeated"),
+          path);
     *slot = static_cast<int>(i);
   }
   if (impl->numero < 0 || impl->contexte < 0)
-    return Error(ErrorCode::invalid_input,
-                 fmt::format("{}: line 1: the header needs the columns numero_unique and contexte",
-                             path),
-                 path);
+    return Error(
+        ErrorCode::invalid_input,
+        fmt::format("{}: line 1: the header needs the columns numero_unique and contexte", path),
+        path);
   impl->columns = names->size();
   return FicheManifest(impl.release());
 }
@@ -148,7 +152,8 @@ bool write_all(int fd, std::string_view bytes) {
 /// The fast path for a new file: an unnamed file in the folder (O_TMPFILE), written, then
 /// linked under its name, one directory operation. False when the file system lacks O_TMPFILE
 /// or the name exists already (linkat does not replace): the caller then takes the slow path.
-bool write_new_file_linked(const std::string& dir, const std::string& path, std::string_view bytes) {
+bool write_new_file_linked(const std::string& dir, const std::string& path,
+                           std::string_view bytes) {
 #ifdef O_TMPFILE
   const int fd = ::open(dir.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
   if (fd < 0) return false;

@@ -84,11 +84,14 @@ Result<Fiche> parse_fiche_payload(std::string_view payload) {
     return Error(ErrorCode::invalid_input, std::move(message), "payload");
   };
   if (payload.size() > kMaxPayload)
-    return bad(fmt::format("{} bytes, more than a fiche payload's {}", payload.size(), kMaxPayload));
+    return bad(
+        fmt::format("{} bytes, more than a fiche payload's {}", payload.size(), kMaxPayload));
   std::vector<std::string> fields(1);
   for (char c : payload) {
-    if (c == '/') fields.emplace_back();
-    else fields.back() += c;
+    if (c == '/')
+      fields.emplace_back();
+    else
+      fields.back() += c;
   }
   if (fields[0] != kFichePayloadTag)
     return bad(fmt::format("unknown version tag '{}' (expected {})", printable(fields[0], 20),

@@ -29,7 +29,9 @@ constexpr int kQuietZone = 4;          ///< modules of white around the code
 // every use of it is serialized, which keeps the renderers safe to use from several threads.
 std::mutex g_podofo;
 
-PdfString utf8(const std::string& s) { return PdfString(reinterpret_cast<const pdf_utf8*>(s.c_str())); }
+PdfString utf8(const std::string& s) {
+  return PdfString(reinterpret_cast<const pdf_utf8*>(s.c_str()));
+}
 
 /// For the Info dictionary: ASCII as a plain string (readable, smaller), anything else as UTF-16.
 PdfString info_string(const std::string& s) {
@@ -58,21 +60,31 @@ std::string winansi_literal(std::string_view s) {
     }
     i += len;
     unsigned char out_byte = '?';
-    if (cp < 0x80 || (cp >= 0xA0 && cp <= 0xFF)) out_byte = static_cast<unsigned char>(cp);
-    else if (cp == 0x152) out_byte = 0x8C;   // Œ
-    else if (cp == 0x153) out_byte = 0x9C;   // œ
-    else if (cp == 0x20AC) out_byte = 0x80;  // €
-    else if (cp == 0x2019) out_byte = 0x92;  // ’
-    else if (cp == 0x2013) out_byte = 0x96;  // –
-    else if (cp == 0x2014) out_byte = 0x97;  // —
-    else if (cp == 0x2026) out_byte = 0x85;  // …
+    if (cp < 0x80 || (cp >= 0xA0 && cp <= 0xFF))
+      out_byte = static_cast<unsigned char>(cp);
+    else if (cp == 0x152)
+      out_byte = 0x8C;  // Œ
+    else if (cp == 0x153)
+      out_byte = 0x9C;  // œ
+    else if (cp == 0x20AC)
+      out_byte = 0x80;  // €
+    else if (cp == 0x2019)
+      out_byte = 0x92;  // ’
+    else if (cp == 0x2013)
+      out_byte = 0x96;  // –
+    else if (cp == 0x2014)
+      out_byte = 0x97;  // —
+    else if (cp == 0x2026)
+      out_byte = 0x85;  // …
     if (out_byte == '(' || out_byte == ')' || out_byte == '\\') out += '\\';
     out += static_cast<char>(out_byte);
   }
   return out;
 }
 
-std::string french(const Date& d) { return fmt::format("{:02}/{:02}/{:04}", d.day(), d.month(), d.year()); }
+std::string french(const Date& d) {
+  return fmt::format("{:02}/{:02}/{:04}", d.day(), d.month(), d.year());
+}
 
 struct Font {
   PdfFont* pdf;
@@ -226,10 +238,11 @@ struct FicheDocument {
     c.text(bold, 20, 20, 240, "Fiche de Transmission obligatoire");
     c.text(regular, 10, 20, 230,
            "Cette fiche doit accompagner toute création, mise à jour et tout ajout de pièces");
-    c.text(regular, 10, 20, 225, "justificatives envoyés par courrier au prestataire de numérisation.");
-    const char* labels[] = {"Date de génération :", "Date de dépôt :",  "Code Guichet :",
-                            "SIRET Guichet :",      "Code territoire :", "N° unique :",
-                            "Contexte :"};
+    c.text(regular, 10, 20, 225,
+           "justificatives envoyés par courrier au prestataire de numérisation.");
+    const char* labels[] = {
+        "Date de génération :", "Date de dépôt :", "Code Guichet :", "SIRET Guichet :",
+        "Code territoire :",    "N° unique :",     "Contexte :"};
     double y = 205;
     for (const char* label : labels) {
       c.text(bold, 12, 20, y, label);
@@ -297,9 +310,8 @@ struct FicheDocument {
     // PoDoFo stamps the current time here, and derives the trailer /ID from the Info
     // dictionary: a date from the fiche makes the file reproducible.
     info->GetObject()->GetDictionary().AddKey(
-        "CreationDate",
-        PdfString(fmt::format("D:{:04}{:02}{:02}000000Z", created.year(), created.month(),
-                              created.day())));
+        "CreationDate", PdfString(fmt::format("D:{:04}{:02}{:02}000000Z", created.year(),
+                                              created.month(), created.day())));
     PdfRefCountedBuffer buffer;
     PdfOutputDevice device(&buffer);
     doc.Write(&device);
@@ -359,9 +371,9 @@ Result<std::string> render_fiches_pdf(const std::vector<Fiche>& fiches,
       doc.set_content(doc.new_page(), *content);
     }
     return doc.write(fiches.size() == 1
-                          ? single_title(fiches.front())
-                          : fmt::format("Fiches de transmission ({} demandes)", fiches.size()),
-                      fiches.front().date_generation);
+                         ? single_title(fiches.front())
+                         : fmt::format("Fiches de transmission ({} demandes)", fiches.size()),
+                     fiches.front().date_generation);
   });
 }
 

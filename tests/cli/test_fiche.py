@@ -196,6 +196,34 @@ class FicheBatch(CliTest):
         self.assertEqual([f for f in os.listdir(out) if not f.endswith(".pdf")], [])
 
 
+    def test_sigint_stops_cleanly_and_leaves_only_whole_pdfs(self):
+        import signal
+        import time
+        from sne_cli import SNE
+        rows = "".join(f"034081900{i:04d}PWP01,ajout\n" for i in range(10000))
+        manifest = self.write("big.csv", "numero_unique,contexte\n" + rows)
+        out = os.path.join(self.home, "big")
+        proc = subprocess.Popen([SNE, "fiche", "batch", manifest, "-o", out, *GUICHET, "--json"],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                env=self.env)
+        deadline = time.time() + 30
+        while time.time() < deadline and (not os.path.isdir(out) or len(os.listdir(out)) < 50):
+            time.sleep(0.01)
+        proc.send_signal(signal.SIGINT)
+        stdout, _ = proc.communicate(timeout=60)
+        self.assertEqual(proc.returncode, 130)
+        import json
+        summary = json.loads(stdout)
+        self.assertTrue(summary["interrupted"])
+        files = os.listdir(out)
+        self.assertEqual(len(files), summary["written"])
+        self.assertLess(len(files), 10000)
+        for name in files:
+            self.assertTrue(name.endswith(".pdf"), name)
+            with open(os.path.join(out, name), "rb") as f:
+                self.assertTrue(f.read().rstrip().endswith(b"%%EOF"), name)
+
+
 class FicheParse(CliTest):
     def test_fields(self):
         r = self.sne("fiche", "parse", PAYLOAD)

@@ -13,8 +13,8 @@ using namespace sne;
 namespace {
 
 FicheInput good_input() {
-  return {"0340819000040PWP01", "ajout", "PWP01", "13002072000038", "999", "2024-01-15",
-          "2024-01-16"};
+  return {"0340819000040PWP01", "ajout",     "PWP01", "13002072000038", "999",
+          "2024-01-15",         "2024-01-16"};
 }
 
 Fiche good() { return make_fiche(good_input()).value(); }
@@ -28,7 +28,9 @@ std::string error_of(FicheInput in) {
 
 std::size_t count(const std::string& haystack, const std::string& needle) {
   std::size_t n = 0;
-  for (auto pos = haystack.find(needle); pos != std::string::npos; pos = haystack.find(needle, pos + 1)) ++n;
+  for (auto pos = haystack.find(needle); pos != std::string::npos;
+       pos = haystack.find(needle, pos + 1))
+    ++n;
   return n;
 }
 
@@ -94,7 +96,9 @@ TEST_CASE("fiche: each invalid field is named") {
 TEST_CASE("fiche payload: the documented layout, alphanumeric only") {
   const std::string p = fiche_payload(good());
   CHECK(p == "SNEFT1/0340819000040PWP01/AJO/PWP01/13002072000038/999/2024-01-15/2024-01-16");
-  for (char c : p) CHECK(std::string("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:").find(c) != std::string::npos);
+  for (char c : p)
+    CHECK(std::string("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:").find(c) !=
+          std::string::npos);
   FicheInput in = good_input();
   in.date_depot = "";
   CHECK(fiche_payload(make_fiche(in).value()) ==
@@ -178,15 +182,15 @@ TEST_CASE("fiche pdf: several fiches make one document with a page each") {
 
 TEST_CASE("fiche manifest: header in any order, quoting, BOM, CRLF, blank lines") {
   TempDir dir;
-  const std::string path = dir.write(
-      "m.csv",
-      "\xEF\xBB\xBF" "Contexte,Numero_Unique,date_depot\r\n"
-      "ajout,0340819000040PWP01,2024-01-16\r\n"
-      "\r\n"
-      "\"mise-a-jour\",\"1110920020745G1175\",\"\"\r\n"
-      "creation,0690620007611G3163\r\n"
-      "\"broken,0690620007611G3163,\r\n"
-      "renouvellement,\"0690620007611G3163\",2024-02-01\r\n");
+  const std::string path = dir.write("m.csv",
+                                     "\xEF\xBB\xBF"
+                                     "Contexte,Numero_Unique,date_depot\r\n"
+                                     "ajout,0340819000040PWP01,2024-01-16\r\n"
+                                     "\r\n"
+                                     "\"mise-a-jour\",\"1110920020745G1175\",\"\"\r\n"
+                                     "creation,0690620007611G3163\r\n"
+                                     "\"broken,0690620007611G3163,\r\n"
+                                     "renouvellement,\"0690620007611G3163\",2024-02-01\r\n");
   auto m = FicheManifest::open(path);
   REQUIRE(m.ok());
   auto r1 = m->next().value();
@@ -214,8 +218,9 @@ TEST_CASE("fiche manifest: header in any order, quoting, BOM, CRLF, blank lines"
 TEST_CASE("fiche manifest: bad headers and files") {
   TempDir dir;
   CHECK(FicheManifest::open(dir.write("a.csv", "numero_unique,status\n")).error().message() ==
-        dir.path + "/a.csv: line 1: column 'status' is unknown (expected numero_unique, contexte "
-                   "and optionally date_depot)");
+        dir.path +
+            "/a.csv: line 1: column 'status' is unknown (expected numero_unique, contexte "
+            "and optionally date_depot)");
   CHECK(FicheManifest::open(dir.write("b.csv", "numero_unique\n")).error().message() ==
         dir.path + "/b.csv: line 1: the header needs the columns numero_unique and contexte");
   CHECK(FicheManifest::open(dir.write("c.csv", "")).error().message().find("empty manifest") !=
