@@ -144,7 +144,7 @@ CommandResult run_batch(const BatchOptions& o, Context& ctx) {
   }
 
   g_interrupted = false;
-  auto previous = std::signal(SIGINT, [](int) { g_interrupted = true; });
+  auto* previous = std::signal(SIGINT, [](int) { g_interrupted = true; });
   std::size_t written = 0, failed = 0;
   Json errors = Json::array();
   std::vector<Fiche> merged;
@@ -204,7 +204,7 @@ CommandResult run_batch(const BatchOptions& o, Context& ctx) {
     }
     ++written;
   }
-  std::signal(SIGINT, previous);
+  (void)std::signal(SIGINT, previous);
   if (!fatal) return fatal.error();
   if (!o.merge.empty() && !merged.empty() && !g_interrupted) {
     auto pdf = render_fiches_pdf(merged, render_options());

@@ -17,7 +17,7 @@ namespace sne {
 
 namespace {
 
-constexpr std::size_t kMaxLine = 64 * 1024;
+constexpr std::size_t kMaxLine = std::size_t{64} * 1024;
 
 /// Splits one CSV record (RFC 4180 quoting). Nothing when the quoting is broken.
 std::optional<std::vector<std::string>> split_csv(std::string_view line) {
