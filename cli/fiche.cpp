@@ -1,5 +1,7 @@
 // sne fiche create|batch|parse: fiches de transmission.
 #include <atomic>
+#include <cerrno>
+#include <chrono>
 #include <csignal>
 #include <cstdint>
 #include <filesystem>
@@ -128,10 +130,34 @@ struct BatchOptions {
   std::string merge;
 };
 
+/// Write failures that every later row would meet too: stop the batch instead of failing each.
+bool affects_the_whole_folder(int err) {
+  return err == ENOSPC || err == EROFS || err == EDQUOT || err == EIO || err == EACCES ||
+         err == EPERM || err == ENOENT;
+}
+
+/// Catches SIGINT for the life of a batch, unless the caller chose to ignore it.
+class InterruptGuard {
+ public:
+  InterruptGuard() {
+    g_interrupted = false;
+    previous_ = std::signal(SIGINT, [](int) { g_interrupted = true; });
+    if (previous_ == SIG_IGN) (void)std::signal(SIGINT, SIG_IGN);
+  }
+  ~InterruptGuard() { (void)std::signal(SIGINT, previous_); }
+  InterruptGuard(const InterruptGuard&) = delete;
+  InterruptGuard& operator=(const InterruptGuard&) = delete;
+
+ private:
+  void (*previous_)(int);
+};
+
 CommandResult run_batch(const BatchOptions& o, Context& ctx) {
-  if (o.output_dir.empty() == o.merge.empty())
-    return Error(ErrorCode::invalid_input,
-                 "give either -o DIR (one PDF per row) or --merge FILE.pdf", "output");
+  if (o.output_dir.empty() == o.merge.empty()) {
+    ctx.out().usage_error("give either -o DIR (one PDF per row) or --merge FILE.pdf",
+                          "see 'sne fiche batch --help'");
+    return kExitUsage;
+  }
   auto base = guichet_input(o.guichet, ctx);
   if (!base) return base.error();
   auto manifest = FicheManifest::open(o.manifest);
@@ -143,14 +169,13 @@ CommandResult run_batch(const BatchOptions& o, Context& ctx) {
       return Error(ErrorCode::io, fmt::format("{}: {}", o.output_dir, ec.message()), o.output_dir);
   }
 
-  g_interrupted = false;
-  auto* previous = std::signal(SIGINT, [](int) { g_interrupted = true; });
-  std::size_t written = 0, failed = 0;
+  InterruptGuard interrupt;
+  std::size_t read = 0, written = 0, failed = 0;
   Json errors = Json::array();
   std::vector<Fiche> merged;
-  // 64-bit hashes of the numéros written, to refuse a second row of the same demande: 8 bytes
-  // and a node a row, so peak memory stays flat in practice (a hash collision, about one chance
-  // in 10^8 for a million rows, would refuse a row wrongly, never overwrite a fiche).
+  // 64-bit hashes of the numéros done, to refuse a second row of the same demande: a few bytes
+  // a row, so peak memory stays flat in practice (a collision, about one chance in 10^8 for a
+  // million rows, would refuse a row wrongly, never overwrite a fiche).
   std::unordered_set<std::uint64_t> seen;
   auto fail = [&](std::size_t line, const std::string& input, const Error& e) {
     ++failed;
@@ -163,15 +188,31 @@ CommandResult run_batch(const BatchOptions& o, Context& ctx) {
     else
       ctx.out().warning(fmt::format("{}: line {}: {}", o.manifest, line, e.message()));
   };
-  Status fatal;
+  // CLI.md: a periodic one-line summary on stderr during long batches.
+  auto last_progress = std::chrono::steady_clock::now();
+  auto progress = [&] {
+    const auto now = std::chrono::steady_clock::now();
+    if (now - last_progress < std::chrono::seconds(5)) return;
+    last_progress = now;
+    ctx.out().note(fmt::format("fiche batch: {} rows read, {} fiches {}, {} failed", read,
+                               o.merge.empty() ? written : merged.size(),
+                               o.merge.empty() ? "written" : "ready", failed));
+  };
   FicheRenderer renderer(render_options());
-  while (!g_interrupted) {
+  Status fatal;
+  while (!g_interrupted && fatal) {
+    progress();
     auto row = manifest->next();
     if (!row) {
-      fail(0, "", row.error());
+      if (row.error().code() == ErrorCode::io) {
+        fatal = row.error();
+        break;
+      }
+      fail(manifest->line(), "", row.error());
       continue;
     }
     if (!*row) break;
+    ++read;
     const FicheManifestRow& r = **row;
     FicheInput in = *base;
     in.numero = r.numero;
@@ -182,14 +223,16 @@ CommandResult run_batch(const BatchOptions& o, Context& ctx) {
       fail(r.line, r.numero, fiche.error());
       continue;
     }
-    if (!o.merge.empty()) {
-      merged.push_back(std::move(*fiche));
-      continue;
-    }
-    if (!seen.insert(fnv1a(fiche->numero)).second) {
+    const std::uint64_t key = fnv1a(fiche->numero);
+    if (seen.count(key) != 0) {
       fail(r.line, r.numero,
            Error(ErrorCode::invalid_input,
                  fmt::format("numero: {} already on an earlier line", fiche->numero), "numero"));
+      continue;
+    }
+    if (!o.merge.empty()) {
+      seen.insert(key);
+      merged.push_back(std::move(*fiche));
       continue;
     }
     auto pdf = renderer.render(*fiche);
@@ -199,20 +242,31 @@ CommandResult run_batch(const BatchOptions& o, Context& ctx) {
     }
     const std::string path = o.output_dir + "/" + fiche->numero + ".pdf";
     if (auto st = write_file_atomically(path, *pdf); !st) {
-      fatal = st;  // the folder itself is the problem: every other row would fail the same way
-      break;
+      if (affects_the_whole_folder(errno))
+        fatal = st;
+      else
+        fail(r.line, r.numero, st.error());
+      continue;
     }
+    seen.insert(key);
     ++written;
   }
-  (void)std::signal(SIGINT, previous);
-  if (!fatal) return fatal.error();
-  if (!o.merge.empty() && !merged.empty() && !g_interrupted) {
+  if (fatal && !o.merge.empty() && !merged.empty() && !g_interrupted) {
     auto pdf = render_fiches_pdf(merged, render_options());
     if (!pdf) return pdf.error();
     if (auto st = write_file_atomically(o.merge, *pdf); !st) return st.error();
     written = merged.size();
   }
   const std::string target = o.merge.empty() ? o.output_dir : o.merge;
+  const std::string summary =
+      fmt::format("{} fiche{} written to {}, {} row{} failed{}", written, written == 1 ? "" : "s",
+                  target, failed, failed == 1 ? "" : "s", g_interrupted ? " (interrupted)" : "");
+  if (!fatal) {
+    // The error goes out as the one document or line of the failure; the summary says what
+    // was done before it.
+    if (!ctx.out().json()) ctx.out().note(summary);
+    return fatal.error();
+  }
   if (ctx.out().json()) {
     ctx.out().print(Json::object()
                         .set("output", target)
@@ -222,9 +276,7 @@ CommandResult run_batch(const BatchOptions& o, Context& ctx) {
                         .set("interrupted", g_interrupted.load())
                         .set("errors", std::move(errors)));
   } else {
-    ctx.out().line(fmt::format("{} fiche{} written to {}, {} row{} failed{}", written,
-                               written == 1 ? "" : "s", target, failed, failed == 1 ? "" : "s",
-                               g_interrupted ? " (interrupted)" : ""));
+    ctx.out().line(summary);
   }
   if (g_interrupted) return kExitInterrupted;
   return failed > 0 ? kExitPartial : kExitOk;

@@ -94,9 +94,11 @@ Result<std::string> render_fiche_pdf(const Fiche& fiche, const FicheRenderOption
 Result<std::string> render_fiches_pdf(const std::vector<Fiche>& fiches,
                                       const FicheRenderOptions& options = {});
 
-/// Writes `bytes` to `path` atomically: a temporary file in the same folder, then a rename, so
-/// that an interrupted write never leaves a truncated file. The file is created mode 0600: a
-/// fiche's numéro unique identifies a person's demande.
+/// Writes `bytes` to `path` atomically: an unnamed file in the same folder (O_TMPFILE) linked
+/// into place, or, where the file system lacks it, a temporary file then a rename; so an
+/// interrupted write never leaves a truncated file. On failure errno tells the cause. Data is
+/// not fsync'ed: atomic against interruption, not against power loss. The file is created mode
+/// 0600: a fiche's numéro unique identifies a person's demande.
 Status write_file_atomically(const std::string& path, std::string_view bytes);
 
 /// One row of a fiche manifest, as read.
@@ -108,7 +110,8 @@ struct FicheManifestRow {
 };
 
 /// Streams a CSV manifest with the header `numero_unique,contexte[,date_depot]` (any order,
-/// case-insensitive; quoted fields, CRLF and a UTF-8 BOM accepted; blank lines skipped).
+/// case-insensitive; quoted fields without line breaks, CRLF and a UTF-8 BOM accepted; blank
+/// lines skipped).
 class FicheManifest {
  public:
   /// Opens and checks the header; io or invalid_input errors name the file.
@@ -121,6 +124,8 @@ class FicheManifest {
   /// not CSV or has the wrong number of columns ("line 7: 4 columns, expected 2"). After an
   /// error on a row, reading goes on with the next row.
   Result<std::optional<FicheManifestRow>> next();
+  /// The line number of the last line read (the row next() just returned or refused).
+  std::size_t line() const noexcept;
 
  private:
   struct Impl;

@@ -15,6 +15,11 @@ PAYLOAD = "SNEFT1/0340819000040PWP01/AJO/PWP01/13002072000038/999/2024-01-15/202
 TOOLS = ["pdftotext", "pdfinfo", "pdftoppm", "zbarimg", "qpdf"]
 
 
+def read_bytes(path):
+    with open(path, "rb") as f:
+        return f.read()
+
+
 def tool(*args):
     return subprocess.run(list(args), capture_output=True, text=True, timeout=60)
 
@@ -181,7 +186,12 @@ class FicheBatch(CliTest):
 
     def test_usage_and_file_errors(self):
         manifest = self.write("m.csv", self.MANIFEST)
-        self.assertExit(self.sne("fiche", "batch", manifest, *GUICHET), 6)  # neither -o nor --merge
+        r = self.sne("fiche", "batch", manifest, *GUICHET)  # neither -o nor --merge: usage
+        self.assertExit(r, 2)
+        self.assertOneLineError(r, "give either -o DIR")
+        self.assertExit(self.sne("fiche", "batch", manifest, "-o", self.home, "--merge",
+                                 os.path.join(self.home, "x.pdf"), *GUICHET), 2)
+        self.assertExit(self.sne("fiche", "batch", self.home, "-o", self.home, *GUICHET), 6)
         r = self.sne("fiche", "batch", "/nonexistent.csv", "-o", self.home, *GUICHET)
         self.assertExit(r, 1)
         bad_header = self.write("h.csv", "numero,contexte\n")
@@ -189,11 +199,58 @@ class FicheBatch(CliTest):
         self.assertExit(r, 6)
         self.assertOneLineError(r, "line 1: column 'numero' is unknown")
 
-    def test_no_temporary_file_is_left(self):
+    def test_a_rerun_replaces_files_and_leaves_no_temporary_file(self):
         manifest = self.write("m.csv", self.MANIFEST)
         out = os.path.join(self.home, "clean")
         self.sne("fiche", "batch", manifest, "-o", out, *GUICHET)
-        self.assertEqual([f for f in os.listdir(out) if not f.endswith(".pdf")], [])
+        first = {f: read_bytes(os.path.join(out, f)) for f in os.listdir(out)}
+        other = [a if a != "2024-01-15" else "2024-01-16" for a in GUICHET]
+        self.assertExit(self.sne("fiche", "batch", manifest, "-o", out, *other), 3)
+        self.assertEqual(sorted(os.listdir(out)), sorted(first))  # no temporary file
+        for name in first:
+            path = os.path.join(out, name)
+            self.assertNotEqual(read_bytes(path), first[name], name)  # replaced
+            self.assertEqual(os.stat(path).st_mode & 0o777, 0o600)
+
+    def test_rows_that_are_not_csv_are_reported_with_their_line(self):
+        manifest = self.write("s.csv", "numero_unique,contexte\n0340819000040PWP01,ajout,extra\n"
+                                       "\"1110920020745G1175,creation\n0690620007611G3163,ajout\n")
+        r = self.sne("fiche", "batch", manifest, "-o", os.path.join(self.home, "s"), *GUICHET,
+                     "--json")
+        self.assertExit(r, 3)
+        self.assertEqual([(e["line"], e["error"]) for e in r.json()["errors"]],
+                         [(2, "line 2: 3 columns, expected 2"), (3, "line 3: broken quoting")])
+        self.assertEqual(r.json()["written"], 1)
+
+    def test_one_bad_file_name_does_not_stop_the_batch(self):
+        manifest = self.write("m.csv", self.MANIFEST)
+        out = os.path.join(self.home, "o")
+        os.makedirs(os.path.join(out, "0340819000040PWP01.pdf"))  # a folder where a fiche goes
+        r = self.sne("fiche", "batch", manifest, "-o", out, *GUICHET)
+        self.assertExit(r, 3)
+        self.assertIn("line 2: " + out + "/0340819000040PWP01.pdf", r.err)
+        self.assertIn("2 fiches written", r.out)
+
+    def test_merge_refuses_duplicates_and_every_page_scans(self):
+        manifest = self.write("m.csv", "numero_unique,contexte,date_depot\n"
+                                       "0340819000040PWP01,ajout,\n"
+                                       "0690620007611G3163,mise-a-jour,2024-01-20\n"
+                                       "0340819000040PWP01,creation,\n")
+        merged = os.path.join(self.home, "envoi.pdf")
+        r = self.sne("fiche", "batch", manifest, "--merge", merged, *GUICHET)
+        self.assertExit(r, 3)
+        self.assertIn("line 4: numero: 0340819000040PWP01 already on an earlier line", r.err)
+        self.assertRegex(tool("pdfinfo", merged).stdout, r"Pages:\s+2\n")
+        self.assertIn("MAJ - Mise à jour", tool("pdftotext", merged, "-").stdout)
+        payloads = []
+        for page in ("1", "2"):
+            png = os.path.join(self.home, f"m{page}")
+            tool("pdftoppm", "-r", "150", "-f", page, "-l", page, "-png", "-singlefile", merged, png)
+            payloads.append(tool("zbarimg", "-Sbinary", "--nodbus", "--raw", "-q",
+                                 png + ".png").stdout.strip())
+        self.assertEqual(payloads, [
+            "SNEFT1/0340819000040PWP01/AJO/PWP01/13002072000038/999/2024-01-15/",
+            "SNEFT1/0690620007611G3163/MAJ/PWP01/13002072000038/999/2024-01-15/2024-01-20"])
 
 
     def test_sigint_stops_cleanly_and_leaves_only_whole_pdfs(self):

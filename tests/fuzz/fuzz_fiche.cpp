@@ -7,6 +7,8 @@
 #include "fuzz_support.hpp"
 
 #include "sne/fiche.hpp"
+#include "sne/numero.hpp"
+#include "sne/siret.hpp"
 
 using sne::fuzz::require;
 
@@ -17,7 +19,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     require(fiche.error().code() == sne::ErrorCode::invalid_input);
     return 0;
   }
-  require(sne::fiche_payload(*fiche) == input);
+  // Accepted means: canonical fields the domain core accepts.
+  require(fiche->numero.size() == 18 && fiche->siret.size() == 14 && fiche->territoire.size() == 3);
+  require(sne::is_code_guichet(fiche->guichet));
   require(!fiche->date_depot || *fiche->date_depot >= fiche->date_generation);
+  require(sne::NumeroUnique::parse(fiche->numero).ok());
+  require(sne::Siret::parse(fiche->siret).ok());
   return 0;
 }
