@@ -128,8 +128,7 @@ void departement_option(CLI::App& verb, std::string& target) {
 }  // namespace
 
 void setup_calendar(CLI::App& root, Context& ctx) {
-  auto* noun = root.add_subcommand("calendar", "Public holidays and jours ouvrés");
-  noun->require_subcommand(1);
+  auto* noun = add_noun(root, "calendar", "Public holidays and jours ouvrés");
 
   auto h = std::make_shared<HolidaysOptions>();
   auto* holidays = noun->add_subcommand("holidays", "List the public holidays of a year");

@@ -19,6 +19,12 @@ std::vector<std::string> expand_stdin(const std::vector<std::string>& args) {
   return out;
 }
 
+CLI::App* add_noun(CLI::App& root, const std::string& name, const std::string& description) {
+  CLI::App* noun = root.add_subcommand(name, description);
+  noun->require_subcommand(1);
+  return noun;
+}
+
 void add_check_verb(CLI::App& noun, Context& ctx, const std::string& description,
                     const std::string& argument, CheckOutcome (*check)(const std::string&)) {
   auto inputs = std::make_shared<std::vector<std::string>>();

@@ -24,6 +24,9 @@ void setup_numero(CLI::App& root, Context& ctx);
 void setup_piece(CLI::App& root, Context& ctx);
 void setup_siret(CLI::App& root, Context& ctx);
 
+/// Adds the noun `name` under `root`: a command that only groups verbs, so it requires one.
+CLI::App* add_noun(CLI::App& root, const std::string& name, const std::string& description);
+
 /// Makes `verb` hand its work to main() once the whole command line is parsed: then
 /// run(options, ctx) is called once.
 template <class Options, class Run>

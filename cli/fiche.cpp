@@ -311,8 +311,7 @@ CommandResult run_parse(const ParseOptions& o, Context& ctx) {
 }  // namespace
 
 void setup_fiche(CLI::App& root, Context& ctx) {
-  auto* noun = root.add_subcommand("fiche", "Fiches de transmission for paper sendings");
-  noun->require_subcommand(1);
+  auto* noun = add_noun(root, "fiche", "Fiches de transmission for paper sendings");
 
   auto c = std::make_shared<CreateOptions>();
   auto* create = noun->add_subcommand("create", "Make the fiche de transmission of one demande");

@@ -30,8 +30,7 @@ CheckOutcome check_numero(const std::string& input) {
 }  // namespace
 
 void setup_numero(CLI::App& root, Context& ctx) {
-  auto* noun = root.add_subcommand("numero", "Numéros uniques of demandes de logement social");
-  noun->require_subcommand(1);
+  auto* noun = add_noun(root, "numero", "Numéros uniques of demandes de logement social");
 
   add_check_verb(*noun, ctx, "Validate numéros uniques and show their parts", "NUMERO",
                  check_numero);

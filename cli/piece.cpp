@@ -58,8 +58,7 @@ CommandResult run_types(const TypesOptions& opts, Context& ctx) {
 }  // namespace
 
 void setup_piece(CLI::App& root, Context& ctx) {
-  auto* noun = root.add_subcommand("piece", "Pièces justificatives and their catalog");
-  noun->require_subcommand(1);
+  auto* noun = add_noun(root, "piece", "Pièces justificatives and their catalog");
 
   auto t = std::make_shared<TypesOptions>();
   auto* types =

@@ -20,8 +20,7 @@ CheckOutcome check_siret(const std::string& input) {
 }  // namespace
 
 void setup_siret(CLI::App& root, Context& ctx) {
-  auto* noun = root.add_subcommand("siret", "SIRET numbers of guichets");
-  noun->require_subcommand(1);
+  auto* noun = add_noun(root, "siret", "SIRET numbers of guichets");
 
   add_check_verb(*noun, ctx, "Validate SIRET numbers (Luhn, La Poste exception)", "SIRET",
                  check_siret);
