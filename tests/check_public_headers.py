@@ -6,7 +6,7 @@ import re
 import sys
 
 STANDARD = {
-    "algorithm", "array", "cstddef", "cstdint", "functional", "initializer_list", "map",
+    "algorithm", "array", "chrono", "cstddef", "cstdint", "functional", "initializer_list", "map",
     "memory", "optional", "stdexcept", "string", "string_view", "type_traits", "utility",
     "variant", "vector",
 }

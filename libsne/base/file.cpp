@@ -60,4 +60,17 @@ bool exists(const std::string& path) noexcept {
   return ::stat(path.c_str(), &st) == 0;
 }
 
+Status make_private_dirs(const std::string& dir) {
+  std::size_t pos = 0;
+  while (pos != std::string::npos) {
+    pos = dir.find('/', pos + 1);
+    const std::string path = dir.substr(0, pos);
+    if (path.empty()) continue;
+    if (::mkdir(path.c_str(), 0700) != 0 && errno != EEXIST)
+      return Error(ErrorCode::io, fmt::format("{}: cannot create: {}", path, std::strerror(errno)),
+                   path);
+  }
+  return Status();
+}
+
 }  // namespace sne::file

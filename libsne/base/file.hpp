@@ -15,4 +15,7 @@ Result<std::string> read_all(const std::string& path, std::uint64_t max_bytes);
 /// True when something (a file, a folder, a dangling link's target aside) exists at `path`.
 bool exists(const std::string& path) noexcept;
 
+/// Creates `dir` and its missing parents, mode 0700 (existing folders are left as they are).
+Status make_private_dirs(const std::string& dir);
+
 }  // namespace sne::file

@@ -1,17 +1,24 @@
 // Compiled as C++17 with -pedantic: the public API must build with editors' compilers.
+#include <sne/account.hpp>
 #include <sne/calendar.hpp>
 #include <sne/catalog.hpp>
 #include <sne/config.hpp>
 #include <sne/contexte.hpp>
+#include <sne/credentials.hpp>
 #include <sne/date.hpp>
+#include <sne/demande.hpp>
 #include <sne/error.hpp>
 #include <sne/fiche.hpp>
 #include <sne/json.hpp>
 #include <sne/numero.hpp>
+#include <sne/pli.hpp>
+#include <sne/sandbox.hpp>
+#include <sne/service.hpp>
 #include <sne/siret.hpp>
 #include <sne/statut.hpp>
 #include <sne/territoire.hpp>
 #include <sne/text.hpp>
+#include <sne/timestamp.hpp>
 #include <sne/version.hpp>
 
 static_assert(__cplusplus == 201703L, "this file must be compiled as C++17");

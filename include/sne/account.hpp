@@ -1,0 +1,82 @@
+// sne/account.hpp - agents, their guichets and account requests, as the web service knows them.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sne/timestamp.hpp"
+
+namespace sne {
+
+/// A guichet enregistreur an agent works for.
+struct Guichet {
+  std::string code;        ///< 5 characters: "G3401"
+  std::string nom;         ///< "Mairie de Montpellier"
+  std::string siret;       ///< 14 digits
+  std::string territoire;  ///< code territoire: "034"
+};
+
+enum class Role {
+  agent,     ///< registers demandes and sends pieces for their guichets
+  referent,  ///< also validates the account requests of their guichets
+};
+std::string_view to_string(Role role) noexcept;
+
+/// The signed-in agent (GET /v1/me).
+struct Me {
+  std::string email;  ///< the identifier of the account
+  std::string nom;
+  std::string prenom;
+  std::string telephone;
+  Role role = Role::agent;
+  std::string guichet;             ///< code of the current guichet: what the agent sees
+  std::vector<Guichet> guichets;   ///< every guichet of the agent, the current one included
+  bool daily_mail = true;          ///< the daily notification e-mail
+};
+
+/// Changes to the profile; fields left empty are not changed. The e-mail never changes.
+struct ProfileChange {
+  std::optional<std::string> nom;
+  std::optional<std::string> prenom;
+  std::optional<std::string> telephone;
+  std::optional<bool> daily_mail;
+};
+
+/// What "JE CRÉE MON ESPACE" asks for. Every field is required; guichets holds 1 to 10 codes.
+struct AccountRequestInput {
+  std::string nom;
+  std::string prenom;
+  std::string email;
+  std::string telephone;
+  std::string type_organisme;  ///< "commune", "bailleur", "action_logement"... free text
+  std::string organisme;       ///< name of the organisation
+  std::vector<std::string> guichets;
+};
+
+enum class RequestStatus {
+  en_attente,  ///< waiting for a référent of one of its guichets
+  validee,     ///< validated: an activation link was sent
+  rejetee,     ///< rejected, with a reason
+  activee,     ///< the account was activated with the link
+};
+std::string_view to_string(RequestStatus status) noexcept;
+
+struct AccountRequest {
+  std::string id;  ///< opaque, unguessable: whoever holds it can follow the request
+  RequestStatus statut = RequestStatus::en_attente;
+  AccountRequestInput demande;  ///< what was asked
+  std::string motif;            ///< reason of a rejection
+  Timestamp created_at;
+  std::optional<Timestamp> decided_at;
+};
+
+/// A bearer token and when it stops working.
+struct Session {
+  std::string token;  ///< secret: never print or log it
+  std::string email;
+  Timestamp expires_at;
+};
+
+}  // namespace sne

@@ -1,0 +1,72 @@
+// sne/sandbox.hpp - the sandbox: a stand-in for the SNE web services, on SQLite.
+//
+// The sandbox implements the contract of docs/openapi.yaml, refusals included, on a database
+// file created and seeded on first use with demo guichets, agents, demandes and plis. It is
+// reached in process (endpoint "sandbox" or "sandbox:PATH") or over HTTP on loopback with
+// SandboxServer. Several processes may share one database file.
+//
+// Demo identities, all with the password "sandbox":
+//   referent@sandbox.sne.test  référent of G3401 and G6901
+//   agent@sandbox.sne.test     agent of G3401 (Hérault)
+//   multi@sandbox.sne.test     agent of G6901, G1101 and G9741 (three territories)
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "sne/error.hpp"
+#include "sne/timestamp.hpp"
+
+namespace sne {
+
+/// The demo identities and their password.
+inline constexpr const char* kSandboxPassword = "sandbox";
+inline constexpr const char* kSandboxAgent = "agent@sandbox.sne.test";
+inline constexpr const char* kSandboxReferent = "referent@sandbox.sne.test";
+inline constexpr const char* kSandboxMulti = "multi@sandbox.sne.test";
+
+/// Deletes the database at `path` (and its journal files) and seeds a new one.
+Status reset_sandbox(const std::string& path);
+
+/// An e-mail the sandbox "sent".
+struct OutboxMail {
+  std::int64_t id = 0;
+  Timestamp sent_at;
+  std::string to;
+  std::string subject;
+  std::string body;  ///< plain text; activation mails hold the link and its token
+};
+/// The mails sent, oldest first; the last `limit` ones when limit > 0.
+Result<std::vector<OutboxMail>> sandbox_outbox(const std::string& path, int limit = 0);
+
+/// Moves the sandbox's clock forward (tokens expire, plis age). The offset is stored in the
+/// database, so a running server sees it at its next request.
+Status advance_sandbox_clock(const std::string& path, std::chrono::seconds by);
+
+struct SandboxServerOptions {
+  std::string db_path;              ///< the database served (created and seeded if missing)
+  std::string host = "127.0.0.1";   ///< loopback only: 127.0.0.1, ::1 or localhost
+  int port = 0;                     ///< 0: a free port chosen by the system
+  std::size_t max_body = 16u << 20; ///< bigger request bodies are refused with 413
+  int threads = 4;                  ///< requests served at once
+};
+
+/// The sandbox over HTTP/1.1. start() returns once the socket listens.
+class SandboxServer {
+ public:
+  static Result<std::unique_ptr<SandboxServer>> start(const SandboxServerOptions& options);
+  virtual ~SandboxServer() = default;
+  /// The port actually bound.
+  virtual int port() const noexcept = 0;
+  /// "http://127.0.0.1:PORT"
+  virtual std::string url() const = 0;
+  /// Stops accepting, finishes requests under way; safe from any thread, idempotent.
+  virtual void stop() = 0;
+  /// Blocks until stop() has completed.
+  virtual void wait() = 0;
+};
+
+}  // namespace sne

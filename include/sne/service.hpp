@@ -1,0 +1,126 @@
+// sne/service.hpp - the SNE web services, whichever backend answers them.
+//
+// One interface, Service, speaks the contract of docs/openapi.yaml. open_service() picks the
+// backend from a table by endpoint:
+//   "sandbox"          the embedded sandbox in $XDG_DATA_HOME/sne/sandbox.db (SQLite)
+//   "sandbox:PATH"     the embedded sandbox in PATH
+//   "http://..."       a remote service over HTTP (loopback sandbox servers, tests)
+//   "https://..."      a remote service over HTTPS, certificates verified
+// Both backends run the same client code; only the transport differs, so the embedded sandbox
+// answers exactly as `sne sandbox serve` does.
+//
+// Thread safety: a Service is used by one thread at a time.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sne/account.hpp"
+#include "sne/config.hpp"
+#include "sne/demande.hpp"
+#include "sne/error.hpp"
+#include "sne/pli.hpp"
+
+namespace sne {
+
+/// When and how often a failed request is tried again. Only requests that are idempotent
+/// (GET, PUT, DELETE) or carry an Idempotency-Key are retried, and only after a connection
+/// failure or an answer 408, 429, 500, 502, 503 or 504.
+struct RetryPolicy {
+  int max_attempts = 4;                                  ///< the first try included; 1: never
+  std::chrono::milliseconds base_delay{500};             ///< doubled after each failure
+  std::chrono::milliseconds max_delay{8000};             ///< cap of one wait (and Retry-After)
+  std::chrono::milliseconds max_total{30000};            ///< no retry once this much has passed
+};
+
+struct ServiceOptions {
+  /// "sandbox", "sandbox:PATH", "http://HOST[:PORT]" or "https://HOST[:PORT]" (an optional
+  /// path prefix is kept: "https://example.org/sne" calls https://example.org/sne/v1/...).
+  std::string endpoint = "sandbox";
+  /// Bearer token; empty for anonymous calls (account requests, activation, login).
+  std::string token;
+  /// Extra CA bundle (PEM) trusted for https endpoints, besides the system's.
+  std::string cacert;
+  std::chrono::milliseconds connect_timeout{10000};
+  /// A transfer is abandoned when it moves less than 1 byte/s for this long.
+  std::chrono::milliseconds stall_timeout{30000};
+  RetryPolicy retry;
+  /// Receives one line per HTTP exchange (method, URL, status, time, redacted headers) when
+  /// set: for --debug. Tokens, passwords and file contents are never passed to it.
+  std::function<void(std::string_view)> debug_log;
+};
+
+/// What an endpoint string designates.
+struct EndpointInfo {
+  enum class Kind { embedded_sandbox, http };
+  Kind kind = Kind::embedded_sandbox;
+  /// The endpoint spelt out in full: "sandbox:/home/a/.local/share/sne/sandbox.db",
+  /// "https://sne.example.org". Credentials are stored under this name.
+  std::string canonical;
+  std::string sandbox_path;  ///< for embedded_sandbox
+};
+
+/// Parses an endpoint; `paths` gives the default sandbox location. invalid_input for an
+/// unknown scheme or a malformed URL (with subject "endpoint").
+Result<EndpointInfo> parse_endpoint(std::string_view endpoint, const Paths& paths);
+
+class Service {
+ public:
+  virtual ~Service() = default;
+
+  /// The endpoint this service talks to.
+  virtual const EndpointInfo& endpoint() const noexcept = 0;
+  /// Replaces the bearer token used from now on (empty: anonymous).
+  virtual void set_token(std::string token) = 0;
+
+  // Authentication. login() does not change the token in use: call set_token().
+  virtual Result<Session> login(const std::string& email, const std::string& password) = 0;
+  /// Revokes the token in use.
+  virtual Status logout() = 0;
+
+  // The signed-in agent.
+  virtual Result<Me> me() = 0;
+  virtual Result<Me> update_profile(const ProfileChange& change) = 0;
+  /// Makes `code` the current guichet (a multi-guichet agent); not_found when not theirs.
+  virtual Result<Me> switch_guichet(const std::string& code) = 0;
+
+  // Account requests. `idempotency_key` (may be empty) makes a retried request safe.
+  virtual Result<AccountRequest> request_account(const AccountRequestInput& input,
+                                                 const std::string& idempotency_key) = 0;
+  /// Anyone holding the id may follow a request.
+  virtual Result<AccountRequest> account_request(const std::string& id) = 0;
+  /// Référent only: requests waiting for one of their guichets.
+  virtual Result<std::vector<AccountRequest>> pending_requests() = 0;
+  virtual Result<AccountRequest> validate_request(const std::string& id) = 0;
+  virtual Result<AccountRequest> reject_request(const std::string& id,
+                                                const std::string& motif) = 0;
+  /// Sets the password of a validated account with the one-time token of its activation
+  /// link; returns the e-mail of the account.
+  virtual Result<std::string> activate(const std::string& activation_token,
+                                       const std::string& password) = 0;
+
+  // Demandes, pieces and plis. A demande outside the territory of the current guichet, and a
+  // pli of another guichet, are not_found.
+  virtual Result<Demande> demande(const std::string& numero_unique) = 0;
+  /// Stores the content of one piece for a later send_pli().
+  virtual Result<Upload> upload(std::string_view content, const std::string& idempotency_key) = 0;
+  /// Adds pieces to a demande as one pli; conflict when a category would exceed its maximum.
+  virtual Result<Pli> send_pli(const std::string& numero_unique, const PliInput& input,
+                               const std::string& idempotency_key) = 0;
+  virtual Status delete_piece(const std::string& numero_unique, const std::string& piece_id) = 0;
+  virtual Result<PliPage> plis(const PliFilter& filter) = 0;
+  virtual Result<Pli> pli(const std::string& transaction) = 0;
+};
+
+/// Opens the backend the endpoint designates. Opening the embedded sandbox creates and seeds
+/// its database on first use.
+Result<std::unique_ptr<Service>> open_service(const ServiceOptions& options, const Paths& paths);
+
+/// A fresh random Idempotency-Key.
+std::string new_idempotency_key();
+
+}  // namespace sne

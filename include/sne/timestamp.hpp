@@ -1,0 +1,22 @@
+// sne/timestamp.hpp - instants of the web service (token expiry, date de transmission...).
+//
+// On the wire and in JSON output an instant is ISO 8601 in UTC with second precision:
+// "2026-11-22T09:30:00Z".
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <string_view>
+
+#include "sne/error.hpp"
+
+namespace sne {
+
+using Timestamp = std::chrono::system_clock::time_point;
+
+/// "YYYY-MM-DDTHH:MM:SSZ"; sub-second parts are dropped.
+std::string format_timestamp(Timestamp t);
+/// Parses exactly "YYYY-MM-DDTHH:MM:SSZ" (years 1970-9999); invalid_input otherwise.
+Result<Timestamp> parse_timestamp(std::string_view text);
+
+}  // namespace sne

@@ -1,0 +1,28 @@
+// Internal: the few cryptographic primitives libsne needs, from OpenSSL's libcrypto (already
+// linked by libcurl): a CSPRNG for tokens and keys, SHA-256, and PBKDF2 for the sandbox's
+// password store. Knows nothing of the domain.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace sne::crypto {
+
+/// `count` random characters of [a-z0-9] from the system CSPRNG. Throws std::runtime_error
+/// only if the CSPRNG fails, which the kernel does not do once booted.
+std::string random_alnum(std::size_t count);
+/// `bytes` random bytes, hex encoded.
+std::string random_hex(std::size_t bytes);
+/// SHA-256 of `data`, lower-case hex.
+std::string sha256_hex(std::string_view data);
+
+/// A salted slow hash of `password`: "pbkdf2-sha256$ITERATIONS$SALT_HEX$HASH_HEX".
+std::string hash_password(std::string_view password, unsigned iterations);
+/// Whether `password` matches `stored` (constant-time comparison); false for a malformed
+/// `stored`.
+bool verify_password(std::string_view password, std::string_view stored);
+/// The iterations of new hashes: 120,000 rounds of HMAC-SHA-256, about 50 ms here.
+inline constexpr unsigned kPasswordIterations = 120000;
+
+}  // namespace sne::crypto

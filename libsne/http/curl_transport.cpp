@@ -1,0 +1,167 @@
+#include "http/curl_transport.hpp"
+
+#include <curl/curl.h>
+
+#include <cctype>
+#include <mutex>
+
+#include <fmt/format.h>
+
+#include "base/file.hpp"
+
+namespace sne::http {
+
+namespace {
+
+void global_init() {
+  static std::once_flag once;
+  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+struct Exchange {
+  std::string body;
+  Headers headers;
+  std::size_t max_response = 0;
+  bool too_big = false;
+};
+
+std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user) {
+  auto* ex = static_cast<Exchange*>(user);
+  const std::size_t n = size * count;
+  if (ex->body.size() + n > ex->max_response) {
+    ex->too_big = true;
+    return 0;  // makes libcurl abort the transfer
+  }
+  ex->body.append(data, n);
+  return n;
+}
+
+std::size_t on_header(char* data, std::size_t size, std::size_t count, void* user) {
+  auto* ex = static_cast<Exchange*>(user);
+  const std::size_t n = size * count;
+  std::string_view line(data, n);
+  while (!line.empty() && (line.back() == '\r' || line.back() == '\n')) line.remove_suffix(1);
+  if (line.rfind("HTTP/", 0) == 0) {
+    ex->headers.clear();  // a new response (after 100 Continue): keep the final one's headers
+    return n;
+  }
+  const auto colon = line.find(':');
+  if (colon == std::string_view::npos) return n;
+  std::string_view value = line.substr(colon + 1);
+  while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+  ex->headers.emplace_back(std::string(line.substr(0, colon)), std::string(value));
+  return n;
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(a[i])) !=
+        std::tolower(static_cast<unsigned char>(b[i])))
+      return false;
+  return true;
+}
+
+class CurlTransport : public Transport {
+ public:
+  explicit CurlTransport(CurlOptions options) : options_(std::move(options)) {}
+  ~CurlTransport() override { curl_easy_cleanup(handle_); }
+
+  Result<Response> send(const Request& request) override {
+    if (handle_ == nullptr) handle_ = curl_easy_init();
+    if (handle_ == nullptr) return Error(ErrorCode::internal, "libcurl could not start");
+    CURL* h = handle_;
+    curl_easy_reset(h);  // keeps the connection cache: later requests reuse the connection
+    const std::string url = options_.base_url + request.target;
+    Exchange ex;
+    ex.max_response = options_.max_response;
+    curl_easy_setopt(h, CURLOPT_URL, url.c_str());
+    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
+                     static_cast<long>(options_.connect_timeout.count()));
+    curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
+    curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME,
+                     std::max(1L, static_cast<long>(options_.stall_timeout.count() / 1000)));
+    curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
+    curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
+    if (!options_.cacert.empty()) curl_easy_setopt(h, CURLOPT_CAINFO, options_.cacert.c_str());
+    curl_easy_setopt(h, CURLOPT_USERAGENT, options_.user_agent.c_str());
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, &ex);
+    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(h, CURLOPT_HEADERDATA, &ex);
+    curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+    if (request.method == "HEAD") curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
+    if (!request.body.empty() || request.method == "POST" || request.method == "PUT" ||
+        request.method == "PATCH") {
+      curl_easy_setopt(h, CURLOPT_POSTFIELDS, request.body.data());
+      curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE,
+                       static_cast<curl_off_t>(request.body.size()));
+    }
+    curl_slist* list = nullptr;
+    for (const auto& [name, value] : request.headers)
+      list = curl_slist_append(list, fmt::format("{}: {}", name, value).c_str());
+    list = curl_slist_append(list, "Expect:");  // no 100-continue round trip
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, list);
+
+    const auto started = std::chrono::steady_clock::now();
+    const CURLcode rc = curl_easy_perform(h);
+    curl_slist_free_all(list);
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                        std::chrono::steady_clock::now() - started)
+                        .count();
+    if (rc != CURLE_OK) {
+      if (options_.debug_log)
+        options_.debug_log(fmt::format("{} {} -> failed after {} ms: {}", request.method, url, ms,
+                                       curl_easy_strerror(rc)));
+      if (ex.too_big)
+        return Error(ErrorCode::server,
+                     fmt::format("{}: answer larger than {} bytes", options_.base_url,
+                                 options_.max_response));
+      const bool tls = rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CONNECT_ERROR ||
+                       rc == CURLE_SSL_CACERT_BADFILE || rc == CURLE_SSL_CERTPROBLEM;
+      return Error(tls ? ErrorCode::forbidden : ErrorCode::network,
+                   fmt::format("{}: {}", options_.base_url, curl_easy_strerror(rc)),
+                   options_.base_url);
+    }
+    long status = 0;
+    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+    if (options_.debug_log) {
+      options_.debug_log(fmt::format("{} {} -> {} in {} ms, {} bytes sent, {} received",
+                                     request.method, url, status, ms, request.body.size(),
+                                     ex.body.size()));
+      for (const auto& [name, value] : request.headers)
+        options_.debug_log("> " + redact_header(name, value));
+      for (const auto& [name, value] : ex.headers)
+        options_.debug_log("< " + redact_header(name, value));
+    }
+    return Response{static_cast<int>(status), std::move(ex.headers), std::move(ex.body)};
+  }
+
+ private:
+  CurlOptions options_;
+  CURL* handle_ = nullptr;
+};
+
+}  // namespace
+
+std::string redact_header(std::string_view name, std::string_view value) {
+  for (std::string_view secret :
+       {"Authorization", "Cookie", "Set-Cookie", "Session-Token", "App-Token"})
+    if (iequals(name, secret)) return fmt::format("{}: [redacted]", name);
+  return fmt::format("{}: {}", name, value);
+}
+
+Result<std::unique_ptr<Transport>> make_curl_transport(CurlOptions options) {
+  global_init();
+  if (!options.cacert.empty()) {
+    auto pem = file::read_all(options.cacert, 16u << 20);
+    if (!pem) return Error(pem.error()).prefixed("--cacert");
+  }
+  if (options.user_agent.empty()) options.user_agent = "libsne";
+  return std::unique_ptr<Transport>(std::make_unique<CurlTransport>(std::move(options)));
+}
+
+}  // namespace sne::http

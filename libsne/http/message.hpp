@@ -1,0 +1,51 @@
+// Internal: one HTTP exchange, independent of who carries it (libcurl, or the embedded sandbox
+// called in process), and the Transport interface that carries it. Knows nothing of the domain.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "sne/error.hpp"
+
+namespace sne::http {
+
+using Headers = std::vector<std::pair<std::string, std::string>>;
+
+/// The value of header `name` (case-insensitive), if present.
+std::optional<std::string> header(const Headers& headers, std::string_view name);
+
+struct Request {
+  std::string method;  ///< "GET", "POST"...
+  std::string target;  ///< path and query: "/v1/plis?statut=rejet_dossier"
+  Headers headers;
+  std::string body;
+  /// GET, HEAD, PUT and DELETE, or any request carrying an Idempotency-Key.
+  bool safe_to_retry() const;
+};
+
+struct Response {
+  int status = 0;
+  Headers headers;
+  std::string body;
+};
+
+/// Carries requests. A Result error means no HTTP answer came (connection refused, timeout:
+/// ErrorCode::network); any answer, 5xx included, is a Response.
+class Transport {
+ public:
+  virtual ~Transport() = default;
+  virtual Result<Response> send(const Request& request) = 0;
+};
+
+/// "a=b&c=d" with each value percent-encoded.
+std::string query_string(const std::vector<std::pair<std::string, std::string>>& params);
+/// Percent-encodes everything but unreserved characters (RFC 3986).
+std::string percent_encode(std::string_view text);
+/// Decodes %XX sequences ('+' stays '+'); nullopt when malformed.
+std::optional<std::string> percent_decode(std::string_view text);
+
+}  // namespace sne::http

@@ -1,0 +1,48 @@
+// Internal: the sandbox as a function from HTTP request to HTTP response. The embedded
+// transport calls it in process; the sandbox server calls it from its socket threads.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "http/message.hpp"
+#include "sandbox/db.hpp"
+
+namespace sne::sandbox {
+
+struct RouteInfo {
+  std::string_view method;
+  std::string_view pattern;
+};
+
+class Handler {
+ public:
+  /// Opens (creating and seeding it if needed) the database at `db_path`. Throws DbError or
+  /// std::runtime_error; open() returns those as an Error.
+  Handler(const std::string& db_path, std::size_t max_body);
+  static Result<std::unique_ptr<Handler>> open(const std::string& db_path,
+                                               std::size_t max_body);
+
+  /// Answers one request: every failure is an HTTP answer with the contract's error object,
+  /// and a refused request changes nothing. Thread-safe (requests are served one at a time).
+  http::Response handle(const http::Request& request);
+
+  /// Every route served, in the order they are matched.
+  static std::vector<RouteInfo> routes();
+
+ private:
+  std::mutex mutex_;
+  Db db_;
+  std::size_t max_body_;
+};
+
+/// The default limit of request bodies: a piece of 10 MB and room for its envelope.
+inline constexpr std::size_t kDefaultMaxBody = 16u << 20;
+/// The largest piece accepted by POST /v1/uploads (DOMAIN.md: 10 MB per file).
+inline constexpr std::size_t kMaxPieceBytes = 10u * 1000u * 1000u;
+
+}  // namespace sne::sandbox

@@ -1,0 +1,293 @@
+// The sandbox's routes for demandes, pieces and plis. Isolation: an agent reads the demandes
+// of the territory of their current guichet and the plis that guichet sent; everything else
+// answers 404, exactly as something that does not exist.
+#include <charconv>
+
+#include <fmt/format.h>
+
+#include "crypto/crypto.hpp"
+#include "sandbox/api.hpp"
+#include "sandbox/handler.hpp"
+#include "sandbox/store.hpp"
+#include "sne/catalog.hpp"
+#include "sne/contexte.hpp"
+#include "sne/numero.hpp"
+#include "wire/wire.hpp"
+
+namespace sne::sandbox {
+
+namespace {
+
+constexpr int kMaxPageSize = 500;
+
+/// The canonical numéro of the path; 400 when malformed, 404 when outside the caller's
+/// territory or unknown.
+std::string visible_demande(Call& call, const std::string& text) {
+  auto numero = NumeroUnique::parse(text);
+  if (!numero) invalid(numero.error().message(), "numero_unique");
+  auto st = call.db.prepare("SELECT 1 FROM demandes WHERE numero = ? AND territoire = ?");
+  st.bind(numero->str(), call.user().territoire);
+  if (!st.step()) not_found(fmt::format("no demande {} in your territory", numero->str()));
+  return numero->str();
+}
+
+Demande load_demande(Db& db, const std::string& numero) {
+  auto st = db.prepare(
+      "SELECT territoire, nom, prenom, date_naissance FROM demandes WHERE numero = ?");
+  st.bind(numero);
+  st.step();
+  Demande d;
+  d.numero_unique = numero;
+  d.territoire = st.text(0);
+  d.demandeur = {st.text(1), st.text(2), st.text(3)};
+  auto p = db.prepare(
+      "SELECT id, type, nom_fichier, taille, date_ajout, transaction_id FROM pieces "
+      "WHERE numero = ? ORDER BY date_ajout, id");
+  p.bind(numero);
+  while (p.step())
+    d.pieces.push_back({p.text(0), p.text(1), p.text(2), static_cast<std::uint64_t>(p.int64(3)),
+                        from_seconds(p.int64(4)), p.text(5)});
+  return d;
+}
+
+StatutPli statut_of(const std::string& code) {
+  auto s = parse_statut(code);
+  return s ? *s : StatutPli::non_applicable;
+}
+
+PieceOutcome outcome_of(const std::string& code) {
+  for (auto o : {PieceOutcome::en_attente, PieceOutcome::acceptee, PieceOutcome::rejetee})
+    if (to_string(o) == code) return o;
+  return PieceOutcome::en_attente;
+}
+
+constexpr std::string_view kSummaryColumns =
+    "p.transaction_id, p.numero, p.guichet, p.contexte, p.statut, p.date_transmission, "
+    "p.date_statut, (SELECT count(*) FROM pli_pieces pp WHERE pp.transaction_id = "
+    "p.transaction_id)";
+
+PliSummary summary_of(const Stmt& st) {
+  PliSummary s;
+  s.transaction = st.text(0);
+  s.numero_unique = st.text(1);
+  s.guichet = st.text(2);
+  s.contexte = st.text(3);
+  s.statut = statut_of(st.text(4));
+  s.date_transmission = from_seconds(st.int64(5));
+  s.date_statut = from_seconds(st.int64(6));
+  s.nb_pieces = static_cast<int>(st.int64(7));
+  return s;
+}
+
+/// The pli `transaction` if the caller's current guichet sent it; 404 otherwise.
+Pli load_pli(Call& call, const std::string& transaction) {
+  auto st = call.db.prepare(fmt::format(
+      "SELECT {} FROM plis p WHERE p.transaction_id = ? AND p.guichet = ?", kSummaryColumns));
+  st.bind(transaction, call.user().guichet);
+  if (!st.step()) not_found(fmt::format("no pli '{}' sent by your guichet", transaction));
+  Pli pli;
+  pli.resume = summary_of(st);
+  auto pieces = call.db.prepare(
+      "SELECT type, nom_fichier, taille, resultat, motif FROM pli_pieces "
+      "WHERE transaction_id = ? ORDER BY position");
+  pieces.bind(transaction);
+  while (pieces.step())
+    pli.pieces.push_back({pieces.text(0), pieces.text(1),
+                          static_cast<std::uint64_t>(pieces.int64(2)),
+                          outcome_of(pieces.text(3)), pieces.text(4)});
+  auto history = call.db.prepare(
+      "SELECT statut, date FROM pli_history WHERE transaction_id = ? ORDER BY position");
+  history.bind(transaction);
+  while (history.step())
+    pli.historique.push_back({statut_of(history.text(0)), from_seconds(history.int64(1))});
+  return pli;
+}
+
+std::string new_transaction_id(Db& db) {
+  for (;;) {
+    std::string id = crypto::random_alnum(13);
+    if (id[0] >= '0' && id[0] <= '9') continue;  // ids start with a letter, as in the PWP
+    auto st = db.prepare("SELECT 1 FROM plis WHERE transaction_id = ?");
+    st.bind(id);
+    if (!st.step()) return id;
+  }
+}
+
+// ---- routes -------------------------------------------------------------------------------
+
+Reply get_demande(Call& call) {
+  const std::string numero = visible_demande(call, call.params[0]);
+  return {200, wire::encode(load_demande(call.db, numero)), {}};
+}
+
+Reply create_upload(Call& call) {
+  const std::string& content = call.request.body;
+  if (content.empty()) invalid("the upload is empty");
+  if (content.size() > kMaxPieceBytes)
+    refuse(413, ErrorCode::invalid_input,
+           fmt::format("a piece holds at most {} bytes, this one {}", kMaxPieceBytes,
+                       content.size()));
+  Upload u{"up-" + crypto::random_alnum(24), content.size(), crypto::sha256_hex(content)};
+  auto st = call.db.prepare(
+      "INSERT INTO uploads (id, user_id, taille, sha256, content, created_at) "
+      "VALUES (?, ?, ?, ?, ?, ?)");
+  st.bind(u.upload_id, call.user().user_id, static_cast<std::int64_t>(u.taille), u.sha256,
+          std::string_view(content), seconds(call.now));
+  st.step();
+  return {201, wire::encode(u), {}};
+}
+
+Reply create_pli(Call& call) {
+  const std::string numero = visible_demande(call, call.params[0]);
+  const PliInput in = call.decode(wire::decode_pli_input);
+  auto contexte = parse_contexte(in.contexte);
+  if (!contexte) invalid(contexte.error().message(), "contexte");
+  const Catalog& catalog = Catalog::builtin();
+  std::map<std::string, int> adding;
+  std::vector<std::int64_t> sizes;
+  for (std::size_t i = 0; i < in.pieces.size(); ++i) {
+    const auto& p = in.pieces[i];
+    if (catalog.find_type(p.type) == nullptr)
+      invalid(fmt::format("unknown piece type '{}'", p.type), fmt::format("pieces[{}].type", i));
+    for (std::size_t j = 0; j < i; ++j)
+      if (in.pieces[j].upload_id == p.upload_id)
+        invalid(fmt::format("upload '{}' given twice", p.upload_id),
+                fmt::format("pieces[{}].upload_id", i));
+    auto st = call.db.prepare("SELECT taille, used FROM uploads WHERE id = ? AND user_id = ?");
+    st.bind(p.upload_id, call.user().user_id);
+    if (!st.step())
+      invalid(fmt::format("unknown upload '{}'", p.upload_id),
+              fmt::format("pieces[{}].upload_id", i));
+    if (st.int64(1) != 0)
+      refuse(409, ErrorCode::conflict,
+             fmt::format("upload '{}' was already sent in another pli", p.upload_id),
+             fmt::format("pieces[{}].upload_id", i));
+    sizes.push_back(st.int64(0));
+    ++adding[p.type];
+  }
+  // A category holds at most max_pieces (2): refuse the whole pli rather than half of it.
+  for (const auto& [type, count] : adding) {
+    auto st = call.db.prepare("SELECT count(*) FROM pieces WHERE numero = ? AND type = ?");
+    st.bind(numero, type);
+    st.step();
+    const int max = catalog.find_type(type)->max_pieces;
+    if (st.int64(0) + count > max)
+      refuse(409, ErrorCode::conflict,
+             fmt::format("category '{}' of demande {} is full ({} pieces max.): delete a piece "
+                         "first",
+                         type, numero, max),
+             "pieces");
+  }
+  const std::string tx = new_transaction_id(call.db);
+  const std::int64_t now = seconds(call.now);
+  call.db.run("INSERT INTO plis (transaction_id, numero, guichet, contexte, statut, "
+              "date_transmission, date_statut) VALUES (?, ?, ?, ?, 'numerisation_en_cours', ?, ?)",
+              tx, numero, call.user().guichet, std::string(info(*contexte).code), now, now);
+  call.db.run("INSERT INTO pli_history (transaction_id, position, statut, date) "
+              "VALUES (?, 0, 'numerisation_en_cours', ?)",
+              tx, now);
+  for (std::size_t i = 0; i < in.pieces.size(); ++i) {
+    const auto& p = in.pieces[i];
+    call.db.run("INSERT INTO pli_pieces (transaction_id, position, type, nom_fichier, taille, "
+                "resultat) VALUES (?, ?, ?, ?, ?, 'en_attente')",
+                tx, static_cast<std::int64_t>(i), p.type, p.nom_fichier, sizes[i]);
+    call.db.run("INSERT INTO pieces (id, numero, type, nom_fichier, taille, date_ajout, "
+                "transaction_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "pc-" + crypto::random_alnum(16), numero, p.type, p.nom_fichier, sizes[i], now, tx);
+    call.db.run("UPDATE uploads SET used = 1 WHERE id = ?", p.upload_id);
+  }
+  return {201, wire::encode(load_pli(call, tx)), {}};
+}
+
+Reply delete_piece(Call& call) {
+  const std::string numero = visible_demande(call, call.params[0]);
+  if (call.db.run("DELETE FROM pieces WHERE numero = ? AND id = ?", numero, call.params[1]) == 0)
+    not_found(fmt::format("no piece '{}' in demande {}", call.params[1], numero));
+  return {204, nullptr, {}};
+}
+
+Timestamp query_time(const Call& call, const std::string& key) {
+  auto t = parse_timestamp(call.query.at(key));
+  if (!t) invalid(t.error().message(), key);
+  return *t;
+}
+
+Reply list_plis(Call& call) {
+  call.expect_query({"statut", "numero_unique", "depuis", "jusqua", "limit", "cursor"});
+  std::string sql = fmt::format("SELECT {} FROM plis p WHERE p.guichet = ?1", kSummaryColumns);
+  std::string statut, numero;
+  std::optional<std::int64_t> depuis, jusqua, cursor_date;
+  std::string cursor_tx;
+  int limit = 50;
+  if (call.query.count("statut")) {
+    auto s = parse_statut(call.query.at("statut"));
+    if (!s) invalid(s.error().message(), "statut");
+    statut = std::string(info(*s).code);
+    sql += " AND p.statut = ?2";
+  }
+  if (call.query.count("numero_unique")) {
+    auto n = NumeroUnique::parse(call.query.at("numero_unique"));
+    if (!n) invalid(n.error().message(), "numero_unique");
+    numero = n->str();
+    sql += " AND p.numero = ?3";
+  }
+  if (call.query.count("depuis")) {
+    depuis = seconds(query_time(call, "depuis"));
+    sql += " AND p.date_transmission >= ?4";
+  }
+  if (call.query.count("jusqua")) {
+    jusqua = seconds(query_time(call, "jusqua"));
+    sql += " AND p.date_transmission < ?5";
+  }
+  if (call.query.count("limit")) {
+    const std::string& text = call.query.at("limit");
+    int value = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc() || end != text.data() + text.size() || value < 1 ||
+        value > kMaxPageSize)
+      invalid(fmt::format("limit must be an integer from 1 to {}", kMaxPageSize), "limit");
+    limit = value;
+  }
+  if (call.query.count("cursor")) {
+    // The cursor is the position of the last item shown: "<date_transmission>.<transaction>".
+    const std::string& c = call.query.at("cursor");
+    const auto dot = c.find('.');
+    std::int64_t date = 0;
+    auto [end, ec] = std::from_chars(c.data(), c.data() + (dot == std::string::npos ? 0 : dot), date);
+    if (dot == std::string::npos || ec != std::errc() || end != c.data() + dot)
+      invalid("malformed cursor", "cursor");
+    cursor_date = date;
+    cursor_tx = c.substr(dot + 1);
+    sql += " AND (p.date_transmission < ?6 OR (p.date_transmission = ?6 AND p.transaction_id < ?7))";
+  }
+  sql += " ORDER BY p.date_transmission DESC, p.transaction_id DESC LIMIT ?8";
+  auto st = call.db.prepare(sql);
+  st.bind(call.user().guichet, statut, numero, depuis, jusqua, cursor_date, cursor_tx,
+          static_cast<std::int64_t>(limit + 1));
+  PliPage page;
+  while (st.step()) page.items.push_back(summary_of(st));
+  if (page.items.size() > static_cast<std::size_t>(limit)) {
+    page.items.pop_back();
+    const auto& last = page.items.back();
+    page.next_cursor = fmt::format("{}.{}", seconds(last.date_transmission), last.transaction);
+  }
+  return {200, wire::encode(page), {}};
+}
+
+Reply get_pli(Call& call) { return {200, wire::encode(load_pli(call, call.params[0])), {}}; }
+
+}  // namespace
+
+const std::vector<Route>& demande_routes() {
+  static const std::vector<Route> routes{
+      {"GET", "/v1/demandes/{numero_unique}", Access::agent, get_demande},
+      {"POST", "/v1/uploads", Access::agent, create_upload},
+      {"POST", "/v1/demandes/{numero_unique}/plis", Access::agent, create_pli},
+      {"DELETE", "/v1/demandes/{numero_unique}/pieces/{piece_id}", Access::agent, delete_piece},
+      {"GET", "/v1/plis", Access::agent, list_plis},
+      {"GET", "/v1/plis/{transaction}", Access::agent, get_pli},
+  };
+  return routes;
+}
+
+}  // namespace sne::sandbox

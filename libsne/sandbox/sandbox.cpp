@@ -1,0 +1,69 @@
+// The public face of the sandbox database: reset, outbox, clock.
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include "sandbox/store.hpp"
+#include "sne/sandbox.hpp"
+
+namespace sne {
+
+namespace {
+
+Error db_error(const std::string& path, const std::exception& e) {
+  return Error(ErrorCode::io, fmt::format("sandbox database {}: {}", path, e.what()), path);
+}
+
+}  // namespace
+
+Status reset_sandbox(const std::string& path) {
+  for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+    const std::string file = path + suffix;
+    if (::unlink(file.c_str()) != 0 && errno != ENOENT)
+      return Error(ErrorCode::io, fmt::format("{}: cannot delete: {}", file, std::strerror(errno)),
+                   file);
+  }
+  try {
+    sandbox::Db db(path);
+    sandbox::prepare(db);
+  } catch (const std::exception& e) {
+    return db_error(path, e);
+  }
+  return Status();
+}
+
+Result<std::vector<OutboxMail>> sandbox_outbox(const std::string& path, int limit) {
+  try {
+    sandbox::Db db(path);
+    sandbox::prepare(db);
+    auto st = db.prepare(
+        "SELECT id, sent_at, recipient, subject, body FROM (SELECT * FROM outbox ORDER BY id DESC "
+        "LIMIT ?) ORDER BY id");
+    st.bind(static_cast<std::int64_t>(limit > 0 ? limit : -1));
+    std::vector<OutboxMail> out;
+    while (st.step())
+      out.push_back({st.int64(0), sandbox::from_seconds(st.int64(1)), st.text(2), st.text(3),
+                     st.text(4)});
+    return out;
+  } catch (const std::exception& e) {
+    return db_error(path, e);
+  }
+}
+
+Status advance_sandbox_clock(const std::string& path, std::chrono::seconds by) {
+  if (by.count() < 0) return Error(ErrorCode::invalid_input, "the sandbox clock only moves forward");
+  try {
+    sandbox::Db db(path);
+    sandbox::prepare(db);
+    db.run("UPDATE meta SET value = CAST(value AS INTEGER) + ? WHERE key = 'clock_offset'",
+           static_cast<std::int64_t>(by.count()));
+  } catch (const std::exception& e) {
+    return db_error(path, e);
+  }
+  return Status();
+}
+
+}  // namespace sne

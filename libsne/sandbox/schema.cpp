@@ -1,0 +1,123 @@
+#include <stdexcept>
+
+#include "sandbox/store.hpp"
+
+namespace sne::sandbox {
+
+namespace {
+
+// Instants are seconds since the epoch (UTC). Secrets are stored as SHA-256 (tokens) or
+// PBKDF2 (passwords), never in clear.
+constexpr std::string_view kSchema = R"sql(
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE guichets (
+  code TEXT PRIMARY KEY, nom TEXT NOT NULL, siret TEXT NOT NULL, territoire TEXT NOT NULL,
+  email_reference TEXT NOT NULL);
+CREATE TABLE users (
+  id INTEGER PRIMARY KEY, email TEXT NOT NULL UNIQUE, nom TEXT NOT NULL, prenom TEXT NOT NULL,
+  telephone TEXT NOT NULL, role TEXT NOT NULL CHECK (role IN ('agent', 'referent')),
+  password_hash TEXT, current_guichet TEXT NOT NULL REFERENCES guichets(code),
+  daily_mail INTEGER NOT NULL DEFAULT 1);
+CREATE TABLE user_guichets (
+  user_id INTEGER NOT NULL REFERENCES users(id), guichet TEXT NOT NULL REFERENCES guichets(code),
+  referent INTEGER NOT NULL DEFAULT 0, position INTEGER NOT NULL,
+  PRIMARY KEY (user_id, guichet));
+CREATE TABLE account_requests (
+  id TEXT PRIMARY KEY, statut TEXT NOT NULL, nom TEXT NOT NULL, prenom TEXT NOT NULL,
+  email TEXT NOT NULL, telephone TEXT NOT NULL, type_organisme TEXT NOT NULL,
+  organisme TEXT NOT NULL, motif TEXT NOT NULL DEFAULT '', created_at INTEGER NOT NULL,
+  decided_at INTEGER, user_id INTEGER REFERENCES users(id));
+CREATE TABLE account_request_guichets (
+  request_id TEXT NOT NULL REFERENCES account_requests(id),
+  guichet TEXT NOT NULL REFERENCES guichets(code), position INTEGER NOT NULL,
+  PRIMARY KEY (request_id, guichet));
+CREATE TABLE activation_tokens (
+  token_sha256 TEXT PRIMARY KEY, user_id INTEGER NOT NULL REFERENCES users(id),
+  request_id TEXT NOT NULL REFERENCES account_requests(id),
+  expires_at INTEGER NOT NULL, used_at INTEGER);
+CREATE TABLE sessions (
+  token_sha256 TEXT PRIMARY KEY, user_id INTEGER NOT NULL REFERENCES users(id),
+  expires_at INTEGER NOT NULL, revoked INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE demandes (
+  numero TEXT PRIMARY KEY, territoire TEXT NOT NULL, nom TEXT NOT NULL, prenom TEXT NOT NULL,
+  date_naissance TEXT NOT NULL);
+CREATE TABLE uploads (
+  id TEXT PRIMARY KEY, user_id INTEGER NOT NULL REFERENCES users(id), taille INTEGER NOT NULL,
+  sha256 TEXT NOT NULL, content BLOB NOT NULL, created_at INTEGER NOT NULL,
+  used INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE plis (
+  transaction_id TEXT PRIMARY KEY, numero TEXT NOT NULL REFERENCES demandes(numero),
+  guichet TEXT NOT NULL REFERENCES guichets(code), contexte TEXT NOT NULL,
+  statut TEXT NOT NULL, date_transmission INTEGER NOT NULL, date_statut INTEGER NOT NULL);
+CREATE INDEX plis_by_guichet ON plis (guichet, date_transmission DESC, transaction_id DESC);
+CREATE TABLE pli_pieces (
+  transaction_id TEXT NOT NULL REFERENCES plis(transaction_id), position INTEGER NOT NULL,
+  type TEXT NOT NULL, nom_fichier TEXT NOT NULL, taille INTEGER NOT NULL,
+  resultat TEXT NOT NULL, motif TEXT NOT NULL DEFAULT '', PRIMARY KEY (transaction_id, position));
+CREATE TABLE pli_history (
+  transaction_id TEXT NOT NULL REFERENCES plis(transaction_id), position INTEGER NOT NULL,
+  statut TEXT NOT NULL, date INTEGER NOT NULL, PRIMARY KEY (transaction_id, position));
+CREATE TABLE pieces (
+  id TEXT PRIMARY KEY, numero TEXT NOT NULL REFERENCES demandes(numero), type TEXT NOT NULL,
+  nom_fichier TEXT NOT NULL, taille INTEGER NOT NULL, date_ajout INTEGER NOT NULL,
+  transaction_id TEXT NOT NULL);
+CREATE INDEX pieces_by_demande ON pieces (numero, type);
+CREATE TABLE outbox (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, sent_at INTEGER NOT NULL, recipient TEXT NOT NULL,
+  subject TEXT NOT NULL, body TEXT NOT NULL);
+CREATE TABLE idempotency (
+  key TEXT NOT NULL, principal TEXT NOT NULL, method TEXT NOT NULL, target TEXT NOT NULL,
+  body_sha256 TEXT NOT NULL, status INTEGER NOT NULL, response TEXT NOT NULL,
+  created_at INTEGER NOT NULL, PRIMARY KEY (key, principal));
+)sql";
+
+bool has_schema(Db& db) {
+  auto st = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'");
+  return st.step();
+}
+
+int schema_version(Db& db) {
+  auto st = db.prepare("SELECT value FROM meta WHERE key = 'schema_version'");
+  return st.step() ? std::stoi(st.text(0)) : 0;
+}
+
+}  // namespace
+
+void prepare(Db& db) {
+  {
+    Transaction read(db, false);
+    if (has_schema(db)) {
+      const int version = schema_version(db);
+      if (version != kSchemaVersion)
+        throw std::runtime_error("sandbox database of schema version " + std::to_string(version) +
+                                 ", this sne needs version " + std::to_string(kSchemaVersion) +
+                                 ": run 'sne sandbox reset'");
+      return;
+    }
+  }
+  Transaction write(db, true);
+  if (has_schema(db)) return;  // another process seeded it meanwhile
+  db.exec(kSchema);
+  db.run("INSERT INTO meta (key, value) VALUES ('schema_version', ?)",
+         std::to_string(kSchemaVersion));
+  db.run("INSERT INTO meta (key, value) VALUES ('clock_offset', '0')");
+  seed(db, now(db));
+  write.commit();
+}
+
+std::int64_t to_seconds(Timestamp t) {
+  return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
+}
+
+Timestamp from_seconds(std::int64_t s) { return Timestamp(std::chrono::seconds(s)); }
+
+Timestamp now(Db& db) {
+  std::int64_t offset = 0;
+  auto st = db.prepare("SELECT value FROM meta WHERE key = 'clock_offset'");
+  if (st.step()) offset = std::stoll(st.text(0));
+  const auto t = std::chrono::time_point_cast<std::chrono::seconds>(
+      std::chrono::system_clock::now());
+  return t + std::chrono::seconds(offset);
+}
+
+}  // namespace sne::sandbox

@@ -1,0 +1,233 @@
+// The demo data of a new sandbox. Guichets and agents are fixed (the README and the tests name
+// them); demandes, pieces and plis come from a fixed pseudo-random sequence so that every
+// sandbox looks alike, dated back from the moment of seeding.
+#include <array>
+#include <random>
+
+#include <fmt/format.h>
+
+#include "crypto/crypto.hpp"
+#include "sandbox/store.hpp"
+#include "sne/sandbox.hpp"
+
+namespace sne::sandbox {
+
+namespace {
+
+struct GuichetSeed {
+  const char* code;
+  const char* nom;
+  const char* siret;
+  const char* territoire;
+  const char* email;
+};
+
+constexpr std::array kGuichets{
+    GuichetSeed{"G3401", "Mairie de Montpellier", "21340172200011", "034",
+                "logement@montpellier.sandbox.sne.test"},
+    GuichetSeed{"G6901", "Lyon Métropole Habitat", "26690027300019", "069",
+                "demandes@lmh.sandbox.sne.test"},
+    GuichetSeed{"G1101", "Action Logement Services Île-de-France", "78330901600013", "111",
+                "idf@actionlogement.sandbox.sne.test"},
+    GuichetSeed{"G9741", "Mairie de Saint-Denis (La Réunion)", "21974011500015", "974",
+                "habitat@saintdenis.sandbox.sne.test"},
+    GuichetSeed{"G5701", "Metz Habitat Territoire", "20004697700019", "057",
+                "accueil@mht.sandbox.sne.test"},
+};
+
+struct UserSeed {
+  const char* email;
+  const char* nom;
+  const char* prenom;
+  const char* telephone;
+  const char* role;
+  std::array<const char*, 3> guichets;  // the first is the current one
+  bool referent;
+};
+
+constexpr std::array kUsers{
+    UserSeed{kSandboxReferent, "Dupuis", "Martine", "0467000001", "referent",
+             {"G3401", "G6901", nullptr}, true},
+    UserSeed{kSandboxAgent, "Benali", "Karim", "0467000002", "agent",
+             {"G3401", nullptr, nullptr}, false},
+    UserSeed{kSandboxMulti, "Laurent", "Sophie", "0472000003", "agent",
+             {"G6901", "G1101", "G9741"}, false},
+    UserSeed{"agent.metz@sandbox.sne.test", "Schmitt", "Paul", "0387000004", "agent",
+             {"G5701", nullptr, nullptr}, false},
+};
+
+constexpr std::array kNoms{"Martin", "Bernard", "Thomas", "Petit", "Robert", "Richard",
+                           "Durand", "Dubois", "Moreau", "Laurent", "Simon", "Michel",
+                           "Lefebvre", "Leroy", "Roux", "David", "Bertrand", "Morel",
+                           "Fournier", "Girard", "Payet", "Hoarau", "Nguyen", "Diallo"};
+constexpr std::array kPrenoms{"Camille", "Léa", "Manon", "Inès", "Chloé", "Sarah", "Lucas",
+                              "Hugo", "Louis", "Gabriel", "Nathan", "Yanis", "Aïcha", "Jade",
+                              "Mohamed", "Emma", "Noé", "Zoé", "Rayan", "Élise"};
+
+// Types sent in the demo plis; identity and resources first, as real demandes do.
+constexpr std::array kTypes{"piece_identite", "avis_imposition", "bulletins_salaire",
+                            "quittance_loyer", "livret_famille", "attestation_caf",
+                            "carte_etudiant", "recu_hotel", "jugement_divorce",
+                            "attestation_hebergement"};
+
+constexpr std::array kRejectReasons{
+    "Pièce illisible (inexploitable)", "Pièce hors périmètre réglementaire",
+    "Pièce obsolète (hors période de validité)", "Pièce mal typée"};
+
+constexpr std::array kStatuts{"numerisation_en_cours", "rejet_pieces", "rejet_dossier",
+                              "enregistrement_complet", "non_applicable"};
+
+constexpr int kDemandesPerGuichet = 8;
+constexpr int kPlisPerGuichet = 15;
+constexpr std::int64_t kDay = 86400;
+
+void insert_guichets_and_users(Db& db) {
+  for (const auto& g : kGuichets)
+    db.run("INSERT INTO guichets (code, nom, siret, territoire, email_reference) "
+           "VALUES (?, ?, ?, ?, ?)",
+           g.code, g.nom, g.siret, g.territoire, g.email);
+  for (const auto& u : kUsers) {
+    db.run("INSERT INTO users (email, nom, prenom, telephone, role, password_hash, "
+           "current_guichet) VALUES (?, ?, ?, ?, ?, ?, ?)",
+           u.email, u.nom, u.prenom, u.telephone, u.role,
+           crypto::hash_password(kSandboxPassword, crypto::kPasswordIterations), u.guichets[0]);
+    const std::int64_t id = db.last_insert_rowid();
+    int position = 0;
+    for (const char* g : u.guichets) {
+      if (g == nullptr) break;
+      db.run("INSERT INTO user_guichets (user_id, guichet, referent, position) "
+             "VALUES (?, ?, ?, ?)",
+             id, g, u.referent, position++);
+    }
+  }
+}
+
+void insert_account_requests(Db& db, std::int64_t now) {
+  struct RequestSeed {
+    const char* id;
+    const char* statut;
+    const char* nom;
+    const char* prenom;
+    const char* email;
+    const char* guichet;
+    const char* motif;
+    std::int64_t age_days;
+  };
+  constexpr std::array kRequests{
+      RequestSeed{"req-demo-pending-1", "en_attente", "Garcia", "Lucie",
+                  "lucie.garcia@montpellier.sandbox.sne.test", "G3401", "", 2},
+      RequestSeed{"req-demo-pending-2", "en_attente", "Faure", "Antoine",
+                  "antoine.faure@lmh.sandbox.sne.test", "G6901", "", 1},
+      RequestSeed{"req-demo-rejected", "rejetee", "Blanc", "Julien", "julien.blanc@example.test",
+                  "G3401", "Adresse e-mail non nominative", 10},
+  };
+  for (const auto& r : kRequests) {
+    db.run("INSERT INTO account_requests (id, statut, nom, prenom, email, telephone, "
+           "type_organisme, organisme, motif, created_at, decided_at) "
+           "VALUES (?, ?, ?, ?, ?, '0400000000', 'commune', 'Demo', ?, ?, ?)",
+           r.id, r.statut, r.nom, r.prenom, r.email, r.motif, now - r.age_days * kDay,
+           std::string_view(r.statut) == "en_attente"
+               ? std::optional<std::int64_t>()
+               : std::optional<std::int64_t>(now - (r.age_days - 1) * kDay));
+    db.run("INSERT INTO account_request_guichets (request_id, guichet, position) VALUES (?, ?, 0)",
+           r.id, r.guichet);
+  }
+}
+
+std::string transaction_id(std::mt19937& rng) {
+  static constexpr char kAlphabet[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+  std::uniform_int_distribution<int> length(12, 13), pick(0, 35);
+  std::string id(static_cast<std::size_t>(length(rng)), 'a');
+  for (char& c : id) c = kAlphabet[pick(rng)];
+  return id;
+}
+
+template <class Array>
+auto pick(std::mt19937& rng, const Array& a) {
+  return a[std::uniform_int_distribution<std::size_t>(0, a.size() - 1)(rng)];
+}
+
+// Categories hold 2 pieces: the seed never breaks the rule it demonstrates.
+int stored_of_type(Db& db, const std::string& numero, const std::string& type) {
+  auto st = db.prepare("SELECT count(*) FROM pieces WHERE numero = ? AND type = ?");
+  st.bind(numero, type);
+  st.step();
+  return static_cast<int>(st.int64(0));
+}
+
+void insert_demandes_and_plis(Db& db, std::int64_t now) {
+  std::mt19937 rng(20161201);
+  int piece_seq = 0;
+  int sequence = 100;
+  for (const auto& g : kGuichets) {
+    std::vector<std::string> numeros;
+    for (int i = 0; i < kDemandesPerGuichet; ++i) {
+      const int month = 1 + (i * 5 + sequence) % 12;
+      const int year = 23 + i % 3;
+      const std::string numero =
+          fmt::format("{}{:02}{:02}{:06}{}", g.territoire, month, year, 4000 + ++sequence, g.code);
+      numeros.push_back(numero);
+      db.run("INSERT INTO demandes (numero, territoire, nom, prenom, date_naissance) "
+             "VALUES (?, ?, ?, ?, ?)",
+             numero, g.territoire, pick(rng, kNoms), pick(rng, kPrenoms),
+             fmt::format("{}-{:02}-{:02}", 1950 + static_cast<int>(rng() % 50), 1 + rng() % 12,
+                         1 + rng() % 28));
+    }
+    for (int i = 0; i < kPlisPerGuichet; ++i) {
+      const std::string tx = transaction_id(rng);
+      const std::string& numero = numeros[static_cast<std::size_t>(i) % numeros.size()];
+      // Every status appears for every guichet; the newest plis are still being scanned.
+      const char* statut = i < 3 ? kStatuts[0] : kStatuts[static_cast<std::size_t>(i) % 5];
+      const std::int64_t sent = now - (i * 4 + 1) * kDay - static_cast<std::int64_t>(rng() % 36000);
+      const bool final = std::string_view(statut) != kStatuts[0];
+      const std::int64_t changed = final ? sent + (1 + i % 4) * kDay : sent;
+      const char* contexte = pick(rng, std::array{"CRE", "REN", "MAJ", "AJO", "AJO"});
+      // The first demande of each guichet gets two payslips: its category is full.
+      const int count = i == 0 ? 2 : 1 + static_cast<int>(rng() % 3);
+      db.run("INSERT INTO plis (transaction_id, numero, guichet, contexte, statut, "
+             "date_transmission, date_statut) VALUES (?, ?, ?, ?, ?, ?, ?)",
+             tx, numero, g.code, contexte, statut, sent, changed);
+      db.run("INSERT INTO pli_history (transaction_id, position, statut, date) "
+             "VALUES (?, 0, 'numerisation_en_cours', ?)",
+             tx, sent);
+      if (final)
+        db.run("INSERT INTO pli_history (transaction_id, position, statut, date) "
+               "VALUES (?, 1, ?, ?)",
+               tx, statut, changed);
+      for (int p = 0; p < count; ++p) {
+        std::string type = i == 0 ? "bulletins_salaire" : pick(rng, kTypes);
+        while (stored_of_type(db, numero, type) >= 2) type = pick(rng, kTypes);
+        const std::string file = fmt::format("{}_{}.pdf", type, p + 1);
+        const std::int64_t size = 80000 + static_cast<std::int64_t>(rng() % 900000);
+        std::string resultat = "en_attente", motif;
+        if (std::string_view(statut) == "enregistrement_complet") resultat = "acceptee";
+        if (std::string_view(statut) == "rejet_dossier") {
+          resultat = "rejetee";
+          motif = "Dossier rejeté par le SNE : numéro unique radié";
+        }
+        if (std::string_view(statut) == "rejet_pieces") {
+          resultat = p == 0 ? "rejetee" : "acceptee";
+          if (p == 0) motif = pick(rng, kRejectReasons);
+        }
+        db.run("INSERT INTO pli_pieces (transaction_id, position, type, nom_fichier, taille, "
+               "resultat, motif) VALUES (?, ?, ?, ?, ?, ?, ?)",
+               tx, p, type, file, size, resultat, motif);
+        if (resultat != "rejetee")
+          db.run("INSERT INTO pieces (id, numero, type, nom_fichier, taille, date_ajout, "
+                 "transaction_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                 fmt::format("pc{:06}", ++piece_seq), numero, type, file, size, changed, tx);
+      }
+    }
+  }
+}
+
+}  // namespace
+
+void seed(Db& db, Timestamp now_time) {
+  const std::int64_t now = to_seconds(now_time);
+  insert_guichets_and_users(db);
+  insert_account_requests(db, now);
+  insert_demandes_and_plis(db, now);
+}
+
+}  // namespace sne::sandbox

@@ -1,0 +1,123 @@
+// The sandbox over HTTP: cpp-httplib carries the bytes, the Handler answers.
+#include <httplib.h>
+
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "sandbox/handler.hpp"
+#include "sne/sandbox.hpp"
+
+namespace sne {
+
+namespace {
+
+class HttplibServer : public SandboxServer {
+ public:
+  HttplibServer(std::unique_ptr<sandbox::Handler> handler, const SandboxServerOptions& options)
+      : handler_(std::move(handler)), host_(options.host) {
+    server_.new_task_queue = [n = options.threads] {
+      return new httplib::ThreadPool(static_cast<std::size_t>(std::max(1, n)));
+    };
+    server_.set_payload_max_length(options.max_body);
+    server_.set_read_timeout(30, 0);
+    server_.set_write_timeout(30, 0);
+    server_.set_keep_alive_max_count(100);
+    auto serve = [this](const httplib::Request& req, httplib::Response& res) { answer(req, res); };
+    // One catch-all per method: routing is the handler's, so both backends route alike.
+    for (const char* pattern : {R"(/.*)"}) {
+      server_.Get(pattern, serve);
+      server_.Post(pattern, serve);
+      server_.Put(pattern, serve);
+      server_.Patch(pattern, serve);
+      server_.Delete(pattern, serve);
+      server_.Options(pattern, serve);
+    }
+    // Bodies over the limit never reach the handler: answer 413 in the contract's shape.
+    server_.set_error_handler([](const httplib::Request&, httplib::Response& res) {
+      if (res.status == 413)
+        res.set_content(R"({"error":{"code":"invalid_input","message":"request body too large"}})",
+                        "application/json");
+    });
+  }
+
+  Status listen(int port) {
+    const int bound = port == 0 ? server_.bind_to_any_port(host_) : (server_.bind_to_port(host_, port) ? port : -1);
+    if (bound < 0)
+      return Error(ErrorCode::io, fmt::format("cannot listen on {}:{}: address in use or not "
+                                              "available", host_, port));
+    port_ = bound;
+    thread_ = std::thread([this] { server_.listen_after_bind(); });
+    // stop() only stops a server that runs: wait until it does (it binds before, so clients
+    // could already connect; this is about shutting down cleanly).
+    while (!server_.is_running() && thread_.joinable())
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    return Status();
+  }
+
+  ~HttplibServer() override {
+    stop();
+    wait();
+  }
+
+  int port() const noexcept override { return port_; }
+  std::string url() const override {
+    return host_.find(':') != std::string::npos ? fmt::format("http://[{}]:{}", host_, port_)
+                                                : fmt::format("http://{}:{}", host_, port_);
+  }
+  void stop() override { server_.stop(); }
+  void wait() override {
+    std::lock_guard lock(join_mutex_);
+    if (thread_.joinable()) thread_.join();
+  }
+
+ private:
+  void answer(const httplib::Request& req, httplib::Response& res) {
+    http::Request request;
+    request.method = req.method;
+    request.target = req.target;
+    for (const auto& [name, value] : req.headers) request.headers.emplace_back(name, value);
+    request.body = req.body;
+    const http::Response response = handler_->handle(request);
+    res.status = response.status;
+    std::string type = "application/json";
+    for (const auto& [name, value] : response.headers) {
+      if (name == "Content-Type")
+        type = value;
+      else
+        res.set_header(name, value);
+    }
+    if (!response.body.empty()) res.set_content(response.body, type);
+  }
+
+  std::unique_ptr<sandbox::Handler> handler_;
+  std::string host_;
+  httplib::Server server_;
+  int port_ = 0;
+  std::thread thread_;
+  std::mutex join_mutex_;
+};
+
+bool loopback(const std::string& host) {
+  return host == "127.0.0.1" || host == "::1" || host == "localhost";
+}
+
+}  // namespace
+
+Result<std::unique_ptr<SandboxServer>> SandboxServer::start(const SandboxServerOptions& options) {
+  if (!loopback(options.host))
+    return Error(ErrorCode::invalid_input,
+                 fmt::format("the sandbox listens on loopback only (127.0.0.1, ::1), not '{}'",
+                             options.host),
+                 "listen");
+  if (options.port < 0 || options.port > 65535)
+    return Error(ErrorCode::invalid_input, fmt::format("port {} out of range", options.port),
+                 "listen");
+  auto handler = sandbox::Handler::open(options.db_path, options.max_body);
+  if (!handler) return handler.error();
+  auto server = std::make_unique<HttplibServer>(std::move(*handler), options);
+  if (auto listening = server->listen(options.port); !listening) return listening.error();
+  return std::unique_ptr<SandboxServer>(std::move(server));
+}
+
+}  // namespace sne

@@ -1,0 +1,28 @@
+// Internal: the sandbox database: its schema, its demo data, and its clock.
+#pragma once
+
+#include <string>
+
+#include "sandbox/db.hpp"
+#include "sne/timestamp.hpp"
+
+namespace sne::sandbox {
+
+/// Bumped when the schema changes; an older database is refused with a hint to reset it.
+inline constexpr int kSchemaVersion = 1;
+
+/// Creates the schema and seeds the demo data, in one transaction, unless the database holds
+/// them already (several processes may race to do it: one wins, the others wait and see it).
+/// Throws DbError; std::runtime_error for a database of another schema version.
+void prepare(Db& db);
+
+/// The sandbox's time: the system clock plus the offset set by advance_sandbox_clock().
+Timestamp now(Db& db);
+std::int64_t to_seconds(Timestamp t);
+Timestamp from_seconds(std::int64_t s);
+
+/// Fills a freshly created schema with the demo guichets, agents, demandes and plis, dated
+/// relative to `now`. Deterministic apart from dates and password salts.
+void seed(Db& db, Timestamp now);
+
+}  // namespace sne::sandbox

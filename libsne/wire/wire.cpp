@@ -1,0 +1,306 @@
+#include "wire/wire.hpp"
+
+#include <fmt/format.h>
+
+#include "sne/statut.hpp"
+
+namespace sne::wire {
+
+namespace {
+
+std::string ts(Timestamp t) { return format_timestamp(t); }
+
+Timestamp timestamp(const Node& n) {
+  auto t = parse_timestamp(n.string());
+  if (!t) n.fail(t.error().message());
+  return *t;
+}
+
+/// A string of at most `max` bytes, not empty.
+std::string bounded(const Node& n, std::size_t max) {
+  std::string s = n.string();
+  if (s.size() > max) n.fail(fmt::format("longer than {} bytes", max));
+  return s;
+}
+
+std::string text_or_empty(const Node& n, std::string_view key) {
+  auto v = n.find(key);
+  return v && !v->raw().is_null() ? v->string(true) : std::string();
+}
+
+StatutPli statut(const Node& n) {
+  auto s = parse_statut(n.string());
+  if (!s) n.fail(s.error().message());
+  return *s;
+}
+
+template <class Enum, std::size_t N>
+Enum enum_of(const Node& n, const std::array<Enum, N>& values) {
+  const std::string s = n.string();
+  for (Enum v : values)
+    if (to_string(v) == s) return v;
+  n.fail(fmt::format("unknown value '{}'", s));
+}
+
+constexpr std::array kRequestStatuses{RequestStatus::en_attente, RequestStatus::validee,
+                                      RequestStatus::rejetee, RequestStatus::activee};
+constexpr std::array kRoles{Role::agent, Role::referent};
+constexpr std::array kOutcomes{PieceOutcome::en_attente, PieceOutcome::acceptee,
+                               PieceOutcome::rejetee};
+
+Guichet decode_guichet(const Node& n) {
+  return {n.at("code").string(), n.at("nom").string(), n.at("siret").string(),
+          n.at("territoire").string()};
+}
+
+}  // namespace
+
+json encode(const Guichet& g) {
+  return {{"code", g.code}, {"nom", g.nom}, {"siret", g.siret}, {"territoire", g.territoire}};
+}
+
+json encode(const Me& me) {
+  json guichets = json::array();
+  for (const auto& g : me.guichets) guichets.push_back(encode(g));
+  return {{"email", me.email},         {"nom", me.nom},
+          {"prenom", me.prenom},       {"telephone", me.telephone},
+          {"role", to_string(me.role)}, {"guichet", me.guichet},
+          {"guichets", guichets},      {"daily_mail", me.daily_mail}};
+}
+
+json encode(const AccountRequestInput& in) {
+  return {{"nom", in.nom},
+          {"prenom", in.prenom},
+          {"email", in.email},
+          {"telephone", in.telephone},
+          {"type_organisme", in.type_organisme},
+          {"organisme", in.organisme},
+          {"guichets", in.guichets}};
+}
+
+json encode(const AccountRequest& r) {
+  json out = encode(r.demande);
+  out["id"] = r.id;
+  out["statut"] = to_string(r.statut);
+  out["motif"] = r.motif;
+  out["created_at"] = ts(r.created_at);
+  out["decided_at"] = r.decided_at ? json(ts(*r.decided_at)) : json(nullptr);
+  return out;
+}
+
+json encode(const ProfileChange& c) {
+  json out = json::object();
+  if (c.nom) out["nom"] = *c.nom;
+  if (c.prenom) out["prenom"] = *c.prenom;
+  if (c.telephone) out["telephone"] = *c.telephone;
+  if (c.daily_mail) out["daily_mail"] = *c.daily_mail;
+  return out;
+}
+
+json encode(const Session& s) {
+  return {{"token", s.token}, {"email", s.email}, {"expires_at", ts(s.expires_at)}};
+}
+
+json encode(const Demande& d) {
+  json pieces = json::array();
+  for (const auto& p : d.pieces)
+    pieces.push_back({{"id", p.id},
+                      {"type", p.type},
+                      {"nom_fichier", p.nom_fichier},
+                      {"taille", p.taille},
+                      {"date_ajout", ts(p.date_ajout)},
+                      {"transaction", p.transaction}});
+  return {{"numero_unique", d.numero_unique},
+          {"territoire", d.territoire},
+          {"demandeur",
+           {{"nom", d.demandeur.nom},
+            {"prenom", d.demandeur.prenom},
+            {"date_naissance", d.demandeur.date_naissance}}},
+          {"pieces", pieces}};
+}
+
+json encode(const Upload& u) {
+  return {{"upload_id", u.upload_id}, {"taille", u.taille}, {"sha256", u.sha256}};
+}
+
+json encode(const PliInput& in) {
+  json pieces = json::array();
+  for (const auto& p : in.pieces)
+    pieces.push_back({{"type", p.type}, {"nom_fichier", p.nom_fichier}, {"upload_id", p.upload_id}});
+  return {{"contexte", in.contexte}, {"pieces", pieces}};
+}
+
+json encode(const PliSummary& p) {
+  return {{"transaction", p.transaction},
+          {"numero_unique", p.numero_unique},
+          {"guichet", p.guichet},
+          {"contexte", p.contexte},
+          {"statut", info(p.statut).code},
+          {"date_transmission", ts(p.date_transmission)},
+          {"date_statut", ts(p.date_statut)},
+          {"nb_pieces", p.nb_pieces}};
+}
+
+json encode(const Pli& p) {
+  json out = encode(p.resume);
+  json pieces = json::array();
+  for (const auto& piece : p.pieces)
+    pieces.push_back({{"type", piece.type},
+                      {"nom_fichier", piece.nom_fichier},
+                      {"taille", piece.taille},
+                      {"resultat", to_string(piece.resultat)},
+                      {"motif", piece.motif}});
+  json history = json::array();
+  for (const auto& h : p.historique)
+    history.push_back({{"statut", info(h.statut).code}, {"date", ts(h.date)}});
+  out["pieces"] = pieces;
+  out["historique"] = history;
+  return out;
+}
+
+json encode(const PliPage& page) {
+  json items = json::array();
+  for (const auto& p : page.items) items.push_back(encode(p));
+  return {{"items", items},
+          {"next_cursor", page.next_cursor.empty() ? json(nullptr) : json(page.next_cursor)}};
+}
+
+Me decode_me(const Node& n) {
+  Me me;
+  me.email = n.at("email").string();
+  me.nom = n.at("nom").string(true);
+  me.prenom = n.at("prenom").string(true);
+  me.telephone = n.at("telephone").string(true);
+  me.role = enum_of(n.at("role"), kRoles);
+  me.guichet = n.at("guichet").string();
+  for (const auto& g : n.at("guichets").items(1000)) me.guichets.push_back(decode_guichet(g));
+  me.daily_mail = n.at("daily_mail").boolean();
+  return me;
+}
+
+AccountRequest decode_account_request(const Node& n) {
+  AccountRequest r;
+  r.id = n.at("id").string();
+  r.statut = enum_of(n.at("statut"), kRequestStatuses);
+  r.demande.nom = n.at("nom").string(true);
+  r.demande.prenom = n.at("prenom").string(true);
+  r.demande.email = n.at("email").string(true);
+  r.demande.telephone = n.at("telephone").string(true);
+  r.demande.type_organisme = n.at("type_organisme").string(true);
+  r.demande.organisme = n.at("organisme").string(true);
+  for (const auto& g : n.at("guichets").items(100)) r.demande.guichets.push_back(g.string());
+  r.motif = text_or_empty(n, "motif");
+  r.created_at = timestamp(n.at("created_at"));
+  if (auto d = n.find("decided_at"); d && !d->raw().is_null()) r.decided_at = timestamp(*d);
+  return r;
+}
+
+Session decode_session(const Node& n) {
+  return {n.at("token").string(), n.at("email").string(), timestamp(n.at("expires_at"))};
+}
+
+Demande decode_demande(const Node& n) {
+  Demande d;
+  d.numero_unique = n.at("numero_unique").string();
+  d.territoire = n.at("territoire").string();
+  const Node who = n.at("demandeur");
+  d.demandeur = {who.at("nom").string(true), who.at("prenom").string(true),
+                 who.at("date_naissance").string(true)};
+  for (const auto& p : n.at("pieces").items(10000)) {
+    StoredPiece piece;
+    piece.id = p.at("id").string();
+    piece.type = p.at("type").string();
+    piece.nom_fichier = p.at("nom_fichier").string(true);
+    piece.taille = static_cast<std::uint64_t>(p.at("taille").integer(0, INT64_MAX));
+    piece.date_ajout = timestamp(p.at("date_ajout"));
+    piece.transaction = p.at("transaction").string(true);
+    d.pieces.push_back(std::move(piece));
+  }
+  return d;
+}
+
+Upload decode_upload(const Node& n) {
+  return {n.at("upload_id").string(),
+          static_cast<std::uint64_t>(n.at("taille").integer(0, INT64_MAX)),
+          n.at("sha256").string()};
+}
+
+PliSummary decode_pli_summary(const Node& n) {
+  PliSummary p;
+  p.transaction = n.at("transaction").string();
+  p.numero_unique = n.at("numero_unique").string();
+  p.guichet = n.at("guichet").string();
+  p.contexte = n.at("contexte").string();
+  p.statut = statut(n.at("statut"));
+  p.date_transmission = timestamp(n.at("date_transmission"));
+  p.date_statut = timestamp(n.at("date_statut"));
+  p.nb_pieces = static_cast<int>(n.at("nb_pieces").integer(0, 1000000));
+  return p;
+}
+
+Pli decode_pli(const Node& n) {
+  Pli p;
+  p.resume = decode_pli_summary(n);
+  for (const auto& piece : n.at("pieces").items(1000)) {
+    PliPiece out;
+    out.type = piece.at("type").string();
+    out.nom_fichier = piece.at("nom_fichier").string(true);
+    out.taille = static_cast<std::uint64_t>(piece.at("taille").integer(0, INT64_MAX));
+    out.resultat = enum_of(piece.at("resultat"), kOutcomes);
+    out.motif = text_or_empty(piece, "motif");
+    p.pieces.push_back(std::move(out));
+  }
+  for (const auto& h : n.at("historique").items(1000))
+    p.historique.push_back({statut(h.at("statut")), timestamp(h.at("date"))});
+  return p;
+}
+
+PliPage decode_pli_page(const Node& n) {
+  PliPage page;
+  for (const auto& item : n.at("items").items(1000)) page.items.push_back(decode_pli_summary(item));
+  page.next_cursor = text_or_empty(n, "next_cursor");
+  return page;
+}
+
+AccountRequestInput decode_account_request_input(const Node& n) {
+  n.expect_keys({"nom", "prenom", "email", "telephone", "type_organisme", "organisme", "guichets"});
+  AccountRequestInput in;
+  in.nom = bounded(n.at("nom"), kMaxNameLength);
+  in.prenom = bounded(n.at("prenom"), kMaxNameLength);
+  in.email = bounded(n.at("email"), kMaxEmailLength);
+  in.telephone = bounded(n.at("telephone"), kMaxTelephoneLength);
+  in.type_organisme = bounded(n.at("type_organisme"), kMaxNameLength);
+  in.organisme = bounded(n.at("organisme"), kMaxNameLength);
+  const Node guichets = n.at("guichets");
+  const auto items = guichets.items(kMaxGuichetsPerRequest);
+  if (items.empty()) guichets.fail("expected at least one code guichet");
+  for (const auto& g : items) in.guichets.push_back(bounded(g, 5));
+  return in;
+}
+
+ProfileChange decode_profile_change(const Node& n) {
+  n.expect_keys({"nom", "prenom", "telephone", "daily_mail"});
+  ProfileChange c;
+  if (auto v = n.find("nom")) c.nom = bounded(*v, kMaxNameLength);
+  if (auto v = n.find("prenom")) c.prenom = bounded(*v, kMaxNameLength);
+  if (auto v = n.find("telephone")) c.telephone = bounded(*v, kMaxTelephoneLength);
+  if (auto v = n.find("daily_mail")) c.daily_mail = v->boolean();
+  return c;
+}
+
+PliInput decode_pli_input(const Node& n) {
+  n.expect_keys({"contexte", "pieces"});
+  PliInput in;
+  in.contexte = bounded(n.at("contexte"), 3);
+  const Node pieces = n.at("pieces");
+  const auto items = pieces.items(kMaxPiecesPerPli);
+  if (items.empty()) pieces.fail("expected at least one piece");
+  for (const auto& p : items) {
+    p.expect_keys({"type", "nom_fichier", "upload_id"});
+    in.pieces.push_back({bounded(p.at("type"), 64), bounded(p.at("nom_fichier"), 255),
+                         bounded(p.at("upload_id"), 64)});
+  }
+  return in;
+}
+
+}  // namespace sne::wire
