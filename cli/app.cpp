@@ -17,7 +17,8 @@ namespace {
 
 // The nouns, in the order `sne --help` lists them.
 constexpr std::array kNouns{
-    &setup_calendar, &setup_completion, &setup_fiche, &setup_numero, &setup_piece, &setup_siret,
+    &setup_account, &setup_auth,  &setup_calendar, &setup_completion, &setup_fiche,
+    &setup_numero,  &setup_piece, &setup_sandbox,  &setup_siret,
 };
 
 std::string version_text() {
@@ -61,8 +62,8 @@ void report_usage_error(const CLI::App& app, const CLI::ParseError& e, const Out
 void add_footers(CLI::App& app) {
   for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) {
     sub->footer(
-        "Global options: --json, -v/--verbose, --debug, --config FILE, --profile NAME "
-        "(see 'sne --help' and 'man sne').");
+        "Global options: --json, -v/--verbose, --debug, --config FILE, --profile NAME, "
+        "--endpoint URL, --cacert FILE (see 'sne --help' and 'man sne').");
     add_footers(*sub);
   }
 }
@@ -95,6 +96,13 @@ std::unique_ptr<CLI::App> build_app(Context& ctx) {
   app->add_option("--profile", ctx.global.profile,
                   "Profile of the configuration file (default: $SNE_PROFILE, else the file's)")
       ->type_name("NAME");
+  app->add_option("--endpoint", ctx.global.endpoint,
+                  "Web service: sandbox, sandbox:PATH, http(s)://HOST (default: $SNE_ENDPOINT, "
+                  "else the profile's, else the embedded sandbox)")
+      ->type_name("URL");
+  app->add_option("--cacert", ctx.global.cacert,
+                  "Extra CA bundle (PEM) to trust for an https endpoint")
+      ->type_name("FILE");
   for (SetupNoun setup : kNouns) setup(*app, ctx);
   add_footers(*app);
   return app;

@@ -17,11 +17,14 @@ namespace sne::cli {
 /// Registers one noun and its verbs under `root`.
 using SetupNoun = void (*)(CLI::App& root, Context& ctx);
 
+void setup_account(CLI::App& root, Context& ctx);
+void setup_auth(CLI::App& root, Context& ctx);
 void setup_calendar(CLI::App& root, Context& ctx);
 void setup_completion(CLI::App& root, Context& ctx);
 void setup_fiche(CLI::App& root, Context& ctx);
 void setup_numero(CLI::App& root, Context& ctx);
 void setup_piece(CLI::App& root, Context& ctx);
+void setup_sandbox(CLI::App& root, Context& ctx);
 void setup_siret(CLI::App& root, Context& ctx);
 
 /// Adds the noun `name` under `root`: a command that only groups verbs, so it requires one.

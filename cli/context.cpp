@@ -1,6 +1,10 @@
 #include "context.hpp"
 
+#include <array>
+
 #include <fmt/format.h>
+
+#include <sne/sandbox.hpp>
 
 namespace sne::cli {
 
@@ -46,6 +50,121 @@ Result<const Territoire*> Context::departement(const std::string& flag) {
     if (text.empty()) return static_cast<const Territoire*>(nullptr);
   }
   return parse_departement(text);
+}
+
+Result<const Paths*> Context::paths() {
+  if (!paths_) {
+    auto p = resolve_paths(process_env());
+    if (!p) return p.error();
+    paths_ = std::move(*p);
+  }
+  return &*paths_;
+}
+
+Result<EndpointInfo> Context::endpoint() {
+  if (endpoint_) return *endpoint_;
+  auto p = paths();
+  if (!p) return p.error();
+  std::string text = global.endpoint, origin = "--endpoint";
+  if (text.empty()) {
+    text = process_env()("SNE_ENDPOINT").value_or("");
+    origin = "SNE_ENDPOINT";
+  }
+  if (text.empty()) {
+    auto profile_in_force = profile();
+    if (!profile_in_force) return profile_in_force.error();
+    text = (*profile_in_force)->profile.get("endpoint").value_or("");
+    origin = fmt::format("profile '{}'", (*profile_in_force)->profile.name());
+  }
+  if (text.empty()) {
+    text = "sandbox";
+    origin = "default";
+  }
+  auto parsed = parse_endpoint(text, **p);
+  if (!parsed) return Error(parsed.error()).prefixed(origin);
+  endpoint_ = std::move(*parsed);
+  if (endpoint_->kind == EndpointInfo::Kind::embedded_sandbox && !out().json())
+    out().note(
+        fmt::format("embedded sandbox {}: demo data, not the real SNE", endpoint_->sandbox_path));
+  else if (verbose())
+    out().note(fmt::format("endpoint {} ({})", endpoint_->canonical, origin));
+  return *endpoint_;
+}
+
+Result<CredentialStore> Context::credentials() {
+  auto p = paths();
+  if (!p) return p.error();
+  return CredentialStore((*p)->config_dir + "/credentials");
+}
+
+Result<std::unique_ptr<Service>> Context::open(const EndpointInfo& endpoint, std::string token) {
+  auto p = paths();
+  if (!p) return p.error();
+  ServiceOptions options;
+  options.endpoint = endpoint.canonical;
+  options.token = std::move(token);
+  options.cacert = global.cacert;
+  if (options.cacert.empty()) {
+    auto profile_in_force = profile();
+    if (!profile_in_force) return profile_in_force.error();
+    options.cacert = (*profile_in_force)->profile.get("cacert").value_or("");
+  }
+  if (global.debug)
+    options.debug_log = [](std::string_view line) {
+      fmt::print(stderr, "sne: debug: {}\n", one_line(line));
+    };
+  return open_service(options, **p);
+}
+
+Result<Service*> Context::service(Auth auth) {
+  if (service_) return service_.get();
+  auto ep = endpoint();
+  if (!ep) return ep.error();
+  std::string token;
+  if (auth == Auth::required) {
+    if (auto env = process_env()("SNE_TOKEN"); env && !env->empty()) {
+      token = *env;
+      if (verbose()) out().note("token from SNE_TOKEN");
+    } else {
+      auto store = credentials();
+      if (!store) return store.error();
+      auto stored = store->get(ep->canonical);
+      if (!stored) return stored.error();
+      const auto now = std::chrono::system_clock::now();
+      const bool sandbox = ep->kind == EndpointInfo::Kind::embedded_sandbox;
+      constexpr std::array kDemo{kSandboxAgent, kSandboxReferent, kSandboxMulti};
+      bool demo = false;
+      for (const char* e : kDemo) demo = demo || (*stored && (*stored)->email == e);
+      if (*stored && !(*stored)->token.empty() && (*stored)->expires_at > now) {
+        token = (*stored)->token;
+      } else if (sandbox && (!*stored || (demo && !(*stored)->token.empty()))) {
+        // The embedded sandbox starts signed in as the demo agent, and demo sessions reopen
+        // by themselves; a deliberate 'sne auth logout' is respected.
+        const std::string email = *stored ? (*stored)->email : kSandboxAgent;
+        auto anonymous = open(*ep, {});
+        if (!anonymous) return anonymous.error();
+        auto session = (*anonymous)->login(email, kSandboxPassword);
+        if (!session) return session.error();
+        if (auto saved = store->put(ep->canonical, {session->token, email, session->expires_at});
+            !saved)
+          return saved.error();
+        if (!out().json()) out().note(fmt::format("signed in to the sandbox as {}", email));
+        token = session->token;
+      } else if (*stored && !(*stored)->token.empty()) {
+        return Error(
+            ErrorCode::unauthenticated,
+            fmt::format("the session of {} on {} has expired", (*stored)->email, ep->canonical),
+            "Authorization");
+      } else {
+        return Error(ErrorCode::unauthenticated, fmt::format("not signed in to {}", ep->canonical),
+                     "Authorization");
+      }
+    }
+  }
+  auto opened = open(*ep, std::move(token));
+  if (!opened) return opened.error();
+  service_ = std::move(*opened);
+  return service_.get();
 }
 
 }  // namespace sne::cli

@@ -10,7 +10,9 @@
 #include <sne/calendar.hpp>
 #include <sne/catalog.hpp>
 #include <sne/config.hpp>
+#include <sne/credentials.hpp>
 #include <sne/error.hpp>
+#include <sne/service.hpp>
 
 #include "output.hpp"
 
@@ -26,7 +28,13 @@ struct GlobalOptions {
   bool debug = false;       ///< --debug: everything -v says, and more
   std::string config_file;  ///< --config FILE
   std::string profile;      ///< --profile NAME
+  std::string endpoint;     ///< --endpoint URL
+  std::string cacert;       ///< --cacert FILE
 };
+
+/// How a command wants the service: signed in (the default), or anonymous (account requests,
+/// activation, login).
+enum class Auth { required, anonymous };
 
 class Context {
  public:
@@ -47,7 +55,23 @@ class Context {
   /// names one (national holidays only).
   Result<const Territoire*> departement(const std::string& flag);
 
+  /// The XDG paths (resolved once).
+  Result<const Paths*> paths();
+  /// The endpoint in force: --endpoint, else $SNE_ENDPOINT, else the profile's `endpoint`,
+  /// else the embedded sandbox. Says so on stderr when it is a sandbox (human output only).
+  Result<EndpointInfo> endpoint();
+  /// The credentials store of $XDG_CONFIG_HOME/sne/credentials.
+  Result<CredentialStore> credentials();
+  /// The service at endpoint(), with the token of $SNE_TOKEN or of the credentials store.
+  /// On the embedded sandbox, a missing or expired demo session is opened again as the demo
+  /// agent: the sandbox starts signed in. With Auth::required and no token: unauthenticated.
+  Result<Service*> service(Auth auth = Auth::required);
+
  private:
+  Result<std::unique_ptr<Service>> open(const EndpointInfo& endpoint, std::string token);
+  std::optional<Paths> paths_;
+  std::optional<EndpointInfo> endpoint_;
+  std::unique_ptr<Service> service_;
   std::unique_ptr<Output> out_;
   std::optional<ActiveProfile> profile_;
 };

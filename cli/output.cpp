@@ -62,6 +62,20 @@ int exit_code_for(const Error& error) {
   return kExitFailure;
 }
 
+std::string_view hint_for(const Error& error) {
+  switch (error.code()) {
+    case ErrorCode::unauthenticated:
+      // Only when the session is at fault, not the password or an activation token.
+      return error.subject() == "Authorization" ? "sign in with 'sne auth login --email ADDRESS'"
+                                                : "";
+    case ErrorCode::network:
+      return "check the endpoint ('sne auth status' shows it) and the network; running again "
+             "may work";
+    case ErrorCode::rate_limited: return "the service asks to slow down: try again later";
+    default: return error.retryable() ? "the service failed for now: try again later" : "";
+  }
+}
+
 Output::Output(bool json)
     : json_(json),
       color_(color_allowed(STDOUT_FILENO)),
@@ -87,6 +101,7 @@ void Output::warning(std::string_view text) const {
 void Output::error(const Error& error) const {
   (void)std::fflush(stdout);
   fmt::print(stderr, "sne: error: {}\n", one_line(error.message()));
+  if (auto hint = hint_for(error); !hint.empty()) fmt::print(stderr, "hint: {}\n", hint);
   if (json_) print(error_object(to_string(error.code()), error.message(), &error));
 }
 

@@ -28,6 +28,8 @@ enum ExitCode : int {
 
 /// The exit code for a library error.
 int exit_code_for(const Error& error);
+/// What to try next after this error, or nothing ("sign in with 'sne auth login'").
+std::string_view hint_for(const Error& error);
 
 enum class Style { plain, bold, dim, ok, bad, warn };
 
@@ -51,7 +53,8 @@ class Output {
   void note(std::string_view text) const;
   /// "sne: warning: ..." on stderr.
   void warning(std::string_view text) const;
-  /// "sne: error: ..." on stderr, and with --json the error object on stdout.
+  /// "sne: error: ..." on stderr (with the hint_for() line), and with --json the error
+  /// object on stdout.
   void error(const Error& error) const;
   /// A usage error (bad flag, missing argument), with a hint on stderr.
   void usage_error(std::string_view message, std::string_view hint) const;

@@ -31,9 +31,9 @@ struct Me {
   std::string prenom;
   std::string telephone;
   Role role = Role::agent;
-  std::string guichet;             ///< code of the current guichet: what the agent sees
-  std::vector<Guichet> guichets;   ///< every guichet of the agent, the current one included
-  bool daily_mail = true;          ///< the daily notification e-mail
+  std::string guichet;            ///< code of the current guichet: what the agent sees
+  std::vector<Guichet> guichets;  ///< every guichet of the agent, the current one included
+  bool daily_mail = true;         ///< the daily notification e-mail
 };
 
 /// Changes to the profile; fields left empty are not changed. The e-mail never changes.

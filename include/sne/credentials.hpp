@@ -15,7 +15,7 @@
 namespace sne {
 
 struct StoredCredential {
-  std::string token;       ///< empty: signed out on purpose (no automatic demo sign-in)
+  std::string token;  ///< empty: signed out on purpose (no automatic demo sign-in)
   std::string email;
   Timestamp expires_at;
 };

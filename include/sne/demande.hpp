@@ -18,10 +18,10 @@ struct Demandeur {
 
 /// A piece stored in the demande (dossier unique: shared by every guichet).
 struct StoredPiece {
-  std::string id;           ///< identifier within the service, for deletion
-  std::string type;         ///< catalog type code
-  std::string nom_fichier;  ///< file name as sent
-  std::uint64_t taille = 0; ///< bytes
+  std::string id;            ///< identifier within the service, for deletion
+  std::string type;          ///< catalog type code
+  std::string nom_fichier;   ///< file name as sent
+  std::uint64_t taille = 0;  ///< bytes
   Timestamp date_ajout;
   std::string transaction;  ///< the pli that brought it
 };

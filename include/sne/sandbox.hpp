@@ -47,11 +47,11 @@ Result<std::vector<OutboxMail>> sandbox_outbox(const std::string& path, int limi
 Status advance_sandbox_clock(const std::string& path, std::chrono::seconds by);
 
 struct SandboxServerOptions {
-  std::string db_path;              ///< the database served (created and seeded if missing)
-  std::string host = "127.0.0.1";   ///< loopback only: 127.0.0.1, ::1 or localhost
-  int port = 0;                     ///< 0: a free port chosen by the system
-  std::size_t max_body = 16u << 20; ///< bigger request bodies are refused with 413
-  int threads = 4;                  ///< requests served at once
+  std::string db_path;               ///< the database served (created and seeded if missing)
+  std::string host = "127.0.0.1";    ///< loopback only: 127.0.0.1, ::1 or localhost
+  int port = 0;                      ///< 0: a free port chosen by the system
+  std::size_t max_body = 16u << 20;  ///< bigger request bodies are refused with 413
+  int threads = 4;                   ///< requests served at once
 };
 
 /// The sandbox over HTTP/1.1. start() returns once the socket listens.

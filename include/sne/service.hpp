@@ -31,10 +31,10 @@ namespace sne {
 /// (GET, PUT, DELETE) or carry an Idempotency-Key are retried, and only after a connection
 /// failure or an answer 408, 429, 500, 502, 503 or 504.
 struct RetryPolicy {
-  int max_attempts = 4;                                  ///< the first try included; 1: never
-  std::chrono::milliseconds base_delay{500};             ///< doubled after each failure
-  std::chrono::milliseconds max_delay{8000};             ///< cap of one wait (and Retry-After)
-  std::chrono::milliseconds max_total{30000};            ///< no retry once this much has passed
+  int max_attempts = 4;                        ///< the first try included; 1: never
+  std::chrono::milliseconds base_delay{500};   ///< doubled after each failure
+  std::chrono::milliseconds max_delay{8000};   ///< cap of one wait (and Retry-After)
+  std::chrono::milliseconds max_total{30000};  ///< no retry once this much has passed
 };
 
 struct ServiceOptions {

@@ -22,8 +22,7 @@ std::string format_timestamp(Timestamp t) {
 Result<Timestamp> parse_timestamp(std::string_view text) {
   const Error bad(ErrorCode::invalid_input,
                   fmt::format("'{}' is not an instant YYYY-MM-DDTHH:MM:SSZ", text.substr(0, 40)));
-  if (text.size() != 20 || text[10] != 'T' || text[19] != 'Z' || text[13] != ':' ||
-      text[16] != ':')
+  if (text.size() != 20 || text[10] != 'T' || text[19] != 'Z' || text[13] != ':' || text[16] != ':')
     return bad;
   auto date = Date::parse(text.substr(0, 10));
   if (!date || date->year() < 1970) return bad;
@@ -34,8 +33,8 @@ Result<Timestamp> parse_timestamp(std::string_view text) {
     hms[i] = (a - '0') * 10 + (b - '0');
   }
   if (hms[0] > 23 || hms[1] > 59 || hms[2] > 59) return bad;
-  const auto secs = static_cast<std::int64_t>(date->days()) * 86400 + hms[0] * 3600 +
-                    hms[1] * 60 + hms[2];
+  const auto secs =
+      static_cast<std::int64_t>(date->days()) * 86400 + hms[0] * 3600 + hms[1] * 60 + hms[2];
   return Timestamp(std::chrono::seconds(secs));
 }
 

@@ -1,6 +1,6 @@
 // The table of backends by endpoint scheme, and what opens each.
-#include <random>
 #include <sys/stat.h>
+#include <random>
 
 #include <fmt/format.h>
 

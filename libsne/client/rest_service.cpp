@@ -13,19 +13,23 @@ namespace {
 
 using nlohmann::json;
 
-constexpr std::array kCodes{ErrorCode::invalid_input, ErrorCode::not_found,
-                            ErrorCode::unauthenticated, ErrorCode::forbidden,
-                            ErrorCode::conflict,      ErrorCode::rate_limited,
-                            ErrorCode::network,       ErrorCode::server,
-                            ErrorCode::io,            ErrorCode::cancelled,
-                            ErrorCode::internal};
+constexpr std::array kCodes{
+    ErrorCode::invalid_input, ErrorCode::not_found, ErrorCode::unauthenticated,
+    ErrorCode::forbidden,     ErrorCode::conflict,  ErrorCode::rate_limited,
+    ErrorCode::network,       ErrorCode::server,    ErrorCode::io,
+    ErrorCode::cancelled,     ErrorCode::internal};
 
 ErrorCode code_for_status(int status) {
   switch (status) {
-    case 400: case 405: case 413: case 415: case 422: return ErrorCode::invalid_input;
+    case 400:
+    case 405:
+    case 413:
+    case 415:
+    case 422: return ErrorCode::invalid_input;
     case 401: return ErrorCode::unauthenticated;
     case 403: return ErrorCode::forbidden;
-    case 404: case 410: return ErrorCode::not_found;
+    case 404:
+    case 410: return ErrorCode::not_found;
     case 409: return ErrorCode::conflict;
     case 429: return ErrorCode::rate_limited;
     default: return ErrorCode::server;
@@ -37,7 +41,9 @@ std::string path_segment(std::string_view s) { return http::percent_encode(s); }
 class RestService : public Service {
  public:
   RestService(EndpointInfo endpoint, std::unique_ptr<http::Transport> transport, std::string token)
-      : endpoint_(std::move(endpoint)), transport_(std::move(transport)), token_(std::move(token)) {}
+      : endpoint_(std::move(endpoint)),
+        transport_(std::move(transport)),
+        token_(std::move(token)) {}
 
   const EndpointInfo& endpoint() const noexcept override { return endpoint_; }
   void set_token(std::string token) override { token_ = std::move(token); }
@@ -71,13 +77,13 @@ class RestService : public Service {
   }
 
   Result<std::vector<AccountRequest>> pending_requests() override {
-    return call<std::vector<AccountRequest>>(
-        "GET", "/v1/account-requests?statut=en_attente", nullptr, {}, [](const json_reader::Node& n) {
-          std::vector<AccountRequest> out;
-          for (const auto& item : n.at("items").items(10000))
-            out.push_back(wire::decode_account_request(item));
-          return out;
-        });
+    return call<std::vector<AccountRequest>>("GET", "/v1/account-requests?statut=en_attente",
+                                             nullptr, {}, [](const json_reader::Node& n) {
+                                               std::vector<AccountRequest> out;
+                                               for (const auto& item : n.at("items").items(10000))
+                                                 out.push_back(wire::decode_account_request(item));
+                                               return out;
+                                             });
   }
 
   Result<AccountRequest> validate_request(const std::string& id) override {
@@ -93,11 +99,10 @@ class RestService : public Service {
   }
 
   Result<std::string> activate(const std::string& token, const std::string& password) override {
-    return call<std::string>("POST", "/v1/activations",
-                             json{{"token", token}, {"password", password}},
-                             new_idempotency_key(),
-                             [](const json_reader::Node& n) { return n.at("email").string(); },
-                             false);
+    return call<std::string>(
+        "POST", "/v1/activations", json{{"token", token}, {"password", password}},
+        new_idempotency_key(), [](const json_reader::Node& n) { return n.at("email").string(); },
+        false);
   }
 
   Result<Demande> demande(const std::string& numero) override {
@@ -106,7 +111,9 @@ class RestService : public Service {
   }
 
   Result<Upload> upload(std::string_view content, const std::string& key) override {
-    http::Request request{"POST", "/v1/uploads", {{"Content-Type", "application/octet-stream"}},
+    http::Request request{"POST",
+                          "/v1/uploads",
+                          {{"Content-Type", "application/octet-stream"}},
                           std::string(content)};
     return exchange<Upload>(std::move(request), key, wire::decode_upload, true);
   }
@@ -118,8 +125,8 @@ class RestService : public Service {
   }
 
   Status delete_piece(const std::string& numero, const std::string& piece_id) override {
-    return call_void("DELETE", "/v1/demandes/" + path_segment(numero) + "/pieces/" +
-                                   path_segment(piece_id));
+    return call_void("DELETE",
+                     "/v1/demandes/" + path_segment(numero) + "/pieces/" + path_segment(piece_id));
   }
 
   Result<PliPage> plis(const PliFilter& f) override {
@@ -135,8 +142,7 @@ class RestService : public Service {
   }
 
   Result<Pli> pli(const std::string& transaction) override {
-    return call<Pli>("GET", "/v1/plis/" + path_segment(transaction), nullptr, {},
-                     wire::decode_pli);
+    return call<Pli>("GET", "/v1/plis/" + path_segment(transaction), nullptr, {}, wire::decode_pli);
   }
 
  private:
@@ -163,10 +169,11 @@ class RestService : public Service {
     if (!key.empty()) request.headers.emplace_back("Idempotency-Key", key);
     if (auth) {
       if (token_.empty())
-        return Error(ErrorCode::unauthenticated, "not signed in", "token");
+        return Error(ErrorCode::unauthenticated, "not signed in", "Authorization");
       request.headers.emplace_back("Authorization", "Bearer " + token_);
     }
-    const std::string what = request.method + " " + request.target.substr(0, request.target.find('?'));
+    const std::string what =
+        request.method + " " + request.target.substr(0, request.target.find('?'));
     auto response = transport_->send(request);
     if (!response) return response.error();
     if (response->status >= 400) return error_from_response(*response, what);
@@ -181,14 +188,13 @@ class RestService : public Service {
     const auto request_id = http::header(response->headers, "X-Request-Id").value_or("");
     if (auto parsed = json_reader::parse(response->body, doc); !parsed)
       return Error(ErrorCode::server,
-                   fmt::format("{} {}: the answer is not JSON: {}", request.method,
-                               request.target, parsed.error().message()))
+                   fmt::format("{} {}: the answer is not JSON: {}", request.method, request.target,
+                               parsed.error().message()))
           .with_http(response->status, request_id);
     auto decoded = json_reader::read([&] { return decode(json_reader::Node(doc, "")); });
     if (!decoded)
-      return Error(ErrorCode::server,
-                   fmt::format("{} {}: unexpected answer: {}", request.method, request.target,
-                               decoded.error().message()))
+      return Error(ErrorCode::server, fmt::format("{} {}: unexpected answer: {}", request.method,
+                                                  request.target, decoded.error().message()))
           .with_http(response->status, request_id);
     return T(std::move(*decoded));
   }

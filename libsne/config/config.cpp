@@ -16,8 +16,10 @@ namespace {
 constexpr std::uint64_t kMaxConfigBytes = 1u << 20;
 
 const std::vector<ConfigKey> kKeys{
+    {"cacert", "extra CA bundle (PEM) trusted for an https endpoint"},
     {"catalog", "path of a JSON catalog of piece types replacing the built-in one"},
     {"departement", "département whose public holidays apply when a command is given none"},
+    {"endpoint", "web service: sandbox, sandbox:PATH, http://... or https://..."},
     {"guichet", "code guichet printed on fiches de transmission"},
     {"siret", "SIRET of that guichet"},
     {"territoire", "code territoire of that guichet"},

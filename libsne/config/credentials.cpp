@@ -65,10 +65,10 @@ Result<std::optional<toml::table>> load(const std::string& path) {
     return std::optional<toml::table>(toml::parse(text, path));
   } catch (const toml::parse_error& e) {
     // The message of toml++ may quote the line: it could hold a token. Say only where.
-    return Error(ErrorCode::invalid_input,
-                 fmt::format("{}: not a valid credentials file (line {})", path,
-                             e.source().begin.line),
-                 path);
+    return Error(
+        ErrorCode::invalid_input,
+        fmt::format("{}: not a valid credentials file (line {})", path, e.source().begin.line),
+        path);
   }
 }
 

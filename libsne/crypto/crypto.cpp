@@ -45,8 +45,8 @@ std::vector<unsigned char> pbkdf2(std::string_view password, const std::vector<u
                                   unsigned iterations) {
   std::vector<unsigned char> key(32);
   if (PKCS5_PBKDF2_HMAC(password.data(), static_cast<int>(password.size()), salt.data(),
-                        static_cast<int>(salt.size()), static_cast<int>(iterations),
-                        EVP_sha256(), static_cast<int>(key.size()), key.data()) != 1)
+                        static_cast<int>(salt.size()), static_cast<int>(iterations), EVP_sha256(),
+                        static_cast<int>(key.size()), key.data()) != 1)
     throw std::runtime_error("PBKDF2 failed");
   return key;
 }

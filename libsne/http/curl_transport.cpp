@@ -117,9 +117,8 @@ class CurlTransport : public Transport {
         options_.debug_log(fmt::format("{} {} -> failed after {} ms: {}", request.method, url, ms,
                                        curl_easy_strerror(rc)));
       if (ex.too_big)
-        return Error(ErrorCode::server,
-                     fmt::format("{}: answer larger than {} bytes", options_.base_url,
-                                 options_.max_response));
+        return Error(ErrorCode::server, fmt::format("{}: answer larger than {} bytes",
+                                                    options_.base_url, options_.max_response));
       const bool tls = rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CONNECT_ERROR ||
                        rc == CURLE_SSL_CACERT_BADFILE || rc == CURLE_SSL_CERTPROBLEM;
       return Error(tls ? ErrorCode::forbidden : ErrorCode::network,

@@ -9,7 +9,12 @@ namespace sne::http {
 
 bool retryable_status(int status) noexcept {
   switch (status) {
-    case 408: case 429: case 500: case 502: case 503: case 504: return true;
+    case 408:
+    case 429:
+    case 500:
+    case 502:
+    case 503:
+    case 504: return true;
     default: return false;
   }
 }
@@ -44,8 +49,8 @@ Result<Response> RetryingTransport::send(const Request& request) {
   const bool may_retry = request.safe_to_retry();
   for (int attempt = 1;; ++attempt) {
     Result<Response> result = inner_->send(request);
-    const bool failed = !result ? result.error().code() == ErrorCode::network
-                                : retryable_status(result->status);
+    const bool failed =
+        !result ? result.error().code() == ErrorCode::network : retryable_status(result->status);
     if (!failed || !may_retry || attempt >= policy_.max_attempts) return result;
     // Equal jitter: a random wait between half and all of the exponential bound, so that
     // clients failing together do not retry together; unless the server said when.

@@ -46,17 +46,18 @@ struct Call {
   Db& db;
   const http::Request& request;
   Timestamp now;
-  std::vector<std::string> params;          ///< the {placeholders} of the route, decoded
+  std::vector<std::string> params;           ///< the {placeholders} of the route, decoded
   std::map<std::string, std::string> query;  ///< decoded query parameters
-  std::optional<Caller> caller;             ///< set for routes of Access agent and referent
-  std::string token_sha256;                 ///< of the bearer token, when one was accepted
+  std::optional<Caller> caller;              ///< set for routes of Access agent and referent
+  std::string token_sha256;                  ///< of the bearer token, when one was accepted
 
   const Caller& user() const { return *caller; }
   /// The body as a JSON object; ApiError 400 when it is not one.
   json body() const;
   /// Runs a wire decoder on the body, turning its ShapeError into ApiError 400.
   template <class Decode>
-  auto decode(Decode decode_fn) const -> decltype(decode_fn(std::declval<const json_reader::Node&>()));
+  auto decode(Decode decode_fn) const
+      -> decltype(decode_fn(std::declval<const json_reader::Node&>()));
   /// ApiError 400 naming the first query parameter not in `allowed`.
   void expect_query(std::initializer_list<std::string_view> allowed) const;
 };

@@ -53,23 +53,21 @@ bool Stmt::step() {
 std::string Stmt::text(int column) const {
   const auto* p = sqlite3_column_text(stmt_, column);
   const int n = sqlite3_column_bytes(stmt_, column);
-  return p == nullptr ? std::string() : std::string(reinterpret_cast<const char*>(p),
-                                                    static_cast<std::size_t>(n));
+  return p == nullptr ? std::string()
+                      : std::string(reinterpret_cast<const char*>(p), static_cast<std::size_t>(n));
 }
 
 std::int64_t Stmt::int64(int column) const { return sqlite3_column_int64(stmt_, column); }
 
-bool Stmt::is_null(int column) const {
-  return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
-}
+bool Stmt::is_null(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
 
 Db::Db(const std::string& path) {
   // Create the file 0600 ourselves: it holds personal data and SQLite would use the umask.
   const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
   if (fd < 0) throw DbError(path + ": cannot open: " + std::strerror(errno), SQLITE_CANTOPEN);
   ::close(fd);
-  const int rc = sqlite3_open_v2(path.c_str(), &db_,
-                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr);
+  const int rc =
+      sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     std::string what = path + ": " + (db_ != nullptr ? sqlite3_errmsg(db_) : sqlite3_errstr(rc));
     sqlite3_close(db_);

@@ -111,7 +111,7 @@ void authenticate(Call& call, Access access) {
   const auto auth = http::header(call.request.headers, "Authorization");
   constexpr std::string_view kBearer = "Bearer ";
   if (!auth || auth->size() <= kBearer.size() || auth->compare(0, kBearer.size(), kBearer) != 0)
-    refuse(401, ErrorCode::unauthenticated, "this request needs a bearer token");
+    refuse(401, ErrorCode::unauthenticated, "this request needs a bearer token", "Authorization");
   const std::string sha = crypto::sha256_hex(std::string_view(*auth).substr(kBearer.size()));
   auto st = call.db.prepare(
       "SELECT u.id, u.email, u.role, u.current_guichet, g.territoire "
@@ -119,7 +119,9 @@ void authenticate(Call& call, Access access) {
       "JOIN guichets g ON g.code = u.current_guichet "
       "WHERE s.token_sha256 = ? AND s.revoked = 0 AND s.expires_at > ?");
   st.bind(sha, seconds(call.now));
-  if (!st.step()) refuse(401, ErrorCode::unauthenticated, "the token is unknown, expired or revoked");
+  if (!st.step())
+    refuse(401, ErrorCode::unauthenticated, "the token is unknown, expired or revoked",
+           "Authorization");
   Caller c;
   c.user_id = st.int64(0);
   c.email = st.text(1);
@@ -212,8 +214,7 @@ Result<std::unique_ptr<Handler>> Handler::open(const std::string& db_path, std::
     return Error(e.busy() ? ErrorCode::server : ErrorCode::io,
                  fmt::format("sandbox database {}: {}", db_path, e.what()), db_path);
   } catch (const std::exception& e) {
-    return Error(ErrorCode::io, fmt::format("sandbox database {}: {}", db_path, e.what()),
-                 db_path);
+    return Error(ErrorCode::io, fmt::format("sandbox database {}: {}", db_path, e.what()), db_path);
   }
 }
 
@@ -236,15 +237,16 @@ http::Response Handler::handle(const http::Request& request) {
     const std::string_view path = target.substr(0, qmark);
     Match m = match(request.method, path);
     if (m.route == nullptr && !m.allowed_methods.empty()) {
-      ApiError e{405, ErrorCode::invalid_input,
-                 fmt::format("{} is not allowed on {}", request.method, path), {}};
+      ApiError e{405,
+                 ErrorCode::invalid_input,
+                 fmt::format("{} is not allowed on {}", request.method, path),
+                 {}};
       response = error_response(e, request_id);
       response.headers.emplace_back("Allow", fmt::format("{}", fmt::join(m.allowed_methods, ", ")));
       response.headers.emplace_back("X-Request-Id", request_id);
       return response;
     }
-    if (m.route == nullptr)
-      not_found(fmt::format("no route {} {}", request.method, path));
+    if (m.route == nullptr) not_found(fmt::format("no route {} {}", request.method, path));
 
     const bool write = request.method != "GET";
     Transaction tx(db_, write);
@@ -266,16 +268,19 @@ http::Response Handler::handle(const http::Request& request) {
       response.headers.emplace_back("Content-Type", "application/json");
     }
     if (idem && reply.status < 300)
-      db_.run("INSERT INTO idempotency (key, principal, method, target, body_sha256, status, "
-              "response, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-              idem->key, idem->principal, request.method, request.target, idem->body_sha256,
-              reply.status, response.body, seconds(call.now));
+      db_.run(
+          "INSERT INTO idempotency (key, principal, method, target, body_sha256, status, "
+          "response, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+          idem->key, idem->principal, request.method, request.target, idem->body_sha256,
+          reply.status, response.body, seconds(call.now));
     if (write) tx.commit();
   } catch (const ApiError& e) {
     response = error_response(e, request_id);
   } catch (const DbError& e) {
-    ApiError err{e.busy() ? 503 : 500, ErrorCode::server,
-                 e.busy() ? "the sandbox database is busy" : "sandbox database failure", {}};
+    ApiError err{e.busy() ? 503 : 500,
+                 ErrorCode::server,
+                 e.busy() ? "the sandbox database is busy" : "sandbox database failure",
+                 {}};
     response = error_response(err, request_id);
     if (e.busy()) response.headers.emplace_back("Retry-After", "1");
   } catch (const std::exception& e) {

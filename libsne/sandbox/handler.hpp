@@ -24,8 +24,7 @@ class Handler {
   /// Opens (creating and seeding it if needed) the database at `db_path`. Throws DbError or
   /// std::runtime_error; open() returns those as an Error.
   Handler(const std::string& db_path, std::size_t max_body);
-  static Result<std::unique_ptr<Handler>> open(const std::string& db_path,
-                                               std::size_t max_body);
+  static Result<std::unique_ptr<Handler>> open(const std::string& db_path, std::size_t max_body);
 
   /// Answers one request: every failure is an HTTP answer with the contract's error object,
   /// and a refused request changes nothing. Thread-safe (requests are served one at a time).

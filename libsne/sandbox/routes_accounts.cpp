@@ -19,7 +19,8 @@ constexpr std::size_t kMaxPasswordLength = 256;
 
 void check_email(const std::string& email, const std::string& field) {
   const auto at = email.find('@');
-  const bool ok = at != std::string::npos && at > 0 && email.find('@', at + 1) == std::string::npos &&
+  const bool ok = at != std::string::npos && at > 0 &&
+                  email.find('@', at + 1) == std::string::npos &&
                   email.find('.', at) != std::string::npos && email.back() != '.' &&
                   email.find_first_of(" \t\r\n,;<>\"'()[]\\") == std::string::npos;
   if (!ok) invalid(fmt::format("'{}' is not an e-mail address", email), field);
@@ -193,14 +194,16 @@ Reply create_request(Call& call) {
     refuse(409, ErrorCode::conflict,
            fmt::format("an account or a request already uses the e-mail {}", in.email), "email");
   const std::string id = "req-" + crypto::random_alnum(20);
-  call.db.run("INSERT INTO account_requests (id, statut, nom, prenom, email, telephone, "
-              "type_organisme, organisme, created_at) VALUES (?, 'en_attente', ?, ?, ?, ?, ?, ?, ?)",
-              id, in.nom, in.prenom, in.email, in.telephone, in.type_organisme, in.organisme,
-              seconds(call.now));
+  call.db.run(
+      "INSERT INTO account_requests (id, statut, nom, prenom, email, telephone, "
+      "type_organisme, organisme, created_at) VALUES (?, 'en_attente', ?, ?, ?, ?, ?, ?, ?)",
+      id, in.nom, in.prenom, in.email, in.telephone, in.type_organisme, in.organisme,
+      seconds(call.now));
   for (std::size_t i = 0; i < in.guichets.size(); ++i)
-    call.db.run("INSERT INTO account_request_guichets (request_id, guichet, position) "
-                "VALUES (?, ?, ?)",
-                id, in.guichets[i], static_cast<std::int64_t>(i));
+    call.db.run(
+        "INSERT INTO account_request_guichets (request_id, guichet, position) "
+        "VALUES (?, ?, ?)",
+        id, in.guichets[i], static_cast<std::int64_t>(i));
   send_mail(call, in.email, "Votre demande de création de compte",
             fmt::format("Bonjour {} {},\n\nVotre demande de compte ({}) attend la validation "
                         "d'un référent de votre guichet.\nSuivi : sne account status {}\n",
@@ -250,22 +253,25 @@ Reply validate_request(Call& call) {
   if (taken.step())
     refuse(409, ErrorCode::conflict,
            fmt::format("an account already uses the e-mail {}", r.demande.email));
-  call.db.run("INSERT INTO users (email, nom, prenom, telephone, role, current_guichet) "
-              "VALUES (?, ?, ?, ?, 'agent', ?)",
-              r.demande.email, r.demande.nom, r.demande.prenom, r.demande.telephone,
-              r.demande.guichets.front());
+  call.db.run(
+      "INSERT INTO users (email, nom, prenom, telephone, role, current_guichet) "
+      "VALUES (?, ?, ?, ?, 'agent', ?)",
+      r.demande.email, r.demande.nom, r.demande.prenom, r.demande.telephone,
+      r.demande.guichets.front());
   const std::int64_t user_id = call.db.last_insert_rowid();
   for (std::size_t i = 0; i < r.demande.guichets.size(); ++i)
     call.db.run("INSERT INTO user_guichets (user_id, guichet, position) VALUES (?, ?, ?)", user_id,
                 r.demande.guichets[i], static_cast<std::int64_t>(i));
-  call.db.run("UPDATE account_requests SET statut = 'validee', decided_at = ?, user_id = ? "
-              "WHERE id = ?",
-              seconds(call.now), user_id, id);
+  call.db.run(
+      "UPDATE account_requests SET statut = 'validee', decided_at = ?, user_id = ? "
+      "WHERE id = ?",
+      seconds(call.now), user_id, id);
   const std::string token = crypto::random_alnum(40);
   const Timestamp expires = call.now + kActivationLifetime;
-  call.db.run("INSERT INTO activation_tokens (token_sha256, user_id, request_id, expires_at) "
-              "VALUES (?, ?, ?, ?)",
-              crypto::sha256_hex(token), user_id, id, seconds(expires));
+  call.db.run(
+      "INSERT INTO activation_tokens (token_sha256, user_id, request_id, expires_at) "
+      "VALUES (?, ?, ?, ?)",
+      crypto::sha256_hex(token), user_id, id, seconds(expires));
   send_mail(call, r.demande.email, "Activez votre compte",
             fmt::format("Bonjour {} {},\n\nVotre demande de compte a été validée. Choisissez "
                         "votre mot de passe avant le {} :\n"
@@ -289,9 +295,10 @@ Reply reject_request(Call& call) {
   }
   check_name(motif, "motif");
   AccountRequest r = request_for_referent(call, id);
-  call.db.run("UPDATE account_requests SET statut = 'rejetee', decided_at = ?, motif = ? "
-              "WHERE id = ?",
-              seconds(call.now), motif, id);
+  call.db.run(
+      "UPDATE account_requests SET statut = 'rejetee', decided_at = ?, motif = ? "
+      "WHERE id = ?",
+      seconds(call.now), motif, id);
   send_mail(call, r.demande.email, "Votre demande de compte a été refusée",
             fmt::format("Bonjour {} {},\n\nVotre demande de compte ({}) a été refusée : {}\n",
                         r.demande.prenom, r.demande.nom, id, motif));

@@ -32,8 +32,8 @@ std::string visible_demande(Call& call, const std::string& text) {
 }
 
 Demande load_demande(Db& db, const std::string& numero) {
-  auto st = db.prepare(
-      "SELECT territoire, nom, prenom, date_naissance FROM demandes WHERE numero = ?");
+  auto st =
+      db.prepare("SELECT territoire, nom, prenom, date_naissance FROM demandes WHERE numero = ?");
   st.bind(numero);
   st.step();
   Demande d;
@@ -93,8 +93,8 @@ Pli load_pli(Call& call, const std::string& transaction) {
   pieces.bind(transaction);
   while (pieces.step())
     pli.pieces.push_back({pieces.text(0), pieces.text(1),
-                          static_cast<std::uint64_t>(pieces.int64(2)),
-                          outcome_of(pieces.text(3)), pieces.text(4)});
+                          static_cast<std::uint64_t>(pieces.int64(2)), outcome_of(pieces.text(3)),
+                          pieces.text(4)});
   auto history = call.db.prepare(
       "SELECT statut, date FROM pli_history WHERE transaction_id = ? ORDER BY position");
   history.bind(transaction);
@@ -124,9 +124,9 @@ Reply create_upload(Call& call) {
   const std::string& content = call.request.body;
   if (content.empty()) invalid("the upload is empty");
   if (content.size() > kMaxPieceBytes)
-    refuse(413, ErrorCode::invalid_input,
-           fmt::format("a piece holds at most {} bytes, this one {}", kMaxPieceBytes,
-                       content.size()));
+    refuse(
+        413, ErrorCode::invalid_input,
+        fmt::format("a piece holds at most {} bytes, this one {}", kMaxPieceBytes, content.size()));
   Upload u{"up-" + crypto::random_alnum(24), content.size(), crypto::sha256_hex(content)};
   auto st = call.db.prepare(
       "INSERT INTO uploads (id, user_id, taille, sha256, content, created_at) "
@@ -180,20 +180,24 @@ Reply create_pli(Call& call) {
   }
   const std::string tx = new_transaction_id(call.db);
   const std::int64_t now = seconds(call.now);
-  call.db.run("INSERT INTO plis (transaction_id, numero, guichet, contexte, statut, "
-              "date_transmission, date_statut) VALUES (?, ?, ?, ?, 'numerisation_en_cours', ?, ?)",
-              tx, numero, call.user().guichet, std::string(info(*contexte).code), now, now);
-  call.db.run("INSERT INTO pli_history (transaction_id, position, statut, date) "
-              "VALUES (?, 0, 'numerisation_en_cours', ?)",
-              tx, now);
+  call.db.run(
+      "INSERT INTO plis (transaction_id, numero, guichet, contexte, statut, "
+      "date_transmission, date_statut) VALUES (?, ?, ?, ?, 'numerisation_en_cours', ?, ?)",
+      tx, numero, call.user().guichet, std::string(info(*contexte).code), now, now);
+  call.db.run(
+      "INSERT INTO pli_history (transaction_id, position, statut, date) "
+      "VALUES (?, 0, 'numerisation_en_cours', ?)",
+      tx, now);
   for (std::size_t i = 0; i < in.pieces.size(); ++i) {
     const auto& p = in.pieces[i];
-    call.db.run("INSERT INTO pli_pieces (transaction_id, position, type, nom_fichier, taille, "
-                "resultat) VALUES (?, ?, ?, ?, ?, 'en_attente')",
-                tx, static_cast<std::int64_t>(i), p.type, p.nom_fichier, sizes[i]);
-    call.db.run("INSERT INTO pieces (id, numero, type, nom_fichier, taille, date_ajout, "
-                "transaction_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                "pc-" + crypto::random_alnum(16), numero, p.type, p.nom_fichier, sizes[i], now, tx);
+    call.db.run(
+        "INSERT INTO pli_pieces (transaction_id, position, type, nom_fichier, taille, "
+        "resultat) VALUES (?, ?, ?, ?, ?, 'en_attente')",
+        tx, static_cast<std::int64_t>(i), p.type, p.nom_fichier, sizes[i]);
+    call.db.run(
+        "INSERT INTO pieces (id, numero, type, nom_fichier, taille, date_ajout, "
+        "transaction_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "pc-" + crypto::random_alnum(16), numero, p.type, p.nom_fichier, sizes[i], now, tx);
     call.db.run("UPDATE uploads SET used = 1 WHERE id = ?", p.upload_id);
   }
   return {201, wire::encode(load_pli(call, tx)), {}};
@@ -243,8 +247,7 @@ Reply list_plis(Call& call) {
     const std::string& text = call.query.at("limit");
     int value = 0;
     auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (ec != std::errc() || end != text.data() + text.size() || value < 1 ||
-        value > kMaxPageSize)
+    if (ec != std::errc() || end != text.data() + text.size() || value < 1 || value > kMaxPageSize)
       invalid(fmt::format("limit must be an integer from 1 to {}", kMaxPageSize), "limit");
     limit = value;
   }
@@ -253,12 +256,14 @@ Reply list_plis(Call& call) {
     const std::string& c = call.query.at("cursor");
     const auto dot = c.find('.');
     std::int64_t date = 0;
-    auto [end, ec] = std::from_chars(c.data(), c.data() + (dot == std::string::npos ? 0 : dot), date);
+    auto [end, ec] =
+        std::from_chars(c.data(), c.data() + (dot == std::string::npos ? 0 : dot), date);
     if (dot == std::string::npos || ec != std::errc() || end != c.data() + dot)
       invalid("malformed cursor", "cursor");
     cursor_date = date;
     cursor_tx = c.substr(dot + 1);
-    sql += " AND (p.date_transmission < ?6 OR (p.date_transmission = ?6 AND p.transaction_id < ?7))";
+    sql +=
+        " AND (p.date_transmission < ?6 OR (p.date_transmission = ?6 AND p.transaction_id < ?7))";
   }
   sql += " ORDER BY p.date_transmission DESC, p.transaction_id DESC LIMIT ?8";
   auto st = call.db.prepare(sql);

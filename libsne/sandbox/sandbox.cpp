@@ -45,8 +45,8 @@ Result<std::vector<OutboxMail>> sandbox_outbox(const std::string& path, int limi
     st.bind(static_cast<std::int64_t>(limit > 0 ? limit : -1));
     std::vector<OutboxMail> out;
     while (st.step())
-      out.push_back({st.int64(0), sandbox::from_seconds(st.int64(1)), st.text(2), st.text(3),
-                     st.text(4)});
+      out.push_back(
+          {st.int64(0), sandbox::from_seconds(st.int64(1)), st.text(2), st.text(3), st.text(4)});
     return out;
   } catch (const std::exception& e) {
     return db_error(path, e);
@@ -54,7 +54,8 @@ Result<std::vector<OutboxMail>> sandbox_outbox(const std::string& path, int limi
 }
 
 Status advance_sandbox_clock(const std::string& path, std::chrono::seconds by) {
-  if (by.count() < 0) return Error(ErrorCode::invalid_input, "the sandbox clock only moves forward");
+  if (by.count() < 0)
+    return Error(ErrorCode::invalid_input, "the sandbox clock only moves forward");
   try {
     sandbox::Db db(path);
     sandbox::prepare(db);

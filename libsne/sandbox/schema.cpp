@@ -115,8 +115,8 @@ Timestamp now(Db& db) {
   std::int64_t offset = 0;
   auto st = db.prepare("SELECT value FROM meta WHERE key = 'clock_offset'");
   if (st.step()) offset = std::stoll(st.text(0));
-  const auto t = std::chrono::time_point_cast<std::chrono::seconds>(
-      std::chrono::system_clock::now());
+  const auto t =
+      std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
   return t + std::chrono::seconds(offset);
 }
 

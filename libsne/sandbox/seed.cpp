@@ -46,33 +46,53 @@ struct UserSeed {
 };
 
 constexpr std::array kUsers{
-    UserSeed{kSandboxReferent, "Dupuis", "Martine", "0467000001", "referent",
-             {"G3401", "G6901", nullptr}, true},
-    UserSeed{kSandboxAgent, "Benali", "Karim", "0467000002", "agent",
-             {"G3401", nullptr, nullptr}, false},
-    UserSeed{kSandboxMulti, "Laurent", "Sophie", "0472000003", "agent",
-             {"G6901", "G1101", "G9741"}, false},
-    UserSeed{"agent.metz@sandbox.sne.test", "Schmitt", "Paul", "0387000004", "agent",
-             {"G5701", nullptr, nullptr}, false},
+    UserSeed{kSandboxReferent,
+             "Dupuis",
+             "Martine",
+             "0467000001",
+             "referent",
+             {"G3401", "G6901", nullptr},
+             true},
+    UserSeed{kSandboxAgent,
+             "Benali",
+             "Karim",
+             "0467000002",
+             "agent",
+             {"G3401", nullptr, nullptr},
+             false},
+    UserSeed{kSandboxMulti,
+             "Laurent",
+             "Sophie",
+             "0472000003",
+             "agent",
+             {"G6901", "G1101", "G9741"},
+             false},
+    UserSeed{"agent.metz@sandbox.sne.test",
+             "Schmitt",
+             "Paul",
+             "0387000004",
+             "agent",
+             {"G5701", nullptr, nullptr},
+             false},
 };
 
-constexpr std::array kNoms{"Martin", "Bernard", "Thomas", "Petit", "Robert", "Richard",
-                           "Durand", "Dubois", "Moreau", "Laurent", "Simon", "Michel",
-                           "Lefebvre", "Leroy", "Roux", "David", "Bertrand", "Morel",
-                           "Fournier", "Girard", "Payet", "Hoarau", "Nguyen", "Diallo"};
-constexpr std::array kPrenoms{"Camille", "Léa", "Manon", "Inès", "Chloé", "Sarah", "Lucas",
-                              "Hugo", "Louis", "Gabriel", "Nathan", "Yanis", "Aïcha", "Jade",
-                              "Mohamed", "Emma", "Noé", "Zoé", "Rayan", "Élise"};
+constexpr std::array kNoms{"Martin",   "Bernard", "Thomas", "Petit",   "Robert",   "Richard",
+                           "Durand",   "Dubois",  "Moreau", "Laurent", "Simon",    "Michel",
+                           "Lefebvre", "Leroy",   "Roux",   "David",   "Bertrand", "Morel",
+                           "Fournier", "Girard",  "Payet",  "Hoarau",  "Nguyen",   "Diallo"};
+constexpr std::array kPrenoms{"Camille", "Léa",   "Manon",   "Inès",   "Chloé", "Sarah", "Lucas",
+                              "Hugo",    "Louis", "Gabriel", "Nathan", "Yanis", "Aïcha", "Jade",
+                              "Mohamed", "Emma",  "Noé",     "Zoé",    "Rayan", "Élise"};
 
 // Types sent in the demo plis; identity and resources first, as real demandes do.
-constexpr std::array kTypes{"piece_identite", "avis_imposition", "bulletins_salaire",
-                            "quittance_loyer", "livret_famille", "attestation_caf",
-                            "carte_etudiant", "recu_hotel", "jugement_divorce",
+constexpr std::array kTypes{"piece_identite",         "avis_imposition", "bulletins_salaire",
+                            "quittance_loyer",        "livret_famille",  "attestation_caf",
+                            "carte_etudiant",         "recu_hotel",      "jugement_divorce",
                             "attestation_hebergement"};
 
-constexpr std::array kRejectReasons{
-    "Pièce illisible (inexploitable)", "Pièce hors périmètre réglementaire",
-    "Pièce obsolète (hors période de validité)", "Pièce mal typée"};
+constexpr std::array kRejectReasons{"Pièce illisible (inexploitable)",
+                                    "Pièce hors périmètre réglementaire",
+                                    "Pièce obsolète (hors période de validité)", "Pièce mal typée"};
 
 constexpr std::array kStatuts{"numerisation_en_cours", "rejet_pieces", "rejet_dossier",
                               "enregistrement_complet", "non_applicable"};
@@ -83,21 +103,24 @@ constexpr std::int64_t kDay = 86400;
 
 void insert_guichets_and_users(Db& db) {
   for (const auto& g : kGuichets)
-    db.run("INSERT INTO guichets (code, nom, siret, territoire, email_reference) "
-           "VALUES (?, ?, ?, ?, ?)",
-           g.code, g.nom, g.siret, g.territoire, g.email);
+    db.run(
+        "INSERT INTO guichets (code, nom, siret, territoire, email_reference) "
+        "VALUES (?, ?, ?, ?, ?)",
+        g.code, g.nom, g.siret, g.territoire, g.email);
   for (const auto& u : kUsers) {
-    db.run("INSERT INTO users (email, nom, prenom, telephone, role, password_hash, "
-           "current_guichet) VALUES (?, ?, ?, ?, ?, ?, ?)",
-           u.email, u.nom, u.prenom, u.telephone, u.role,
-           crypto::hash_password(kSandboxPassword, crypto::kPasswordIterations), u.guichets[0]);
+    db.run(
+        "INSERT INTO users (email, nom, prenom, telephone, role, password_hash, "
+        "current_guichet) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        u.email, u.nom, u.prenom, u.telephone, u.role,
+        crypto::hash_password(kSandboxPassword, crypto::kPasswordIterations), u.guichets[0]);
     const std::int64_t id = db.last_insert_rowid();
     int position = 0;
     for (const char* g : u.guichets) {
       if (g == nullptr) break;
-      db.run("INSERT INTO user_guichets (user_id, guichet, referent, position) "
-             "VALUES (?, ?, ?, ?)",
-             id, g, u.referent, position++);
+      db.run(
+          "INSERT INTO user_guichets (user_id, guichet, referent, position) "
+          "VALUES (?, ?, ?, ?)",
+          id, g, u.referent, position++);
     }
   }
 }
@@ -122,13 +145,14 @@ void insert_account_requests(Db& db, std::int64_t now) {
                   "G3401", "Adresse e-mail non nominative", 10},
   };
   for (const auto& r : kRequests) {
-    db.run("INSERT INTO account_requests (id, statut, nom, prenom, email, telephone, "
-           "type_organisme, organisme, motif, created_at, decided_at) "
-           "VALUES (?, ?, ?, ?, ?, '0400000000', 'commune', 'Demo', ?, ?, ?)",
-           r.id, r.statut, r.nom, r.prenom, r.email, r.motif, now - r.age_days * kDay,
-           std::string_view(r.statut) == "en_attente"
-               ? std::optional<std::int64_t>()
-               : std::optional<std::int64_t>(now - (r.age_days - 1) * kDay));
+    db.run(
+        "INSERT INTO account_requests (id, statut, nom, prenom, email, telephone, "
+        "type_organisme, organisme, motif, created_at, decided_at) "
+        "VALUES (?, ?, ?, ?, ?, '0400000000', 'commune', 'Demo', ?, ?, ?)",
+        r.id, r.statut, r.nom, r.prenom, r.email, r.motif, now - r.age_days * kDay,
+        std::string_view(r.statut) == "en_attente"
+            ? std::optional<std::int64_t>()
+            : std::optional<std::int64_t>(now - (r.age_days - 1) * kDay));
     db.run("INSERT INTO account_request_guichets (request_id, guichet, position) VALUES (?, ?, 0)",
            r.id, r.guichet);
   }
@@ -167,11 +191,12 @@ void insert_demandes_and_plis(Db& db, std::int64_t now) {
       const std::string numero =
           fmt::format("{}{:02}{:02}{:06}{}", g.territoire, month, year, 4000 + ++sequence, g.code);
       numeros.push_back(numero);
-      db.run("INSERT INTO demandes (numero, territoire, nom, prenom, date_naissance) "
-             "VALUES (?, ?, ?, ?, ?)",
-             numero, g.territoire, pick(rng, kNoms), pick(rng, kPrenoms),
-             fmt::format("{}-{:02}-{:02}", 1950 + static_cast<int>(rng() % 50), 1 + rng() % 12,
-                         1 + rng() % 28));
+      db.run(
+          "INSERT INTO demandes (numero, territoire, nom, prenom, date_naissance) "
+          "VALUES (?, ?, ?, ?, ?)",
+          numero, g.territoire, pick(rng, kNoms), pick(rng, kPrenoms),
+          fmt::format("{}-{:02}-{:02}", 1950 + static_cast<int>(rng() % 50), 1 + rng() % 12,
+                      1 + rng() % 28));
     }
     for (int i = 0; i < kPlisPerGuichet; ++i) {
       const std::string tx = transaction_id(rng);
@@ -184,16 +209,19 @@ void insert_demandes_and_plis(Db& db, std::int64_t now) {
       const char* contexte = pick(rng, std::array{"CRE", "REN", "MAJ", "AJO", "AJO"});
       // The first demande of each guichet gets two payslips: its category is full.
       const int count = i == 0 ? 2 : 1 + static_cast<int>(rng() % 3);
-      db.run("INSERT INTO plis (transaction_id, numero, guichet, contexte, statut, "
-             "date_transmission, date_statut) VALUES (?, ?, ?, ?, ?, ?, ?)",
-             tx, numero, g.code, contexte, statut, sent, changed);
-      db.run("INSERT INTO pli_history (transaction_id, position, statut, date) "
-             "VALUES (?, 0, 'numerisation_en_cours', ?)",
-             tx, sent);
+      db.run(
+          "INSERT INTO plis (transaction_id, numero, guichet, contexte, statut, "
+          "date_transmission, date_statut) VALUES (?, ?, ?, ?, ?, ?, ?)",
+          tx, numero, g.code, contexte, statut, sent, changed);
+      db.run(
+          "INSERT INTO pli_history (transaction_id, position, statut, date) "
+          "VALUES (?, 0, 'numerisation_en_cours', ?)",
+          tx, sent);
       if (final)
-        db.run("INSERT INTO pli_history (transaction_id, position, statut, date) "
-               "VALUES (?, 1, ?, ?)",
-               tx, statut, changed);
+        db.run(
+            "INSERT INTO pli_history (transaction_id, position, statut, date) "
+            "VALUES (?, 1, ?, ?)",
+            tx, statut, changed);
       for (int p = 0; p < count; ++p) {
         std::string type = i == 0 ? "bulletins_salaire" : pick(rng, kTypes);
         while (stored_of_type(db, numero, type) >= 2) type = pick(rng, kTypes);
@@ -209,13 +237,15 @@ void insert_demandes_and_plis(Db& db, std::int64_t now) {
           resultat = p == 0 ? "rejetee" : "acceptee";
           if (p == 0) motif = pick(rng, kRejectReasons);
         }
-        db.run("INSERT INTO pli_pieces (transaction_id, position, type, nom_fichier, taille, "
-               "resultat, motif) VALUES (?, ?, ?, ?, ?, ?, ?)",
-               tx, p, type, file, size, resultat, motif);
+        db.run(
+            "INSERT INTO pli_pieces (transaction_id, position, type, nom_fichier, taille, "
+            "resultat, motif) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            tx, p, type, file, size, resultat, motif);
         if (resultat != "rejetee")
-          db.run("INSERT INTO pieces (id, numero, type, nom_fichier, taille, date_ajout, "
-                 "transaction_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                 fmt::format("pc{:06}", ++piece_seq), numero, type, file, size, changed, tx);
+          db.run(
+              "INSERT INTO pieces (id, numero, type, nom_fichier, taille, date_ajout, "
+              "transaction_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
+              fmt::format("pc{:06}", ++piece_seq), numero, type, file, size, changed, tx);
       }
     }
   }

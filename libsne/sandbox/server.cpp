@@ -42,10 +42,12 @@ class HttplibServer : public SandboxServer {
   }
 
   Status listen(int port) {
-    const int bound = port == 0 ? server_.bind_to_any_port(host_) : (server_.bind_to_port(host_, port) ? port : -1);
+    const int bound = port == 0 ? server_.bind_to_any_port(host_)
+                                : (server_.bind_to_port(host_, port) ? port : -1);
     if (bound < 0)
       return Error(ErrorCode::io, fmt::format("cannot listen on {}:{}: address in use or not "
-                                              "available", host_, port));
+                                              "available",
+                                              host_, port));
     port_ = bound;
     thread_ = std::thread([this] { server_.listen_after_bind(); });
     // stop() only stops a server that runs: wait until it does (it binds before, so clients

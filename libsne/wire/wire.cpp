@@ -62,10 +62,10 @@ json encode(const Guichet& g) {
 json encode(const Me& me) {
   json guichets = json::array();
   for (const auto& g : me.guichets) guichets.push_back(encode(g));
-  return {{"email", me.email},         {"nom", me.nom},
-          {"prenom", me.prenom},       {"telephone", me.telephone},
+  return {{"email", me.email},          {"nom", me.nom},
+          {"prenom", me.prenom},        {"telephone", me.telephone},
           {"role", to_string(me.role)}, {"guichet", me.guichet},
-          {"guichets", guichets},      {"daily_mail", me.daily_mail}};
+          {"guichets", guichets},       {"daily_mail", me.daily_mail}};
 }
 
 json encode(const AccountRequestInput& in) {
@@ -126,7 +126,8 @@ json encode(const Upload& u) {
 json encode(const PliInput& in) {
   json pieces = json::array();
   for (const auto& p : in.pieces)
-    pieces.push_back({{"type", p.type}, {"nom_fichier", p.nom_fichier}, {"upload_id", p.upload_id}});
+    pieces.push_back(
+        {{"type", p.type}, {"nom_fichier", p.nom_fichier}, {"upload_id", p.upload_id}});
   return {{"contexte", in.contexte}, {"pieces", pieces}};
 }
 

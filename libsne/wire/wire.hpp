@@ -15,8 +15,8 @@
 
 namespace sne::wire {
 
-using nlohmann::json;
 using json_reader::Node;
+using nlohmann::json;
 
 json encode(const Guichet& g);
 json encode(const Me& me);

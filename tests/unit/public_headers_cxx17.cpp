@@ -12,6 +12,7 @@
 #include <sne/json.hpp>
 #include <sne/numero.hpp>
 #include <sne/pli.hpp>
+#include <sne/records_json.hpp>
 #include <sne/sandbox.hpp>
 #include <sne/service.hpp>
 #include <sne/siret.hpp>

@@ -1,0 +1,314 @@
+// sne account: requests, validation by a référent, activation, profile, guichet, notifications.
+#include <fmt/format.h>
+
+#include <sne/records_json.hpp>
+
+#include "commands.hpp"
+#include "password.hpp"
+
+namespace sne::cli {
+
+namespace {
+
+std::string_view label(RequestStatus s) {
+  switch (s) {
+    case RequestStatus::en_attente: return "En attente de validation";
+    case RequestStatus::validee: return "Validée : lien d'activation envoyé";
+    case RequestStatus::rejetee: return "Rejetée";
+    case RequestStatus::activee: return "Compte activé";
+  }
+  return "";
+}
+
+std::string day(Timestamp t) { return format_timestamp(t).substr(0, 10); }
+
+void print_request(const AccountRequest& r, Context& ctx) {
+  if (ctx.out().json()) {
+    ctx.out().print(to_json(r));
+    return;
+  }
+  Table t({"", ""});
+  t.add({"Request", r.id});
+  t.add({"Statut", std::string(label(r.statut))});
+  if (!r.motif.empty()) t.add({"Motif", r.motif});
+  t.add({"Demandeur", fmt::format("{} {} <{}>", r.demande.prenom, r.demande.nom, r.demande.email)});
+  t.add({"Organisme", fmt::format("{} ({})", r.demande.organisme, r.demande.type_organisme)});
+  t.add({"Guichets", fmt::format("{}", fmt::join(r.demande.guichets, ", "))});
+  t.add({"Created", format_timestamp(r.created_at)});
+  if (r.decided_at) t.add({"Decided", format_timestamp(*r.decided_at)});
+  t.print(ctx.out());
+}
+
+void print_me(const Me& me, Context& ctx) {
+  if (ctx.out().json()) {
+    ctx.out().print(to_json(me));
+    return;
+  }
+  Table t({"", ""});
+  t.add({"E-mail", me.email});
+  t.add({"Nom", me.nom});
+  t.add({"Prénom", me.prenom});
+  t.add({"Téléphone", me.telephone});
+  t.add({"Role", me.role == Role::referent ? "référent" : "agent"});
+  t.add({"Guichet", me.guichet});
+  t.add({"Daily mail", me.daily_mail ? "on" : "off"});
+  t.print(ctx.out());
+}
+
+// ---- request, status ---------------------------------------------------------------------
+
+CommandResult run_request(const AccountRequestInput& in, Context& ctx) {
+  auto service = ctx.service(Auth::anonymous);
+  if (!service) return service.error();
+  auto r = (*service)->request_account(in, new_idempotency_key());
+  if (!r) return r.error();
+  if (ctx.out().json()) {
+    ctx.out().print(to_json(*r));
+  } else {
+    ctx.out().line(fmt::format("Account request {} sent: a référent of {} will validate it.", r->id,
+                               fmt::join(r->demande.guichets, ", ")));
+    ctx.out().line(fmt::format("Follow it with: sne account status {}", r->id));
+  }
+  return kExitOk;
+}
+
+struct IdOptions {
+  std::string id;
+  std::string reason;
+};
+
+CommandResult run_status(const IdOptions& opts, Context& ctx) {
+  auto service = ctx.service(Auth::anonymous);
+  if (!service) return service.error();
+  auto r = (*service)->account_request(opts.id);
+  if (!r) return r.error();
+  print_request(*r, ctx);
+  return kExitOk;
+}
+
+// ---- référent ----------------------------------------------------------------------------
+
+CommandResult run_pending(const int&, Context& ctx) {
+  auto service = ctx.service();
+  if (!service) return service.error();
+  auto list = (*service)->pending_requests();
+  if (!list) return list.error();
+  if (ctx.out().json()) {
+    Json arr = Json::array();
+    for (const auto& r : *list) arr.push(to_json(r));
+    ctx.out().print(arr);
+    return kExitOk;
+  }
+  if (list->empty()) {
+    ctx.out().line("No account request waits for you.");
+    return kExitOk;
+  }
+  Table t({"REQUEST", "DATE", "DEMANDEUR", "E-MAIL", "ORGANISME", "GUICHETS"});
+  for (const auto& r : *list)
+    t.add({r.id, day(r.created_at), fmt::format("{} {}", r.demande.prenom, r.demande.nom),
+           r.demande.email, r.demande.organisme,
+           fmt::format("{}", fmt::join(r.demande.guichets, ","))});
+  t.print(ctx.out());
+  return kExitOk;
+}
+
+CommandResult run_validate(const IdOptions& opts, Context& ctx) {
+  auto service = ctx.service();
+  if (!service) return service.error();
+  auto r = (*service)->validate_request(opts.id);
+  if (!r) return r.error();
+  if (ctx.out().json())
+    ctx.out().print(to_json(*r));
+  else
+    ctx.out().line(fmt::format("Request {} validated: {} received an activation link.", r->id,
+                               r->demande.email));
+  return kExitOk;
+}
+
+CommandResult run_reject(const IdOptions& opts, Context& ctx) {
+  auto service = ctx.service();
+  if (!service) return service.error();
+  auto r = (*service)->reject_request(opts.id, opts.reason);
+  if (!r) return r.error();
+  if (ctx.out().json())
+    ctx.out().print(to_json(*r));
+  else
+    ctx.out().line(fmt::format("Request {} rejected; {} was told why.", r->id, r->demande.email));
+  return kExitOk;
+}
+
+// ---- activation ---------------------------------------------------------------------------
+
+struct ActivateOptions {
+  std::string token;
+  bool password_stdin = false;
+};
+
+CommandResult run_activate(const ActivateOptions& opts, Context& ctx) {
+  Secret password = read_password(ctx, opts.password_stdin, true);
+  if (!password.ok) return password.failure;
+  auto service = ctx.service(Auth::anonymous);
+  if (!service) return service.error();
+  auto email = (*service)->activate(opts.token, password.value);
+  if (!email) return email.error();
+  if (ctx.out().json())
+    ctx.out().print(Json::object().set("email", *email).set("activated", true));
+  else
+    ctx.out().line(fmt::format("Account {} activated. Sign in with: sne auth login --email {}",
+                               *email, *email));
+  return kExitOk;
+}
+
+// ---- profile, guichet, notifications ------------------------------------------------------
+
+struct ProfileOptions {
+  std::string nom, prenom, telephone;
+  // CLI11 leaves strings empty when a flag is absent: an explicit empty value is refused by
+  // the service anyway, so "empty" means "not given".
+};
+
+CommandResult run_profile(const ProfileOptions& opts, Context& ctx) {
+  auto service = ctx.service();
+  if (!service) return service.error();
+  ProfileChange change;
+  if (!opts.nom.empty()) change.nom = opts.nom;
+  if (!opts.prenom.empty()) change.prenom = opts.prenom;
+  if (!opts.telephone.empty()) change.telephone = opts.telephone;
+  auto me = change.nom || change.prenom || change.telephone ? (*service)->update_profile(change)
+                                                            : (*service)->me();
+  if (!me) return me.error();
+  print_me(*me, ctx);
+  return kExitOk;
+}
+
+struct GuichetOptions {
+  std::string code;
+};
+
+CommandResult run_guichet(const GuichetOptions& opts, Context& ctx) {
+  auto service = ctx.service();
+  if (!service) return service.error();
+  auto me = opts.code.empty() ? (*service)->me() : (*service)->switch_guichet(opts.code);
+  if (!me) return me.error();
+  if (ctx.out().json()) {
+    Json arr = Json::array();
+    for (const auto& g : me->guichets) arr.push(to_json(g).set("current", g.code == me->guichet));
+    ctx.out().print(arr);
+    return kExitOk;
+  }
+  if (!opts.code.empty()) {
+    ctx.out().line(fmt::format("Now working for guichet {}.", me->guichet));
+    return kExitOk;
+  }
+  Table t({"", "CODE", "NOM", "SIRET", "TERRITOIRE"});
+  for (const auto& g : me->guichets)
+    t.add({g.code == me->guichet ? "*" : "", g.code, g.nom, g.siret, g.territoire},
+          {Style::ok, g.code == me->guichet ? Style::bold : Style::plain});
+  t.print(ctx.out());
+  return kExitOk;
+}
+
+struct NotificationOptions {
+  std::string daily_mail;  ///< "on", "off" or empty (show)
+};
+
+CommandResult run_notifications(const NotificationOptions& opts, Context& ctx) {
+  auto service = ctx.service();
+  if (!service) return service.error();
+  Result<Me> me = Error(ErrorCode::internal, "unset");
+  if (opts.daily_mail.empty()) {
+    me = (*service)->me();
+  } else {
+    ProfileChange change;
+    change.daily_mail = opts.daily_mail == "on";
+    me = (*service)->update_profile(change);
+  }
+  if (!me) return me.error();
+  if (ctx.out().json())
+    ctx.out().print(Json::object().set("daily_mail", me->daily_mail));
+  else
+    ctx.out().line(fmt::format("Daily notification e-mail: {}.", me->daily_mail ? "on" : "off"));
+  return kExitOk;
+}
+
+}  // namespace
+
+void setup_account(CLI::App& root, Context& ctx) {
+  auto* noun = add_noun(root, "account", "Account requests, activation, profile and guichets");
+
+  auto in = std::make_shared<AccountRequestInput>();
+  auto* request = noun->add_subcommand(
+      "request", "Ask for an account (\"JE CRÉE MON ESPACE\"); a référent validates it");
+  request->add_option("--nom", in->nom, "Family name")->required();
+  request->add_option("--prenom", in->prenom, "Given name")->required();
+  request->add_option("--email", in->email, "Nominative e-mail: the identifier of the account")
+      ->required();
+  request->add_option("--telephone", in->telephone, "Telephone number")->required();
+  request
+      ->add_option("--type-organisme", in->type_organisme,
+                   "Kind of organisation: commune, bailleur, action_logement...")
+      ->required();
+  request->add_option("--organisme", in->organisme, "Name of the organisation")->required();
+  request->add_option("--guichet", in->guichets, "Code guichet (repeat for several guichets)")
+      ->required()
+      ->type_name("CODE")
+      ->expected(1);
+  on_parsed(*request, ctx, in, run_request);
+
+  auto st = std::make_shared<IdOptions>();
+  auto* status = noun->add_subcommand("status", "Follow an account request");
+  status->add_option("ID", st->id, "Identifier given by 'sne account request'")->required();
+  on_parsed(*status, ctx, st, run_status);
+
+  auto none = std::make_shared<int>(0);
+  auto* pending = noun->add_subcommand("pending", "Référent: the account requests waiting for you");
+  on_parsed(*pending, ctx, none, run_pending);
+
+  auto va = std::make_shared<IdOptions>();
+  auto* validate = noun->add_subcommand(
+      "validate", "Référent: validate a request (the requester gets an activation link)");
+  validate->add_option("ID", va->id, "The request")->required();
+  on_parsed(*validate, ctx, va, run_validate);
+
+  auto rj = std::make_shared<IdOptions>();
+  auto* reject = noun->add_subcommand("reject", "Référent: reject a request, saying why");
+  reject->add_option("ID", rj->id, "The request")->required();
+  reject->add_option("--reason", rj->reason, "Why, as the requester will read it")
+      ->required()
+      ->type_name("TEXT");
+  on_parsed(*reject, ctx, rj, run_reject);
+
+  auto ac = std::make_shared<ActivateOptions>();
+  auto* activate = noun->add_subcommand(
+      "activate", "Set the password of a validated account with its one-time activation token");
+  activate->add_option("--token", ac->token, "The token of the activation link (one use, expires)")
+      ->required()
+      ->type_name("TOKEN");
+  activate->add_flag("--password-stdin", ac->password_stdin,
+                     "Read the password from the first line of stdin (else asked twice "
+                     "without echo)");
+  on_parsed(*activate, ctx, ac, run_activate);
+
+  auto pr = std::make_shared<ProfileOptions>();
+  auto* profile = noun->add_subcommand("profile", "Show the profile, or change it");
+  profile->add_option("--nom", pr->nom, "New family name");
+  profile->add_option("--prenom", pr->prenom, "New given name");
+  profile->add_option("--telephone", pr->telephone, "New telephone number");
+  on_parsed(*profile, ctx, pr, run_profile);
+
+  auto gu = std::make_shared<GuichetOptions>();
+  auto* guichet = noun->add_subcommand(
+      "guichet", "List your guichets, or switch to CODE (multi-guichet agents)");
+  guichet->add_option("CODE", gu->code, "The guichet to work for from now on");
+  on_parsed(*guichet, ctx, gu, run_guichet);
+
+  auto no = std::make_shared<NotificationOptions>();
+  auto* notifications =
+      noun->add_subcommand("notifications", "Show or switch the daily notification e-mail");
+  notifications->add_option("--daily-mail", no->daily_mail, "on or off")
+      ->check(CLI::IsMember({"on", "off"}))
+      ->type_name("on|off");
+  on_parsed(*notifications, ctx, no, run_notifications);
+}
+
+}  // namespace sne::cli

@@ -1,0 +1,140 @@
+// sne auth login|logout|status: sessions on the endpoint in force.
+#include <fmt/format.h>
+
+#include <sne/records_json.hpp>
+#include <sne/sandbox.hpp>
+
+#include "commands.hpp"
+#include "password.hpp"
+
+namespace sne::cli {
+
+namespace {
+
+struct LoginOptions {
+  std::string email;
+  bool password_stdin = false;
+};
+
+std::string french_time(Timestamp t) {
+  // ISO in UTC, as the contract: "2026-11-22T17:30:00Z" -> "2026-11-22 17:30 UTC".
+  const std::string iso = format_timestamp(t);
+  return iso.substr(0, 10) + " " + iso.substr(11, 5) + " UTC";
+}
+
+CommandResult run_login(const LoginOptions& opts, Context& ctx) {
+  auto ep = ctx.endpoint();
+  if (!ep) return ep.error();
+  Secret password = read_password(ctx, opts.password_stdin, false);
+  if (!password.ok) return password.failure;
+  auto service = ctx.service(Auth::anonymous);
+  if (!service) return service.error();
+  auto session = (*service)->login(opts.email, password.value);
+  if (!session) return session.error();
+  auto store = ctx.credentials();
+  if (!store) return store.error();
+  if (auto saved = store->put(ep->canonical, {session->token, session->email, session->expires_at});
+      !saved)
+    return saved.error();
+  if (ctx.out().json()) {
+    ctx.out().print(Json::object()
+                        .set("endpoint", ep->canonical)
+                        .set("email", session->email)
+                        .set("expires_at", format_timestamp(session->expires_at)));
+  } else {
+    ctx.out().line(fmt::format("Signed in as {} on {} until {}.", session->email, ep->canonical,
+                               french_time(session->expires_at)));
+  }
+  return kExitOk;
+}
+
+CommandResult run_logout(const int&, Context& ctx) {
+  auto ep = ctx.endpoint();
+  if (!ep) return ep.error();
+  auto store = ctx.credentials();
+  if (!store) return store.error();
+  auto stored = store->get(ep->canonical);
+  if (!stored) return stored.error();
+  bool revoked = false;
+  if (*stored && !(*stored)->token.empty()) {
+    auto service = ctx.service(Auth::anonymous);
+    if (!service) return service.error();
+    (*service)->set_token((*stored)->token);
+    // A token the server no longer knows is as good as revoked; any other failure means the
+    // token may still work: say so, but forget it locally all the same.
+    auto done = (*service)->logout();
+    revoked = done.ok() || done.error().code() == ErrorCode::unauthenticated;
+    if (!done && !revoked)
+      ctx.out().warning(
+          fmt::format("the service did not revoke the token: {}", done.error().message()));
+  }
+  // An empty entry, not none: on the embedded sandbox, none means "sign in as the demo agent".
+  if (auto saved = store->put(ep->canonical, {"", *stored ? (*stored)->email : "", {}}); !saved)
+    return saved.error();
+  if (ctx.out().json())
+    ctx.out().print(Json::object().set("endpoint", ep->canonical).set("revoked", revoked));
+  else
+    ctx.out().line(fmt::format("Signed out of {}.", ep->canonical));
+  return kExitOk;
+}
+
+CommandResult run_status(const int&, Context& ctx) {
+  auto ep = ctx.endpoint();
+  if (!ep) return ep.error();
+  auto service = ctx.service();
+  if (!service) return service.error();
+  auto me = (*service)->me();
+  if (!me) return me.error();
+  auto store = ctx.credentials();
+  if (!store) return store.error();
+  auto stored = store->get(ep->canonical);
+  if (!stored) return stored.error();
+  const bool from_env = process_env()("SNE_TOKEN").value_or("") != "";
+  const char* kind = ep->kind == EndpointInfo::Kind::embedded_sandbox ? "embedded_sandbox" : "http";
+  if (ctx.out().json()) {
+    Json doc = Json::object()
+                   .set("endpoint", ep->canonical)
+                   .set("kind", kind)
+                   .set("token_source", from_env ? "SNE_TOKEN" : "credentials");
+    if (!from_env && *stored) doc.set("expires_at", format_timestamp((*stored)->expires_at));
+    doc.set("me", to_json(*me));
+    ctx.out().print(doc);
+    return kExitOk;
+  }
+  std::string guichet = me->guichet;
+  for (const auto& g : me->guichets)
+    if (g.code == me->guichet) guichet = fmt::format("{} — {} ({})", g.code, g.nom, g.territoire);
+  Table t({"", ""});
+  t.add({"Endpoint", ep->canonical});
+  t.add({"Signed in as", fmt::format("{} {} <{}>", me->prenom, me->nom, me->email)});
+  t.add({"Role", me->role == Role::referent ? "référent" : "agent"});
+  t.add({"Guichet", guichet});
+  t.add({"Session", from_env  ? std::string("token from SNE_TOKEN")
+                    : *stored ? "until " + french_time((*stored)->expires_at)
+                              : std::string()});
+  t.print(ctx.out());
+  return kExitOk;
+}
+
+}  // namespace
+
+void setup_auth(CLI::App& root, Context& ctx) {
+  auto* noun = add_noun(root, "auth", "Sign in and out of the endpoint in force");
+
+  auto l = std::make_shared<LoginOptions>();
+  auto* login = noun->add_subcommand("login", "Sign in with an e-mail and a password");
+  login->add_option("--email", l->email, "E-mail address of the account")->required();
+  login->add_flag("--password-stdin", l->password_stdin,
+                  "Read the password from the first line of stdin (else asked without echo)");
+  on_parsed(*login, ctx, l, run_login);
+
+  auto none = std::make_shared<int>(0);
+  auto* logout = noun->add_subcommand("logout", "Revoke the session and forget its token");
+  on_parsed(*logout, ctx, none, run_logout);
+
+  auto* status =
+      noun->add_subcommand("status", "Show the endpoint, who is signed in and their guichet");
+  on_parsed(*status, ctx, none, run_status);
+}
+
+}  // namespace sne::cli

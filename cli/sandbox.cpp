@@ -1,0 +1,186 @@
+// sne sandbox serve|reset|outbox: the stand-in for the SNE web services.
+#include <csignal>
+#include <cstdio>
+
+#include <fmt/format.h>
+
+#include <sne/sandbox.hpp>
+
+#include "commands.hpp"
+
+namespace sne::cli {
+
+namespace {
+
+/// The database: --db, else the sandbox the endpoint in force designates, else the default.
+Result<std::string> database(const std::string& flag, Context& ctx) {
+  if (!flag.empty()) {
+    auto p = ctx.paths();
+    if (!p) return p.error();
+    auto parsed = parse_endpoint("sandbox:" + flag, **p);
+    if (!parsed) return parsed.error();
+    return parsed->sandbox_path;
+  }
+  auto ep = ctx.endpoint();
+  if (!ep) return ep.error();
+  if (ep->kind != EndpointInfo::Kind::embedded_sandbox)
+    return Error(ErrorCode::invalid_input,
+                 fmt::format("the endpoint {} is not a sandbox: give --db PATH", ep->canonical),
+                 "endpoint");
+  return ep->sandbox_path;
+}
+
+struct ServeOptions {
+  std::string listen = "127.0.0.1:8470";
+  std::string db;
+};
+
+Result<SandboxServerOptions> listen_options(const std::string& listen) {
+  SandboxServerOptions o;
+  const auto colon = listen.rfind(':');
+  if (colon == std::string::npos)
+    return Error(ErrorCode::invalid_input,
+                 fmt::format("--listen '{}': expected HOST:PORT (127.0.0.1:8470)", listen),
+                 "listen");
+  std::string host = listen.substr(0, colon);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
+  o.host = host;
+  const std::string port = listen.substr(colon + 1);
+  int value = -1;
+  if (!port.empty() && port.size() <= 5 &&
+      port.find_first_not_of("0123456789") == std::string::npos)
+    value = std::stoi(port);
+  if (value < 0 || value > 65535)
+    return Error(ErrorCode::invalid_input,
+                 fmt::format("--listen '{}': port must be 0 to 65535", listen), "listen");
+  o.port = value;
+  return o;
+}
+
+CommandResult run_serve(const ServeOptions& opts, Context& ctx) {
+  auto options = listen_options(opts.listen);
+  if (!options) return options.error();
+  auto db = database(opts.db, ctx);
+  if (!db) return db.error();
+  options->db_path = *db;
+  // SIGINT and SIGTERM are taken by sigwait() below: block them before the server's threads
+  // start, so that they inherit the mask and only this thread sees the signals.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  auto server = SandboxServer::start(*options);
+  if (!server) {
+    pthread_sigmask(SIG_UNBLOCK, &signals, nullptr);
+    return server.error();
+  }
+  if (ctx.out().json())
+    ctx.out().print(Json::object().set("url", (*server)->url()).set("db", *db));
+  else
+    ctx.out().line(fmt::format("Sandbox listening on {} (database {}); Ctrl-C stops it.",
+                               (*server)->url(), *db));
+  (void)std::fflush(stdout);
+  int received = 0;
+  sigwait(&signals, &received);
+  (*server)->stop();
+  (*server)->wait();
+  if (!ctx.out().json())
+    ctx.out().note(fmt::format("stopped on {}", received == SIGINT ? "SIGINT" : "SIGTERM"));
+  return kExitOk;
+}
+
+struct DbOptions {
+  std::string db;
+  int limit = 0;
+  std::string to;
+};
+
+CommandResult run_reset(const DbOptions& opts, Context& ctx) {
+  auto db = database(opts.db, ctx);
+  if (!db) return db.error();
+  if (auto done = reset_sandbox(*db); !done) return done.error();
+  // The tokens of the old database mean nothing in the new one.
+  if (auto store = ctx.credentials()) (void)store->erase("sandbox:" + *db);
+  if (ctx.out().json())
+    ctx.out().print(Json::object().set("db", *db).set("reset", true));
+  else
+    ctx.out().line(fmt::format("Sandbox {} reset to its demo data.", *db));
+  return kExitOk;
+}
+
+CommandResult run_outbox(const DbOptions& opts, Context& ctx) {
+  auto db = database(opts.db, ctx);
+  if (!db) return db.error();
+  auto mails = sandbox_outbox(*db, opts.to.empty() ? opts.limit : 0);
+  if (!mails) return mails.error();
+  std::vector<OutboxMail> shown;
+  for (auto& m : *mails)
+    if (opts.to.empty() || m.to == opts.to) shown.push_back(std::move(m));
+  if (!opts.to.empty() && opts.limit > 0 && shown.size() > static_cast<std::size_t>(opts.limit))
+    shown.erase(shown.begin(), shown.end() - opts.limit);
+  if (ctx.out().json()) {
+    Json arr = Json::array();
+    for (const auto& m : shown)
+      arr.push(Json::object()
+                   .set("id", m.id)
+                   .set("sent_at", format_timestamp(m.sent_at))
+                   .set("to", m.to)
+                   .set("subject", m.subject)
+                   .set("body", m.body));
+    ctx.out().print(arr);
+    return kExitOk;
+  }
+  if (shown.empty()) ctx.out().line("The outbox is empty.");
+  for (const auto& m : shown) {
+    ctx.out().line(ctx.out().paint(
+        fmt::format("#{} {} to {}", m.id, format_timestamp(m.sent_at), m.to), Style::bold));
+    ctx.out().line(fmt::format("Subject: {}", m.subject));
+    std::string_view body = m.body;
+    while (!body.empty()) {
+      const auto nl = body.find('\n');
+      ctx.out().line("  " + one_line(body.substr(0, nl)));
+      body = nl == std::string_view::npos ? std::string_view() : body.substr(nl + 1);
+    }
+    ctx.out().line("");
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+void setup_sandbox(CLI::App& root, Context& ctx) {
+  auto* noun = add_noun(root, "sandbox",
+                        "The embedded sandbox: serve it over HTTP, reset it, "
+                        "read the e-mails it sent");
+
+  auto s = std::make_shared<ServeOptions>();
+  auto* serve = noun->add_subcommand("serve", "Serve the sandbox over HTTP on loopback");
+  serve->add_option("--listen", s->listen, "Loopback address and port (port 0: any free port)")
+      ->type_name("HOST:PORT")
+      ->capture_default_str();
+  serve
+      ->add_option("--db", s->db,
+                   "Sandbox database (default: the endpoint's, else "
+                   "$XDG_DATA_HOME/sne/sandbox.db)")
+      ->type_name("PATH");
+  on_parsed(*serve, ctx, s, run_serve);
+
+  auto r = std::make_shared<DbOptions>();
+  auto* reset = noun->add_subcommand("reset", "Delete the sandbox's data and seed it anew");
+  reset->add_option("--db", r->db, "Sandbox database")->type_name("PATH");
+  on_parsed(*reset, ctx, r, run_reset);
+
+  auto o = std::make_shared<DbOptions>();
+  auto* outbox = noun->add_subcommand(
+      "outbox", "Show the e-mails the sandbox sent (activation links, notifications)");
+  outbox->add_option("--db", o->db, "Sandbox database")->type_name("PATH");
+  outbox->add_option("--limit", o->limit, "Only the last N e-mails")
+      ->type_name("N")
+      ->check(CLI::PositiveNumber);
+  outbox->add_option("--to", o->to, "Only the e-mails sent to this address")->type_name("EMAIL");
+  on_parsed(*outbox, ctx, o, run_outbox);
+}
+
+}  // namespace sne::cli

@@ -1,0 +1,19 @@
+// sne/records_json.hpp - the records of the web service as JSON, in exactly the shapes of the
+// contract (docs/openapi.yaml): what `sne ... --json` prints, and what integrators may store.
+#pragma once
+
+#include "sne/account.hpp"
+#include "sne/demande.hpp"
+#include "sne/json.hpp"
+#include "sne/pli.hpp"
+
+namespace sne {
+
+Json to_json(const Guichet& guichet);
+Json to_json(const Me& me);
+Json to_json(const AccountRequest& request);
+Json to_json(const Demande& demande);
+Json to_json(const PliSummary& pli);
+Json to_json(const Pli& pli);
+
+}  // namespace sne
