@@ -1,0 +1,506 @@
+// One suite of scenarios for every backend: what the contract promises, refusals included.
+// Run twice by ctest: against the embedded sandbox, and over HTTP against `sne sandbox serve`.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <regex>
+#include <set>
+
+#include "backend.hpp"
+#include "sne/sandbox.hpp"
+
+using conformance::Backend;
+using namespace sne;
+
+namespace {
+
+std::string activation_token(const Backend& b, const std::string& email) {
+  auto mails = sandbox_outbox(b.db());
+  REQUIRE(mails.ok());
+  for (auto it = mails->rbegin(); it != mails->rend(); ++it) {
+    std::smatch m;
+    if (it->to == email && std::regex_search(it->body, m, std::regex(R"(--token ([a-z0-9]+))")))
+      return m[1];
+  }
+  FAIL("no activation mail to " << email);
+  return {};
+}
+
+AccountRequestInput request_input(const std::string& email) {
+  return {"Martin", "Léa", email, "04 67 00 00 09", "commune", "Mairie de Montpellier", {"G3401"}};
+}
+
+/// The status, error code and body of a raw exchange.
+http::Response raw(const Backend& b, std::string method, std::string target, std::string body,
+                   http::Headers headers = {}) {
+  auto r =
+      b.raw()->send({std::move(method), std::move(target), std::move(headers), std::move(body)});
+  REQUIRE(r.ok());
+  return *r;
+}
+
+std::string bearer(const Backend& b, const std::string& email) {
+  auto session = b.service()->login(email, kSandboxPassword);
+  REQUIRE(session.ok());
+  return "Bearer " + session->token;
+}
+
+/// A demande of the agent's territory, and the first one of another territory.
+const char* kOtherTerritoryGuichet = "G6901";
+
+std::vector<PliSummary> all_plis(Service& s, PliFilter filter = {}) {
+  std::vector<PliSummary> out;
+  for (int pages = 0; pages < 100; ++pages) {
+    auto page = s.plis(filter);
+    REQUIRE(page.ok());
+    out.insert(out.end(), page->items.begin(), page->items.end());
+    if (page->next_cursor.empty()) break;
+    filter.cursor = page->next_cursor;
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_SUITE("authentication") {
+  TEST_CASE("a demo agent signs in and sees their profile and guichet") {
+    Backend b;
+    auto s = b.signed_in(kSandboxAgent);
+    auto me = s->me();
+    REQUIRE(me.ok());
+    CHECK(me->email == kSandboxAgent);
+    CHECK(me->role == Role::agent);
+    CHECK(me->guichet == "G3401");
+    REQUIRE(me->guichets.size() == 1);
+    CHECK(me->guichets[0].territoire == "034");
+    CHECK(me->guichets[0].siret.size() == 14);
+  }
+
+  TEST_CASE("a wrong password and an unknown e-mail get the same 401") {
+    Backend b;
+    auto wrong = b.service()->login(kSandboxAgent, "not the password");
+    auto unknown = b.service()->login("nobody@example.test", "sandbox");
+    REQUIRE_FALSE(wrong.ok());
+    REQUIRE_FALSE(unknown.ok());
+    CHECK(wrong.error().code() == ErrorCode::unauthenticated);
+    CHECK(wrong.error().http_status() == 401);
+    CHECK(wrong.error().message() == unknown.error().message());
+  }
+
+  TEST_CASE("no token, a forged token and a revoked token are refused") {
+    Backend b;
+    auto anonymous = b.service()->me();
+    REQUIRE_FALSE(anonymous.ok());
+    CHECK(anonymous.error().code() == ErrorCode::unauthenticated);
+    auto forged = b.service("forged-token")->me();
+    REQUIRE_FALSE(forged.ok());
+    CHECK(forged.error().http_status() == 401);
+    auto s = b.signed_in(kSandboxAgent);
+    REQUIRE(s->logout().ok());
+    auto after = s->me();
+    REQUIRE_FALSE(after.ok());
+    CHECK(after.error().code() == ErrorCode::unauthenticated);
+  }
+
+  TEST_CASE("tokens expire") {
+    Backend b;
+    auto s = b.signed_in(kSandboxAgent);
+    REQUIRE(s->me().ok());
+    REQUIRE(advance_sandbox_clock(b.db(), std::chrono::hours(9)).ok());
+    auto me = s->me();
+    REQUIRE_FALSE(me.ok());
+    CHECK(me.error().code() == ErrorCode::unauthenticated);
+  }
+}
+
+TEST_SUITE("accounts") {
+  TEST_CASE("request, validation by a référent, activation, sign-in") {
+    Backend b;
+    const std::string email = "lea.martin@montpellier.example";
+    auto r = b.service()->request_account(request_input(email), new_idempotency_key());
+    REQUIRE(r.ok());
+    CHECK(r->statut == RequestStatus::en_attente);
+    CHECK(b.service()->account_request(r->id)->statut == RequestStatus::en_attente);
+
+    auto agent_list = b.signed_in(kSandboxAgent)->pending_requests();
+    REQUIRE_FALSE(agent_list.ok());
+    CHECK(agent_list.error().code() == ErrorCode::forbidden);
+
+    auto referent = b.signed_in(kSandboxReferent);
+    auto pending = referent->pending_requests();
+    REQUIRE(pending.ok());
+    CHECK(std::any_of(pending->begin(), pending->end(),
+                      [&](const AccountRequest& p) { return p.id == r->id; }));
+    auto validated = referent->validate_request(r->id);
+    REQUIRE(validated.ok());
+    CHECK(validated->statut == RequestStatus::validee);
+    auto again = referent->validate_request(r->id);
+    REQUIRE_FALSE(again.ok());
+    CHECK(again.error().code() == ErrorCode::conflict);
+
+    const std::string token = activation_token(b, email);
+    auto short_password = b.service()->activate(token, "short");
+    REQUIRE_FALSE(short_password.ok());
+    CHECK(short_password.error().code() == ErrorCode::invalid_input);
+    auto activated = b.service()->activate(token, "correct horse battery");
+    REQUIRE(activated.ok());
+    CHECK(*activated == email);
+    auto reused = b.service()->activate(token, "correct horse battery 2");
+    REQUIRE_FALSE(reused.ok());
+    CHECK(reused.error().code() == ErrorCode::conflict);
+    CHECK(b.service()->account_request(r->id)->statut == RequestStatus::activee);
+
+    auto me = b.signed_in(email, "correct horse battery")->me();
+    REQUIRE(me.ok());
+    CHECK(me->guichet == "G3401");
+    CHECK(me->nom == "Martin");
+  }
+
+  TEST_CASE("an expired activation token is refused") {
+    Backend b;
+    const std::string email = "late@montpellier.example";
+    auto r = b.service()->request_account(request_input(email), {});
+    REQUIRE(r.ok());
+    REQUIRE(b.signed_in(kSandboxReferent)->validate_request(r->id).ok());
+    const std::string token = activation_token(b, email);
+    REQUIRE(advance_sandbox_clock(b.db(), std::chrono::hours(73)).ok());
+    auto activated = b.service()->activate(token, "correct horse battery");
+    REQUIRE_FALSE(activated.ok());
+    CHECK(activated.error().code() == ErrorCode::unauthenticated);
+    CHECK(b.service()->activate("unknown-token", "correct horse battery").error().code() ==
+          ErrorCode::unauthenticated);
+  }
+
+  TEST_CASE("a rejected request says why, and the requester is told") {
+    Backend b;
+    const std::string email = "refused@example.test";
+    auto r = b.service()->request_account(request_input(email), {});
+    REQUIRE(r.ok());
+    auto rejected = b.signed_in(kSandboxReferent)->reject_request(r->id, "E-mail non nominatif");
+    REQUIRE(rejected.ok());
+    CHECK(rejected->statut == RequestStatus::rejetee);
+    CHECK(rejected->motif == "E-mail non nominatif");
+    auto mails = sandbox_outbox(b.db());
+    REQUIRE(mails.ok());
+    CHECK(mails->back().to == email);
+    CHECK(mails->back().body.find("E-mail non nominatif") != std::string::npos);
+  }
+
+  TEST_CASE("duplicate e-mails are refused with 409") {
+    Backend b;
+    auto taken = b.service()->request_account(request_input(kSandboxAgent), {});
+    REQUIRE_FALSE(taken.ok());
+    CHECK(taken.error().code() == ErrorCode::conflict);
+    CHECK(taken.error().http_status() == 409);
+    REQUIRE(b.service()->request_account(request_input("twice@example.test"), {}).ok());
+    auto twice = b.service()->request_account(request_input("TWICE@example.test"), {});
+    REQUIRE_FALSE(twice.ok());
+    CHECK(twice.error().code() == ErrorCode::conflict);
+  }
+
+  TEST_CASE("bad fields of a request are named") {
+    Backend b;
+    auto in = request_input("x@example.test");
+    in.guichets = {"ZZZZZ"};
+    auto unknown = b.service()->request_account(in, {});
+    REQUIRE_FALSE(unknown.ok());
+    CHECK(unknown.error().code() == ErrorCode::invalid_input);
+    CHECK(unknown.error().subject() == "guichets[0]");
+    in = request_input("not-an-email");
+    CHECK(b.service()->request_account(in, {}).error().subject() == "email");
+    in = request_input("x@example.test");
+    in.telephone = "call me";
+    CHECK(b.service()->request_account(in, {}).error().subject() == "telephone");
+  }
+
+  TEST_CASE("a référent cannot see nor decide requests of other guichets") {
+    Backend b;
+    auto in = request_input("idf@example.test");
+    in.guichets = {"G1101"};
+    auto r = b.service()->request_account(in, {});
+    REQUIRE(r.ok());
+    auto referent = b.signed_in(kSandboxReferent);
+    auto pending = referent->pending_requests();
+    REQUIRE(pending.ok());
+    CHECK(std::none_of(pending->begin(), pending->end(),
+                       [&](const AccountRequest& p) { return p.id == r->id; }));
+    auto validated = referent->validate_request(r->id);
+    REQUIRE_FALSE(validated.ok());
+    CHECK(validated.error().code() == ErrorCode::not_found);
+  }
+
+  TEST_CASE("profile, notifications and guichet switching") {
+    Backend b;
+    auto s = b.signed_in(kSandboxMulti);
+    ProfileChange bad;
+    bad.telephone = "not a number";
+    auto refused = s->update_profile(bad);
+    REQUIRE_FALSE(refused.ok());
+    CHECK(refused.error().subject() == "telephone");
+    ProfileChange change;
+    change.telephone = "+33 4 72 00 00 99";
+    change.daily_mail = false;
+    auto me = s->update_profile(change);
+    REQUIRE(me.ok());
+    CHECK(me->telephone == "+33 4 72 00 00 99");
+    CHECK_FALSE(me->daily_mail);
+    CHECK(me->email == kSandboxMulti);
+
+    CHECK(me->guichets.size() == 3);
+    auto switched = s->switch_guichet("G9741");
+    REQUIRE(switched.ok());
+    CHECK(switched->guichet == "G9741");
+    auto not_mine = s->switch_guichet("G3401");
+    REQUIRE_FALSE(not_mine.ok());
+    CHECK(not_mine.error().code() == ErrorCode::not_found);
+    CHECK(s->me()->guichet == "G9741");
+  }
+}
+
+TEST_SUITE("isolation") {
+  TEST_CASE("an agent reads the demandes of their territory only") {
+    Backend b;
+    auto agent = b.signed_in(kSandboxAgent);
+    auto plis = all_plis(*agent);
+    REQUIRE_FALSE(plis.empty());
+    auto mine = agent->demande(plis.front().numero_unique);
+    REQUIRE(mine.ok());
+    CHECK(mine->territoire == "034");
+
+    auto multi = b.signed_in(kSandboxMulti);  // current guichet G6901, territory 069
+    auto theirs = all_plis(*multi);
+    REQUIRE_FALSE(theirs.empty());
+    auto other = agent->demande(theirs.front().numero_unique);
+    REQUIRE_FALSE(other.ok());
+    CHECK(other.error().code() == ErrorCode::not_found);
+    CHECK(other.error().http_status() == 404);
+    // The same 404 as for a demande that does not exist.
+    auto missing = agent->demande("0341219999999G3401");
+    REQUIRE_FALSE(missing.ok());
+    CHECK(missing.error().code() == ErrorCode::not_found);
+    auto malformed = agent->demande("not-a-numero");
+    REQUIRE_FALSE(malformed.ok());
+    CHECK(malformed.error().code() == ErrorCode::invalid_input);
+  }
+
+  TEST_CASE("an agent sees the plis of their current guichet only") {
+    Backend b;
+    auto agent = b.signed_in(kSandboxAgent);
+    for (const auto& p : all_plis(*agent)) CHECK(p.guichet == "G3401");
+    auto multi = b.signed_in(kSandboxMulti);
+    const auto theirs = all_plis(*multi);
+    REQUIRE_FALSE(theirs.empty());
+    auto detail = agent->pli(theirs.front().transaction);
+    REQUIRE_FALSE(detail.ok());
+    CHECK(detail.error().code() == ErrorCode::not_found);
+    // Switching guichet switches what is visible.
+    REQUIRE(multi->switch_guichet("G9741").ok());
+    CHECK_FALSE(multi->pli(theirs.front().transaction).ok());
+    for (const auto& p : all_plis(*multi)) CHECK(p.guichet == "G9741");
+    (void)kOtherTerritoryGuichet;
+  }
+}
+
+TEST_SUITE("plis") {
+  TEST_CASE("the seed has plis in every status, paginated newest first") {
+    Backend b;
+    auto agent = b.signed_in(kSandboxAgent);
+    PliFilter f;
+    f.limit = 4;
+    const auto plis = all_plis(*agent, f);
+    CHECK(plis.size() == 15);
+    std::set<std::string> seen;
+    std::set<StatutPli> statuses;
+    for (std::size_t i = 0; i < plis.size(); ++i) {
+      CHECK(seen.insert(plis[i].transaction).second);
+      statuses.insert(plis[i].statut);
+      if (i > 0) CHECK(plis[i - 1].date_transmission >= plis[i].date_transmission);
+      CHECK(std::regex_match(plis[i].transaction, std::regex("[a-z0-9]{12,13}")));
+    }
+    CHECK(statuses.size() == 5);
+
+    PliFilter rejected;
+    rejected.statut = StatutPli::rejet_dossier;
+    const auto only = all_plis(*agent, rejected);
+    REQUIRE_FALSE(only.empty());
+    for (const auto& p : only) CHECK(p.statut == StatutPli::rejet_dossier);
+
+    PliFilter bad;
+    bad.limit = 0;
+    auto refused = agent->plis(bad);
+    REQUIRE_FALSE(refused.ok());
+    CHECK(refused.error().subject() == "limit");
+  }
+
+  TEST_CASE("a pli's detail holds its pieces' outcome and its status history") {
+    Backend b;
+    auto agent = b.signed_in(kSandboxAgent);
+    PliFilter f;
+    f.statut = StatutPli::rejet_pieces;
+    const auto plis = all_plis(*agent, f);
+    REQUIRE_FALSE(plis.empty());
+    auto pli = agent->pli(plis.front().transaction);
+    REQUIRE(pli.ok());
+    CHECK(pli->pieces.size() == static_cast<std::size_t>(pli->resume.nb_pieces));
+    REQUIRE_FALSE(pli->historique.empty());
+    CHECK(pli->historique.back().statut == StatutPli::rejet_pieces);
+    CHECK(pli->pieces.front().resultat == PieceOutcome::rejetee);
+    CHECK_FALSE(pli->pieces.front().motif.empty());
+  }
+
+  TEST_CASE("pieces are sent as a pli; a full category refuses the whole pli") {
+    Backend b;
+    auto agent = b.signed_in(kSandboxAgent);
+    // The newest pli of the seed filled the payslips of its demande.
+    const auto plis = all_plis(*agent);
+    const std::string numero = plis.front().numero_unique;
+    auto before = agent->demande(numero);
+    REQUIRE(before.ok());
+    CHECK(std::count_if(before->pieces.begin(), before->pieces.end(),
+                        [](const StoredPiece& p) { return p.type == "bulletins_salaire"; }) == 2);
+
+    auto up = agent->upload("%PDF-1.4 payslip", new_idempotency_key());
+    REQUIRE(up.ok());
+    CHECK(up->taille == 16);
+    CHECK(up->sha256.size() == 64);
+    PliInput full{"AJO", {{"bulletins_salaire", "bulletin.pdf", up->upload_id}}};
+    auto refused = agent->send_pli(numero, full, {});
+    REQUIRE_FALSE(refused.ok());
+    CHECK(refused.error().code() == ErrorCode::conflict);
+    CHECK(refused.error().message().find("full") != std::string::npos);
+    CHECK(agent->demande(numero)->pieces.size() == before->pieces.size());
+    CHECK(all_plis(*agent).size() == plis.size());
+
+    // The refused upload is still usable elsewhere.
+    PliInput ok{"AJO", {{"attestation_pacs", "pacs.pdf", up->upload_id}}};
+    auto sent = agent->send_pli(numero, ok, {});
+    REQUIRE(sent.ok());
+    CHECK(sent->resume.statut == StatutPli::numerisation_en_cours);
+    CHECK(sent->resume.guichet == "G3401");
+    CHECK(sent->resume.contexte == "AJO");
+    CHECK(sent->pieces.size() == 1);
+    CHECK(agent->demande(numero)->pieces.size() == before->pieces.size() + 1);
+    CHECK(all_plis(*agent).front().transaction == sent->resume.transaction);
+
+    auto reused = agent->send_pli(numero, ok, {});
+    REQUIRE_FALSE(reused.ok());
+    CHECK(reused.error().code() == ErrorCode::conflict);
+  }
+
+  TEST_CASE("bad pli input is named") {
+    Backend b;
+    auto agent = b.signed_in(kSandboxAgent);
+    const std::string numero = all_plis(*agent).front().numero_unique;
+    auto up = agent->upload("content", {});
+    REQUIRE(up.ok());
+    auto bad_type =
+        agent->send_pli(numero, {"AJO", {{"no_such_type", "a.pdf", up->upload_id}}}, {});
+    CHECK(bad_type.error().subject() == "pieces[0].type");
+    auto bad_upload = agent->send_pli(numero, {"AJO", {{"recu_hotel", "a.pdf", "up-nope"}}}, {});
+    CHECK(bad_upload.error().subject() == "pieces[0].upload_id");
+    auto bad_context =
+        agent->send_pli(numero, {"XYZ", {{"recu_hotel", "a.pdf", up->upload_id}}}, {});
+    CHECK(bad_context.error().subject() == "contexte");
+    auto empty = agent->upload("", {});
+    CHECK(empty.error().code() == ErrorCode::invalid_input);
+  }
+
+  TEST_CASE("pieces are deleted once") {
+    Backend b;
+    auto agent = b.signed_in(kSandboxAgent);
+    const std::string numero = all_plis(*agent).back().numero_unique;
+    auto d = agent->demande(numero);
+    REQUIRE(d.ok());
+    REQUIRE_FALSE(d->pieces.empty());
+    const std::string id = d->pieces.front().id;
+    REQUIRE(agent->delete_piece(numero, id).ok());
+    CHECK(agent->demande(numero)->pieces.size() == d->pieces.size() - 1);
+    auto again = agent->delete_piece(numero, id);
+    REQUIRE_FALSE(again.ok());
+    CHECK(again.error().code() == ErrorCode::not_found);
+  }
+}
+
+TEST_SUITE("idempotency") {
+  TEST_CASE("the same Idempotency-Key replays the first answer") {
+    Backend b;
+    const std::string key = new_idempotency_key();
+    auto first = b.service()->request_account(request_input("once@example.test"), key);
+    auto second = b.service()->request_account(request_input("once@example.test"), key);
+    REQUIRE(first.ok());
+    REQUIRE(second.ok());
+    CHECK(first->id == second->id);
+    auto other = b.service()->request_account(request_input("other@example.test"), key);
+    REQUIRE_FALSE(other.ok());
+    CHECK(other.error().code() == ErrorCode::conflict);
+
+    auto agent = b.signed_in(kSandboxAgent);
+    const std::string numero = all_plis(*agent).front().numero_unique;
+    auto up = agent->upload("piece", {});
+    REQUIRE(up.ok());
+    const std::string pli_key = new_idempotency_key();
+    PliInput in{"MAJ", {{"attestation_pacs", "pacs.pdf", up->upload_id}}};
+    auto p1 = agent->send_pli(numero, in, pli_key);
+    auto p2 = agent->send_pli(numero, in, pli_key);
+    REQUIRE(p1.ok());
+    REQUIRE(p2.ok());
+    CHECK(p1->resume.transaction == p2->resume.transaction);
+    CHECK(all_plis(*agent).size() == 16);
+  }
+}
+
+TEST_SUITE("protocol") {
+  TEST_CASE("malformed JSON, unknown and missing members get 400 naming the member") {
+    Backend b;
+    const http::Headers json{{"Content-Type", "application/json"}};
+    auto broken = raw(b, "POST", "/v1/account-requests", "{\"nom\": ", json);
+    CHECK(broken.status == 400);
+    CHECK(broken.body.find("\"invalid_input\"") != std::string::npos);
+    auto unknown = raw(b, "POST", "/v1/auth/token",
+                       R"({"email": "a@b.c", "password": "x", "admin": true})", json);
+    CHECK(unknown.status == 400);
+    CHECK(unknown.body.find("admin") != std::string::npos);
+    auto missing = raw(b, "POST", "/v1/auth/token", R"({"email": "a@b.c"})", json);
+    CHECK(missing.status == 400);
+    CHECK(missing.body.find("password") != std::string::npos);
+    auto not_object = raw(b, "POST", "/v1/auth/token", "[1, 2]", json);
+    CHECK(not_object.status == 400);
+  }
+
+  TEST_CASE("oversized bodies get 413 and change nothing") {
+    Backend b;
+    const std::string big(17u << 20, 'x');
+    auto r = raw(b, "POST", "/v1/account-requests", big, {{"Content-Type", "application/json"}});
+    CHECK(r.status == 413);
+    auto piece = raw(b, "POST", "/v1/uploads", std::string(10'000'001, 'p'),
+                     {{"Authorization", bearer(b, kSandboxAgent)}});
+    CHECK(piece.status == 413);
+  }
+
+  TEST_CASE("unknown routes are 404, wrong methods 405; answers carry a request id") {
+    Backend b;
+    auto r = raw(b, "GET", "/v1/nothing-here", "");
+    CHECK(r.status == 404);
+    CHECK(http::header(r.headers, "X-Request-Id").has_value());
+    auto m = raw(b, "DELETE", "/v1/plis", "");
+    CHECK(m.status == 405);
+    CHECK(http::header(m.headers, "Allow") == "GET");
+    auto unauthorized = raw(b, "GET", "/v1/me", "");
+    CHECK(unauthorized.status == 401);
+    CHECK(http::header(unauthorized.headers, "WWW-Authenticate").has_value());
+  }
+
+  TEST_CASE("a refused request leaves the database unchanged") {
+    Backend b;
+    auto referent = b.signed_in(kSandboxReferent);
+    const auto before = referent->pending_requests();
+    REQUIRE(before.ok());
+    // Valid in every member but the last guichet: nothing of it may remain.
+    auto in = request_input("partial@example.test");
+    in.guichets = {"G3401", "NOPE1"};
+    REQUIRE_FALSE(b.service()->request_account(in, {}).ok());
+    CHECK(referent->pending_requests()->size() == before->size());
+    in.guichets = {"G3401"};
+    CHECK(b.service()->request_account(in, {}).ok());  // the e-mail was not taken
+  }
+}
