@@ -1,0 +1,223 @@
+#include <doctest/doctest.h>
+
+#include <deque>
+
+#include "client/rest_service.hpp"
+#include "http/curl_transport.hpp"
+#include "http/message.hpp"
+#include "http/retry.hpp"
+
+using namespace sne;
+using namespace sne::http;
+using namespace std::chrono_literals;
+
+namespace {
+
+/// A transport that answers from a script and records what it was sent.
+class ScriptedTransport : public Transport {
+ public:
+  std::deque<Result<Response>> script;
+  std::vector<Request> seen;
+  Result<Response> send(const Request& request) override {
+    seen.push_back(request);
+    REQUIRE_FALSE(script.empty());
+    auto next = script.front();
+    script.pop_front();
+    return next;
+  }
+};
+
+Response status(int code, Headers headers = {}) { return Response{code, std::move(headers), ""}; }
+
+struct Harness {
+  ScriptedTransport* inner = nullptr;
+  std::vector<std::chrono::milliseconds> waits;
+  std::chrono::steady_clock::time_point now{};
+  std::unique_ptr<RetryingTransport> transport;
+
+  explicit Harness(RetryPolicy policy = {}) {
+    auto t = std::make_unique<ScriptedTransport>();
+    inner = t.get();
+    transport = std::make_unique<RetryingTransport>(
+        std::move(t), policy,
+        [this](std::chrono::milliseconds d) {
+          waits.push_back(d);
+          now += d;
+          return true;
+        },
+        [this] { return now; }, 42);
+  }
+};
+
+}  // namespace
+
+TEST_CASE("http: headers are found whatever their case") {
+  Headers h{{"Content-Type", "application/json"}, {"retry-after", "3"}};
+  CHECK(header(h, "content-type") == "application/json");
+  CHECK(header(h, "Retry-After") == "3");
+  CHECK_FALSE(header(h, "X-Nothing").has_value());
+}
+
+TEST_CASE("http: percent encoding round-trips and malformed escapes are refused") {
+  CHECK(percent_encode("a b/é&=") == "a%20b%2F%C3%A9%26%3D");
+  CHECK(percent_decode("a%20b%2F%C3%A9%26%3D") == "a b/é&=");
+  CHECK_FALSE(percent_decode("%").has_value());
+  CHECK_FALSE(percent_decode("%4").has_value());
+  CHECK_FALSE(percent_decode("%zz").has_value());
+  CHECK(query_string({{"statut", "rejet_dossier"}, {"cursor", "1.ab c"}}) ==
+        "statut=rejet_dossier&cursor=1.ab%20c");
+}
+
+TEST_CASE("http: only idempotent or keyed requests are safe to retry") {
+  CHECK(Request{"GET", "/", {}, {}}.safe_to_retry());
+  CHECK(Request{"PUT", "/", {}, {}}.safe_to_retry());
+  CHECK(Request{"DELETE", "/", {}, {}}.safe_to_retry());
+  CHECK_FALSE(Request{"POST", "/", {}, {}}.safe_to_retry());
+  CHECK_FALSE(Request{"PATCH", "/", {}, {}}.safe_to_retry());
+  CHECK(Request{"POST", "/", {{"Idempotency-Key", "k"}}, {}}.safe_to_retry());
+  CHECK_FALSE(Request{"POST", "/", {{"Idempotency-Key", ""}}, {}}.safe_to_retry());
+}
+
+TEST_CASE("retry: 503 then 200 on a GET: retried after a backoff within the bound") {
+  Harness h;
+  h.inner->script = {status(503), status(502), status(200)};
+  auto r = h.transport->send({"GET", "/v1/me", {}, {}});
+  REQUIRE(r.ok());
+  CHECK(r->status == 200);
+  CHECK(h.inner->seen.size() == 3);
+  REQUIRE(h.waits.size() == 2);
+  CHECK(h.waits[0] >= 250ms);  // half of the base delay at least
+  CHECK(h.waits[0] <= 500ms);
+  CHECK(h.waits[1] >= 500ms);
+  CHECK(h.waits[1] <= 1000ms);
+}
+
+TEST_CASE("retry: connection failures are retried, up to max_attempts") {
+  Harness h;
+  for (int i = 0; i < 4; ++i) h.inner->script.emplace_back(Error(ErrorCode::network, "refused"));
+  auto r = h.transport->send({"GET", "/v1/plis", {}, {}});
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().code() == ErrorCode::network);
+  CHECK(h.inner->seen.size() == 4);
+  CHECK(h.waits.size() == 3);
+}
+
+TEST_CASE("retry: a POST without Idempotency-Key is never repeated") {
+  Harness h;
+  h.inner->script = {status(503)};
+  auto r = h.transport->send({"POST", "/v1/account-requests", {}, "{}"});
+  REQUIRE(r.ok());
+  CHECK(r->status == 503);
+  CHECK(h.inner->seen.size() == 1);
+  CHECK(h.waits.empty());
+}
+
+TEST_CASE("retry: a keyed POST is repeated with the same key") {
+  Harness h;
+  h.inner->script = {Result<Response>(Error(ErrorCode::network, "reset")), status(201)};
+  auto r = h.transport->send({"POST", "/v1/uploads", {{"Idempotency-Key", "k1"}}, "x"});
+  REQUIRE(r.ok());
+  CHECK(h.inner->seen.size() == 2);
+  CHECK(header(h.inner->seen[1].headers, "Idempotency-Key") == "k1");
+}
+
+TEST_CASE("retry: 4xx other than 408 and 429 are final") {
+  for (int code : {400, 401, 403, 404, 409, 413}) {
+    Harness h;
+    h.inner->script = {status(code)};
+    auto r = h.transport->send({"GET", "/", {}, {}});
+    CHECK(r->status == code);
+    CHECK(h.waits.empty());
+  }
+}
+
+TEST_CASE("retry: Retry-After is honoured, and one longer than max_delay ends the retries") {
+  Harness h;
+  h.inner->script = {status(429, {{"Retry-After", "2"}}), status(200)};
+  auto r = h.transport->send({"GET", "/", {}, {}});
+  CHECK(r->status == 200);
+  REQUIRE(h.waits.size() == 1);
+  CHECK(h.waits[0] == 2000ms);
+
+  Harness patient;
+  patient.inner->script = {status(503, {{"Retry-After", "3600"}})};
+  auto r2 = patient.transport->send({"GET", "/", {}, {}});
+  CHECK(r2->status == 503);
+  CHECK(patient.waits.empty());
+}
+
+TEST_CASE("retry: no retry once max_total would be exceeded") {
+  RetryPolicy policy;
+  policy.max_attempts = 10;
+  policy.base_delay = 1000ms;
+  policy.max_total = 2500ms;
+  Harness h(policy);
+  for (int i = 0; i < 10; ++i) h.inner->script.emplace_back(status(504));
+  auto r = h.transport->send({"GET", "/", {}, {}});
+  CHECK(r->status == 504);
+  std::chrono::milliseconds total{};
+  for (auto w : h.waits) total += w;
+  CHECK(total <= 2500ms);
+  CHECK(h.inner->seen.size() < 10);
+}
+
+TEST_CASE("retry: Retry-After as an HTTP date") {
+  const auto now = std::chrono::system_clock::from_time_t(1445412480);  // 2015-10-21 07:28:00
+  auto d = retry_after({{"Retry-After", "Wed, 21 Oct 2015 07:28:05 GMT"}}, now);
+  REQUIRE(d.has_value());
+  CHECK(*d == 5000ms);
+  CHECK_FALSE(retry_after({{"Retry-After", "soon"}}, now).has_value());
+  CHECK_FALSE(retry_after({}, now).has_value());
+}
+
+TEST_CASE("client: an error answer becomes the Error of its code, status and request id") {
+  Response r{409, {{"X-Request-Id", "abc123"}},
+             R"({"error": {"code": "conflict", "message": "category full", "field": "pieces"}})"};
+  const Error e = client::error_from_response(r, "POST /v1/demandes/x/plis");
+  CHECK(e.code() == ErrorCode::conflict);
+  CHECK(e.message() == "category full");
+  CHECK(e.subject() == "pieces");
+  CHECK(e.http_status() == 409);
+  CHECK(e.request_id() == "abc123");
+
+  // No error object: the status decides; a 5xx is a server error, retryable for 503.
+  const Error html = client::error_from_response({503, {}, "<html>busy</html>"}, "GET /v1/me");
+  CHECK(html.code() == ErrorCode::server);
+  CHECK(html.retryable());
+  CHECK(html.message() == "GET /v1/me answered HTTP 503");
+  CHECK(client::error_from_response({404, {}, ""}, "x").code() == ErrorCode::not_found);
+  CHECK(client::error_from_response({401, {}, ""}, "x").code() == ErrorCode::unauthenticated);
+  // Terminal escapes in a server's message do not reach the user's screen.
+  const Error evil = client::error_from_response(
+      {400, {}, R"({"error": {"code": "invalid_input", "message": "bad\u001b[2Jinput"}})"}, "x");
+  CHECK(evil.message().find('\x1b') == std::string::npos);
+}
+
+TEST_CASE("curl: secrets are redacted from debug lines") {
+  CHECK(redact_header("Authorization", "Bearer secret") == "Authorization: [redacted]");
+  CHECK(redact_header("session-token", "s") == "session-token: [redacted]");
+  CHECK(redact_header("App-Token", "s") == "App-Token: [redacted]");
+  CHECK(redact_header("Content-Type", "application/json") == "Content-Type: application/json");
+}
+
+TEST_CASE("curl: an unreachable server is a network error naming the endpoint") {
+  CurlOptions o;
+  o.base_url = "http://127.0.0.1:1";
+  o.connect_timeout = 2000ms;
+  auto t = make_curl_transport(o);
+  REQUIRE(t.ok());
+  auto r = (*t)->send({"GET", "/v1/me", {}, {}});
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().code() == ErrorCode::network);
+  CHECK(r.error().message().find("127.0.0.1:1") != std::string::npos);
+  CHECK(r.error().retryable());
+}
+
+TEST_CASE("curl: a CA file that cannot be read is refused before any request") {
+  CurlOptions o;
+  o.base_url = "https://example.test";
+  o.cacert = "/nonexistent/ca.pem";
+  auto t = make_curl_transport(o);
+  REQUIRE_FALSE(t.ok());
+  CHECK(t.error().message().find("--cacert") != std::string::npos);
+}
