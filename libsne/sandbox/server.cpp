@@ -20,6 +20,12 @@ class HttplibServer : public SandboxServer {
       return new httplib::ThreadPool(static_cast<std::size_t>(std::max(1, n)));
     };
     server_.set_payload_max_length(options.max_body);
+    // cpp-httplib's default also sets SO_REUSEPORT, which would let a second server share a
+    // busy port silently; SO_REUSEADDR alone allows quick restarts and nothing more.
+    server_.set_socket_options([](socket_t sock) {
+      int yes = 1;
+      setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    });
     server_.set_read_timeout(30, 0);
     server_.set_write_timeout(30, 0);
     server_.set_keep_alive_max_count(100);

@@ -1,0 +1,270 @@
+"""sne auth, sne account and sne sandbox: the account flow end to end, from the command line,
+against the embedded sandbox and against `sne sandbox serve`."""
+
+import json
+import os
+import re
+import signal
+import sqlite3
+import stat
+import subprocess
+import unittest
+
+from sne_cli import SNE, CliTest
+
+NEW = ["--nom", "Martin", "--prenom", "Léa", "--email", "lea.martin@montpellier.example",
+       "--telephone", "04 67 00 00 09", "--type-organisme", "commune",
+       "--organisme", "Mairie de Montpellier", "--guichet", "G3401"]
+
+
+class Server:
+    """`sne sandbox serve` on a free loopback port, for the duration of a test."""
+
+    def __init__(self, test, db):
+        self.proc = subprocess.Popen([SNE, "sandbox", "serve", "--listen", "127.0.0.1:0",
+                                      "--db", db], stdout=subprocess.PIPE,
+                                     stderr=subprocess.PIPE, text=True, env=test.env)
+        line = self.proc.stdout.readline()
+        m = re.search(r"http://127\.0\.0\.1:\d+", line)
+        test.assertIsNotNone(m, f"no ready line: {line!r}")
+        self.url = m.group(0)
+
+    def stop(self, sig=signal.SIGTERM):
+        self.proc.send_signal(sig)
+        out, err = self.proc.communicate(timeout=10)
+        return self.proc.returncode, err
+
+
+class EmbeddedSandbox(CliTest):
+    def test_starts_signed_in_as_the_demo_agent_and_says_it_is_a_sandbox(self):
+        r = self.sne("auth", "status")
+        self.assertExit(r, 0)
+        self.assertIn("embedded sandbox", r.err)
+        self.assertIn("not the real SNE", r.err)
+        self.assertIn("agent@sandbox.sne.test", r.out)
+        self.assertIn("G3401", r.out)
+        data = os.path.join(self.home, ".local/share/sne/sandbox.db")
+        creds = os.path.join(self.home, ".config/sne/credentials")
+        self.assertEqual(stat.S_IMODE(os.stat(data).st_mode), 0o600)
+        self.assertEqual(stat.S_IMODE(os.stat(creds).st_mode), 0o600)
+
+    def test_json_output_has_no_note_and_no_token(self):
+        r = self.sne("auth", "status", "--json")
+        self.assertExit(r, 0)
+        doc = r.json()
+        self.assertEqual(doc["kind"], "embedded_sandbox")
+        self.assertEqual(doc["me"]["email"], "agent@sandbox.sne.test")
+        self.assertNotIn("token\"", r.out)
+        self.assertEqual(r.err, "")
+
+    def test_the_account_flow_end_to_end(self):
+        r = self.sne("account", "request", *NEW, "--json")
+        self.assertExit(r, 0)
+        req = r.json()
+        self.assertEqual(req["statut"], "en_attente")
+        r = self.sne("account", "status", req["id"], "--json")
+        self.assertEqual(r.json()["statut"], "en_attente")
+
+        self.assertExit(self.sne("auth", "login", "--email", "referent@sandbox.sne.test",
+                                 "--password-stdin", stdin="sandbox\n"), 0)
+        pending = self.sne("account", "pending", "--json").json()
+        self.assertIn(req["id"], [p["id"] for p in pending])
+        self.assertExit(self.sne("account", "validate", req["id"]), 0)
+
+        mails = self.sne("sandbox", "outbox", "--to", "lea.martin@montpellier.example",
+                         "--json").json()
+        token = re.search(r"--token (\w+)", mails[-1]["body"]).group(1)
+        r = self.sne("account", "activate", "--token", token, "--password-stdin",
+                     stdin="correct horse battery\n")
+        self.assertExit(r, 0)
+        r = self.sne("account", "activate", "--token", token, "--password-stdin",
+                     stdin="correct horse battery\n")
+        self.assertExit(r, 6)
+        self.assertOneLineError(r, "already used")
+
+        r = self.sne("auth", "login", "--email", "lea.martin@montpellier.example",
+                     "--password-stdin", stdin="correct horse battery\n")
+        self.assertExit(r, 0)
+        me = self.sne("account", "profile", "--json").json()
+        self.assertEqual(me["email"], "lea.martin@montpellier.example")
+        self.assertEqual(me["guichet"], "G3401")
+        self.assertEqual(self.sne("account", "status", req["id"], "--json").json()["statut"],
+                         "activee")
+
+    def test_refusals_have_their_exit_codes(self):
+        dup = NEW[:]
+        dup[dup.index("--email") + 1] = "agent@sandbox.sne.test"
+        r = self.sne("account", "request", *dup)
+        self.assertExit(r, 6)
+        self.assertOneLineError(r, "agent@sandbox.sne.test")
+
+        r = self.sne("account", "status", "req-does-not-exist", "--json")
+        self.assertExit(r, 7)
+        self.assertEqual(r.json()["error"]["code"], "not_found")
+        self.assertEqual(r.json()["error"]["http_status"], 404)
+
+        r = self.sne("account", "pending")  # the demo agent is no référent
+        self.assertExit(r, 4)
+        self.assertOneLineError(r, "référent")
+
+        r = self.sne("auth", "login", "--email", "agent@sandbox.sne.test", "--password-stdin",
+                     stdin="wrong\n")
+        self.assertExit(r, 4)
+        self.assertOneLineError(r, "wrong e-mail or password")
+        self.assertNotIn("wrong\n", r.out + r.err.replace("wrong e-mail", ""))
+
+        r = self.sne("account", "activate", "--token", "nope", "--password-stdin",
+                     stdin="correct horse battery\n")
+        self.assertExit(r, 4)
+        self.assertOneLineError(r, "activation token")
+
+        r = self.sne("account", "profile", "--telephone", "call me")
+        self.assertExit(r, 6)
+        self.assertOneLineError(r, "telephone")
+
+        r = self.sne("account", "guichet", "G6901")
+        self.assertExit(r, 7)
+
+    def test_no_password_prompt_without_a_terminal(self):
+        r = self.sne("auth", "login", "--email", "agent@sandbox.sne.test", stdin="")
+        self.assertExit(r, 2)
+        self.assertOneLineError(r, "no terminal")
+        self.assertIn("--password-stdin", r.err)
+        r = self.sne("auth", "login", "--email", "agent@sandbox.sne.test", "--password-stdin",
+                     stdin="")
+        self.assertExit(r, 6)
+
+    def test_logout_is_kept_until_the_next_login(self):
+        self.assertExit(self.sne("auth", "status"), 0)
+        self.assertExit(self.sne("auth", "logout"), 0)
+        r = self.sne("auth", "status")
+        self.assertExit(r, 4)
+        self.assertOneLineError(r, "not signed in")
+        self.assertIn("sne auth login", r.err)
+        self.assertExit(self.sne("auth", "login", "--email", "multi@sandbox.sne.test",
+                                 "--password-stdin", stdin="sandbox\n"), 0)
+        guichets = self.sne("account", "guichet", "--json").json()
+        self.assertEqual([g["code"] for g in guichets], ["G6901", "G1101", "G9741"])
+        self.assertEqual([g["current"] for g in guichets], [True, False, False])
+        self.assertExit(self.sne("account", "guichet", "G9741"), 0)
+        self.assertEqual(self.sne("account", "profile", "--json").json()["guichet"], "G9741")
+
+    def test_notifications_switch(self):
+        r = self.sne("account", "notifications", "--daily-mail", "off", "--json")
+        self.assertExit(r, 0)
+        self.assertEqual(r.json(), {"daily_mail": False})
+        self.assertFalse(self.sne("account", "profile", "--json").json()["daily_mail"])
+        self.assertExit(self.sne("account", "notifications", "--daily-mail", "maybe"), 2)
+
+    def test_a_credentials_file_readable_by_others_is_refused(self):
+        self.assertExit(self.sne("auth", "status"), 0)
+        creds = os.path.join(self.home, ".config/sne/credentials")
+        os.chmod(creds, 0o644)
+        r = self.sne("auth", "status")
+        self.assertExit(r, 4)
+        self.assertOneLineError(r, "chmod 600")
+        with open(creds, encoding="utf-8") as f:
+            token = re.search(r"token = [\"'](\w+)", f.read()).group(1)
+        self.assertNotIn(token, r.out + r.err)
+
+    def test_sne_token_from_the_environment(self):
+        r = self.sne("auth", "status", "--json", env={"SNE_TOKEN": "forged"})
+        self.assertExit(r, 4)
+        self.assertEqual(r.json()["error"]["code"], "unauthenticated")
+
+    def test_bad_endpoints_are_named(self):
+        r = self.sne("--endpoint", "ftp://example.org", "auth", "status")
+        self.assertExit(r, 6)
+        self.assertOneLineError(r, "ftp://example.org")
+        r = self.sne("auth", "status", env={"SNE_ENDPOINT": "gopher://x"})
+        self.assertExit(r, 6)
+        self.assertOneLineError(r, "SNE_ENDPOINT")
+
+    def test_an_unreachable_server_is_a_temporary_failure(self):
+        r = self.sne("--endpoint", "http://127.0.0.1:1", "account", "status", "req-x")
+        self.assertExit(r, 5)
+        self.assertOneLineError(r, "127.0.0.1:1")
+
+    def test_reset_and_outbox(self):
+        self.assertExit(self.sne("account", "request", *NEW), 0)
+        mails = self.sne("sandbox", "outbox", "--json").json()
+        self.assertTrue(any(m["to"] == "lea.martin@montpellier.example" for m in mails))
+        self.assertEqual(len(self.sne("sandbox", "outbox", "--limit", "1", "--json").json()), 1)
+        r = self.sne("sandbox", "reset")
+        self.assertExit(r, 0)
+        self.assertEqual(self.sne("sandbox", "outbox", "--json").json(), [])
+        self.assertIn("empty", self.sne("sandbox", "outbox").out)
+        # The old session died with the old database: the sandbox signs in again by itself.
+        self.assertExit(self.sne("auth", "status"), 0)
+
+
+class OverHttp(CliTest):
+    def setUp(self):
+        super().setUp()
+        self.db = os.path.join(self.home, "served.db")
+        self.server = Server(self, self.db)
+        self.addCleanup(lambda: self.server.proc.poll() is None and self.server.stop())
+
+    def test_the_same_commands_against_sne_sandbox_serve(self):
+        url = self.server.url
+        r = self.sne("--endpoint", url, "auth", "status")
+        self.assertExit(r, 4)  # no automatic demo sign-in over HTTP
+        r = self.sne("--endpoint", url, "auth", "login", "--email", "multi@sandbox.sne.test",
+                     "--password-stdin", stdin="sandbox\n")
+        self.assertExit(r, 0)
+        self.assertNotIn("embedded sandbox", r.err)
+        r = self.sne("account", "guichet", "--json", env={"SNE_ENDPOINT": url})
+        self.assertExit(r, 0)
+        self.assertEqual(len(r.json()), 3)
+        r = self.sne("--endpoint", url, "account", "request", *NEW, "--json")
+        self.assertExit(r, 0)
+        # The served database is the one the outbox reads.
+        mails = self.sne("sandbox", "outbox", "--db", self.db, "--json").json()
+        self.assertTrue(any(m["to"] == "lea.martin@montpellier.example" for m in mails))
+
+    def test_debug_logs_exchanges_with_secrets_redacted(self):
+        url = self.server.url
+        self.assertExit(self.sne("--endpoint", url, "auth", "login", "--email",
+                                 "agent@sandbox.sne.test", "--password-stdin",
+                                 stdin="sandbox\n"), 0)
+        r = self.sne("--endpoint", url, "--debug", "auth", "status")
+        self.assertExit(r, 0)
+        self.assertIn("GET " + url + "/v1/me -> 200", r.err)
+        self.assertIn("Authorization: [redacted]", r.err)
+        with open(os.path.join(self.home, ".config/sne/credentials"), encoding="utf-8") as f:
+            token = re.search(r"token = [\"'](\w+)", f.read()).group(1)
+        self.assertNotIn(token, r.err + r.out)
+
+    def test_tokens_and_passwords_are_not_stored_in_clear(self):
+        self.assertExit(self.sne("--endpoint", self.server.url, "auth", "login", "--email",
+                                 "agent@sandbox.sne.test", "--password-stdin",
+                                 stdin="sandbox\n"), 0)
+        with open(os.path.join(self.home, ".config/sne/credentials"), encoding="utf-8") as f:
+            token = re.search(r"token = [\"'](\w+)", f.read()).group(1)
+        db = sqlite3.connect(self.db)
+        dump = "\n".join(db.iterdump())
+        db.close()
+        self.assertNotIn(token, dump)
+        self.assertIn("pbkdf2-sha256$", dump)
+        self.assertNotIn("'sandbox'", dump)
+
+    def test_stops_cleanly_on_sigint(self):
+        code, err = self.server.stop(signal.SIGINT)
+        self.assertEqual(code, 0, err)
+        self.assertIn("stopped on SIGINT", err)
+
+    def test_refuses_non_loopback_addresses_and_busy_ports(self):
+        r = self.sne("sandbox", "serve", "--listen", "0.0.0.0:0", "--db", self.db)
+        self.assertExit(r, 6)
+        self.assertOneLineError(r, "loopback")
+        port = self.server.url.rsplit(":", 1)[1]
+        r = self.sne("sandbox", "serve", "--listen", "127.0.0.1:" + port, "--db", self.db)
+        self.assertExit(r, 1)
+        self.assertOneLineError(r, port)
+        r = self.sne("sandbox", "serve", "--listen", "127.0.0.1", "--db", self.db)
+        self.assertExit(r, 6)
+        self.assertOneLineError(r, "HOST:PORT")
+
+
+if __name__ == "__main__":
+    unittest.main()
