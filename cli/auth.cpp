@@ -89,7 +89,7 @@ CommandResult run_status(const int&, Context& ctx) {
   if (!store) return store.error();
   auto stored = store->get(ep->canonical);
   if (!stored) return stored.error();
-  const bool from_env = process_env()("SNE_TOKEN").value_or("") != "";
+  const bool from_env = !process_env()("SNE_TOKEN").value_or("").empty();
   const char* kind = ep->kind == EndpointInfo::Kind::embedded_sandbox ? "embedded_sandbox" : "http";
   if (ctx.out().json()) {
     Json doc = Json::object()

@@ -26,14 +26,14 @@ Result<Timestamp> parse_timestamp(std::string_view text) {
     return bad;
   auto date = Date::parse(text.substr(0, 10));
   if (!date || date->year() < 1970) return bad;
-  int hms[3];
-  for (int i = 0; i < 3; ++i) {
+  std::int64_t hms[3];
+  for (std::size_t i = 0; i < 3; ++i) {
     const char a = text[11 + 3 * i], b = text[12 + 3 * i];
     if (a < '0' || a > '9' || b < '0' || b > '9') return bad;
     hms[i] = (a - '0') * 10 + (b - '0');
   }
   if (hms[0] > 23 || hms[1] > 59 || hms[2] > 59) return bad;
-  const auto secs =
+  const std::int64_t secs =
       static_cast<std::int64_t>(date->days()) * 86400 + hms[0] * 3600 + hms[1] * 60 + hms[2];
   return Timestamp(std::chrono::seconds(secs));
 }

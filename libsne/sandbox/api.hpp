@@ -90,6 +90,10 @@ const std::vector<Route>& demande_routes();
   refuse(400, ErrorCode::invalid_input, std::move(message), std::move(field));
 }
 
+/// ApiError 400 for a body of the wrong shape, naming the member at fault (for a missing
+/// member, the member itself rather than its parent).
+[[noreturn]] void refuse_shape(const json_reader::ShapeError& e);
+
 /// Records an e-mail in the outbox.
 void send_mail(Call& call, const std::string& to, const std::string& subject,
                const std::string& body);
@@ -106,7 +110,7 @@ auto Call::decode(Decode decode_fn) const
   try {
     return decode_fn(json_reader::Node(doc, ""));
   } catch (const json_reader::ShapeError& e) {
-    invalid(e.path.empty() ? e.message : e.path + ": " + e.message, e.path);
+    refuse_shape(e);
   }
 }
 

@@ -177,6 +177,17 @@ void refuse(int status, ErrorCode code, std::string message, std::string field) 
   throw ApiError{status, code, std::move(message), std::move(field)};
 }
 
+void refuse_shape(const json_reader::ShapeError& e) {
+  std::string field = e.path;
+  constexpr std::string_view kMissing = "missing key '";
+  if (e.message.rfind(kMissing, 0) == 0 && e.message.back() == '\'') {
+    const std::string key =
+        e.message.substr(kMissing.size(), e.message.size() - kMissing.size() - 1);
+    field = field.empty() ? key : field + "." + key;
+  }
+  invalid(e.path.empty() ? e.message : e.path + ": " + e.message, field);
+}
+
 std::int64_t seconds(Timestamp t) { return to_seconds(t); }
 
 json Call::body() const {

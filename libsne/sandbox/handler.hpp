@@ -40,8 +40,9 @@ class Handler {
 };
 
 /// The default limit of request bodies: a piece of 10 MB and room for its envelope.
-inline constexpr std::size_t kDefaultMaxBody = 16u << 20;
-/// The largest piece accepted by POST /v1/uploads (DOMAIN.md: 10 MB per file).
-inline constexpr std::size_t kMaxPieceBytes = 10u * 1000u * 1000u;
+inline constexpr std::size_t kDefaultMaxBody = std::size_t{16} << 20;
+/// The largest piece accepted by POST /v1/uploads: 10 MiB, the catalog's default max_bytes
+/// (DOMAIN.md: 10 MB per file).
+inline constexpr std::size_t kMaxPieceBytes = std::size_t{10} << 20;
 
 }  // namespace sne::sandbox

@@ -39,8 +39,10 @@ void check_telephone(const std::string& phone, const std::string& field) {
 }
 
 void check_name(const std::string& value, const std::string& field) {
-  for (unsigned char c : value)
-    if (c < 0x20 || c == 0x7f) invalid("control characters are not allowed", field);
+  for (char c : value) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7f) invalid("control characters are not allowed", field);
+  }
   if (value.find_first_not_of(' ') == std::string::npos) invalid("must not be blank", field);
 }
 
@@ -101,16 +103,10 @@ bool email_taken(Db& db, const std::string& email) {
 // ---- sessions -----------------------------------------------------------------------------
 
 Reply create_token(Call& call) {
-  const json body = call.body();
-  std::string email, password;
-  try {
-    const json_reader::Node n(body, "");
+  auto [email, password] = call.decode([](const json_reader::Node& n) {
     n.expect_keys({"email", "password"});
-    email = lower(n.at("email").string());
-    password = n.at("password").string();
-  } catch (const json_reader::ShapeError& e) {
-    invalid(e.path + ": " + e.message, e.path);
-  }
+    return std::pair(lower(n.at("email").string()), n.at("password").string());
+  });
   auto st = call.db.prepare("SELECT id, password_hash FROM users WHERE email = ?");
   st.bind(email);
   // One answer for an unknown e-mail, an account without password and a wrong password: the
@@ -154,15 +150,10 @@ Reply patch_me(Call& call) {
 }
 
 Reply put_guichet(Call& call) {
-  const json body = call.body();
-  std::string code;
-  try {
-    const json_reader::Node n(body, "");
+  const std::string code = call.decode([](const json_reader::Node& n) {
     n.expect_keys({"code"});
-    code = n.at("code").string();
-  } catch (const json_reader::ShapeError& e) {
-    invalid(e.path + ": " + e.message, e.path);
-  }
+    return n.at("code").string();
+  });
   auto st = call.db.prepare("SELECT 1 FROM user_guichets WHERE user_id = ? AND guichet = ?");
   st.bind(call.user().user_id, code);
   if (!st.step()) not_found(fmt::format("guichet '{}' is not one of yours", code));
@@ -248,6 +239,19 @@ Reply list_requests(Call& call) {
 Reply validate_request(Call& call) {
   const std::string& id = call.params[0];
   AccountRequest r = request_for_referent(call, id);
+  // Validating grants access to every guichet of the request: the référent must answer for
+  // each of them. Rejecting needs only one.
+  for (const auto& g : r.demande.guichets) {
+    auto st = call.db.prepare(
+        "SELECT 1 FROM user_guichets WHERE user_id = ? AND guichet = ? AND referent = 1");
+    st.bind(call.user().user_id, g);
+    if (!st.step())
+      refuse(403, ErrorCode::forbidden,
+             fmt::format("you are not référent of guichet {}: its référent must validate this "
+                         "request",
+                         g),
+             "guichets");
+  }
   auto taken = call.db.prepare("SELECT 1 FROM users WHERE email = ?");
   taken.bind(r.demande.email);
   if (taken.step())
@@ -283,16 +287,12 @@ Reply validate_request(Call& call) {
 
 Reply reject_request(Call& call) {
   const std::string& id = call.params[0];
-  const json body = call.body();
-  std::string motif;
-  try {
-    const json_reader::Node n(body, "");
+  const std::string motif = call.decode([](const json_reader::Node& n) {
     n.expect_keys({"motif"});
-    motif = n.at("motif").string();
-    if (motif.size() > 1000) n.at("motif").fail("longer than 1000 bytes");
-  } catch (const json_reader::ShapeError& e) {
-    invalid(e.path + ": " + e.message, e.path);
-  }
+    std::string text = n.at("motif").string();
+    if (text.size() > 1000) n.at("motif").fail("longer than 1000 bytes");
+    return text;
+  });
   check_name(motif, "motif");
   AccountRequest r = request_for_referent(call, id);
   call.db.run(
@@ -306,16 +306,10 @@ Reply reject_request(Call& call) {
 }
 
 Reply activate(Call& call) {
-  const json body = call.body();
-  std::string token, password;
-  try {
-    const json_reader::Node n(body, "");
+  auto [token, password] = call.decode([](const json_reader::Node& n) {
     n.expect_keys({"token", "password"});
-    token = n.at("token").string();
-    password = n.at("password").string();
-  } catch (const json_reader::ShapeError& e) {
-    invalid(e.path + ": " + e.message, e.path);
-  }
+    return std::pair(n.at("token").string(), n.at("password").string());
+  });
   auto st = call.db.prepare(
       "SELECT t.user_id, t.request_id, t.expires_at, t.used_at, u.email FROM activation_tokens t "
       "JOIN users u ON u.id = t.user_id WHERE t.token_sha256 = ?");
@@ -333,7 +327,8 @@ Reply activate(Call& call) {
             "password");
   const std::int64_t user_id = st.int64(0);
   const std::string request_id = st.text(1), email = st.text(4);
-  if (password.find(email.substr(0, email.find('@'))) != std::string::npos)
+  const std::string local = email.substr(0, email.find('@'));
+  if (local.size() >= 4 && password.find(local) != std::string::npos)
     invalid("the password must not contain the e-mail address", "password");
   call.db.run("UPDATE users SET password_hash = ? WHERE id = ?",
               crypto::hash_password(password, crypto::kPasswordIterations), user_id);

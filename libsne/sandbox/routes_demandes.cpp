@@ -105,8 +105,7 @@ Pli load_pli(Call& call, const std::string& transaction) {
 
 std::string new_transaction_id(Db& db) {
   for (;;) {
-    std::string id = crypto::random_alnum(13);
-    if (id[0] >= '0' && id[0] <= '9') continue;  // ids start with a letter, as in the PWP
+    std::string id = crypto::random_alnum(13);  // as the PWP's: "1jedxw3quz77h"
     auto st = db.prepare("SELECT 1 FROM plis WHERE transaction_id = ?");
     st.bind(id);
     if (!st.step()) return id;

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "crypto/crypto.hpp"
 #include "sandbox/handler.hpp"
 #include "sne/sandbox.hpp"
 
@@ -26,7 +27,9 @@ class HttplibServer : public SandboxServer {
       int yes = 1;
       setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
     });
-    server_.set_read_timeout(30, 0);
+    // A request whose body never comes (a POST without Content-Length, which cpp-httplib reads
+    // until the connection closes) ties a thread up for this long at most.
+    server_.set_read_timeout(10, 0);
     server_.set_write_timeout(30, 0);
     server_.set_keep_alive_max_count(100);
     auto serve = [this](const httplib::Request& req, httplib::Response& res) { answer(req, res); };
@@ -40,10 +43,17 @@ class HttplibServer : public SandboxServer {
       server_.Options(pattern, serve);
     }
     // Bodies over the limit never reach the handler: answer 413 in the contract's shape.
+    // Answers cpp-httplib makes itself (a body over the limit, a malformed request) get the
+    // contract's error object too; the handler's own error answers are left as they are.
     server_.set_error_handler([](const httplib::Request&, httplib::Response& res) {
-      if (res.status == 413)
-        res.set_content(R"({"error":{"code":"invalid_input","message":"request body too large"}})",
-                        "application/json");
+      if (!res.body.empty()) return;
+      const std::string id = crypto::random_alnum(16);
+      res.set_header("X-Request-Id", id);
+      res.set_content(
+          fmt::format(R"({{"error":{{"code":"invalid_input","message":"{}",)"
+                      R"("request_id":"{}"}}}})",
+                      res.status == 413 ? "request body too large" : "malformed HTTP request", id),
+          "application/json");
     });
   }
 
@@ -64,8 +74,8 @@ class HttplibServer : public SandboxServer {
   }
 
   ~HttplibServer() override {
-    stop();
-    wait();
+    server_.stop();
+    join();
   }
 
   int port() const noexcept override { return port_; }
@@ -74,12 +84,14 @@ class HttplibServer : public SandboxServer {
                                                 : fmt::format("http://{}:{}", host_, port_);
   }
   void stop() override { server_.stop(); }
-  void wait() override {
+  void wait() override { join(); }
+
+ private:
+  void join() {
     std::lock_guard lock(join_mutex_);
     if (thread_.joinable()) thread_.join();
   }
 
- private:
   void answer(const httplib::Request& req, httplib::Response& res) {
     http::Request request;
     request.method = req.method;

@@ -292,7 +292,7 @@ ProfileChange decode_profile_change(const Node& n) {
 PliInput decode_pli_input(const Node& n) {
   n.expect_keys({"contexte", "pieces"});
   PliInput in;
-  in.contexte = bounded(n.at("contexte"), 3);
+  in.contexte = bounded(n.at("contexte"), 32);  // a code ("AJO") or a name ("ajout")
   const Node pieces = n.at("pieces");
   const auto items = pieces.items(kMaxPiecesPerPli);
   if (items.empty()) pieces.fail("expected at least one piece");

@@ -213,6 +213,21 @@ TEST_SUITE("accounts") {
     CHECK(b.service()->request_account(in, {}).error().subject() == "telephone");
   }
 
+  TEST_CASE("validating a request needs a référent of each of its guichets") {
+    Backend b;
+    auto in = request_input("two@example.test");
+    in.guichets = {"G3401", "G1101"};  // the demo référent answers for G3401 only
+    auto r = b.service()->request_account(in, {});
+    REQUIRE(r.ok());
+    auto referent = b.signed_in(kSandboxReferent);
+    auto validated = referent->validate_request(r->id);
+    REQUIRE_FALSE(validated.ok());
+    CHECK(validated.error().code() == ErrorCode::forbidden);
+    CHECK(validated.error().message().find("G1101") != std::string::npos);
+    CHECK(b.service()->account_request(r->id)->statut == RequestStatus::en_attente);
+    CHECK(referent->reject_request(r->id, "Guichet G1101 non concerné").ok());
+  }
+
   TEST_CASE("a référent cannot see nor decide requests of other guichets") {
     Backend b;
     auto in = request_input("idf@example.test");
@@ -439,12 +454,13 @@ TEST_SUITE("idempotency") {
     auto up = agent->upload("piece", {});
     REQUIRE(up.ok());
     const std::string pli_key = new_idempotency_key();
-    PliInput in{"MAJ", {{"attestation_pacs", "pacs.pdf", up->upload_id}}};
+    PliInput in{"mise-a-jour", {{"attestation_pacs", "pacs.pdf", up->upload_id}}};
     auto p1 = agent->send_pli(numero, in, pli_key);
     auto p2 = agent->send_pli(numero, in, pli_key);
     REQUIRE(p1.ok());
     REQUIRE(p2.ok());
     CHECK(p1->resume.transaction == p2->resume.transaction);
+    CHECK(p1->resume.contexte == "MAJ");
     CHECK(all_plis(*agent).size() == 16);
   }
 }
@@ -462,7 +478,8 @@ TEST_SUITE("protocol") {
     CHECK(unknown.body.find("admin") != std::string::npos);
     auto missing = raw(b, "POST", "/v1/auth/token", R"({"email": "a@b.c"})", json);
     CHECK(missing.status == 400);
-    CHECK(missing.body.find("password") != std::string::npos);
+    CHECK(missing.body.find(R"("field":"password")") != std::string::npos);
+    CHECK(missing.body.find(R"("message":"missing key 'password'")") != std::string::npos);
     auto not_object = raw(b, "POST", "/v1/auth/token", "[1, 2]", json);
     CHECK(not_object.status == 400);
   }
@@ -472,7 +489,7 @@ TEST_SUITE("protocol") {
     const std::string big(17u << 20, 'x');
     auto r = raw(b, "POST", "/v1/account-requests", big, {{"Content-Type", "application/json"}});
     CHECK(r.status == 413);
-    auto piece = raw(b, "POST", "/v1/uploads", std::string(10'000'001, 'p'),
+    auto piece = raw(b, "POST", "/v1/uploads", std::string((10u << 20) + 1, 'p'),
                      {{"Authorization", bearer(b, kSandboxAgent)}});
     CHECK(piece.status == 413);
   }
