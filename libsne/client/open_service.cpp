@@ -8,6 +8,7 @@
 #include "client/rest_service.hpp"
 #include "crypto/crypto.hpp"
 #include "http/curl_transport.hpp"
+#include "http/logging.hpp"
 #include "http/retry.hpp"
 #include "sandbox/embedded_transport.hpp"
 #include "sne/text.hpp"
@@ -101,12 +102,16 @@ Result<std::unique_ptr<Service>> open_service(const ServiceOptions& options, con
     curl.connect_timeout = options.connect_timeout;
     curl.stall_timeout = options.stall_timeout;
     curl.user_agent = fmt::format("libsne/{}", version());
-    curl.debug_log = options.debug_log;
     auto made = http::make_curl_transport(std::move(curl));
     if (!made) return made.error();
     transport = std::make_unique<http::RetryingTransport>(
         std::move(*made), options.retry, http::real_sleep,
         [] { return std::chrono::steady_clock::now(); }, std::random_device()());
+  }
+  if (options.debug_log) {
+    const std::string base = endpoint->kind == EndpointInfo::Kind::http ? endpoint->canonical
+                                                                        : endpoint->canonical + " ";
+    transport = http::with_debug_log(std::move(transport), base, options.debug_log);
   }
   return client::make_rest_service(std::move(*endpoint), std::move(transport), options.token);
 }

@@ -2,7 +2,6 @@
 
 #include <curl/curl.h>
 
-#include <cctype>
 #include <mutex>
 
 #include <fmt/format.h>
@@ -53,15 +52,6 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* use
   return n;
 }
 
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i])))
-      return false;
-  return true;
-}
-
 class CurlTransport : public Transport {
  public:
   explicit CurlTransport(CurlOptions options) : options_(std::move(options)) {}
@@ -106,16 +96,9 @@ class CurlTransport : public Transport {
     list = curl_slist_append(list, "Expect:");  // no 100-continue round trip
     curl_easy_setopt(h, CURLOPT_HTTPHEADER, list);
 
-    const auto started = std::chrono::steady_clock::now();
     const CURLcode rc = curl_easy_perform(h);
     curl_slist_free_all(list);
-    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                        std::chrono::steady_clock::now() - started)
-                        .count();
     if (rc != CURLE_OK) {
-      if (options_.debug_log)
-        options_.debug_log(fmt::format("{} {} -> failed after {} ms: {}", request.method, url, ms,
-                                       curl_easy_strerror(rc)));
       if (ex.too_big)
         return Error(ErrorCode::server, fmt::format("{}: answer larger than {} bytes",
                                                     options_.base_url, options_.max_response));
@@ -127,15 +110,6 @@ class CurlTransport : public Transport {
     }
     long status = 0;
     curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
-    if (options_.debug_log) {
-      options_.debug_log(fmt::format("{} {} -> {} in {} ms, {} bytes sent, {} received",
-                                     request.method, url, status, ms, request.body.size(),
-                                     ex.body.size()));
-      for (const auto& [name, value] : request.headers)
-        options_.debug_log("> " + redact_header(name, value));
-      for (const auto& [name, value] : ex.headers)
-        options_.debug_log("< " + redact_header(name, value));
-    }
     return Response{static_cast<int>(status), std::move(ex.headers), std::move(ex.body)};
   }
 
@@ -145,13 +119,6 @@ class CurlTransport : public Transport {
 };
 
 }  // namespace
-
-std::string redact_header(std::string_view name, std::string_view value) {
-  for (std::string_view secret :
-       {"Authorization", "Cookie", "Set-Cookie", "Session-Token", "App-Token"})
-    if (iequals(name, secret)) return fmt::format("{}: [redacted]", name);
-  return fmt::format("{}: {}", name, value);
-}
 
 Result<std::unique_ptr<Transport>> make_curl_transport(CurlOptions options) {
   global_init();

@@ -1,5 +1,5 @@
 // Internal: the Transport over libcurl. Every libcurl detail of libsne lives in
-// curl_transport.cpp: timeouts, TLS verification, the extra CA, redirects refused, debug lines.
+// curl_transport.cpp: timeouts, TLS verification, the extra CA, redirects refused.
 #pragma once
 
 #include <chrono>
@@ -19,14 +19,9 @@ struct CurlOptions {
   std::chrono::milliseconds stall_timeout{30000};  ///< below 1 byte/s for this long: abandon
   std::size_t max_response = 64u << 20;            ///< bigger answers are abandoned
   std::string user_agent;
-  std::function<void(std::string_view)> debug_log;  ///< redacted lines; may be empty
 };
 
 /// invalid_input when the CA file cannot be read; libcurl is initialised once per process.
 Result<std::unique_ptr<Transport>> make_curl_transport(CurlOptions options);
-
-/// A header line fit for a debug log: the values of Authorization, Cookie, Session-Token,
-/// App-Token and Set-Cookie become "[redacted]".
-std::string redact_header(std::string_view name, std::string_view value);
 
 }  // namespace sne::http

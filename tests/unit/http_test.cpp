@@ -4,6 +4,7 @@
 
 #include "client/rest_service.hpp"
 #include "http/curl_transport.hpp"
+#include "http/logging.hpp"
 #include "http/message.hpp"
 #include "http/retry.hpp"
 
@@ -171,7 +172,8 @@ TEST_CASE("retry: Retry-After as an HTTP date") {
 }
 
 TEST_CASE("client: an error answer becomes the Error of its code, status and request id") {
-  Response r{409, {{"X-Request-Id", "abc123"}},
+  Response r{409,
+             {{"X-Request-Id", "abc123"}},
              R"({"error": {"code": "conflict", "message": "category full", "field": "pieces"}})"};
   const Error e = client::error_from_response(r, "POST /v1/demandes/x/plis");
   CHECK(e.code() == ErrorCode::conflict);
@@ -193,7 +195,29 @@ TEST_CASE("client: an error answer becomes the Error of its code, status and req
   CHECK(evil.message().find('\x1b') == std::string::npos);
 }
 
-TEST_CASE("curl: secrets are redacted from debug lines") {
+TEST_CASE("debug log: one line per exchange, headers redacted, bodies never shown") {
+  auto inner = std::make_unique<ScriptedTransport>();
+  inner->script = {Response{201, {{"Set-Cookie", "s=cookie-secret"}}, R"({"token":"tok-secret"})"},
+                   Result<Response>(Error(ErrorCode::network, "connection refused"))};
+  std::vector<std::string> lines;
+  auto t = with_debug_log(std::move(inner), "https://sne.example",
+                          [&](std::string_view l) { lines.emplace_back(l); });
+  REQUIRE(t->send({"POST",
+                   "/v1/auth/token",
+                   {{"Authorization", "Bearer tok-old"}},
+                   R"({"password":"pw-secret"})"})
+              .ok());
+  REQUIRE_FALSE(t->send({"GET", "/v1/me", {}, {}}).ok());
+  std::string all;
+  for (const auto& l : lines) all += l + "\n";
+  CHECK(all.find("POST https://sne.example/v1/auth/token -> 201") != std::string::npos);
+  CHECK(all.find("GET https://sne.example/v1/me -> failed") != std::string::npos);
+  CHECK(all.find("connection refused") != std::string::npos);
+  for (const char* secret : {"tok-secret", "tok-old", "pw-secret", "cookie-secret"})
+    CHECK_MESSAGE(all.find(secret) == std::string::npos, secret);
+}
+
+TEST_CASE("debug log: secrets are redacted from header lines") {
   CHECK(redact_header("Authorization", "Bearer secret") == "Authorization: [redacted]");
   CHECK(redact_header("session-token", "s") == "session-token: [redacted]");
   CHECK(redact_header("App-Token", "s") == "App-Token: [redacted]");
