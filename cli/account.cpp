@@ -163,17 +163,19 @@ CommandResult run_activate(const ActivateOptions& opts, Context& ctx) {
 
 struct ProfileOptions {
   std::string nom, prenom, telephone;
-  // CLI11 leaves strings empty when a flag is absent: an explicit empty value is refused by
-  // the service anyway, so "empty" means "not given".
+  // Whether each was given: an explicit empty value goes to the service, which refuses it.
+  const CLI::Option* nom_given = nullptr;
+  const CLI::Option* prenom_given = nullptr;
+  const CLI::Option* telephone_given = nullptr;
 };
 
 CommandResult run_profile(const ProfileOptions& opts, Context& ctx) {
   auto service = ctx.service();
   if (!service) return service.error();
   ProfileChange change;
-  if (!opts.nom.empty()) change.nom = opts.nom;
-  if (!opts.prenom.empty()) change.prenom = opts.prenom;
-  if (!opts.telephone.empty()) change.telephone = opts.telephone;
+  if (opts.nom_given->count() > 0) change.nom = opts.nom;
+  if (opts.prenom_given->count() > 0) change.prenom = opts.prenom;
+  if (opts.telephone_given->count() > 0) change.telephone = opts.telephone;
   auto me = change.nom || change.prenom || change.telephone ? (*service)->update_profile(change)
                                                             : (*service)->me();
   if (!me) return me.error();
@@ -249,10 +251,12 @@ void setup_account(CLI::App& root, Context& ctx) {
                    "Kind of organisation: commune, bailleur, action_logement...")
       ->required();
   request->add_option("--organisme", in->organisme, "Name of the organisation")->required();
-  request->add_option("--guichet", in->guichets, "Code guichet (repeat for several guichets)")
+  request
+      ->add_option("--guichet", in->guichets,
+                   "Code guichet (repeat, or separate by commas, for several guichets)")
       ->required()
       ->type_name("CODE")
-      ->expected(1);
+      ->delimiter(',');
   on_parsed(*request, ctx, in, run_request);
 
   auto st = std::make_shared<IdOptions>();
@@ -291,9 +295,9 @@ void setup_account(CLI::App& root, Context& ctx) {
 
   auto pr = std::make_shared<ProfileOptions>();
   auto* profile = noun->add_subcommand("profile", "Show the profile, or change it");
-  profile->add_option("--nom", pr->nom, "New family name");
-  profile->add_option("--prenom", pr->prenom, "New given name");
-  profile->add_option("--telephone", pr->telephone, "New telephone number");
+  pr->nom_given = profile->add_option("--nom", pr->nom, "New family name");
+  pr->prenom_given = profile->add_option("--prenom", pr->prenom, "New given name");
+  pr->telephone_given = profile->add_option("--telephone", pr->telephone, "New telephone number");
   on_parsed(*profile, ctx, pr, run_profile);
 
   auto gu = std::make_shared<GuichetOptions>();

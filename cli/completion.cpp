@@ -87,7 +87,9 @@ std::string fish_quote(std::string_view s) {
   return out + "'";
 }
 
-bool is_file_value(const OptionSpec& o) { return o.value_name == "FILE" || o.value_name == "DIR"; }
+bool is_file_value(const OptionSpec& o) {
+  return o.value_name == "FILE" || o.value_name == "DIR" || o.value_name == "PATH";
+}
 
 /// The word-walking loop shared by bash and zsh: it follows nouns and verbs into `at` and
 /// skips the values of options that take one.

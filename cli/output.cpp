@@ -146,7 +146,10 @@ void Table::print(const Output& out) const {
     while (!line.empty() && line.back() == ' ') line.pop_back();
     out.line(line);
   };
-  emit(headers_, std::vector<Style>(headers_.size(), Style::bold));
+  // A table of label/value pairs has no header row: an empty one would print a blank line.
+  const bool headed =
+      std::any_of(headers_.begin(), headers_.end(), [](const auto& h) { return !h.empty(); });
+  if (headed) emit(headers_, std::vector<Style>(headers_.size(), Style::bold));
   for (const auto& row : rows_) emit(row.cells, row.styles);
 }
 

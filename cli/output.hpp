@@ -69,6 +69,7 @@ class Output {
 /// through one_line(): untrusted input cannot move the cursor or change colours.
 class Table {
  public:
+  /// All headers empty: no header row (a table of label/value pairs).
   explicit Table(std::vector<std::string> headers);
   /// `styles` (optional) paints each cell; styles never change the alignment.
   void add(std::vector<std::string> cells, std::vector<Style> styles = {});

@@ -1,8 +1,10 @@
 #include "password.hpp"
 
+#include <signal.h>
 #include <termios.h>
 #include <unistd.h>
 
+#include <array>
 #include <cstdio>
 #include <iostream>
 
@@ -12,21 +14,45 @@ namespace sne::cli {
 
 namespace {
 
+// The terminal settings to restore if a signal ends the program during the prompt: a shell
+// left without echo is unusable.
+termios g_saved{};
+volatile sig_atomic_t g_echo_off = 0;
+constexpr std::array kSignals{SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+
+extern "C" void restore_terminal_and_die(int sig) {
+  if (g_echo_off != 0) ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &g_saved);
+  (void)!::write(STDERR_FILENO, "\n", 1);
+  ::signal(sig, SIG_DFL);
+  ::raise(sig);
+}
+
 /// One line typed on the terminal with echo off; nullopt at end of input.
 std::optional<std::string> ask_hidden(const char* prompt) {
   fmt::print(stderr, "{}", prompt);
   (void)std::fflush(stderr);
-  termios saved{};
-  const bool tty = ::tcgetattr(STDIN_FILENO, &saved) == 0;
+  const bool tty = ::tcgetattr(STDIN_FILENO, &g_saved) == 0;
+  std::array<struct sigaction, kSignals.size()> previous{};
   if (tty) {
-    termios quiet = saved;
+    struct sigaction on_signal {};
+    on_signal.sa_handler = restore_terminal_and_die;
+    sigemptyset(&on_signal.sa_mask);
+    for (std::size_t i = 0; i < kSignals.size(); ++i)
+      ::sigaction(kSignals[i], &on_signal, &previous[i]);
+    termios quiet = g_saved;
     quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
     quiet.c_lflag |= ECHONL;
+    g_echo_off = 1;
     ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
   }
   std::string line;
   const bool got = static_cast<bool>(std::getline(std::cin, line));
-  if (tty) ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
+  if (tty) {
+    ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &g_saved);
+    g_echo_off = 0;
+    for (std::size_t i = 0; i < kSignals.size(); ++i)
+      ::sigaction(kSignals[i], &previous[i], nullptr);
+  }
   if (!got) return std::nullopt;
   if (!line.empty() && line.back() == '\r') line.pop_back();
   return line;
@@ -51,7 +77,7 @@ Secret read_password(Context& ctx, bool from_stdin, bool confirm) {
   } else {
     auto first = ask_hidden("Password: ");
     if (!first) {
-      s.failure = Error(ErrorCode::cancelled, "no password typed");
+      s.failure = Error(ErrorCode::invalid_input, "no password typed");
       return s;
     }
     if (confirm) {

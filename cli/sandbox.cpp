@@ -140,7 +140,8 @@ CommandResult run_outbox(const DbOptions& opts, Context& ctx) {
     std::string_view body = m.body;
     while (!body.empty()) {
       const auto nl = body.find('\n');
-      ctx.out().line("  " + one_line(body.substr(0, nl)));
+      const std::string_view text = body.substr(0, nl);
+      ctx.out().line(text.empty() ? std::string() : "  " + one_line(text));
       body = nl == std::string_view::npos ? std::string_view() : body.substr(nl + 1);
     }
     ctx.out().line("");
@@ -178,7 +179,7 @@ void setup_sandbox(CLI::App& root, Context& ctx) {
   outbox->add_option("--db", o->db, "Sandbox database")->type_name("PATH");
   outbox->add_option("--limit", o->limit, "Only the last N e-mails")
       ->type_name("N")
-      ->check(CLI::PositiveNumber);
+      ->check(CLI::Range(1, 1000000));
   outbox->add_option("--to", o->to, "Only the e-mails sent to this address")->type_name("EMAIL");
   on_parsed(*outbox, ctx, o, run_outbox);
 }

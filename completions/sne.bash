@@ -8,24 +8,52 @@ _sne() {
     w="${COMP_WORDS[i]}"
     if ((skip)); then skip=0; continue; fi
     case "$at:$w" in
-      *:--config|*:--profile) skip=1 ;;
+      *:--config|*:--profile|*:--endpoint|*:--cacert) skip=1 ;;
+      'sne account request:--nom'|'sne account request:--prenom'|'sne account request:--email'|'sne account request:--telephone'|'sne account request:--type-organisme'|'sne account request:--organisme'|'sne account request:--guichet') skip=1 ;;
+      'sne account reject:--reason') skip=1 ;;
+      'sne account activate:--token') skip=1 ;;
+      'sne account profile:--nom'|'sne account profile:--prenom'|'sne account profile:--telephone') skip=1 ;;
+      'sne account notifications:--daily-mail') skip=1 ;;
+      'sne auth login:--email') skip=1 ;;
       'sne calendar holidays:-d'|'sne calendar holidays:--departement') skip=1 ;;
       'sne calendar add:-d'|'sne calendar add:--departement') skip=1 ;;
       'sne calendar between:-d'|'sne calendar between:--departement') skip=1 ;;
       'sne fiche create:--numero'|'sne fiche create:--contexte'|'sne fiche create:--guichet'|'sne fiche create:--siret'|'sne fiche create:--territoire'|'sne fiche create:--date-generation'|'sne fiche create:--date-depot'|'sne fiche create:-o'|'sne fiche create:--output') skip=1 ;;
       'sne fiche batch:-o'|'sne fiche batch:--output'|'sne fiche batch:--merge'|'sne fiche batch:--guichet'|'sne fiche batch:--siret'|'sne fiche batch:--territoire'|'sne fiche batch:--date-generation') skip=1 ;;
       'sne piece types:--catalog') skip=1 ;;
-      'sne:calendar'|'sne:completion'|'sne:fiche'|'sne:numero'|'sne:piece'|'sne:siret') at="$at $w" ;;
+      'sne sandbox serve:--listen'|'sne sandbox serve:--db') skip=1 ;;
+      'sne sandbox reset:--db') skip=1 ;;
+      'sne sandbox outbox:--db'|'sne sandbox outbox:--limit'|'sne sandbox outbox:--to') skip=1 ;;
+      'sne:account'|'sne:auth'|'sne:calendar'|'sne:completion'|'sne:fiche'|'sne:numero'|'sne:piece'|'sne:sandbox'|'sne:siret') at="$at $w" ;;
+      'sne account:request'|'sne account:status'|'sne account:pending'|'sne account:validate'|'sne account:reject'|'sne account:activate'|'sne account:profile'|'sne account:guichet'|'sne account:notifications') at="$at $w" ;;
+      'sne auth:login'|'sne auth:logout'|'sne auth:status') at="$at $w" ;;
       'sne calendar:holidays'|'sne calendar:add'|'sne calendar:between') at="$at $w" ;;
       'sne fiche:create'|'sne fiche:batch'|'sne fiche:parse') at="$at $w" ;;
       'sne numero:check') at="$at $w" ;;
       'sne piece:types') at="$at $w" ;;
+      'sne sandbox:serve'|'sne sandbox:reset'|'sne sandbox:outbox') at="$at $w" ;;
       'sne siret:check') at="$at $w" ;;
     esac
   done
   case "$at:$prev" in
     *:--config) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
     *:--profile) COMPREPLY=(); return ;;
+    *:--endpoint) COMPREPLY=(); return ;;
+    *:--cacert) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    'sne account request:--nom') COMPREPLY=(); return ;;
+    'sne account request:--prenom') COMPREPLY=(); return ;;
+    'sne account request:--email') COMPREPLY=(); return ;;
+    'sne account request:--telephone') COMPREPLY=(); return ;;
+    'sne account request:--type-organisme') COMPREPLY=(); return ;;
+    'sne account request:--organisme') COMPREPLY=(); return ;;
+    'sne account request:--guichet') COMPREPLY=(); return ;;
+    'sne account reject:--reason') COMPREPLY=(); return ;;
+    'sne account activate:--token') COMPREPLY=(); return ;;
+    'sne account profile:--nom') COMPREPLY=(); return ;;
+    'sne account profile:--prenom') COMPREPLY=(); return ;;
+    'sne account profile:--telephone') COMPREPLY=(); return ;;
+    'sne account notifications:--daily-mail') COMPREPLY=($(compgen -W 'on off' -- "$cur")); return ;;
+    'sne auth login:--email') COMPREPLY=(); return ;;
     'sne calendar holidays:-d') COMPREPLY=(); return ;;
     'sne calendar holidays:--departement') COMPREPLY=(); return ;;
     'sne calendar add:-d') COMPREPLY=(); return ;;
@@ -49,11 +77,31 @@ _sne() {
     'sne fiche batch:--territoire') COMPREPLY=(); return ;;
     'sne fiche batch:--date-generation') COMPREPLY=(); return ;;
     'sne piece types:--catalog') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    'sne sandbox serve:--listen') COMPREPLY=(); return ;;
+    'sne sandbox serve:--db') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    'sne sandbox reset:--db') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    'sne sandbox outbox:--db') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    'sne sandbox outbox:--limit') COMPREPLY=(); return ;;
+    'sne sandbox outbox:--to') COMPREPLY=(); return ;;
   esac
-  local globals='--help --version --json --verbose --debug --config --profile'
+  local globals='--help --version --json --verbose --debug --config --profile --endpoint --cacert'
   local words=""
   case "$at" in
-    'sne') words='calendar completion fiche numero piece siret' ;;
+    'sne') words='account auth calendar completion fiche numero piece sandbox siret' ;;
+    'sne account') words='request status pending validate reject activate profile guichet notifications --help' ;;
+    'sne account request') words='--help --nom --prenom --email --telephone --type-organisme --organisme --guichet' ;;
+    'sne account status') words='--help' ;;
+    'sne account pending') words='--help' ;;
+    'sne account validate') words='--help' ;;
+    'sne account reject') words='--help --reason' ;;
+    'sne account activate') words='--help --token --password-stdin' ;;
+    'sne account profile') words='--help --nom --prenom --telephone' ;;
+    'sne account guichet') words='--help' ;;
+    'sne account notifications') words='--help --daily-mail' ;;
+    'sne auth') words='login logout status --help' ;;
+    'sne auth login') words='--help --email --password-stdin' ;;
+    'sne auth logout') words='--help' ;;
+    'sne auth status') words='--help' ;;
     'sne calendar') words='holidays add between --help' ;;
     'sne calendar holidays') words='--help --departement' ;;
     'sne calendar add') words='--help --departement' ;;
@@ -67,6 +115,10 @@ _sne() {
     'sne numero check') words='--help' ;;
     'sne piece') words='types --help' ;;
     'sne piece types') words='--help --catalog' ;;
+    'sne sandbox') words='serve reset outbox --help' ;;
+    'sne sandbox serve') words='--help --listen --db' ;;
+    'sne sandbox reset') words='--help --db' ;;
+    'sne sandbox outbox') words='--help --db --limit --to' ;;
     'sne siret') words='check --help' ;;
     'sne siret check') words='--help' ;;
   esac

@@ -9,6 +9,7 @@
 //   referent@sandbox.sne.test  référent of G3401 and G6901
 //   agent@sandbox.sne.test     agent of G3401 (Hérault)
 //   multi@sandbox.sne.test     agent of G6901, G1101 and G9741 (three territories)
+//   agent.metz@sandbox.sne.test  agent of G5701 (Moselle), a guichet without référent
 #pragma once
 
 #include <chrono>

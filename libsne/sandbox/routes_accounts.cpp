@@ -88,7 +88,10 @@ AccountRequest request_for_referent(Call& call, const std::string& id) {
   AccountRequest r = load_request(call.db, id);
   if (r.statut != RequestStatus::en_attente)
     refuse(409, ErrorCode::conflict,
-           fmt::format("account request '{}' is already {}", id, to_string(r.statut)));
+           fmt::format("account request '{}' is no longer pending: it was {}", id,
+                       r.statut == RequestStatus::rejetee   ? "rejected"
+                       : r.statut == RequestStatus::validee ? "validated"
+                                                            : "validated and activated"));
   return r;
 }
 
@@ -329,7 +332,7 @@ Reply activate(Call& call) {
   const std::string request_id = st.text(1), email = st.text(4);
   const std::string local = email.substr(0, email.find('@'));
   if (local.size() >= 4 && password.find(local) != std::string::npos)
-    invalid("the password must not contain the e-mail address", "password");
+    invalid("the password must not contain the name part of the e-mail address", "password");
   call.db.run("UPDATE users SET password_hash = ? WHERE id = ?",
               crypto::hash_password(password, crypto::kPasswordIterations), user_id);
   call.db.run("UPDATE activation_tokens SET used_at = ? WHERE token_sha256 = ?", seconds(call.now),

@@ -198,6 +198,48 @@ class EmbeddedSandbox(CliTest):
         self.assertExit(self.sne("auth", "status"), 0)
 
 
+    def test_a_request_names_several_guichets(self):
+        args = NEW[:-2] + ["--guichet", "G3401", "--guichet", "G6901"]
+        r = self.sne("account", "request", *args, "--json")
+        self.assertExit(r, 0)
+        self.assertEqual(r.json()["guichets"], ["G3401", "G6901"])
+        args = NEW[:-2] + ["--guichet", "G1101,G9741"]
+        args[args.index("--email") + 1] = "other@example.test"
+        self.assertEqual(self.sne("account", "request", *args, "--json").json()["guichets"],
+                         ["G1101", "G9741"])
+
+    def test_an_explicit_empty_value_is_refused_not_ignored(self):
+        r = self.sne("account", "profile", "--nom", "")
+        self.assertExit(r, 6)
+        self.assertOneLineError(r, "nom")
+
+    def test_usage_errors_stay_short(self):
+        r = self.sne("sandbox", "outbox", "--limit", "0")
+        self.assertExit(r, 2)
+        self.assertLess(len(r.err.splitlines()[0]), 120, r.err)
+
+
+class Terminal(CliTest):
+    def test_ctrl_c_at_the_password_prompt_gives_the_terminal_its_echo_back(self):
+        import pty
+        import termios
+        import time
+        pid, fd = pty.fork()
+        if pid == 0:
+            os.execve(SNE, [SNE, "auth", "login", "--email", "a@b.c"], self.env)
+        seen = b""
+        deadline = time.time() + 20
+        while b"Password:" not in seen and time.time() < deadline:
+            seen += os.read(fd, 1024)
+        self.assertIn(b"Password:", seen)
+        self.assertFalse(termios.tcgetattr(fd)[3] & termios.ECHO)
+        os.write(fd, b"\x03")
+        _, status = os.waitpid(pid, 0)
+        self.assertTrue(os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGINT)
+        self.assertTrue(termios.tcgetattr(fd)[3] & termios.ECHO)
+        os.close(fd)
+
+
 class OverHttp(CliTest):
     def setUp(self):
         super().setUp()
