@@ -1,4 +1,6 @@
 // sne account: requests, validation by a référent, activation, profile, guichet, notifications.
+#include <iostream>
+
 #include <fmt/format.h>
 
 #include <sne/records_json.hpp>
@@ -145,11 +147,17 @@ struct ActivateOptions {
 };
 
 CommandResult run_activate(const ActivateOptions& opts, Context& ctx) {
+  std::string token = opts.token;
+  if (token == "-") {  // from stdin, out of sight of ps(1); the password follows on line 2
+    if (!std::getline(std::cin, token) || token.empty())
+      return Error(ErrorCode::invalid_input, "--token -: no token on the first line of stdin");
+    if (token.back() == '\r') token.pop_back();
+  }
   Secret password = read_password(ctx, opts.password_stdin, true);
   if (!password.ok) return password.failure;
   auto service = ctx.service(Auth::anonymous);
   if (!service) return service.error();
-  auto email = (*service)->activate(opts.token, password.value);
+  auto email = (*service)->activate(token, password.value);
   if (!email) return email.error();
   if (ctx.out().json())
     ctx.out().print(Json::object().set("email", *email).set("activated", true));
@@ -285,7 +293,10 @@ void setup_account(CLI::App& root, Context& ctx) {
   auto ac = std::make_shared<ActivateOptions>();
   auto* activate = noun->add_subcommand(
       "activate", "Set the password of a validated account with its one-time activation token");
-  activate->add_option("--token", ac->token, "The token of the activation link (one use, expires)")
+  activate
+      ->add_option("--token", ac->token,
+                   "The token of the activation link (one use, expires); '-' reads it from "
+                   "the first line of stdin")
       ->required()
       ->type_name("TOKEN");
   activate->add_flag("--password-stdin", ac->password_stdin,

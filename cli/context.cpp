@@ -120,50 +120,56 @@ Result<Service*> Context::service(Auth auth) {
   if (service_) return service_.get();
   auto ep = endpoint();
   if (!ep) return ep.error();
-  std::string token;
-  if (auth == Auth::required) {
-    if (auto env = process_env()("SNE_TOKEN"); env && !env->empty()) {
-      token = *env;
-      if (verbose()) out().note("token from SNE_TOKEN");
-    } else {
-      auto store = credentials();
-      if (!store) return store.error();
-      auto stored = store->get(ep->canonical);
-      if (!stored) return stored.error();
-      const auto now = std::chrono::system_clock::now();
-      const bool sandbox = ep->kind == EndpointInfo::Kind::embedded_sandbox;
-      constexpr std::array kDemo{kSandboxAgent, kSandboxReferent, kSandboxMulti};
-      bool demo = false;
-      for (const char* e : kDemo) demo = demo || (*stored && (*stored)->email == e);
-      if (*stored && !(*stored)->token.empty() && (*stored)->expires_at > now) {
-        token = (*stored)->token;
-      } else if (sandbox && (!*stored || (demo && !(*stored)->token.empty()))) {
-        // The embedded sandbox starts signed in as the demo agent, and demo sessions reopen
-        // by themselves; a deliberate 'sne auth logout' is respected.
-        const std::string email = *stored ? (*stored)->email : kSandboxAgent;
-        auto anonymous = open(*ep, {});
-        if (!anonymous) return anonymous.error();
-        auto session = (*anonymous)->login(email, kSandboxPassword);
-        if (!session) return session.error();
-        if (auto saved = store->put(ep->canonical, {session->token, email, session->expires_at});
-            !saved)
-          return saved.error();
-        if (!out().json()) out().note(fmt::format("signed in to the sandbox as {}", email));
-        token = session->token;
-      } else if (*stored && !(*stored)->token.empty()) {
-        return Error(
-            ErrorCode::unauthenticated,
-            fmt::format("the session of {} on {} has expired", (*stored)->email, ep->canonical),
-            "Authorization");
-      } else {
-        return Error(ErrorCode::unauthenticated, fmt::format("not signed in to {}", ep->canonical),
-                     "Authorization");
-      }
-    }
+  if (auth == Auth::anonymous) {
+    auto opened = open(*ep, {});
+    if (!opened) return opened.error();
+    service_ = std::move(*opened);
+    return service_.get();
   }
-  auto opened = open(*ep, std::move(token));
+  if (auto env = process_env()("SNE_TOKEN"); env && !env->empty()) {
+    if (verbose()) out().note("token from SNE_TOKEN");
+    auto opened = open(*ep, *env);
+    if (!opened) return opened.error();
+    service_ = std::move(*opened);
+    return service_.get();
+  }
+  auto store = credentials();
+  if (!store) return store.error();
+  auto stored = store->get(ep->canonical);
+  if (!stored) return stored.error();
+  const bool sandbox = ep->kind == EndpointInfo::Kind::embedded_sandbox;
+  const bool signed_in = *stored && !(*stored)->token.empty();
+  bool demo = false;
+  for (const char* e : {kSandboxAgent, kSandboxReferent, kSandboxMulti})
+    demo = demo || (*stored && (*stored)->email == e);
+  // The embedded sandbox starts signed in as the demo agent, and demo sessions reopen by
+  // themselves (expired, or unknown to a database that was reset); a deliberate
+  // 'sne auth logout' is respected.
+  const bool reopen_demo = sandbox && (!*stored || (demo && signed_in));
+  if (signed_in && (*stored)->expires_at > std::chrono::system_clock::now()) {
+    auto opened = open(*ep, (*stored)->token);
+    if (!opened) return opened.error();
+    service_ = std::move(*opened);
+    if (!reopen_demo) return service_.get();
+    auto probe = service_->me();
+    if (probe || probe.error().code() != ErrorCode::unauthenticated) return service_.get();
+  } else if (!reopen_demo) {
+    return Error(ErrorCode::unauthenticated,
+                 signed_in ? fmt::format("the session of {} on {} has expired", (*stored)->email,
+                                         ep->canonical)
+                           : fmt::format("not signed in to {}", ep->canonical),
+                 "Authorization");
+  }
+  const std::string email = *stored ? (*stored)->email : kSandboxAgent;
+  auto opened = open(*ep, {});
   if (!opened) return opened.error();
   service_ = std::move(*opened);
+  auto session = service_->login(email, kSandboxPassword);
+  if (!session) return session.error();
+  if (auto saved = store->put(ep->canonical, {session->token, email, session->expires_at}); !saved)
+    return saved.error();
+  if (!out().json()) out().note(fmt::format("signed in to the sandbox as {}", email));
+  service_->set_token(session->token);
   return service_.get();
 }
 

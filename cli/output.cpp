@@ -72,6 +72,11 @@ std::string_view hint_for(const Error& error) {
       return "check the endpoint ('sne auth status' shows it) and the network; running again "
              "may work";
     case ErrorCode::rate_limited: return "the service asks to slow down: try again later";
+    case ErrorCode::invalid_input:
+      return error.subject() == "cacert"
+                 ? "is the endpoint right? A private CA is trusted with --cacert FILE (or the "
+                   "profile's cacert key)"
+                 : "";
     default: return error.retryable() ? "the service failed for now: try again later" : "";
   }
 }

@@ -23,14 +23,12 @@ constexpr std::array kSignals{SIGINT, SIGTERM, SIGHUP, SIGQUIT};
 extern "C" void restore_terminal_and_die(int sig) {
   if (g_echo_off != 0) ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &g_saved);
   (void)!::write(STDERR_FILENO, "\n", 1);
-  ::signal(sig, SIG_DFL);
-  ::raise(sig);
+  (void)::signal(sig, SIG_DFL);
+  (void)::raise(sig);
 }
 
 /// One line typed on the terminal with echo off; nullopt at end of input.
 std::optional<std::string> ask_hidden(const char* prompt) {
-  fmt::print(stderr, "{}", prompt);
-  (void)std::fflush(stderr);
   const bool tty = ::tcgetattr(STDIN_FILENO, &g_saved) == 0;
   std::array<struct sigaction, kSignals.size()> previous{};
   if (tty) {
@@ -45,6 +43,9 @@ std::optional<std::string> ask_hidden(const char* prompt) {
     g_echo_off = 1;
     ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
   }
+  // The prompt comes once echo is off: nothing typed after it can show.
+  fmt::print(stderr, "{}", prompt);
+  (void)std::fflush(stderr);
   std::string line;
   const bool got = static_cast<bool>(std::getline(std::cin, line));
   if (tty) {

@@ -1,6 +1,10 @@
 // sne sandbox serve|reset|outbox: the stand-in for the SNE web services.
+#include <atomic>
+#include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -84,8 +88,28 @@ CommandResult run_serve(const ServeOptions& opts, Context& ctx) {
   (void)std::fflush(stdout);
   int received = 0;
   sigwait(&signals, &received);
-  (*server)->stop();
-  (*server)->wait();
+  // Stopping waits for the requests under way and closes idle connections; a client that
+  // holds its connection open cannot keep the server alive beyond the deadline, and a second
+  // signal stops it at once. The database is consistent either way: each request is one
+  // SQLite transaction.
+  std::atomic<bool> stopped{false};
+  std::thread stopper([&] {
+    (*server)->stop();
+    (*server)->wait();
+    stopped = true;
+  });
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  const timespec slice{0, 100'000'000};
+  int again = 0;
+  while (!stopped && std::chrono::steady_clock::now() < deadline && again <= 0)
+    again = sigtimedwait(&signals, nullptr, &slice);
+  if (!stopped) {
+    ctx.out().note(again > 0 ? "second signal: stopping without waiting for open connections"
+                             : "connections still open after 5 s: stopping without them");
+    (void)std::fflush(nullptr);
+    std::_Exit(again > 0 ? kExitInterrupted : kExitOk);
+  }
+  stopper.join();
   if (!ctx.out().json())
     ctx.out().note(fmt::format("stopped on {}", received == SIGINT ? "SIGINT" : "SIGTERM"));
   return kExitOk;

@@ -29,7 +29,9 @@ inline constexpr const char* kSandboxAgent = "agent@sandbox.sne.test";
 inline constexpr const char* kSandboxReferent = "referent@sandbox.sne.test";
 inline constexpr const char* kSandboxMulti = "multi@sandbox.sne.test";
 
-/// Deletes the database at `path` (and its journal files) and seeds a new one.
+/// Empties the database at `path` (created if missing) and seeds it anew, in place and in one
+/// transaction, so that a server running on it serves the new data. A file that is not a
+/// sandbox database is refused and left untouched.
 Status reset_sandbox(const std::string& path);
 
 /// An e-mail the sandbox "sent".
@@ -40,7 +42,8 @@ struct OutboxMail {
   std::string subject;
   std::string body;  ///< plain text; activation mails hold the link and its token
 };
-/// The mails sent, oldest first; the last `limit` ones when limit > 0.
+/// The mails sent, oldest first; the last `limit` ones when limit > 0. not_found when no
+/// database exists at `path` (none is created).
 Result<std::vector<OutboxMail>> sandbox_outbox(const std::string& path, int limit = 0);
 
 /// Moves the sandbox's clock forward (tokens expire, plis age). The offset is stored in the

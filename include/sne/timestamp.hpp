@@ -16,7 +16,8 @@ using Timestamp = std::chrono::system_clock::time_point;
 
 /// "YYYY-MM-DDTHH:MM:SSZ"; sub-second parts are dropped.
 std::string format_timestamp(Timestamp t);
-/// Parses exactly "YYYY-MM-DDTHH:MM:SSZ" (years 1970-9999); invalid_input otherwise.
+/// Parses exactly "YYYY-MM-DDTHH:MM:SSZ", years 1970 to 2200 (the clock of the standard
+/// library ends in 2262); invalid_input otherwise.
 Result<Timestamp> parse_timestamp(std::string_view text);
 
 }  // namespace sne

@@ -56,6 +56,19 @@ Result<EndpointInfo> parse_http(std::string_view endpoint) {
   for (char c : endpoint)
     if (static_cast<unsigned char>(c) <= 0x20 || c == '?' || c == '#' || c == '\x7f')
       return bad_endpoint(endpoint, "spaces, queries and fragments are not allowed");
+  if (endpoint.substr(0, 7) == "http://") {
+    // Plain HTTP carries passwords and tokens in clear: only for a sandbox on this machine.
+    std::string_view host = authority;
+    if (host.front() == '[')
+      host = host.substr(0, host.find(']') + 1);
+    else
+      host = host.substr(0, host.find(':'));
+    if (host != "127.0.0.1" && host != "localhost" && host != "[::1]")
+      return bad_endpoint(endpoint,
+                          "plain http:// would send passwords and tokens in clear: it is for a "
+                          "sandbox on this machine only (127.0.0.1, localhost, [::1]); use "
+                          "https://");
+  }
   EndpointInfo info;
   info.kind = EndpointInfo::Kind::http;
   std::string canonical(endpoint);
@@ -104,15 +117,18 @@ Result<std::unique_ptr<Service>> open_service(const ServiceOptions& options, con
     curl.user_agent = fmt::format("libsne/{}", version());
     auto made = http::make_curl_transport(std::move(curl));
     if (!made) return made.error();
+    transport = std::move(*made);
+    // Logged inside the retries, so that every attempt shows.
+    if (options.debug_log)
+      transport =
+          http::with_debug_log(std::move(transport), endpoint->canonical, options.debug_log);
     transport = std::make_unique<http::RetryingTransport>(
-        std::move(*made), options.retry, http::real_sleep,
+        std::move(transport), options.retry, http::real_sleep,
         [] { return std::chrono::steady_clock::now(); }, std::random_device()());
   }
-  if (options.debug_log) {
-    const std::string base = endpoint->kind == EndpointInfo::Kind::http ? endpoint->canonical
-                                                                        : endpoint->canonical + " ";
-    transport = http::with_debug_log(std::move(transport), base, options.debug_log);
-  }
+  if (options.debug_log && endpoint->kind == EndpointInfo::Kind::embedded_sandbox)
+    transport =
+        http::with_debug_log(std::move(transport), endpoint->canonical + " ", options.debug_log);
   return client::make_rest_service(std::move(*endpoint), std::move(transport), options.token);
 }
 

@@ -176,6 +176,16 @@ class RestService : public Service {
         request.method + " " + request.target.substr(0, request.target.find('?'));
     auto response = transport_->send(request);
     if (!response) return response.error();
+    if (response->status >= 300 && response->status < 400)
+      return Error(ErrorCode::server,
+                   fmt::format(
+                       "{}: the service redirects to {}: set the endpoint to that "
+                       "address (redirects are not followed)",
+                       what,
+                       printable(http::header(response->headers, "Location").value_or("?"), 200)),
+                   "endpoint")
+          .with_http(response->status,
+                     http::header(response->headers, "X-Request-Id").value_or(""));
     if (response->status >= 400) return error_from_response(*response, what);
     return response;
   }

@@ -94,6 +94,8 @@ class CurlTransport : public Transport {
     for (const auto& [name, value] : request.headers)
       list = curl_slist_append(list, fmt::format("{}: {}", name, value).c_str());
     list = curl_slist_append(list, "Expect:");  // no 100-continue round trip
+    // libcurl would label a body without type as a form: send what the request says, only.
+    if (!header(request.headers, "Content-Type")) list = curl_slist_append(list, "Content-Type:");
     curl_easy_setopt(h, CURLOPT_HTTPHEADER, list);
 
     const CURLcode rc = curl_easy_perform(h);
@@ -102,9 +104,15 @@ class CurlTransport : public Transport {
       if (ex.too_big)
         return Error(ErrorCode::server, fmt::format("{}: answer larger than {} bytes",
                                                     options_.base_url, options_.max_response));
+      // A certificate the client does not trust is a matter of configuration (--cacert), not
+      // a failure that retrying would cure.
       const bool tls = rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CONNECT_ERROR ||
                        rc == CURLE_SSL_CACERT_BADFILE || rc == CURLE_SSL_CERTPROBLEM;
-      return Error(tls ? ErrorCode::forbidden : ErrorCode::network,
+      if (tls)
+        return Error(ErrorCode::invalid_input,
+                     fmt::format("{}: TLS failed: {}", options_.base_url, curl_easy_strerror(rc)),
+                     "cacert");
+      return Error(ErrorCode::network,
                    fmt::format("{}: {}", options_.base_url, curl_easy_strerror(rc)),
                    options_.base_url);
     }

@@ -94,6 +94,9 @@ const std::vector<Route>& demande_routes();
 /// member, the member itself rather than its parent).
 [[noreturn]] void refuse_shape(const json_reader::ShapeError& e);
 
+/// ApiError 400 when `value` holds a control character.
+void check_printable(const std::string& value, const std::string& field);
+
 /// Records an e-mail in the outbox.
 void send_mail(Call& call, const std::string& to, const std::string& subject,
                const std::string& body);

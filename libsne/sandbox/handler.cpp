@@ -190,6 +190,13 @@ void refuse_shape(const json_reader::ShapeError& e) {
 
 std::int64_t seconds(Timestamp t) { return to_seconds(t); }
 
+void check_printable(const std::string& value, const std::string& field) {
+  for (char c : value) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7f) invalid("control characters are not allowed", field);
+  }
+}
+
 json Call::body() const {
   json doc;
   if (request.body.empty()) invalid("this request needs a JSON body");

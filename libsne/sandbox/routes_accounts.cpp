@@ -39,10 +39,7 @@ void check_telephone(const std::string& phone, const std::string& field) {
 }
 
 void check_name(const std::string& value, const std::string& field) {
-  for (char c : value) {
-    const auto u = static_cast<unsigned char>(c);
-    if (u < 0x20 || u == 0x7f) invalid("control characters are not allowed", field);
-  }
+  check_printable(value, field);
   if (value.find_first_not_of(' ') == std::string::npos) invalid("must not be blank", field);
 }
 
@@ -112,10 +109,13 @@ Reply create_token(Call& call) {
   });
   auto st = call.db.prepare("SELECT id, password_hash FROM users WHERE email = ?");
   st.bind(email);
-  // One answer for an unknown e-mail, an account without password and a wrong password: the
-  // sandbox does not tell which e-mails have accounts.
-  const bool ok = st.step() && !st.is_null(1) && password.size() <= kMaxPasswordLength &&
-                  crypto::verify_password(password, st.text(1));
+  // One answer, in the same time, for an unknown e-mail, an account without password and a
+  // wrong password: the sandbox does not tell which e-mails have accounts.
+  static const std::string kDummy = crypto::hash_password("dummy", crypto::kPasswordIterations);
+  const bool known = st.step() && !st.is_null(1);
+  const bool ok = crypto::verify_password(password.substr(0, kMaxPasswordLength),
+                                          known ? st.text(1) : kDummy) &&
+                  known && password.size() <= kMaxPasswordLength;
   if (!ok) refuse(401, ErrorCode::unauthenticated, "wrong e-mail or password");
   const std::int64_t user_id = st.int64(0);
   Session s{crypto::random_alnum(40), email, call.now + kSessionLifetime};

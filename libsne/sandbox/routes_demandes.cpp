@@ -146,6 +146,11 @@ Reply create_pli(Call& call) {
   std::vector<std::int64_t> sizes;
   for (std::size_t i = 0; i < in.pieces.size(); ++i) {
     const auto& p = in.pieces[i];
+    const std::string name_field = fmt::format("pieces[{}].nom_fichier", i);
+    check_printable(p.nom_fichier, name_field);
+    if (p.nom_fichier.find_first_of("/\\") != std::string::npos || p.nom_fichier == "." ||
+        p.nom_fichier == "..")
+      invalid("a file name, not a path, is expected", name_field);
     if (catalog.find_type(p.type) == nullptr)
       invalid(fmt::format("unknown piece type '{}'", p.type), fmt::format("pieces[{}].type", i));
     for (std::size_t j = 0; j < i; ++j)

@@ -20,15 +20,9 @@ Error db_error(const std::string& path, const std::exception& e) {
 }  // namespace
 
 Status reset_sandbox(const std::string& path) {
-  for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
-    const std::string file = path + suffix;
-    if (::unlink(file.c_str()) != 0 && errno != ENOENT)
-      return Error(ErrorCode::io, fmt::format("{}: cannot delete: {}", file, std::strerror(errno)),
-                   file);
-  }
   try {
     sandbox::Db db(path);
-    sandbox::prepare(db);
+    sandbox::reset(db);
   } catch (const std::exception& e) {
     return db_error(path, e);
   }
@@ -36,6 +30,8 @@ Status reset_sandbox(const std::string& path) {
 }
 
 Result<std::vector<OutboxMail>> sandbox_outbox(const std::string& path, int limit) {
+  if (::access(path.c_str(), F_OK) != 0)
+    return Error(ErrorCode::not_found, fmt::format("no sandbox database at {}", path), path);
   try {
     sandbox::Db db(path);
     sandbox::prepare(db);

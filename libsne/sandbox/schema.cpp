@@ -1,4 +1,5 @@
 #include <stdexcept>
+#include <vector>
 
 #include "sandbox/store.hpp"
 
@@ -76,6 +77,25 @@ bool has_schema(Db& db) {
   return st.step();
 }
 
+/// Tables other than SQLite's own: a database holding some but no `meta` is not a sandbox.
+bool has_tables(Db& db) {
+  auto st =
+      db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'");
+  return st.step();
+}
+
+void create_and_seed(Db& db) {
+  db.exec(kSchema);
+  db.run("INSERT INTO meta (key, value) VALUES ('schema_version', ?)",
+         std::to_string(kSchemaVersion));
+  db.run("INSERT INTO meta (key, value) VALUES ('clock_offset', '0')");
+  seed(db, now(db));
+}
+
+[[noreturn]] void not_a_sandbox() {
+  throw std::runtime_error("not a sandbox database (it holds other tables): refusing to touch it");
+}
+
 int schema_version(Db& db) {
   auto st = db.prepare("SELECT value FROM meta WHERE key = 'schema_version'");
   return st.step() ? std::stoi(st.text(0)) : 0;
@@ -97,11 +117,23 @@ void prepare(Db& db) {
   }
   Transaction write(db, true);
   if (has_schema(db)) return;  // another process seeded it meanwhile
-  db.exec(kSchema);
-  db.run("INSERT INTO meta (key, value) VALUES ('schema_version', ?)",
-         std::to_string(kSchemaVersion));
-  db.run("INSERT INTO meta (key, value) VALUES ('clock_offset', '0')");
-  seed(db, now(db));
+  if (has_tables(db)) not_a_sandbox();
+  create_and_seed(db);
+  write.commit();
+}
+
+void reset(Db& db) {
+  Transaction write(db, true);
+  if (has_tables(db) && !has_schema(db)) not_a_sandbox();
+  // In place, in one transaction: a server running on this file sees the new data at its next
+  // request instead of writing on in a deleted file.
+  std::vector<std::string> tables;
+  auto st = db.prepare(
+      "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'");
+  while (st.step()) tables.push_back(st.text(0));
+  db.exec("PRAGMA defer_foreign_keys = ON");
+  for (const auto& t : tables) db.exec("DROP TABLE \"" + t + "\"");
+  create_and_seed(db);
   write.commit();
 }
 

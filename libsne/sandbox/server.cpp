@@ -27,11 +27,29 @@ class HttplibServer : public SandboxServer {
       int yes = 1;
       setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
     });
-    // A request whose body never comes (a POST without Content-Length, which cpp-httplib reads
-    // until the connection closes) ties a thread up for this long at most.
+    // A client that stalls ties a thread up for this long at most; an idle keep-alive
+    // connection is closed after 2 s, so that stopping is quick.
     server_.set_read_timeout(10, 0);
     server_.set_write_timeout(30, 0);
     server_.set_keep_alive_max_count(100);
+    server_.set_keep_alive_timeout(2);
+    // Before cpp-httplib reads a body: it would read a POST without Content-Length until the
+    // connection closes (HTTP says its body is empty), and it parses form and multipart bodies
+    // itself (with an 8 KB limit). The contract takes JSON and raw pieces only.
+    server_.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+      const std::string type = req.get_header_value("Content-Type");
+      if (type.rfind("application/x-www-form-urlencoded", 0) == 0 ||
+          type.rfind("multipart/", 0) == 0) {
+        contract_error(res, 415,
+                       "send JSON (application/json) or a piece (application/octet-stream)");
+        return httplib::Server::HandlerResponse::Handled;
+      }
+      if (!req.has_header("Content-Length") && !req.has_header("Transfer-Encoding")) {
+        answer(req, res);  // req.body is empty, as HTTP says
+        return httplib::Server::HandlerResponse::Handled;
+      }
+      return httplib::Server::HandlerResponse::Unhandled;
+    });
     auto serve = [this](const httplib::Request& req, httplib::Response& res) { answer(req, res); };
     // One catch-all per method: routing is the handler's, so both backends route alike.
     for (const char* pattern : {R"(/.*)"}) {
@@ -46,15 +64,21 @@ class HttplibServer : public SandboxServer {
     // Answers cpp-httplib makes itself (a body over the limit, a malformed request) get the
     // contract's error object too; the handler's own error answers are left as they are.
     server_.set_error_handler([](const httplib::Request&, httplib::Response& res) {
-      if (!res.body.empty()) return;
-      const std::string id = crypto::random_alnum(16);
-      res.set_header("X-Request-Id", id);
-      res.set_content(
-          fmt::format(R"({{"error":{{"code":"invalid_input","message":"{}",)"
-                      R"("request_id":"{}"}}}})",
-                      res.status == 413 ? "request body too large" : "malformed HTTP request", id),
-          "application/json");
+      if (res.body.empty())
+        contract_error(res, res.status,
+                       res.status == 413 ? "request body too large" : "malformed HTTP request");
     });
+  }
+
+  /// An answer of cpp-httplib's own, in the contract's shape.
+  static void contract_error(httplib::Response& res, int status, std::string_view message) {
+    const std::string id = crypto::random_alnum(16);
+    res.status = status;
+    res.set_header("X-Request-Id", id);
+    res.set_content(fmt::format(R"({{"error":{{"code":"invalid_input","message":"{}",)"
+                                R"("request_id":"{}"}}}})",
+                                message, id),
+                    "application/json");
   }
 
   Status listen(int port) {

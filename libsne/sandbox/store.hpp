@@ -16,6 +16,10 @@ inline constexpr int kSchemaVersion = 1;
 /// Throws DbError; std::runtime_error for a database of another schema version.
 void prepare(Db& db);
 
+/// Deletes every table and seeds the demo data again, in one transaction; refuses (throws
+/// std::runtime_error) a database that is not a sandbox.
+void reset(Db& db);
+
 /// The sandbox's time: the system clock plus the offset set by advance_sandbox_clock().
 Timestamp now(Db& db);
 std::int64_t to_seconds(Timestamp t);

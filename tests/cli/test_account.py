@@ -219,6 +219,51 @@ class EmbeddedSandbox(CliTest):
         self.assertLess(len(r.err.splitlines()[0]), 120, r.err)
 
 
+    def test_the_demo_session_reopens_when_the_sandbox_forgets_it(self):
+        self.assertExit(self.sne("auth", "status"), 0)
+        db = sqlite3.connect(os.path.join(self.home, ".local/share/sne/sandbox.db"))
+        db.execute("DELETE FROM sessions")
+        db.commit()
+        db.close()
+        r = self.sne("auth", "status")
+        self.assertExit(r, 0)
+        self.assertIn("signed in to the sandbox as agent@sandbox.sne.test", r.err)
+
+    def test_the_activation_token_can_come_from_stdin(self):
+        self.assertExit(self.sne("account", "request", *NEW), 0)
+        self.assertExit(self.sne("auth", "login", "--email", "referent@sandbox.sne.test",
+                                 "--password-stdin", stdin="sandbox\n"), 0)
+        req = [p["id"] for p in self.sne("account", "pending", "--json").json()
+               if p["email"] == "lea.martin@montpellier.example"][0]
+        self.assertExit(self.sne("account", "validate", req), 0)
+        body = self.sne("sandbox", "outbox", "--limit", "1", "--json").json()[0]["body"]
+        token = re.search(r"--token (\w+)", body).group(1)
+        r = self.sne("account", "activate", "--token", "-", "--password-stdin",
+                     stdin=token + "\ncorrect horse battery\n")
+        self.assertExit(r, 0)
+        r = self.sne("account", "activate", "--token", "-", "--password-stdin", stdin="")
+        self.assertExit(r, 6)
+
+    def test_reset_and_outbox_never_touch_other_files(self):
+        precious = self.write("precious.txt", "precious\n")
+        r = self.sne("sandbox", "reset", "--db", precious)
+        self.assertExit(r, 1)
+        self.assertOneLineError(r, "precious.txt")
+        with open(precious, encoding="utf-8") as f:
+            self.assertEqual(f.read(), "precious\n")
+        other = os.path.join(self.home, "other.sqlite")
+        db = sqlite3.connect(other)
+        db.execute("CREATE TABLE mine (x)")
+        db.commit()
+        db.close()
+        r = self.sne("sandbox", "reset", "--db", other)
+        self.assertExit(r, 1)
+        self.assertOneLineError(r, "not a sandbox database")
+        r = self.sne("sandbox", "outbox", "--db", os.path.join(self.home, "typo.db"))
+        self.assertExit(r, 7)
+        self.assertFalse(os.path.exists(os.path.join(self.home, "typo.db")))
+
+
 class Terminal(CliTest):
     def test_ctrl_c_at_the_password_prompt_gives_the_terminal_its_echo_back(self):
         import pty
@@ -290,6 +335,47 @@ class OverHttp(CliTest):
         self.assertIn("pbkdf2-sha256$", dump)
         self.assertNotIn("'sandbox'", dump)
 
+    def test_reset_in_place_under_a_running_server(self):
+        url = self.server.url
+        self.assertExit(self.sne("--endpoint", url, "account", "request", *NEW), 0)
+        self.assertExit(self.sne("sandbox", "reset", "--db", self.db), 0)
+        # The server serves the new data: the request is gone, so the e-mail is free again.
+        self.assertExit(self.sne("--endpoint", url, "account", "request", *NEW), 0)
+        mails = self.sne("sandbox", "outbox", "--db", self.db, "--json").json()
+        self.assertEqual(sum(m["to"] == "lea.martin@montpellier.example" for m in mails), 1)
+
+    def test_bodyless_and_form_posts_get_an_answer_at_once(self):
+        import http.client
+        import time
+        host, port = self.server.url[len("http://"):].split(":")
+        conn = http.client.HTTPConnection(host, int(port), timeout=5)
+        start = time.time()
+        conn.putrequest("POST", "/v1/account-requests")
+        conn.endheaders()
+        answer = conn.getresponse()
+        body = json.loads(answer.read())
+        self.assertEqual(answer.status, 400)
+        self.assertEqual(body["error"]["code"], "invalid_input")
+        self.assertLess(time.time() - start, 3)
+        conn.request("POST", "/v1/uploads", body=b"x" * 20000,
+                     headers={"Content-Type": "application/x-www-form-urlencoded"})
+        answer = conn.getresponse()
+        self.assertEqual(answer.status, 415)
+        self.assertIn("application/octet-stream", json.loads(answer.read())["error"]["message"])
+        conn.close()
+
+    def test_an_open_connection_does_not_keep_the_server_alive(self):
+        import socket
+        import time
+        host, port = self.server.url[len("http://"):].split(":")
+        s = socket.create_connection((host, int(port)))
+        s.sendall(b"GET /v1/me HTTP/1.1\r\nHost: x\r\n")  # and never finishes
+        start = time.time()
+        code, err = self.server.stop()
+        s.close()
+        self.assertEqual(code, 0, err)
+        self.assertLess(time.time() - start, 9)
+
     def test_stops_cleanly_on_sigint(self):
         code, err = self.server.stop(signal.SIGINT)
         self.assertEqual(code, 0, err)
@@ -306,6 +392,67 @@ class OverHttp(CliTest):
         r = self.sne("sandbox", "serve", "--listen", "127.0.0.1", "--db", self.db)
         self.assertExit(r, 6)
         self.assertOneLineError(r, "HOST:PORT")
+
+
+class Tls(CliTest):
+    """A TLS server with a certificate of its own CA: refused, then trusted with --cacert."""
+
+    def setUp(self):
+        super().setUp()
+        import ssl
+        import threading
+        from http.server import BaseHTTPRequestHandler, HTTPServer
+        key, cert = (os.path.join(self.home, n) for n in ("key.pem", "cert.pem"))
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days",
+                        "2", "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost",
+                        "-keyout", key, "-out", cert], check=True, capture_output=True)
+        self.cert = cert
+
+        class Answer(BaseHTTPRequestHandler):
+            def do_GET(self):
+                if self.path.startswith("/moved"):
+                    self.send_response(302)
+                    self.send_header("Location", "https://elsewhere.example/v1/")
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+                body = b'{"error": {"code": "not_found", "message": "no such request"}}'
+                self.send_response(404)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        self.httpd = HTTPServer(("127.0.0.1", 0), Answer)
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(cert, key)
+        self.httpd.socket = context.wrap_socket(self.httpd.socket, server_side=True)
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        self.addCleanup(self.httpd.shutdown)
+        self.url = f"https://localhost:{self.httpd.server_address[1]}"
+
+    def test_an_untrusted_certificate_is_refused_and_a_cacert_trusts_it(self):
+        r = self.sne("--endpoint", self.url, "account", "status", "req-x")
+        self.assertExit(r, 6)
+        self.assertOneLineError(r, "TLS")
+        self.assertIn("--cacert", r.err)
+        r = self.sne("--endpoint", self.url, "--cacert", self.cert, "account", "status", "req-x")
+        self.assertExit(r, 7)
+        self.assertOneLineError(r, "no such request")
+
+    def test_redirects_are_not_followed(self):
+        r = self.sne("--endpoint", self.url + "/moved", "--cacert", self.cert, "account",
+                     "status", "req-x")
+        self.assertExit(r, 1)
+        self.assertOneLineError(r, "redirects to https://elsewhere.example/v1/")
+
+    def test_plain_http_is_for_loopback_only(self):
+        r = self.sne("--endpoint", "http://sne.example.org", "auth", "status")
+        self.assertExit(r, 6)
+        self.assertOneLineError(r, "https://")
 
 
 if __name__ == "__main__":

@@ -416,6 +416,12 @@ TEST_SUITE("plis") {
     auto bad_context =
         agent->send_pli(numero, {"XYZ", {{"recu_hotel", "a.pdf", up->upload_id}}}, {});
     CHECK(bad_context.error().subject() == "contexte");
+    for (const char* name : {"../../etc/passwd", "a/b.pdf", "a\\b.pdf", "bad\x1b[2J.pdf", ".."}) {
+      auto bad_name =
+          agent->send_pli(numero, {"AJO", {{"attestation_pacs", name, up->upload_id}}}, {});
+      REQUIRE_FALSE(bad_name.ok());
+      CHECK(bad_name.error().subject() == "pieces[0].nom_fichier");
+    }
     auto empty = agent->upload("", {});
     CHECK(empty.error().code() == ErrorCode::invalid_input);
   }

@@ -37,7 +37,7 @@ TEST_CASE("timestamp: ISO 8601 UTC round trip") {
   CHECK(format_timestamp(Timestamp{}) == "1970-01-01T00:00:00Z");
   for (const char* bad : {"2026-11-22", "2026-11-22T09:30:05", "2026-11-22T24:00:00Z",
                           "2026-13-01T00:00:00Z", "2026-11-22 09:30:05Z", "1969-12-31T23:59:59Z",
-                          "2026-11-22T09:60:00Z", "2026-11-22T0a:00:00Z"})
+                          "2026-11-22T09:60:00Z", "2026-11-22T0a:00:00Z", "2999-01-01T00:00:00Z"})
     CHECK_FALSE(parse_timestamp(bad).ok());
 }
 
@@ -57,6 +57,12 @@ TEST_CASE("endpoint: the table by scheme") {
   CHECK(https->kind == EndpointInfo::Kind::http);
   CHECK(https->canonical == "https://sne.example.org/api");
   CHECK(parse_endpoint("http://127.0.0.1:8470", paths).ok());
+  CHECK(parse_endpoint("http://localhost:8470/sne", paths).ok());
+  CHECK(parse_endpoint("http://[::1]:8470", paths).ok());
+  // Plain HTTP would carry passwords and tokens in clear beyond this machine.
+  for (const char* remote :
+       {"http://sne.example.org", "http://10.0.0.1:8470", "http://127.0.0.1.example.org"})
+    CHECK_FALSE(parse_endpoint(remote, paths).ok());
   for (const char* bad : {"ftp://x", "sandboxes", "sandbox:", "https://", "https://u:p@host",
                           "https://host/a b", "https://host/?q=1", "", "SANDBOX"}) {
     auto r = parse_endpoint(bad, paths);
