@@ -1,6 +1,5 @@
 #include "http/logging.hpp"
 
-#include <cctype>
 #include <chrono>
 
 #include <fmt/format.h>
@@ -8,15 +7,6 @@
 namespace sne::http {
 
 namespace {
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i])))
-      return false;
-  return true;
-}
 
 class LoggingTransport : public Transport {
  public:

@@ -15,6 +15,9 @@ namespace sne::http {
 
 using Headers = std::vector<std::pair<std::string, std::string>>;
 
+/// ASCII case-insensitive equality, as header names compare.
+bool iequals(std::string_view a, std::string_view b) noexcept;
+
 /// The value of header `name` (case-insensitive), if present.
 std::optional<std::string> header(const Headers& headers, std::string_view name);
 
