@@ -75,9 +75,15 @@ Db::Db(const std::string& path) {
     throw DbError(what, rc);
   }
   sqlite3_busy_timeout(db_, 10000);
-  exec("PRAGMA foreign_keys = ON");
-  exec("PRAGMA journal_mode = WAL");
-  exec("PRAGMA synchronous = NORMAL");
+  try {  // the first statement is where a file that is no database shows
+    exec("PRAGMA foreign_keys = ON");
+    exec("PRAGMA journal_mode = WAL");
+    exec("PRAGMA synchronous = NORMAL");
+  } catch (const DbError&) {
+    sqlite3_close(db_);  // a constructor that throws runs no destructor
+    db_ = nullptr;
+    throw;
+  }
 }
 
 Db::~Db() { sqlite3_close(db_); }
