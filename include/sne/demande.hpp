@@ -3,9 +3,11 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "sne/date.hpp"
 #include "sne/timestamp.hpp"
 
 namespace sne {
@@ -24,13 +26,21 @@ struct StoredPiece {
   std::uint64_t taille = 0;  ///< bytes
   Timestamp date_ajout;
   std::string transaction;  ///< the pli that brought it
+  // What the numériseur read on the document (or the guichet declared when sending it): the
+  // dates the catalog's validity rules need. Each is optional.
+  std::optional<Date> date_emission;    ///< date of issue
+  std::optional<Date> date_expiration;  ///< end of validity printed on it
+  std::optional<int> annee_revenus;     ///< avis d'imposition: the year of the income
 };
 
 struct Demande {
   std::string numero_unique;
   std::string territoire;  ///< code territoire
   Demandeur demandeur;
-  std::vector<StoredPiece> pieces;
+  /// Set when the demande was radiated (not renewed 13 months after its dépôt): it receives
+  /// no more pieces, and plis sent to it are rejected.
+  std::optional<Date> date_radiation;
+  std::vector<StoredPiece> pieces;  ///< oldest first
 };
 
 /// One piece of a new pli: the content was sent before with Service::upload().
@@ -38,6 +48,10 @@ struct PliPieceInput {
   std::string type;         ///< catalog type code
   std::string nom_fichier;  ///< as the numériseur will see it
   std::string upload_id;    ///< from Service::upload()
+  // The document's dates, when the guichet knows them (see StoredPiece).
+  std::optional<Date> date_emission;
+  std::optional<Date> date_expiration;
+  std::optional<int> annee_revenus;
 };
 
 struct PliInput {
