@@ -44,9 +44,16 @@ Demande load_demande(Db& db, const std::string& numero) {
       "SELECT id, type, nom_fichier, taille, date_ajout, transaction_id FROM pieces "
       "WHERE numero = ? ORDER BY date_ajout, id");
   p.bind(numero);
-  while (p.step())
-    d.pieces.push_back({p.text(0), p.text(1), p.text(2), static_cast<std::uint64_t>(p.int64(3)),
-                        from_seconds(p.int64(4)), p.text(5)});
+  while (p.step()) {
+    StoredPiece piece;
+    piece.id = p.text(0);
+    piece.type = p.text(1);
+    piece.nom_fichier = p.text(2);
+    piece.taille = static_cast<std::uint64_t>(p.int64(3));
+    piece.date_ajout = from_seconds(p.int64(4));
+    piece.transaction = p.text(5);
+    d.pieces.push_back(std::move(piece));
+  }
   return d;
 }
 
