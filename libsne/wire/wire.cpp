@@ -23,6 +23,35 @@ std::string bounded(const Node& n, std::size_t max) {
   return s;
 }
 
+/// The document dates of a stored or sent piece: null (stored) or absent (sent) when unknown.
+template <class Piece>
+void put_dates(json& out, const Piece& p, bool nulls) {
+  auto put = [&](const char* key, const auto& value, auto convert) {
+    if (value)
+      out[key] = convert(*value);
+    else if (nulls)
+      out[key] = nullptr;
+  };
+  put("date_emission", p.date_emission, [](Date d) { return d.iso(); });
+  put("date_expiration", p.date_expiration, [](Date d) { return d.iso(); });
+  put("annee_revenus", p.annee_revenus, [](int y) { return y; });
+}
+
+template <class Piece>
+void read_dates(const Node& n, Piece& p) {
+  auto date = [&](const char* key) -> std::optional<Date> {
+    auto v = n.find(key);
+    if (!v || v->raw().is_null()) return std::nullopt;
+    auto d = Date::parse(v->string());
+    if (!d) v->fail(d.error().message());
+    return *d;
+  };
+  p.date_emission = date("date_emission");
+  p.date_expiration = date("date_expiration");
+  if (auto v = n.find("annee_revenus"); v && !v->raw().is_null())
+    p.annee_revenus = static_cast<int>(v->integer(1900, 2200));
+}
+
 std::string text_or_empty(const Node& n, std::string_view key) {
   auto v = n.find(key);
   return v && !v->raw().is_null() ? v->string(true) : std::string();
@@ -103,19 +132,23 @@ json encode(const Session& s) {
 
 json encode(const Demande& d) {
   json pieces = json::array();
-  for (const auto& p : d.pieces)
-    pieces.push_back({{"id", p.id},
-                      {"type", p.type},
-                      {"nom_fichier", p.nom_fichier},
-                      {"taille", p.taille},
-                      {"date_ajout", ts(p.date_ajout)},
-                      {"transaction", p.transaction}});
+  for (const auto& p : d.pieces) {
+    json piece = {{"id", p.id},
+                  {"type", p.type},
+                  {"nom_fichier", p.nom_fichier},
+                  {"taille", p.taille},
+                  {"date_ajout", ts(p.date_ajout)},
+                  {"transaction", p.transaction}};
+    put_dates(piece, p, true);
+    pieces.push_back(std::move(piece));
+  }
   return {{"numero_unique", d.numero_unique},
           {"territoire", d.territoire},
           {"demandeur",
            {{"nom", d.demandeur.nom},
             {"prenom", d.demandeur.prenom},
             {"date_naissance", d.demandeur.date_naissance}}},
+          {"date_radiation", d.date_radiation ? json(d.date_radiation->iso()) : json(nullptr)},
           {"pieces", pieces}};
 }
 
@@ -125,9 +158,11 @@ json encode(const Upload& u) {
 
 json encode(const PliInput& in) {
   json pieces = json::array();
-  for (const auto& p : in.pieces)
-    pieces.push_back(
-        {{"type", p.type}, {"nom_fichier", p.nom_fichier}, {"upload_id", p.upload_id}});
+  for (const auto& p : in.pieces) {
+    json piece = {{"type", p.type}, {"nom_fichier", p.nom_fichier}, {"upload_id", p.upload_id}};
+    put_dates(piece, p, false);
+    pieces.push_back(std::move(piece));
+  }
   return {{"contexte", in.contexte}, {"pieces", pieces}};
 }
 
@@ -215,7 +250,13 @@ Demande decode_demande(const Node& n) {
     piece.taille = static_cast<std::uint64_t>(p.at("taille").integer(0, INT64_MAX));
     piece.date_ajout = timestamp(p.at("date_ajout"));
     piece.transaction = p.at("transaction").string(true);
+    read_dates(p, piece);
     d.pieces.push_back(std::move(piece));
+  }
+  if (auto r = n.find("date_radiation"); r && !r->raw().is_null()) {
+    auto date = Date::parse(r->string());
+    if (!date) r->fail(date.error().message());
+    d.date_radiation = *date;
   }
   return d;
 }
@@ -297,9 +338,14 @@ PliInput decode_pli_input(const Node& n) {
   const auto items = pieces.items(kMaxPiecesPerPli);
   if (items.empty()) pieces.fail("expected at least one piece");
   for (const auto& p : items) {
-    p.expect_keys({"type", "nom_fichier", "upload_id"});
-    in.pieces.push_back({bounded(p.at("type"), 64), bounded(p.at("nom_fichier"), 255),
-                         bounded(p.at("upload_id"), 64)});
+    p.expect_keys(
+        {"type", "nom_fichier", "upload_id", "date_emission", "date_expiration", "annee_revenus"});
+    PliPieceInput piece;
+    piece.type = bounded(p.at("type"), 64);
+    piece.nom_fichier = bounded(p.at("nom_fichier"), 255);
+    piece.upload_id = bounded(p.at("upload_id"), 64);
+    read_dates(p, piece);
+    in.pieces.push_back(std::move(piece));
   }
   return in;
 }

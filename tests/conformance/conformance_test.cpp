@@ -14,6 +14,14 @@ using namespace sne;
 
 namespace {
 
+PliPieceInput piece(std::string type, std::string nom_fichier, std::string upload_id) {
+  PliPieceInput p;
+  p.type = std::move(type);
+  p.nom_fichier = std::move(nom_fichier);
+  p.upload_id = std::move(upload_id);
+  return p;
+}
+
 std::string activation_token(const Backend& b, const std::string& email) {
   auto mails = sandbox_outbox(b.db());
   REQUIRE(mails.ok());
@@ -378,7 +386,7 @@ TEST_SUITE("plis") {
     REQUIRE(up.ok());
     CHECK(up->taille == 16);
     CHECK(up->sha256.size() == 64);
-    PliInput full{"AJO", {{"bulletins_salaire", "bulletin.pdf", up->upload_id}}};
+    PliInput full{"AJO", {piece("bulletins_salaire", "bulletin.pdf", up->upload_id)}};
     auto refused = agent->send_pli(numero, full, {});
     REQUIRE_FALSE(refused.ok());
     CHECK(refused.error().code() == ErrorCode::conflict);
@@ -387,7 +395,7 @@ TEST_SUITE("plis") {
     CHECK(all_plis(*agent).size() == plis.size());
 
     // The refused upload is still usable elsewhere.
-    PliInput ok{"AJO", {{"attestation_pacs", "pacs.pdf", up->upload_id}}};
+    PliInput ok{"AJO", {piece("attestation_pacs", "pacs.pdf", up->upload_id)}};
     auto sent = agent->send_pli(numero, ok, {});
     REQUIRE(sent.ok());
     CHECK(sent->resume.statut == StatutPli::numerisation_en_cours);
@@ -409,16 +417,17 @@ TEST_SUITE("plis") {
     auto up = agent->upload("content", {});
     REQUIRE(up.ok());
     auto bad_type =
-        agent->send_pli(numero, {"AJO", {{"no_such_type", "a.pdf", up->upload_id}}}, {});
+        agent->send_pli(numero, {"AJO", {piece("no_such_type", "a.pdf", up->upload_id)}}, {});
     CHECK(bad_type.error().subject() == "pieces[0].type");
-    auto bad_upload = agent->send_pli(numero, {"AJO", {{"recu_hotel", "a.pdf", "up-nope"}}}, {});
+    auto bad_upload =
+        agent->send_pli(numero, {"AJO", {piece("recu_hotel", "a.pdf", "up-nope")}}, {});
     CHECK(bad_upload.error().subject() == "pieces[0].upload_id");
     auto bad_context =
-        agent->send_pli(numero, {"XYZ", {{"recu_hotel", "a.pdf", up->upload_id}}}, {});
+        agent->send_pli(numero, {"XYZ", {piece("recu_hotel", "a.pdf", up->upload_id)}}, {});
     CHECK(bad_context.error().subject() == "contexte");
     for (const char* name : {"../../etc/passwd", "a/b.pdf", "a\\b.pdf", "bad\x1b[2J.pdf", ".."}) {
       auto bad_name =
-          agent->send_pli(numero, {"AJO", {{"attestation_pacs", name, up->upload_id}}}, {});
+          agent->send_pli(numero, {"AJO", {piece("attestation_pacs", name, up->upload_id)}}, {});
       REQUIRE_FALSE(bad_name.ok());
       CHECK(bad_name.error().subject() == "pieces[0].nom_fichier");
     }
@@ -460,7 +469,7 @@ TEST_SUITE("idempotency") {
     auto up = agent->upload("piece", {});
     REQUIRE(up.ok());
     const std::string pli_key = new_idempotency_key();
-    PliInput in{"mise-a-jour", {{"attestation_pacs", "pacs.pdf", up->upload_id}}};
+    PliInput in{"mise-a-jour", {piece("attestation_pacs", "pacs.pdf", up->upload_id)}};
     auto p1 = agent->send_pli(numero, in, pli_key);
     auto p2 = agent->send_pli(numero, in, pli_key);
     REQUIRE(p1.ok());
