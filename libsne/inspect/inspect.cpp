@@ -1,0 +1,334 @@
+// The preflight of a piece (sne/inspect.hpp): checks on the catalog and the size here, in the
+// caller; parsing of the content in an isolated child (inspect/isolate.hpp).
+#include "sne/inspect.hpp"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "inspect/inspectors.hpp"
+#include "inspect/isolate.hpp"
+
+namespace sne {
+
+namespace inspect {
+
+namespace {
+
+constexpr double kA4Long = 11.69, kA4Short = 8.27;  // inches
+constexpr double kMaxSide = 17.0, kMinSide = 1.0;   // a plausible document, A3 at most
+
+const std::string_view kPdfMagic = "%PDF-";
+
+}  // namespace
+
+void set_resolution(std::uint64_t width, std::uint64_t height, double dpi_x, double dpi_y,
+                    Parsed& out) {
+  if (width == 0 || height == 0) return;
+  const auto w = static_cast<double>(width), h = static_cast<double>(height);
+  if (dpi_x > 0 && dpi_y > 0) {
+    const double side_x = w / dpi_x, side_y = h / dpi_y;
+    if (std::max(side_x, side_y) <= kMaxSide && std::min(side_x, side_y) >= kMinSide) {
+      out.dpi = std::round(std::min(dpi_x, dpi_y) * 10) / 10;  // pHYs: 11811 /m is 300 dpi
+      out.dpi_source = "declared";
+      return;
+    }
+  }
+  out.dpi = std::round(std::min(std::max(w, h) / kA4Long, std::min(w, h) / kA4Short) * 10) / 10;
+  out.dpi_source = "estimated";
+}
+
+std::string clean_message(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7f) {
+      if (!out.empty() && out.back() != ' ') out += ' ';
+      continue;
+    }
+    out += c;
+    if (out.size() >= 200) {
+      out += "...";
+      break;
+    }
+  }
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  return out.empty() ? "no detail" : out;
+}
+
+Parsed parse_content(Format format, std::string_view bytes, const Limits& limits) noexcept {
+  Parsed out;
+  try {
+    switch (format) {
+      case Format::pdf: parse_pdf(bytes, out); break;
+      case Format::jpeg: parse_jpeg(bytes, limits, out); break;
+      case Format::png: parse_png(bytes, limits, out); break;
+    }
+  } catch (const std::bad_alloc&) {
+    out = Parsed();
+    out.problem(problem::unreadable, "file rejected: unreadable (it needs too much memory)");
+  } catch (const std::exception& e) {
+    out = Parsed();
+    out.problem(problem::unreadable, "file rejected: unreadable (" + clean_message(e.what()) + ")");
+  }
+  return out;
+}
+
+namespace {
+
+nlohmann::json findings_json(const std::vector<Finding>& findings) {
+  auto list = nlohmann::json::array();
+  for (const auto& f : findings) list.push_back({f.code, f.message});
+  return list;
+}
+
+std::vector<Finding> findings_of(const nlohmann::json& list) {
+  std::vector<Finding> out;
+  for (const auto& f : list)
+    out.push_back({f.at(0).get<std::string>(), f.at(1).get<std::string>()});
+  return out;
+}
+
+}  // namespace
+
+std::string encode(const Parsed& p) {
+  nlohmann::json j = {{"pages", p.pages},
+                      {"problems", findings_json(p.problems)},
+                      {"warnings", findings_json(p.warnings)}};
+  if (p.declared_pages) j["declared_pages"] = *p.declared_pages;
+  if (p.dpi) {
+    j["dpi"] = *p.dpi;
+    j["dpi_source"] = p.dpi_source;
+  }
+  return j.dump();
+}
+
+std::optional<Parsed> decode(std::string_view text) {
+  try {
+    const auto j = nlohmann::json::parse(text);
+    Parsed p;
+    p.pages = j.at("pages").get<int>();
+    if (j.contains("declared_pages")) p.declared_pages = j.at("declared_pages").get<int>();
+    if (j.contains("dpi")) {
+      p.dpi = j.at("dpi").get<double>();
+      p.dpi_source = j.at("dpi_source").get<std::string>();
+    }
+    p.problems = findings_of(j.at("problems"));
+    p.warnings = findings_of(j.at("warnings"));
+    return p;
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
+}  // namespace inspect
+
+bool InspectReport::has_problem(std::string_view code) const noexcept {
+  return std::any_of(problems.begin(), problems.end(),
+                     [&](const Finding& f) { return f.code == code; });
+}
+
+bool InspectReport::has_warning(std::string_view code) const noexcept {
+  return std::any_of(warnings.begin(), warnings.end(),
+                     [&](const Finding& f) { return f.code == code; });
+}
+
+Json to_json(const InspectReport& r) {
+  auto findings = [](const std::vector<Finding>& list) {
+    Json out = Json::array();
+    for (const auto& f : list)
+      out.push(Json::object().set("code", f.code).set("message", f.message));
+    return out;
+  };
+  return Json::object()
+      .set("file", r.file)
+      .set("format", r.format ? Json(to_string(*r.format)) : Json())
+      .set("bytes", r.bytes)
+      .set("pages", r.pages)
+      .set("declared_pages", r.declared_pages ? Json(*r.declared_pages) : Json())
+      .set("dpi", r.dpi ? Json(*r.dpi) : Json())
+      .set("dpi_source", r.dpi ? Json(r.dpi_source) : Json())
+      .set("ok", r.ok())
+      .set("problems", findings(r.problems))
+      .set("warnings", findings(r.warnings));
+}
+
+std::optional<Format> detect_format(std::string_view head) noexcept {
+  if (head.size() >= 3 && static_cast<unsigned char>(head[0]) == 0xFF &&
+      static_cast<unsigned char>(head[1]) == 0xD8 && static_cast<unsigned char>(head[2]) == 0xFF)
+    return Format::jpeg;
+  if (head.substr(0, 8) == std::string_view("\x89PNG\r\n\x1a\n", 8)) return Format::png;
+  // Readers accept up to 1024 bytes of junk before the header.
+  if (head.substr(0, 1024 + inspect::kPdfMagic.size()).find(inspect::kPdfMagic) !=
+      std::string_view::npos)
+    return Format::pdf;
+  return std::nullopt;
+}
+
+namespace {
+
+std::string size_text(std::uint64_t bytes) {
+  if (bytes >= 1024 * 1024) return fmt::format("{:.1f} MiB", static_cast<double>(bytes) / 1048576);
+  if (bytes >= 1024) return fmt::format("{:.0f} KiB", static_cast<double>(bytes) / 1024);
+  return fmt::format("{} bytes", bytes);
+}
+
+std::string formats_text(const std::vector<Format>& formats) {
+  std::string out;
+  for (auto f : formats) {
+    if (!out.empty()) out += ", ";
+    out += to_string(f);
+  }
+  return out;
+}
+
+/// Everything but the parsing of the content: the type, the size, the format.
+/// Returns whether the content should be parsed.
+bool check_envelope(std::string_view head, std::uint64_t size, const InspectOptions& options,
+                    InspectReport& report) {
+  const Catalog& catalog = options.catalog != nullptr ? *options.catalog : Catalog::builtin();
+  const PieceType* type = nullptr;
+  if (!options.type.empty()) {
+    type = catalog.find_type(options.type);
+    if (type == nullptr)
+      report.problems.push_back(
+          {std::string(problem::unknown_type),
+           fmt::format("piece type '{}' is not in the plan de classement {} (see 'sne piece "
+                       "types')",
+                       options.type, catalog.version())});
+    else if (type->perimetre == Perimetre::hors_perimetre)
+      report.warnings.push_back(
+          {std::string(warning::hors_perimetre),
+           fmt::format("'{}' is hors périmètre réglementaire: the SNE may reject it",
+                       options.type)});
+  }
+  report.bytes = size;
+  if (size == 0) {
+    report.problems.push_back({std::string(problem::empty_file), "the file is empty"});
+    return false;
+  }
+  const std::uint64_t max = options.max_bytes > 0 ? options.max_bytes
+                            : type != nullptr     ? type->max_bytes
+                                                  : catalog.default_max_bytes();
+  bool parse = true;
+  if (size > max) {
+    report.problems.push_back(
+        {std::string(problem::too_large), fmt::format("{} ({} bytes): more than the {} allowed",
+                                                      size_text(size), size, size_text(max))});
+    parse = false;  // not worth parsing, and possibly costly
+  }
+  report.format = detect_format(head);
+  if (!report.format) {
+    report.problems.push_back(
+        {std::string(problem::unknown_format),
+         "not a PDF, JPEG or PNG file (the format is read from the content, not the name)"});
+    return false;
+  }
+  const auto& accepted = type != nullptr ? type->formats : catalog.default_formats();
+  if (std::find(accepted.begin(), accepted.end(), *report.format) == accepted.end())
+    report.problems.push_back(
+        {std::string(problem::format_not_accepted),
+         fmt::format("{} is not accepted{} (accepted: {})", to_string(*report.format),
+                     type != nullptr ? fmt::format(" for '{}'", type->code) : std::string(),
+                     formats_text(accepted))});
+  return parse;
+}
+
+void merge(inspect::Parsed parsed, const InspectOptions& options, InspectReport& report) {
+  report.pages = parsed.pages;
+  report.declared_pages = parsed.declared_pages;
+  report.dpi = parsed.dpi;
+  report.dpi_source = parsed.dpi_source;
+  for (auto& p : parsed.problems) report.problems.push_back(std::move(p));
+  for (auto& w : parsed.warnings) report.warnings.push_back(std::move(w));
+  if (report.dpi && *report.dpi < options.min_dpi && report.ok())
+    report.warnings.push_back(
+        {std::string(warning::low_resolution),
+         fmt::format("{:.0f} dpi ({}): under the {:.0f} dpi a readable scan needs", *report.dpi,
+                     report.dpi_source, options.min_dpi)});
+}
+
+std::string unreadable_message(const inspect::ChildOutcome& outcome) {
+  using Kind = inspect::ChildOutcome::Kind;
+  switch (outcome.kind) {
+    case Kind::crashed:
+      return fmt::format("file rejected: unreadable (the parser crashed on it, signal {})",
+                         outcome.signal);
+    case Kind::timed_out:
+      return "file rejected: unreadable (parsing it took longer than the time limit)";
+    case Kind::out_of_memory:
+      return "file rejected: unreadable (parsing it needs more memory than the limit)";
+    case Kind::finished:
+    case Kind::failed: break;
+  }
+  return "file rejected: unreadable (" + outcome.detail + ")";
+}
+
+void parse_into(std::string_view bytes, const InspectOptions& options, InspectReport& report) {
+  const inspect::Limits limits{options.max_pixels, options.memory_limit};
+  const Format format = *report.format;
+  if (!options.isolate) {
+    merge(inspect::parse_content(format, bytes, limits), options, report);
+    return;
+  }
+  auto outcome = inspect::run_isolated(
+      [&] { return inspect::encode(inspect::parse_content(format, bytes, limits)); },
+      {options.time_limit, options.memory_limit});
+  std::optional<inspect::Parsed> parsed;
+  if (outcome.kind == inspect::ChildOutcome::Kind::finished)
+    parsed = inspect::decode(outcome.output);
+  if (!parsed) {
+    if (outcome.kind == inspect::ChildOutcome::Kind::finished) outcome.detail = "no result";
+    report.problems.push_back({std::string(problem::unreadable), unreadable_message(outcome)});
+    return;
+  }
+  merge(std::move(*parsed), options, report);
+}
+
+}  // namespace
+
+InspectReport inspect_bytes(std::string_view bytes, const std::string& name,
+                            const InspectOptions& options) {
+  InspectReport report;
+  report.file = name;
+  if (check_envelope(bytes.substr(0, 2048), bytes.size(), options, report))
+    parse_into(bytes, options, report);
+  return report;
+}
+
+InspectReport inspect_file(const std::string& path, const InspectOptions& options) {
+  InspectReport report;
+  report.file = path;
+  auto unreadable = [&](const std::string& why) {
+    report.problems.push_back({std::string(problem::file_unreadable), why});
+    return report;
+  };
+  struct stat st {};
+  if (stat(path.c_str(), &st) != 0)
+    return unreadable(fmt::format("cannot read it: {}", std::strerror(errno)));
+  if (S_ISDIR(st.st_mode)) return unreadable("a directory, not a file");
+  if (!S_ISREG(st.st_mode)) return unreadable("not a regular file");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return unreadable(fmt::format("cannot open it: {}", std::strerror(errno)));
+  std::string head(2048, '\0');
+  in.read(head.data(), static_cast<std::streamsize>(head.size()));
+  head.resize(static_cast<std::size_t>(in.gcount()));
+  const auto size = static_cast<std::uint64_t>(st.st_size);
+  if (!check_envelope(head, size, options, report)) return report;
+  // Within the size limit (10 MiB by default): read whole, the parsers want memory anyway.
+  std::string bytes(size, '\0');
+  in.clear();  // reading the head may have hit the end
+  in.seekg(0);
+  in.read(bytes.data(), static_cast<std::streamsize>(size));
+  if (static_cast<std::uint64_t>(in.gcount()) != size)
+    return unreadable("it changed while being read");
+  parse_into(bytes, options, report);
+  return report;
+}
+
+}  // namespace sne

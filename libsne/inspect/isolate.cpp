@@ -1,0 +1,174 @@
+#include "inspect/isolate.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <new>
+
+namespace sne::inspect {
+
+namespace {
+
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kAddressSanitizer = true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+constexpr bool kAddressSanitizer = true;
+#else
+constexpr bool kAddressSanitizer = false;
+#endif
+#else
+constexpr bool kAddressSanitizer = false;
+#endif
+
+constexpr int kExitOutOfMemory = 71;
+constexpr int kExitFailed = 70;
+constexpr std::size_t kMaxOutput = 1 << 20;
+
+/// The child's address space now, from /proc/self/statm (pages), in bytes; 0 if unknown.
+std::uint64_t current_address_space() {
+  std::FILE* f = std::fopen("/proc/self/statm", "re");
+  if (f == nullptr) return 0;
+  unsigned long long pages = 0;
+  const int n = std::fscanf(f, "%llu", &pages);
+  std::fclose(f);
+  if (n != 1) return 0;
+  return pages * static_cast<std::uint64_t>(sysconf(_SC_PAGESIZE));
+}
+
+void limit(int resource, rlim_t soft, rlim_t hard) {
+  rlimit r{soft, hard};
+  setrlimit(resource, &r);
+}
+
+bool write_all(int fd, const char* data, std::size_t size) {
+  while (size > 0) {
+    const ssize_t n = write(fd, data, size);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return false;
+    }
+    data += n;
+    size -= static_cast<std::size_t>(n);
+  }
+  return true;
+}
+
+[[noreturn]] void child(int out, const std::function<std::string()>& work,
+                        const ChildLimits& limits) {
+  // Default dispositions and an empty mask: a crash must end this process with its signal
+  // (not run a handler of the parent's, nor a sanitizer's report), and SIGXCPU must stop it.
+  for (int sig :
+       {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGXCPU, SIGXFSZ, SIGPIPE, SIGTERM, SIGINT})
+    signal(sig, SIG_DFL);
+  sigset_t none;
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, nullptr);
+  // Parsers print nothing the caller wants to see.
+  if (int null = open("/dev/null", O_WRONLY | O_CLOEXEC); null >= 0) {
+    dup2(null, STDOUT_FILENO);
+    dup2(null, STDERR_FILENO);
+  }
+  const auto cpu = static_cast<rlim_t>((limits.wall.count() + 999) / 1000);
+  limit(RLIMIT_CPU, cpu, cpu + 1);
+  limit(RLIMIT_CORE, 0, 0);
+  limit(RLIMIT_FSIZE, 0, 0);  // no file is written by inspection
+  // ASan reserves terabytes of shadow memory: an address-space limit would stop it at once.
+  if (!kAddressSanitizer && limits.memory > 0) {
+    const std::uint64_t base = current_address_space();
+    if (base > 0) limit(RLIMIT_AS, base + limits.memory, base + limits.memory);
+  }
+  int code = 0;
+  try {
+    const std::string result = work();
+    if (!write_all(out, result.data(), result.size())) code = kExitFailed;
+  } catch (const std::bad_alloc&) {
+    code = kExitOutOfMemory;
+  } catch (...) {
+    code = kExitFailed;
+  }
+  _exit(code);
+}
+
+}  // namespace
+
+ChildOutcome run_isolated(const std::function<std::string()>& work, const ChildLimits& limits) {
+  ChildOutcome outcome;
+  int fds[2];
+  if (pipe2(fds, O_CLOEXEC) != 0) {
+    outcome.detail = std::string("pipe: ") + std::strerror(errno);
+    return outcome;
+  }
+  const pid_t pid = fork();
+  if (pid < 0) {
+    outcome.detail = std::string("fork: ") + std::strerror(errno);
+    close(fds[0]);
+    close(fds[1]);
+    return outcome;
+  }
+  if (pid == 0) {
+    close(fds[0]);
+    child(fds[1], work, limits);
+  }
+  close(fds[1]);
+
+  const auto deadline = std::chrono::steady_clock::now() + limits.wall;
+  bool timed_out = false;
+  bool too_long = false;
+  char buffer[65536];
+  for (;;) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) {
+      timed_out = true;
+      break;
+    }
+    pollfd p{fds[0], POLLIN, 0};
+    const int ready = poll(&p, 1, static_cast<int>(left.count()));
+    if (ready < 0 && errno == EINTR) continue;
+    if (ready <= 0) continue;  // re-checks the deadline
+    const ssize_t n = read(fds[0], buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;  // EOF: the child is done (or died)
+    if (outcome.output.size() + static_cast<std::size_t>(n) > kMaxOutput) {
+      too_long = true;
+      break;
+    }
+    outcome.output.append(buffer, static_cast<std::size_t>(n));
+  }
+  close(fds[0]);
+  if (timed_out || too_long) kill(pid, SIGKILL);
+
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (timed_out) {
+    outcome.kind = ChildOutcome::Kind::timed_out;
+  } else if (too_long) {
+    outcome.kind = ChildOutcome::Kind::failed;
+    outcome.detail = "the inspection's output was too long";
+  } else if (WIFSIGNALED(status)) {
+    outcome.signal = WTERMSIG(status);
+    outcome.kind = outcome.signal == SIGXCPU || outcome.signal == SIGKILL
+                       ? ChildOutcome::Kind::timed_out
+                       : ChildOutcome::Kind::crashed;
+  } else if (WIFEXITED(status) && WEXITSTATUS(status) == kExitOutOfMemory) {
+    outcome.kind = ChildOutcome::Kind::out_of_memory;
+  } else if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+    outcome.kind = ChildOutcome::Kind::finished;
+  } else {
+    outcome.kind = ChildOutcome::Kind::failed;
+    outcome.detail = "the inspection failed";
+  }
+  if (outcome.kind != ChildOutcome::Kind::finished) outcome.output.clear();
+  return outcome;
+}
+
+}  // namespace sne::inspect
