@@ -213,6 +213,21 @@ void parse_jpeg(std::string_view bytes, const Limits& limits, Parsed& out) {
 }
 
 void parse_png(std::string_view bytes, const Limits& limits, Parsed& out) {
+  // The size first, from IHDR (always the first chunk): a bomb is refused before libpng
+  // looks further.
+  if (bytes.size() >= 24 && bytes.substr(12, 4) == "IHDR") {
+    auto be32 = [&](std::size_t at) {
+      std::uint64_t v = 0;
+      for (std::size_t i = 0; i < 4; ++i) v = (v << 8) | static_cast<unsigned char>(bytes[at + i]);
+      return v;
+    };
+    const std::uint64_t w = be32(16), h = be32(20);
+    if (w * h > limits.max_pixels) {
+      out.pages = 1;
+      out.problem(problem::image_too_large, too_large_message(w, h, limits.max_pixels));
+      return;
+    }
+  }
   PngReader r;
   std::memset(&r, 0, sizeof r);
   r.data = reinterpret_cast<const unsigned char*>(bytes.data());

@@ -1,0 +1,266 @@
+// The preflight: its checks on crafted files, and the isolation that turns a parser's crash,
+// endless loop or runaway allocation into a rejected file.
+#include <csignal>
+#include <new>
+#include <vector>
+
+#include <doctest/doctest.h>
+
+#include "../support/samples.hpp"
+#include "inspect/inspectors.hpp"
+#include "inspect/isolate.hpp"
+#include "sne/inspect.hpp"
+
+using namespace sne;
+using namespace std::chrono_literals;
+
+namespace {
+
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kAsan = true;
+#else
+constexpr bool kAsan = false;
+#endif
+
+InspectReport check(const std::string& bytes, InspectOptions options = {}) {
+  return inspect_bytes(bytes, "sample", options);
+}
+
+InspectReport check_in_process(const std::string& bytes) {
+  InspectOptions options;
+  options.isolate = false;
+  return inspect_bytes(bytes, "sample", options);
+}
+
+}  // namespace
+
+TEST_CASE("isolation: a result, a crash, a loop, an exception") {
+  using Kind = inspect::ChildOutcome::Kind;
+  auto done = inspect::run_isolated([] { return std::string(100000, 'x'); }, {});
+  CHECK(done.kind == Kind::finished);
+  CHECK(done.output.size() == 100000);
+
+  auto crash = inspect::run_isolated(
+      [] {
+        std::raise(SIGSEGV);
+        return std::string("unreachable");
+      },
+      {});
+  CHECK(crash.kind == Kind::crashed);
+  CHECK(crash.signal == SIGSEGV);
+  CHECK(crash.output.empty());
+
+  const auto start = std::chrono::steady_clock::now();
+  auto loop = inspect::run_isolated(
+      [] {
+        volatile unsigned long n = 0;
+        for (;;) n = n + 1;
+        return std::string();
+      },
+      {300ms, 0});
+  CHECK(loop.kind == Kind::timed_out);
+  CHECK(std::chrono::steady_clock::now() - start < 5s);
+
+  auto thrown = inspect::run_isolated(
+      []() -> std::string { throw std::runtime_error("parser gave up"); }, {});
+  CHECK(thrown.kind == Kind::failed);
+
+  auto oom = inspect::run_isolated([]() -> std::string { throw std::bad_alloc(); }, {});
+  CHECK(oom.kind == Kind::out_of_memory);
+
+  auto too_long = inspect::run_isolated([] { return std::string(3 << 20, 'x'); }, {});
+  CHECK(too_long.kind == Kind::failed);
+}
+
+TEST_CASE("isolation: the memory limit stops a runaway allocation") {
+  if (kAsan) return;  // ASan's shadow memory rules out an address-space limit (isolate.cpp)
+  auto outcome = inspect::run_isolated(
+      [] {
+        std::vector<std::vector<char>> hog;
+        for (;;) hog.emplace_back(16 << 20, 'x');  // touched, so truly allocated
+        return std::string();
+      },
+      {10s, 64u << 20});
+  CHECK(outcome.kind == inspect::ChildOutcome::Kind::out_of_memory);
+}
+
+TEST_CASE("detect_format reads the bytes, not the name") {
+  CHECK(detect_format("%PDF-1.7\n") == Format::pdf);
+  CHECK(detect_format(std::string(1000, ' ') + "%PDF-1.4") == Format::pdf);
+  CHECK_FALSE(detect_format(std::string(1100, ' ') + "%PDF-1.4").has_value());
+  CHECK(detect_format("\xFF\xD8\xFF\xE0") == Format::jpeg);
+  CHECK(detect_format(std::string("\x89PNG\r\n\x1a\n", 8)) == Format::png);
+  CHECK_FALSE(detect_format("GIF89a").has_value());
+  CHECK_FALSE(detect_format("").has_value());
+  CHECK_FALSE(detect_format("\xFF\xD8").has_value());
+}
+
+TEST_CASE("resolution: declared when plausible, estimated as A4 otherwise") {
+  inspect::Parsed p;
+  inspect::set_resolution(2480, 3508, 300, 300, p);
+  CHECK(*p.dpi == 300);
+  CHECK(p.dpi_source == "declared");
+  inspect::Parsed camera;  // a phone photo "at 72 dpi" would be a 42-inch document
+  inspect::set_resolution(3024, 4032, 72, 72, camera);
+  CHECK(camera.dpi_source == "estimated");
+  CHECK(*camera.dpi == doctest::Approx(344.9).epsilon(0.01));
+  inspect::Parsed none;
+  inspect::set_resolution(827, 1169, 0, 0, none);
+  CHECK(*none.dpi == doctest::Approx(100).epsilon(0.01));
+  inspect::Parsed card;  // an identity card scanned at 300 dpi: 3.4 x 2.1 inches
+  inspect::set_resolution(1012, 638, 300, 300, card);
+  CHECK(card.dpi_source == "declared");
+}
+
+TEST_CASE("the child's findings cross the pipe intact") {
+  inspect::Parsed p;
+  p.pages = 3;
+  p.declared_pages = 9;
+  p.dpi = 212.5;
+  p.dpi_source = "estimated";
+  p.problem("pdf_invalid", "broken \"quoted\" \xC3\xA9");
+  p.warning("pdf_damaged", "repaired");
+  auto back = inspect::decode(inspect::encode(p));
+  REQUIRE(back.has_value());
+  CHECK(back->pages == 3);
+  CHECK(back->declared_pages == 9);
+  CHECK(*back->dpi == 212.5);
+  CHECK(back->problems.at(0).message == p.problems[0].message);
+  CHECK(back->warnings.at(0).code == "pdf_damaged");
+  CHECK_FALSE(inspect::decode("{\"pages\": \"x\"}").has_value());
+  CHECK_FALSE(inspect::decode("").has_value());
+}
+
+TEST_CASE("PDF: a good one, counted pages, forged /Count, no pages") {
+  auto good = check(samples::text_pdf(3));
+  CHECK(good.ok());
+  CHECK(good.format == Format::pdf);
+  CHECK(good.pages == 3);
+  CHECK(good.warnings.empty());
+  CHECK_FALSE(good.dpi.has_value());  // born digital: no scan resolution
+
+  auto forged = check(samples::text_pdf(2, 100000));
+  CHECK(forged.ok());
+  CHECK(forged.pages == 2);
+  CHECK(forged.declared_pages == 100000);
+  CHECK(forged.has_warning(warning::pdf_count_mismatch));
+
+  auto empty = check(
+      samples::pdf({"<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [] /Count 0 >>"}));
+  CHECK(empty.has_problem(problem::pdf_no_pages));
+}
+
+TEST_CASE("PDF: hostile structures are rejected, never trusted") {
+  // A page tree that contains itself.
+  auto loop = check(samples::pdf({"<< /Type /Catalog /Pages 2 0 R >>",
+                                  "<< /Type /Pages /Kids [2 0 R 3 0 R] /Count 2 >>",
+                                  "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>"}));
+  CHECK(loop.has_problem(problem::pdf_invalid));
+
+  // Arrays nested far deeper than any reader's stack should allow.
+  const std::string deep = std::string(100000, '[') + std::string(100000, ']');
+  auto nested = check(samples::pdf({"<< /Type /Catalog /Pages 2 0 R /X " + deep + " >>",
+                                    "<< /Type /Pages /Kids [] /Count 0 >>"}));
+  CHECK(nested.has_problem(problem::pdf_invalid));
+
+  // Garbage after the header; a cut file.
+  CHECK(check("%PDF-1.4\n" + std::string(5000, '\x01')).has_problem(problem::pdf_invalid));
+  const std::string whole = samples::text_pdf(1);
+  CHECK_FALSE(check(whole.substr(0, whole.size() / 2)).ok());
+
+  // Encryption dictionaries with fields of the wrong shape (PoDoFo 0.9.8 crashes on such).
+  for (const std::string& encrypt :
+       {std::string("<< /Filter /Standard /V 5 /R 6 /Length 256 /O (x) /U (y) /P -4 >>"),
+        std::string("<< /Filter /Standard /V 2 /R 3 /Length 999999 /O 5 /U [1] /P (p) >>"),
+        std::string("<< /Filter /Standard /V 4 /R 4 /CF << /StdCF 7 >> /StmF /StdCF >>")}) {
+    std::string bytes = samples::text_pdf(1);
+    const auto trailer = bytes.find("/Root 1 0 R");
+    bytes.insert(trailer, "/Encrypt " + encrypt + " /ID [<00> <00>] ");
+    CHECK(check(bytes).has_problem(problem::pdf_invalid));
+  }
+}
+
+TEST_CASE("images: resolution, truncation, bombs") {
+  auto scan = check(samples::png(1240, 1754, 5906));  // 150 dpi
+  CHECK(scan.ok());
+  CHECK(scan.format == Format::png);
+  CHECK(*scan.dpi == 150);
+  CHECK(scan.dpi_source == "declared");
+  CHECK(scan.warnings.empty());
+
+  auto coarse = check(samples::png(620, 877, 2953));  // 75 dpi
+  CHECK(coarse.ok());
+  CHECK(coarse.has_warning(warning::low_resolution));
+
+  const std::string whole = samples::png(400, 400);
+  auto cut = check(whole.substr(0, whole.size() - 100));
+  CHECK(cut.has_problem(problem::image_truncated));
+
+  std::string bad_crc = whole;
+  bad_crc[29] = static_cast<char>(bad_crc[29] ^ 0x55);  // IHDR's CRC
+  CHECK(check(bad_crc).has_problem(problem::image_invalid));
+
+  // An IHDR claiming 100000 x 100000 pixels: refused before any allocation.
+  std::string bomb = "\x89PNG\r\n\x1a\n", ihdr;
+  samples::put32(ihdr, 100000);
+  samples::put32(ihdr, 100000);
+  ihdr += std::string("\x08\x00\x00\x00\x00", 5);
+  samples::png_chunk(bomb, "IHDR", ihdr);
+  samples::png_chunk(bomb, "IEND", "");
+  CHECK(check(bomb).has_problem(problem::image_too_large));
+
+  auto photo = check(samples::jpeg(1654, 2339, 200));
+  CHECK(photo.ok());
+  CHECK(photo.format == Format::jpeg);
+  CHECK(*photo.dpi == 200);
+  const std::string jpeg = samples::jpeg(800, 600);
+  auto truncated = check(jpeg.substr(0, jpeg.size() / 2));
+  CHECK(truncated.has_problem(problem::image_truncated));
+  CHECK(check(jpeg.substr(0, 20)).has_problem(problem::image_invalid));
+}
+
+TEST_CASE("catalog checks: type, format, size") {
+  auto catalog = Catalog::from_json(R"({
+    "schema": 1, "version": "test-1", "source": "tests",
+    "defaults": {"formats": ["pdf", "png"], "max_bytes": 100000, "max_pieces": 2},
+    "rubriques": [{"code": "ressources", "label": "Ressources", "types": [
+      {"code": "avis", "label": "Avis", "perimetre": "reglementaire",
+       "validity": {"rule": "none"}, "sensitive": false, "formats": ["pdf"], "max_bytes": 900},
+      {"code": "recu", "label": "Reçu", "perimetre": "hors_perimetre",
+       "validity": {"rule": "none"}, "sensitive": false}]}]})");
+  REQUIRE(catalog.ok());
+  InspectOptions options;
+  options.catalog = &*catalog;
+  options.type = "avis";
+  auto png = check(samples::png(100, 100), options);
+  CHECK(png.has_problem(problem::format_not_accepted));
+  auto big = check(samples::text_pdf(4), options);
+  CHECK(big.has_problem(problem::too_large));
+  options.type = "nope";
+  CHECK(check(samples::text_pdf(1), options).has_problem(problem::unknown_type));
+  options.type = "recu";
+  auto hors = check(samples::text_pdf(1), options);
+  CHECK(hors.ok());
+  CHECK(hors.has_warning(warning::hors_perimetre));
+  options.type.clear();
+  CHECK(check(samples::jpeg(10, 10), options).has_problem(problem::format_not_accepted));
+  CHECK(check("", options).has_problem(problem::empty_file));
+  CHECK(check("just text", options).has_problem(problem::unknown_format));
+}
+
+TEST_CASE("isolated and in-process inspections agree") {
+  for (const std::string& bytes :
+       {samples::text_pdf(2, 7), samples::png(300, 200, 3000), samples::jpeg(64, 64, 96)}) {
+    auto a = check(bytes);
+    auto b = check_in_process(bytes);
+    CHECK(a.pages == b.pages);
+    CHECK(a.dpi == b.dpi);
+    CHECK(a.problems.size() == b.problems.size());
+    CHECK(a.warnings.size() == b.warnings.size());
+  }
+}
+
+TEST_CASE("inspect_file: unreadable paths are findings, not failures") {
+  CHECK(inspect_file("/nonexistent/piece.pdf").has_problem(problem::file_unreadable));
+  CHECK(inspect_file("/").has_problem(problem::file_unreadable));
+}
