@@ -1,4 +1,4 @@
-// sne sandbox serve|reset|outbox: the stand-in for the SNE web services.
+// sne sandbox serve|reset|outbox|advance|numeriseur: the stand-in for the SNE web services.
 #include <atomic>
 #include <chrono>
 #include <csignal>
@@ -173,12 +173,86 @@ CommandResult run_outbox(const DbOptions& opts, Context& ctx) {
   return kExitOk;
 }
 
+struct AdvanceOptions {
+  std::string db;
+  std::string by;
+};
+
+CommandResult run_advance(const AdvanceOptions& opts, Context& ctx) {
+  auto path = database(opts.db, ctx);
+  if (!path) return path.error();
+  std::chrono::seconds by{0};
+  if (!opts.by.empty()) {
+    auto d = parse_duration(opts.by);
+    if (!d) return Error(ErrorCode::invalid_input, "--by: " + d.error().message(), "by");
+    by = *d;
+  }
+  auto run = advance_sandbox(*path, by);
+  if (!run) return run.error();
+  if (ctx.out().json()) {
+    Json tx = Json::array();
+    for (const auto& t : run->transactions) tx.push(t);
+    ctx.out().print(Json::object()
+                        .set("advanced_by", by.count())
+                        .set("processed", run->transactions.size())
+                        .set("enregistrement_complet", run->complete)
+                        .set("rejet_pieces", run->rejet_pieces)
+                        .set("rejet_dossier", run->rejet_dossier)
+                        .set("transactions", std::move(tx)));
+    return kExitOk;
+  }
+  if (by.count() > 0)
+    ctx.out().line(fmt::format("Sandbox clock moved forward by {}.", format_duration(by)));
+  if (run->transactions.empty()) {
+    ctx.out().line("The numériseur had no pli waiting.");
+    return kExitOk;
+  }
+  ctx.out().line(
+      fmt::format("The numériseur processed {} pli{}: {} enregistrement complet, {} "
+                  "rejet de pièces, {} rejet du dossier.",
+                  run->transactions.size(), run->transactions.size() == 1 ? "" : "s", run->complete,
+                  run->rejet_pieces, run->rejet_dossier));
+  for (const auto& t : run->transactions) ctx.out().line("  " + t);
+  return kExitOk;
+}
+
+struct NumeriseurOptions {
+  std::string db;
+  std::string delay;
+};
+
+CommandResult run_numeriseur(const NumeriseurOptions& opts, Context& ctx) {
+  auto path = database(opts.db, ctx);
+  if (!path) return path.error();
+  std::optional<std::chrono::seconds> delay;
+  if (!opts.delay.empty()) {
+    auto d = parse_duration(opts.delay);
+    if (!d) return Error(ErrorCode::invalid_input, "--delay: " + d.error().message(), "delay");
+    delay = *d;
+  }
+  auto state = sandbox_numeriseur(*path, delay);
+  if (!state) return state.error();
+  if (ctx.out().json()) {
+    ctx.out().print(Json::object()
+                        .set("delay", state->delay.count())
+                        .set("waiting", state->waiting)
+                        .set("stuck", state->stuck));
+    return kExitOk;
+  }
+  ctx.out().line(fmt::format("The numériseur processes each pli {} after its transmission.",
+                             format_duration(state->delay)));
+  ctx.out().line(fmt::format("{} pli{} waiting; {} seeded pli{} stuck (never processed).",
+                             state->waiting, state->waiting == 1 ? "" : "s", state->stuck,
+                             state->stuck == 1 ? "" : "s"));
+  return kExitOk;
+}
+
 }  // namespace
 
 void setup_sandbox(CLI::App& root, Context& ctx) {
   auto* noun = add_noun(root, "sandbox",
-                        "The embedded sandbox: serve it over HTTP, reset it, "
-                        "read the e-mails it sent");
+                        "The embedded sandbox: serve it over HTTP, reset it, read the e-mails "
+                        "it sent, drive its numériseur");
 
   auto s = std::make_shared<ServeOptions>();
   auto* serve = noun->add_subcommand("serve", "Serve the sandbox over HTTP on loopback");
@@ -206,6 +280,26 @@ void setup_sandbox(CLI::App& root, Context& ctx) {
       ->check(CLI::Range(1, 1000000));
   outbox->add_option("--to", o->to, "Only the e-mails sent to this address")->type_name("EMAIL");
   on_parsed(*outbox, ctx, o, run_outbox);
+
+  auto a = std::make_shared<AdvanceOptions>();
+  auto* advance = noun->add_subcommand(
+      "advance", "Have the numériseur process every waiting pli now (optionally move the clock)");
+  advance->add_option("--db", a->db, "Sandbox database")->type_name("PATH");
+  advance
+      ->add_option("--by", a->by,
+                   "Move the sandbox clock forward by this much first (90s, 5m, 2h, 3d)")
+      ->type_name("DURATION");
+  on_parsed(*advance, ctx, a, run_advance);
+
+  auto n = std::make_shared<NumeriseurOptions>();
+  auto* numeriseur =
+      noun->add_subcommand("numeriseur", "Show the numériseur's delay and queue; set the delay");
+  numeriseur->add_option("--db", n->db, "Sandbox database")->type_name("PATH");
+  numeriseur
+      ->add_option("--delay", n->delay,
+                   "Process each pli this long after its transmission (0s to 24h; default 1m)")
+      ->type_name("DURATION");
+  on_parsed(*numeriseur, ctx, n, run_numeriseur);
 }
 
 }  // namespace sne::cli

@@ -15,6 +15,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -49,6 +50,34 @@ Result<std::vector<OutboxMail>> sandbox_outbox(const std::string& path, int limi
 /// Moves the sandbox's clock forward (tokens expire, plis age). The offset is stored in the
 /// database, so a running server sees it at its next request.
 Status advance_sandbox_clock(const std::string& path, std::chrono::seconds by);
+
+/// The sandbox's numériseur processes each pli sent through the web service `delay` after its
+/// transmission (seeded plis still "en cours" are stuck there on purpose, as lost paper is):
+/// readable pieces of known types land in the demande (enregistrement complet); unreadable,
+/// encrypted or hors-périmètre pieces, and pieces whose category filled up meanwhile, are
+/// rejected with a reason (rejet d'une ou plusieurs pièces); a pli for a radiated demande is
+/// rejected whole (rejet du dossier par le SNE).
+struct NumeriseurRun {
+  int complete = 0;
+  int rejet_pieces = 0;
+  int rejet_dossier = 0;
+  std::vector<std::string> transactions;  ///< processed, oldest first
+};
+
+/// Moves the sandbox clock forward by `by` (0: not at all), then has the numériseur process at
+/// once every pli waiting for it, due or not.
+Result<NumeriseurRun> advance_sandbox(const std::string& path, std::chrono::seconds by);
+
+struct NumeriseurState {
+  std::chrono::seconds delay{0};  ///< between a pli's transmission and its processing
+  int waiting = 0;                ///< plis it will process
+  int stuck = 0;                  ///< seeded plis it never will
+};
+
+/// The numériseur's delay and queue; sets the delay first when `delay` is given (at most a
+/// day, so that plis are not mistaken for stuck ones).
+Result<NumeriseurState> sandbox_numeriseur(const std::string& path,
+                                           std::optional<std::chrono::seconds> delay);
 
 struct SandboxServerOptions {
   std::string db_path;               ///< the database served (created and seeded if missing)

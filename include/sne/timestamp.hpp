@@ -20,4 +20,12 @@ std::string format_timestamp(Timestamp t);
 /// library ends in 2262); invalid_input otherwise.
 Result<Timestamp> parse_timestamp(std::string_view text);
 
+/// A duration as people write it on a command line: a number and a unit, possibly several
+/// ("90s", "5m", "2h", "3d", "1h30m"); a bare number is seconds. At most 10 years.
+/// invalid_input (subject "duration") otherwise.
+Result<std::chrono::seconds> parse_duration(std::string_view text);
+
+/// The shortest spelling parse_duration reads back: "1h30m", "45s", "0s".
+std::string format_duration(std::chrono::seconds d);
+
 }  // namespace sne

@@ -39,4 +39,57 @@ Result<Timestamp> parse_timestamp(std::string_view text) {
   return Timestamp(std::chrono::seconds(secs));
 }
 
+Result<std::chrono::seconds> parse_duration(std::string_view text) {
+  auto bad = [&] {
+    return Error(
+        ErrorCode::invalid_input,
+        fmt::format("'{}' is not a duration: expected e.g. 90s, 5m, 2h, 3d or 1h30m", text),
+        "duration");
+  };
+  constexpr std::int64_t kMax = 10LL * 366 * 86400;
+  if (text.empty()) return bad();
+  std::int64_t total = 0;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    std::int64_t n = 0;
+    const std::size_t start = i;
+    while (i < text.size() && text[i] >= '0' && text[i] <= '9') {
+      n = n * 10 + (text[i] - '0');
+      if (n > kMax) return bad();
+      ++i;
+    }
+    if (i == start) return bad();
+    std::int64_t unit = 1;
+    if (i < text.size()) {
+      switch (text[i]) {
+        case 's': unit = 1; break;
+        case 'm': unit = 60; break;
+        case 'h': unit = 3600; break;
+        case 'd': unit = 86400; break;
+        default: return bad();
+      }
+      ++i;
+    } else if (start != 0) {
+      return bad();  // "1h30": the last number needs its unit
+    }
+    total += n * unit;
+    if (total > kMax) return bad();
+  }
+  return std::chrono::seconds(total);
+}
+
+std::string format_duration(std::chrono::seconds d) {
+  std::int64_t s = d.count();
+  if (s <= 0) return "0s";
+  std::string out;
+  for (auto [unit, name] :
+       {std::pair<std::int64_t, char>{86400, 'd'}, {3600, 'h'}, {60, 'm'}, {1, 's'}}) {
+    if (s >= unit) {
+      out += std::to_string(s / unit) + name;
+      s %= unit;
+    }
+  }
+  return out;
+}
+
 }  // namespace sne

@@ -48,7 +48,8 @@ class Stmt {
   void bind_one(int i, int v) { bind_one(i, static_cast<std::int64_t>(v)); }
   void bind_one(int i, bool v) { bind_one(i, static_cast<std::int64_t>(v ? 1 : 0)); }
   void bind_one(int i, std::nullopt_t);
-  void bind_one(int i, const std::optional<std::int64_t>& v) {
+  template <class T>
+  void bind_one(int i, const std::optional<T>& v) {
     if (v)
       bind_one(i, *v);
     else

@@ -4,6 +4,7 @@
 
 #include "crypto/crypto.hpp"
 #include "sandbox/api.hpp"
+#include "sandbox/numeriseur.hpp"
 #include "sandbox/store.hpp"
 
 namespace sne::sandbox {
@@ -266,6 +267,13 @@ http::Response Handler::handle(const http::Request& request) {
     }
     if (m.route == nullptr) not_found(fmt::format("no route {} {}", request.method, path));
 
+    // The numériseur works between requests: whatever became due is processed first, in its
+    // own transaction, so that this request sees its outcome.
+    if (numeriseur_due(db_, now(db_))) {
+      Transaction work(db_, true);
+      run_numeriseur(db_, now(db_), false);
+      work.commit();
+    }
     const bool write = request.method != "GET";
     Transaction tx(db_, write);
     Call call{db_, request, now(db_), std::move(m.params), {}, std::nullopt, {}};

@@ -31,18 +31,30 @@ std::string visible_demande(Call& call, const std::string& text) {
   return numero->str();
 }
 
+std::optional<Date> stored_date(const Stmt& st, int column) {
+  if (st.is_null(column)) return std::nullopt;
+  auto d = Date::parse(st.text(column));
+  return d ? std::optional<Date>(*d) : std::nullopt;
+}
+
+std::optional<std::string> iso_or_null(const std::optional<Date>& d) {
+  return d ? std::optional<std::string>(d->iso()) : std::nullopt;
+}
+
 Demande load_demande(Db& db, const std::string& numero) {
-  auto st =
-      db.prepare("SELECT territoire, nom, prenom, date_naissance FROM demandes WHERE numero = ?");
+  auto st = db.prepare(
+      "SELECT territoire, nom, prenom, date_naissance, date_radiation FROM demandes WHERE "
+      "numero = ?");
   st.bind(numero);
   st.step();
   Demande d;
   d.numero_unique = numero;
   d.territoire = st.text(0);
   d.demandeur = {st.text(1), st.text(2), st.text(3)};
+  d.date_radiation = stored_date(st, 4);
   auto p = db.prepare(
-      "SELECT id, type, nom_fichier, taille, date_ajout, transaction_id FROM pieces "
-      "WHERE numero = ? ORDER BY date_ajout, id");
+      "SELECT id, type, nom_fichier, taille, date_ajout, transaction_id, date_emission, "
+      "date_expiration, annee_revenus FROM pieces WHERE numero = ? ORDER BY date_ajout, id");
   p.bind(numero);
   while (p.step()) {
     StoredPiece piece;
@@ -52,6 +64,9 @@ Demande load_demande(Db& db, const std::string& numero) {
     piece.taille = static_cast<std::uint64_t>(p.int64(3));
     piece.date_ajout = from_seconds(p.int64(4));
     piece.transaction = p.text(5);
+    piece.date_emission = stored_date(p, 6);
+    piece.date_expiration = stored_date(p, 7);
+    if (!p.is_null(8)) piece.annee_revenus = static_cast<int>(p.int64(8));
     d.pieces.push_back(std::move(piece));
   }
   return d;
@@ -201,14 +216,14 @@ Reply create_pli(Call& call) {
       tx, now);
   for (std::size_t i = 0; i < in.pieces.size(); ++i) {
     const auto& p = in.pieces[i];
+    // The pieces join the demande when the numériseur accepts them (sandbox/numeriseur.cpp).
     call.db.run(
         "INSERT INTO pli_pieces (transaction_id, position, type, nom_fichier, taille, "
-        "resultat) VALUES (?, ?, ?, ?, ?, 'en_attente')",
-        tx, static_cast<std::int64_t>(i), p.type, p.nom_fichier, sizes[i]);
-    call.db.run(
-        "INSERT INTO pieces (id, numero, type, nom_fichier, taille, date_ajout, "
-        "transaction_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        "pc-" + crypto::random_alnum(16), numero, p.type, p.nom_fichier, sizes[i], now, tx);
+        "resultat, upload_id, date_emission, date_expiration, annee_revenus) "
+        "VALUES (?, ?, ?, ?, ?, 'en_attente', ?, ?, ?, ?)",
+        tx, static_cast<std::int64_t>(i), p.type, p.nom_fichier, sizes[i], p.upload_id,
+        iso_or_null(p.date_emission), iso_or_null(p.date_expiration),
+        p.annee_revenus ? std::optional<std::int64_t>(*p.annee_revenus) : std::nullopt);
     call.db.run("UPDATE uploads SET used = 1 WHERE id = ?", p.upload_id);
   }
   return {201, wire::encode(load_pli(call, tx)), {}};

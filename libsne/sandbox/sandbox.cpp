@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "sandbox/numeriseur.hpp"
 #include "sandbox/store.hpp"
 #include "sne/sandbox.hpp"
 
@@ -61,6 +62,50 @@ Status advance_sandbox_clock(const std::string& path, std::chrono::seconds by) {
     return db_error(path, e);
   }
   return Status();
+}
+
+Result<NumeriseurRun> advance_sandbox(const std::string& path, std::chrono::seconds by) {
+  if (by.count() < 0)
+    return Error(ErrorCode::invalid_input, "the sandbox clock only moves forward");
+  try {
+    sandbox::Db db(path);
+    sandbox::prepare(db);
+    sandbox::Transaction write(db, true);
+    db.run("UPDATE meta SET value = CAST(value AS INTEGER) + ? WHERE key = 'clock_offset'",
+           static_cast<std::int64_t>(by.count()));
+    auto tally = sandbox::run_numeriseur(db, sandbox::now(db), true);
+    write.commit();
+    return NumeriseurRun{tally.complete, tally.rejet_pieces, tally.rejet_dossier,
+                         std::move(tally.transactions)};
+  } catch (const std::exception& e) {
+    return db_error(path, e);
+  }
+}
+
+Result<NumeriseurState> sandbox_numeriseur(const std::string& path,
+                                           std::optional<std::chrono::seconds> delay) {
+  if (delay && (delay->count() < 0 || delay->count() > 86400))
+    return Error(ErrorCode::invalid_input, "the numériseur's delay is 0 to 24 hours", "delay");
+  try {
+    sandbox::Db db(path);
+    sandbox::prepare(db);
+    sandbox::Transaction write(db, true);
+    if (delay)
+      db.run("UPDATE meta SET value = ? WHERE key = 'numeriseur_delay'",
+             std::to_string(delay->count()));
+    NumeriseurState state;
+    state.delay = std::chrono::seconds(sandbox::numeriseur_delay(db));
+    auto st = db.prepare(
+        "SELECT sum(stuck = 0), sum(stuck = 1) FROM plis WHERE statut = "
+        "'numerisation_en_cours'");
+    st.step();
+    state.waiting = static_cast<int>(st.int64(0));
+    state.stuck = static_cast<int>(st.int64(1));
+    write.commit();
+    return state;
+  } catch (const std::exception& e) {
+    return db_error(path, e);
+  }
 }
 
 }  // namespace sne

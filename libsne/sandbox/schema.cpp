@@ -41,7 +41,7 @@ CREATE TABLE sessions (
   expires_at INTEGER NOT NULL, revoked INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE demandes (
   numero TEXT PRIMARY KEY, territoire TEXT NOT NULL, nom TEXT NOT NULL, prenom TEXT NOT NULL,
-  date_naissance TEXT NOT NULL);
+  date_naissance TEXT NOT NULL, date_radiation TEXT);
 CREATE TABLE uploads (
   id TEXT PRIMARY KEY, user_id INTEGER NOT NULL REFERENCES users(id), taille INTEGER NOT NULL,
   sha256 TEXT NOT NULL, content BLOB NOT NULL, created_at INTEGER NOT NULL,
@@ -49,19 +49,23 @@ CREATE TABLE uploads (
 CREATE TABLE plis (
   transaction_id TEXT PRIMARY KEY, numero TEXT NOT NULL REFERENCES demandes(numero),
   guichet TEXT NOT NULL REFERENCES guichets(code), contexte TEXT NOT NULL,
-  statut TEXT NOT NULL, date_transmission INTEGER NOT NULL, date_statut INTEGER NOT NULL);
+  statut TEXT NOT NULL, date_transmission INTEGER NOT NULL, date_statut INTEGER NOT NULL,
+  stuck INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX plis_waiting ON plis (statut, stuck, date_transmission);
 CREATE INDEX plis_by_guichet ON plis (guichet, date_transmission DESC, transaction_id DESC);
 CREATE TABLE pli_pieces (
   transaction_id TEXT NOT NULL REFERENCES plis(transaction_id), position INTEGER NOT NULL,
   type TEXT NOT NULL, nom_fichier TEXT NOT NULL, taille INTEGER NOT NULL,
-  resultat TEXT NOT NULL, motif TEXT NOT NULL DEFAULT '', PRIMARY KEY (transaction_id, position));
+  resultat TEXT NOT NULL, motif TEXT NOT NULL DEFAULT '', upload_id TEXT,
+  date_emission TEXT, date_expiration TEXT, annee_revenus INTEGER,
+  PRIMARY KEY (transaction_id, position));
 CREATE TABLE pli_history (
   transaction_id TEXT NOT NULL REFERENCES plis(transaction_id), position INTEGER NOT NULL,
   statut TEXT NOT NULL, date INTEGER NOT NULL, PRIMARY KEY (transaction_id, position));
 CREATE TABLE pieces (
   id TEXT PRIMARY KEY, numero TEXT NOT NULL REFERENCES demandes(numero), type TEXT NOT NULL,
   nom_fichier TEXT NOT NULL, taille INTEGER NOT NULL, date_ajout INTEGER NOT NULL,
-  transaction_id TEXT NOT NULL);
+  transaction_id TEXT NOT NULL, date_emission TEXT, date_expiration TEXT, annee_revenus INTEGER);
 CREATE INDEX pieces_by_demande ON pieces (numero, type);
 CREATE TABLE outbox (
   id INTEGER PRIMARY KEY AUTOINCREMENT, sent_at INTEGER NOT NULL, recipient TEXT NOT NULL,
@@ -89,6 +93,8 @@ void create_and_seed(Db& db) {
   db.run("INSERT INTO meta (key, value) VALUES ('schema_version', ?)",
          std::to_string(kSchemaVersion));
   db.run("INSERT INTO meta (key, value) VALUES ('clock_offset', '0')");
+  db.run("INSERT INTO meta (key, value) VALUES ('numeriseur_delay', ?)",
+         std::to_string(kDefaultNumeriseurDelay));
   seed(db, now(db));
 }
 

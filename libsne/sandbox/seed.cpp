@@ -2,12 +2,15 @@
 // them); demandes, pieces and plis come from a fixed pseudo-random sequence so that every
 // sandbox looks alike, dated back from the moment of seeding.
 #include <array>
+#include <optional>
 #include <random>
 
 #include <fmt/format.h>
 
 #include "crypto/crypto.hpp"
 #include "sandbox/store.hpp"
+#include "sne/catalog.hpp"
+#include "sne/date.hpp"
 #include "sne/sandbox.hpp"
 
 namespace sne::sandbox {
@@ -179,8 +182,41 @@ int stored_of_type(Db& db, const std::string& numero, const std::string& type) {
   return static_cast<int>(st.int64(0));
 }
 
+/// The dates the numériseur read on a seeded piece: plausible for its type's validity rule,
+/// some of them obsolete on purpose so that `sne dossier show` has something to flag.
+struct SeedDates {
+  std::optional<std::string> emission, expiration;
+  std::optional<int> annee_revenus;
+};
+
+SeedDates dates_for(const std::string& type, std::int64_t added, std::mt19937& rng) {
+  SeedDates d;
+  const PieceType* t = Catalog::builtin().find_type(type);
+  if (t == nullptr) return d;
+  const long added_day = static_cast<long>(added / kDay);
+  auto iso = [](long day) { return Date::from_days(day).iso(); };
+  switch (t->validity.kind) {
+    case ValidityRule::Kind::unexpired:
+      d.emission = iso(added_day - 400 - static_cast<long>(rng() % 2000));
+      d.expiration = iso(added_day - 60 + static_cast<long>(rng() % 2500));
+      break;
+    case ValidityRule::Kind::issued_within:
+      d.emission = iso(added_day - static_cast<long>(rng() % 150));
+      break;
+    case ValidityRule::Kind::tax_year:
+      d.annee_revenus = Date::from_days(added_day).year() - 1 - static_cast<int>(rng() % 3);
+      d.emission = iso(added_day - 100 - static_cast<long>(rng() % 200));
+      break;
+    case ValidityRule::Kind::none:
+      d.emission = iso(added_day - static_cast<long>(rng() % 3000));
+      break;
+  }
+  return d;
+}
+
 void insert_demandes_and_plis(Db& db, std::int64_t now) {
   std::mt19937 rng(20161201);
+  std::mt19937 dates_rng(7);  // its own sequence: the rest of the seed does not move
   int piece_seq = 0;
   int sequence = 100;
   for (const auto& g : kGuichets) {
@@ -191,18 +227,28 @@ void insert_demandes_and_plis(Db& db, std::int64_t now) {
       const std::string numero =
           fmt::format("{}{:02}{:02}{:06}{}", g.territoire, month, year, 4000 + ++sequence, g.code);
       numeros.push_back(numero);
+      // The last demande of each guichet was radiated three weeks ago: the numériseur
+      // rejects what is sent to it.
+      std::optional<std::string> radiation;
+      if (i == kDemandesPerGuichet - 1)
+        radiation = Date::from_days(static_cast<long>(now / kDay) - 21).iso();
       db.run(
-          "INSERT INTO demandes (numero, territoire, nom, prenom, date_naissance) "
-          "VALUES (?, ?, ?, ?, ?)",
+          "INSERT INTO demandes (numero, territoire, nom, prenom, date_naissance, "
+          "date_radiation) VALUES (?, ?, ?, ?, ?, ?)",
           numero, g.territoire, pick(rng, kNoms), pick(rng, kPrenoms),
           fmt::format("{}-{:02}-{:02}", 1950 + static_cast<int>(rng() % 50), 1 + rng() % 12,
-                      1 + rng() % 28));
+                      1 + rng() % 28),
+          radiation);
     }
     for (int i = 0; i < kPlisPerGuichet; ++i) {
       const std::string tx = transaction_id(rng);
       const std::string& numero = numeros[static_cast<std::size_t>(i) % numeros.size()];
-      // Every status appears for every guichet; the newest plis are still being scanned.
-      const char* statut = i < 3 ? kStatuts[0] : kStatuts[static_cast<std::size_t>(i) % 5];
+      // Every status appears for every guichet. The newest pli was registered (and fills a
+      // category); the next ones are stuck at the numériseur (paper lost in the pipeline: the
+      // sandbox's numériseur never processes them), so some plis are overdue.
+      const char* statut = i == 0  ? kStatuts[3]
+                           : i < 3 ? kStatuts[0]
+                                   : kStatuts[static_cast<std::size_t>(i) % 5];
       const std::int64_t sent = now - (i * 4 + 1) * kDay - static_cast<std::int64_t>(rng() % 36000);
       const bool final = std::string_view(statut) != kStatuts[0];
       const std::int64_t changed = final ? sent + (1 + i % 4) * kDay : sent;
@@ -211,8 +257,8 @@ void insert_demandes_and_plis(Db& db, std::int64_t now) {
       const int count = i == 0 ? 2 : 1 + static_cast<int>(rng() % 3);
       db.run(
           "INSERT INTO plis (transaction_id, numero, guichet, contexte, statut, "
-          "date_transmission, date_statut) VALUES (?, ?, ?, ?, ?, ?, ?)",
-          tx, numero, g.code, contexte, statut, sent, changed);
+          "date_transmission, date_statut, stuck) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+          tx, numero, g.code, contexte, statut, sent, changed, final ? 0 : 1);
       db.run(
           "INSERT INTO pli_history (transaction_id, position, statut, date) "
           "VALUES (?, 0, 'numerisation_en_cours', ?)",
@@ -237,15 +283,21 @@ void insert_demandes_and_plis(Db& db, std::int64_t now) {
           resultat = p == 0 ? "rejetee" : "acceptee";
           if (p == 0) motif = pick(rng, kRejectReasons);
         }
+        const SeedDates dates = dates_for(type, changed, dates_rng);
         db.run(
             "INSERT INTO pli_pieces (transaction_id, position, type, nom_fichier, taille, "
-            "resultat, motif) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            tx, p, type, file, size, resultat, motif);
-        if (resultat != "rejetee")
+            "resultat, motif, date_emission, date_expiration, annee_revenus) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            tx, p, type, file, size, resultat, motif, dates.emission, dates.expiration,
+            dates.annee_revenus);
+        // Pieces join the demande when the numériseur accepts them.
+        if (resultat == "acceptee")
           db.run(
               "INSERT INTO pieces (id, numero, type, nom_fichier, taille, date_ajout, "
-              "transaction_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
-              fmt::format("pc{:06}", ++piece_seq), numero, type, file, size, changed, tx);
+              "transaction_id, date_emission, date_expiration, annee_revenus) "
+              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+              fmt::format("pc{:06}", ++piece_seq), numero, type, file, size, changed, tx,
+              dates.emission, dates.expiration, dates.annee_revenus);
       }
     }
   }

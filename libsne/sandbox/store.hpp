@@ -9,7 +9,10 @@
 namespace sne::sandbox {
 
 /// Bumped when the schema changes; an older database is refused with a hint to reset it.
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 2;
+
+/// Seconds between a pli's transmission and its processing by the sandbox's numériseur.
+inline constexpr int kDefaultNumeriseurDelay = 60;
 
 /// Creates the schema and seeds the demo data, in one transaction, unless the database holds
 /// them already (several processes may race to do it: one wins, the others wait and see it).

@@ -2,17 +2,45 @@
 // Run twice by ctest: against the embedded sandbox, and over HTTP against `sne sandbox serve`.
 #include <doctest/doctest.h>
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
 #include <regex>
 #include <set>
 
+#include "../support/samples.hpp"
 #include "backend.hpp"
+#include "sne/catalog.hpp"
 #include "sne/sandbox.hpp"
 
 using conformance::Backend;
 using namespace sne;
 
 namespace {
+
+/// How many more pieces of `type` the demande holds.
+int room(const Demande& d, const std::string& type) {
+  const auto n = std::count_if(d.pieces.begin(), d.pieces.end(),
+                               [&](const StoredPiece& p) { return p.type == type; });
+  return Catalog::builtin().find_type(type)->max_pieces - static_cast<int>(n);
+}
+
+/// A PDF encrypted with a user password, made by the qpdf tool.
+std::string encrypted_pdf() {
+  const std::string dir = "/tmp/sne-conformance-" + std::to_string(::getpid());
+  std::system(("mkdir -p " + dir).c_str());
+  { std::ofstream(dir + "/plain.pdf", std::ios::binary) << samples::text_pdf(1); }
+  const int rc = std::system(
+      ("qpdf --encrypt secret owner 256 -- " + dir + "/plain.pdf " + dir + "/locked.pdf").c_str());
+  REQUIRE(rc == 0);
+  std::ifstream in(dir + "/locked.pdf", std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::system(("rm -rf " + dir).c_str());
+  return bytes;
+}
 
 PliPieceInput piece(std::string type, std::string nom_fichier, std::string upload_id) {
   PliPieceInput p;
@@ -382,9 +410,10 @@ TEST_SUITE("plis") {
     CHECK(std::count_if(before->pieces.begin(), before->pieces.end(),
                         [](const StoredPiece& p) { return p.type == "bulletins_salaire"; }) == 2);
 
-    auto up = agent->upload("%PDF-1.4 payslip", new_idempotency_key());
+    const std::string payslip = samples::text_pdf(1);
+    auto up = agent->upload(payslip, new_idempotency_key());
     REQUIRE(up.ok());
-    CHECK(up->taille == 16);
+    CHECK(up->taille == payslip.size());
     CHECK(up->sha256.size() == 64);
     PliInput full{"AJO", {piece("bulletins_salaire", "bulletin.pdf", up->upload_id)}};
     auto refused = agent->send_pli(numero, full, {});
@@ -402,7 +431,13 @@ TEST_SUITE("plis") {
     CHECK(sent->resume.guichet == "G3401");
     CHECK(sent->resume.contexte == "AJO");
     CHECK(sent->pieces.size() == 1);
+    // The piece joins the demande when the numériseur accepts it.
+    CHECK(agent->demande(numero)->pieces.size() == before->pieces.size());
+    auto run = advance_sandbox(b.db(), std::chrono::seconds(0));
+    REQUIRE(run.ok());
+    CHECK(run->transactions == std::vector<std::string>{sent->resume.transaction});
     CHECK(agent->demande(numero)->pieces.size() == before->pieces.size() + 1);
+    CHECK(agent->pli(sent->resume.transaction)->resume.statut == StatutPli::enregistrement_complet);
     CHECK(all_plis(*agent).front().transaction == sent->resume.transaction);
 
     auto reused = agent->send_pli(numero, ok, {});
@@ -448,6 +483,116 @@ TEST_SUITE("plis") {
     auto again = agent->delete_piece(numero, id);
     REQUIRE_FALSE(again.ok());
     CHECK(again.error().code() == ErrorCode::not_found);
+  }
+}
+
+TEST_SUITE("numeriseur") {
+  TEST_CASE("readable pieces land, unreadable, encrypted and hors-périmètre ones are rejected") {
+    Backend b;
+    auto agent = b.signed_in(kSandboxAgent);
+    const std::string numero = all_plis(*agent).front().numero_unique;
+    auto before = agent->demande(numero);
+    REQUIRE(before.ok());
+    REQUIRE(room(*before, "attestation_pacs") >= 1);
+    REQUIRE(room(*before, "avis_imposition") >= 1);
+    auto upload = [&](const std::string& content) {
+      auto up = agent->upload(content, new_idempotency_key());
+      REQUIRE(up.ok());
+      return up->upload_id;
+    };
+    PliPieceInput good = piece("attestation_pacs", "pacs.pdf", upload(samples::text_pdf(2)));
+    good.date_emission = Date::parse("2026-01-15").value();
+    PliInput in{"AJO",
+                {good, piece("avis_imposition", "avis.pdf", upload(encrypted_pdf())),
+                 piece("avis_imposition", "cut.pdf", upload(samples::text_pdf(1).substr(0, 300))),
+                 piece("certificat_vie_commune", "vie.pdf", upload(samples::text_pdf(1)))}};
+    auto sent = agent->send_pli(numero, in, new_idempotency_key());
+    REQUIRE(sent.ok());
+    auto run = advance_sandbox(b.db(), std::chrono::seconds(0));
+    REQUIRE(run.ok());
+    CHECK(run->rejet_pieces == 1);
+    auto pli = agent->pli(sent->resume.transaction);
+    REQUIRE(pli.ok());
+    CHECK(pli->resume.statut == StatutPli::rejet_pieces);
+    REQUIRE(pli->historique.size() == 2);
+    CHECK(pli->historique.back().statut == StatutPli::rejet_pieces);
+    REQUIRE(pli->pieces.size() == 4);
+    CHECK(pli->pieces[0].resultat == PieceOutcome::acceptee);
+    CHECK(pli->pieces[1].resultat == PieceOutcome::rejetee);
+    CHECK(pli->pieces[1].motif.find("mot de passe") != std::string::npos);
+    CHECK(pli->pieces[2].resultat == PieceOutcome::rejetee);
+    CHECK(pli->pieces[2].motif.find("illisible") != std::string::npos);
+    CHECK(pli->pieces[3].resultat == PieceOutcome::rejetee);
+    CHECK(pli->pieces[3].motif.find("hors périmètre") != std::string::npos);
+    auto after = agent->demande(numero);
+    REQUIRE(after->pieces.size() == before->pieces.size() + 1);
+    const auto& landed = after->pieces.back();
+    CHECK(landed.type == "attestation_pacs");
+    CHECK(landed.transaction == sent->resume.transaction);
+    CHECK(landed.date_emission == Date::parse("2026-01-15").value());
+    // Nothing is left to do.
+    CHECK(advance_sandbox(b.db(), std::chrono::seconds(0))->transactions.empty());
+  }
+
+  TEST_CASE("a category that filled up meanwhile rejects the extra piece") {
+    Backend b;
+    auto agent = b.signed_in(kSandboxAgent);
+    const std::string numero = all_plis(*agent).front().numero_unique;
+    auto before = agent->demande(numero);
+    REQUIRE(before.ok());
+    const int free = room(*before, "quittance_loyer");
+    REQUIRE(free >= 1);
+    std::vector<std::string> sent;
+    for (int i = 0; i <= free; ++i) {  // one more than fits, in separate plis
+      auto up = agent->upload(samples::text_pdf(1), new_idempotency_key());
+      REQUIRE(up.ok());
+      auto pli = agent->send_pli(
+          numero, {"AJO", {piece("quittance_loyer", "quittance.pdf", up->upload_id)}}, {});
+      REQUIRE(pli.ok());  // each fits when it is sent
+      sent.push_back(pli->resume.transaction);
+    }
+    REQUIRE(advance_sandbox(b.db(), std::chrono::seconds(0)).ok());
+    for (int i = 0; i < free; ++i)
+      CHECK(agent->pli(sent[static_cast<std::size_t>(i)])->resume.statut ==
+            StatutPli::enregistrement_complet);
+    auto last = agent->pli(sent.back());
+    CHECK(last->resume.statut == StatutPli::rejet_pieces);
+    CHECK(last->pieces[0].motif.find("Catégorie pleine") != std::string::npos);
+    CHECK(room(*agent->demande(numero), "quittance_loyer") == 0);
+  }
+
+  TEST_CASE("a pli for a radiated demande is rejected whole; the delay is honoured") {
+    Backend b;
+    auto agent = b.signed_in(kSandboxAgent);
+    std::string radiated;
+    for (const auto& p : all_plis(*agent)) {
+      auto d = agent->demande(p.numero_unique);
+      REQUIRE(d.ok());
+      if (d->date_radiation) radiated = p.numero_unique;
+    }
+    REQUIRE_FALSE(radiated.empty());
+    auto up = agent->upload(samples::text_pdf(1), new_idempotency_key());
+    REQUIRE(up.ok());
+    auto pli =
+        agent->send_pli(radiated, {"AJO", {piece("quittance_loyer", "q.pdf", up->upload_id)}}, {});
+    REQUIRE(pli.ok());
+    auto state = sandbox_numeriseur(b.db(), std::nullopt);
+    REQUIRE(state.ok());
+    CHECK(state->delay == std::chrono::seconds(60));
+    CHECK(state->waiting == 1);
+    CHECK(state->stuck > 0);
+    // Not yet due: reading it does not process it.
+    CHECK(agent->pli(pli->resume.transaction)->resume.statut == StatutPli::numerisation_en_cours);
+    // Once the delay has passed, the next request finds it processed.
+    REQUIRE(advance_sandbox_clock(b.db(), std::chrono::seconds(61)).ok());
+    auto done = agent->pli(pli->resume.transaction);
+    REQUIRE(done.ok());
+    CHECK(done->resume.statut == StatutPli::rejet_dossier);
+    CHECK(done->pieces[0].resultat == PieceOutcome::rejetee);
+    CHECK(done->pieces[0].motif.find("radiée") != std::string::npos);
+    CHECK(done->resume.date_statut - done->resume.date_transmission == std::chrono::seconds(60));
+    CHECK(sandbox_numeriseur(b.db(), std::nullopt)->waiting == 0);
+    CHECK_FALSE(sandbox_numeriseur(b.db(), std::chrono::seconds(90000)).ok());
   }
 }
 
