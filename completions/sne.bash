@@ -21,17 +21,20 @@ _sne() {
       'sne fiche create:--numero'|'sne fiche create:--contexte'|'sne fiche create:--guichet'|'sne fiche create:--siret'|'sne fiche create:--territoire'|'sne fiche create:--date-generation'|'sne fiche create:--date-depot'|'sne fiche create:-o'|'sne fiche create:--output') skip=1 ;;
       'sne fiche batch:-o'|'sne fiche batch:--output'|'sne fiche batch:--merge'|'sne fiche batch:--guichet'|'sne fiche batch:--siret'|'sne fiche batch:--territoire'|'sne fiche batch:--date-generation') skip=1 ;;
       'sne piece types:--catalog') skip=1 ;;
+      'sne piece check:--type'|'sne piece check:--catalog'|'sne piece check:--min-dpi') skip=1 ;;
       'sne sandbox serve:--listen'|'sne sandbox serve:--db') skip=1 ;;
       'sne sandbox reset:--db') skip=1 ;;
       'sne sandbox outbox:--db'|'sne sandbox outbox:--limit'|'sne sandbox outbox:--to') skip=1 ;;
+      'sne sandbox advance:--db'|'sne sandbox advance:--by') skip=1 ;;
+      'sne sandbox numeriseur:--db'|'sne sandbox numeriseur:--delay') skip=1 ;;
       'sne:account'|'sne:auth'|'sne:calendar'|'sne:completion'|'sne:fiche'|'sne:numero'|'sne:piece'|'sne:sandbox'|'sne:siret') at="$at $w" ;;
       'sne account:request'|'sne account:status'|'sne account:pending'|'sne account:validate'|'sne account:reject'|'sne account:activate'|'sne account:profile'|'sne account:guichet'|'sne account:notifications') at="$at $w" ;;
       'sne auth:login'|'sne auth:logout'|'sne auth:status') at="$at $w" ;;
       'sne calendar:holidays'|'sne calendar:add'|'sne calendar:between') at="$at $w" ;;
       'sne fiche:create'|'sne fiche:batch'|'sne fiche:parse') at="$at $w" ;;
       'sne numero:check') at="$at $w" ;;
-      'sne piece:types') at="$at $w" ;;
-      'sne sandbox:serve'|'sne sandbox:reset'|'sne sandbox:outbox') at="$at $w" ;;
+      'sne piece:types'|'sne piece:check') at="$at $w" ;;
+      'sne sandbox:serve'|'sne sandbox:reset'|'sne sandbox:outbox'|'sne sandbox:advance'|'sne sandbox:numeriseur') at="$at $w" ;;
       'sne siret:check') at="$at $w" ;;
     esac
   done
@@ -77,12 +80,19 @@ _sne() {
     'sne fiche batch:--territoire') COMPREPLY=(); return ;;
     'sne fiche batch:--date-generation') COMPREPLY=(); return ;;
     'sne piece types:--catalog') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    'sne piece check:--type') COMPREPLY=(); return ;;
+    'sne piece check:--catalog') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    'sne piece check:--min-dpi') COMPREPLY=(); return ;;
     'sne sandbox serve:--listen') COMPREPLY=(); return ;;
     'sne sandbox serve:--db') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
     'sne sandbox reset:--db') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
     'sne sandbox outbox:--db') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
     'sne sandbox outbox:--limit') COMPREPLY=(); return ;;
     'sne sandbox outbox:--to') COMPREPLY=(); return ;;
+    'sne sandbox advance:--db') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    'sne sandbox advance:--by') COMPREPLY=(); return ;;
+    'sne sandbox numeriseur:--db') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    'sne sandbox numeriseur:--delay') COMPREPLY=(); return ;;
   esac
   local globals='--help --version --json --verbose --debug --config --profile --endpoint --cacert'
   local words=""
@@ -113,12 +123,15 @@ _sne() {
     'sne fiche parse') words='--help' ;;
     'sne numero') words='check --help' ;;
     'sne numero check') words='--help' ;;
-    'sne piece') words='types --help' ;;
+    'sne piece') words='types check --help' ;;
     'sne piece types') words='--help --catalog' ;;
-    'sne sandbox') words='serve reset outbox --help' ;;
+    'sne piece check') words='--help --type --catalog --min-dpi' ;;
+    'sne sandbox') words='serve reset outbox advance numeriseur --help' ;;
     'sne sandbox serve') words='--help --listen --db' ;;
     'sne sandbox reset') words='--help --db' ;;
     'sne sandbox outbox') words='--help --db --limit --to' ;;
+    'sne sandbox advance') words='--help --db --by' ;;
+    'sne sandbox numeriseur') words='--help --db --delay' ;;
     'sne siret') words='check --help' ;;
     'sne siret check') words='--help' ;;
   esac

@@ -9,9 +9,9 @@ function __sne_path
             continue
         end
         switch "$at:$w"
-            case '*:--config' '*:--profile' '*:--endpoint' '*:--cacert' 'sne account request:--nom' 'sne account request:--prenom' 'sne account request:--email' 'sne account request:--telephone' 'sne account request:--type-organisme' 'sne account request:--organisme' 'sne account request:--guichet' 'sne account reject:--reason' 'sne account activate:--token' 'sne account profile:--nom' 'sne account profile:--prenom' 'sne account profile:--telephone' 'sne account notifications:--daily-mail' 'sne auth login:--email' 'sne calendar holidays:-d' 'sne calendar holidays:--departement' 'sne calendar add:-d' 'sne calendar add:--departement' 'sne calendar between:-d' 'sne calendar between:--departement' 'sne fiche create:--numero' 'sne fiche create:--contexte' 'sne fiche create:--guichet' 'sne fiche create:--siret' 'sne fiche create:--territoire' 'sne fiche create:--date-generation' 'sne fiche create:--date-depot' 'sne fiche create:-o' 'sne fiche create:--output' 'sne fiche batch:-o' 'sne fiche batch:--output' 'sne fiche batch:--merge' 'sne fiche batch:--guichet' 'sne fiche batch:--siret' 'sne fiche batch:--territoire' 'sne fiche batch:--date-generation' 'sne piece types:--catalog' 'sne sandbox serve:--listen' 'sne sandbox serve:--db' 'sne sandbox reset:--db' 'sne sandbox outbox:--db' 'sne sandbox outbox:--limit' 'sne sandbox outbox:--to'
+            case '*:--config' '*:--profile' '*:--endpoint' '*:--cacert' 'sne account request:--nom' 'sne account request:--prenom' 'sne account request:--email' 'sne account request:--telephone' 'sne account request:--type-organisme' 'sne account request:--organisme' 'sne account request:--guichet' 'sne account reject:--reason' 'sne account activate:--token' 'sne account profile:--nom' 'sne account profile:--prenom' 'sne account profile:--telephone' 'sne account notifications:--daily-mail' 'sne auth login:--email' 'sne calendar holidays:-d' 'sne calendar holidays:--departement' 'sne calendar add:-d' 'sne calendar add:--departement' 'sne calendar between:-d' 'sne calendar between:--departement' 'sne fiche create:--numero' 'sne fiche create:--contexte' 'sne fiche create:--guichet' 'sne fiche create:--siret' 'sne fiche create:--territoire' 'sne fiche create:--date-generation' 'sne fiche create:--date-depot' 'sne fiche create:-o' 'sne fiche create:--output' 'sne fiche batch:-o' 'sne fiche batch:--output' 'sne fiche batch:--merge' 'sne fiche batch:--guichet' 'sne fiche batch:--siret' 'sne fiche batch:--territoire' 'sne fiche batch:--date-generation' 'sne piece types:--catalog' 'sne piece check:--type' 'sne piece check:--catalog' 'sne piece check:--min-dpi' 'sne sandbox serve:--listen' 'sne sandbox serve:--db' 'sne sandbox reset:--db' 'sne sandbox outbox:--db' 'sne sandbox outbox:--limit' 'sne sandbox outbox:--to' 'sne sandbox advance:--db' 'sne sandbox advance:--by' 'sne sandbox numeriseur:--db' 'sne sandbox numeriseur:--delay'
                 set skip 1
-            case 'sne:account' 'sne:auth' 'sne:calendar' 'sne:completion' 'sne:fiche' 'sne:numero' 'sne:piece' 'sne:sandbox' 'sne:siret' 'sne account:request' 'sne account:status' 'sne account:pending' 'sne account:validate' 'sne account:reject' 'sne account:activate' 'sne account:profile' 'sne account:guichet' 'sne account:notifications' 'sne auth:login' 'sne auth:logout' 'sne auth:status' 'sne calendar:holidays' 'sne calendar:add' 'sne calendar:between' 'sne fiche:create' 'sne fiche:batch' 'sne fiche:parse' 'sne numero:check' 'sne piece:types' 'sne sandbox:serve' 'sne sandbox:reset' 'sne sandbox:outbox' 'sne siret:check'
+            case 'sne:account' 'sne:auth' 'sne:calendar' 'sne:completion' 'sne:fiche' 'sne:numero' 'sne:piece' 'sne:sandbox' 'sne:siret' 'sne account:request' 'sne account:status' 'sne account:pending' 'sne account:validate' 'sne account:reject' 'sne account:activate' 'sne account:profile' 'sne account:guichet' 'sne account:notifications' 'sne auth:login' 'sne auth:logout' 'sne auth:status' 'sne calendar:holidays' 'sne calendar:add' 'sne calendar:between' 'sne fiche:create' 'sne fiche:batch' 'sne fiche:parse' 'sne numero:check' 'sne piece:types' 'sne piece:check' 'sne sandbox:serve' 'sne sandbox:reset' 'sne sandbox:outbox' 'sne sandbox:advance' 'sne sandbox:numeriseur' 'sne siret:check'
                 set at "$at $w"
         end
     end
@@ -35,7 +35,7 @@ complete -c sne -n 'test (__sne_path) = \'sne\'' -a completion -d 'Print the she
 complete -c sne -n 'test (__sne_path) = \'sne\'' -a fiche -d 'Fiches de transmission for paper sendings'
 complete -c sne -n 'test (__sne_path) = \'sne\'' -a numero -d 'Numéros uniques of demandes de logement social'
 complete -c sne -n 'test (__sne_path) = \'sne\'' -a piece -d 'Pièces justificatives and their catalog'
-complete -c sne -n 'test (__sne_path) = \'sne\'' -a sandbox -d 'The embedded sandbox: serve it over HTTP, reset it, read the e-mails it sent'
+complete -c sne -n 'test (__sne_path) = \'sne\'' -a sandbox -d 'The embedded sandbox: serve it over HTTP, reset it, read the e-mails it sent, drive its numériseur'
 complete -c sne -n 'test (__sne_path) = \'sne\'' -a siret -d 'SIRET numbers of guichets'
 complete -c sne -n 'test (__sne_path) = \'sne account\'' -a request -d 'Ask for an account ("JE CRÉE MON ESPACE"); a référent validates it'
 complete -c sne -n 'test (__sne_path) = \'sne account\'' -a status -d 'Follow an account request'
@@ -118,12 +118,19 @@ complete -c sne -n 'test (__sne_path) = \'sne numero\'' -a check -d 'Validate nu
 complete -c sne -n 'test (__sne_path) = \'sne numero\'' -s h -l help -d 'Print this help message and exit'
 complete -c sne -n 'test (__sne_path) = \'sne numero check\'' -s h -l help -d 'Print this help message and exit'
 complete -c sne -n 'test (__sne_path) = \'sne piece\'' -a types -d 'Show the plan de classement: rubriques and piece types'
+complete -c sne -n 'test (__sne_path) = \'sne piece\'' -a check -d 'Preflight files before sending them: type, format, size, lisibilité'
 complete -c sne -n 'test (__sne_path) = \'sne piece\'' -s h -l help -d 'Print this help message and exit'
 complete -c sne -n 'test (__sne_path) = \'sne piece types\'' -s h -l help -d 'Print this help message and exit'
 complete -c sne -n 'test (__sne_path) = \'sne piece types\'' -l catalog -r -F -d 'JSON catalog replacing the built-in one (default: the profile\'s \'catalog\')'
+complete -c sne -n 'test (__sne_path) = \'sne piece check\'' -s h -l help -d 'Print this help message and exit'
+complete -c sne -n 'test (__sne_path) = \'sne piece check\'' -l type -r -d 'Piece type the files are meant as (see \'sne piece types\')'
+complete -c sne -n 'test (__sne_path) = \'sne piece check\'' -l catalog -r -F -d 'JSON catalog replacing the built-in one (default: the profile\'s \'catalog\')'
+complete -c sne -n 'test (__sne_path) = \'sne piece check\'' -l min-dpi -r -d 'Resolution under which a scan gets a warning'
 complete -c sne -n 'test (__sne_path) = \'sne sandbox\'' -a serve -d 'Serve the sandbox over HTTP on loopback'
 complete -c sne -n 'test (__sne_path) = \'sne sandbox\'' -a reset -d 'Delete the sandbox\'s data and seed it anew'
 complete -c sne -n 'test (__sne_path) = \'sne sandbox\'' -a outbox -d 'Show the e-mails the sandbox sent (activation links, notifications)'
+complete -c sne -n 'test (__sne_path) = \'sne sandbox\'' -a advance -d 'Have the numériseur process every waiting pli now (optionally move the clock)'
+complete -c sne -n 'test (__sne_path) = \'sne sandbox\'' -a numeriseur -d 'Show the numériseur\'s delay and queue; set the delay'
 complete -c sne -n 'test (__sne_path) = \'sne sandbox\'' -s h -l help -d 'Print this help message and exit'
 complete -c sne -n 'test (__sne_path) = \'sne sandbox serve\'' -s h -l help -d 'Print this help message and exit'
 complete -c sne -n 'test (__sne_path) = \'sne sandbox serve\'' -l listen -r -d 'Loopback address and port (port 0: any free port)'
@@ -134,6 +141,12 @@ complete -c sne -n 'test (__sne_path) = \'sne sandbox outbox\'' -s h -l help -d 
 complete -c sne -n 'test (__sne_path) = \'sne sandbox outbox\'' -l db -r -F -d 'Sandbox database'
 complete -c sne -n 'test (__sne_path) = \'sne sandbox outbox\'' -l limit -r -d 'Only the last N e-mails'
 complete -c sne -n 'test (__sne_path) = \'sne sandbox outbox\'' -l to -r -d 'Only the e-mails sent to this address'
+complete -c sne -n 'test (__sne_path) = \'sne sandbox advance\'' -s h -l help -d 'Print this help message and exit'
+complete -c sne -n 'test (__sne_path) = \'sne sandbox advance\'' -l db -r -F -d 'Sandbox database'
+complete -c sne -n 'test (__sne_path) = \'sne sandbox advance\'' -l by -r -d 'Move the sandbox clock forward by this much first (90s, 5m, 2h, 3d)'
+complete -c sne -n 'test (__sne_path) = \'sne sandbox numeriseur\'' -s h -l help -d 'Print this help message and exit'
+complete -c sne -n 'test (__sne_path) = \'sne sandbox numeriseur\'' -l db -r -F -d 'Sandbox database'
+complete -c sne -n 'test (__sne_path) = \'sne sandbox numeriseur\'' -l delay -r -d 'Process each pli this long after its transmission (0s to 24h; default 1m)'
 complete -c sne -n 'test (__sne_path) = \'sne siret\'' -a check -d 'Validate SIRET numbers (Luhn, La Poste exception)'
 complete -c sne -n 'test (__sne_path) = \'sne siret\'' -s h -l help -d 'Print this help message and exit'
 complete -c sne -n 'test (__sne_path) = \'sne siret check\'' -s h -l help -d 'Print this help message and exit'

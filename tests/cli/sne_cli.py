@@ -58,3 +58,31 @@ class CliTest(unittest.TestCase):
         self.assertEqual(len(lines), 1, repr(run))
         for fragment in fragments:
             self.assertIn(fragment, lines[0], repr(run))
+
+
+def sample_pdf(pages=1, declared=None):
+    """A valid PDF of `pages` A4 pages of text, with a correct cross-reference table; /Count
+    says `declared` when given (a forged count)."""
+    content = b"BT /F1 12 Tf 72 720 Td (Bulletin de salaire) Tj ET"
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b""]
+    kids = []
+    for _ in range(pages):
+        n = len(objects) + 1
+        kids.append(b"%d 0 R" % n)
+        objects.append(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents %d 0 R "
+                       b"/Resources << /Font << /F1 << /Type /Font /Subtype /Type1 /BaseFont "
+                       b"/Helvetica >> >> >> >>" % (n + 1))
+        objects.append(b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content))
+    objects[1] = b"<< /Type /Pages /Kids [%s] /Count %d >>" % (
+        b" ".join(kids), pages if declared is None else declared)
+    out = b"%PDF-1.4\n"
+    offsets = []
+    for i, body in enumerate(objects):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (i + 1, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    for o in offsets:
+        out += b"%010d 00000 n \n" % o
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return out

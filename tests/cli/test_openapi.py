@@ -22,7 +22,7 @@ import uuid
 import jsonschema
 import yaml
 
-from sne_cli import SNE, SOURCE_DIR
+from sne_cli import SNE, SOURCE_DIR, sample_pdf
 
 SPEC_PATH = os.path.join(SOURCE_DIR, "docs", "openapi.yaml")
 ROUTE_FILES = [os.path.join(SOURCE_DIR, "libsne", "sandbox", name)
@@ -490,7 +490,7 @@ class EveryOperation(Sandbox):
             counts[p["type"]] = counts.get(p["type"], 0) + 1
         piece_type = next(t for t in self.piece_types() if counts.get(t, 0) == 0)
         key = str(uuid.uuid4())
-        content = b"%PDF-1.4\n% a piece for the contract test\n"
+        content = sample_pdf()
         up = self.call("POST", "/v1/uploads", raw=content, token=agent,
                        headers={"Idempotency-Key": key})
         upload = self.check(up, "/v1/uploads", 201)
@@ -517,6 +517,15 @@ class EveryOperation(Sandbox):
         self.assertEqual(self.check(self.call("GET", f"/v1/plis/{pli['transaction']}",
                                               token=agent), "/v1/plis/{transaction}", 200), pli)
 
+        # The numériseur files the piece (sne sandbox advance: at once), then the pli tells.
+        proc = subprocess.run([SNE, "sandbox", "advance", "--db", self.db, "--json"],
+                              capture_output=True, text=True, env=self.env)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertEqual(json.loads(proc.stdout)["transactions"], [pli["transaction"]])
+        done = self.check(self.call("GET", f"/v1/plis/{pli['transaction']}", token=agent),
+                          "/v1/plis/{transaction}", 200)
+        self.assertEqual(done["statut"], "enregistrement_complet")
+        self.assertEqual(done["pieces"][0]["resultat"], "acceptee")
         demande = self.check(self.call("GET", f"/v1/demandes/{self.q(numero)}", token=agent),
                              "/v1/demandes/{numero_unique}", 200)
         added = [p for p in demande["pieces"] if p["transaction"] == pli["transaction"]]

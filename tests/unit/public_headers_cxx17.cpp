@@ -9,6 +9,7 @@
 #include <sne/demande.hpp>
 #include <sne/error.hpp>
 #include <sne/fiche.hpp>
+#include <sne/inspect.hpp>
 #include <sne/json.hpp>
 #include <sne/numero.hpp>
 #include <sne/pli.hpp>
