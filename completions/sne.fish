@@ -9,9 +9,9 @@ function __sne_path
             continue
         end
         switch "$at:$w"
-            case '*:--config' '*:--profile' '*:--endpoint' '*:--cacert' 'sne account request:--nom' 'sne account request:--prenom' 'sne account request:--email' 'sne account request:--telephone' 'sne account request:--type-organisme' 'sne account request:--organisme' 'sne account request:--guichet' 'sne account reject:--reason' 'sne account activate:--token' 'sne account profile:--nom' 'sne account profile:--prenom' 'sne account profile:--telephone' 'sne account notifications:--daily-mail' 'sne auth login:--email' 'sne calendar holidays:-d' 'sne calendar holidays:--departement' 'sne calendar add:-d' 'sne calendar add:--departement' 'sne calendar between:-d' 'sne calendar between:--departement' 'sne fiche create:--numero' 'sne fiche create:--contexte' 'sne fiche create:--guichet' 'sne fiche create:--siret' 'sne fiche create:--territoire' 'sne fiche create:--date-generation' 'sne fiche create:--date-depot' 'sne fiche create:-o' 'sne fiche create:--output' 'sne fiche batch:-o' 'sne fiche batch:--output' 'sne fiche batch:--merge' 'sne fiche batch:--guichet' 'sne fiche batch:--siret' 'sne fiche batch:--territoire' 'sne fiche batch:--date-generation' 'sne piece types:--catalog' 'sne sandbox serve:--listen' 'sne sandbox serve:--db' 'sne sandbox reset:--db' 'sne sandbox outbox:--db' 'sne sandbox outbox:--limit' 'sne sandbox outbox:--to'
+            case '*:--config' '*:--profile' '*:--endpoint' '*:--cacert' 'sne account request:--nom' 'sne account request:--prenom' 'sne account request:--email' 'sne account request:--telephone' 'sne account request:--type-organisme' 'sne account request:--organisme' 'sne account request:--guichet' 'sne account reject:--reason' 'sne account activate:--token' 'sne account profile:--nom' 'sne account profile:--prenom' 'sne account profile:--telephone' 'sne account notifications:--daily-mail' 'sne auth login:--email' 'sne calendar holidays:-d' 'sne calendar holidays:--departement' 'sne calendar add:-d' 'sne calendar add:--departement' 'sne calendar between:-d' 'sne calendar between:--departement' 'sne dossier show:--catalog' 'sne dossier show:--on' 'sne dossier clean:--catalog' 'sne dossier clean:--on' 'sne dossier clean:--for' 'sne fiche create:--numero' 'sne fiche create:--contexte' 'sne fiche create:--guichet' 'sne fiche create:--siret' 'sne fiche create:--territoire' 'sne fiche create:--date-generation' 'sne fiche create:--date-depot' 'sne fiche create:-o' 'sne fiche create:--output' 'sne fiche batch:-o' 'sne fiche batch:--output' 'sne fiche batch:--merge' 'sne fiche batch:--guichet' 'sne fiche batch:--siret' 'sne fiche batch:--territoire' 'sne fiche batch:--date-generation' 'sne piece types:--catalog' 'sne sandbox serve:--listen' 'sne sandbox serve:--db' 'sne sandbox reset:--db' 'sne sandbox outbox:--db' 'sne sandbox outbox:--limit' 'sne sandbox outbox:--to'
                 set skip 1
-            case 'sne:account' 'sne:auth' 'sne:calendar' 'sne:completion' 'sne:fiche' 'sne:numero' 'sne:piece' 'sne:sandbox' 'sne:siret' 'sne account:request' 'sne account:status' 'sne account:pending' 'sne account:validate' 'sne account:reject' 'sne account:activate' 'sne account:profile' 'sne account:guichet' 'sne account:notifications' 'sne auth:login' 'sne auth:logout' 'sne auth:status' 'sne calendar:holidays' 'sne calendar:add' 'sne calendar:between' 'sne fiche:create' 'sne fiche:batch' 'sne fiche:parse' 'sne numero:check' 'sne piece:types' 'sne sandbox:serve' 'sne sandbox:reset' 'sne sandbox:outbox' 'sne siret:check'
+            case 'sne:account' 'sne:auth' 'sne:calendar' 'sne:completion' 'sne:dossier' 'sne:fiche' 'sne:numero' 'sne:piece' 'sne:sandbox' 'sne:siret' 'sne account:request' 'sne account:status' 'sne account:pending' 'sne account:validate' 'sne account:reject' 'sne account:activate' 'sne account:profile' 'sne account:guichet' 'sne account:notifications' 'sne auth:login' 'sne auth:logout' 'sne auth:status' 'sne calendar:holidays' 'sne calendar:add' 'sne calendar:between' 'sne dossier:show' 'sne dossier:clean' 'sne fiche:create' 'sne fiche:batch' 'sne fiche:parse' 'sne numero:check' 'sne piece:types' 'sne sandbox:serve' 'sne sandbox:reset' 'sne sandbox:outbox' 'sne siret:check'
                 set at "$at $w"
         end
     end
@@ -32,6 +32,7 @@ complete -c sne -n 'test (__sne_path) = \'sne\'' -a account -d 'Account requests
 complete -c sne -n 'test (__sne_path) = \'sne\'' -a auth -d 'Sign in and out of the endpoint in force'
 complete -c sne -n 'test (__sne_path) = \'sne\'' -a calendar -d 'Public holidays and jours ouvrés'
 complete -c sne -n 'test (__sne_path) = \'sne\'' -a completion -d 'Print the shell completion script for bash, zsh or fish'
+complete -c sne -n 'test (__sne_path) = \'sne\'' -a dossier -d 'A demande\'s pieces by rubrique and type; making room'
 complete -c sne -n 'test (__sne_path) = \'sne\'' -a fiche -d 'Fiches de transmission for paper sendings'
 complete -c sne -n 'test (__sne_path) = \'sne\'' -a numero -d 'Numéros uniques of demandes de logement social'
 complete -c sne -n 'test (__sne_path) = \'sne\'' -a piece -d 'Pièces justificatives and their catalog'
@@ -93,6 +94,18 @@ complete -c sne -n 'test (__sne_path) = \'sne completion\'' -a bash
 complete -c sne -n 'test (__sne_path) = \'sne completion\'' -a zsh
 complete -c sne -n 'test (__sne_path) = \'sne completion\'' -a fish
 complete -c sne -n 'test (__sne_path) = \'sne completion\'' -s h -l help -d 'Print this help message and exit'
+complete -c sne -n 'test (__sne_path) = \'sne dossier\'' -a show -d 'Show a demande\'s pieces by rubrique and type, their validity, and what is missing'
+complete -c sne -n 'test (__sne_path) = \'sne dossier\'' -a clean -d 'Delete the pieces that must go so that new ones fit in full categories'
+complete -c sne -n 'test (__sne_path) = \'sne dossier\'' -s h -l help -d 'Print this help message and exit'
+complete -c sne -n 'test (__sne_path) = \'sne dossier show\'' -s h -l help -d 'Print this help message and exit'
+complete -c sne -n 'test (__sne_path) = \'sne dossier show\'' -l catalog -r -F -d 'JSON catalog replacing the built-in one (default: the profile\'s \'catalog\')'
+complete -c sne -n 'test (__sne_path) = \'sne dossier show\'' -l on -r -d 'Check validity on this day (default: today)'
+complete -c sne -n 'test (__sne_path) = \'sne dossier clean\'' -s h -l help -d 'Print this help message and exit'
+complete -c sne -n 'test (__sne_path) = \'sne dossier clean\'' -l catalog -r -F -d 'JSON catalog replacing the built-in one (default: the profile\'s \'catalog\')'
+complete -c sne -n 'test (__sne_path) = \'sne dossier clean\'' -l on -r -d 'Check validity on this day (default: today)'
+complete -c sne -n 'test (__sne_path) = \'sne dossier clean\'' -l for -r -d 'A piece about to be added, of this type (repeat for more; TYPE:N for N)'
+complete -c sne -n 'test (__sne_path) = \'sne dossier clean\'' -l dry-run -d 'Show the plan, delete nothing'
+complete -c sne -n 'test (__sne_path) = \'sne dossier clean\'' -l yes -d 'Delete without asking'
 complete -c sne -n 'test (__sne_path) = \'sne fiche\'' -a create -d 'Make the fiche de transmission of one demande'
 complete -c sne -n 'test (__sne_path) = \'sne fiche\'' -a batch -d 'Make the fiches of every row of a CSV manifest'
 complete -c sne -n 'test (__sne_path) = \'sne fiche\'' -a parse -d 'Read the fields of a fiche\'s QR code payload'
