@@ -21,6 +21,7 @@ void setup_account(CLI::App& root, Context& ctx);
 void setup_auth(CLI::App& root, Context& ctx);
 void setup_calendar(CLI::App& root, Context& ctx);
 void setup_completion(CLI::App& root, Context& ctx);
+void setup_dossier(CLI::App& root, Context& ctx);
 void setup_fiche(CLI::App& root, Context& ctx);
 void setup_numero(CLI::App& root, Context& ctx);
 void setup_piece(CLI::App& root, Context& ctx);

@@ -32,7 +32,8 @@ std::string_view escape_of(Style style) {
   return {};
 }
 
-Json error_object(std::string_view code, std::string_view message, const Error* error) {
+/// The members of the "error" object of --json output.
+Json error_fields(std::string_view code, std::string_view message, const Error* error) {
   Json e = Json::object();
   e.set("code", code).set("message", message);
   if (error != nullptr) {
@@ -40,7 +41,11 @@ Json error_object(std::string_view code, std::string_view message, const Error* 
     if (error->http_status() != 0) e.set("http_status", error->http_status());
     if (!error->request_id().empty()) e.set("request_id", error->request_id());
   }
-  return Json::object().set("error", std::move(e));
+  return e;
+}
+
+Json error_object(std::string_view code, std::string_view message, const Error* error) {
+  return Json::object().set("error", error_fields(code, message, error));
 }
 
 }  // namespace
@@ -110,11 +115,26 @@ void Output::error(const Error& error) const {
   if (json_) print(error_object(to_string(error.code()), error.message(), &error));
 }
 
+void Output::error(const Error& error, Json document) const {
+  (void)std::fflush(stdout);
+  fmt::print(stderr, "sne: error: {}\n", one_line(error.message()));
+  if (auto hint = hint_for(error); !hint.empty()) fmt::print(stderr, "hint: {}\n", hint);
+  if (json_)
+    print(document.set("error", error_fields(to_string(error.code()), error.message(), &error)));
+}
+
 void Output::usage_error(std::string_view message, std::string_view hint) const {
   (void)std::fflush(stdout);
   fmt::print(stderr, "sne: error: {}\n", one_line(message));
   if (!hint.empty()) fmt::print(stderr, "hint: {}\n", hint);
   if (json_) print(error_object("usage", message, nullptr));
+}
+
+void Output::usage_error(std::string_view message, std::string_view hint, Json document) const {
+  (void)std::fflush(stdout);
+  fmt::print(stderr, "sne: error: {}\n", one_line(message));
+  if (!hint.empty()) fmt::print(stderr, "hint: {}\n", hint);
+  if (json_) print(document.set("error", error_fields("usage", message, nullptr)));
 }
 
 std::string one_line(std::string_view text) { return printable(text, std::string::npos); }

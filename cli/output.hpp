@@ -56,8 +56,14 @@ class Output {
   /// "sne: error: ..." on stderr (with the hint_for() line), and with --json the error
   /// object on stdout.
   void error(const Error& error) const;
+  /// As error(), but with --json the error object becomes the "error" member of `document`,
+  /// printed as the command's one JSON document: for a command that fails after doing part
+  /// of its work, and says what it did.
+  void error(const Error& error, Json document) const;
   /// A usage error (bad flag, missing argument), with a hint on stderr.
   void usage_error(std::string_view message, std::string_view hint) const;
+  /// As usage_error(), with the error set in `document` as error(const Error&, Json) does.
+  void usage_error(std::string_view message, std::string_view hint, Json document) const;
 
  private:
   bool json_;

@@ -18,6 +18,8 @@ _sne() {
       'sne calendar holidays:-d'|'sne calendar holidays:--departement') skip=1 ;;
       'sne calendar add:-d'|'sne calendar add:--departement') skip=1 ;;
       'sne calendar between:-d'|'sne calendar between:--departement') skip=1 ;;
+      'sne dossier show:--catalog'|'sne dossier show:--on') skip=1 ;;
+      'sne dossier clean:--catalog'|'sne dossier clean:--on'|'sne dossier clean:--for') skip=1 ;;
       'sne fiche create:--numero'|'sne fiche create:--contexte'|'sne fiche create:--guichet'|'sne fiche create:--siret'|'sne fiche create:--territoire'|'sne fiche create:--date-generation'|'sne fiche create:--date-depot'|'sne fiche create:-o'|'sne fiche create:--output') skip=1 ;;
       'sne fiche batch:-o'|'sne fiche batch:--output'|'sne fiche batch:--merge'|'sne fiche batch:--guichet'|'sne fiche batch:--siret'|'sne fiche batch:--territoire'|'sne fiche batch:--date-generation') skip=1 ;;
       'sne piece types:--catalog') skip=1 ;;
@@ -27,10 +29,11 @@ _sne() {
       'sne sandbox outbox:--db'|'sne sandbox outbox:--limit'|'sne sandbox outbox:--to') skip=1 ;;
       'sne sandbox advance:--db'|'sne sandbox advance:--by') skip=1 ;;
       'sne sandbox numeriseur:--db'|'sne sandbox numeriseur:--delay') skip=1 ;;
-      'sne:account'|'sne:auth'|'sne:calendar'|'sne:completion'|'sne:fiche'|'sne:numero'|'sne:piece'|'sne:sandbox'|'sne:siret') at="$at $w" ;;
+      'sne:account'|'sne:auth'|'sne:calendar'|'sne:completion'|'sne:dossier'|'sne:fiche'|'sne:numero'|'sne:piece'|'sne:sandbox'|'sne:siret') at="$at $w" ;;
       'sne account:request'|'sne account:status'|'sne account:pending'|'sne account:validate'|'sne account:reject'|'sne account:activate'|'sne account:profile'|'sne account:guichet'|'sne account:notifications') at="$at $w" ;;
       'sne auth:login'|'sne auth:logout'|'sne auth:status') at="$at $w" ;;
       'sne calendar:holidays'|'sne calendar:add'|'sne calendar:between') at="$at $w" ;;
+      'sne dossier:show'|'sne dossier:clean') at="$at $w" ;;
       'sne fiche:create'|'sne fiche:batch'|'sne fiche:parse') at="$at $w" ;;
       'sne numero:check') at="$at $w" ;;
       'sne piece:types'|'sne piece:check') at="$at $w" ;;
@@ -63,6 +66,11 @@ _sne() {
     'sne calendar add:--departement') COMPREPLY=(); return ;;
     'sne calendar between:-d') COMPREPLY=(); return ;;
     'sne calendar between:--departement') COMPREPLY=(); return ;;
+    'sne dossier show:--catalog') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    'sne dossier show:--on') COMPREPLY=(); return ;;
+    'sne dossier clean:--catalog') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    'sne dossier clean:--on') COMPREPLY=(); return ;;
+    'sne dossier clean:--for') COMPREPLY=(); return ;;
     'sne fiche create:--numero') COMPREPLY=(); return ;;
     'sne fiche create:--contexte') COMPREPLY=(); return ;;
     'sne fiche create:--guichet') COMPREPLY=(); return ;;
@@ -97,7 +105,7 @@ _sne() {
   local globals='--help --version --json --verbose --debug --config --profile --endpoint --cacert'
   local words=""
   case "$at" in
-    'sne') words='account auth calendar completion fiche numero piece sandbox siret' ;;
+    'sne') words='account auth calendar completion dossier fiche numero piece sandbox siret' ;;
     'sne account') words='request status pending validate reject activate profile guichet notifications --help' ;;
     'sne account request') words='--help --nom --prenom --email --telephone --type-organisme --organisme --guichet' ;;
     'sne account status') words='--help' ;;
@@ -117,6 +125,9 @@ _sne() {
     'sne calendar add') words='--help --departement' ;;
     'sne calendar between') words='--help --departement' ;;
     'sne completion') words='bash zsh fish --help' ;;
+    'sne dossier') words='show clean --help' ;;
+    'sne dossier show') words='--help --catalog --on' ;;
+    'sne dossier clean') words='--help --catalog --on --for --dry-run --yes' ;;
     'sne fiche') words='create batch parse --help' ;;
     'sne fiche create') words='--help --numero --contexte --guichet --siret --territoire --date-generation --date-depot --output' ;;
     'sne fiche batch') words='--help --output --merge --guichet --siret --territoire --date-generation' ;;

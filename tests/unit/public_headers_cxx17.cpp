@@ -7,6 +7,7 @@
 #include <sne/credentials.hpp>
 #include <sne/date.hpp>
 #include <sne/demande.hpp>
+#include <sne/dossier.hpp>
 #include <sne/error.hpp>
 #include <sne/fiche.hpp>
 #include <sne/inspect.hpp>

@@ -1,0 +1,153 @@
+// sne/dossier.hpp - a demande's pieces seen through the plan de classement, and the plan of
+// which pieces to delete so that new ones fit.
+//
+// Both are pure functions of a Demande (from Service::demande), a Catalog and a day: they call
+// no service, read no clock and never fail for data the service may return. A piece whose type
+// the catalog does not know is shown apart and never planned for deletion.
+//
+// File names are the user's own data: the view and the plan carry them, for sensitive types too
+// (the type's `sensitive` flag is carried along). Library code never logs them.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sne/catalog.hpp"
+#include "sne/date.hpp"
+#include "sne/demande.hpp"
+#include "sne/error.hpp"
+#include "sne/json.hpp"
+#include "sne/timestamp.hpp"
+
+namespace sne {
+
+/// The dates of a stored piece, as check_validity() reads them.
+PieceDates dates_of(const StoredPiece& piece);
+
+/// One stored piece and its validity on the day of the view.
+struct DossierPiece {
+  StoredPiece piece;
+  /// Per the type's rule; unknown (reason "type absent du catalogue") for an unknown type.
+  ValidityCheck validity;
+};
+
+/// The pieces of one type (one catégorie) of the demande.
+struct DossierCategory {
+  std::string type;   ///< catalog type code
+  std::string label;  ///< the type's French label
+  Perimetre perimetre = Perimetre::reglementaire;
+  Requirement required = Requirement::complementaire;
+  bool sensitive = false;
+  int max_pieces = 2;
+  std::string validity_rule;         ///< the rule in French (ValidityRule::describe_fr)
+  std::vector<DossierPiece> pieces;  ///< oldest first (date_ajout, then id)
+
+  int count() const noexcept { return static_cast<int>(pieces.size()); }
+  /// No room for another piece: count() >= max_pieces.
+  bool full() const noexcept { return count() >= max_pieces; }
+};
+
+struct DossierRubrique {
+  std::string code;
+  std::string label;
+  std::vector<DossierCategory> categories;  ///< types holding pieces, in catalog order
+};
+
+/// A type the catalog requires (to register or to instruct) that has no piece.
+struct MissingType {
+  std::string type;
+  std::string label;
+  std::string rubrique;  ///< rubrique code
+  Requirement required = Requirement::enregistrement;
+};
+
+struct DossierView {
+  std::string numero_unique;
+  std::string territoire;
+  Demandeur demandeur;
+  std::optional<Date> date_radiation;  ///< set: the demande receives no more pieces
+  Date on;                             ///< the day validity was checked on
+  std::string catalog_version;
+  std::vector<DossierRubrique> rubriques;  ///< rubriques holding pieces, in catalog order
+  /// Pieces whose type the catalog does not know, oldest first: shown, never dropped.
+  std::vector<DossierPiece> unknown_type;
+  std::vector<MissingType> missing;  ///< in catalog order
+
+  /// Every piece of the view (unknown types included).
+  std::size_t piece_count() const noexcept;
+};
+
+/// The view of `demande` with `catalog` on day `on`.
+DossierView build_dossier_view(const Demande& demande, const Catalog& catalog, Date on);
+
+/// Pieces about to be added: `adding` pieces of `type`.
+struct CleanupTarget {
+  std::string type;  ///< catalog type code
+  int adding = 1;    ///< at least 1
+};
+
+/// Why a piece is planned for deletion, in the order pieces are chosen within a category:
+/// obsolete ones first, then those whose validity cannot be told (a date is missing), then the
+/// oldest of the valid ones.
+enum class DeletionReason { obsolete, validity_unknown, oldest };
+std::string_view to_string(DeletionReason r) noexcept;  ///< "obsolete", "validity_unknown"...
+
+struct PlannedDeletion {
+  std::string piece_id;
+  std::string type;
+  std::string nom_fichier;
+  Timestamp date_ajout;
+  bool sensitive = false;  ///< of a sensitive type: never log its file name
+  DeletionReason reason = DeletionReason::oldest;
+  /// In French: "obsolète: expiré le 2024-03-01", "validité inconnue: date d'émission
+  /// inconnue", "la plus ancienne".
+  std::string reason_fr;
+};
+
+/// One targeted category: its counts before and after the plan.
+struct CategoryPlan {
+  std::string type;
+  std::string label;
+  int max_pieces = 2;
+  int before = 0;    ///< pieces held now
+  int adding = 0;    ///< pieces about to be added
+  int deleting = 0;  ///< max(0, before + adding - max_pieces)
+  int after = 0;     ///< before - deleting + adding: at most max_pieces
+
+  bool full_before() const noexcept { return before >= max_pieces; }
+};
+
+struct CleanupPlan {
+  std::string numero_unique;
+  Date on;
+  /// The targeted categories: full ones first, then the others, each group in the order the
+  /// targets first named them.
+  std::vector<CategoryPlan> categories;
+  /// What to delete, category by category in the order of `categories`.
+  std::vector<PlannedDeletion> deletions;
+
+  bool nothing_to_delete() const noexcept { return deletions.empty(); }
+};
+
+/// Which pieces of `demande` must go so that `targets` fit, checked on day `on`. Targets of the
+/// same type add up. In each targeted category exactly max(0, count + adding - max_pieces)
+/// pieces are chosen, in DeletionReason order, the oldest first (date_ajout, then id) within a
+/// reason; nothing outside the targeted categories is chosen.
+/// Errors: invalid_input (subject: the type) for an unknown type, an `adding` below 1, or more
+/// pieces of a type than its category holds; invalid_input when `targets` is empty; conflict
+/// when the demande is radiated (it cannot receive pieces).
+Result<CleanupPlan> plan_cleanup(const Demande& demande, const Catalog& catalog,
+                                 const std::vector<CleanupTarget>& targets, Date on);
+
+/// Parses a target as given on the command line: "TYPE" (one piece) or "TYPE:N" (N pieces,
+/// 1 to 20). invalid_input otherwise. The type is not looked up.
+Result<CleanupTarget> parse_cleanup_target(std::string_view text);
+
+/// The view as JSON (what `sne dossier show --json` prints).
+Json to_json(const DossierView& view);
+/// The plan as JSON (the "plan" of `sne dossier clean --json`).
+Json to_json(const CleanupPlan& plan);
+
+}  // namespace sne
