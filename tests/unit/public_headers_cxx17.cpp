@@ -11,6 +11,7 @@
 #include <sne/fiche.hpp>
 #include <sne/json.hpp>
 #include <sne/numero.hpp>
+#include <sne/pack.hpp>
 #include <sne/pli.hpp>
 #include <sne/records_json.hpp>
 #include <sne/sandbox.hpp>
