@@ -21,6 +21,7 @@ _sne() {
       'sne fiche create:--numero'|'sne fiche create:--contexte'|'sne fiche create:--guichet'|'sne fiche create:--siret'|'sne fiche create:--territoire'|'sne fiche create:--date-generation'|'sne fiche create:--date-depot'|'sne fiche create:-o'|'sne fiche create:--output') skip=1 ;;
       'sne fiche batch:-o'|'sne fiche batch:--output'|'sne fiche batch:--merge'|'sne fiche batch:--guichet'|'sne fiche batch:--siret'|'sne fiche batch:--territoire'|'sne fiche batch:--date-generation') skip=1 ;;
       'sne piece types:--catalog') skip=1 ;;
+      'sne piece pack:-o'|'sne piece pack:--output') skip=1 ;;
       'sne sandbox serve:--listen'|'sne sandbox serve:--db') skip=1 ;;
       'sne sandbox reset:--db') skip=1 ;;
       'sne sandbox outbox:--db'|'sne sandbox outbox:--limit'|'sne sandbox outbox:--to') skip=1 ;;
@@ -30,7 +31,7 @@ _sne() {
       'sne calendar:holidays'|'sne calendar:add'|'sne calendar:between') at="$at $w" ;;
       'sne fiche:create'|'sne fiche:batch'|'sne fiche:parse') at="$at $w" ;;
       'sne numero:check') at="$at $w" ;;
-      'sne piece:types') at="$at $w" ;;
+      'sne piece:types'|'sne piece:pack') at="$at $w" ;;
       'sne sandbox:serve'|'sne sandbox:reset'|'sne sandbox:outbox') at="$at $w" ;;
       'sne siret:check') at="$at $w" ;;
     esac
@@ -77,6 +78,8 @@ _sne() {
     'sne fiche batch:--territoire') COMPREPLY=(); return ;;
     'sne fiche batch:--date-generation') COMPREPLY=(); return ;;
     'sne piece types:--catalog') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    'sne piece pack:-o') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    'sne piece pack:--output') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
     'sne sandbox serve:--listen') COMPREPLY=(); return ;;
     'sne sandbox serve:--db') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
     'sne sandbox reset:--db') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
@@ -113,8 +116,9 @@ _sne() {
     'sne fiche parse') words='--help' ;;
     'sne numero') words='check --help' ;;
     'sne numero check') words='--help' ;;
-    'sne piece') words='types --help' ;;
+    'sne piece') words='types pack --help' ;;
     'sne piece types') words='--help --catalog' ;;
+    'sne piece pack') words='--help --output --force' ;;
     'sne sandbox') words='serve reset outbox --help' ;;
     'sne sandbox serve') words='--help --listen --db' ;;
     'sne sandbox reset') words='--help --db' ;;
