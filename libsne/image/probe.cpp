@@ -295,6 +295,8 @@ Result<ImageInfo> probe_png(std::string_view d) {
     for (char c : type)
       if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z')))
         return malformed(fmt::format("PNG: invalid chunk type '{}'", chunk_name(type)));
+    if (type == "IDAT" && info.png_color_type == 3 && info.palette_entries == 0)
+      return malformed("PNG: palette image without PLTE");
     if (d.size() - pos - 12 < len) {
       if (!first && (seen_idat || type == "IDAT")) return info;  // cut in the image data
       return malformed(fmt::format("PNG: chunk {} runs past the end of the file", type));
@@ -314,8 +316,6 @@ Result<ImageInfo> probe_png(std::string_view d) {
     if (type == "IHDR") return malformed("PNG: more than one IHDR");
     if (type == "IDAT") {
       if (idat_ended) return malformed("PNG: IDAT chunks are not consecutive");
-      if (info.png_color_type == 3 && info.palette_entries == 0)
-        return malformed("PNG: palette image without PLTE");
       seen_idat = true;
       info.idat_bytes += len;
       continue;

@@ -58,7 +58,7 @@ std::string predictor_parms(int colors, int bits, std::uint32_t columns) {
 std::string palette_space(const image::ImageInfo& info) {
   std::string hex;
   hex.reserve(info.palette.size() * 2);
-  for (unsigned char c : info.palette) hex += fmt::format("{:02X}", c);
+  for (char c : info.palette) hex += fmt::format("{:02X}", static_cast<unsigned char>(c));
   return fmt::format("[/Indexed /DeviceRGB {} <{}>]", info.palette_entries - 1, hex);
 }
 
@@ -124,7 +124,7 @@ void on_png_read(png_structp png, png_bytep out, png_size_t n) {
 
 [[noreturn]] void on_png_error(png_structp png, png_const_charp message) {
   auto* s = static_cast<PngSource*>(png_get_error_ptr(png));
-  std::snprintf(s->message, sizeof s->message, "%s", message);
+  (void)std::snprintf(s->message, sizeof s->message, "%s", message);
   png_longjmp(png, 1);
 }
 
@@ -262,7 +262,8 @@ Result<EmbeddedImage> recompress(std::string_view bytes, const image::ImageInfo&
   const int colors = layout.channels - (alpha ? 1 : 0);
   const std::size_t sample = static_cast<std::size_t>(layout.bits >= 8 ? layout.bits / 8 : 1);
   const std::size_t color_rowbytes = row_bytes(info.width, colors, layout.bits);
-  RowDeflater color(color_rowbytes, std::max<std::size_t>(1, sample * colors));
+  RowDeflater color(color_rowbytes,
+                    std::max<std::size_t>(1, sample * static_cast<std::size_t>(colors)));
   std::optional<RowDeflater> mask;
   if (alpha) mask.emplace(std::size_t{info.width} * sample, sample);
 
@@ -291,7 +292,7 @@ Result<EmbeddedImage> recompress(std::string_view bytes, const image::ImageInfo&
       const unsigned char* p = row + x * px;
       std::memcpy(color_row.data() + x * cb, p, cb);
       std::memcpy(alpha_row.data() + x * sample, p + cb, sample);
-      const unsigned a = sample == 2 ? (p[cb] << 8 | p[cb + 1]) : p[cb];
+      const unsigned a = sample == 2 ? (unsigned{p[cb]} << 8 | p[cb + 1]) : unsigned{p[cb]};
       if (a != max_alpha) opaque = false;
     }
     color.add(color_row.data());

@@ -31,7 +31,9 @@ constexpr std::array<Corners, 8> kCorners{{
 bool swaps_axes(int orientation) { return orientation >= 5 && orientation <= 8; }
 
 Matrix orientation_matrix(int orientation, double page_w, double page_h) {
-  const Corners& c = kCorners[orientation >= 1 && orientation <= 8 ? orientation - 1 : 0];
+  const auto index =
+      static_cast<std::size_t>(orientation >= 1 && orientation <= 8 ? orientation - 1 : 0);
+  const Corners& c = kCorners[index];
   // Image space: bottom-left (0,0), top-left (0,1), top-right (1,1). So (e, f) is where the
   // bottom-left corner lands, (a, b) the image's x axis (top-left to top-right) and (c, d)
   // its y axis (bottom-left to top-left).
