@@ -252,6 +252,9 @@ TEST_CASE("probe: malformed PNG") {
   CHECK(error_of(png("", ihdr(2, 2, 3, 2))) == "PNG: invalid colour type 2 with bit depth 3");
   CHECK(error_of(png("", ihdr(0, 2, 8, 2))) == "PNG: invalid size 0x2");
   CHECK(error_of(png("", ihdr(2, 2, 8, 3))) == "PNG: palette image without PLTE");
+  const std::string cut_idat = png("", ihdr(2, 2, 8, 3));  // found by the fuzzer
+  CHECK(error_of(cut_idat.substr(0, cut_idat.find("IDAT") + 9)) ==
+        "PNG: palette image without PLTE");
   CHECK(error_of(png(chunk("PLTE", std::string(5, 'x')), ihdr(2, 2, 8, 3))) ==
         "PNG: PLTE length is not 3 to 768, a multiple of 3");
   CHECK(error_of(png(chunk("PLTE", std::string(15, 'x')), ihdr(2, 2, 2, 3))) ==
