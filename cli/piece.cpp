@@ -1,8 +1,13 @@
-// sne piece types|check: the plan de classement, and the preflight of files before sending.
+// sne piece types|check|pack: the plan de classement, the preflight of files before
+// sending them, and scans packed into one piece PDF.
+#include <array>
+#include <string_view>
+
 #include <fmt/format.h>
 
 #include <sne/catalog.hpp>
 #include <sne/inspect.hpp>
+#include <sne/pack.hpp>
 
 #include "commands.hpp"
 
@@ -126,6 +131,84 @@ CommandResult run_check(const CheckOptions& opts, Context& ctx) {
   return rejected == 0 ? kExitOk : kExitInvalid;
 }
 
+// ---- pack ---------------------------------------------------------------------------------
+
+struct PackCliOptions {
+  std::vector<std::string> images;
+  std::string output;
+  bool force = false;
+};
+
+std::string_view orientation_label(int orientation) {
+  constexpr std::array<std::string_view, 9> kLabels{
+      "",           "upright",        "mirrored",   "rotated 180°",   "flipped",
+      "transposed", "rotated 90° cw", "transverse", "rotated 90° ccw"};
+  return orientation >= 1 && orientation <= 8 ? kLabels[static_cast<std::size_t>(orientation)]
+                                              : "upright";
+}
+
+std::string dpi_text(const PackedPage& p) {
+  const std::string dpi = p.dpi_x == p.dpi_y ? fmt::format("{:.0f}", p.dpi_x)
+                                             : fmt::format("{:.0f}x{:.0f}", p.dpi_x, p.dpi_y);
+  return p.dpi_estimated ? fmt::format("~{} (fit A4)", dpi) : dpi;
+}
+
+Json page_json(std::size_t number, const PackedPage& p) {
+  return Json::object()
+      .set("page", number)
+      .set("file", p.file)
+      .set("format", to_string(p.format))
+      .set("width", p.width)
+      .set("height", p.height)
+      .set("components", p.components)
+      .set("bits", p.bits)
+      .set("dpi_x", p.dpi_x)
+      .set("dpi_y", p.dpi_y)
+      .set("dpi_estimated", p.dpi_estimated)
+      .set("orientation", p.orientation)
+      .set("embedding", to_string(p.embedding))
+      .set("soft_mask", p.soft_mask)
+      .set("page_width_pt", p.page_width_pt)
+      .set("page_height_pt", p.page_height_pt)
+      .set("stream_bytes", p.stream_bytes);
+}
+
+CommandResult run_pack(const PackCliOptions& o, Context& ctx) {
+  PackOptions options;
+  options.overwrite = o.force;
+  auto report = pack_images(o.images, o.output, options);
+  if (!report) {
+    if (report.error().code() == ErrorCode::conflict && report.error().subject() == o.output)
+      return Error(ErrorCode::conflict, report.error().message() + " (--force replaces it)",
+                   o.output);
+    return report.error();
+  }
+  if (ctx.out().json()) {
+    Json pages = Json::array();
+    for (std::size_t i = 0; i < report->pages.size(); ++i)
+      pages.push(page_json(i + 1, report->pages[i]));
+    ctx.out().print(Json::object()
+                        .set("output", report->output)
+                        .set("bytes", report->output_bytes)
+                        .set("pages", std::move(pages)));
+    return kExitOk;
+  }
+  Table table({"PAGE", "FILE", "IMAGE", "DPI", "ORIENTATION", "EMBEDDED", "PAGE (mm)"});
+  for (std::size_t i = 0; i < report->pages.size(); ++i) {
+    const PackedPage& p = report->pages[i];
+    table.add(
+        {fmt::format("{}", i + 1), p.file,
+         fmt::format("{} {}x{}", to_string(p.format), p.width, p.height), dpi_text(p),
+         std::string(orientation_label(p.orientation)),
+         std::string(label(p.embedding)) + (p.soft_mask ? " + alpha" : ""),
+         fmt::format("{:.0f}x{:.0f}", p.page_width_pt * 25.4 / 72, p.page_height_pt * 25.4 / 72)});
+  }
+  table.print(ctx.out());
+  ctx.out().line(fmt::format("{}: {} page{}, {} bytes", report->output, report->pages.size(),
+                             report->pages.size() > 1 ? "s" : "", report->output_bytes));
+  return kExitOk;
+}
+
 }  // namespace
 
 void setup_piece(CLI::App& root, Context& ctx) {
@@ -155,6 +238,17 @@ void setup_piece(CLI::App& root, Context& ctx) {
       ->type_name("DPI")
       ->check(CLI::Range(1.0, 2400.0));
   on_parsed(*check, ctx, c, run_check);
+  auto p = std::make_shared<PackCliOptions>();
+  auto* pack = noun->add_subcommand(
+      "pack", "Pack scans (JPEG, PNG) into one piece PDF, a page per image, without loss");
+  pack->add_option("IMAGE", p->images, "Images in page order (recto, then verso)")
+      ->required()
+      ->type_name("IMAGE");
+  pack->add_option("-o,--output", p->output, "PDF file to write (mode 0600)")
+      ->required()
+      ->type_name("FILE");
+  pack->add_flag("--force", p->force, "Replace the output file when it exists");
+  on_parsed(*pack, ctx, p, run_pack);
 }
 
 }  // namespace sne::cli

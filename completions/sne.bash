@@ -24,6 +24,7 @@ _sne() {
       'sne fiche batch:-o'|'sne fiche batch:--output'|'sne fiche batch:--merge'|'sne fiche batch:--guichet'|'sne fiche batch:--siret'|'sne fiche batch:--territoire'|'sne fiche batch:--date-generation') skip=1 ;;
       'sne piece types:--catalog') skip=1 ;;
       'sne piece check:--type'|'sne piece check:--catalog'|'sne piece check:--min-dpi') skip=1 ;;
+      'sne piece pack:-o'|'sne piece pack:--output') skip=1 ;;
       'sne sandbox serve:--listen'|'sne sandbox serve:--db') skip=1 ;;
       'sne sandbox reset:--db') skip=1 ;;
       'sne sandbox outbox:--db'|'sne sandbox outbox:--limit'|'sne sandbox outbox:--to') skip=1 ;;
@@ -36,7 +37,7 @@ _sne() {
       'sne dossier:show'|'sne dossier:clean') at="$at $w" ;;
       'sne fiche:create'|'sne fiche:batch'|'sne fiche:parse') at="$at $w" ;;
       'sne numero:check') at="$at $w" ;;
-      'sne piece:types'|'sne piece:check') at="$at $w" ;;
+      'sne piece:types'|'sne piece:check'|'sne piece:pack') at="$at $w" ;;
       'sne sandbox:serve'|'sne sandbox:reset'|'sne sandbox:outbox'|'sne sandbox:advance'|'sne sandbox:numeriseur') at="$at $w" ;;
       'sne siret:check') at="$at $w" ;;
     esac
@@ -91,6 +92,8 @@ _sne() {
     'sne piece check:--type') COMPREPLY=(); return ;;
     'sne piece check:--catalog') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
     'sne piece check:--min-dpi') COMPREPLY=(); return ;;
+    'sne piece pack:-o') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    'sne piece pack:--output') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
     'sne sandbox serve:--listen') COMPREPLY=(); return ;;
     'sne sandbox serve:--db') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
     'sne sandbox reset:--db') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
@@ -134,9 +137,10 @@ _sne() {
     'sne fiche parse') words='--help' ;;
     'sne numero') words='check --help' ;;
     'sne numero check') words='--help' ;;
-    'sne piece') words='types check --help' ;;
+    'sne piece') words='types check pack --help' ;;
     'sne piece types') words='--help --catalog' ;;
     'sne piece check') words='--help --type --catalog --min-dpi' ;;
+    'sne piece pack') words='--help --output --force' ;;
     'sne sandbox') words='serve reset outbox advance numeriseur --help' ;;
     'sne sandbox serve') words='--help --listen --db' ;;
     'sne sandbox reset') words='--help --db' ;;

@@ -13,6 +13,7 @@
 #include <sne/inspect.hpp>
 #include <sne/json.hpp>
 #include <sne/numero.hpp>
+#include <sne/pack.hpp>
 #include <sne/pli.hpp>
 #include <sne/records_json.hpp>
 #include <sne/sandbox.hpp>
