@@ -108,6 +108,9 @@ class Service {
   virtual Result<Demande> demande(const std::string& numero_unique) = 0;
   /// Stores the content of one piece for a later send_pli().
   virtual Result<Upload> upload(std::string_view content, const std::string& idempotency_key) = 0;
+  /// Stores the content of the file at `path`, streamed from disk (never loaded whole).
+  virtual Result<Upload> upload_file(const std::string& path,
+                                     const std::string& idempotency_key) = 0;
   /// Adds pieces to a demande as one pli; conflict when a category would exceed its maximum.
   virtual Result<Pli> send_pli(const std::string& numero_unique, const PliInput& input,
                                const std::string& idempotency_key) = 0;

@@ -114,7 +114,14 @@ class RestService : public Service {
     http::Request request{"POST",
                           "/v1/uploads",
                           {{"Content-Type", "application/octet-stream"}},
-                          std::string(content)};
+                          std::string(content),
+                          {}};
+    return exchange<Upload>(std::move(request), key, wire::decode_upload, true);
+  }
+
+  Result<Upload> upload_file(const std::string& path, const std::string& key) override {
+    http::Request request{
+        "POST", "/v1/uploads", {{"Content-Type", "application/octet-stream"}}, {}, path};
     return exchange<Upload>(std::move(request), key, wire::decode_upload, true);
   }
 
@@ -149,7 +156,7 @@ class RestService : public Service {
   template <class T, class Decode>
   Result<T> call(std::string method, std::string target, const json& body, const std::string& key,
                  Decode decode, bool auth = true) {
-    http::Request request{std::move(method), std::move(target), {}, {}};
+    http::Request request{std::move(method), std::move(target), {}, {}, {}};
     if (!body.is_null()) {
       request.body = body.dump();
       request.headers.emplace_back("Content-Type", "application/json");
@@ -158,7 +165,7 @@ class RestService : public Service {
   }
 
   Status call_void(std::string method, std::string target) {
-    http::Request request{std::move(method), std::move(target), {}, {}};
+    http::Request request{std::move(method), std::move(target), {}, {}, {}};
     auto response = send(request, {}, true);
     if (!response) return response.error();
     return Status();

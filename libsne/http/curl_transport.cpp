@@ -1,5 +1,12 @@
 #include "http/curl_transport.hpp"
 
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+
 #include <curl/curl.h>
 
 #include <mutex>
@@ -23,6 +30,13 @@ struct Exchange {
   std::size_t max_response = 0;
   bool too_big = false;
 };
+
+std::size_t on_read(char* buffer, std::size_t size, std::size_t count, void* user) {
+  auto* file = static_cast<std::FILE*>(user);
+  const std::size_t n = std::fread(buffer, 1, size * count, file);
+  if (n == 0 && std::ferror(file)) return CURL_READFUNC_ABORT;
+  return n;
+}
 
 std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user) {
   auto* ex = static_cast<Exchange*>(user);
@@ -84,8 +98,20 @@ class CurlTransport : public Transport {
     curl_easy_setopt(h, CURLOPT_HEADERDATA, &ex);
     curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, request.method.c_str());
     if (request.method == "HEAD") curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
-    if (!request.body.empty() || request.method == "POST" || request.method == "PUT" ||
-        request.method == "PATCH") {
+    // A body from a file is streamed: opened for each attempt, read in libcurl's chunks.
+    std::unique_ptr<std::FILE, int (*)(std::FILE*)> upload(nullptr, &std::fclose);
+    if (!request.body_file.empty()) {
+      upload.reset(std::fopen(request.body_file.c_str(), "rbe"));
+      struct stat st {};
+      if (!upload || fstat(fileno(upload.get()), &st) != 0)
+        return Error(ErrorCode::io, fmt::format("{}: {}", request.body_file, std::strerror(errno)),
+                     request.body_file);
+      curl_easy_setopt(h, CURLOPT_POST, 1L);
+      curl_easy_setopt(h, CURLOPT_READFUNCTION, on_read);
+      curl_easy_setopt(h, CURLOPT_READDATA, upload.get());
+      curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(st.st_size));
+    } else if (!request.body.empty() || request.method == "POST" || request.method == "PUT" ||
+               request.method == "PATCH") {
       curl_easy_setopt(h, CURLOPT_POSTFIELDS, request.body.data());
       curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE,
                        static_cast<curl_off_t>(request.body.size()));

@@ -26,6 +26,9 @@ struct Request {
   std::string target;  ///< path and query: "/v1/plis?statut=rejet_dossier"
   Headers headers;
   std::string body;
+  /// When set, the body is this file's content instead, streamed from disk by the transport
+  /// (uploads of pieces: never loaded whole on the client side).
+  std::string body_file;
   /// GET, HEAD, PUT and DELETE, or any request carrying an Idempotency-Key.
   bool safe_to_retry() const;
 };

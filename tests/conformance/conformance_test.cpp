@@ -69,8 +69,8 @@ AccountRequestInput request_input(const std::string& email) {
 /// The status, error code and body of a raw exchange.
 http::Response raw(const Backend& b, std::string method, std::string target, std::string body,
                    http::Headers headers = {}) {
-  auto r =
-      b.raw()->send({std::move(method), std::move(target), std::move(headers), std::move(body)});
+  auto r = b.raw()->send(
+      {std::move(method), std::move(target), std::move(headers), std::move(body), {}});
   REQUIRE(r.ok());
   return *r;
 }

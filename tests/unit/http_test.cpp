@@ -70,19 +70,19 @@ TEST_CASE("http: percent encoding round-trips and malformed escapes are refused"
 }
 
 TEST_CASE("http: only idempotent or keyed requests are safe to retry") {
-  CHECK(Request{"GET", "/", {}, {}}.safe_to_retry());
-  CHECK(Request{"PUT", "/", {}, {}}.safe_to_retry());
-  CHECK(Request{"DELETE", "/", {}, {}}.safe_to_retry());
-  CHECK_FALSE(Request{"POST", "/", {}, {}}.safe_to_retry());
-  CHECK_FALSE(Request{"PATCH", "/", {}, {}}.safe_to_retry());
-  CHECK(Request{"POST", "/", {{"Idempotency-Key", "k"}}, {}}.safe_to_retry());
-  CHECK_FALSE(Request{"POST", "/", {{"Idempotency-Key", ""}}, {}}.safe_to_retry());
+  CHECK(Request{"GET", "/", {}, {}, {}}.safe_to_retry());
+  CHECK(Request{"PUT", "/", {}, {}, {}}.safe_to_retry());
+  CHECK(Request{"DELETE", "/", {}, {}, {}}.safe_to_retry());
+  CHECK_FALSE(Request{"POST", "/", {}, {}, {}}.safe_to_retry());
+  CHECK_FALSE(Request{"PATCH", "/", {}, {}, {}}.safe_to_retry());
+  CHECK(Request{"POST", "/", {{"Idempotency-Key", "k"}}, {}, {}}.safe_to_retry());
+  CHECK_FALSE(Request{"POST", "/", {{"Idempotency-Key", ""}}, {}, {}}.safe_to_retry());
 }
 
 TEST_CASE("retry: 503 then 200 on a GET: retried after a backoff within the bound") {
   Harness h;
   h.inner->script = {status(503), status(502), status(200)};
-  auto r = h.transport->send({"GET", "/v1/me", {}, {}});
+  auto r = h.transport->send({"GET", "/v1/me", {}, {}, {}});
   REQUIRE(r.ok());
   CHECK(r->status == 200);
   CHECK(h.inner->seen.size() == 3);
@@ -96,7 +96,7 @@ TEST_CASE("retry: 503 then 200 on a GET: retried after a backoff within the boun
 TEST_CASE("retry: connection failures are retried, up to max_attempts") {
   Harness h;
   for (int i = 0; i < 4; ++i) h.inner->script.emplace_back(Error(ErrorCode::network, "refused"));
-  auto r = h.transport->send({"GET", "/v1/plis", {}, {}});
+  auto r = h.transport->send({"GET", "/v1/plis", {}, {}, {}});
   REQUIRE_FALSE(r.ok());
   CHECK(r.error().code() == ErrorCode::network);
   CHECK(h.inner->seen.size() == 4);
@@ -106,7 +106,7 @@ TEST_CASE("retry: connection failures are retried, up to max_attempts") {
 TEST_CASE("retry: a POST without Idempotency-Key is never repeated") {
   Harness h;
   h.inner->script = {status(503)};
-  auto r = h.transport->send({"POST", "/v1/account-requests", {}, "{}"});
+  auto r = h.transport->send({"POST", "/v1/account-requests", {}, "{}", {}});
   REQUIRE(r.ok());
   CHECK(r->status == 503);
   CHECK(h.inner->seen.size() == 1);
@@ -116,7 +116,7 @@ TEST_CASE("retry: a POST without Idempotency-Key is never repeated") {
 TEST_CASE("retry: a keyed POST is repeated with the same key") {
   Harness h;
   h.inner->script = {Result<Response>(Error(ErrorCode::network, "reset")), status(201)};
-  auto r = h.transport->send({"POST", "/v1/uploads", {{"Idempotency-Key", "k1"}}, "x"});
+  auto r = h.transport->send({"POST", "/v1/uploads", {{"Idempotency-Key", "k1"}}, "x", {}});
   REQUIRE(r.ok());
   CHECK(h.inner->seen.size() == 2);
   CHECK(header(h.inner->seen[1].headers, "Idempotency-Key") == "k1");
@@ -126,7 +126,7 @@ TEST_CASE("retry: 4xx other than 408 and 429 are final") {
   for (int code : {400, 401, 403, 404, 409, 413}) {
     Harness h;
     h.inner->script = {status(code)};
-    auto r = h.transport->send({"GET", "/", {}, {}});
+    auto r = h.transport->send({"GET", "/", {}, {}, {}});
     CHECK(r->status == code);
     CHECK(h.waits.empty());
   }
@@ -135,14 +135,14 @@ TEST_CASE("retry: 4xx other than 408 and 429 are final") {
 TEST_CASE("retry: Retry-After is honoured, and one longer than max_delay ends the retries") {
   Harness h;
   h.inner->script = {status(429, {{"Retry-After", "2"}}), status(200)};
-  auto r = h.transport->send({"GET", "/", {}, {}});
+  auto r = h.transport->send({"GET", "/", {}, {}, {}});
   CHECK(r->status == 200);
   REQUIRE(h.waits.size() == 1);
   CHECK(h.waits[0] == 2000ms);
 
   Harness patient;
   patient.inner->script = {status(503, {{"Retry-After", "3600"}})};
-  auto r2 = patient.transport->send({"GET", "/", {}, {}});
+  auto r2 = patient.transport->send({"GET", "/", {}, {}, {}});
   CHECK(r2->status == 503);
   CHECK(patient.waits.empty());
 }
@@ -154,7 +154,7 @@ TEST_CASE("retry: no retry once max_total would be exceeded") {
   policy.max_total = 2500ms;
   Harness h(policy);
   for (int i = 0; i < 10; ++i) h.inner->script.emplace_back(status(504));
-  auto r = h.transport->send({"GET", "/", {}, {}});
+  auto r = h.transport->send({"GET", "/", {}, {}, {}});
   CHECK(r->status == 504);
   std::chrono::milliseconds total{};
   for (auto w : h.waits) total += w;
@@ -205,9 +205,10 @@ TEST_CASE("debug log: one line per exchange, headers redacted, bodies never show
   REQUIRE(t->send({"POST",
                    "/v1/auth/token",
                    {{"Authorization", "Bearer tok-old"}},
-                   R"({"password":"pw-secret"})"})
+                   R"({"password":"pw-secret"})",
+                   {}})
               .ok());
-  REQUIRE_FALSE(t->send({"GET", "/v1/me", {}, {}}).ok());
+  REQUIRE_FALSE(t->send({"GET", "/v1/me", {}, {}, {}}).ok());
   std::string all;
   for (const auto& l : lines) all += l + "\n";
   CHECK(all.find("POST https://sne.example/v1/auth/token -> 201") != std::string::npos);
@@ -230,7 +231,7 @@ TEST_CASE("curl: an unreachable server is a network error naming the endpoint") 
   o.connect_timeout = 2000ms;
   auto t = make_curl_transport(o);
   REQUIRE(t.ok());
-  auto r = (*t)->send({"GET", "/v1/me", {}, {}});
+  auto r = (*t)->send({"GET", "/v1/me", {}, {}, {}});
   REQUIRE_FALSE(r.ok());
   CHECK(r.error().code() == ErrorCode::network);
   CHECK(r.error().message().find("127.0.0.1:1") != std::string::npos);
