@@ -1,5 +1,6 @@
 // sne piece types|check|pack: the plan de classement, the preflight of files before
 // sending them, and scans packed into one piece PDF.
+#include <algorithm>
 #include <array>
 #include <string_view>
 
@@ -7,9 +8,13 @@
 
 #include <sne/catalog.hpp>
 #include <sne/inspect.hpp>
+#include <sne/numero.hpp>
 #include <sne/pack.hpp>
+#include <sne/records_json.hpp>
+#include <sne/send.hpp>
 
 #include "commands.hpp"
+#include "confirm.hpp"
 
 namespace sne::cli {
 
@@ -209,6 +214,116 @@ CommandResult run_pack(const PackCliOptions& o, Context& ctx) {
   return kExitOk;
 }
 
+// ---- add, rm ------------------------------------------------------------------------------
+
+struct AddOptions {
+  std::string numero;
+  std::vector<std::string> files;
+  std::string type;
+  std::string contexte = "ajout";
+  std::string emission, expiration;
+  int annee_revenus = 0;
+  std::string key;
+};
+
+Result<std::optional<Date>> optional_date(const std::string& text, const char* flag) {
+  if (text.empty()) return std::optional<Date>();
+  auto d = Date::parse(text);
+  if (!d)
+    return Error(ErrorCode::invalid_input, fmt::format("{}: {}", flag, d.error().message()), flag);
+  return std::optional<Date>(*d);
+}
+
+CommandResult run_add(const AddOptions& opts, Context& ctx) {
+  SendPiecesInput in;
+  in.numero_unique = opts.numero;
+  in.type = opts.type;
+  in.contexte = opts.contexte;
+  in.files = opts.files;
+  auto emission = optional_date(opts.emission, "--emission");
+  if (!emission) return emission.error();
+  auto expiration = optional_date(opts.expiration, "--expiration");
+  if (!expiration) return expiration.error();
+  in.date_emission = *emission;
+  in.date_expiration = *expiration;
+  if (opts.annee_revenus > 0) in.annee_revenus = opts.annee_revenus;
+  in.idempotency_key = opts.key;
+  auto service = ctx.service();
+  if (!service) return service.error();
+  auto sent = send_pieces(**service, in);
+  if (!sent) return sent.error();
+  const Pli& pli = sent->pli;
+  if (ctx.out().json()) {
+    Json preflight = Json::array();
+    for (const auto& r : sent->preflight) preflight.push(to_json(r));
+    ctx.out().print(Json::object()
+                        .set("transaction", pli.resume.transaction)
+                        .set("idempotency_key", sent->idempotency_key)
+                        .set("pli", to_json(pli))
+                        .set("preflight", std::move(preflight)));
+    return kExitOk;
+  }
+  for (const auto& r : sent->preflight)
+    for (const auto& w : r.warnings)
+      ctx.out().warning(fmt::format("{}: {}: {}", one_line(r.file), w.code, one_line(w.message)));
+  ctx.out().line(fmt::format("Sent {} piece{} to demande {} as pli {} ({}).", pli.pieces.size(),
+                             pli.pieces.size() == 1 ? "" : "s", pli.resume.numero_unique,
+                             ctx.out().paint(pli.resume.transaction, Style::bold),
+                             info(pli.resume.statut).label));
+  ctx.out().line(pli.resume.transaction);
+  return kExitOk;
+}
+
+struct RmOptions {
+  std::string numero;
+  std::vector<std::string> ids;
+  bool yes = false;
+};
+
+CommandResult run_rm(const RmOptions& opts, Context& ctx) {
+  auto numero = NumeroUnique::parse(opts.numero);
+  if (!numero) return numero.error();
+  auto service = ctx.service();
+  if (!service) return service.error();
+  // Every id is checked before anything is deleted.
+  auto demande = (*service)->demande(numero->str());
+  if (!demande) return demande.error();
+  for (const auto& id : opts.ids)
+    if (std::none_of(demande->pieces.begin(), demande->pieces.end(),
+                     [&](const StoredPiece& p) { return p.id == id; }))
+      return Error(ErrorCode::not_found,
+                   fmt::format("no piece '{}' in demande {}: nothing deleted", id, numero->str()),
+                   id);
+  if (!opts.yes) {
+    const Answer answer = confirm(fmt::format("Delete {} piece{} from demande {}?", opts.ids.size(),
+                                              opts.ids.size() == 1 ? "" : "s", numero->str()));
+    if (answer == Answer::no_terminal) {
+      ctx.out().usage_error("nothing deleted: no terminal to confirm on",
+                            "add --yes to delete without asking");
+      return kExitUsage;
+    }
+    if (answer == Answer::no) {
+      ctx.out().note("nothing deleted");
+      return kExitFailure;
+    }
+  }
+  Json deleted = Json::array();
+  for (const auto& id : opts.ids) {
+    auto done = (*service)->delete_piece(numero->str(), id);
+    if (!done) {
+      if (deleted.size() > 0)
+        ctx.out().note(fmt::format("deleted before the failure: {}", deleted.dump(-1)));
+      return done.error();
+    }
+    deleted.push(id);
+    if (!ctx.out().json()) ctx.out().line(fmt::format("Deleted piece {}.", id));
+  }
+  if (ctx.out().json())
+    ctx.out().print(
+        Json::object().set("numero_unique", numero->str()).set("deleted", std::move(deleted)));
+  return kExitOk;
+}
+
 }  // namespace
 
 void setup_piece(CLI::App& root, Context& ctx) {
@@ -249,6 +364,35 @@ void setup_piece(CLI::App& root, Context& ctx) {
       ->type_name("FILE");
   pack->add_flag("--force", p->force, "Replace the output file when it exists");
   on_parsed(*pack, ctx, p, run_pack);
+
+  auto a = std::make_shared<AddOptions>();
+  auto* add = noun->add_subcommand(
+      "add", "Preflight files and send them to a demande as one pli; prints the transaction");
+  add->add_option("NU", a->numero, "Numéro unique of the demande")->required();
+  add->add_option("FILE", a->files, "Files, one piece each (1 to 20)")->required();
+  add->add_option("--type", a->type, "Piece type of the files (see 'sne piece types')")
+      ->type_name("CODE")
+      ->required();
+  add->add_option("--contexte", a->contexte, "creation, renouvellement, mise_a_jour or ajout")
+      ->type_name("CONTEXTE")
+      ->capture_default_str();
+  add->add_option("--emission", a->emission, "Date of issue of the documents")->type_name("DATE");
+  add->add_option("--expiration", a->expiration, "End of validity printed on them")
+      ->type_name("DATE");
+  add->add_option("--annee-revenus", a->annee_revenus, "Avis d'imposition: year of the income")
+      ->type_name("YEAR")
+      ->check(CLI::Range(1900, 2200));
+  add->add_option("--idempotency-key", a->key,
+                  "Key of the pli (default: derived from the demande, type and files)")
+      ->type_name("KEY");
+  on_parsed(*add, ctx, a, run_add);
+
+  auto r = std::make_shared<RmOptions>();
+  auto* rm = noun->add_subcommand("rm", "Delete pieces from a demande");
+  rm->add_option("NU", r->numero, "Numéro unique of the demande")->required();
+  rm->add_option("PIECE_ID", r->ids, "Ids of the pieces (see 'sne dossier show')")->required();
+  rm->add_flag("--yes", r->yes, "Delete without asking");
+  on_parsed(*rm, ctx, r, run_rm);
 }
 
 }  // namespace sne::cli

@@ -25,6 +25,7 @@ _sne() {
       'sne piece types:--catalog') skip=1 ;;
       'sne piece check:--type'|'sne piece check:--catalog'|'sne piece check:--min-dpi') skip=1 ;;
       'sne piece pack:-o'|'sne piece pack:--output') skip=1 ;;
+      'sne piece add:--type'|'sne piece add:--contexte'|'sne piece add:--emission'|'sne piece add:--expiration'|'sne piece add:--annee-revenus'|'sne piece add:--idempotency-key') skip=1 ;;
       'sne sandbox serve:--listen'|'sne sandbox serve:--db') skip=1 ;;
       'sne sandbox reset:--db') skip=1 ;;
       'sne sandbox outbox:--db'|'sne sandbox outbox:--limit'|'sne sandbox outbox:--to') skip=1 ;;
@@ -37,7 +38,7 @@ _sne() {
       'sne dossier:show'|'sne dossier:clean') at="$at $w" ;;
       'sne fiche:create'|'sne fiche:batch'|'sne fiche:parse') at="$at $w" ;;
       'sne numero:check') at="$at $w" ;;
-      'sne piece:types'|'sne piece:check'|'sne piece:pack') at="$at $w" ;;
+      'sne piece:types'|'sne piece:check'|'sne piece:pack'|'sne piece:add'|'sne piece:rm') at="$at $w" ;;
       'sne sandbox:serve'|'sne sandbox:reset'|'sne sandbox:outbox'|'sne sandbox:advance'|'sne sandbox:numeriseur') at="$at $w" ;;
       'sne siret:check') at="$at $w" ;;
     esac
@@ -94,6 +95,12 @@ _sne() {
     'sne piece check:--min-dpi') COMPREPLY=(); return ;;
     'sne piece pack:-o') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
     'sne piece pack:--output') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    'sne piece add:--type') COMPREPLY=(); return ;;
+    'sne piece add:--contexte') COMPREPLY=(); return ;;
+    'sne piece add:--emission') COMPREPLY=(); return ;;
+    'sne piece add:--expiration') COMPREPLY=(); return ;;
+    'sne piece add:--annee-revenus') COMPREPLY=(); return ;;
+    'sne piece add:--idempotency-key') COMPREPLY=(); return ;;
     'sne sandbox serve:--listen') COMPREPLY=(); return ;;
     'sne sandbox serve:--db') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
     'sne sandbox reset:--db') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
@@ -137,10 +144,12 @@ _sne() {
     'sne fiche parse') words='--help' ;;
     'sne numero') words='check --help' ;;
     'sne numero check') words='--help' ;;
-    'sne piece') words='types check pack --help' ;;
+    'sne piece') words='types check pack add rm --help' ;;
     'sne piece types') words='--help --catalog' ;;
     'sne piece check') words='--help --type --catalog --min-dpi' ;;
     'sne piece pack') words='--help --output --force' ;;
+    'sne piece add') words='--help --type --contexte --emission --expiration --annee-revenus --idempotency-key' ;;
+    'sne piece rm') words='--help --yes' ;;
     'sne sandbox') words='serve reset outbox advance numeriseur --help' ;;
     'sne sandbox serve') words='--help --listen --db' ;;
     'sne sandbox reset') words='--help --db' ;;

@@ -1,11 +1,18 @@
 #include "crypto/crypto.hpp"
 
+#include <cstring>
+
+#include <cstdio>
+
+#include <cerrno>
+
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 #include <openssl/sha.h>
 
 #include <charconv>
+#include <memory>
 #include <stdexcept>
 #include <vector>
 
@@ -79,6 +86,27 @@ std::string sha256_hex(std::string_view data) {
   unsigned char digest[SHA256_DIGEST_LENGTH];
   SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest);
   return to_hex(digest, sizeof digest);
+}
+
+Result<std::string> sha256_file_hex(const std::string& path) {
+  std::FILE* f = std::fopen(path.c_str(), "rbe");
+  if (f == nullptr) return Error(ErrorCode::io, path + ": " + std::strerror(errno), path);
+  std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX*)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+  if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1) {
+    std::fclose(f);
+    return Error(ErrorCode::internal, "SHA-256 unavailable");
+  }
+  std::vector<unsigned char> buffer(65536);
+  std::size_t n = 0;
+  while ((n = std::fread(buffer.data(), 1, buffer.size(), f)) > 0)
+    EVP_DigestUpdate(ctx.get(), buffer.data(), n);
+  const bool failed = std::ferror(f) != 0;
+  std::fclose(f);
+  if (failed) return Error(ErrorCode::io, path + ": read error", path);
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int size = 0;
+  EVP_DigestFinal_ex(ctx.get(), digest, &size);
+  return to_hex(digest, size);
 }
 
 std::string hash_password(std::string_view password, unsigned iterations) {

@@ -7,6 +7,8 @@
 #include <string>
 #include <string_view>
 
+#include "sne/error.hpp"
+
 namespace sne::crypto {
 
 /// `count` random characters of [a-z0-9] from the system CSPRNG. Throws std::runtime_error
@@ -16,6 +18,8 @@ std::string random_alnum(std::size_t count);
 std::string random_hex(std::size_t bytes);
 /// SHA-256 of `data`, lower-case hex.
 std::string sha256_hex(std::string_view data);
+/// SHA-256 of a file's content, read in 64 KiB chunks; io error naming the path.
+Result<std::string> sha256_file_hex(const std::string& path);
 
 /// A salted slow hash of `password`: "pbkdf2-sha256$ITERATIONS$SALT_HEX$HASH_HEX".
 std::string hash_password(std::string_view password, unsigned iterations);

@@ -17,6 +17,7 @@
 #include <sne/pli.hpp>
 #include <sne/records_json.hpp>
 #include <sne/sandbox.hpp>
+#include <sne/send.hpp>
 #include <sne/service.hpp>
 #include <sne/siret.hpp>
 #include <sne/statut.hpp>

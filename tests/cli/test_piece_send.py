@@ -1,0 +1,161 @@
+"""sne piece check|add|rm: the preflight on good, broken and hostile files; sending pieces as
+one pli (idempotent), the numériseur's outcome, deletion; against the embedded sandbox and
+over HTTP."""
+import json
+import os
+import subprocess
+import unittest
+
+from sne_cli import CliTest, sample_pdf
+from test_account import Server
+
+NUMERO = "0340523004101G3401"  # the seed's newest pli of G3401 filled its bulletins_salaire
+
+
+class Preflight(CliTest):
+    def file(self, name, data):
+        path = os.path.join(self.home, name)
+        with open(path, "wb") as f:
+            f.write(data)
+        return path
+
+    def test_good_and_bad_files_with_their_codes(self):
+        good = self.file("good.pdf", sample_pdf(2))
+        forged = self.file("forged.pdf", sample_pdf(1, declared=5000))
+        cut = self.file("cut.pdf", sample_pdf(1)[:300])
+        text = self.file("named.pdf", b"just some text, not a PDF")
+        empty = self.file("empty.pdf", b"")
+        locked = os.path.join(self.home, "locked.pdf")
+        subprocess.run(["qpdf", "--encrypt", "secret", "owner", "256", "--", good, locked],
+                       check=True)
+        rc4 = os.path.join(self.home, "rc4.pdf")
+        subprocess.run(["qpdf", "--allow-weak-crypto", "--encrypt", "u", "o", "40", "--", good,
+                        rc4], check=True)
+        owner = os.path.join(self.home, "owner.pdf")
+        subprocess.run(["qpdf", "--encrypt", "", "owner", "256", "--", good, owner], check=True)
+        r = self.sne("piece", "check", good, forged, cut, text, empty, locked, rc4, owner,
+                     os.path.join(self.home, "missing.pdf"), "--type", "bulletins_salaire",
+                     "--json")
+        self.assertExit(r, 6)
+        reports = {os.path.basename(x["file"]): x for x in r.json()}
+        self.assertTrue(reports["good.pdf"]["ok"])
+        self.assertEqual(reports["good.pdf"]["pages"], 2)
+        self.assertEqual(reports["forged.pdf"]["pages"], 1)
+        self.assertEqual(reports["forged.pdf"]["declared_pages"], 5000)
+        self.assertEqual([w["code"] for w in reports["forged.pdf"]["warnings"]],
+                         ["pdf_count_mismatch"])
+
+        def codes(name):
+            return [p["code"] for p in reports[name]["problems"]]
+        self.assertEqual(codes("cut.pdf"), ["pdf_invalid"])
+        self.assertEqual(codes("named.pdf"), ["unknown_format"])
+        self.assertEqual(codes("empty.pdf"), ["empty_file"])
+        self.assertEqual(codes("locked.pdf"), ["pdf_password"])
+        self.assertEqual(codes("rc4.pdf"), ["pdf_password"])
+        self.assertEqual(codes("owner.pdf"), ["pdf_encrypted"])
+        self.assertEqual(codes("missing.pdf"), ["file_unreadable"])
+
+    def test_all_good_exits_0_and_unknown_type_is_a_problem(self):
+        good = self.file("good.pdf", sample_pdf(1))
+        r = self.sne("piece", "check", good)
+        self.assertExit(r, 0)
+        self.assertIn("ok", r.out)
+        r = self.sne("piece", "check", good, "--type", "no_such_type")
+        self.assertExit(r, 6)
+        self.assertIn("unknown_type", r.out)
+
+    def test_paths_from_stdin(self):
+        a = self.file("a.pdf", sample_pdf(1))
+        b = self.file("b.pdf", b"nope")
+        r = self.sne("piece", "check", "-", stdin=f"{a}\n\n{b}\n")
+        self.assertExit(r, 6)
+        self.assertIn("2 files: 1 ok, 0 with warnings, 1 rejected", r.out)
+
+
+class Sending(CliTest):
+    def setUp(self):
+        super().setUp()
+        self.pdf = os.path.join(self.home, "quittance.pdf")
+        with open(self.pdf, "wb") as f:
+            f.write(sample_pdf(1))
+
+    def test_add_is_idempotent_then_the_numeriseur_files_it(self):
+        r = self.sne("piece", "add", NUMERO, self.pdf, "--type", "quittance_loyer",
+                     "--emission", "2026-11-01", "--json")
+        self.assertExit(r, 0)
+        first = r.json()
+        self.assertEqual(first["pli"]["statut"], "numerisation_en_cours")
+        again = self.sne("piece", "add", NUMERO, self.pdf, "--type", "quittance_loyer",
+                         "--emission", "2026-11-01")
+        self.assertExit(again, 0)
+        self.assertEqual(again.out.splitlines()[-1], first["transaction"])
+        adv = self.sne("sandbox", "advance", "--json")
+        self.assertExit(adv, 0)
+        self.assertEqual(adv.json()["transactions"], [first["transaction"]])
+        shown = self.sne("dossier", "show", NUMERO, "--json")
+        self.assertExit(shown, 0)
+        self.assertIn("quittance.pdf", shown.out)
+        self.assertIn(first["transaction"], shown.out)
+
+    def test_full_category_is_refused_with_the_cleanup_hint_and_nothing_sent(self):
+        r = self.sne("piece", "add", NUMERO, self.pdf, "--type", "bulletins_salaire")
+        self.assertExit(r, 6)
+        self.assertOneLineError(r, "bulletins_salaire", f"sne dossier clean {NUMERO}")
+        adv = self.sne("sandbox", "advance", "--json")
+        self.assertEqual(adv.json()["processed"], 0)
+
+    def test_a_bad_file_stops_everything_before_sending(self):
+        bad = os.path.join(self.home, "bad.pdf")
+        with open(bad, "wb") as f:
+            f.write(b"%PDF-1.4 broken")
+        r = self.sne("piece", "add", NUMERO, self.pdf, bad, "--type", "quittance_loyer")
+        self.assertExit(r, 6)
+        self.assertOneLineError(r, "bad.pdf", "nothing was sent")
+        self.assertEqual(self.sne("sandbox", "advance", "--json").json()["processed"], 0)
+
+    def test_bad_input_is_named(self):
+        r = self.sne("piece", "add", "123", self.pdf, "--type", "quittance_loyer")
+        self.assertExit(r, 6)
+        r = self.sne("piece", "add", NUMERO, self.pdf, "--type", "nope")
+        self.assertExit(r, 6)
+        self.assertOneLineError(r, "nope")
+        r = self.sne("piece", "add", NUMERO, self.pdf, "--type", "quittance_loyer",
+                     "--emission", "2026-13-01")
+        self.assertExit(r, 6)
+        r = self.sne("piece", "add", NUMERO, self.pdf)
+        self.assertExit(r, 2)
+
+    def test_rm_checks_ids_and_asks(self):
+        shown = self.sne("dossier", "show", NUMERO, "--json").json()
+        text = json.dumps(shown)
+        self.assertIn("pc000001", text)
+        r = self.sne("piece", "rm", NUMERO, "pc000001")  # no terminal, no --yes
+        self.assertExit(r, 2)
+        r = self.sne("piece", "rm", NUMERO, "pc000001", "pc-nope", "--yes")
+        self.assertExit(r, 7)
+        self.assertOneLineError(r, "pc-nope", "nothing deleted")
+        self.assertIn("pc000001", self.sne("dossier", "show", NUMERO, "--json").out)
+        r = self.sne("piece", "rm", NUMERO, "pc000001", "--yes", "--json")
+        self.assertExit(r, 0)
+        self.assertEqual(r.json()["deleted"], ["pc000001"])
+        self.assertNotIn("pc000001", self.sne("dossier", "show", NUMERO, "--json").out)
+
+    def test_over_http_the_same_command_gives_the_same_pli(self):
+        db = os.path.join(self.home, "served.db")
+        server = Server(self, db)
+        self.addCleanup(server.stop)
+        ep = ["--endpoint", server.url]
+        r = self.sne(*ep, "auth", "login", "--email", "agent@sandbox.sne.test",
+                     "--password-stdin", stdin="sandbox\n")
+        self.assertExit(r, 0)
+        first = self.sne(*ep, "piece", "add", NUMERO, self.pdf, "--type", "quittance_loyer")
+        self.assertExit(first, 0)
+        second = self.sne(*ep, "piece", "add", NUMERO, self.pdf, "--type", "quittance_loyer")
+        self.assertExit(second, 0)
+        self.assertEqual(first.out.splitlines()[-1], second.out.splitlines()[-1])
+        adv = self.sne("sandbox", "advance", "--db", db, "--json")
+        self.assertEqual(adv.json()["enregistrement_complet"], 1)
+
+
+if __name__ == "__main__":
+    unittest.main()
