@@ -98,8 +98,10 @@ inline std::string png(std::uint32_t w, std::uint32_t h, std::uint32_t ppm = 0,
   return out;
 }
 
-/// An RGB JPEG of w x h pixels with a JFIF density of `dpi` (0: none given).
-inline std::string jpeg(int w, int h, int dpi = 0, int quality = 85) {
+/// A JPEG of w x h pixels (1 grey or 3 RGB components) with a JFIF density of `dpi` (0: none
+/// given), baseline or progressive.
+inline std::string jpeg(int w, int h, int dpi = 0, int quality = 85, int components = 3,
+                        bool progressive = false) {
   jpeg_compress_struct c;
   jpeg_error_mgr err;
   c.err = jpeg_std_error(&err);
@@ -109,10 +111,11 @@ inline std::string jpeg(int w, int h, int dpi = 0, int quality = 85) {
   jpeg_mem_dest(&c, &buffer, &size);
   c.image_width = static_cast<JDIMENSION>(w);
   c.image_height = static_cast<JDIMENSION>(h);
-  c.input_components = 3;
-  c.in_color_space = JCS_RGB;
+  c.input_components = components;
+  c.in_color_space = components == 1 ? JCS_GRAYSCALE : JCS_RGB;
   jpeg_set_defaults(&c);
   jpeg_set_quality(&c, quality, TRUE);
+  if (progressive) jpeg_simple_progression(&c);
   if (dpi > 0) {
     c.write_JFIF_header = TRUE;
     c.density_unit = 1;
@@ -124,13 +127,11 @@ inline std::string jpeg(int w, int h, int dpi = 0, int quality = 85) {
     c.Y_density = 1;
   }
   jpeg_start_compress(&c, TRUE);
-  std::vector<unsigned char> row(static_cast<std::size_t>(w) * 3);
+  std::vector<unsigned char> row(static_cast<std::size_t>(w) *
+                                 static_cast<std::size_t>(components));
   while (c.next_scanline < c.image_height) {
-    for (int x = 0; x < w; ++x) {
-      row[static_cast<std::size_t>(x) * 3] = static_cast<unsigned char>(x & 0xFF);
-      row[static_cast<std::size_t>(x) * 3 + 1] = static_cast<unsigned char>(c.next_scanline & 0xFF);
-      row[static_cast<std::size_t>(x) * 3 + 2] = 128;
-    }
+    for (std::size_t i = 0; i < row.size(); ++i)
+      row[i] = static_cast<unsigned char>((i * 7 + c.next_scanline * 3) & 0xFF);
     JSAMPROW rows[1] = {row.data()};
     jpeg_write_scanlines(&c, rows, 1);
   }

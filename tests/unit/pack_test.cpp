@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include "../support/samples.hpp"
+
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -27,37 +29,7 @@ namespace {
 
 /// A real JPEG (libjpeg): `w` x `h`, 1 or 3 components, a gradient; optional JFIF density.
 std::string make_jpeg(int w, int h, int comps, int dpi = 0, bool progressive = false) {
-  jpeg_compress_struct c{};
-  jpeg_error_mgr err{};
-  c.err = jpeg_std_error(&err);
-  jpeg_create_compress(&c);
-  unsigned char* mem = nullptr;
-  unsigned long size = 0;
-  jpeg_mem_dest(&c, &mem, &size);
-  c.image_width = static_cast<JDIMENSION>(w);
-  c.image_height = static_cast<JDIMENSION>(h);
-  c.input_components = comps;
-  c.in_color_space = comps == 1 ? JCS_GRAYSCALE : JCS_RGB;
-  jpeg_set_defaults(&c);
-  jpeg_set_quality(&c, 90, TRUE);
-  if (progressive) jpeg_simple_progression(&c);
-  if (dpi > 0) {
-    c.density_unit = 1;
-    c.X_density = c.Y_density = static_cast<UINT16>(dpi);
-  }
-  jpeg_start_compress(&c, TRUE);
-  std::vector<unsigned char> row(static_cast<std::size_t>(w * comps));
-  while (c.next_scanline < c.image_height) {
-    for (std::size_t i = 0; i < row.size(); ++i)
-      row[i] = static_cast<unsigned char>((i * 7 + c.next_scanline * 3) & 0xFF);
-    JSAMPROW r = row.data();
-    jpeg_write_scanlines(&c, &r, 1);
-  }
-  jpeg_finish_compress(&c);
-  jpeg_destroy_compress(&c);
-  std::string out(reinterpret_cast<char*>(mem), size);
-  std::free(mem);
-  return out;
+  return samples::jpeg(w, h, dpi, 90, comps, progressive);
 }
 
 std::string be32(std::uint32_t v) {
