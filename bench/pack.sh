@@ -29,8 +29,10 @@ TMP=$(mktemp -d "${TMPDIR:-/tmp}/sne-pack-bench.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
 
 # The source document: PAGES A4 pages that look like a form or an avis d'imposition.
-python3 - "$PAGES" "$TMP/source.pdf" <<'PY'
+python3 - "$PAGES" "$TMP/source.pdf" "$ROOT" <<'PY'
 import sys
+sys.path.insert(0, sys.argv[3] + "/tests/cli")
+from sne_cli import pdf_file
 pages, path = int(sys.argv[1]), sys.argv[2]
 def page_content(n):
     ops = ["BT /F1 16 Tf 60 780 Td (AVIS D'IMPOSITION - page %d) Tj ET" % (n + 1)]
@@ -57,15 +59,7 @@ for n in range(pages):
     objs.append(b"<< /Length %d >>\nstream\n" % len(c) + c + b"\nendstream")
 objs[1] = b"<< /Type /Pages /Kids [%s] /Count %d >>" % (
     b" ".join(b"%d 0 R" % k for k in kids), len(kids))
-out, offs = b"%PDF-1.4\n", []
-for i, o in enumerate(objs):
-    offs.append(len(out))
-    out += b"%d 0 obj\n" % (i + 1) + o + b"\nendobj\n"
-x = len(out)
-out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
-out += b"".join(b"%010d 00000 n \n" % o for o in offs)
-out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, x)
-open(path, "wb").write(out)
+open(path, "wb").write(pdf_file(objs))
 PY
 
 mkdir -p "$TMP/jpeg" "$TMP/png" "$TMP/gray"

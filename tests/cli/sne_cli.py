@@ -60,9 +60,24 @@ class CliTest(unittest.TestCase):
             self.assertIn(fragment, lines[0], repr(run))
 
 
+def pdf_file(objects):
+    """A PDF whose objects 1..n are `objects` (bodies as bytes; object 1 the catalog), with a
+    correct cross-reference table."""
+    out = b"%PDF-1.4\n"
+    offsets = []
+    for i, body in enumerate(objects):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (i + 1, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return out
+
+
 def sample_pdf(pages=1, declared=None):
-    """A valid PDF of `pages` A4 pages of text, with a correct cross-reference table; /Count
-    says `declared` when given (a forged count)."""
+    """A valid PDF of `pages` A4 pages of text; /Count says `declared` when given (a forged
+    count)."""
     content = b"BT /F1 12 Tf 72 720 Td (Bulletin de salaire) Tj ET"
     objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b""]
     kids = []
@@ -75,14 +90,4 @@ def sample_pdf(pages=1, declared=None):
         objects.append(b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content))
     objects[1] = b"<< /Type /Pages /Kids [%s] /Count %d >>" % (
         b" ".join(kids), pages if declared is None else declared)
-    out = b"%PDF-1.4\n"
-    offsets = []
-    for i, body in enumerate(objects):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (i + 1, body)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    for o in offsets:
-        out += b"%010d 00000 n \n" % o
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return out
+    return pdf_file(objects)

@@ -9,7 +9,7 @@ import subprocess
 import unittest
 import zlib
 
-from sne_cli import CliTest
+from sne_cli import CliTest, pdf_file
 
 TOOLS = ["pdfimages", "pdfinfo", "pdftoppm", "qpdf"]
 RED, BLUE, WHITE = (255, 0, 0), (0, 0, 255), (255, 255, 255)
@@ -38,15 +38,7 @@ def quadrant_pdf(width=200, height=100):
             b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %d %d] /Contents 4 0 R >>"
             % (width, height),
             b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream"]
-    out, offsets = b"%PDF-1.4\n", []
-    for i, o in enumerate(objs):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % (i + 1) + o + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
-    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
-    return out
+    return pdf_file(objs)
 
 
 def chunk(kind, data):
