@@ -12,6 +12,7 @@
 #include <sne/pack.hpp>
 #include <sne/records_json.hpp>
 #include <sne/send.hpp>
+#include <sne/text.hpp>
 
 #include "commands.hpp"
 #include "confirm.hpp"
@@ -73,12 +74,6 @@ struct CheckOptions {
   double min_dpi = 150;
 };
 
-std::string bytes_text(std::uint64_t bytes) {
-  if (bytes >= 1024 * 1024) return fmt::format("{:.1f} MiB", static_cast<double>(bytes) / 1048576);
-  if (bytes >= 1024) return fmt::format("{:.0f} KiB", static_cast<double>(bytes) / 1024);
-  return fmt::format("{} B", bytes);
-}
-
 /// "pdf, 2 pages, 1.2 MiB, 300 dpi": what was learnt of the file.
 std::string facts_text(const InspectReport& r) {
   std::vector<std::string> facts;
@@ -86,7 +81,7 @@ std::string facts_text(const InspectReport& r) {
   if (r.format) facts.emplace_back(to_string(*r.format));
   if (r.pages > 0 && r.format == Format::pdf)
     facts.push_back(fmt::format("{} page{}", r.pages, r.pages == 1 ? "" : "s"));
-  facts.push_back(bytes_text(r.bytes));
+  facts.push_back(format_size(r.bytes));
   if (r.dpi)
     facts.push_back(
         fmt::format("{}{:.0f} dpi", r.dpi_source == "estimated" ? "about " : "", *r.dpi));

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -11,5 +12,8 @@ namespace sne {
 /// newline included) and bytes that are not UTF-8 become \xNN, and the result is cut after
 /// `max_chars` characters with "…". Every message of libsne quotes user input through it.
 std::string printable(std::string_view s, std::size_t max_chars = 40);
+
+/// A byte count for people: "512 bytes", "300 KiB", "1.2 MiB".
+std::string format_size(std::uint64_t bytes);
 
 }  // namespace sne

@@ -127,4 +127,12 @@ std::string printable(std::string_view s, std::size_t max_chars) {
   return out;
 }
 
+std::string format_size(std::uint64_t bytes) {
+  constexpr std::uint64_t kKiB = 1024;
+  constexpr std::uint64_t kMiB = kKiB * kKiB;
+  if (bytes >= kMiB) return fmt::format("{:.1f} MiB", static_cast<double>(bytes) / kMiB);
+  if (bytes >= kKiB) return fmt::format("{:.0f} KiB", static_cast<double>(bytes) / kKiB);
+  return fmt::format("{} bytes", bytes);
+}
+
 }  // namespace sne

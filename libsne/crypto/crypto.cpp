@@ -93,7 +93,7 @@ Result<std::string> sha256_file_hex(const std::string& path) {
   if (f == nullptr) return Error(ErrorCode::io, path + ": " + std::strerror(errno), path);
   std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX*)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
   if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1) {
-    std::fclose(f);
+    (void)std::fclose(f);
     return Error(ErrorCode::internal, "SHA-256 unavailable");
   }
   std::vector<unsigned char> buffer(65536);
@@ -101,7 +101,7 @@ Result<std::string> sha256_file_hex(const std::string& path) {
   while ((n = std::fread(buffer.data(), 1, buffer.size(), f)) > 0)
     EVP_DigestUpdate(ctx.get(), buffer.data(), n);
   const bool failed = std::ferror(f) != 0;
-  std::fclose(f);
+  (void)std::fclose(f);
   if (failed) return Error(ErrorCode::io, path + ": read error", path);
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int size = 0;

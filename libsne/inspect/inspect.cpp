@@ -1,6 +1,7 @@
 // The preflight of a piece (sne/inspect.hpp): checks on the catalog and the size here, in the
 // caller; parsing of the content in an isolated child (inspect/isolate.hpp).
 #include "sne/inspect.hpp"
+#include "sne/text.hpp"
 
 #include <sys/stat.h>
 
@@ -172,12 +173,6 @@ std::optional<Format> detect_format(std::string_view head) noexcept {
 
 namespace {
 
-std::string size_text(std::uint64_t bytes) {
-  if (bytes >= 1024 * 1024) return fmt::format("{:.1f} MiB", static_cast<double>(bytes) / 1048576);
-  if (bytes >= 1024) return fmt::format("{:.0f} KiB", static_cast<double>(bytes) / 1024);
-  return fmt::format("{} bytes", bytes);
-}
-
 std::string formats_text(const std::vector<Format>& formats) {
   std::string out;
   for (auto f : formats) {
@@ -219,7 +214,7 @@ bool check_envelope(std::string_view head, std::uint64_t size, const InspectOpti
   if (size > max) {
     report.problems.push_back(
         {std::string(problem::too_large), fmt::format("{} ({} bytes): more than the {} allowed",
-                                                      size_text(size), size, size_text(max))});
+                                                      format_size(size), size, format_size(max))});
     parse = false;  // not worth parsing, and possibly costly
   }
   report.format = detect_format(head);

@@ -38,7 +38,7 @@ std::uint64_t current_address_space() {
   if (f == nullptr) return 0;
   unsigned long long pages = 0;
   const int n = std::fscanf(f, "%llu", &pages);
-  std::fclose(f);
+  (void)std::fclose(f);
   if (n != 1) return 0;
   return pages * static_cast<std::uint64_t>(sysconf(_SC_PAGESIZE));
 }
@@ -67,7 +67,7 @@ bool write_all(int fd, const char* data, std::size_t size) {
   // (not run a handler of the parent's, nor a sanitizer's report), and SIGXCPU must stop it.
   for (int sig :
        {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGXCPU, SIGXFSZ, SIGPIPE, SIGTERM, SIGINT})
-    signal(sig, SIG_DFL);
+    (void)signal(sig, SIG_DFL);
   sigset_t none;
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, nullptr);

@@ -114,7 +114,7 @@ void png_read(png_structp png, png_bytep out, png_size_t length) {
 
 [[noreturn]] void png_fail(png_structp png, png_const_charp message) {
   auto* r = static_cast<PngReader*>(png_get_error_ptr(png));
-  std::snprintf(r->message, sizeof r->message, "%s", message);
+  (void)std::snprintf(r->message, sizeof r->message, "%s", message);
   png_longjmp(png, 1);
 }
 
@@ -133,7 +133,7 @@ struct PngFacts {
 bool decode_png(PngReader& r, const Limits& limits, PngFacts& facts, std::vector<png_byte>& row) {
   png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &r, png_fail, png_note);
   if (png == nullptr) {
-    std::snprintf(r.message, sizeof r.message, "out of memory");
+    (void)std::snprintf(r.message, sizeof r.message, "out of memory");
     return false;
   }
   png_infop info = png_create_info_struct(png);

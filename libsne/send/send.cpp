@@ -66,12 +66,13 @@ Result<SendPiecesResult> send_pieces(Service& service, const SendPiecesInput& in
       static_cast<int>(std::count_if(demande->pieces.begin(), demande->pieces.end(),
                                      [&](const StoredPiece& p) { return p.type == in.type; }));
   if (held + static_cast<int>(in.files.size()) > type->max_pieces)
-    return Error(ErrorCode::conflict,
-                 fmt::format("category '{}' of demande {} holds {} of {} pieces, {} more do not "
-                             "fit: run 'sne dossier clean {} --for {}:{}' first",
-                             in.type, numero->str(), held, type->max_pieces, in.files.size(),
-                             numero->str(), in.type, in.files.size()),
-                 in.type);
+    return Error(
+        ErrorCode::conflict,
+        fmt::format("category '{}' of demande {} holds {} of {} pieces, {} more {} not "
+                    "fit: run 'sne dossier clean {} --for {}:{}' first",
+                    in.type, numero->str(), held, type->max_pieces, in.files.size(),
+                    in.files.size() == 1 ? "does" : "do", numero->str(), in.type, in.files.size()),
+        in.type);
 
   // 3. The key: the same files for the same demande give the same pli.
   std::string key = in.idempotency_key;

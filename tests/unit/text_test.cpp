@@ -37,3 +37,13 @@ TEST_CASE("text: first character outside printable ASCII") {
   auto b = text::first_non_ascii("é\xff");
   CHECK(b->position == 0);
 }
+
+TEST_CASE("text: format_size picks the unit a person reads") {
+  CHECK(format_size(0) == "0 bytes");
+  CHECK(format_size(1023) == "1023 bytes");
+  CHECK(format_size(1024) == "1 KiB");
+  CHECK(format_size(300 * 1024) == "300 KiB");
+  CHECK(format_size(1024 * 1024 - 1) == "1024 KiB");
+  CHECK(format_size(1024 * 1024) == "1.0 MiB");
+  CHECK(format_size(std::uint64_t{20} * 1024 * 1024 + 200 * 1024) == "20.2 MiB");
+}
