@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "sne/contexte.hpp"
 #include "sne/statut.hpp"
 #include "sne/timestamp.hpp"
 
@@ -50,6 +51,7 @@ struct Pli {
 struct PliFilter {
   std::optional<StatutPli> statut;
   std::string numero_unique;
+  std::optional<Contexte> contexte;
   std::optional<Timestamp> depuis;  ///< date_transmission >= depuis
   std::optional<Timestamp> jusqua;  ///< date_transmission < jusqua
   int limit = 50;                   ///< page size, 1 to 500

@@ -140,6 +140,7 @@ class RestService : public Service {
     std::vector<std::pair<std::string, std::string>> q;
     if (f.statut) q.emplace_back("statut", std::string(info(*f.statut).code));
     if (!f.numero_unique.empty()) q.emplace_back("numero_unique", f.numero_unique);
+    if (f.contexte) q.emplace_back("contexte", std::string(info(*f.contexte).code));
     if (f.depuis) q.emplace_back("depuis", format_timestamp(*f.depuis));
     if (f.jusqua) q.emplace_back("jusqua", format_timestamp(*f.jusqua));
     q.emplace_back("limit", std::to_string(f.limit));

@@ -243,9 +243,9 @@ Timestamp query_time(const Call& call, const std::string& key) {
 }
 
 Reply list_plis(Call& call) {
-  call.expect_query({"statut", "numero_unique", "depuis", "jusqua", "limit", "cursor"});
+  call.expect_query({"statut", "numero_unique", "contexte", "depuis", "jusqua", "limit", "cursor"});
   std::string sql = fmt::format("SELECT {} FROM plis p WHERE p.guichet = ?1", kSummaryColumns);
-  std::string statut, numero;
+  std::string statut, numero, contexte;
   std::optional<std::int64_t> depuis, jusqua, cursor_date;
   std::string cursor_tx;
   int limit = 50;
@@ -260,6 +260,12 @@ Reply list_plis(Call& call) {
     if (!n) invalid(n.error().message(), "numero_unique");
     numero = n->str();
     sql += " AND p.numero = ?3";
+  }
+  if (call.query.count("contexte")) {
+    auto c = parse_contexte(call.query.at("contexte"));
+    if (!c) invalid(c.error().message(), "contexte");
+    contexte = std::string(info(*c).code);
+    sql += " AND p.contexte = ?8";
   }
   if (call.query.count("depuis")) {
     depuis = seconds(query_time(call, "depuis"));
@@ -291,9 +297,9 @@ Reply list_plis(Call& call) {
     sql +=
         " AND (p.date_transmission < ?6 OR (p.date_transmission = ?6 AND p.transaction_id < ?7))";
   }
-  sql += " ORDER BY p.date_transmission DESC, p.transaction_id DESC LIMIT ?8";
+  sql += " ORDER BY p.date_transmission DESC, p.transaction_id DESC LIMIT ?9";
   auto st = call.db.prepare(sql);
-  st.bind(call.user().guichet, statut, numero, depuis, jusqua, cursor_date, cursor_tx,
+  st.bind(call.user().guichet, statut, numero, depuis, jusqua, cursor_date, cursor_tx, contexte,
           static_cast<std::int64_t>(limit + 1));
   PliPage page;
   while (st.step()) page.items.push_back(summary_of(st));

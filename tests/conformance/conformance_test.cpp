@@ -376,6 +376,16 @@ TEST_SUITE("plis") {
     REQUIRE_FALSE(only.empty());
     for (const auto& p : only) CHECK(p.statut == StatutPli::rejet_dossier);
 
+    PliFilter renewed;
+    renewed.contexte = Contexte::renouvellement;
+    renewed.limit = 2;
+    const auto ren = all_plis(*agent, renewed);
+    CHECK(ren.size() ==
+          static_cast<std::size_t>(std::count_if(
+              plis.begin(), plis.end(), [](const PliSummary& p) { return p.contexte == "REN"; })));
+    CHECK_FALSE(ren.empty());
+    for (const auto& p : ren) CHECK(p.contexte == "REN");
+
     PliFilter bad;
     bad.limit = 0;
     auto refused = agent->plis(bad);
