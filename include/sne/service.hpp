@@ -24,6 +24,7 @@
 #include "sne/demande.hpp"
 #include "sne/error.hpp"
 #include "sne/pli.hpp"
+#include "sne/timestamp.hpp"
 
 namespace sne {
 
@@ -76,6 +77,9 @@ class Service {
   virtual const EndpointInfo& endpoint() const noexcept = 0;
   /// Replaces the bearer token used from now on (empty: anonymous).
   virtual void set_token(std::string token) = 0;
+  /// The service's clock: the Date header of its latest answer (a sandbox answers with its own
+  /// clock, which may be set to another day); the system clock before any answer.
+  virtual Timestamp server_time() const = 0;
 
   // Authentication. login() does not change the token in use: call set_token().
   virtual Result<Session> login(const std::string& email, const std::string& password) = 0;

@@ -47,6 +47,9 @@ class RestService : public Service {
 
   const EndpointInfo& endpoint() const noexcept override { return endpoint_; }
   void set_token(std::string token) override { token_ = std::move(token); }
+  Timestamp server_time() const override {
+    return server_time_ ? *server_time_ : std::chrono::system_clock::now();
+  }
 
   Result<Session> login(const std::string& email, const std::string& password) override {
     return call<Session>("POST", "/v1/auth/token", json{{"email", email}, {"password", password}},
@@ -184,6 +187,8 @@ class RestService : public Service {
         request.method + " " + request.target.substr(0, request.target.find('?'));
     auto response = transport_->send(request);
     if (!response) return response.error();
+    if (auto date = http::header(response->headers, "Date"))
+      if (auto t = http::parse_http_date(*date)) server_time_ = *t;
     if (response->status >= 300 && response->status < 400)
       return Error(ErrorCode::server,
                    fmt::format(
@@ -220,6 +225,7 @@ class RestService : public Service {
   EndpointInfo endpoint_;
   std::unique_ptr<http::Transport> transport_;
   std::string token_;
+  std::optional<Timestamp> server_time_;
 };
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "sne/error.hpp"
+#include "sne/timestamp.hpp"
 
 namespace sne::http {
 
@@ -20,6 +21,11 @@ bool iequals(std::string_view a, std::string_view b) noexcept;
 
 /// The value of header `name` (case-insensitive), if present.
 std::optional<std::string> header(const Headers& headers, std::string_view name);
+
+/// `t` as an HTTP date (RFC 9110 IMF-fixdate): "Sun, 06 Nov 1994 08:49:37 GMT".
+std::string http_date(Timestamp t);
+/// An IMF-fixdate back to a time; nothing when `text` is not one. Independent of the locale.
+std::optional<Timestamp> parse_http_date(std::string_view text);
 
 struct Request {
   std::string method;  ///< "GET", "POST"...

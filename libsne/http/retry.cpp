@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <charconv>
-#include <ctime>
 #include <thread>
 
 namespace sne::http {
@@ -28,11 +27,9 @@ std::optional<std::chrono::milliseconds> retry_after(const Headers& headers,
   if (ec == std::errc() && end == value->data() + value->size() && secs >= 0)
     return std::chrono::milliseconds(std::min(secs, 86400LL) * 1000);
   // An HTTP date: "Wed, 21 Oct 2015 07:28:00 GMT".
-  std::tm tm{};
-  const char* parsed = strptime(value->c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm);
-  if (parsed == nullptr || *parsed != '\0') return std::nullopt;
-  const auto at = std::chrono::system_clock::from_time_t(timegm(&tm));
-  const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(at - now);
+  const auto at = parse_http_date(*value);
+  if (!at) return std::nullopt;
+  const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(*at - now);
   return std::max(wait, std::chrono::milliseconds(0));
 }
 

@@ -247,7 +247,11 @@ http::Response Handler::handle(const http::Request& request) {
   const std::string request_id = crypto::random_alnum(16);
   std::lock_guard lock(mutex_);
   http::Response response;
+  // Every answer carries the sandbox's clock in its Date header, as a web server's carries
+  // its own: clients judge deadlines by it (a sandbox clock may be set to another day).
+  Timestamp clock = std::chrono::system_clock::now();
   try {
+    clock = now(db_);
     if (request.body.size() > max_body_)
       refuse(413, ErrorCode::invalid_input,
              fmt::format("request body larger than {} bytes", max_body_));
@@ -263,6 +267,7 @@ http::Response Handler::handle(const http::Request& request) {
       response = error_response(e, request_id);
       response.headers.emplace_back("Allow", fmt::format("{}", fmt::join(m.allowed_methods, ", ")));
       response.headers.emplace_back("X-Request-Id", request_id);
+      response.headers.emplace_back("Date", http::http_date(clock));
       return response;
     }
     if (m.route == nullptr) not_found(fmt::format("no route {} {}", request.method, path));
@@ -283,6 +288,7 @@ http::Response Handler::handle(const http::Request& request) {
     if (idem) {
       if (auto replayed = replay(call, *idem)) {
         replayed->headers.emplace_back("X-Request-Id", request_id);
+        replayed->headers.emplace_back("Date", http::http_date(clock));
         return *replayed;
       }
     }
@@ -314,6 +320,7 @@ http::Response Handler::handle(const http::Request& request) {
     response = error_response(err, request_id);
   }
   response.headers.emplace_back("X-Request-Id", request_id);
+  response.headers.emplace_back("Date", http::http_date(clock));
   return response;
 }
 

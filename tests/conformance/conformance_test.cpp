@@ -15,6 +15,7 @@
 #include "backend.hpp"
 #include "sne/catalog.hpp"
 #include "sne/sandbox.hpp"
+#include "sne/tracking.hpp"
 
 using conformance::Backend;
 using namespace sne;
@@ -689,5 +690,160 @@ TEST_SUITE("protocol") {
     CHECK(referent->pending_requests()->size() == before->size());
     in.guichets = {"G3401"};
     CHECK(b.service()->request_account(in, {}).ok());  // the e-mail was not taken
+  }
+}
+
+TEST_SUITE("tracking") {
+  TEST_CASE("the service's clock comes with every answer") {
+    Backend b;
+    auto agent = b.signed_in(kSandboxAgent);
+    REQUIRE(advance_sandbox_clock(b.db(), std::chrono::hours(5)).ok());
+    REQUIRE(agent->me().ok());
+    const auto ahead = agent->server_time() - std::chrono::system_clock::now();
+    CHECK(ahead > std::chrono::hours(4));
+    CHECK(ahead < std::chrono::hours(6));
+  }
+
+  TEST_CASE("the tableau de bord: a limit, overdue plis, filters the service applies") {
+    Backend b;
+    auto agent = b.signed_in(kSandboxAgent);
+    PliQuery all;
+    all.max = 0;
+    const auto every = list_plis(*agent, all);
+    REQUIRE(every.ok());
+    CHECK(every->items.size() == 15);
+    CHECK_FALSE(every->more);
+
+    PliQuery four;
+    four.max = 4;
+    std::size_t calls = 0;
+    const auto first = list_plis(*agent, four, [&](std::size_t) { ++calls; });
+    REQUIRE(first.ok());
+    CHECK(first->items.size() == 4);
+    CHECK(first->more);
+    CHECK(calls == first->pages);
+    for (std::size_t i = 0; i < 4; ++i)
+      CHECK(first->items[i].transaction == every->items[i].transaction);
+
+    // The seed's stuck plis were sent days ago: they are overdue.
+    PliQuery overdue;
+    overdue.overdue_only = true;
+    overdue.max = 0;
+    const auto late = list_plis(*agent, overdue);
+    REQUIRE(late.ok());
+    REQUIRE_FALSE(late->items.empty());
+    for (const auto& p : late->items) {
+      CHECK(p.statut == StatutPli::numerisation_en_cours);
+      CHECK(pli_sla(p, late->now).overdue);
+    }
+    const auto stats = pli_stats(every->items, every->now);
+    CHECK(stats.overdue == late->items.size());
+
+    overdue.statut = StatutPli::rejet_dossier;  // never overdue: nothing asked of the service
+    const auto none = list_plis(*agent, overdue);
+    REQUIRE(none.ok());
+    CHECK(none->items.empty());
+    CHECK(none->pages == 0);
+  }
+
+  TEST_CASE("watching plis until the numériseur is done") {
+    Backend b;
+    auto agent = b.signed_in(kSandboxAgent);
+    const auto plis = list_plis(*agent, PliQuery{});
+    REQUIRE(plis.ok());
+    const std::string numero = plis->items.front().numero_unique;
+    auto up = agent->upload(samples::text_pdf(1), new_idempotency_key());
+    REQUIRE(up.ok());
+    auto sent =
+        agent->send_pli(numero, {"AJO", {piece("attestation_pacs", "pacs.pdf", up->upload_id)}},
+                        new_idempotency_key());
+    REQUIRE(sent.ok());
+
+    // Each wait lets the numériseur work.
+    std::vector<std::chrono::milliseconds> waits;
+    WatchOptions options;
+    options.interval = std::chrono::milliseconds(1000);
+    options.sleep = [&](std::chrono::milliseconds d) {
+      waits.push_back(d);
+      REQUIRE(advance_sandbox(b.db(), std::chrono::seconds(0)).ok());
+    };
+    std::vector<WatchEvent> events;
+    auto done = watch_plis(*agent, {sent->resume.transaction}, options,
+                           [&](const WatchEvent& e) { events.push_back(e); });
+    REQUIRE(done.ok());
+    CHECK(done->outcome == WatchOutcome::complete);
+    REQUIRE(events.size() == 2);
+    CHECK_FALSE(events[0].previous);
+    CHECK(events[0].pli.resume.statut == StatutPli::numerisation_en_cours);
+    CHECK(events[1].previous == StatutPli::numerisation_en_cours);
+    CHECK(events[1].pli.resume.statut == StatutPli::enregistrement_complet);
+    CHECK(waits == std::vector<std::chrono::milliseconds>{std::chrono::milliseconds(1000)});
+
+    SUBCASE("a rejected pli ends the watch as rejected") {
+      // The last demande of the guichet is radiated: the numériseur rejects the pli.
+      std::string radiated;
+      for (const auto& p : plis->items) {
+        auto d = agent->demande(p.numero_unique);
+        if (d && d->date_radiation) radiated = p.numero_unique;
+      }
+      REQUIRE_FALSE(radiated.empty());
+      auto up2 = agent->upload(samples::text_pdf(1), new_idempotency_key());
+      REQUIRE(up2.ok());
+      auto refused = agent->send_pli(
+          radiated, {"AJO", {piece("attestation_pacs", "pacs.pdf", up2->upload_id)}},
+          new_idempotency_key());
+      REQUIRE(refused.ok());
+      auto both =
+          watch_plis(*agent, {sent->resume.transaction, refused->resume.transaction}, options, {});
+      REQUIRE(both.ok());
+      CHECK(both->outcome == WatchOutcome::rejected);
+      REQUIRE(both->plis.size() == 2);
+      CHECK(both->plis[1].resume.statut == StatutPli::rejet_dossier);
+    }
+  }
+
+  TEST_CASE("watch: back-off while nothing changes, a timeout, an unknown pli") {
+    Backend b;
+    auto agent = b.signed_in(kSandboxAgent);
+    PliQuery stuck_query;
+    stuck_query.statut = StatutPli::numerisation_en_cours;
+    const auto stuck = list_plis(*agent, stuck_query);
+    REQUIRE(stuck.ok());
+    REQUIRE_FALSE(stuck->items.empty());  // seeded plis the numériseur never processes
+
+    auto t = std::chrono::steady_clock::time_point();
+    std::vector<std::chrono::milliseconds> waits;
+    WatchOptions options;
+    options.interval = std::chrono::milliseconds(1000);
+    options.max_interval = std::chrono::milliseconds(4000);
+    options.timeout = std::chrono::milliseconds(12000);
+    options.clock = [&] { return t; };
+    options.sleep = [&](std::chrono::milliseconds d) {
+      waits.push_back(d);
+      t += d;
+    };
+    std::size_t events = 0;
+    auto watched = watch_plis(*agent, {stuck->items.front().transaction}, options,
+                              [&](const WatchEvent&) { ++events; });
+    REQUIRE(watched.ok());
+    CHECK(watched->outcome == WatchOutcome::timeout);
+    CHECK(events == 1);
+    // 1 s after the first sighting, then doubling up to 4 s; the last wait ends on the deadline.
+    using ms = std::chrono::milliseconds;
+    CHECK(waits == std::vector<ms>{ms(1000), ms(2000), ms(4000), ms(4000), ms(1000)});
+    CHECK(watched->rounds == 6);
+
+    bool stop = false;
+    options.cancelled = [&] { return stop; };
+    options.sleep = [&](std::chrono::milliseconds) { stop = true; };
+    auto cancelled = watch_plis(*agent, {stuck->items.front().transaction}, options, {});
+    REQUIRE(cancelled.ok());
+    CHECK(cancelled->outcome == WatchOutcome::cancelled);
+
+    options.cancelled = {};
+    auto unknown = watch_plis(*agent, {"zzzzzzzzzzzz"}, options, {});
+    REQUIRE_FALSE(unknown.ok());
+    CHECK(unknown.error().code() == ErrorCode::not_found);
+    CHECK_FALSE(watch_plis(*agent, {}, options, {}).ok());
   }
 }

@@ -24,6 +24,7 @@
 #include <sne/territoire.hpp>
 #include <sne/text.hpp>
 #include <sne/timestamp.hpp>
+#include <sne/tracking.hpp>
 #include <sne/version.hpp>
 
 static_assert(__cplusplus == 201703L, "this file must be compiled as C++17");

@@ -1,0 +1,145 @@
+// sne/tracking.hpp - following plis: the numériseur's deadline in jours ouvrés, the tableau de
+// bord's list and counters, and waiting for outcomes.
+//
+// The numériseur commits to processing a pli within 2 jours ouvrés of its transmission. Days
+// are counted in the legal time of the demande's territory (Paris time in metropolitan France,
+// UTC-4 in Guadeloupe, UTC+4 in La Réunion...) with that territory's public holidays, so a pli
+// sent in Moselle on the eve of Good Friday is due a day later than one sent in Hérault.
+//
+// "Now" is the service's clock (Service::server_time()): a sandbox whose clock was set to a
+// past date judges its plis on that date.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sne/calendar.hpp"
+#include "sne/date.hpp"
+#include "sne/error.hpp"
+#include "sne/pli.hpp"
+#include "sne/service.hpp"
+#include "sne/statut.hpp"
+#include "sne/territoire.hpp"
+#include "sne/timestamp.hpp"
+
+namespace sne {
+
+/// The numériseur's commitment, in jours ouvrés after the day of transmission.
+inline constexpr long kSlaJoursOuvres = 2;
+
+/// The calendar day at `t` in the legal time of `zone`: Europe/Paris (with summer time) for
+/// metropolitan France and Alsace-Moselle, the fixed offset of each overseas département.
+Date local_day(Timestamp t, CalendarZone zone);
+
+/// The calendar zone of a demande's numéro unique; metropole (national holidays only) when
+/// the numéro is malformed.
+CalendarZone zone_of(std::string_view numero_unique);
+
+/// Where a pli stands against the numériseur's deadline.
+struct PliSla {
+  CalendarZone zone = CalendarZone::metropole;
+  Date sent;                 ///< the day of transmission, local time
+  Date due;                  ///< kSlaJoursOuvres jours ouvrés after `sent`
+  std::optional<Date> done;  ///< the day of the final status; none while the pli is en cours
+  /// Jours ouvrés from `sent` to `done`, or to today while en cours.
+  long elapsed = 0;
+  /// Jours ouvrés past `due`: up to today while en cours, up to `done` once processed.
+  long days_late = 0;
+  bool overdue = false;  ///< still en cours, and at least one jour ouvré past its due day
+  bool late = false;  ///< processed (not "non applicable") a jour ouvré or more after its due day
+};
+
+/// The deadline of `pli` judged at `now`.
+PliSla pli_sla(const PliSummary& pli, Timestamp now);
+
+/// What the tableau de bord lists: the service's filters, plus the ones only a client can
+/// apply.
+struct PliQuery {
+  std::optional<StatutPli> statut;
+  std::string numero_unique;
+  std::optional<Contexte> contexte;
+  std::optional<Timestamp> depuis;  ///< date_transmission >= depuis
+  std::optional<Timestamp> jusqua;  ///< date_transmission < jusqua
+  bool overdue_only = false;        ///< en cours and past their deadline (judged at `now`)
+  std::size_t max = 50;             ///< at most this many plis; 0: all of them
+};
+
+struct PliList {
+  std::vector<PliSummary> items;  ///< newest first
+  bool more = false;              ///< plis beyond `max` matched
+  std::size_t pages = 0;          ///< pages requested from the service
+  Timestamp now;                  ///< the service's clock when the last page came
+};
+
+/// The plis matching `query`, following the service's pages (up to 500 plis each) as far as
+/// needed. `on_page` (optional) is called after each page with the plis kept so far.
+Result<PliList> list_plis(Service& service, const PliQuery& query,
+                          const std::function<void(std::size_t kept)>& on_page = {});
+
+/// The counters of the PWP's dashboard over a set of plis.
+struct PliStats {
+  std::size_t total = 0;
+  std::vector<std::pair<StatutPli, std::size_t>> by_statut;  ///< all five statuses, in order
+  std::size_t rejected = 0;   ///< rejet de pièces or rejet du dossier
+  std::size_t renewed = 0;    ///< sent in the renouvellement contexte
+  std::size_t overdue = 0;    ///< en cours and past their deadline
+  std::size_t late = 0;       ///< processed after their deadline
+  std::size_t processed = 0;  ///< with a processing time: final, except "non applicable"
+  /// Processing times in jours ouvrés over the processed plis (nearest rank: the smallest
+  /// time within which at least half, resp. 90 %, of them were processed); none when no pli
+  /// was processed.
+  std::optional<long> median_jours_ouvres;
+  std::optional<long> p90_jours_ouvres;
+};
+
+PliStats pli_stats(const std::vector<PliSummary>& plis, Timestamp now);
+
+/// One pli seen by watch_plis: first sighting (`previous` empty) or a change of status.
+struct WatchEvent {
+  Pli pli;
+  std::optional<StatutPli> previous;
+};
+
+struct WatchOptions {
+  /// Give up after this long; 0: never.
+  std::chrono::milliseconds timeout{0};
+  /// The first wait between two rounds of polling. Rounds that see no change double it, up to
+  /// max_interval; a change brings it back.
+  std::chrono::milliseconds interval{5000};
+  std::chrono::milliseconds max_interval{60000};
+  /// Waits; the default sleeps in slices of at most 200 ms, returning early once cancelled.
+  std::function<void(std::chrono::milliseconds)> sleep;
+  /// Monotonic time; the default is std::chrono::steady_clock.
+  std::function<std::chrono::steady_clock::time_point()> clock;
+  /// Checked between requests and during waits (Ctrl-C).
+  std::function<bool()> cancelled;
+  /// Told about a failed round that will be tried again (network down, service busy or
+  /// rate-limited); the next wait doubles.
+  std::function<void(const Error&)> on_retry;
+};
+
+enum class WatchOutcome {
+  complete,   ///< every pli reached "enregistrement complet"
+  rejected,   ///< every pli is final, and one at least was rejected or is "non applicable"
+  timeout,    ///< some pli was still en cours when the time ran out
+  cancelled,  ///< options.cancelled() said so
+};
+
+struct WatchResult {
+  WatchOutcome outcome = WatchOutcome::complete;
+  std::vector<Pli> plis;  ///< the last state of each, in the order asked
+  std::size_t rounds = 0;
+};
+
+/// Polls the plis until each reaches a final status, calling `on_event` on the first state
+/// of each and on every change. A pli that does not exist, or an error that retrying cannot
+/// cure (authentication), ends the watch with that error.
+Result<WatchResult> watch_plis(Service& service, const std::vector<std::string>& transactions,
+                               const WatchOptions& options,
+                               const std::function<void(const WatchEvent&)>& on_event);
+
+}  // namespace sne
