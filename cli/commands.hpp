@@ -25,6 +25,7 @@ void setup_dossier(CLI::App& root, Context& ctx);
 void setup_fiche(CLI::App& root, Context& ctx);
 void setup_numero(CLI::App& root, Context& ctx);
 void setup_piece(CLI::App& root, Context& ctx);
+void setup_pli(CLI::App& root, Context& ctx);
 void setup_sandbox(CLI::App& root, Context& ctx);
 void setup_siret(CLI::App& root, Context& ctx);
 

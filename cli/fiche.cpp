@@ -1,8 +1,6 @@
 // sne fiche create|batch|parse: fiches de transmission.
-#include <atomic>
 #include <cerrno>
 #include <chrono>
-#include <csignal>
 #include <cstdint>
 #include <filesystem>
 #include <unordered_set>
@@ -13,6 +11,7 @@
 #include <sne/version.hpp>
 
 #include "commands.hpp"
+#include "interrupt.hpp"
 
 namespace sne::cli {
 
@@ -112,8 +111,6 @@ CommandResult run_create(const CreateOptions& o, Context& ctx) {
 
 // ---- batch --------------------------------------------------------------------------------
 
-std::atomic<bool> g_interrupted{false};
-
 std::uint64_t fnv1a(std::string_view s) {
   std::uint64_t h = 14695981039346656037ull;
   for (char c : s) {
@@ -135,22 +132,6 @@ bool affects_the_whole_folder(int err) {
   return err == ENOSPC || err == EROFS || err == EDQUOT || err == EIO || err == EACCES ||
          err == EPERM || err == ENOENT;
 }
-
-/// Catches SIGINT for the life of a batch, unless the caller chose to ignore it.
-class InterruptGuard {
- public:
-  InterruptGuard() {
-    g_interrupted = false;
-    previous_ = std::signal(SIGINT, [](int) { g_interrupted = true; });
-    if (previous_ == SIG_IGN) (void)std::signal(SIGINT, SIG_IGN);
-  }
-  ~InterruptGuard() { (void)std::signal(SIGINT, previous_); }
-  InterruptGuard(const InterruptGuard&) = delete;
-  InterruptGuard& operator=(const InterruptGuard&) = delete;
-
- private:
-  void (*previous_)(int);
-};
 
 CommandResult run_batch(const BatchOptions& o, Context& ctx) {
   if (o.output_dir.empty() == o.merge.empty()) {
@@ -200,7 +181,7 @@ CommandResult run_batch(const BatchOptions& o, Context& ctx) {
   };
   FicheRenderer renderer(render_options());
   Status fatal;
-  while (!g_interrupted && fatal) {
+  while (!InterruptGuard::interrupted() && fatal) {
     progress();
     auto row = manifest->next();
     if (!row) {
@@ -251,16 +232,16 @@ CommandResult run_batch(const BatchOptions& o, Context& ctx) {
     seen.insert(key);
     ++written;
   }
-  if (fatal && !o.merge.empty() && !merged.empty() && !g_interrupted) {
+  if (fatal && !o.merge.empty() && !merged.empty() && !InterruptGuard::interrupted()) {
     auto pdf = render_fiches_pdf(merged, render_options());
     if (!pdf) return pdf.error();
     if (auto st = write_file_atomically(o.merge, *pdf); !st) return st.error();
     written = merged.size();
   }
   const std::string target = o.merge.empty() ? o.output_dir : o.merge;
-  const std::string summary =
-      fmt::format("{} fiche{} written to {}, {} row{} failed{}", written, written == 1 ? "" : "s",
-                  target, failed, failed == 1 ? "" : "s", g_interrupted ? " (interrupted)" : "");
+  const std::string summary = fmt::format(
+      "{} fiche{} written to {}, {} row{} failed{}", written, written == 1 ? "" : "s", target,
+      failed, failed == 1 ? "" : "s", InterruptGuard::interrupted() ? " (interrupted)" : "");
   if (!fatal) {
     // The error goes out as the one document or line of the failure; the summary says what
     // was done before it.
@@ -273,12 +254,12 @@ CommandResult run_batch(const BatchOptions& o, Context& ctx) {
                         .set("merged", !o.merge.empty())
                         .set("written", written)
                         .set("failed", failed)
-                        .set("interrupted", g_interrupted.load())
+                        .set("interrupted", InterruptGuard::interrupted())
                         .set("errors", std::move(errors)));
   } else {
     ctx.out().line(summary);
   }
-  if (g_interrupted) return kExitInterrupted;
+  if (InterruptGuard::interrupted()) return kExitInterrupted;
   return failed > 0 ? kExitPartial : kExitOk;
 }
 

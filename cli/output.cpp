@@ -100,6 +100,29 @@ void Output::line(std::string_view text) const { fmt::print(stdout, "{}\n", text
 
 void Output::print(const Json& document) const { fmt::print(stdout, "{}\n", document.dump(2)); }
 
+void Output::print_array(std::size_t size, const std::function<Json(std::size_t)>& item) const {
+  if (size == 0) {
+    std::fputs("[]\n", stdout);
+    return;
+  }
+  std::string chunk = "[\n";
+  for (std::size_t i = 0; i < size; ++i) {
+    // The item indented one level deeper, as inside Json::dump(2).
+    const std::string text = item(i).dump(2);
+    chunk += "  ";
+    for (char c : text) {
+      chunk += c;
+      if (c == '\n') chunk += "  ";
+    }
+    chunk += i + 1 < size ? ",\n" : "\n]\n";
+    if (chunk.size() >= 1 << 16) {
+      std::fwrite(chunk.data(), 1, chunk.size(), stdout);
+      chunk.clear();
+    }
+  }
+  std::fwrite(chunk.data(), 1, chunk.size(), stdout);
+}
+
 void Output::note(std::string_view text) const {
   fmt::print(stderr, "sne: note: {}\n", one_line(text));
 }

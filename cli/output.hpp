@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdio>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -49,6 +50,9 @@ class Output {
   void line(std::string_view text) const;
   /// The JSON document on stdout, indented, with a final newline.
   void print(const Json& document) const;
+  /// A JSON array of `size` items on stdout, as print() would write it, each item made by
+  /// `item(i)` only when written: long lists never stand whole in memory as JSON.
+  void print_array(std::size_t size, const std::function<Json(std::size_t)>& item) const;
   /// "sne: note: ..." on stderr (progress, where a setting came from).
   void note(std::string_view text) const;
   /// "sne: warning: ..." on stderr.

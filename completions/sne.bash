@@ -26,12 +26,15 @@ _sne() {
       'sne piece check:--type'|'sne piece check:--catalog'|'sne piece check:--min-dpi') skip=1 ;;
       'sne piece pack:-o'|'sne piece pack:--output') skip=1 ;;
       'sne piece add:--type'|'sne piece add:--contexte'|'sne piece add:--emission'|'sne piece add:--expiration'|'sne piece add:--annee-revenus'|'sne piece add:--idempotency-key') skip=1 ;;
+      'sne pli list:--statut'|'sne pli list:--numero'|'sne pli list:--contexte'|'sne pli list:--since'|'sne pli list:--until'|'sne pli list:--limit') skip=1 ;;
+      'sne pli watch:--timeout'|'sne pli watch:--interval') skip=1 ;;
+      'sne pli stats:--since'|'sne pli stats:--until'|'sne pli stats:--contexte') skip=1 ;;
       'sne sandbox serve:--listen'|'sne sandbox serve:--db') skip=1 ;;
       'sne sandbox reset:--db') skip=1 ;;
       'sne sandbox outbox:--db'|'sne sandbox outbox:--limit'|'sne sandbox outbox:--to') skip=1 ;;
       'sne sandbox advance:--db'|'sne sandbox advance:--by') skip=1 ;;
       'sne sandbox numeriseur:--db'|'sne sandbox numeriseur:--delay') skip=1 ;;
-      'sne:account'|'sne:auth'|'sne:calendar'|'sne:completion'|'sne:dossier'|'sne:fiche'|'sne:numero'|'sne:piece'|'sne:sandbox'|'sne:siret') at="$at $w" ;;
+      'sne:account'|'sne:auth'|'sne:calendar'|'sne:completion'|'sne:dossier'|'sne:fiche'|'sne:numero'|'sne:piece'|'sne:pli'|'sne:sandbox'|'sne:siret') at="$at $w" ;;
       'sne account:request'|'sne account:status'|'sne account:pending'|'sne account:validate'|'sne account:reject'|'sne account:activate'|'sne account:profile'|'sne account:guichet'|'sne account:notifications') at="$at $w" ;;
       'sne auth:login'|'sne auth:logout'|'sne auth:status') at="$at $w" ;;
       'sne calendar:holidays'|'sne calendar:add'|'sne calendar:between') at="$at $w" ;;
@@ -39,6 +42,7 @@ _sne() {
       'sne fiche:create'|'sne fiche:batch'|'sne fiche:parse') at="$at $w" ;;
       'sne numero:check') at="$at $w" ;;
       'sne piece:types'|'sne piece:check'|'sne piece:pack'|'sne piece:add'|'sne piece:rm') at="$at $w" ;;
+      'sne pli:list'|'sne pli:show'|'sne pli:watch'|'sne pli:stats') at="$at $w" ;;
       'sne sandbox:serve'|'sne sandbox:reset'|'sne sandbox:outbox'|'sne sandbox:advance'|'sne sandbox:numeriseur') at="$at $w" ;;
       'sne siret:check') at="$at $w" ;;
     esac
@@ -101,6 +105,17 @@ _sne() {
     'sne piece add:--expiration') COMPREPLY=(); return ;;
     'sne piece add:--annee-revenus') COMPREPLY=(); return ;;
     'sne piece add:--idempotency-key') COMPREPLY=(); return ;;
+    'sne pli list:--statut') COMPREPLY=(); return ;;
+    'sne pli list:--numero') COMPREPLY=(); return ;;
+    'sne pli list:--contexte') COMPREPLY=(); return ;;
+    'sne pli list:--since') COMPREPLY=(); return ;;
+    'sne pli list:--until') COMPREPLY=(); return ;;
+    'sne pli list:--limit') COMPREPLY=(); return ;;
+    'sne pli watch:--timeout') COMPREPLY=(); return ;;
+    'sne pli watch:--interval') COMPREPLY=(); return ;;
+    'sne pli stats:--since') COMPREPLY=(); return ;;
+    'sne pli stats:--until') COMPREPLY=(); return ;;
+    'sne pli stats:--contexte') COMPREPLY=(); return ;;
     'sne sandbox serve:--listen') COMPREPLY=(); return ;;
     'sne sandbox serve:--db') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
     'sne sandbox reset:--db') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
@@ -115,7 +130,7 @@ _sne() {
   local globals='--help --version --json --verbose --debug --config --profile --endpoint --cacert'
   local words=""
   case "$at" in
-    'sne') words='account auth calendar completion dossier fiche numero piece sandbox siret' ;;
+    'sne') words='account auth calendar completion dossier fiche numero piece pli sandbox siret' ;;
     'sne account') words='request status pending validate reject activate profile guichet notifications --help' ;;
     'sne account request') words='--help --nom --prenom --email --telephone --type-organisme --organisme --guichet' ;;
     'sne account status') words='--help' ;;
@@ -150,6 +165,11 @@ _sne() {
     'sne piece pack') words='--help --output --force' ;;
     'sne piece add') words='--help --type --contexte --emission --expiration --annee-revenus --idempotency-key' ;;
     'sne piece rm') words='--help --yes' ;;
+    'sne pli') words='list show watch stats --help' ;;
+    'sne pli list') words='--help --statut --numero --contexte --since --until --overdue --limit --all --csv' ;;
+    'sne pli show') words='--help' ;;
+    'sne pli watch') words='--help --timeout --interval --jsonl' ;;
+    'sne pli stats') words='--help --since --until --contexte' ;;
     'sne sandbox') words='serve reset outbox advance numeriseur --help' ;;
     'sne sandbox serve') words='--help --listen --db' ;;
     'sne sandbox reset') words='--help --db' ;;

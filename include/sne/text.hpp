@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace sne {
 
@@ -15,5 +16,10 @@ std::string printable(std::string_view s, std::size_t max_chars = 40);
 
 /// A byte count for people: "512 bytes", "300 KiB", "1.2 MiB".
 std::string format_size(std::uint64_t bytes);
+
+/// One CSV record (RFC 4180) ending in "\n": fields holding a comma, a double quote, a line
+/// break or surrounding spaces are quoted, their double quotes doubled; others are left as
+/// they are.
+std::string csv_record(const std::vector<std::string>& fields);
 
 }  // namespace sne

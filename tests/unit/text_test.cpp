@@ -47,3 +47,13 @@ TEST_CASE("text: format_size picks the unit a person reads") {
   CHECK(format_size(1024 * 1024) == "1.0 MiB");
   CHECK(format_size(std::uint64_t{20} * 1024 * 1024 + 200 * 1024) == "20.2 MiB");
 }
+
+TEST_CASE("text: csv_record quotes what RFC 4180 needs quoted, and nothing else") {
+  CHECK(csv_record({"a", "b c", ""}) == "a,b c,\n");
+  CHECK(csv_record({"x,y"}) == "\"x,y\"\n");
+  CHECK(csv_record({"dit \"non\""}) == "\"dit \"\"non\"\"\"\n");
+  CHECK(csv_record({"ligne 1\nligne 2", "cr\r"}) == "\"ligne 1\nligne 2\",\"cr\r\"\n");
+  CHECK(csv_record({" espace", "fin "}) == "\" espace\",\"fin \"\n");
+  CHECK(csv_record({"Numérisation en cours"}) == "Numérisation en cours\n");
+  CHECK(csv_record({}) == "\n");
+}
