@@ -31,8 +31,9 @@ inline constexpr const char* kSandboxReferent = "referent@sandbox.sne.test";
 inline constexpr const char* kSandboxMulti = "multi@sandbox.sne.test";
 
 /// Empties the database at `path` (created if missing) and seeds it anew, in place and in one
-/// transaction, so that a server running on it serves the new data. A file that is not a
-/// sandbox database is refused and left untouched.
+/// transaction, so that a server running on it serves the new data. The sandbox's clock is
+/// kept, and dates the new demo data. A file that is not a sandbox database is refused and left
+/// untouched.
 Status reset_sandbox(const std::string& path);
 
 /// An e-mail the sandbox "sent".
@@ -47,8 +48,29 @@ struct OutboxMail {
 /// database exists at `path` (none is created).
 Result<std::vector<OutboxMail>> sandbox_outbox(const std::string& path, int limit = 0);
 
-/// Moves the sandbox's clock forward (tokens expire, plis age). The offset is stored in the
-/// database, so a running server sees it at its next request.
+/// The sandbox's clock, which dates everything in it: sessions and tokens, plis, the
+/// numériseur's work. It is kept in the database, so that every process sharing it, a running
+/// server included, sees a change at its next request. In auto mode it is the system clock
+/// plus an offset (advance_sandbox_clock); fixed, it stands still at an instant.
+struct SandboxClock {
+  Timestamp now;                   ///< the sandbox's time, to the second
+  bool fixed = false;              ///< stopped at `now` by set_sandbox_clock()
+  std::chrono::seconds offset{0};  ///< `now` minus the system clock (negative: in the past)
+};
+
+/// The clock of the sandbox at `path` (created and seeded if missing).
+Result<SandboxClock> sandbox_clock(const std::string& path);
+
+/// Stops the sandbox's clock at `at`, forwards or backwards, from 1970 to 2200 (invalid_input
+/// otherwise): it stays there until set again, advanced, or put back by auto_sandbox_clock().
+/// Going backwards is allowed: data made at a later sandbox time then looks like the future.
+Result<SandboxClock> set_sandbox_clock(const std::string& path, Timestamp at);
+
+/// Puts the sandbox's clock back on the system clock, without offset.
+Result<SandboxClock> auto_sandbox_clock(const std::string& path);
+
+/// Moves the sandbox's clock forward (tokens expire, plis age): the offset in auto mode, the
+/// instant when the clock is fixed. invalid_input when `by` is negative.
 Status advance_sandbox_clock(const std::string& path, std::chrono::seconds by);
 
 /// The sandbox's numériseur processes each pli sent through the web service `delay` after its

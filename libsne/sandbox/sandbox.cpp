@@ -1,4 +1,4 @@
-// The public face of the sandbox database: reset, outbox, clock.
+// The public face of the sandbox database: reset, outbox, clock, numériseur.
 #include <unistd.h>
 
 #include <cerrno>
@@ -13,6 +13,10 @@
 namespace sne {
 
 namespace {
+
+// The instants parse_timestamp reads back.
+constexpr Timestamp kSandboxClockMin{};
+constexpr Timestamp kSandboxClockMax{std::chrono::seconds(7289654399)};  // 2200-12-31T23:59:59Z
 
 Error db_error(const std::string& path, const std::exception& e) {
   return Error(ErrorCode::io, fmt::format("sandbox database {}: {}", path, e.what()), path);
@@ -56,12 +60,55 @@ Status advance_sandbox_clock(const std::string& path, std::chrono::seconds by) {
   try {
     sandbox::Db db(path);
     sandbox::prepare(db);
-    db.run("UPDATE meta SET value = CAST(value AS INTEGER) + ? WHERE key = 'clock_offset'",
-           static_cast<std::int64_t>(by.count()));
+    sandbox::advance_clock(db, static_cast<std::int64_t>(by.count()));
   } catch (const std::exception& e) {
     return db_error(path, e);
   }
   return Status();
+}
+
+Result<SandboxClock> sandbox_clock(const std::string& path) {
+  try {
+    sandbox::Db db(path);
+    sandbox::prepare(db);
+    return sandbox::read_clock(db);
+  } catch (const std::exception& e) {
+    return db_error(path, e);
+  }
+}
+
+Result<SandboxClock> set_sandbox_clock(const std::string& path, Timestamp at) {
+  if (at < kSandboxClockMin || at > kSandboxClockMax)
+    return Error(
+        ErrorCode::invalid_input,
+        fmt::format("{} is outside the sandbox clock's range, {} to {}", format_timestamp(at),
+                    format_timestamp(kSandboxClockMin), format_timestamp(kSandboxClockMax)),
+        "clock");
+  try {
+    sandbox::Db db(path);
+    sandbox::prepare(db);
+    sandbox::Transaction write(db, true);
+    sandbox::fix_clock(db, at);
+    auto clock = sandbox::read_clock(db);
+    write.commit();
+    return clock;
+  } catch (const std::exception& e) {
+    return db_error(path, e);
+  }
+}
+
+Result<SandboxClock> auto_sandbox_clock(const std::string& path) {
+  try {
+    sandbox::Db db(path);
+    sandbox::prepare(db);
+    sandbox::Transaction write(db, true);
+    sandbox::release_clock(db);
+    auto clock = sandbox::read_clock(db);
+    write.commit();
+    return clock;
+  } catch (const std::exception& e) {
+    return db_error(path, e);
+  }
 }
 
 Result<NumeriseurRun> advance_sandbox(const std::string& path, std::chrono::seconds by) {
@@ -71,8 +118,7 @@ Result<NumeriseurRun> advance_sandbox(const std::string& path, std::chrono::seco
     sandbox::Db db(path);
     sandbox::prepare(db);
     sandbox::Transaction write(db, true);
-    db.run("UPDATE meta SET value = CAST(value AS INTEGER) + ? WHERE key = 'clock_offset'",
-           static_cast<std::int64_t>(by.count()));
+    sandbox::advance_clock(db, static_cast<std::int64_t>(by.count()));
     auto tally = sandbox::run_numeriseur(db, sandbox::now(db), true);
     write.commit();
     return NumeriseurRun{tally.complete, tally.rejet_pieces, tally.rejet_dossier,
