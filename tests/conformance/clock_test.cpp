@@ -118,6 +118,23 @@ TEST_SUITE("clock") {
     CHECK(done->resume.date_statut == at("2025-04-18T10:00:01Z"));
   }
 
+  TEST_CASE("a session opened under a clock in the past ends in the system's time") {
+    Backend b;
+    REQUIRE(set_sandbox_clock(b.db(), at("2025-04-18T10:00:00Z")).ok());
+    auto s = b.service();
+    auto session = s->login(kSandboxAgent, kSandboxPassword);
+    REQUIRE(session.ok());
+    // Clients compare expires_at with their own clock.
+    CHECK(std::chrono::abs(session->expires_at - (system_now() + 8h)) <= 5s);
+    s->set_token(session->token);
+    REQUIRE(s->me().ok());
+    // The sandbox counts its 8 hours on its own clock.
+    REQUIRE(advance_sandbox_clock(b.db(), 9h).ok());
+    auto me = s->me();
+    REQUIRE_FALSE(me.ok());
+    CHECK(me.error().code() == ErrorCode::unauthenticated);
+  }
+
   TEST_CASE("a reset keeps the clock, and dates the demo data from it") {
     Backend b;
     REQUIRE(set_sandbox_clock(b.db(), at("2025-04-18T10:00:00Z")).ok());
