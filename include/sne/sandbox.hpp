@@ -14,12 +14,14 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "sne/error.hpp"
+#include "sne/statut.hpp"
 #include "sne/timestamp.hpp"
 
 namespace sne {
@@ -100,6 +102,39 @@ struct NumeriseurState {
 /// day, so that plis are not mistaken for stuck ones).
 Result<NumeriseurState> sandbox_numeriseur(const std::string& path,
                                            std::optional<std::chrono::seconds> delay);
+
+/// A volume of plis for the tableau de bord (see seed_sandbox_plis).
+struct SeedPlisOptions {
+  int count = 1000;               ///< plis to add: 1 to 1,000,000
+  std::string guichet = "G3401";  ///< the guichet that sent them; default the demo agent's
+  int days = 365;                 ///< sent over the `days` days before the sandbox clock: 1 to 3650
+};
+
+struct SeededPlis {
+  int added = 0;
+  std::string guichet;                 ///< its code, upper-case
+  std::string territoire;              ///< the guichet's: the demandes they were sent for
+  int demandes = 0;                    ///< demandes of the territory that may have received some
+  int demandes_created = 0;            ///< of those, made for the occasion
+  Timestamp first;                     ///< earliest date de transmission
+  Timestamp last;                      ///< latest
+  std::map<StatutPli, int> by_statut;  ///< how many plis in each status
+};
+
+/// Adds `count` plis sent by a guichet to the open demandes of its territory (and to new ones
+/// with valid numéros uniques, so that each gets a handful), transmitted over the last `days`
+/// days of the sandbox clock, mostly in office hours, for lists and statistics to work on:
+/// contextes CRE, REN, MAJ and AJO; 1 to 3 pieces each; statuses as the numériseur leaves them
+/// (mostly enregistrement complet, some rejets de pièces with a motif on the rejected piece,
+/// some rejets du dossier, a few non applicables), processed 0 to 6 days after transmission, so
+/// that some miss the 2 jours ouvrés; the plis not processed by the sandbox's time yet, and a
+/// few lost ones, are still en cours, and stuck: the numériseur leaves them alone. Their
+/// pieces are not filed in the demandes (a category holds two pieces). The existing data stays;
+/// a transaction id already taken is drawn again. One transaction, all or nothing; the same
+/// database at the same sandbox time gives the same plis. invalid_input for options out of
+/// range or a malformed guichet code (case does not matter), not_found for a guichet the
+/// sandbox does not have.
+Result<SeededPlis> seed_sandbox_plis(const std::string& path, const SeedPlisOptions& options);
 
 struct SandboxServerOptions {
   std::string db_path;               ///< the database served (created and seeded if missing)

@@ -43,4 +43,10 @@ Timestamp from_seconds(std::int64_t s);
 /// relative to `now`. Deterministic apart from dates and password salts.
 void seed(Db& db, Timestamp now);
 
+/// Adds the plis of seed_sandbox_plis() for `options.guichet`, a guichet of `territoire`,
+/// transmitted before `now` (seed_plis.cpp). Precondition: the options are valid. Must run in
+/// a write transaction.
+SeededPlis seed_plis(Db& db, const SeedPlisOptions& options, const std::string& territoire,
+                     Timestamp now);
+
 }  // namespace sne::sandbox
