@@ -1,4 +1,4 @@
-// sne sandbox serve|reset|outbox|advance|numeriseur|clock: the stand-in for the SNE web
+// sne sandbox serve|reset|outbox|advance|numeriseur|clock|seed: the stand-in for the SNE web
 // services.
 #include <atomic>
 #include <chrono>
@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include <sne/sandbox.hpp>
+#include <sne/statut.hpp>
 #include <sne/text.hpp>
 #include <sne/timestamp.hpp>
 
@@ -317,12 +318,53 @@ CommandResult run_clock_auto(const ClockOptions& opts, Context& ctx) {
   return print_clock(auto_sandbox_clock(*path), "Sandbox clock released", ctx);
 }
 
+struct SeedOptions {
+  std::string db;
+  SeedPlisOptions plis;
+};
+
+CommandResult run_seed(const SeedOptions& opts, Context& ctx) {
+  auto path = database(opts.db, ctx);
+  if (!path) return path.error();
+  auto seeded = seed_sandbox_plis(*path, opts.plis);
+  if (!seeded) return seeded.error();
+  if (ctx.out().json()) {
+    Json by_statut = Json::object();
+    for (const auto& s : statuts()) {
+      const auto n = seeded->by_statut.find(s.value);
+      by_statut.set(std::string(s.code), n == seeded->by_statut.end() ? 0 : n->second);
+    }
+    ctx.out().print(Json::object()
+                        .set("added", seeded->added)
+                        .set("guichet", seeded->guichet)
+                        .set("territoire", seeded->territoire)
+                        .set("demandes", seeded->demandes)
+                        .set("demandes_created", seeded->demandes_created)
+                        .set("first_transmission", format_timestamp(seeded->first))
+                        .set("last_transmission", format_timestamp(seeded->last))
+                        .set("by_statut", std::move(by_statut)));
+    return kExitOk;
+  }
+  ctx.out().line(fmt::format("Added {} pli{} for guichet {}, transmitted from {} to {}.",
+                             seeded->added, seeded->added == 1 ? "" : "s", seeded->guichet,
+                             format_timestamp(seeded->first), format_timestamp(seeded->last)));
+  for (const auto& s : statuts()) {
+    const auto n = seeded->by_statut.find(s.value);
+    if (n != seeded->by_statut.end())
+      ctx.out().line(fmt::format("  {:>7}  {}", n->second, s.label));
+  }
+  ctx.out().line(fmt::format(
+      "Sent to {} demandes of territory {} ({} new); their pieces are not filed in the demandes.",
+      seeded->demandes, seeded->territoire, seeded->demandes_created));
+  return kExitOk;
+}
+
 }  // namespace
 
 void setup_sandbox(CLI::App& root, Context& ctx) {
   auto* noun = add_noun(root, "sandbox",
                         "The embedded sandbox: serve it over HTTP, reset it, read the e-mails "
-                        "it sent, drive its numériseur and its clock");
+                        "it sent, drive its numériseur and its clock, add plis in volume");
 
   auto s = std::make_shared<ServeOptions>();
   auto* serve = noun->add_subcommand("serve", "Serve the sandbox over HTTP on loopback");
@@ -393,6 +435,25 @@ void setup_sandbox(CLI::App& root, Context& ctx) {
       clock->add_subcommand("auto", "Put the sandbox's clock back on the system clock");
   clock_auto->add_option("--db", c->db, "Sandbox database")->type_name("PATH");
   on_parsed(*clock_auto, ctx, c, run_clock_auto);
+
+  auto v = std::make_shared<SeedOptions>();
+  auto* seed = noun->add_subcommand(
+      "seed", "Add a volume of plis of one guichet, for the tableau de bord (no pieces filed)");
+  seed->add_option("--db", v->db, "Sandbox database")->type_name("PATH");
+  seed->add_option("--plis", v->plis.count, "Add N plis, 1 to 1000000")
+      ->type_name("N")
+      ->required()
+      ->check(CLI::Range(1, 1000000));
+  seed->add_option("--guichet", v->plis.guichet,
+                   "The guichet that sent them, to demandes of its territory")
+      ->type_name("CODE")
+      ->capture_default_str();
+  seed->add_option("--days", v->plis.days,
+                   "Transmitted over the last D days of the sandbox clock, 1 to 3650")
+      ->type_name("D")
+      ->check(CLI::Range(1, 3650))
+      ->capture_default_str();
+  on_parsed(*seed, ctx, v, run_seed);
 }
 
 }  // namespace sne::cli

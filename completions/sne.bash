@@ -34,6 +34,7 @@ _sne() {
       'sne sandbox clock:--db') skip=1 ;;
       'sne sandbox clock set:--db') skip=1 ;;
       'sne sandbox clock auto:--db') skip=1 ;;
+      'sne sandbox seed:--db'|'sne sandbox seed:--plis'|'sne sandbox seed:--guichet'|'sne sandbox seed:--days') skip=1 ;;
       'sne:account'|'sne:auth'|'sne:calendar'|'sne:completion'|'sne:dossier'|'sne:fiche'|'sne:numero'|'sne:piece'|'sne:sandbox'|'sne:siret') at="$at $w" ;;
       'sne account:request'|'sne account:status'|'sne account:pending'|'sne account:validate'|'sne account:reject'|'sne account:activate'|'sne account:profile'|'sne account:guichet'|'sne account:notifications') at="$at $w" ;;
       'sne auth:login'|'sne auth:logout'|'sne auth:status') at="$at $w" ;;
@@ -42,7 +43,7 @@ _sne() {
       'sne fiche:create'|'sne fiche:batch'|'sne fiche:parse') at="$at $w" ;;
       'sne numero:check') at="$at $w" ;;
       'sne piece:types'|'sne piece:check'|'sne piece:pack'|'sne piece:add'|'sne piece:rm') at="$at $w" ;;
-      'sne sandbox:serve'|'sne sandbox:reset'|'sne sandbox:outbox'|'sne sandbox:advance'|'sne sandbox:numeriseur'|'sne sandbox:clock') at="$at $w" ;;
+      'sne sandbox:serve'|'sne sandbox:reset'|'sne sandbox:outbox'|'sne sandbox:advance'|'sne sandbox:numeriseur'|'sne sandbox:clock'|'sne sandbox:seed') at="$at $w" ;;
       'sne sandbox clock:set'|'sne sandbox clock:auto') at="$at $w" ;;
       'sne siret:check') at="$at $w" ;;
     esac
@@ -118,6 +119,10 @@ _sne() {
     'sne sandbox clock:--db') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
     'sne sandbox clock set:--db') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
     'sne sandbox clock auto:--db') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    'sne sandbox seed:--db') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    'sne sandbox seed:--plis') COMPREPLY=(); return ;;
+    'sne sandbox seed:--guichet') COMPREPLY=(); return ;;
+    'sne sandbox seed:--days') COMPREPLY=(); return ;;
   esac
   local globals='--help --version --json --verbose --debug --config --profile --endpoint --cacert'
   local words=""
@@ -157,7 +162,7 @@ _sne() {
     'sne piece pack') words='--help --output --force' ;;
     'sne piece add') words='--help --type --contexte --emission --expiration --annee-revenus --idempotency-key' ;;
     'sne piece rm') words='--help --yes' ;;
-    'sne sandbox') words='serve reset outbox advance numeriseur clock --help' ;;
+    'sne sandbox') words='serve reset outbox advance numeriseur clock seed --help' ;;
     'sne sandbox serve') words='--help --listen --db' ;;
     'sne sandbox reset') words='--help --db' ;;
     'sne sandbox outbox') words='--help --db --limit --to' ;;
@@ -166,6 +171,7 @@ _sne() {
     'sne sandbox clock') words='set auto --help --db' ;;
     'sne sandbox clock set') words='--help --db' ;;
     'sne sandbox clock auto') words='--help --db' ;;
+    'sne sandbox seed') words='--help --db --plis --guichet --days' ;;
     'sne siret') words='check --help' ;;
     'sne siret check') words='--help' ;;
   esac

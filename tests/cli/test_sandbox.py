@@ -1,6 +1,7 @@
-"""sne sandbox clock: the sandbox's clock, fixed or not, from the command line and under a
-running server."""
+"""sne sandbox clock|seed: the sandbox's clock, fixed or not, from the command line and under a
+running server; plis in volume for the tableau de bord."""
 import os
+import sqlite3
 import time
 import unittest
 from datetime import datetime, timezone
@@ -107,6 +108,64 @@ class Clock(CliTest):
         r = self.sne(*ep, "piece", "add", NUMERO, other, "--type", "attestation_pacs", "--json")
         self.assertExit(r, 0)
         self.assertLess(abs(epoch(r.json()["pli"]["date_transmission"]) - time.time()), 5)
+
+
+class Seed(CliTest):
+    def setUp(self):
+        super().setUp()
+        self.db = os.path.join(self.home, "sandbox.db")
+
+    def count(self, sql):
+        db = sqlite3.connect(self.db)
+        try:
+            return db.execute(sql).fetchone()[0]
+        finally:
+            db.close()
+
+    def test_adds_plis_for_the_guichet_and_says_how_many(self):
+        self.assertExit(self.sne("sandbox", "clock", "set", "2025-06-02T12:00:00Z",
+                                 "--db", self.db), 0)
+        before = self.count("SELECT count(*) FROM plis WHERE guichet = 'G3401'")
+        pieces = self.count("SELECT count(*) FROM pieces")
+        r = self.sne("sandbox", "seed", "--plis", "500", "--db", self.db, "--json")
+        self.assertExit(r, 0)
+        doc = r.json()
+        self.assertEqual(doc["added"], 500)
+        self.assertEqual(doc["guichet"], "G3401")
+        self.assertEqual(doc["territoire"], "034")
+        self.assertEqual(sum(doc["by_statut"].values()), 500)
+        self.assertEqual(set(doc["by_statut"]), {"numerisation_en_cours", "rejet_pieces",
+                                                 "rejet_dossier", "enregistrement_complet",
+                                                 "non_applicable"})
+        self.assertGreater(doc["by_statut"]["enregistrement_complet"], 250)
+        self.assertLessEqual(doc["last_transmission"], "2025-06-02T12:00:00Z")
+        self.assertGreaterEqual(doc["first_transmission"], "2024-06-02T12:00:00Z")
+        self.assertEqual(self.count("SELECT count(*) FROM plis WHERE guichet = 'G3401'"),
+                         before + 500)
+        self.assertEqual(self.count("SELECT count(*) FROM pieces"), pieces)
+
+        r = self.sne("sandbox", "seed", "--plis", "20", "--guichet", "g6901", "--days", "7",
+                     "--db", self.db)
+        self.assertExit(r, 0)
+        self.assertIn("Added 20 plis for guichet G6901", r.out)
+        self.assertIn("territory 069", r.out)
+        self.assertIn("not filed", r.out)
+
+    def test_bad_values_are_refused(self):
+        for n in ("0", "-5", "abc", "1000001", "1.5"):
+            r = self.sne("sandbox", "seed", "--plis", n, "--db", self.db)
+            self.assertExit(r, 2)
+            self.assertOneLineError(r, "--plis")
+        self.assertExit(self.sne("sandbox", "seed", "--db", self.db), 2)
+        self.assertExit(self.sne("sandbox", "seed", "--plis", "5", "--days", "0",
+                                 "--db", self.db), 2)
+        r = self.sne("sandbox", "seed", "--plis", "5", "--guichet", "G99", "--db", self.db)
+        self.assertExit(r, 6)
+        self.assertOneLineError(r, "'G99'")
+        r = self.sne("sandbox", "seed", "--plis", "5", "--guichet", "G9999", "--db", self.db,
+                     "--json")
+        self.assertExit(r, 7)
+        self.assertEqual(r.json()["error"]["code"], "not_found")
 
 
 if __name__ == "__main__":
