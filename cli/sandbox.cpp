@@ -1,4 +1,5 @@
-// sne sandbox serve|reset|outbox|advance|numeriseur: the stand-in for the SNE web services.
+// sne sandbox serve|reset|outbox|advance|numeriseur|clock|seed: the stand-in for the SNE web
+// services.
 #include <atomic>
 #include <chrono>
 #include <csignal>
@@ -9,6 +10,9 @@
 #include <fmt/format.h>
 
 #include <sne/sandbox.hpp>
+#include <sne/statut.hpp>
+#include <sne/text.hpp>
+#include <sne/timestamp.hpp>
 
 #include "commands.hpp"
 
@@ -247,12 +251,120 @@ CommandResult run_numeriseur(const NumeriseurOptions& opts, Context& ctx) {
   return kExitOk;
 }
 
+struct ClockOptions {
+  std::string db;
+  std::string instant;  ///< clock set
+};
+
+/// "2025-04-18T10:00:00Z", or a date alone for 00:00 UTC that day.
+Result<Timestamp> parse_clock_instant(const std::string& text) {
+  auto t = parse_timestamp(text.size() == 10 ? text + "T00:00:00Z" : text);
+  if (!t)
+    return Error(ErrorCode::invalid_input,
+                 fmt::format("'{}' is not an instant YYYY-MM-DDTHH:MM:SSZ or a date YYYY-MM-DD "
+                             "(00:00 UTC), from 1970 to 2200",
+                             printable(text, 40)),
+                 "instant");
+  return *t;
+}
+
+/// A distance between clocks, to the hour beyond a day, to the minute beyond an hour: a fixed
+/// clock drifts from the system's every second.
+std::string rounded(std::chrono::seconds d) {
+  const auto s = d.count();
+  const std::int64_t unit = s >= 86400 ? 3600 : s >= 3600 ? 60 : 1;
+  return format_duration(std::chrono::seconds((s + unit / 2) / unit * unit));
+}
+
+/// "2025-04-18T10:00:00Z, fixed (583d10h behind the system clock)".
+std::string describe(const SandboxClock& c) {
+  const auto off = c.offset.count();
+  std::string where = "on the system clock";
+  if (off > 0) where = rounded(c.offset) + " ahead of the system clock";
+  if (off < 0) where = rounded(-c.offset) + " behind the system clock";
+  return fmt::format("{}, {} ({})", format_timestamp(c.now), c.fixed ? "fixed" : "auto", where);
+}
+
+CommandResult print_clock(const Result<SandboxClock>& clock, const char* what, Context& ctx) {
+  if (!clock) return clock.error();
+  if (ctx.out().json()) {
+    ctx.out().print(Json::object()
+                        .set("now", format_timestamp(clock->now))
+                        .set("mode", clock->fixed ? "fixed" : "auto")
+                        .set("offset_seconds", static_cast<std::int64_t>(clock->offset.count())));
+    return kExitOk;
+  }
+  ctx.out().line(fmt::format("{}: {}.", what, describe(*clock)));
+  return kExitOk;
+}
+
+CommandResult run_clock_show(const ClockOptions& opts, Context& ctx) {
+  auto path = database(opts.db, ctx);
+  if (!path) return path.error();
+  return print_clock(sandbox_clock(*path), "Sandbox clock", ctx);
+}
+
+CommandResult run_clock_set(const ClockOptions& opts, Context& ctx) {
+  auto at = parse_clock_instant(opts.instant);
+  if (!at) return at.error();
+  auto path = database(opts.db, ctx);
+  if (!path) return path.error();
+  return print_clock(set_sandbox_clock(*path, *at), "Sandbox clock set", ctx);
+}
+
+CommandResult run_clock_auto(const ClockOptions& opts, Context& ctx) {
+  auto path = database(opts.db, ctx);
+  if (!path) return path.error();
+  return print_clock(auto_sandbox_clock(*path), "Sandbox clock released", ctx);
+}
+
+struct SeedOptions {
+  std::string db;
+  SeedPlisOptions plis;
+};
+
+CommandResult run_seed(const SeedOptions& opts, Context& ctx) {
+  auto path = database(opts.db, ctx);
+  if (!path) return path.error();
+  auto seeded = seed_sandbox_plis(*path, opts.plis);
+  if (!seeded) return seeded.error();
+  if (ctx.out().json()) {
+    Json by_statut = Json::object();
+    for (const auto& s : statuts()) {
+      const auto n = seeded->by_statut.find(s.value);
+      by_statut.set(std::string(s.code), n == seeded->by_statut.end() ? 0 : n->second);
+    }
+    ctx.out().print(Json::object()
+                        .set("added", seeded->added)
+                        .set("guichet", seeded->guichet)
+                        .set("territoire", seeded->territoire)
+                        .set("demandes", seeded->demandes)
+                        .set("demandes_created", seeded->demandes_created)
+                        .set("first_transmission", format_timestamp(seeded->first))
+                        .set("last_transmission", format_timestamp(seeded->last))
+                        .set("by_statut", std::move(by_statut)));
+    return kExitOk;
+  }
+  ctx.out().line(fmt::format("Added {} pli{} for guichet {}, transmitted from {} to {}.",
+                             seeded->added, seeded->added == 1 ? "" : "s", seeded->guichet,
+                             format_timestamp(seeded->first), format_timestamp(seeded->last)));
+  for (const auto& s : statuts()) {
+    const auto n = seeded->by_statut.find(s.value);
+    if (n != seeded->by_statut.end())
+      ctx.out().line(fmt::format("  {:>7}  {}", n->second, s.label));
+  }
+  ctx.out().line(fmt::format(
+      "Sent to {} demandes of territory {} ({} new); their pieces are not filed in the demandes.",
+      seeded->demandes, seeded->territoire, seeded->demandes_created));
+  return kExitOk;
+}
+
 }  // namespace
 
 void setup_sandbox(CLI::App& root, Context& ctx) {
   auto* noun = add_noun(root, "sandbox",
                         "The embedded sandbox: serve it over HTTP, reset it, read the e-mails "
-                        "it sent, drive its numériseur");
+                        "it sent, drive its numériseur and its clock, add plis in volume");
 
   auto s = std::make_shared<ServeOptions>();
   auto* serve = noun->add_subcommand("serve", "Serve the sandbox over HTTP on loopback");
@@ -300,6 +412,48 @@ void setup_sandbox(CLI::App& root, Context& ctx) {
                    "Process each pli this long after its transmission (0s to 24h; default 1m)")
       ->type_name("DURATION");
   on_parsed(*numeriseur, ctx, n, run_numeriseur);
+
+  auto c = std::make_shared<ClockOptions>();
+  auto* clock = noun->add_subcommand(
+      "clock", "Show the sandbox's clock; set it to an instant, or back to the system clock");
+  clock->require_subcommand(0, 1);
+  clock->add_option("--db", c->db, "Sandbox database")->type_name("PATH");
+  // Without a verb, `clock` shows the clock; its callback runs after its verb's, if any.
+  clock->callback([clock, &ctx, c] {
+    if (clock->get_subcommands().empty())
+      ctx.command = [&ctx, c] { return run_clock_show(*c, ctx); };
+  });
+  auto* clock_set =
+      clock->add_subcommand("set", "Stop the sandbox's clock at an instant, forwards or backwards");
+  clock_set
+      ->add_option("INSTANT", c->instant,
+                   "2025-04-18T10:00:00Z, or a date alone (2025-04-18) for 00:00 UTC")
+      ->required();
+  clock_set->add_option("--db", c->db, "Sandbox database")->type_name("PATH");
+  on_parsed(*clock_set, ctx, c, run_clock_set);
+  auto* clock_auto =
+      clock->add_subcommand("auto", "Put the sandbox's clock back on the system clock");
+  clock_auto->add_option("--db", c->db, "Sandbox database")->type_name("PATH");
+  on_parsed(*clock_auto, ctx, c, run_clock_auto);
+
+  auto v = std::make_shared<SeedOptions>();
+  auto* seed = noun->add_subcommand(
+      "seed", "Add a volume of plis of one guichet, for the tableau de bord (no pieces filed)");
+  seed->add_option("--db", v->db, "Sandbox database")->type_name("PATH");
+  seed->add_option("--plis", v->plis.count, "Add N plis, 1 to 1000000")
+      ->type_name("N")
+      ->required()
+      ->check(CLI::Range(1, 1000000));
+  seed->add_option("--guichet", v->plis.guichet,
+                   "The guichet that sent them, to demandes of its territory")
+      ->type_name("CODE")
+      ->capture_default_str();
+  seed->add_option("--days", v->plis.days,
+                   "Transmitted over the last D days of the sandbox clock, 1 to 3650")
+      ->type_name("D")
+      ->check(CLI::Range(1, 3650))
+      ->capture_default_str();
+  on_parsed(*seed, ctx, v, run_seed);
 }
 
 }  // namespace sne::cli

@@ -34,6 +34,10 @@ _sne() {
       'sne sandbox outbox:--db'|'sne sandbox outbox:--limit'|'sne sandbox outbox:--to') skip=1 ;;
       'sne sandbox advance:--db'|'sne sandbox advance:--by') skip=1 ;;
       'sne sandbox numeriseur:--db'|'sne sandbox numeriseur:--delay') skip=1 ;;
+      'sne sandbox clock:--db') skip=1 ;;
+      'sne sandbox clock set:--db') skip=1 ;;
+      'sne sandbox clock auto:--db') skip=1 ;;
+      'sne sandbox seed:--db'|'sne sandbox seed:--plis'|'sne sandbox seed:--guichet'|'sne sandbox seed:--days') skip=1 ;;
       'sne:account'|'sne:auth'|'sne:calendar'|'sne:completion'|'sne:dossier'|'sne:fiche'|'sne:numero'|'sne:piece'|'sne:pli'|'sne:sandbox'|'sne:siret') at="$at $w" ;;
       'sne account:request'|'sne account:status'|'sne account:pending'|'sne account:validate'|'sne account:reject'|'sne account:activate'|'sne account:profile'|'sne account:guichet'|'sne account:notifications') at="$at $w" ;;
       'sne auth:login'|'sne auth:logout'|'sne auth:status') at="$at $w" ;;
@@ -43,7 +47,8 @@ _sne() {
       'sne numero:check') at="$at $w" ;;
       'sne piece:types'|'sne piece:check'|'sne piece:pack'|'sne piece:add'|'sne piece:rm') at="$at $w" ;;
       'sne pli:list'|'sne pli:show'|'sne pli:watch'|'sne pli:stats') at="$at $w" ;;
-      'sne sandbox:serve'|'sne sandbox:reset'|'sne sandbox:outbox'|'sne sandbox:advance'|'sne sandbox:numeriseur') at="$at $w" ;;
+      'sne sandbox:serve'|'sne sandbox:reset'|'sne sandbox:outbox'|'sne sandbox:advance'|'sne sandbox:numeriseur'|'sne sandbox:clock'|'sne sandbox:seed') at="$at $w" ;;
+      'sne sandbox clock:set'|'sne sandbox clock:auto') at="$at $w" ;;
       'sne siret:check') at="$at $w" ;;
     esac
   done
@@ -126,6 +131,13 @@ _sne() {
     'sne sandbox advance:--by') COMPREPLY=(); return ;;
     'sne sandbox numeriseur:--db') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
     'sne sandbox numeriseur:--delay') COMPREPLY=(); return ;;
+    'sne sandbox clock:--db') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    'sne sandbox clock set:--db') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    'sne sandbox clock auto:--db') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    'sne sandbox seed:--db') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    'sne sandbox seed:--plis') COMPREPLY=(); return ;;
+    'sne sandbox seed:--guichet') COMPREPLY=(); return ;;
+    'sne sandbox seed:--days') COMPREPLY=(); return ;;
   esac
   local globals='--help --version --json --verbose --debug --config --profile --endpoint --cacert'
   local words=""
@@ -170,12 +182,16 @@ _sne() {
     'sne pli show') words='--help' ;;
     'sne pli watch') words='--help --timeout --interval --jsonl' ;;
     'sne pli stats') words='--help --since --until --contexte' ;;
-    'sne sandbox') words='serve reset outbox advance numeriseur --help' ;;
+    'sne sandbox') words='serve reset outbox advance numeriseur clock seed --help' ;;
     'sne sandbox serve') words='--help --listen --db' ;;
     'sne sandbox reset') words='--help --db' ;;
     'sne sandbox outbox') words='--help --db --limit --to' ;;
     'sne sandbox advance') words='--help --db --by' ;;
     'sne sandbox numeriseur') words='--help --db --delay' ;;
+    'sne sandbox clock') words='set auto --help --db' ;;
+    'sne sandbox clock set') words='--help --db' ;;
+    'sne sandbox clock auto') words='--help --db' ;;
+    'sne sandbox seed') words='--help --db --plis --guichet --days' ;;
     'sne siret') words='check --help' ;;
     'sne siret check') words='--help' ;;
   esac

@@ -14,12 +14,14 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "sne/error.hpp"
+#include "sne/statut.hpp"
 #include "sne/timestamp.hpp"
 
 namespace sne {
@@ -31,8 +33,9 @@ inline constexpr const char* kSandboxReferent = "referent@sandbox.sne.test";
 inline constexpr const char* kSandboxMulti = "multi@sandbox.sne.test";
 
 /// Empties the database at `path` (created if missing) and seeds it anew, in place and in one
-/// transaction, so that a server running on it serves the new data. A file that is not a
-/// sandbox database is refused and left untouched.
+/// transaction, so that a server running on it serves the new data. The sandbox's clock is
+/// kept, and dates the new demo data. A file that is not a sandbox database is refused and left
+/// untouched.
 Status reset_sandbox(const std::string& path);
 
 /// An e-mail the sandbox "sent".
@@ -47,8 +50,29 @@ struct OutboxMail {
 /// database exists at `path` (none is created).
 Result<std::vector<OutboxMail>> sandbox_outbox(const std::string& path, int limit = 0);
 
-/// Moves the sandbox's clock forward (tokens expire, plis age). The offset is stored in the
-/// database, so a running server sees it at its next request.
+/// The sandbox's clock, which dates everything in it: sessions and tokens, plis, the
+/// numériseur's work. It is kept in the database, so that every process sharing it, a running
+/// server included, sees a change at its next request. In auto mode it is the system clock
+/// plus an offset (advance_sandbox_clock); fixed, it stands still at an instant.
+struct SandboxClock {
+  Timestamp now;                   ///< the sandbox's time, to the second
+  bool fixed = false;              ///< stopped at `now` by set_sandbox_clock()
+  std::chrono::seconds offset{0};  ///< `now` minus the system clock (negative: in the past)
+};
+
+/// The clock of the sandbox at `path` (created and seeded if missing).
+Result<SandboxClock> sandbox_clock(const std::string& path);
+
+/// Stops the sandbox's clock at `at`, forwards or backwards, from 1970 to 2200 (invalid_input
+/// otherwise): it stays there until set again, advanced, or put back by auto_sandbox_clock().
+/// Going backwards is allowed: data made at a later sandbox time then looks like the future.
+Result<SandboxClock> set_sandbox_clock(const std::string& path, Timestamp at);
+
+/// Puts the sandbox's clock back on the system clock, without offset.
+Result<SandboxClock> auto_sandbox_clock(const std::string& path);
+
+/// Moves the sandbox's clock forward (tokens expire, plis age): the offset in auto mode, the
+/// instant when the clock is fixed. invalid_input when `by` is negative.
 Status advance_sandbox_clock(const std::string& path, std::chrono::seconds by);
 
 /// The sandbox's numériseur processes each pli sent through the web service `delay` after its
@@ -78,6 +102,39 @@ struct NumeriseurState {
 /// day, so that plis are not mistaken for stuck ones).
 Result<NumeriseurState> sandbox_numeriseur(const std::string& path,
                                            std::optional<std::chrono::seconds> delay);
+
+/// A volume of plis for the tableau de bord (see seed_sandbox_plis).
+struct SeedPlisOptions {
+  int count = 1000;               ///< plis to add: 1 to 1,000,000
+  std::string guichet = "G3401";  ///< the guichet that sent them; default the demo agent's
+  int days = 365;                 ///< sent over the `days` days before the sandbox clock: 1 to 3650
+};
+
+struct SeededPlis {
+  int added = 0;
+  std::string guichet;                 ///< its code, upper-case
+  std::string territoire;              ///< the guichet's: the demandes they were sent for
+  int demandes = 0;                    ///< demandes of the territory that may have received some
+  int demandes_created = 0;            ///< of those, made for the occasion
+  Timestamp first;                     ///< earliest date de transmission
+  Timestamp last;                      ///< latest
+  std::map<StatutPli, int> by_statut;  ///< how many plis in each status
+};
+
+/// Adds `count` plis sent by a guichet to the open demandes of its territory (and to new ones
+/// with valid numéros uniques, so that each gets a handful), transmitted over the last `days`
+/// days of the sandbox clock, mostly in office hours, for lists and statistics to work on:
+/// contextes CRE, REN, MAJ and AJO; 1 to 3 pieces each; statuses as the numériseur leaves them
+/// (mostly enregistrement complet, some rejets de pièces with a motif on the rejected piece,
+/// some rejets du dossier, a few non applicables), processed 0 to 6 days after transmission, so
+/// that some miss the 2 jours ouvrés; the plis not processed by the sandbox's time yet, and a
+/// few lost ones, are still en cours, and stuck: the numériseur leaves them alone. Their
+/// pieces are not filed in the demandes (a category holds two pieces). The existing data stays;
+/// a transaction id already taken is drawn again. One transaction, all or nothing; the same
+/// database at the same sandbox time gives the same plis. invalid_input for options out of
+/// range or a malformed guichet code (case does not matter), not_found for a guichet the
+/// sandbox does not have.
+Result<SeededPlis> seed_sandbox_plis(const std::string& path, const SeedPlisOptions& options);
 
 struct SandboxServerOptions {
   std::string db_path;               ///< the database served (created and seeded if missing)

@@ -50,6 +50,9 @@ bool Stmt::step() {
   fail(db_, rc, "step");
 }
 
+// The error of the last step, if any, was thrown by step() already.
+void Stmt::reset() { (void)sqlite3_reset(stmt_); }
+
 std::string Stmt::text(int column) const {
   const auto* p = sqlite3_column_text(stmt_, column);
   const int n = sqlite3_column_bytes(stmt_, column);

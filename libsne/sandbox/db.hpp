@@ -36,6 +36,9 @@ class Stmt {
   }
   /// Advances to the next row; false when done.
   bool step();
+  /// Makes the statement ready to run again, to be bound anew: a statement prepared once and
+  /// run for many rows saves compiling its SQL each time.
+  void reset();
   std::string text(int column) const;
   std::int64_t int64(int column) const;
   bool is_null(int column) const;

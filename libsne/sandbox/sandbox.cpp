@@ -1,4 +1,4 @@
-// The public face of the sandbox database: reset, outbox, clock.
+// The public face of the sandbox database: reset, outbox, clock, numériseur, volume seed.
 #include <unistd.h>
 
 #include <cerrno>
@@ -6,13 +6,19 @@
 
 #include <fmt/format.h>
 
+#include "base/text.hpp"
 #include "sandbox/numeriseur.hpp"
 #include "sandbox/store.hpp"
+#include "sne/numero.hpp"
 #include "sne/sandbox.hpp"
 
 namespace sne {
 
 namespace {
+
+// The instants parse_timestamp reads back.
+constexpr Timestamp kSandboxClockMin{};
+constexpr Timestamp kSandboxClockMax{std::chrono::seconds(7289654399)};  // 2200-12-31T23:59:59Z
 
 Error db_error(const std::string& path, const std::exception& e) {
   return Error(ErrorCode::io, fmt::format("sandbox database {}: {}", path, e.what()), path);
@@ -56,12 +62,55 @@ Status advance_sandbox_clock(const std::string& path, std::chrono::seconds by) {
   try {
     sandbox::Db db(path);
     sandbox::prepare(db);
-    db.run("UPDATE meta SET value = CAST(value AS INTEGER) + ? WHERE key = 'clock_offset'",
-           static_cast<std::int64_t>(by.count()));
+    sandbox::advance_clock(db, static_cast<std::int64_t>(by.count()));
   } catch (const std::exception& e) {
     return db_error(path, e);
   }
   return Status();
+}
+
+Result<SandboxClock> sandbox_clock(const std::string& path) {
+  try {
+    sandbox::Db db(path);
+    sandbox::prepare(db);
+    return sandbox::read_clock(db);
+  } catch (const std::exception& e) {
+    return db_error(path, e);
+  }
+}
+
+Result<SandboxClock> set_sandbox_clock(const std::string& path, Timestamp at) {
+  if (at < kSandboxClockMin || at > kSandboxClockMax)
+    return Error(
+        ErrorCode::invalid_input,
+        fmt::format("{} is outside the sandbox clock's range, {} to {}", format_timestamp(at),
+                    format_timestamp(kSandboxClockMin), format_timestamp(kSandboxClockMax)),
+        "clock");
+  try {
+    sandbox::Db db(path);
+    sandbox::prepare(db);
+    sandbox::Transaction write(db, true);
+    sandbox::fix_clock(db, at);
+    auto clock = sandbox::read_clock(db);
+    write.commit();
+    return clock;
+  } catch (const std::exception& e) {
+    return db_error(path, e);
+  }
+}
+
+Result<SandboxClock> auto_sandbox_clock(const std::string& path) {
+  try {
+    sandbox::Db db(path);
+    sandbox::prepare(db);
+    sandbox::Transaction write(db, true);
+    sandbox::release_clock(db);
+    auto clock = sandbox::read_clock(db);
+    write.commit();
+    return clock;
+  } catch (const std::exception& e) {
+    return db_error(path, e);
+  }
 }
 
 Result<NumeriseurRun> advance_sandbox(const std::string& path, std::chrono::seconds by) {
@@ -71,8 +120,7 @@ Result<NumeriseurRun> advance_sandbox(const std::string& path, std::chrono::seco
     sandbox::Db db(path);
     sandbox::prepare(db);
     sandbox::Transaction write(db, true);
-    db.run("UPDATE meta SET value = CAST(value AS INTEGER) + ? WHERE key = 'clock_offset'",
-           static_cast<std::int64_t>(by.count()));
+    sandbox::advance_clock(db, static_cast<std::int64_t>(by.count()));
     auto tally = sandbox::run_numeriseur(db, sandbox::now(db), true);
     write.commit();
     return NumeriseurRun{tally.complete, tally.rejet_pieces, tally.rejet_dossier,
@@ -103,6 +151,44 @@ Result<NumeriseurState> sandbox_numeriseur(const std::string& path,
     state.stuck = static_cast<int>(st.int64(1));
     write.commit();
     return state;
+  } catch (const std::exception& e) {
+    return db_error(path, e);
+  }
+}
+
+Result<SeededPlis> seed_sandbox_plis(const std::string& path, const SeedPlisOptions& options) {
+  if (options.count < 1 || options.count > 1000000)
+    return Error(ErrorCode::invalid_input,
+                 fmt::format("{} plis: from 1 to 1,000,000 at a time", options.count), "count");
+  if (options.days < 1 || options.days > 3650)
+    return Error(ErrorCode::invalid_input,
+                 fmt::format("{} days: from 1 to 3650 (ten years)", options.days), "days");
+  SeedPlisOptions o = options;
+  o.guichet = text::ascii_upper(options.guichet);
+  if (!is_code_guichet(o.guichet))
+    return Error(
+        ErrorCode::invalid_input,
+        fmt::format("'{}' is not a code guichet (five letters or digits)", options.guichet),
+        "guichet");
+  try {
+    sandbox::Db db(path);
+    sandbox::prepare(db);
+    sandbox::Transaction write(db, true);
+    std::string territoire;
+    {
+      auto st = db.prepare("SELECT territoire FROM guichets WHERE code = ?");
+      st.bind(o.guichet);
+      if (!st.step())
+        return Error(ErrorCode::not_found, fmt::format("no guichet {} in the sandbox", o.guichet),
+                     "guichet");
+      territoire = st.text(0);
+    }
+    // Random transaction ids land all over the indexes: a cache of 64 MiB instead of 2 MiB
+    // keeps them in memory, and the seed twice as fast.
+    db.exec("PRAGMA cache_size = -65536");
+    auto seeded = sandbox::seed_plis(db, o, territoire, sandbox::now(db));
+    write.commit();
+    return seeded;
   } catch (const std::exception& e) {
     return db_error(path, e);
   }

@@ -1,4 +1,6 @@
 #include <stdexcept>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "sandbox/store.hpp"
@@ -88,14 +90,29 @@ bool has_tables(Db& db) {
   return st.step();
 }
 
-void create_and_seed(Db& db) {
+using MetaRows = std::vector<std::pair<std::string, std::string>>;
+
+/// `kept`: rows of `meta` carried over from the database being reset.
+void create_and_seed(Db& db, const MetaRows& kept = {}) {
   db.exec(kSchema);
   db.run("INSERT INTO meta (key, value) VALUES ('schema_version', ?)",
          std::to_string(kSchemaVersion));
   db.run("INSERT INTO meta (key, value) VALUES ('clock_offset', '0')");
   db.run("INSERT INTO meta (key, value) VALUES ('numeriseur_delay', ?)",
          std::to_string(kDefaultNumeriseurDelay));
+  for (const auto& [key, value] : kept)
+    db.run("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", key, value);
   seed(db, now(db));
+}
+
+/// The clock's rows of `meta`: a reset keeps the sandbox's time, so that a sandbox whose clock
+/// was set to some day is seeded anew around that day.
+MetaRows clock_rows(Db& db) {
+  MetaRows rows;
+  if (!has_schema(db)) return rows;
+  auto st = db.prepare("SELECT key, value FROM meta WHERE key IN ('clock_offset', 'clock_fixed')");
+  while (st.step()) rows.emplace_back(st.text(0), st.text(1));
+  return rows;
 }
 
 [[noreturn]] void not_a_sandbox() {
@@ -137,25 +154,11 @@ void reset(Db& db) {
   auto st = db.prepare(
       "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'");
   while (st.step()) tables.push_back(st.text(0));
+  const MetaRows clock = clock_rows(db);
   db.exec("PRAGMA defer_foreign_keys = ON");
   for (const auto& t : tables) db.exec("DROP TABLE \"" + t + "\"");
-  create_and_seed(db);
+  create_and_seed(db, clock);
   write.commit();
-}
-
-std::int64_t to_seconds(Timestamp t) {
-  return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
-}
-
-Timestamp from_seconds(std::int64_t s) { return Timestamp(std::chrono::seconds(s)); }
-
-Timestamp now(Db& db) {
-  std::int64_t offset = 0;
-  auto st = db.prepare("SELECT value FROM meta WHERE key = 'clock_offset'");
-  if (st.step()) offset = std::stoll(st.text(0));
-  const auto t =
-      std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
-  return t + std::chrono::seconds(offset);
 }
 
 }  // namespace sne::sandbox

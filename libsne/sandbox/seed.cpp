@@ -8,12 +8,23 @@
 #include <fmt/format.h>
 
 #include "crypto/crypto.hpp"
+#include "sandbox/demo_data.hpp"
 #include "sandbox/store.hpp"
 #include "sne/catalog.hpp"
 #include "sne/date.hpp"
 #include "sne/sandbox.hpp"
 
 namespace sne::sandbox {
+
+std::string demo::transaction_id(std::mt19937& rng) {
+  static constexpr char kAlphabet[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+  std::uniform_int_distribution<int> length(12, 13), pick(0, 35);
+  std::string id(static_cast<std::size_t>(length(rng)), 'a');
+  for (char& c : id) c = kAlphabet[pick(rng)];
+  return id;
+}
+
+using namespace demo;
 
 namespace {
 
@@ -79,30 +90,11 @@ constexpr std::array kUsers{
              false},
 };
 
-constexpr std::array kNoms{"Martin",   "Bernard", "Thomas", "Petit",   "Robert",   "Richard",
-                           "Durand",   "Dubois",  "Moreau", "Laurent", "Simon",    "Michel",
-                           "Lefebvre", "Leroy",   "Roux",   "David",   "Bertrand", "Morel",
-                           "Fournier", "Girard",  "Payet",  "Hoarau",  "Nguyen",   "Diallo"};
-constexpr std::array kPrenoms{"Camille", "Léa",   "Manon",   "Inès",   "Chloé", "Sarah", "Lucas",
-                              "Hugo",    "Louis", "Gabriel", "Nathan", "Yanis", "Aïcha", "Jade",
-                              "Mohamed", "Emma",  "Noé",     "Zoé",    "Rayan", "Élise"};
-
-// Types sent in the demo plis; identity and resources first, as real demandes do.
-constexpr std::array kTypes{"piece_identite",         "avis_imposition", "bulletins_salaire",
-                            "quittance_loyer",        "livret_famille",  "attestation_caf",
-                            "carte_etudiant",         "recu_hotel",      "jugement_divorce",
-                            "attestation_hebergement"};
-
-constexpr std::array kRejectReasons{"Pièce illisible (inexploitable)",
-                                    "Pièce hors périmètre réglementaire",
-                                    "Pièce obsolète (hors période de validité)", "Pièce mal typée"};
-
 constexpr std::array kStatuts{"numerisation_en_cours", "rejet_pieces", "rejet_dossier",
                               "enregistrement_complet", "non_applicable"};
 
 constexpr int kDemandesPerGuichet = 8;
 constexpr int kPlisPerGuichet = 15;
-constexpr std::int64_t kDay = 86400;
 
 void insert_guichets_and_users(Db& db) {
   for (const auto& g : kGuichets)
@@ -159,19 +151,6 @@ void insert_account_requests(Db& db, std::int64_t now) {
     db.run("INSERT INTO account_request_guichets (request_id, guichet, position) VALUES (?, ?, 0)",
            r.id, r.guichet);
   }
-}
-
-std::string transaction_id(std::mt19937& rng) {
-  static constexpr char kAlphabet[] = "abcdefghijklmnopqrstuvwxyz0123456789";
-  std::uniform_int_distribution<int> length(12, 13), pick(0, 35);
-  std::string id(static_cast<std::size_t>(length(rng)), 'a');
-  for (char& c : id) c = kAlphabet[pick(rng)];
-  return id;
-}
-
-template <class Array>
-auto pick(std::mt19937& rng, const Array& a) {
-  return a[std::uniform_int_distribution<std::size_t>(0, a.size() - 1)(rng)];
 }
 
 // Categories hold 2 pieces: the seed never breaks the rule it demonstrates.

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "sandbox/db.hpp"
+#include "sne/sandbox.hpp"
 #include "sne/timestamp.hpp"
 
 namespace sne::sandbox {
@@ -19,17 +20,33 @@ inline constexpr int kDefaultNumeriseurDelay = 60;
 /// Throws DbError; std::runtime_error for a database of another schema version.
 void prepare(Db& db);
 
-/// Deletes every table and seeds the demo data again, in one transaction; refuses (throws
-/// std::runtime_error) a database that is not a sandbox.
+/// Deletes every table and seeds the demo data again, in one transaction, keeping the clock
+/// (the seed is dated from it); refuses (throws std::runtime_error) a database that is not a
+/// sandbox.
 void reset(Db& db);
 
-/// The sandbox's time: the system clock plus the offset set by advance_sandbox_clock().
+/// The sandbox's clock (clock.cpp): the system clock plus an offset that advance_clock()
+/// moves forward, or an instant set by fix_clock() that stays put until advanced or released.
+/// Every instant of the sandbox (sessions, plis, the numériseur) comes from now().
+SandboxClock read_clock(Db& db);
 Timestamp now(Db& db);
+/// Stops the clock at `at`, forwards or backwards.
+void fix_clock(Db& db, Timestamp at);
+/// Back to the system clock, without offset.
+void release_clock(Db& db);
+/// Moves the clock, fixed or not, `seconds` forward.
+void advance_clock(Db& db, std::int64_t seconds);
 std::int64_t to_seconds(Timestamp t);
 Timestamp from_seconds(std::int64_t s);
 
 /// Fills a freshly created schema with the demo guichets, agents, demandes and plis, dated
 /// relative to `now`. Deterministic apart from dates and password salts.
 void seed(Db& db, Timestamp now);
+
+/// Adds the plis of seed_sandbox_plis() for `options.guichet`, a guichet of `territoire`,
+/// transmitted before `now` (seed_plis.cpp). Precondition: the options are valid. Must run in
+/// a write transaction.
+SeededPlis seed_plis(Db& db, const SeedPlisOptions& options, const std::string& territoire,
+                     Timestamp now);
 
 }  // namespace sne::sandbox

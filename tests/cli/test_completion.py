@@ -39,6 +39,10 @@ class Completion(CliTest):
         self.assertIn("--catalog", self.complete_bash("sne", "piece", "types", "--"))
         self.assertIn("--json", self.complete_bash("sne", "piece", "types", "--"))
         self.assertEqual(self.complete_bash("sne", "completion", "z"), ["zsh"])
+        # Verbs under a verb.
+        self.assertEqual(sorted(self.complete_bash("sne", "sandbox", "clock", "")),
+                         ["--db", "--help", "auto", "set"])
+        self.assertIn("--db", self.complete_bash("sne", "sandbox", "clock", "set", "--"))
         # The value of --profile is skipped when finding the noun and verb.
         self.assertIn("--catalog",
                       self.complete_bash("sne", "--profile", "piece", "piece", "types", "--c"))

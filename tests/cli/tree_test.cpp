@@ -69,6 +69,33 @@ bool mentions_option(const std::string& page, const std::string& option) {
   return false;
 }
 
+/// `verb` has its section in the man page of `noun`, ".SS clock" or ".SS clock set" for a verb
+/// under a verb, with every option; and so have the verbs under it.
+void check_man_verb(const std::string& page, const std::string& noun, const CommandSpec& verb,
+                    const std::string& heading) {
+  CHECK_MESSAGE(mentions(page, ".SS " + heading + "\n"),
+                "sne-" << noun << ".1 lacks verb " << heading);
+  for (const auto& option : verb.options)
+    for (const auto& name : option.names)
+      if (name != "--help" && name != "-h")
+        CHECK_MESSAGE(mentions_option(page, name),
+                      "sne-" << noun << ".1 lacks " << heading << " " << name);
+  for (const auto& sub : verb.subcommands)
+    check_man_verb(page, noun, sub, heading + " " + sub.name);
+}
+
+/// The completion `script` for `shell` offers `verb`, its options and the verbs under it.
+void check_completion_verb(const std::string& script, const std::string& shell,
+                           const CommandSpec& verb) {
+  CHECK_MESSAGE(mentions(script, verb.path), shell << " lacks " << verb.path);
+  for (const auto& option : verb.options)
+    for (const auto& name : option.names)
+      if (name.rfind("--", 0) == 0)
+        CHECK_MESSAGE(mentions(script, shell == "fish" ? "-l " + name.substr(2) : name),
+                      shell << " lacks " << verb.path << " " << name);
+  for (const auto& sub : verb.subcommands) check_completion_verb(script, shell, sub);
+}
+
 }  // namespace
 
 TEST_CASE("man: sne(1) lists every noun, every global option and every exit code") {
@@ -90,15 +117,7 @@ TEST_CASE("man: each noun has its page, with every verb and option") {
   for (const auto& noun : program().subcommands) {
     const std::string page = plain_roff(read("man/sne-" + noun.name + ".1"));
     CHECK(mentions(page, ".SH NAME\nsne-" + noun.name + " -"));
-    for (const auto& verb : noun.subcommands) {
-      CHECK_MESSAGE(mentions(page, ".SS " + verb.name + "\n"),
-                    "sne-" << noun.name << ".1 lacks verb " << verb.name);
-      for (const auto& option : verb.options)
-        for (const auto& name : option.names)
-          if (name != "--help" && name != "-h")
-            CHECK_MESSAGE(mentions_option(page, name),
-                          "sne-" << noun.name << ".1 lacks " << verb.name << " " << name);
-    }
+    for (const auto& verb : noun.subcommands) check_man_verb(page, noun.name, verb, verb.name);
     for (const auto& option : noun.options)
       for (const auto& name : option.names)
         if (name != "--help" && name != "-h")
@@ -119,14 +138,7 @@ TEST_CASE("completions: every noun, verb and option is offered") {
     const std::string script = completion_script(root, shell);
     for (const auto& noun : root.subcommands) {
       CHECK_MESSAGE(mentions(script, noun.name), shell << " lacks " << noun.name);
-      for (const auto& verb : noun.subcommands) {
-        CHECK_MESSAGE(mentions(script, verb.path), shell << " lacks " << verb.path);
-        for (const auto& option : verb.options)
-          for (const auto& name : option.names)
-            if (name.rfind("--", 0) == 0)
-              CHECK_MESSAGE(mentions(script, shell == "fish" ? "-l " + name.substr(2) : name),
-                            shell << " lacks " << verb.path << " " << name);
-      }
+      for (const auto& verb : noun.subcommands) check_completion_verb(script, shell, verb);
     }
   }
 }
