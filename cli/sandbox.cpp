@@ -35,6 +35,8 @@ Result<std::string> database(const std::string& flag, Context& ctx) {
     return Error(ErrorCode::invalid_input,
                  fmt::format("the endpoint {} is not a sandbox: give --db PATH", ep->canonical),
                  "endpoint");
+  // The embedded sandbox is created on first use, whatever the first command is.
+  if (auto service = ctx.service(Auth::anonymous); !service) return service.error();
   return ep->sandbox_path;
 }
 

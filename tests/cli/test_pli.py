@@ -21,13 +21,6 @@ class PliTest(CliTest):
         self.assertExit(r, 0)
         return r.json()["transaction"]
 
-    def radiated(self):
-        """The seed radiates one demande of each guichet."""
-        for p in self.sne("pli", "list", "--all", "--json").json():
-            d = self.sne("dossier", "show", p["numero_unique"], "--json")
-            if d.code == 0 and d.json()["demandeur"].get("date_radiation"):
-                return p["numero_unique"]
-        self.fail("no radiated demande in the seed")
 
 
 class Listing(PliTest):
@@ -82,6 +75,21 @@ class Listing(PliTest):
         self.assertIn("more match", r.err)
         r = self.sne("pli", "list", "--limit", "3", "--json")
         self.assertEqual(len(r.json()), 3)
+
+    def test_pages_are_followed_across_the_service_limit(self):
+        self.assertExit(self.sne("pli", "list", "--limit", "1"), 0)  # creates the sandbox
+        self.assertExit(self.sne("sandbox", "seed", "--plis", "1200"), 0)
+        r = self.sne("pli", "list", "--all", "--json")
+        self.assertExit(r, 0)
+        plis = r.json()
+        self.assertEqual(len(plis), 1215)  # 500 a page: three pages
+        self.assertEqual(len({p["transaction"] for p in plis}), 1215)
+        keys = [(p["date_transmission"], p["transaction"]) for p in plis]
+        self.assertEqual(keys, sorted(keys, reverse=True))
+        r = self.sne("pli", "list", "--limit", "700", "--csv")
+        self.assertEqual(len(r.out.splitlines()), 701)
+        self.assertEqual([line.split(",")[0] for line in r.out.splitlines()[1:]],
+                         [p["transaction"] for p in plis[:700]])
 
     def test_csv_has_a_header_codes_and_parses_back(self):
         r = self.sne("pli", "list", "--all", "--csv")
@@ -164,7 +172,8 @@ class Watching(PliTest):
     def test_a_rejection_exits_3(self):
         self.assertExit(self.sne("sandbox", "numeriseur", "--delay", "0s"), 0)
         good = self.add_piece()
-        bad = self.add_piece(self.radiated())
+        rejected = self.sne("pli", "list", "--statut", "rejet_dossier", "--json").json()[0]
+        bad = rejected["transaction"]
         r = self.sne("pli", "watch", good, bad, "--interval", "1s", "--timeout", "30s", "--json")
         self.assertExit(r, 3)
         doc = r.json()
