@@ -35,6 +35,18 @@ class Server:
         return self.proc.returncode, err
 
 
+def signed_in_server(test, email="agent@sandbox.sne.test"):
+    """`sne sandbox serve` on a fresh database for the test, with `email` signed in to it:
+    returns the database's path and the flags that choose the server as endpoint."""
+    db = os.path.join(test.home, "served.db")
+    server = Server(test, db)
+    test.addCleanup(lambda: server.proc.poll() is None and server.stop())
+    ep = ["--endpoint", server.url]
+    test.assertExit(test.sne(*ep, "auth", "login", "--email", email, "--password-stdin",
+                             stdin="sandbox\n"), 0)
+    return db, ep
+
+
 class EmbeddedSandbox(CliTest):
     def test_starts_signed_in_as_the_demo_agent_and_says_it_is_a_sandbox(self):
         r = self.sne("auth", "status")

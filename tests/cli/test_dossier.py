@@ -14,7 +14,7 @@ import threading
 from urllib.parse import urlsplit
 
 from sne_cli import SNE, CliTest
-from test_account import Server
+from test_account import Server, signed_in_server
 
 RANK = {"obsolete": 0, "unknown": 1, "valid": 2}
 
@@ -310,13 +310,8 @@ class Dossier(CliTest):
 
 class DossierOverHttp(CliTest):
     def test_clean_against_sne_sandbox_serve(self):
-        db = os.path.join(self.home, "served.db")
-        server = Server(self, db)
-        self.addCleanup(lambda: server.proc.poll() is None and server.stop())
-        url = server.url
-        self.assertExit(self.sne("--endpoint", url, "auth", "login", "--email",
-                                 "agent.metz@sandbox.sne.test", "--password-stdin",
-                                 stdin="sandbox\n"), 0)
+        db, ep = signed_in_server(self, "agent.metz@sandbox.sne.test")
+        url = ep[1]
         numero = newest_pli_numero(db, "G5701")
         before = self.sne("--endpoint", url, "dossier", "show", numero, "--json")
         self.assertExit(before, 0)

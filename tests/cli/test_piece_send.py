@@ -7,7 +7,7 @@ import subprocess
 import unittest
 
 from sne_cli import CliTest, sample_pdf
-from test_account import Server
+from test_account import signed_in_server
 
 NUMERO = "0340523004101G3401"  # the seed's newest pli of G3401 filled its bulletins_salaire
 
@@ -141,13 +141,7 @@ class Sending(CliTest):
         self.assertNotIn("pc000001", self.sne("dossier", "show", NUMERO, "--json").out)
 
     def test_over_http_the_same_command_gives_the_same_pli(self):
-        db = os.path.join(self.home, "served.db")
-        server = Server(self, db)
-        self.addCleanup(server.stop)
-        ep = ["--endpoint", server.url]
-        r = self.sne(*ep, "auth", "login", "--email", "agent@sandbox.sne.test",
-                     "--password-stdin", stdin="sandbox\n")
-        self.assertExit(r, 0)
+        db, ep = signed_in_server(self)
         first = self.sne(*ep, "piece", "add", NUMERO, self.pdf, "--type", "quittance_loyer")
         self.assertExit(first, 0)
         second = self.sne(*ep, "piece", "add", NUMERO, self.pdf, "--type", "quittance_loyer")

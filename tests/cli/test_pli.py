@@ -7,7 +7,7 @@ import os
 import unittest
 
 from sne_cli import CliTest, sample_pdf
-from test_account import Server
+from test_account import signed_in_server
 
 NUMERO = "0340523004101G3401"  # a demande of G3401 that exists in the seed
 
@@ -261,13 +261,7 @@ class Deadlines(PliTest):
 
 class OverHttp(PliTest):
     def test_list_show_and_watch_through_the_server(self):
-        db = os.path.join(self.home, "served.db")
-        server = Server(self, db)
-        self.addCleanup(server.stop)
-        ep = ["--endpoint", server.url]
-        r = self.sne(*ep, "auth", "login", "--email", "agent@sandbox.sne.test",
-                     "--password-stdin", stdin="sandbox\n")
-        self.assertExit(r, 0)
+        _, ep = signed_in_server(self)
         served = self.sne(*ep, "pli", "list", "--all", "--json")
         self.assertExit(served, 0)
         self.assertEqual(len(served.json()), 15)
