@@ -102,7 +102,7 @@ void Output::print(const Json& document) const { fmt::print(stdout, "{}\n", docu
 
 void Output::print_array(std::size_t size, const std::function<Json(std::size_t)>& item) const {
   if (size == 0) {
-    std::fputs("[]\n", stdout);
+    (void)std::fputs("[]\n", stdout);
     return;
   }
   std::string chunk = "[\n";
@@ -116,11 +116,11 @@ void Output::print_array(std::size_t size, const std::function<Json(std::size_t)
     }
     chunk += i + 1 < size ? ",\n" : "\n]\n";
     if (chunk.size() >= 1 << 16) {
-      std::fwrite(chunk.data(), 1, chunk.size(), stdout);
+      (void)std::fwrite(chunk.data(), 1, chunk.size(), stdout);
       chunk.clear();
     }
   }
-  std::fwrite(chunk.data(), 1, chunk.size(), stdout);
+  (void)std::fwrite(chunk.data(), 1, chunk.size(), stdout);
 }
 
 void Output::note(std::string_view text) const {

@@ -169,7 +169,7 @@ CommandResult run_list(const ListOptions& o, Context& ctx) {
                       format_timestamp(p.date_statut), std::to_string(p.nb_pieces), s.due.iso(),
                       s.overdue ? "true" : "false", std::to_string(s.overdue ? s.days_late : 0)});
     }
-    std::fwrite(out.data(), 1, out.size(), stdout);
+    (void)std::fwrite(out.data(), 1, out.size(), stdout);
   } else if (items.empty()) {
     ctx.out().note("no pli matches");
   } else {
@@ -331,15 +331,15 @@ CommandResult run_watch(const WatchCliOptions& o, Context& ctx) {
   };
   auto result = watch_plis(**service, transactions, options, [&](const WatchEvent& e) {
     if (o.jsonl) {
-      std::fputs((event_json(e).dump(-1) + "\n").c_str(), stdout);
-      std::fflush(stdout);
+      (void)std::fputs((event_json(e).dump(-1) + "\n").c_str(), stdout);
+      (void)std::fflush(stdout);
     } else if (!out.json()) {
       const PliSummary& r = e.pli.resume;
       out.line(
           fmt::format("{}  {}  {}{}", when(r.date_statut), out.paint(r.transaction, Style::bold),
                       e.previous ? fmt::format("{} → ", info(*e.previous).label) : std::string(),
                       out.paint(info(r.statut).label, statut_style(r.statut))));
-      std::fflush(stdout);
+      (void)std::fflush(stdout);
     }
   });
   if (!result) return result.error();
