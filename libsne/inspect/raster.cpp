@@ -7,13 +7,9 @@
 #include <cstring>
 #include <vector>
 
-#include <jpeglib.h>
-
-#include <jerror.h>  // after jpeglib.h, which it needs
-#include <png.h>
-
 #include <fmt/format.h>
 
+#include "image/codec.hpp"
 #include "inspect/inspectors.hpp"
 
 namespace sne::inspect {
@@ -21,27 +17,6 @@ namespace sne::inspect {
 namespace {
 
 // ---- JPEG ---------------------------------------------------------------------------------
-
-struct JpegErrors {
-  jpeg_error_mgr pub;
-  std::jmp_buf jump;
-  char message[JMSG_LENGTH_MAX];
-  int warnings;
-  bool truncated;
-};
-
-[[noreturn]] void jpeg_fail(j_common_ptr cinfo) {
-  auto* e = reinterpret_cast<JpegErrors*>(cinfo->err);
-  (*cinfo->err->format_message)(cinfo, e->message);
-  std::longjmp(e->jump, 1);
-}
-
-void jpeg_note(j_common_ptr cinfo, int level) {
-  auto* e = reinterpret_cast<JpegErrors*>(cinfo->err);
-  if (level >= 0) return;  // trace messages
-  if (cinfo->err->msg_code == JWRN_JPEG_EOF) e->truncated = true;
-  if (e->warnings++ == 0) (*cinfo->err->format_message)(cinfo, e->message);
-}
 
 struct JpegFacts {
   JDIMENSION width = 0, height = 0;
@@ -51,13 +26,11 @@ struct JpegFacts {
 };
 
 /// Decodes; returns false with e.message set on a fatal error.
-bool decode_jpeg(const unsigned char* data, unsigned long size, const Limits& limits, JpegErrors& e,
-                 JpegFacts& facts, std::vector<JSAMPLE>& row) {
+bool decode_jpeg(const unsigned char* data, unsigned long size, const Limits& limits,
+                 image::JpegErrors& e, JpegFacts& facts, std::vector<JSAMPLE>& row) {
   jpeg_decompress_struct cinfo;
   std::memset(&cinfo, 0, sizeof cinfo);
-  cinfo.err = jpeg_std_error(&e.pub);
-  e.pub.error_exit = jpeg_fail;
-  e.pub.emit_message = jpeg_note;
+  cinfo.err = image::use_jpeg_errors(e);
   if (setjmp(e.jump) != 0) {
     jpeg_destroy_decompress(&cinfo);
     return false;
@@ -93,36 +66,6 @@ bool decode_jpeg(const unsigned char* data, unsigned long size, const Limits& li
 
 // ---- PNG ----------------------------------------------------------------------------------
 
-struct PngReader {
-  const unsigned char* data;
-  std::size_t size;
-  std::size_t pos;
-  bool truncated;
-  int crc_warnings;
-  char message[256];
-};
-
-void png_read(png_structp png, png_bytep out, png_size_t length) {
-  auto* r = static_cast<PngReader*>(png_get_io_ptr(png));
-  if (length > r->size - r->pos) {
-    r->truncated = true;
-    png_error(png, "the file ends before the image does");
-  }
-  std::memcpy(out, r->data + r->pos, length);
-  r->pos += length;
-}
-
-[[noreturn]] void png_fail(png_structp png, png_const_charp message) {
-  auto* r = static_cast<PngReader*>(png_get_error_ptr(png));
-  (void)std::snprintf(r->message, sizeof r->message, "%s", message);
-  png_longjmp(png, 1);
-}
-
-void png_note(png_structp png, png_const_charp message) {
-  auto* r = static_cast<PngReader*>(png_get_error_ptr(png));
-  if (std::strstr(message, "CRC") != nullptr) ++r->crc_warnings;
-}
-
 struct PngFacts {
   png_uint_32 width = 0, height = 0;
   png_uint_32 ppm_x = 0, ppm_y = 0;
@@ -130,18 +73,15 @@ struct PngFacts {
   bool too_large = false;
 };
 
-bool decode_png(PngReader& r, const Limits& limits, PngFacts& facts, std::vector<png_byte>& row) {
-  png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &r, png_fail, png_note);
-  if (png == nullptr) {
-    (void)std::snprintf(r.message, sizeof r.message, "out of memory");
-    return false;
-  }
+bool decode_png(image::PngMemory& r, const Limits& limits, PngFacts& facts,
+                std::vector<png_byte>& row) {
+  png_structp png = image::png_read_from(r);
+  if (png == nullptr) return false;
   png_infop info = png_create_info_struct(png);
   if (info == nullptr || setjmp(png_jmpbuf(png)) != 0) {
     png_destroy_read_struct(&png, info != nullptr ? &info : nullptr, nullptr);
     return false;
   }
-  png_set_read_fn(png, &r, png_read);
   png_set_user_limits(png, 1'000'000, 1'000'000);
   png_set_chunk_malloc_max(png, 16u << 20);
   png_read_info(png, info);
@@ -177,8 +117,7 @@ std::string too_large_message(std::uint64_t w, std::uint64_t h, std::uint64_t ma
 }  // namespace
 
 void parse_jpeg(std::string_view bytes, const Limits& limits, Parsed& out) {
-  JpegErrors e;
-  std::memset(&e, 0, sizeof e);
+  image::JpegErrors e;
   JpegFacts facts;
   std::vector<JSAMPLE> row;
   const bool decoded = decode_jpeg(reinterpret_cast<const unsigned char*>(bytes.data()),
@@ -228,10 +167,7 @@ void parse_png(std::string_view bytes, const Limits& limits, Parsed& out) {
       return;
     }
   }
-  PngReader r;
-  std::memset(&r, 0, sizeof r);
-  r.data = reinterpret_cast<const unsigned char*>(bytes.data());
-  r.size = bytes.size();
+  image::PngMemory r = image::png_memory(bytes.data(), bytes.size());
   PngFacts facts;
   std::vector<png_byte> row;
   if (!decode_png(r, limits, facts, row)) {

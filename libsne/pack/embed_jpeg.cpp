@@ -6,9 +6,8 @@
 #include <cstring>
 
 #include <fmt/format.h>
-// jpeglib.h needs FILE and size_t declared first.
-#include <jpeglib.h>
 
+#include "image/codec.hpp"
 #include "pack/embed.hpp"
 
 namespace sne::pack {
@@ -17,37 +16,12 @@ namespace {
 
 constexpr int kMaxScans = 1000;  ///< progressive JPEGs of more scans are refused (CPU bombs)
 
-/// libjpeg's error manager: errors jump back to the caller instead of exit(); warnings (which
-/// is how libjpeg reports corrupt or truncated data) are counted. Plain data only: longjmp
-/// skips no destructor.
-struct JpegErrors {
-  jpeg_error_mgr mgr;
-  std::jmp_buf jump;
-  int warnings;
-  char message[JMSG_LENGTH_MAX];
-};
-
-[[noreturn]] void on_error(j_common_ptr cinfo) {
-  auto* e = reinterpret_cast<JpegErrors*>(cinfo->err);
-  (*cinfo->err->format_message)(cinfo, e->message);
-  std::longjmp(e->jump, 1);
-}
-
-void on_message(j_common_ptr cinfo, int level) {
-  auto* e = reinterpret_cast<JpegErrors*>(cinfo->err);
-  if (level < 0 && e->warnings++ == 0) (*cinfo->err->format_message)(cinfo, e->message);
-}
-
 /// Decodes the JPEG at 1/8 scale. False with e.message set on an error or a warning. Only
 /// trivially destructible objects live in this frame (longjmp lands here).
-bool decode_small(const unsigned char* data, unsigned long size, JpegErrors& e) {
+bool decode_small(const unsigned char* data, unsigned long size, image::JpegErrors& e) {
   jpeg_decompress_struct cinfo;
   std::memset(&cinfo, 0, sizeof cinfo);
-  cinfo.err = jpeg_std_error(&e.mgr);
-  e.mgr.error_exit = on_error;
-  e.mgr.emit_message = on_message;
-  e.warnings = 0;
-  e.message[0] = '\0';
+  cinfo.err = image::use_jpeg_errors(e);
   if (setjmp(e.jump)) {
     jpeg_destroy_decompress(&cinfo);
     return false;
@@ -85,7 +59,7 @@ Result<EmbeddedImage> embed_jpeg(std::string_view bytes, const image::ImageInfo&
   if (info.scans > kMaxScans)
     return refuse(fmt::format("JPEG of {} scans, more than the {} allowed", info.scans, kMaxScans));
 
-  JpegErrors errors;
+  image::JpegErrors errors;
   if (!decode_small(reinterpret_cast<const unsigned char*>(bytes.data()),
                     static_cast<unsigned long>(bytes.size()), errors))
     return refuse(fmt::format("corrupt JPEG data: {}", errors.message));

@@ -14,6 +14,7 @@
 #include <png.h>
 #include <zlib.h>
 
+#include "image/codec.hpp"
 #include "pack/embed.hpp"
 
 namespace sne::pack {
@@ -105,30 +106,6 @@ Status check_idat(const std::vector<std::string_view>& parts, std::size_t stride
 }
 
 // ---- libpng ----------------------------------------------------------------------------------
-
-/// Plain data shared with libpng's callbacks: errors longjmp back to the wrapper that called
-/// libpng, so no frame between them may own anything with a destructor.
-struct PngSource {
-  const unsigned char* data;
-  std::size_t size;
-  std::size_t pos;
-  char message[200];
-};
-
-void on_png_read(png_structp png, png_bytep out, png_size_t n) {
-  auto* s = static_cast<PngSource*>(png_get_io_ptr(png));
-  if (s->size - s->pos < n) png_error(png, "truncated PNG data");
-  std::memcpy(out, s->data + s->pos, n);
-  s->pos += n;
-}
-
-[[noreturn]] void on_png_error(png_structp png, png_const_charp message) {
-  auto* s = static_cast<PngSource*>(png_get_error_ptr(png));
-  (void)std::snprintf(s->message, sizeof s->message, "%s", message);
-  png_longjmp(png, 1);
-}
-
-void on_png_warning(png_structp, png_const_charp) {}
 
 /// Owns libpng's read structures.
 struct PngRead {
@@ -247,12 +224,11 @@ class RowDeflater {
 };
 
 Result<EmbeddedImage> recompress(std::string_view bytes, const image::ImageInfo& info) {
-  PngSource src{reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), 0, {}};
+  image::PngMemory src = image::png_memory(bytes.data(), bytes.size());
   PngRead r;
-  r.png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &src, on_png_error, on_png_warning);
+  r.png = image::png_read_from(src);
   if (r.png) r.info = png_create_info_struct(r.png);
   if (!r.png || !r.info) return Error(ErrorCode::internal, "libpng: cannot allocate");
-  png_set_read_fn(r.png, &src, on_png_read);
   auto failed = [&] { return refuse(fmt::format("corrupt PNG: {}", src.message)); };
 
   PngLayout layout{};

@@ -468,7 +468,8 @@ TEST_CASE("cleanup properties: room, minimality, scope, obsolete first, determin
     after.pieces.erase(std::remove_if(after.pieces.begin(), after.pieces.end(),
                                       [&](const auto& p) { return deleted.count(p.id) == 1; }),
                        after.pieces.end());
-    for (const auto& [type, n] : adding) {
+    for (const auto& [target, n] : adding) {
+      const std::string& type = target;  // clang 14 cannot capture a structured binding
       const auto left = std::count_if(after.pieces.begin(), after.pieces.end(),
                                       [&](const auto& p) { return p.type == type; });
       CHECK(left + n <= s.catalog->find_type(type)->max_pieces);
