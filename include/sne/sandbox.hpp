@@ -32,6 +32,13 @@ inline constexpr const char* kSandboxAgent = "agent@sandbox.sne.test";
 inline constexpr const char* kSandboxReferent = "referent@sandbox.sne.test";
 inline constexpr const char* kSandboxMulti = "multi@sandbox.sne.test";
 
+/// The sandbox's GLPI (the support desk, under /apirest.php/): the App-Token of its API client,
+/// and the personal API token (user_token) of the demo agent, kSandboxAgent. Every demo identity
+/// has one, "sandbox-glpi-" followed by the part of its e-mail before '@' with '.' as '-'
+/// ("sandbox-glpi-agent-metz"); GLPI also accepts the e-mail and password in Basic auth.
+inline constexpr const char* kSandboxGlpiAppToken = "sandbox-glpi-app-token";
+inline constexpr const char* kSandboxGlpiUserToken = "sandbox-glpi-agent";
+
 /// Empties the database at `path` (created if missing) and seeds it anew, in place and in one
 /// transaction, so that a server running on it serves the new data. The sandbox's clock is
 /// kept, and dates the new demo data. A file that is not a sandbox database is refused and left

@@ -27,6 +27,15 @@ std::string http_date(Timestamp t);
 /// An IMF-fixdate back to a time; nothing when `text` is not one. Independent of the locale.
 std::optional<Timestamp> parse_http_date(std::string_view text);
 
+/// One part of a multipart/form-data body (RFC 7578): a field, or a file with its name.
+struct FormPart {
+  std::string name;          ///< the form field: "uploadManifest", "filename[0]"
+  std::string filename;      ///< for a file part, the name the server sees; empty for a field
+  std::string content_type;  ///< empty: text/plain for a field, application/octet-stream for a file
+  std::string data;          ///< the content, unless `file` is set
+  std::string file;          ///< a path whose content is streamed from disk instead of `data`
+};
+
 struct Request {
   std::string method;  ///< "GET", "POST"...
   std::string target;  ///< path and query: "/v1/plis?statut=rejet_dossier"
@@ -35,6 +44,10 @@ struct Request {
   /// When set, the body is this file's content instead, streamed from disk by the transport
   /// (uploads of pieces: never loaded whole on the client side).
   std::string body_file;
+  /// When not empty, the body is multipart/form-data made of these parts, and `body` and
+  /// `body_file` are unused: the transport writes the boundary and the Content-Type (libcurl's
+  /// MIME API over HTTP; the embedded sandbox hands the parts over as they are).
+  std::vector<FormPart> parts;
   /// GET, HEAD, PUT and DELETE, or any request carrying an Idempotency-Key.
   bool safe_to_retry() const;
 };
