@@ -40,6 +40,7 @@ Json error_fields(std::string_view code, std::string_view message, const Error* 
     if (!error->subject().empty()) e.set("subject", error->subject());
     if (error->http_status() != 0) e.set("http_status", error->http_status());
     if (!error->request_id().empty()) e.set("request_id", error->request_id());
+    if (!error->remote_code().empty()) e.set("remote_code", error->remote_code());
   }
   return e;
 }

@@ -50,8 +50,13 @@ class Error {
   /// Request id given by the remote service, when it gave one.
   const std::string& request_id() const noexcept { return request_id_; }
 
+  /// The remote service's own code for the error, when it gave one: GLPI's
+  /// "ERROR_SESSION_TOKEN_INVALID"; empty otherwise.
+  const std::string& remote_code() const noexcept { return remote_code_; }
   /// Records the HTTP status and request id of the answer that caused this error.
   Error& with_http(int status, std::string request_id = {});
+  /// Records the remote service's code.
+  Error& with_remote_code(std::string code);
   /// Prefixes the message with context: "catalog.json: " + message.
   Error& prefixed(std::string_view context);
 
@@ -65,6 +70,7 @@ class Error {
   std::string subject_;
   int http_status_ = 0;
   std::string request_id_;
+  std::string remote_code_;
 };
 
 /// Thrown by Result::value() and Result::error() when called on the wrong alternative.

@@ -39,6 +39,11 @@ Error& Error::with_http(int status, std::string request_id) {
   return *this;
 }
 
+Error& Error::with_remote_code(std::string code) {
+  remote_code_ = std::move(code);
+  return *this;
+}
+
 Error& Error::prefixed(std::string_view context) {
   message_.insert(0, std::string(context) + ": ");
   return *this;

@@ -6,6 +6,7 @@
 
 #include "base/file.hpp"
 #include "client/rest_service.hpp"
+#include "client/transport.hpp"
 #include "crypto/crypto.hpp"
 #include "http/curl_transport.hpp"
 #include "http/logging.hpp"
@@ -98,38 +99,54 @@ Result<EndpointInfo> parse_endpoint(std::string_view endpoint, const Paths& path
   return bad_endpoint(endpoint, "expected sandbox, sandbox:PATH, http://... or https://...");
 }
 
-Result<std::unique_ptr<Service>> open_service(const ServiceOptions& options, const Paths& paths) {
-  auto endpoint = parse_endpoint(options.endpoint, paths);
-  if (!endpoint) return endpoint.error();
+namespace client {
+
+Result<std::unique_ptr<http::Transport>> open_transport(const EndpointInfo& endpoint,
+                                                        const TransportOptions& options) {
   std::unique_ptr<http::Transport> transport;
-  if (endpoint->kind == EndpointInfo::Kind::embedded_sandbox) {
-    const std::string& db = endpoint->sandbox_path;
+  if (endpoint.kind == EndpointInfo::Kind::embedded_sandbox) {
+    const std::string& db = endpoint.sandbox_path;
     if (auto dir = file::make_private_dirs(db.substr(0, db.rfind('/'))); !dir) return dir.error();
     auto embedded = sandbox::make_embedded_transport(db);
     if (!embedded) return embedded.error();
     transport = std::move(*embedded);
-  } else {
-    http::CurlOptions curl;
-    curl.base_url = endpoint->canonical;
-    curl.cacert = options.cacert;
-    curl.connect_timeout = options.connect_timeout;
-    curl.stall_timeout = options.stall_timeout;
-    curl.user_agent = fmt::format("libsne/{}", version());
-    auto made = http::make_curl_transport(std::move(curl));
-    if (!made) return made.error();
-    transport = std::move(*made);
-    // Logged inside the retries, so that every attempt shows.
     if (options.debug_log)
       transport =
-          http::with_debug_log(std::move(transport), endpoint->canonical, options.debug_log);
-    transport = std::make_unique<http::RetryingTransport>(
-        std::move(transport), options.retry, http::real_sleep,
-        [] { return std::chrono::steady_clock::now(); }, std::random_device()());
+          http::with_debug_log(std::move(transport), endpoint.canonical + " ", options.debug_log);
+    return transport;
   }
-  if (options.debug_log && endpoint->kind == EndpointInfo::Kind::embedded_sandbox)
-    transport =
-        http::with_debug_log(std::move(transport), endpoint->canonical + " ", options.debug_log);
-  return client::make_rest_service(std::move(*endpoint), std::move(transport), options.token);
+  http::CurlOptions curl;
+  curl.base_url = options.base_url;
+  curl.cacert = options.cacert;
+  curl.connect_timeout = options.connect_timeout;
+  curl.stall_timeout = options.stall_timeout;
+  curl.user_agent = fmt::format("libsne/{}", version());
+  auto made = http::make_curl_transport(std::move(curl));
+  if (!made) return made.error();
+  transport = std::move(*made);
+  // Logged inside the retries, so that every attempt shows.
+  if (options.debug_log)
+    transport = http::with_debug_log(std::move(transport), options.base_url, options.debug_log);
+  return std::unique_ptr<http::Transport>(std::make_unique<http::RetryingTransport>(
+      std::move(transport), options.retry, http::real_sleep,
+      [] { return std::chrono::steady_clock::now(); }, std::random_device()()));
+}
+
+}  // namespace client
+
+Result<std::unique_ptr<Service>> open_service(const ServiceOptions& options, const Paths& paths) {
+  auto endpoint = parse_endpoint(options.endpoint, paths);
+  if (!endpoint) return endpoint.error();
+  client::TransportOptions t;
+  t.base_url = endpoint->canonical;
+  t.cacert = options.cacert;
+  t.connect_timeout = options.connect_timeout;
+  t.stall_timeout = options.stall_timeout;
+  t.retry = options.retry;
+  t.debug_log = options.debug_log;
+  auto transport = client::open_transport(*endpoint, t);
+  if (!transport) return transport.error();
+  return client::make_rest_service(std::move(*endpoint), std::move(*transport), options.token);
 }
 
 std::string new_idempotency_key() { return crypto::random_alnum(32); }

@@ -1,6 +1,7 @@
 #include "http/curl_transport.hpp"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstdio>
@@ -100,7 +101,30 @@ class CurlTransport : public Transport {
     if (request.method == "HEAD") curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
     // A body from a file is streamed: opened for each attempt, read in libcurl's chunks.
     std::unique_ptr<std::FILE, int (*)(std::FILE*)> upload(nullptr, &std::fclose);
-    if (!request.body_file.empty()) {
+    std::unique_ptr<curl_mime, void (*)(curl_mime*)> mime(nullptr, &curl_mime_free);
+    if (!request.parts.empty()) {
+      // multipart/form-data: libcurl writes the boundary and the Content-Type, and reads file
+      // parts from disk as it sends them.
+      mime.reset(curl_mime_init(h));
+      for (const FormPart& part : request.parts) {
+        curl_mimepart* p = curl_mime_addpart(mime.get());
+        (void)curl_mime_name(p, part.name.c_str());
+        if (!part.file.empty()) {
+          if (::access(part.file.c_str(), R_OK) != 0)
+            return Error(ErrorCode::io, fmt::format("{}: {}", part.file, std::strerror(errno)),
+                         part.file);
+          if (curl_mime_filedata(p, part.file.c_str()) != CURLE_OK)
+            return Error(ErrorCode::io, fmt::format("{}: cannot be read", part.file), part.file);
+        } else {
+          (void)curl_mime_data(p, part.data.data(), part.data.size());
+        }
+        // filedata sets the file's own name; the request's name is the one to show.
+        if (!part.filename.empty() || !part.file.empty())
+          (void)curl_mime_filename(p, part.filename.empty() ? nullptr : part.filename.c_str());
+        if (!part.content_type.empty()) (void)curl_mime_type(p, part.content_type.c_str());
+      }
+      curl_easy_setopt(h, CURLOPT_MIMEPOST, mime.get());
+    } else if (!request.body_file.empty()) {
       upload.reset(std::fopen(request.body_file.c_str(), "rbe"));
       struct stat st {};
       if (!upload || fstat(fileno(upload.get()), &st) != 0)
@@ -121,7 +145,8 @@ class CurlTransport : public Transport {
       list = curl_slist_append(list, fmt::format("{}: {}", name, value).c_str());
     list = curl_slist_append(list, "Expect:");  // no 100-continue round trip
     // libcurl would label a body without type as a form: send what the request says, only.
-    if (!header(request.headers, "Content-Type")) list = curl_slist_append(list, "Content-Type:");
+    if (!header(request.headers, "Content-Type") && !mime)
+      list = curl_slist_append(list, "Content-Type:");
     curl_easy_setopt(h, CURLOPT_HTTPHEADER, list);
 
     const CURLcode rc = curl_easy_perform(h);

@@ -10,6 +10,7 @@
 #include <sne/dossier.hpp>
 #include <sne/error.hpp>
 #include <sne/fiche.hpp>
+#include <sne/glpi.hpp>
 #include <sne/inspect.hpp>
 #include <sne/json.hpp>
 #include <sne/numero.hpp>

@@ -1,0 +1,27 @@
+// Internal: the transport an endpoint calls for, with its decorators: the embedded sandbox in
+// process, or libcurl with retries and the --debug log. Shared by the SNE services and GLPI.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "http/message.hpp"
+#include "sne/service.hpp"
+
+namespace sne::client {
+
+struct TransportOptions {
+  std::string base_url;  ///< for http(s): prefixed to every target
+  std::string cacert;
+  std::chrono::milliseconds connect_timeout{10000};
+  std::chrono::milliseconds stall_timeout{30000};
+  RetryPolicy retry;
+  std::function<void(std::string_view)> debug_log;
+};
+
+/// Opens the embedded sandbox's database (creating its folder) or a libcurl transport to
+/// `options.base_url`, logged inside the retries so that every attempt shows.
+Result<std::unique_ptr<http::Transport>> open_transport(const EndpointInfo& endpoint,
+                                                        const TransportOptions& options);
+
+}  // namespace sne::client
