@@ -28,6 +28,7 @@ void setup_piece(CLI::App& root, Context& ctx);
 void setup_pli(CLI::App& root, Context& ctx);
 void setup_sandbox(CLI::App& root, Context& ctx);
 void setup_siret(CLI::App& root, Context& ctx);
+void setup_ticket(CLI::App& root, Context& ctx);
 
 /// Adds the noun `name` under `root`: a command that only groups verbs, so it requires one.
 CLI::App* add_noun(CLI::App& root, const std::string& name, const std::string& description);

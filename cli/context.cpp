@@ -173,4 +173,86 @@ Result<Service*> Context::service(Auth auth) {
   return service_.get();
 }
 
+Result<std::string> Context::glpi_url() {
+  if (glpi_url_) return *glpi_url_;
+  auto p = paths();
+  if (!p) return p.error();
+  std::string text = process_env()("SNE_GLPI_URL").value_or(""), origin = "SNE_GLPI_URL";
+  if (text.empty()) {
+    auto profile_in_force = profile();
+    if (!profile_in_force) return profile_in_force.error();
+    text = (*profile_in_force)->profile.get("glpi_url").value_or("");
+    origin = fmt::format("profile '{}' glpi_url", (*profile_in_force)->profile.name());
+  }
+  if (text.empty()) {
+    auto ep = endpoint();
+    if (!ep) return ep.error();
+    if (ep->kind != EndpointInfo::Kind::embedded_sandbox)
+      return Error(ErrorCode::invalid_input,
+                   fmt::format("no GLPI for {}: set SNE_GLPI_URL or the profile's glpi_url "
+                               "('sne config set glpi_url https://HOST/PATH/apirest.php')",
+                               ep->canonical),
+                   "glpi_url");
+    text = ep->canonical;
+    origin = "the embedded sandbox";
+  }
+  auto url = glpi_canonical_url(text, **p);
+  if (!url) return Error(url.error()).prefixed(origin);
+  glpi_url_ = *url;
+  if (url->rfind("sandbox:", 0) == 0) {
+    if (!out().json())
+      out().note(fmt::format("the sandbox's GLPI: demo tickets, not the SNE's support desk"));
+  } else if (verbose()) {
+    out().note(fmt::format("GLPI {} ({})", *url, origin));
+  }
+  return *glpi_url_;
+}
+
+Result<std::unique_ptr<Glpi>> Context::open_glpi_with(const std::string& url, std::string app_token,
+                                                      std::string user_token) {
+  auto p = paths();
+  if (!p) return p.error();
+  GlpiOptions options;
+  options.url = url;
+  options.app_token = std::move(app_token);
+  options.user_token = std::move(user_token);
+  options.cacert = global.cacert;
+  if (options.cacert.empty()) {
+    auto profile_in_force = profile();
+    if (!profile_in_force) return profile_in_force.error();
+    options.cacert = (*profile_in_force)->profile.get("cacert").value_or("");
+  }
+  if (global.debug)
+    options.debug_log = [](std::string_view line) {
+      fmt::print(stderr, "sne: debug: {}\n", one_line(line));
+    };
+  return open_glpi(options, **p);
+}
+
+Result<Glpi*> Context::glpi() {
+  if (glpi_) return glpi_.get();
+  auto url = glpi_url();
+  if (!url) return url.error();
+  std::string app = process_env()("SNE_GLPI_APP_TOKEN").value_or("");
+  std::string user = process_env()("SNE_GLPI_USER_TOKEN").value_or("");
+  if (app.empty() || user.empty()) {
+    auto store = credentials();
+    if (!store) return store.error();
+    auto stored = store->get(glpi_key(*url));
+    if (!stored) return stored.error();
+    if (*stored) {
+      if (app.empty()) app = (*stored)->app_token;
+      if (user.empty()) user = (*stored)->token;
+    }
+  }
+  if (verbose())
+    out().note(fmt::format("GLPI tokens from {}", process_env()("SNE_GLPI_USER_TOKEN")
+                                                      ? "SNE_GLPI_USER_TOKEN"
+                                                      : "the credentials store"));
+  auto opened = open_glpi_with(*url, std::move(app), std::move(user));
+  if (!opened) return opened.error();
+  glpi_ = std::move(*opened);
+  return glpi_.get();
+}
+
 }  // namespace sne::cli

@@ -12,6 +12,7 @@
 #include <sne/config.hpp>
 #include <sne/credentials.hpp>
 #include <sne/error.hpp>
+#include <sne/glpi.hpp>
 #include <sne/service.hpp>
 
 #include "output.hpp"
@@ -67,11 +68,27 @@ class Context {
   /// agent: the sandbox starts signed in. With Auth::required and no token: unauthenticated.
   Result<Service*> service(Auth auth = Auth::required);
 
+  /// The GLPI URL in force, in full: $SNE_GLPI_URL, else the profile's `glpi_url`, else the
+  /// embedded sandbox's GLPI when endpoint() is the embedded sandbox (said on stderr);
+  /// invalid_input naming both settings otherwise. Never from a flag.
+  Result<std::string> glpi_url();
+  /// The credentials-store key of a GLPI URL: "glpi:" + the URL.
+  static std::string glpi_key(const std::string& url) { return "glpi:" + url; }
+  /// The GLPI client at glpi_url(), with the tokens of $SNE_GLPI_APP_TOKEN and
+  /// $SNE_GLPI_USER_TOKEN, else of the credentials store ('sne ticket login'); the sandbox's
+  /// GLPI needs none. Opened once; no request is sent before the first call.
+  Result<Glpi*> glpi();
+  /// Opens a GLPI client at `url` with these tokens (for 'sne ticket login').
+  Result<std::unique_ptr<Glpi>> open_glpi_with(const std::string& url, std::string app_token,
+                                               std::string user_token);
+
  private:
   Result<std::unique_ptr<Service>> open(const EndpointInfo& endpoint, std::string token);
   std::optional<Paths> paths_;
   std::optional<EndpointInfo> endpoint_;
   std::unique_ptr<Service> service_;
+  std::optional<std::string> glpi_url_;
+  std::unique_ptr<Glpi> glpi_;
   std::unique_ptr<Output> out_;
   std::optional<ActiveProfile> profile_;
 };

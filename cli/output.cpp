@@ -72,8 +72,12 @@ std::string_view hint_for(const Error& error) {
   switch (error.code()) {
     case ErrorCode::unauthenticated:
       // Only when the session is at fault, not the password or an activation token.
-      return error.subject() == "Authorization" ? "sign in with 'sne auth login --email ADDRESS'"
-                                                : "";
+      if (error.subject() == "Authorization")
+        return "sign in with 'sne auth login --email ADDRESS'";
+      if (error.subject() == "glpi_user_token" || error.subject() == "glpi_app_token")
+        return "give GLPI's tokens with 'sne ticket login', or SNE_GLPI_USER_TOKEN and "
+               "SNE_GLPI_APP_TOKEN";
+      return "";
     case ErrorCode::network:
       return "check the endpoint ('sne auth status' shows it) and the network; running again "
              "may work";

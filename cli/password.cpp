@@ -98,4 +98,42 @@ Secret read_password(Context& ctx, bool from_stdin, bool confirm) {
   return s;
 }
 
+Secret read_token(Context& ctx, bool from_stdin, const char* prompt, std::string_view what,
+                  bool may_be_empty) {
+  Secret s;
+  std::optional<std::string> line;
+  if (from_stdin) {
+    std::string text;
+    if (std::getline(std::cin, text)) line = std::move(text);
+    if (line && !line->empty() && line->back() == '\r') line->pop_back();
+  } else if (::isatty(STDIN_FILENO) == 0) {
+    ctx.out().usage_error(fmt::format("no terminal to ask the {} on", what),
+                          "pipe it with --with-token");
+    s.failure = kExitUsage;
+    return s;
+  } else {
+    line = ask_hidden(prompt);
+  }
+  if (!line && !may_be_empty) {
+    s.failure = Error(ErrorCode::invalid_input, fmt::format("no {} given", what));
+    return s;
+  }
+  s.value = line.value_or("");
+  const auto first = s.value.find_first_not_of(" \t");
+  s.value = first == std::string::npos ? std::string() : s.value.substr(first);
+  while (!s.value.empty() && (s.value.back() == ' ' || s.value.back() == '\t')) s.value.pop_back();
+  if (s.value.empty() && !may_be_empty) {
+    s.failure = Error(ErrorCode::invalid_input, fmt::format("the {} is empty", what));
+    return s;
+  }
+  for (char c : s.value)
+    if (static_cast<unsigned char>(c) < 0x21 || c == '\x7f') {
+      s.failure = Error(ErrorCode::invalid_input,
+                        fmt::format("the {} holds a space or a control character", what));
+      return s;
+    }
+  s.ok = true;
+  return s;
+}
+
 }  // namespace sne::cli

@@ -17,7 +17,9 @@ namespace sne {
 struct StoredCredential {
   std::string token;  ///< empty: signed out on purpose (no automatic demo sign-in)
   std::string email;
-  Timestamp expires_at;
+  /// Timestamp::max(): never (a GLPI personal API token lasts until it is revoked).
+  Timestamp expires_at = Timestamp::max();
+  std::string app_token{};  ///< GLPI's App-Token of the API client, for GLPI entries
 };
 
 class CredentialStore {

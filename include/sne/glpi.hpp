@@ -67,7 +67,14 @@ struct GlpiCategory {
 };
 
 /// GLPI's ticket statuses.
-enum class TicketStatus { incoming = 1, assigned = 2, planned = 3, waiting = 4, solved = 5, closed = 6 };
+enum class TicketStatus {
+  incoming = 1,
+  assigned = 2,
+  planned = 3,
+  waiting = 4,
+  solved = 5,
+  closed = 6
+};
 /// "new", "assigned", "planned", "pending", "solved", "closed".
 std::string_view to_string(TicketStatus status) noexcept;
 
@@ -154,8 +161,8 @@ class Glpi {
   /// Adds the same follow-up to several tickets in one request. When GLPI accepts only some
   /// (HTTP 207, ERROR_GLPI_PARTIAL_ADD) the result lists each outcome; when it refuses all of
   /// them, an Error.
-  virtual Result<std::vector<FollowupResult>> add_followups(const std::vector<std::int64_t>& tickets,
-                                                            std::string_view text) = 0;
+  virtual Result<std::vector<FollowupResult>> add_followups(
+      const std::vector<std::int64_t>& tickets, std::string_view text) = 0;
   /// Uploads the file at `path` and links it to the ticket. Refused before sending when it
   /// is not a readable regular file or is over GlpiOptions::max_attachment; when GLPI refuses
   /// the upload itself (upload_result), the empty document it made anyway is purged and the
@@ -165,6 +172,16 @@ class Glpi {
   /// Closes the session (killSession), if one is open.
   virtual Status close() = 0;
 };
+
+/// Whether the file at `path` may be attached: a readable regular file of at most
+/// `max_bytes`; invalid_input naming the file otherwise. Glpi::attach() checks it too; callers
+/// check every file before creating a ticket, so that no ticket is left without its files.
+Status check_glpi_attachment(const std::string& path,
+                             std::uint64_t max_bytes = kDefaultGlpiMaxAttachment);
+
+/// A GLPI URL spelt out in full, as Glpi::url() gives it and as credentials are stored under:
+/// "https://host/glpi/apirest.php", "sandbox:/home/a/.local/share/sne/sandbox.db".
+Result<std::string> glpi_canonical_url(std::string_view url, const Paths& paths);
 
 /// Opens a GLPI client; no request is sent before the first call. invalid_input for a bad URL
 /// or missing credentials (naming what is missing).

@@ -20,6 +20,7 @@ const std::vector<ConfigKey> kKeys{
     {"catalog", "path of a JSON catalog of piece types replacing the built-in one"},
     {"departement", "département whose public holidays apply when a command is given none"},
     {"endpoint", "web service: sandbox, sandbox:PATH, http://... or https://..."},
+    {"glpi_url", "GLPI of the support desk: https://HOST/PATH/apirest.php (tokens: 'sne ticket login')"},
     {"guichet", "code guichet printed on fiches de transmission"},
     {"siret", "SIRET of that guichet"},
     {"territoire", "code territoire of that guichet"},

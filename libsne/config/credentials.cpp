@@ -93,11 +93,18 @@ Result<std::optional<StoredCredential>> CredentialStore::get(const std::string& 
   StoredCredential c;
   c.token = (*entry)["token"].value_or(std::string());
   c.email = (*entry)["email"].value_or(std::string());
-  auto expires = parse_timestamp((*entry)["expires_at"].value_or(std::string()));
-  if (!c.token.empty() && !expires)
+  c.app_token = (*entry)["app_token"].value_or(std::string());
+  // An entry without expires_at holds a token that does not expire.
+  if (const auto text = (*entry)["expires_at"].value<std::string>()) {
+    auto expires = parse_timestamp(*text);
+    if (!expires)
+      return Error(ErrorCode::invalid_input,
+                   fmt::format("{}: entry '{}' has no valid expires_at", path_, endpoint), path_);
+    c.expires_at = *expires;
+  } else if ((*entry).contains("expires_at")) {
     return Error(ErrorCode::invalid_input,
                  fmt::format("{}: entry '{}' has no valid expires_at", path_, endpoint), path_);
-  if (expires) c.expires_at = *expires;
+  }
   return std::optional<StoredCredential>(std::move(c));
 }
 
@@ -105,9 +112,11 @@ Status CredentialStore::put(const std::string& endpoint, const StoredCredential&
   auto doc = load(path_);
   if (!doc) return doc.error();
   toml::table table = *doc ? std::move(**doc) : toml::table();
-  table.insert_or_assign(endpoint, toml::table{{"token", c.token},
-                                               {"email", c.email},
-                                               {"expires_at", format_timestamp(c.expires_at)}});
+  toml::table entry{{"token", c.token}, {"email", c.email}};
+  if (c.expires_at != Timestamp::max())
+    entry.insert_or_assign("expires_at", format_timestamp(c.expires_at));
+  if (!c.app_token.empty()) entry.insert_or_assign("app_token", c.app_token);
+  table.insert_or_assign(endpoint, std::move(entry));
   return save(path_, table);
 }
 

@@ -38,8 +38,8 @@ namespace glpi {
 
 namespace {
 
-using nlohmann::json;
 using json_reader::Node;
+using nlohmann::json;
 
 /// Rows asked per page of a list.
 constexpr std::size_t kPage = 200;
@@ -78,7 +78,8 @@ ErrorCode code_for_status(int status) {
 
 /// GLPI's message without the documentation link it may end with.
 std::string clean_message(std::string message) {
-  for (std::string_view tail : {"; view documentation in your browser at", "; voir la documentation"})
+  for (std::string_view tail :
+       {"; view documentation in your browser at", "; voir la documentation"})
     if (auto at = message.find(tail); at != std::string::npos) message.erase(at);
   return printable(message, 300);
 }
@@ -112,9 +113,8 @@ std::int64_t loose_int(const json& v, std::int64_t fallback = 0) {
   if (v.is_number_integer()) return v.get<std::int64_t>();
   if (v.is_string()) {
     const auto& s = v.get_ref<const std::string&>();
-    if (!s.empty() && s.size() < 19 && std::all_of(s.begin(), s.end(), [](char c) {
-          return c >= '0' && c <= '9';
-        }))
+    if (!s.empty() && s.size() < 19 &&
+        std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; }))
       return std::stoll(s);
   }
   return fallback;
@@ -168,7 +168,8 @@ Ticket ticket_of(const json& row, const std::map<std::int64_t, std::string>& cat
   t.title = loose_string(row, "name");
   t.text = html_to_text(loose_string(row, "content"));
   const auto status = loose_int(row.value("status", json()), 1);
-  t.status = status >= 1 && status <= 6 ? static_cast<TicketStatus>(status) : TicketStatus::incoming;
+  t.status =
+      status >= 1 && status <= 6 ? static_cast<TicketStatus>(status) : TicketStatus::incoming;
   t.type = static_cast<int>(loose_int(row.value("type", json()), 1));
   t.urgency = static_cast<int>(loose_int(row.value("urgency", json()), 3));
   const json& cat = row.value("itilcategories_id", json());
@@ -225,7 +226,8 @@ class Client : public Glpi {
     auto all = categories();
     if (!all) return all.error();
     const std::string wanted = fold_name(name);
-    if (wanted.empty()) return Error(ErrorCode::invalid_input, "the category name is empty", "category");
+    if (wanted.empty())
+      return Error(ErrorCode::invalid_input, "the category name is empty", "category");
     for (const auto& c : *all)
       if (fold_name(c.completename) == wanted) return c;
     std::vector<const GlpiCategory*> by_name;
@@ -369,7 +371,7 @@ class Client : public Glpi {
   }
 
   Result<TicketDocument> attach(std::int64_t ticket, const std::string& path) override {
-    if (auto ok = check_attachment(path); !ok) return ok.error();
+    if (auto ok = check_glpi_attachment(path, options_.max_attachment); !ok) return ok.error();
     if (auto exists = get_ticket(ticket); !exists) return exists.error();
     const auto slash = path.rfind('/');
     const std::string filename = slash == std::string::npos ? path : path.substr(slash + 1);
@@ -384,9 +386,9 @@ class Client : public Glpi {
     request.parts.push_back({"uploadManifest", "", "application/json", manifest.dump(), ""});
     request.parts.push_back({"filename[0]", filename, mime_of(filename), "", path});
     auto response = exchange(std::move(request));
-    if (!response) return response.error().code() == ErrorCode::io
-                              ? Error(response.error())
-                              : Error(response.error()).prefixed(filename);
+    if (!response)
+      return response.error().code() == ErrorCode::io ? Error(response.error())
+                                                      : Error(response.error()).prefixed(filename);
     json doc;
     if (auto ok = parse_body(*response, doc); !ok) return ok.error();
     if (response->status >= 300) return Error(error_of(*response, doc)).prefixed(filename);
@@ -437,10 +439,11 @@ class Client : public Glpi {
  private:
   static Status check_text(std::string_view text, std::string_view what, std::size_t max) {
     if (text.find_first_not_of(" \t\r\n") == std::string_view::npos)
-      return Error(ErrorCode::invalid_input, fmt::format("the {} is empty", what), std::string(what));
-    if (text.size() > max)
-      return Error(ErrorCode::invalid_input, fmt::format("the {} is longer than {} bytes", what, max),
+      return Error(ErrorCode::invalid_input, fmt::format("the {} is empty", what),
                    std::string(what));
+    if (text.size() > max)
+      return Error(ErrorCode::invalid_input,
+                   fmt::format("the {} is longer than {} bytes", what, max), std::string(what));
     for (char c : text)
       if ((static_cast<unsigned char>(c) < 0x20 && c != '\t') || c == '\x7f')
         return Error(ErrorCode::invalid_input,
@@ -453,25 +456,6 @@ class Client : public Glpi {
       return Error(ErrorCode::invalid_input, "the text is empty", "body");
     if (text.size() > (std::size_t{1} << 20))
       return Error(ErrorCode::invalid_input, "the text is larger than 1 MiB", "body");
-    return Status();
-  }
-
-  Status check_attachment(const std::string& path) const {
-    struct stat st {};
-    if (::stat(path.c_str(), &st) != 0)
-      return Error(ErrorCode::invalid_input, fmt::format("{}: {}", path, std::strerror(errno)),
-                   path);
-    if (!S_ISREG(st.st_mode))
-      return Error(ErrorCode::invalid_input, fmt::format("{}: not a regular file", path), path);
-    if (::access(path.c_str(), R_OK) != 0)
-      return Error(ErrorCode::invalid_input, fmt::format("{}: {}", path, std::strerror(errno)),
-                   path);
-    if (static_cast<std::uint64_t>(st.st_size) > options_.max_attachment)
-      return Error(ErrorCode::invalid_input,
-                   fmt::format("{}: {} is over the {} an attachment may weigh", path,
-                               format_size(static_cast<std::uint64_t>(st.st_size)),
-                               format_size(options_.max_attachment)),
-                   path);
     return Status();
   }
 
@@ -492,7 +476,8 @@ class Client : public Glpi {
             .with_remote_code(row.error().remote_code());
       return row.error();
     }
-    if (!row->is_object()) return Error(ErrorCode::server, "GLPI answered a ticket that is not an object");
+    if (!row->is_object())
+      return Error(ErrorCode::server, "GLPI answered a ticket that is not an object");
     return row;
   }
 
@@ -519,8 +504,8 @@ class Client : public Glpi {
     std::size_t start = 0;
     for (std::size_t page = 0; page < kMaxPages; ++page) {
       const std::size_t want = max == 0 ? kPage : std::min(kPage, max - rows.size());
-      auto response =
-          send("GET", fmt::format("{}?range={}-{}{}", path, start, start + want - 1, extra), nullptr);
+      auto response = send(
+          "GET", fmt::format("{}?range={}-{}{}", path, start, start + want - 1, extra), nullptr);
       if (!response) return response.error();
       json doc;
       if (auto ok = parse_body(*response, doc); !ok) return ok.error();
@@ -538,7 +523,8 @@ class Client : public Glpi {
         break;
       }
       const auto parsed = parse_content_range(*range);
-      if (!parsed) return unexpected(*response, fmt::format("Content-Range '{}'", printable(*range)));
+      if (!parsed)
+        return unexpected(*response, fmt::format("Content-Range '{}'", printable(*range)));
       if (total != nullptr) *total = parsed->total;
       if (doc.empty()) break;
       for (auto& row : doc) rows.push_back(std::move(row));
@@ -633,8 +619,7 @@ class Client : public Glpi {
       return Error(response.status >= 500 ? ErrorCode::server : ErrorCode::server,
                    fmt::format("{} answered HTTP {} with {}, not JSON: is the GLPI URL the "
                                "address of apirest.php?",
-                               url_, response.status,
-                               html ? "an HTML page" : "something else"),
+                               url_, response.status, html ? "an HTML page" : "something else"),
                    "glpi_url")
           .with_http(response.status);
     return Status();
@@ -655,11 +640,10 @@ class Client : public Glpi {
         subject = std::string(info.subject);
       }
     message = scrub(clean_message(decode_entities(message)));
-    std::string text =
-        code_name.empty()
-            ? fmt::format("GLPI answered HTTP {}", response.status)
-            : fmt::format("GLPI refused: {}{}({})", message, message.empty() ? "" : " ",
-                          printable(code_name, 60));
+    std::string text = code_name.empty()
+                           ? fmt::format("GLPI answered HTTP {}", response.status)
+                           : fmt::format("GLPI refused: {}{}({})", message,
+                                         message.empty() ? "" : " ", printable(code_name, 60));
     return Error(code, text, subject).with_http(response.status).with_remote_code(code_name);
   }
 
@@ -671,8 +655,8 @@ class Client : public Glpi {
 
   /// A message with the secrets of this client blanked out, should a server echo them.
   std::string scrub(std::string text) const {
-    for (const std::string* secret : {&options_.app_token, &options_.user_token,
-                                      &options_.password, &session_})
+    for (const std::string* secret :
+         {&options_.app_token, &options_.user_token, &options_.password, &session_})
       if (secret->size() >= 4)
         for (std::size_t at; (at = text.find(*secret)) != std::string::npos;)
           text.replace(at, secret->size(), "[redacted]");
@@ -691,28 +675,64 @@ class Client : public Glpi {
 
 }  // namespace glpi
 
+namespace {
+
+/// The endpoint of a GLPI URL, and the URL in full.
+Result<std::pair<EndpointInfo, std::string>> glpi_endpoint(std::string_view url,
+                                                           const Paths& paths) {
+  auto endpoint = parse_endpoint(url, paths);
+  if (!endpoint) return Error(endpoint.error()).prefixed("GLPI URL");
+  std::string full = endpoint->canonical;
+  constexpr std::string_view kApi = "/apirest.php";
+  if (endpoint->kind != EndpointInfo::Kind::embedded_sandbox &&
+      (full.size() < kApi.size() ||
+       full.compare(full.size() - kApi.size(), kApi.size(), kApi) != 0))
+    full += kApi;
+  return std::pair{std::move(*endpoint), std::move(full)};
+}
+
+}  // namespace
+
+Status check_glpi_attachment(const std::string& path, std::uint64_t max_bytes) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0)
+    return Error(ErrorCode::invalid_input, fmt::format("{}: {}", path, std::strerror(errno)), path);
+  if (!S_ISREG(st.st_mode))
+    return Error(ErrorCode::invalid_input, fmt::format("{}: not a regular file", path), path);
+  if (::access(path.c_str(), R_OK) != 0)
+    return Error(ErrorCode::invalid_input, fmt::format("{}: {}", path, std::strerror(errno)), path);
+  if (static_cast<std::uint64_t>(st.st_size) > max_bytes)
+    return Error(
+        ErrorCode::invalid_input,
+        fmt::format("{}: {} is over the {} an attachment may weigh", path,
+                    format_size(static_cast<std::uint64_t>(st.st_size)), format_size(max_bytes)),
+        path);
+  return Status();
+}
+
+Result<std::string> glpi_canonical_url(std::string_view url, const Paths& paths) {
+  auto e = glpi_endpoint(url, paths);
+  if (!e) return e.error();
+  return e->second;
+}
+
 Result<std::unique_ptr<Glpi>> open_glpi(const GlpiOptions& given, const Paths& paths) {
   GlpiOptions options = given;
-  auto endpoint = parse_endpoint(options.url, paths);
-  if (!endpoint) return Error(endpoint.error()).prefixed("GLPI URL");
-  std::string url = endpoint->canonical, prefix;
+  auto resolved = glpi_endpoint(options.url, paths);
+  if (!resolved) return resolved.error();
+  auto& [endpoint_info, url] = *resolved;
+  const EndpointInfo* endpoint = &endpoint_info;
+  std::string prefix;
   if (endpoint->kind == EndpointInfo::Kind::embedded_sandbox) {
     prefix = "/apirest.php";
     // The sandbox's GLPI needs no configuration: its demo agent, unless told otherwise.
     if (options.app_token.empty()) options.app_token = kSandboxGlpiAppToken;
     if (options.user_token.empty() && options.login.empty())
       options.user_token = kSandboxGlpiUserToken;
-  } else {
-    constexpr std::string_view kApi = "/apirest.php";
-    if (url.size() < kApi.size() || url.compare(url.size() - kApi.size(), kApi.size(), kApi) != 0)
-      url += kApi;
   }
   if (options.user_token.empty() && options.login.empty())
     return Error(ErrorCode::unauthenticated,
-                 fmt::format("no GLPI user token for {}: set SNE_GLPI_USER_TOKEN or run 'sne "
-                             "ticket login'",
-                             url),
-                 "glpi_user_token");
+                 fmt::format("no GLPI user token, nor login, for {}", url), "glpi_user_token");
   client::TransportOptions t;
   t.base_url = url;
   t.cacert = options.cacert;
@@ -722,8 +742,8 @@ Result<std::unique_ptr<Glpi>> open_glpi(const GlpiOptions& given, const Paths& p
   t.debug_log = options.debug_log;
   auto transport = client::open_transport(*endpoint, t);
   if (!transport) return transport.error();
-  return std::unique_ptr<Glpi>(std::make_unique<glpi::Client>(url, std::move(prefix),
-                                                              std::move(*transport), std::move(options)));
+  return std::unique_ptr<Glpi>(std::make_unique<glpi::Client>(
+      url, std::move(prefix), std::move(*transport), std::move(options)));
 }
 
 }  // namespace sne

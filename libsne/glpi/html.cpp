@@ -30,17 +30,15 @@ void append_utf8(std::string& out, std::uint32_t cp) {
 
 // The named references HTML text from GLPI carries: markup, spaces and French letters.
 constexpr std::array<std::pair<std::string_view, std::uint32_t>, 44> kNamed{{
-    {"amp", '&'},       {"lt", '<'},         {"gt", '>'},         {"quot", '"'},
-    {"apos", '\''},     {"nbsp", 0xA0},      {"laquo", 0xAB},     {"raquo", 0xBB},
-    {"euro", 0x20AC},   {"hellip", 0x2026},  {"rsquo", 0x2019},   {"lsquo", 0x2018},
-    {"ldquo", 0x201C},  {"rdquo", 0x201D},   {"ndash", 0x2013},   {"mdash", 0x2014},
-    {"deg", 0xB0},      {"agrave", 0xE0},    {"acirc", 0xE2},     {"auml", 0xE4},
-    {"ccedil", 0xE7},   {"egrave", 0xE8},    {"eacute", 0xE9},    {"ecirc", 0xEA},
-    {"euml", 0xEB},     {"icirc", 0xEE},     {"iuml", 0xEF},      {"ocirc", 0xF4},
-    {"ouml", 0xF6},     {"ugrave", 0xF9},    {"ucirc", 0xFB},     {"uuml", 0xFC},
-    {"yuml", 0xFF},     {"oelig", 0x153},    {"Agrave", 0xC0},    {"Acirc", 0xC2},
-    {"Ccedil", 0xC7},   {"Egrave", 0xC8},    {"Eacute", 0xC9},    {"Ecirc", 0xCA},
-    {"Icirc", 0xCE},    {"Ocirc", 0xD4},     {"Ugrave", 0xD9},    {"OElig", 0x152},
+    {"amp", '&'},      {"lt", '<'},       {"gt", '>'},       {"quot", '"'},     {"apos", '\''},
+    {"nbsp", 0xA0},    {"laquo", 0xAB},   {"raquo", 0xBB},   {"euro", 0x20AC},  {"hellip", 0x2026},
+    {"rsquo", 0x2019}, {"lsquo", 0x2018}, {"ldquo", 0x201C}, {"rdquo", 0x201D}, {"ndash", 0x2013},
+    {"mdash", 0x2014}, {"deg", 0xB0},     {"agrave", 0xE0},  {"acirc", 0xE2},   {"auml", 0xE4},
+    {"ccedil", 0xE7},  {"egrave", 0xE8},  {"eacute", 0xE9},  {"ecirc", 0xEA},   {"euml", 0xEB},
+    {"icirc", 0xEE},   {"iuml", 0xEF},    {"ocirc", 0xF4},   {"ouml", 0xF6},    {"ugrave", 0xF9},
+    {"ucirc", 0xFB},   {"uuml", 0xFC},    {"yuml", 0xFF},    {"oelig", 0x153},  {"Agrave", 0xC0},
+    {"Acirc", 0xC2},   {"Ccedil", 0xC7},  {"Egrave", 0xC8},  {"Eacute", 0xC9},  {"Ecirc", 0xCA},
+    {"Icirc", 0xCE},   {"Ocirc", 0xD4},   {"Ugrave", 0xD9},  {"OElig", 0x152},
 }};
 
 /// The reference at the start of `s` ("&amp;..."): its code point and length.
@@ -135,8 +133,8 @@ std::string html_to_text(std::string_view html) {
   // GLPI 10 without X-GLPI-Sanitized-Content: false sends "&#60;p&#62;": markup encoded once
   // more. Text that holds no tag but encoded ones is decoded once before reading the tags.
   std::string decoded;
-  if (html.find('<') == std::string_view::npos &&
-      (html.find("&lt;") != std::string_view::npos || html.find("&#60;") != std::string_view::npos)) {
+  if (html.find('<') == std::string_view::npos && (html.find("&lt;") != std::string_view::npos ||
+                                                   html.find("&#60;") != std::string_view::npos)) {
     decoded = decode_entities(html);
     html = decoded;
   }
@@ -150,7 +148,8 @@ std::string html_to_text(std::string_view html) {
       continue;
     }
     const auto next = html.find('<', i);
-    const std::string_view run = html.substr(i, next == std::string_view::npos ? html.npos : next - i);
+    const std::string_view run =
+        html.substr(i, next == std::string_view::npos ? html.npos : next - i);
     // Line breaks in HTML source are spaces.
     for (char c : decode_entities(run)) text += (c == '\n' || c == '\r') ? ' ' : c;
     i += run.size();
@@ -204,7 +203,8 @@ std::string fold_name(std::string_view name) {
       if (next >= 0x80 && next <= 0x9E && next != 0x97) next += 0x20;
       out += static_cast<char>(c);
       out += static_cast<char>(next);
-    } else if (c == 0xC5 && i + 1 < name.size() && (name[i + 1] == '\x92' || name[i + 1] == '\xB8')) {
+    } else if (c == 0xC5 && i + 1 < name.size() &&
+               (name[i + 1] == '\x92' || name[i + 1] == '\xB8')) {
       // The two capitals of French outside Latin-1: Œ (U+0152) and Ÿ (U+0178).
       out += name[++i] == '\x92' ? "\xC5\x93" : "\xC3\xBF";
     } else {

@@ -17,17 +17,18 @@ TicketDraft ticket_from_pli(const Pli& pli, const PliSla& sla) {
 
   if (sla.overdue) {
     d.category = kGlpiCategoryDelay;
-    d.title = fmt::format("Pli {} ({}) toujours en cours de numérisation, {} jour{} ouvré{} après "
-                          "le délai",
-                          p.transaction, p.numero_unique, sla.days_late,
-                          sla.days_late > 1 ? "s" : "", sla.days_late > 1 ? "s" : "");
+    d.title = fmt::format(
+        "Pli {} ({}) toujours en cours de numérisation, {} jour{} ouvré{} après "
+        "le délai",
+        p.transaction, p.numero_unique, sla.days_late, sla.days_late > 1 ? "s" : "",
+        sla.days_late > 1 ? "s" : "");
   } else if (statut.rejected) {
     d.category = kGlpiCategoryRejected;
-    d.title = p.statut == StatutPli::rejet_dossier
-                  ? fmt::format("Pli {} ({}) rejeté en entier", p.transaction, p.numero_unique)
-                  : fmt::format("Pli {} ({}) : {} pièce{} refusée{}", p.transaction,
-                                p.numero_unique, rejected, rejected > 1 ? "s" : "",
-                                rejected > 1 ? "s" : "");
+    d.title =
+        p.statut == StatutPli::rejet_dossier
+            ? fmt::format("Pli {} ({}) rejeté en entier", p.transaction, p.numero_unique)
+            : fmt::format("Pli {} ({}) : {} pièce{} refusée{}", p.transaction, p.numero_unique,
+                          rejected, rejected > 1 ? "s" : "", rejected > 1 ? "s" : "");
   } else {
     d.title = fmt::format("Pli {} ({}) : {}", p.transaction, p.numero_unique, statut.label);
   }
@@ -43,12 +44,13 @@ TicketDraft ticket_from_pli(const Pli& pli, const PliSla& sla) {
     line("Contexte", fmt::format("{} ({})", info(*c).label, p.contexte));
   else
     line("Contexte", p.contexte);
-  line("Transmis le", fmt::format("{} ({})", sla.sent.iso(), format_timestamp(p.date_transmission)));
-  line("Statut", statut.final ? fmt::format("{}, le {}", statut.label,
-                                            format_timestamp(p.date_statut))
-                              : std::string(statut.label));
-  line("Traitement attendu", fmt::format("au plus tard le {} ({} jours ouvrés)", sla.due.iso(),
-                                         kSlaJoursOuvres));
+  line("Transmis le",
+       fmt::format("{} ({})", sla.sent.iso(), format_timestamp(p.date_transmission)));
+  line("Statut", statut.final
+                     ? fmt::format("{}, le {}", statut.label, format_timestamp(p.date_statut))
+                     : std::string(statut.label));
+  line("Traitement attendu",
+       fmt::format("au plus tard le {} ({} jours ouvrés)", sla.due.iso(), kSlaJoursOuvres));
   if (sla.overdue)
     line("Retard", fmt::format("{} jour{} ouvré{}, toujours en cours", sla.days_late,
                                sla.days_late > 1 ? "s" : "", sla.days_late > 1 ? "s" : ""));

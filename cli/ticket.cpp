@@ -1,0 +1,529 @@
+// sne ticket categories|create|list|show|comment|attach|login|logout: support tickets in GLPI.
+//
+// GLPI's URL comes from SNE_GLPI_URL or the profile's glpi_url, its tokens from
+// SNE_GLPI_APP_TOKEN and SNE_GLPI_USER_TOKEN or the credentials store ('sne ticket login'),
+// never from a flag. With no configuration, the embedded sandbox's GLPI answers.
+#include <unistd.h>
+
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include <sne/glpi.hpp>
+#include <sne/text.hpp>
+#include <sne/tracking.hpp>
+
+#include "commands.hpp"
+#include "password.hpp"
+
+namespace sne::cli {
+
+namespace {
+
+constexpr std::size_t kMaxBody = std::size_t{1} << 20;
+
+Json category_json(const GlpiCategory& c) {
+  return Json::object()
+      .set("id", c.id)
+      .set("name", c.name)
+      .set("completename", c.completename)
+      .set("parent_id", c.parent_id)
+      .set("level", c.level)
+      .set("helpdesk_visible", c.helpdesk_visible)
+      .set("incident", c.incident)
+      .set("request", c.request);
+}
+
+Json ticket_json(const Ticket& t) {
+  return Json::object()
+      .set("id", t.id)
+      .set("title", t.title)
+      .set("status", std::string(to_string(t.status)))
+      .set("status_code", static_cast<int>(t.status))
+      .set("type", t.type == 2 ? "request" : "incident")
+      .set("urgency", t.urgency)
+      .set("category_id", t.category_id)
+      .set("category", t.category)
+      .set("date", t.date)
+      .set("date_mod", t.date_mod)
+      .set("text", t.text);
+}
+
+Json document_json(const TicketDocument& d) {
+  return Json::object()
+      .set("id", d.id)
+      .set("name", d.name)
+      .set("filename", d.filename)
+      .set("mime", d.mime);
+}
+
+std::vector<std::string> split_lines(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+/// Closes the GLPI session at the end of a command; a failure to close is only a note.
+void close_session(Glpi& glpi, Context& ctx) {
+  if (auto closed = glpi.close(); !closed && ctx.verbose())
+    ctx.out().note(
+        fmt::format("the GLPI session could not be closed: {}", closed.error().message()));
+}
+
+/// The text of --body, --body-file, or standard input when neither is given and stdin is not
+/// a terminal. Empty when there is none (`required` makes that an error).
+Result<std::string> read_body(const std::string& body, const std::string& body_file,
+                              bool required) {
+  if (!body.empty()) return body;
+  std::string text;
+  if (!body_file.empty()) {
+    std::ifstream in(body_file, std::ios::binary);
+    if (!in)
+      return Error(ErrorCode::invalid_input,
+                   fmt::format("--body-file {}: cannot be read", body_file), body_file);
+    text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    if (in.bad())
+      return Error(ErrorCode::invalid_input,
+                   fmt::format("--body-file {}: cannot be read", body_file), body_file);
+  } else if (::isatty(STDIN_FILENO) == 0) {
+    text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+  }
+  if (text.size() > kMaxBody)
+    return Error(ErrorCode::invalid_input, "the text is larger than 1 MiB", "--body");
+  if (required && text.find_first_not_of(" \t\r\n") == std::string::npos)
+    return Error(ErrorCode::invalid_input,
+                 "no text: give --body TEXT, --body-file FILE, or pipe it on stdin", "--body");
+  return text;
+}
+
+// ---- categories ---------------------------------------------------------------------------
+
+CommandResult run_categories(const int&, Context& ctx) {
+  auto glpi = ctx.glpi();
+  if (!glpi) return glpi.error();
+  auto all = (*glpi)->categories();
+  if (!all) return all.error();
+  close_session(**glpi, ctx);
+  if (ctx.out().json()) {
+    ctx.out().print_array(all->size(), [&](std::size_t i) { return category_json((*all)[i]); });
+    return kExitOk;
+  }
+  Table table({"ID", "CATEGORY"});
+  for (const auto& c : *all) table.add({std::to_string(c.id), c.completename});
+  table.print(ctx.out());
+  return kExitOk;
+}
+
+// ---- create -------------------------------------------------------------------------------
+
+struct CreateOptions {
+  std::string category, title, body, body_file, pli, type = "incident";
+  std::vector<std::string> attach;
+  int urgency = 3;
+};
+
+CommandResult run_create(const CreateOptions& o, Context& ctx) {
+  // Everything that can be checked here is checked before anything is created.
+  for (const auto& path : o.attach)
+    if (auto ok = check_glpi_attachment(path); !ok) return Error(ok.error()).prefixed("--attach");
+  auto text = read_body(o.body, o.body_file, o.pli.empty());
+  if (!text) return text.error();
+  TicketDraft draft;
+  if (!o.pli.empty()) {
+    auto service = ctx.service();
+    if (!service) return service.error();
+    auto pli = (*service)->pli(o.pli);
+    if (!pli) return pli.error();
+    draft = ticket_from_pli(*pli, pli_sla(pli->resume, (*service)->server_time()));
+  }
+  TicketInput input;
+  input.title = o.title.empty() ? draft.title : o.title;
+  if (input.title.empty())
+    return Error(ErrorCode::invalid_input, "no title: give --title TEXT (or --pli)", "--title");
+  input.body = *text;
+  if (!draft.body.empty())
+    input.body = input.body.find_first_not_of(" \t\r\n") == std::string::npos
+                     ? draft.body
+                     : input.body + "\n\n" + draft.body;
+  input.type = o.type == "request" ? 2 : 1;
+  input.urgency = o.urgency;
+  const std::string category_name = o.category.empty() ? draft.category : o.category;
+  if (category_name.empty())
+    return Error(ErrorCode::invalid_input,
+                 o.pli.empty()
+                     ? "no category: give --category NAME ('sne ticket categories' lists them)"
+                     : fmt::format("pli {} is neither overdue nor rejected: give --category NAME "
+                                   "('sne ticket categories' lists them)",
+                                   one_line(o.pli)),
+                 "--category");
+
+  auto glpi = ctx.glpi();
+  if (!glpi) return glpi.error();
+  auto category = (*glpi)->category(category_name);
+  if (!category) return Error(category.error()).prefixed("--category");
+  input.category_id = category->id;
+  auto id = (*glpi)->create_ticket(input);
+  if (!id) return id.error();
+
+  // The ticket exists from here: a refused attachment is reported, the others still sent.
+  Json attached = Json::array(), failed = Json::array();
+  std::vector<std::string> failures;
+  for (const auto& path : o.attach) {
+    auto doc = (*glpi)->attach(*id, path);
+    if (doc) {
+      attached.push(document_json(*doc));
+    } else {
+      failed.push(Json::object().set("file", path).set("error", doc.error().message()));
+      failures.push_back(doc.error().message());
+    }
+  }
+  close_session(**glpi, ctx);
+  if (ctx.out().json()) {
+    ctx.out().print(Json::object()
+                        .set("id", *id)
+                        .set("title", input.title)
+                        .set("category", category->completename)
+                        .set("category_id", category->id)
+                        .set("pli", o.pli.empty() ? Json() : Json(o.pli))
+                        .set("attachments", std::move(attached))
+                        .set("failed", std::move(failed)));
+  } else {
+    ctx.out().line(fmt::format("ticket {} created: {} [{}]", *id, one_line(input.title),
+                               category->completename));
+    if (o.attach.size() > failures.size())
+      ctx.out().note(fmt::format("{} file{} attached", o.attach.size() - failures.size(),
+                                 o.attach.size() - failures.size() > 1 ? "s" : ""));
+  }
+  if (!failures.empty()) {
+    for (const auto& f : failures) ctx.out().warning(f);
+    ctx.out().note(
+        fmt::format("ticket {} was created without {}: attach again with 'sne ticket "
+                    "attach {} FILE'",
+                    *id, failures.size() > 1 ? "these files" : "this file", *id));
+    return kExitPartial;
+  }
+  return kExitOk;
+}
+
+// ---- list ---------------------------------------------------------------------------------
+
+struct ListOptions {
+  std::size_t limit = 50;
+  bool all = false;
+};
+
+CommandResult run_list(const ListOptions& o, Context& ctx) {
+  auto glpi = ctx.glpi();
+  if (!glpi) return glpi.error();
+  auto list = (*glpi)->tickets(o.all ? 0 : o.limit);
+  if (!list) return list.error();
+  close_session(**glpi, ctx);
+  const auto& items = list->items;
+  if (ctx.out().json()) {
+    ctx.out().print_array(items.size(), [&](std::size_t i) { return ticket_json(items[i]); });
+    return kExitOk;
+  }
+  if (items.empty()) {
+    ctx.out().note("no ticket");
+    return kExitOk;
+  }
+  Table table({"ID", "STATUS", "UPDATED", "CATEGORY", "TITLE"});
+  for (const auto& t : items)
+    table.add(
+        {std::to_string(t.id), std::string(to_string(t.status)), t.date_mod, t.category, t.title},
+        {Style::bold, t.status >= TicketStatus::solved ? Style::dim : Style::plain, Style::plain,
+         Style::plain, Style::plain});
+  table.print(ctx.out());
+  if (list->total > items.size())
+    ctx.out().note(
+        fmt::format("the {} latest of {} tickets: --limit N or --all", items.size(), list->total));
+  return kExitOk;
+}
+
+// ---- show ---------------------------------------------------------------------------------
+
+struct ShowOptions {
+  std::int64_t id = 0;
+};
+
+CommandResult run_show(const ShowOptions& o, Context& ctx) {
+  auto glpi = ctx.glpi();
+  if (!glpi) return glpi.error();
+  auto detail = (*glpi)->ticket(o.id);
+  if (!detail) return detail.error();
+  close_session(**glpi, ctx);
+  const Ticket& t = detail->ticket;
+  if (ctx.out().json()) {
+    Json followups = Json::array(), documents = Json::array();
+    for (const auto& f : detail->followups)
+      followups.push(Json::object()
+                         .set("id", f.id)
+                         .set("date", f.date)
+                         .set("text", f.text)
+                         .set("is_private", f.is_private)
+                         .set("user_id", f.user_id));
+    for (const auto& d : detail->documents) documents.push(document_json(d));
+    ctx.out().print(ticket_json(t)
+                        .set("followups", std::move(followups))
+                        .set("documents", std::move(documents)));
+    return kExitOk;
+  }
+  const Output& out = ctx.out();
+  out.line(fmt::format("Ticket {} — {}", out.paint(std::to_string(t.id), Style::bold),
+                       one_line(t.title)));
+  Table facts({"", ""});
+  facts.add({"Status", std::string(to_string(t.status))});
+  facts.add({"Category", t.category.empty() ? "(none)" : t.category});
+  facts.add({"Type", t.type == 2 ? "request" : "incident"});
+  facts.add({"Urgency", std::to_string(t.urgency)});
+  facts.add({"Opened", t.date});
+  facts.add({"Updated", t.date_mod});
+  facts.print(out);
+  out.line("");
+  for (const auto& line : split_lines(t.text)) out.line("  " + one_line(line));
+  for (const auto& f : detail->followups) {
+    out.line("");
+    out.line(out.paint(
+        fmt::format("Follow-up {} — {}{}", f.id, f.date, f.is_private ? " (private)" : ""),
+        Style::bold));
+    for (const auto& line : split_lines(f.text)) out.line("  " + one_line(line));
+  }
+  if (!detail->documents.empty()) {
+    out.line("");
+    out.line(out.paint(fmt::format("Documents ({})", detail->documents.size()), Style::bold));
+    Table docs({"ID", "FILE", "TYPE"});
+    for (const auto& d : detail->documents)
+      docs.add({std::to_string(d.id), d.filename.empty() ? d.name : d.filename, d.mime});
+    docs.print(out);
+  }
+  return kExitOk;
+}
+
+// ---- comment ------------------------------------------------------------------------------
+
+struct CommentOptions {
+  std::vector<std::int64_t> ids;
+  std::string body, body_file;
+};
+
+CommandResult run_comment(const CommentOptions& o, Context& ctx) {
+  auto text = read_body(o.body, o.body_file, true);
+  if (!text) return text.error();
+  auto glpi = ctx.glpi();
+  if (!glpi) return glpi.error();
+  if (o.ids.size() == 1) {
+    auto id = (*glpi)->add_followup(o.ids.front(), *text);
+    if (!id) return id.error();
+    close_session(**glpi, ctx);
+    if (ctx.out().json())
+      ctx.out().print(Json::object().set("ticket", o.ids.front()).set("followup", *id));
+    else
+      ctx.out().line(fmt::format("follow-up {} added to ticket {}", *id, o.ids.front()));
+    return kExitOk;
+  }
+  auto results = (*glpi)->add_followups(o.ids, *text);
+  if (!results) return results.error();
+  close_session(**glpi, ctx);
+  std::size_t refused = 0;
+  for (const auto& r : *results) refused += r.id <= 0;
+  if (ctx.out().json()) {
+    ctx.out().print_array(results->size(), [&](std::size_t i) {
+      const auto& r = (*results)[i];
+      Json j = Json::object().set("ticket", r.ticket);
+      if (r.id > 0) return j.set("followup", r.id);
+      return j.set("followup", Json()).set("error", r.message);
+    });
+  } else {
+    Table table({"TICKET", "FOLLOW-UP", "RESULT"});
+    for (const auto& r : *results)
+      table.add({std::to_string(r.ticket), r.id > 0 ? std::to_string(r.id) : "",
+                 r.id > 0 ? "added" : "refused: " + r.message},
+                {Style::bold, Style::plain, r.id > 0 ? Style::ok : Style::bad});
+    table.print(ctx.out());
+  }
+  if (refused > 0) {
+    ctx.out().note(fmt::format("GLPI refused {} of {} follow-ups", refused, results->size()));
+    return kExitPartial;
+  }
+  return kExitOk;
+}
+
+// ---- attach -------------------------------------------------------------------------------
+
+struct AttachOptions {
+  std::int64_t id = 0;
+  std::vector<std::string> files;
+};
+
+CommandResult run_attach(const AttachOptions& o, Context& ctx) {
+  for (const auto& path : o.files)
+    if (auto ok = check_glpi_attachment(path); !ok) return ok.error();
+  auto glpi = ctx.glpi();
+  if (!glpi) return glpi.error();
+  Json attached = Json::array(), failed = Json::array();
+  std::optional<Error> first_error;
+  std::size_t ok_count = 0;
+  for (const auto& path : o.files) {
+    auto doc = (*glpi)->attach(o.id, path);
+    if (!doc) {
+      // A ticket that is not there, or a refused credential, stops everything.
+      if (doc.error().code() == ErrorCode::not_found ||
+          doc.error().code() == ErrorCode::unauthenticated ||
+          doc.error().code() == ErrorCode::network)
+        return doc.error();
+      if (!first_error) first_error = doc.error();
+      failed.push(Json::object().set("file", path).set("error", doc.error().message()));
+      if (!ctx.out().json() && o.files.size() > 1) ctx.out().warning(doc.error().message());
+      continue;
+    }
+    ++ok_count;
+    attached.push(document_json(*doc));
+    if (!ctx.out().json())
+      ctx.out().line(
+          fmt::format("{} attached to ticket {} (document {})", one_line(path), o.id, doc->id));
+  }
+  close_session(**glpi, ctx);
+  if (ok_count == 0 && first_error) return *first_error;
+  if (ctx.out().json())
+    ctx.out().print(Json::object()
+                        .set("ticket", o.id)
+                        .set("attachments", std::move(attached))
+                        .set("failed", std::move(failed)));
+  return first_error ? kExitPartial : kExitOk;
+}
+
+// ---- login / logout -----------------------------------------------------------------------
+
+struct LoginOptions {
+  bool with_token = false;
+};
+
+CommandResult run_login(const LoginOptions& o, Context& ctx) {
+  auto url = ctx.glpi_url();
+  if (!url) return url.error();
+  auto user = read_token(ctx, o.with_token,
+                         "GLPI user token (My settings > API token): ", "GLPI user token", false);
+  if (!user.ok) return user.failure;
+  auto app = read_token(ctx, o.with_token,
+                        "GLPI App-Token (empty if GLPI asks none): ", "GLPI App-Token", true);
+  if (!app.ok) return app.failure;
+  auto glpi = ctx.open_glpi_with(*url, app.value, user.value);
+  if (!glpi) return glpi.error();
+  // Proves the tokens: a session opened, a list read, the session closed.
+  auto cats = (*glpi)->categories();
+  if (!cats) return cats.error();
+  if (auto closed = (*glpi)->close(); !closed) return closed.error();
+  auto store = ctx.credentials();
+  if (!store) return store.error();
+  StoredCredential c;
+  c.token = user.value;
+  c.app_token = app.value;
+  if (auto saved = store->put(Context::glpi_key(*url), c); !saved) return saved.error();
+  if (ctx.out().json())
+    ctx.out().print(Json::object().set("glpi_url", *url).set("credentials", store->path()));
+  else
+    ctx.out().line(fmt::format("GLPI tokens for {} checked and saved in {}", *url, store->path()));
+  return kExitOk;
+}
+
+CommandResult run_logout(const int&, Context& ctx) {
+  auto url = ctx.glpi_url();
+  if (!url) return url.error();
+  auto store = ctx.credentials();
+  if (!store) return store.error();
+  auto stored = store->get(Context::glpi_key(*url));
+  if (!stored) return stored.error();
+  if (auto erased = store->erase(Context::glpi_key(*url)); !erased) return erased.error();
+  if (ctx.out().json())
+    ctx.out().print(Json::object().set("glpi_url", *url).set("removed", stored->has_value()));
+  else
+    ctx.out().line(*stored ? fmt::format("GLPI tokens for {} removed", *url)
+                           : fmt::format("no GLPI tokens were stored for {}", *url));
+  return kExitOk;
+}
+
+void add_body(CLI::App& verb, std::string& body, std::string& body_file, const char* what) {
+  auto* b = verb.add_option("--body", body, what)->type_name("TEXT");
+  verb.add_option("--body-file", body_file, "Read the text from FILE")
+      ->type_name("FILE")
+      ->excludes(b);
+}
+
+}  // namespace
+
+void setup_ticket(CLI::App& root, Context& ctx) {
+  auto* noun = add_noun(root, "ticket", "Support tickets in GLPI: open, follow, comment, attach");
+
+  auto none = std::make_shared<int>(0);
+  auto* categories = noun->add_subcommand("categories", "List GLPI's ticket categories");
+  on_parsed(*categories, ctx, none, run_categories);
+
+  auto c = std::make_shared<CreateOptions>();
+  auto* create = noun->add_subcommand(
+      "create", "Open a ticket (text from --body, --body-file or stdin), optionally about a pli");
+  create
+      ->add_option("--category", c->category,
+                   "Category, by name or complete name, any case (with --pli: chosen from the "
+                   "pli when it is overdue or rejected)")
+      ->type_name("NAME");
+  create->add_option("--title", c->title, "Title (with --pli: made from the pli)")
+      ->type_name("TEXT");
+  add_body(*create, c->body, c->body_file, "The text of the ticket");
+  create->add_option("--attach", c->attach, "Attach FILE to the ticket (repeatable)")
+      ->type_name("FILE");
+  create
+      ->add_option("--pli", c->pli,
+                   "Fill title, text and category from this pli (numéro unique, dates, status, "
+                   "rejected pieces and reasons)")
+      ->type_name("TRANSACTION");
+  create->add_option("--urgency", c->urgency, "1 (very low) to 5 (very high); default 3")
+      ->type_name("N")
+      ->check(CLI::Range(1, 5));
+  create->add_option("--type", c->type, "incident (default) or request")
+      ->type_name("TYPE")
+      ->check(CLI::IsMember({"incident", "request"}));
+  on_parsed(*create, ctx, c, run_create);
+
+  auto l = std::make_shared<ListOptions>();
+  auto* list = noun->add_subcommand("list", "List your tickets, the latest change first");
+  auto* limit = list->add_option("--limit", l->limit, "At most N tickets (default 50)")
+                    ->type_name("N")
+                    ->check(CLI::Range(std::size_t{1}, std::size_t{100000}));
+  list->add_flag("--all", l->all, "Every ticket, across all pages")->excludes(limit);
+  on_parsed(*list, ctx, l, run_list);
+
+  auto s = std::make_shared<ShowOptions>();
+  auto* show = noun->add_subcommand("show", "Show a ticket with its follow-ups and documents");
+  show->add_option("ID", s->id, "The ticket's number")->required()->check(CLI::PositiveNumber);
+  on_parsed(*show, ctx, s, run_show);
+
+  auto m = std::make_shared<CommentOptions>();
+  auto* comment = noun->add_subcommand(
+      "comment",
+      "Add a follow-up to one or several tickets (text from --body, --body-file or stdin)");
+  comment->add_option("ID", m->ids, "The tickets' numbers")->required()->check(CLI::PositiveNumber);
+  add_body(*comment, m->body, m->body_file, "The text of the follow-up");
+  on_parsed(*comment, ctx, m, run_comment);
+
+  auto a = std::make_shared<AttachOptions>();
+  auto* attach = noun->add_subcommand("attach", "Attach files to a ticket");
+  attach->add_option("ID", a->id, "The ticket's number")->required()->check(CLI::PositiveNumber);
+  attach->add_option("FILE", a->files, "Files to attach")->required();
+  on_parsed(*attach, ctx, a, run_attach);
+
+  auto li = std::make_shared<LoginOptions>();
+  auto* login = noun->add_subcommand(
+      "login", "Save GLPI's user token and App-Token in the credentials store, once checked");
+  login->add_flag("--with-token", li->with_token,
+                  "Read the user token, then the App-Token, as two lines of stdin");
+  on_parsed(*login, ctx, li, run_login);
+
+  auto* logout = noun->add_subcommand("logout", "Remove GLPI's tokens from the credentials store");
+  on_parsed(*logout, ctx, none, run_logout);
+}
+
+}  // namespace sne::cli
