@@ -14,6 +14,7 @@
 
 #include "base/json_reader.hpp"
 #include "client/transport.hpp"
+#include "glpi/client.hpp"
 #include "glpi/html.hpp"
 #include "http/message.hpp"
 #include "sne/glpi.hpp"
@@ -673,6 +674,12 @@ class Client : public Glpi {
 
 }  // namespace
 
+std::unique_ptr<Glpi> make_client(std::string url, std::string prefix,
+                                  std::unique_ptr<http::Transport> transport, GlpiOptions options) {
+  return std::make_unique<Client>(std::move(url), std::move(prefix), std::move(transport),
+                                  std::move(options));
+}
+
 }  // namespace glpi
 
 namespace {
@@ -742,8 +749,7 @@ Result<std::unique_ptr<Glpi>> open_glpi(const GlpiOptions& given, const Paths& p
   t.debug_log = options.debug_log;
   auto transport = client::open_transport(*endpoint, t);
   if (!transport) return transport.error();
-  return std::unique_ptr<Glpi>(std::make_unique<glpi::Client>(
-      url, std::move(prefix), std::move(*transport), std::move(options)));
+  return glpi::make_client(url, std::move(prefix), std::move(*transport), std::move(options));
 }
 
 }  // namespace sne

@@ -73,11 +73,14 @@ bool starts_tag(std::string_view s, std::string_view name) {
   return next == '>' || next == ' ' || next == '/' || next == '\t' || next == '\n';
 }
 
-bool block_end(std::string_view tag) {
-  for (std::string_view name : {"<br", "</p", "</div", "</li", "</tr", "</h1", "</h2", "</h3",
-                                "</h4", "</blockquote", "</pre", "<hr"})
-    if (starts_tag(tag, name)) return true;
-  return false;
+/// The line breaks a tag stands for: a blank line after a paragraph, a line break after <br>
+/// and the other blocks, none for inline tags.
+const char* breaks_of(std::string_view tag) {
+  for (std::string_view name : {"</p", "</blockquote", "</pre", "<hr"})
+    if (starts_tag(tag, name)) return "\n\n";
+  for (std::string_view name : {"<br", "</div", "</li", "</tr", "</h1", "</h2", "</h3", "</h4"})
+    if (starts_tag(tag, name)) return "\n";
+  return "";
 }
 
 std::string_view trim_spaces(std::string_view s) {
@@ -143,7 +146,7 @@ std::string html_to_text(std::string_view html) {
     if (html[i] == '<') {
       const auto end = html.find('>', i);
       if (end == std::string_view::npos) break;  // an unfinished tag: drop it
-      if (block_end(html.substr(i))) text += '\n';
+      text += breaks_of(html.substr(i));
       i = end + 1;
       continue;
     }
