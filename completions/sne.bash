@@ -38,7 +38,10 @@ _sne() {
       'sne sandbox clock set:--db') skip=1 ;;
       'sne sandbox clock auto:--db') skip=1 ;;
       'sne sandbox seed:--db'|'sne sandbox seed:--plis'|'sne sandbox seed:--guichet'|'sne sandbox seed:--days') skip=1 ;;
-      'sne:account'|'sne:auth'|'sne:calendar'|'sne:completion'|'sne:dossier'|'sne:fiche'|'sne:numero'|'sne:piece'|'sne:pli'|'sne:sandbox'|'sne:siret') at="$at $w" ;;
+      'sne ticket create:--category'|'sne ticket create:--title'|'sne ticket create:--body'|'sne ticket create:--body-file'|'sne ticket create:--attach'|'sne ticket create:--pli'|'sne ticket create:--urgency'|'sne ticket create:--type') skip=1 ;;
+      'sne ticket list:--limit') skip=1 ;;
+      'sne ticket comment:--body'|'sne ticket comment:--body-file') skip=1 ;;
+      'sne:account'|'sne:auth'|'sne:calendar'|'sne:completion'|'sne:dossier'|'sne:fiche'|'sne:numero'|'sne:piece'|'sne:pli'|'sne:sandbox'|'sne:siret'|'sne:ticket') at="$at $w" ;;
       'sne account:request'|'sne account:status'|'sne account:pending'|'sne account:validate'|'sne account:reject'|'sne account:activate'|'sne account:profile'|'sne account:guichet'|'sne account:notifications') at="$at $w" ;;
       'sne auth:login'|'sne auth:logout'|'sne auth:status') at="$at $w" ;;
       'sne calendar:holidays'|'sne calendar:add'|'sne calendar:between') at="$at $w" ;;
@@ -50,6 +53,7 @@ _sne() {
       'sne sandbox:serve'|'sne sandbox:reset'|'sne sandbox:outbox'|'sne sandbox:advance'|'sne sandbox:numeriseur'|'sne sandbox:clock'|'sne sandbox:seed') at="$at $w" ;;
       'sne sandbox clock:set'|'sne sandbox clock:auto') at="$at $w" ;;
       'sne siret:check') at="$at $w" ;;
+      'sne ticket:categories'|'sne ticket:create'|'sne ticket:list'|'sne ticket:show'|'sne ticket:comment'|'sne ticket:attach'|'sne ticket:login'|'sne ticket:logout') at="$at $w" ;;
     esac
   done
   case "$at:$prev" in
@@ -138,11 +142,22 @@ _sne() {
     'sne sandbox seed:--plis') COMPREPLY=(); return ;;
     'sne sandbox seed:--guichet') COMPREPLY=(); return ;;
     'sne sandbox seed:--days') COMPREPLY=(); return ;;
+    'sne ticket create:--category') COMPREPLY=(); return ;;
+    'sne ticket create:--title') COMPREPLY=(); return ;;
+    'sne ticket create:--body') COMPREPLY=(); return ;;
+    'sne ticket create:--body-file') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    'sne ticket create:--attach') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    'sne ticket create:--pli') COMPREPLY=(); return ;;
+    'sne ticket create:--urgency') COMPREPLY=(); return ;;
+    'sne ticket create:--type') COMPREPLY=($(compgen -W 'incident request' -- "$cur")); return ;;
+    'sne ticket list:--limit') COMPREPLY=(); return ;;
+    'sne ticket comment:--body') COMPREPLY=(); return ;;
+    'sne ticket comment:--body-file') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
   esac
   local globals='--help --version --json --verbose --debug --config --profile --endpoint --cacert'
   local words=""
   case "$at" in
-    'sne') words='account auth calendar completion dossier fiche numero piece pli sandbox siret' ;;
+    'sne') words='account auth calendar completion dossier fiche numero piece pli sandbox siret ticket' ;;
     'sne account') words='request status pending validate reject activate profile guichet notifications --help' ;;
     'sne account request') words='--help --nom --prenom --email --telephone --type-organisme --organisme --guichet' ;;
     'sne account status') words='--help' ;;
@@ -194,6 +209,15 @@ _sne() {
     'sne sandbox seed') words='--help --db --plis --guichet --days' ;;
     'sne siret') words='check --help' ;;
     'sne siret check') words='--help' ;;
+    'sne ticket') words='categories create list show comment attach login logout --help' ;;
+    'sne ticket categories') words='--help' ;;
+    'sne ticket create') words='--help --category --title --body --body-file --attach --pli --urgency --type' ;;
+    'sne ticket list') words='--help --limit --all' ;;
+    'sne ticket show') words='--help' ;;
+    'sne ticket comment') words='--help --body --body-file' ;;
+    'sne ticket attach') words='--help' ;;
+    'sne ticket login') words='--help --with-token' ;;
+    'sne ticket logout') words='--help' ;;
   esac
   if [[ "$cur" == -* ]]; then words="$words $globals"; fi
   COMPREPLY=($(compgen -W "$words" -- "$cur"))
