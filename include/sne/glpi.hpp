@@ -146,8 +146,8 @@ class Glpi {
   /// Every category the user may see.
   virtual Result<std::vector<GlpiCategory>> categories() = 0;
   /// The category whose completename, or else name, equals `name`, ignoring case and runs of
-  /// spaces: not_found naming the closest ones when none does, invalid_input listing the
-  /// candidates when several have that name.
+  /// spaces: invalid_input naming the closest ones when none does, or listing the candidates
+  /// when several have that name.
   virtual Result<GlpiCategory> category(std::string_view name) = 0;
 
   /// Creates a ticket; returns its id. invalid_input for an empty title.

@@ -249,7 +249,7 @@ class Client : public Glpi {
       if (fold_name(c.completename).find(wanted) != std::string::npos ||
           wanted.find(fold_name(c.name)) != std::string::npos)
         close.push_back("'" + c.completename + "'");
-    return Error(ErrorCode::not_found,
+    return Error(ErrorCode::invalid_input,
                  close.empty() ? fmt::format("no category '{}' in GLPI ('sne ticket categories' "
                                              "lists them)",
                                              printable(name, 80))

@@ -222,7 +222,8 @@ TEST_CASE("glpi: categories resolve by complete name or name, ignoring case; amb
   CHECK(ambiguous.error().message().find("SNE > Pièces > Autre") != std::string::npos);
   auto unknown = g->category("Réclamation");
   REQUIRE_FALSE(unknown);
-  CHECK(unknown.error().code() == ErrorCode::not_found);
+  CHECK(unknown.error().code() == ErrorCode::invalid_input);
+  CHECK(unknown.error().subject() == "category");
   CHECK(s.seen.size() == 2);  // the list is read once
 }
 
