@@ -47,7 +47,7 @@ struct Request {
   /// When not empty, the body is multipart/form-data made of these parts, and `body` and
   /// `body_file` are unused: the transport writes the boundary and the Content-Type (libcurl's
   /// MIME API over HTTP; the embedded sandbox hands the parts over as they are).
-  std::vector<FormPart> parts;
+  std::vector<FormPart> parts{};
   /// GET, HEAD, PUT and DELETE, or any request carrying an Idempotency-Key.
   bool safe_to_retry() const;
 };
