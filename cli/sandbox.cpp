@@ -1,5 +1,6 @@
-// sne sandbox serve|reset|outbox|advance|numeriseur|clock|seed: the stand-in for the SNE web
-// services.
+// sne sandbox serve|reset|outbox|advance|numeriseur|glpi|clock|seed: the stand-in for the SNE
+// web services and for GLPI.
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <csignal>
@@ -253,6 +254,84 @@ CommandResult run_numeriseur(const NumeriseurOptions& opts, Context& ctx) {
   return kExitOk;
 }
 
+struct GlpiOptions {
+  std::string db;
+  std::string session_ttl;    ///< --session-ttl: seconds, or a duration (24m)
+  std::string session_calls;  ///< --session-calls
+  std::string max_upload;     ///< --max-upload: bytes
+};
+
+/// A whole number of `option`, or invalid_input naming the option.
+Result<std::uint64_t> whole_number(const std::string& text, const char* option, const char* what) {
+  if (text.empty() || text.size() > 19 || text.find_first_not_of("0123456789") != std::string::npos)
+    return Error(ErrorCode::invalid_input,
+                 fmt::format("{}: '{}' is not {}", option, printable(text, 40), what), option + 2);
+  return std::stoull(text);
+}
+
+/// "24m (1440 s)".
+std::string seconds_text(std::chrono::seconds s) {
+  return fmt::format("{} ({} s)", format_duration(s), s.count());
+}
+
+CommandResult run_glpi(const GlpiOptions& opts, Context& ctx) {
+  SandboxGlpiChange change;
+  if (!opts.session_ttl.empty()) {
+    auto d = parse_duration(opts.session_ttl);
+    if (!d)
+      return Error(ErrorCode::invalid_input, "--session-ttl: " + d.error().message(),
+                   "session-ttl");
+    change.session_ttl = *d;
+  }
+  if (!opts.session_calls.empty()) {
+    auto n = whole_number(opts.session_calls, "--session-calls", "a number of calls (0: no limit)");
+    if (!n) return n.error();
+    change.session_calls = static_cast<int>(std::min<std::uint64_t>(*n, 2000000000));
+  }
+  if (!opts.max_upload.empty()) {
+    auto n = whole_number(opts.max_upload, "--max-upload", "a number of bytes");
+    if (!n) return n.error();
+    change.max_upload = *n;
+  }
+  auto path = database(opts.db, ctx);
+  if (!path) return path.error();
+  auto state = sandbox_glpi(*path, change);
+  if (!state) {
+    // Name the option rather than the library's member.
+    static constexpr std::pair<const char*, const char*> kOptions[] = {
+        {"session_ttl", "--session-ttl"},
+        {"session_calls", "--session-calls"},
+        {"max_upload", "--max-upload"}};
+    for (const auto& [member, option] : kOptions)
+      if (state.error().subject() == member)
+        return Error(state.error().code(), fmt::format("{}: {}", option, state.error().message()),
+                     option + 2);
+    return state.error();
+  }
+  if (ctx.out().json()) {
+    ctx.out().print(Json::object()
+                        .set("session_ttl", static_cast<std::int64_t>(state->session_ttl.count()))
+                        .set("session_calls", state->session_calls)
+                        .set("max_upload", state->max_upload)
+                        .set("open_sessions", state->open_sessions)
+                        .set("tickets", state->tickets)
+                        .set("documents", state->documents));
+    return kExitOk;
+  }
+  ctx.out().line(fmt::format("GLPI sessions expire after {} unused, on the sandbox's clock.",
+                             seconds_text(state->session_ttl)));
+  ctx.out().line(state->session_calls == 0
+                     ? std::string("A session serves any number of calls.")
+                     : fmt::format("A session serves {} call{}, then is invalid.",
+                                   state->session_calls, state->session_calls == 1 ? "" : "s"));
+  ctx.out().line(fmt::format("Document uploads take files of up to {} bytes.", state->max_upload));
+  ctx.out().line(fmt::format("{} open session{}, {} ticket{}, {} document{}.", state->open_sessions,
+                             state->open_sessions == 1 ? "" : "s", state->tickets,
+                             state->tickets == 1 ? "" : "s", state->documents,
+                             state->documents == 1 ? "" : "s"));
+  return kExitOk;
+}
+
 struct ClockOptions {
   std::string db;
   std::string instant;  ///< clock set
@@ -364,9 +443,10 @@ CommandResult run_seed(const SeedOptions& opts, Context& ctx) {
 }  // namespace
 
 void setup_sandbox(CLI::App& root, Context& ctx) {
-  auto* noun = add_noun(root, "sandbox",
-                        "The embedded sandbox: serve it over HTTP, reset it, read the e-mails "
-                        "it sent, drive its numériseur and its clock, add plis in volume");
+  auto* noun =
+      add_noun(root, "sandbox",
+               "The embedded sandbox: serve it over HTTP, reset it, read the e-mails "
+               "it sent, drive its numériseur, its GLPI and its clock, add plis in volume");
 
   auto s = std::make_shared<ServeOptions>();
   auto* serve = noun->add_subcommand("serve", "Serve the sandbox over HTTP on loopback");
@@ -414,6 +494,23 @@ void setup_sandbox(CLI::App& root, Context& ctx) {
                    "Process each pli this long after its transmission (0s to 24h; default 1m)")
       ->type_name("DURATION");
   on_parsed(*numeriseur, ctx, n, run_numeriseur);
+
+  auto g = std::make_shared<GlpiOptions>();
+  auto* glpi = noun->add_subcommand(
+      "glpi",
+      "Show the sandbox GLPI's knobs and counters; set session lifetime, calls, upload size");
+  glpi->add_option("--db", g->db, "Sandbox database")->type_name("PATH");
+  glpi->add_option(
+          "--session-ttl", g->session_ttl,
+          "Sessions unused this long expire: seconds or 24m, 1 s to 30 days (default 1440)")
+      ->type_name("SECONDS");
+  glpi->add_option("--session-calls", g->session_calls,
+                   "Sessions are invalid after N authenticated calls; 0: never (default)")
+      ->type_name("N");
+  glpi->add_option("--max-upload", g->max_upload,
+                   "Largest file a Document upload accepts, in bytes (default 10485760)")
+      ->type_name("BYTES");
+  on_parsed(*glpi, ctx, g, run_glpi);
 
   auto c = std::make_shared<ClockOptions>();
   auto* clock = noun->add_subcommand(

@@ -34,6 +34,7 @@ _sne() {
       'sne sandbox outbox:--db'|'sne sandbox outbox:--limit'|'sne sandbox outbox:--to') skip=1 ;;
       'sne sandbox advance:--db'|'sne sandbox advance:--by') skip=1 ;;
       'sne sandbox numeriseur:--db'|'sne sandbox numeriseur:--delay') skip=1 ;;
+      'sne sandbox glpi:--db'|'sne sandbox glpi:--session-ttl'|'sne sandbox glpi:--session-calls'|'sne sandbox glpi:--max-upload') skip=1 ;;
       'sne sandbox clock:--db') skip=1 ;;
       'sne sandbox clock set:--db') skip=1 ;;
       'sne sandbox clock auto:--db') skip=1 ;;
@@ -50,7 +51,7 @@ _sne() {
       'sne numero:check') at="$at $w" ;;
       'sne piece:types'|'sne piece:check'|'sne piece:pack'|'sne piece:add'|'sne piece:rm') at="$at $w" ;;
       'sne pli:list'|'sne pli:show'|'sne pli:watch'|'sne pli:stats') at="$at $w" ;;
-      'sne sandbox:serve'|'sne sandbox:reset'|'sne sandbox:outbox'|'sne sandbox:advance'|'sne sandbox:numeriseur'|'sne sandbox:clock'|'sne sandbox:seed') at="$at $w" ;;
+      'sne sandbox:serve'|'sne sandbox:reset'|'sne sandbox:outbox'|'sne sandbox:advance'|'sne sandbox:numeriseur'|'sne sandbox:glpi'|'sne sandbox:clock'|'sne sandbox:seed') at="$at $w" ;;
       'sne sandbox clock:set'|'sne sandbox clock:auto') at="$at $w" ;;
       'sne siret:check') at="$at $w" ;;
       'sne ticket:categories'|'sne ticket:create'|'sne ticket:list'|'sne ticket:show'|'sne ticket:comment'|'sne ticket:attach'|'sne ticket:login'|'sne ticket:logout') at="$at $w" ;;
@@ -135,6 +136,10 @@ _sne() {
     'sne sandbox advance:--by') COMPREPLY=(); return ;;
     'sne sandbox numeriseur:--db') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
     'sne sandbox numeriseur:--delay') COMPREPLY=(); return ;;
+    'sne sandbox glpi:--db') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    'sne sandbox glpi:--session-ttl') COMPREPLY=(); return ;;
+    'sne sandbox glpi:--session-calls') COMPREPLY=(); return ;;
+    'sne sandbox glpi:--max-upload') COMPREPLY=(); return ;;
     'sne sandbox clock:--db') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
     'sne sandbox clock set:--db') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
     'sne sandbox clock auto:--db') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
@@ -197,12 +202,13 @@ _sne() {
     'sne pli show') words='--help' ;;
     'sne pli watch') words='--help --timeout --interval --jsonl' ;;
     'sne pli stats') words='--help --since --until --contexte' ;;
-    'sne sandbox') words='serve reset outbox advance numeriseur clock seed --help' ;;
+    'sne sandbox') words='serve reset outbox advance numeriseur glpi clock seed --help' ;;
     'sne sandbox serve') words='--help --listen --db' ;;
     'sne sandbox reset') words='--help --db' ;;
     'sne sandbox outbox') words='--help --db --limit --to' ;;
     'sne sandbox advance') words='--help --db --by' ;;
     'sne sandbox numeriseur') words='--help --db --delay' ;;
+    'sne sandbox glpi') words='--help --db --session-ttl --session-calls --max-upload' ;;
     'sne sandbox clock') words='set auto --help --db' ;;
     'sne sandbox clock set') words='--help --db' ;;
     'sne sandbox clock auto') words='--help --db' ;;

@@ -110,6 +110,37 @@ struct NumeriseurState {
 Result<NumeriseurState> sandbox_numeriseur(const std::string& path,
                                            std::optional<std::chrono::seconds> delay);
 
+/// The sandbox's GLPI (the support desk under /apirest.php/): knobs for testing a GLPI client's
+/// handling of faults, and what it holds. The knobs live in the database, so that a running
+/// server applies a change at its next request.
+struct SandboxGlpi {
+  /// A session unused for this long, on the sandbox's clock, is gone (PHP's
+  /// session.gc_maxlifetime, 1440 s by default).
+  std::chrono::seconds session_ttl{1440};
+  /// A session is invalid after this many authenticated calls, killSession included, so that
+  /// "the session expired mid-run" happens at a chosen call; 0: never.
+  int session_calls = 0;
+  /// The largest file a Document upload accepts, in bytes (GLPI's document_max_size); larger
+  /// ones are refused with "File is too big". Request bodies over the server's limit (16 MiB)
+  /// are refused whole before that.
+  std::uint64_t max_upload = std::uint64_t{10} << 20;
+  int open_sessions = 0;  ///< sessions not killed, not expired, not used up, at the sandbox's time
+  int tickets = 0;        ///< tickets created through the API
+  int documents = 0;      ///< documents, empty ones included
+};
+
+/// Changes to the knobs of SandboxGlpi; absent members stay as they are.
+struct SandboxGlpiChange {
+  std::optional<std::chrono::seconds> session_ttl;  ///< 1 s to 30 days
+  std::optional<int> session_calls;                 ///< 0 to 1,000,000
+  std::optional<std::uint64_t> max_upload;          ///< 1 byte to 1 GiB
+};
+
+/// The GLPI knobs and counters of the sandbox at `path` (created and seeded if missing),
+/// after applying `change` in one transaction. invalid_input, naming the member
+/// ("session_ttl"), for a value out of range; nothing is changed then.
+Result<SandboxGlpi> sandbox_glpi(const std::string& path, const SandboxGlpiChange& change = {});
+
 /// A volume of plis for the tableau de bord (see seed_sandbox_plis).
 struct SeedPlisOptions {
   int count = 1000;               ///< plis to add: 1 to 1,000,000

@@ -88,6 +88,12 @@ std::string sha256_hex(std::string_view data) {
   return to_hex(digest, sizeof digest);
 }
 
+std::string sha1_hex(std::string_view data) {
+  unsigned char digest[SHA_DIGEST_LENGTH];
+  SHA1(reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest);
+  return to_hex(digest, sizeof digest);
+}
+
 Result<std::string> sha256_file_hex(const std::string& path) {
   std::FILE* f = std::fopen(path.c_str(), "rbe");
   if (f == nullptr) return Error(ErrorCode::io, path + ": " + std::strerror(errno), path);

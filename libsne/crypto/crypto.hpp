@@ -18,6 +18,9 @@ std::string random_alnum(std::size_t count);
 std::string random_hex(std::size_t bytes);
 /// SHA-256 of `data`, lower-case hex.
 std::string sha256_hex(std::string_view data);
+/// SHA-1 of `data`, lower-case hex: not for security, only where another system names files by
+/// it (the sandbox's GLPI stores documents as GLPI does, under their SHA-1).
+std::string sha1_hex(std::string_view data);
 /// SHA-256 of a file's content, read in 64 KiB chunks; io error naming the path.
 Result<std::string> sha256_file_hex(const std::string& path);
 

@@ -42,6 +42,9 @@ void Stmt::bind_one(int i, std::string_view v) {
 }
 void Stmt::bind_one(int i, std::int64_t v) { check(sqlite3_bind_int64(stmt_, i, v)); }
 void Stmt::bind_one(int i, std::nullopt_t) { check(sqlite3_bind_null(stmt_, i)); }
+void Stmt::bind_one(int i, Blob v) {
+  check(sqlite3_bind_blob64(stmt_, i, v.bytes.data(), v.bytes.size(), SQLITE_TRANSIENT));
+}
 
 bool Stmt::step() {
   const int rc = sqlite3_step(stmt_);

@@ -20,6 +20,11 @@ struct DbError : std::runtime_error {
   bool busy() const noexcept;
 };
 
+/// Bytes bound as a BLOB rather than as text: file contents.
+struct Blob {
+  std::string_view bytes;
+};
+
 class Stmt {
  public:
   Stmt(sqlite3* db, std::string_view sql);
@@ -32,6 +37,13 @@ class Stmt {
   Stmt& bind(const Args&... args) {
     int i = 0;
     (bind_one(++i, args), ...);
+    return *this;
+  }
+  /// Binds parameter `i` (1-based, or the N of a "?N" placeholder) alone: for statements whose
+  /// parameters are known only at run time.
+  template <class T>
+  Stmt& bind_at(int i, const T& value) {
+    bind_one(i, value);
     return *this;
   }
   /// Advances to the next row; false when done.
@@ -51,6 +63,7 @@ class Stmt {
   void bind_one(int i, int v) { bind_one(i, static_cast<std::int64_t>(v)); }
   void bind_one(int i, bool v) { bind_one(i, static_cast<std::int64_t>(v ? 1 : 0)); }
   void bind_one(int i, std::nullopt_t);
+  void bind_one(int i, Blob v);
   template <class T>
   void bind_one(int i, const std::optional<T>& v) {
     if (v)

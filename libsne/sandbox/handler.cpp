@@ -4,6 +4,7 @@
 
 #include "crypto/crypto.hpp"
 #include "sandbox/api.hpp"
+#include "sandbox/glpi.hpp"
 #include "sandbox/numeriseur.hpp"
 #include "sandbox/store.hpp"
 
@@ -244,6 +245,16 @@ std::vector<RouteInfo> Handler::routes() {
 }
 
 http::Response Handler::handle(const http::Request& request) {
+  // GLPI's face has its own routes, refusals and transactions (glpi.cpp).
+  if (glpi::is_glpi_path(std::string_view(request.target).substr(0, request.target.find('?')))) {
+    std::lock_guard lock(mutex_);
+    Timestamp clock = std::chrono::system_clock::now();
+    try {
+      clock = now(db_);
+    } catch (const DbError&) {  // glpi::handle meets the same failure and answers it
+    }
+    return glpi::handle(db_, request, clock, max_body_);
+  }
   const std::string request_id = crypto::random_alnum(16);
   std::lock_guard lock(mutex_);
   http::Response response;

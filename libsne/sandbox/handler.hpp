@@ -27,7 +27,9 @@ class Handler {
   static Result<std::unique_ptr<Handler>> open(const std::string& db_path, std::size_t max_body);
 
   /// Answers one request: every failure is an HTTP answer with the contract's error object,
-  /// and a refused request changes nothing. Thread-safe (requests are served one at a time).
+  /// and a refused request changes nothing. Targets under /apirest.php are the sandbox's GLPI
+  /// (glpi.hpp), which answers in GLPI's shapes. Thread-safe (requests are served one at a
+  /// time).
   http::Response handle(const http::Request& request);
 
   /// Every route served, in the order they are matched.

@@ -1,4 +1,5 @@
-// The public face of the sandbox database: reset, outbox, clock, numériseur, volume seed.
+// The public face of the sandbox database: reset, outbox, clock, numériseur, GLPI knobs, volume
+// seed.
 #include <unistd.h>
 
 #include <cerrno>
@@ -7,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "base/text.hpp"
+#include "sandbox/glpi.hpp"
 #include "sandbox/numeriseur.hpp"
 #include "sandbox/store.hpp"
 #include "sne/numero.hpp"
@@ -149,6 +151,57 @@ Result<NumeriseurState> sandbox_numeriseur(const std::string& path,
     st.step();
     state.waiting = static_cast<int>(st.int64(0));
     state.stuck = static_cast<int>(st.int64(1));
+    write.commit();
+    return state;
+  } catch (const std::exception& e) {
+    return db_error(path, e);
+  }
+}
+
+Result<SandboxGlpi> sandbox_glpi(const std::string& path, const SandboxGlpiChange& change) {
+  constexpr std::int64_t kMaxTtl = std::int64_t{30} * 86400;
+  constexpr std::uint64_t kMaxUpload = std::uint64_t{1} << 30;
+  if (change.session_ttl &&
+      (change.session_ttl->count() < 1 || change.session_ttl->count() > kMaxTtl))
+    return Error(ErrorCode::invalid_input,
+                 fmt::format("the idle lifetime of GLPI sessions is 1 s to 30 days, not {} s",
+                             change.session_ttl->count()),
+                 "session_ttl");
+  if (change.session_calls && (*change.session_calls < 0 || *change.session_calls > 1000000))
+    return Error(
+        ErrorCode::invalid_input,
+        fmt::format("the calls a GLPI session serves are 0 (no limit) to 1,000,000, not {}",
+                    *change.session_calls),
+        "session_calls");
+  if (change.max_upload && (*change.max_upload < 1 || *change.max_upload > kMaxUpload))
+    return Error(ErrorCode::invalid_input,
+                 fmt::format("the largest GLPI upload is 1 byte to 1 GiB ({} bytes), not {}",
+                             kMaxUpload, *change.max_upload),
+                 "max_upload");
+  try {
+    sandbox::Db db(path);
+    sandbox::prepare(db);
+    sandbox::Transaction write(db, true);
+    if (change.session_ttl)
+      sandbox::glpi::write_knob(db, "glpi_session_ttl", change.session_ttl->count());
+    if (change.session_calls)
+      sandbox::glpi::write_knob(db, "glpi_session_calls", *change.session_calls);
+    if (change.max_upload)
+      sandbox::glpi::write_knob(db, "glpi_max_upload",
+                                static_cast<std::int64_t>(*change.max_upload));
+    const auto knobs = sandbox::glpi::read_knobs(db);
+    SandboxGlpi state;
+    state.session_ttl = std::chrono::seconds(knobs.session_ttl);
+    state.session_calls = static_cast<int>(knobs.session_calls);
+    state.max_upload = static_cast<std::uint64_t>(knobs.max_upload);
+    state.open_sessions = sandbox::glpi::open_sessions(db, sandbox::to_seconds(sandbox::now(db)));
+    auto count = [&db](const char* sql) {
+      auto st = db.prepare(sql);
+      st.step();
+      return static_cast<int>(st.int64(0));
+    };
+    state.tickets = count("SELECT count(*) FROM glpi_tickets");
+    state.documents = count("SELECT count(*) FROM glpi_documents");
     write.commit();
     return state;
   } catch (const std::exception& e) {

@@ -103,6 +103,7 @@ void create_and_seed(Db& db, const MetaRows& kept = {}) {
   for (const auto& [key, value] : kept)
     db.run("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", key, value);
   seed(db, now(db));
+  create_glpi(db, now(db));
 }
 
 /// The clock's rows of `meta`: a reset keeps the sandbox's time, so that a sandbox whose clock
@@ -124,6 +125,18 @@ int schema_version(Db& db) {
   return st.step() ? std::stoi(st.text(0)) : 0;
 }
 
+[[noreturn]] void wrong_version(int version) {
+  throw std::runtime_error("sandbox database of schema version " + std::to_string(version) +
+                           ", this sne needs version " + std::to_string(kSchemaVersion) +
+                           ": run 'sne sandbox reset'");
+}
+
+/// Version 2 to 3: the GLPI tables, seeded, beside the data already there.
+void migrate_from_2(Db& db) {
+  create_glpi(db, now(db));
+  db.run("UPDATE meta SET value = ? WHERE key = 'schema_version'", std::to_string(kSchemaVersion));
+}
+
 }  // namespace
 
 void prepare(Db& db) {
@@ -131,15 +144,19 @@ void prepare(Db& db) {
     Transaction read(db, false);
     if (has_schema(db)) {
       const int version = schema_version(db);
-      if (version != kSchemaVersion)
-        throw std::runtime_error("sandbox database of schema version " + std::to_string(version) +
-                                 ", this sne needs version " + std::to_string(kSchemaVersion) +
-                                 ": run 'sne sandbox reset'");
-      return;
+      if (version == kSchemaVersion) return;
+      if (version != 2) wrong_version(version);
     }
   }
   Transaction write(db, true);
-  if (has_schema(db)) return;  // another process seeded it meanwhile
+  if (has_schema(db)) {  // another process may have seeded or migrated it meanwhile
+    const int version = schema_version(db);
+    if (version == kSchemaVersion) return;
+    if (version != 2) wrong_version(version);
+    migrate_from_2(db);
+    write.commit();
+    return;
+  }
   if (has_tables(db)) not_a_sandbox();
   create_and_seed(db);
   write.commit();

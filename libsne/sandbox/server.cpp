@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "crypto/crypto.hpp"
+#include "sandbox/glpi.hpp"
 #include "sandbox/handler.hpp"
 #include "sne/sandbox.hpp"
 
@@ -36,10 +37,13 @@ class HttplibServer : public SandboxServer {
     // Before cpp-httplib reads a body: it would read a POST without Content-Length until the
     // connection closes (HTTP says its body is empty), and it parses form and multipart bodies
     // itself (with an 8 KB limit). The contract takes JSON and raw pieces only.
+    // GLPI's face takes multipart/form-data (Document uploads), which cpp-httplib parses into
+    // req.files within the payload limit.
     server_.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
       const std::string type = req.get_header_value("Content-Type");
-      if (type.rfind("application/x-www-form-urlencoded", 0) == 0 ||
-          type.rfind("multipart/", 0) == 0) {
+      const bool glpi = sandbox::glpi::is_glpi_path(req.path);
+      if (!glpi && (type.rfind("application/x-www-form-urlencoded", 0) == 0 ||
+                    type.rfind("multipart/", 0) == 0)) {
         contract_error(res, 415,
                        "send JSON (application/json) or a piece (application/octet-stream)");
         return httplib::Server::HandlerResponse::Handled;
@@ -61,12 +65,21 @@ class HttplibServer : public SandboxServer {
       server_.Options(pattern, serve);
     }
     // Bodies over the limit never reach the handler: answer 413 in the contract's shape.
-    // Answers cpp-httplib makes itself (a body over the limit, a malformed request) get the
-    // contract's error object too; the handler's own error answers are left as they are.
-    server_.set_error_handler([](const httplib::Request&, httplib::Response& res) {
-      if (res.body.empty())
-        contract_error(res, res.status,
-                       res.status == 413 ? "request body too large" : "malformed HTTP request");
+    // Answers cpp-httplib makes itself (a body over the limit, a malformed request, a verb it
+    // does not route) get the contract's error object too, or GLPI's [CODE, message] under
+    // /apirest.php; the handler's own error answers are left as they are.
+    server_.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
+      if (!res.body.empty()) return;
+      if (sandbox::glpi::is_glpi_path(req.path)) {
+        const bool multipart =
+            req.get_header_value("Content-Type").rfind("multipart/form-data", 0) == 0;
+        const http::Response glpi = sandbox::glpi::server_error(res.status, multipart);
+        res.status = glpi.status;
+        res.set_content(glpi.body, "application/json; charset=UTF-8");
+        return;
+      }
+      contract_error(res, res.status,
+                     res.status == 413 ? "request body too large" : "malformed HTTP request");
     });
   }
 
@@ -121,7 +134,12 @@ class HttplibServer : public SandboxServer {
     request.method = req.method;
     request.target = req.target;
     for (const auto& [name, value] : req.headers) request.headers.emplace_back(name, value);
-    request.body = req.body;
+    // cpp-httplib parsed a multipart body into req.files, fields and files alike.
+    if (req.is_multipart_form_data())
+      for (const auto& [name, part] : req.files)
+        request.parts.push_back({part.name, part.filename, part.content_type, part.content, {}});
+    else
+      request.body = req.body;
     const http::Response response = handler_->handle(request);
     res.status = response.status;
     std::string type = "application/json";

@@ -9,8 +9,9 @@
 
 namespace sne::sandbox {
 
-/// Bumped when the schema changes; an older database is refused with a hint to reset it.
-inline constexpr int kSchemaVersion = 2;
+/// Bumped when the schema changes. A database of version 2 is migrated in place (version 3
+/// added the GLPI tables); an older one is refused with a hint to reset it.
+inline constexpr int kSchemaVersion = 3;
 
 /// Seconds between a pli's transmission and its processing by the sandbox's numériseur.
 inline constexpr int kDefaultNumeriseurDelay = 60;
@@ -42,6 +43,11 @@ Timestamp from_seconds(std::int64_t s);
 /// Fills a freshly created schema with the demo guichets, agents, demandes and plis, dated
 /// relative to `now`. Deterministic apart from dates and password salts.
 void seed(Db& db, Timestamp now);
+
+/// Creates the tables of the sandbox's GLPI and seeds them: categories, the App-Token, one
+/// user_token per demo agent (who must exist), the knobs at their defaults (glpi_store.cpp).
+/// Must run in a write transaction.
+void create_glpi(Db& db, Timestamp now);
 
 /// Adds the plis of seed_sandbox_plis() for `options.guichet`, a guichet of `territoire`,
 /// transmitted before `now` (seed_plis.cpp). Precondition: the options are valid. Must run in
