@@ -121,10 +121,16 @@ std::int64_t loose_int(const json& v, std::int64_t fallback = 0) {
   return fallback;
 }
 
-std::string loose_string(const json& obj, std::string_view key) {
+/// A string member as GLPI stored it (empty when absent or not a string).
+std::string raw_string(const json& obj, std::string_view key) {
   const auto it = obj.find(key);
   if (it == obj.end() || !it->is_string()) return {};
-  return decode_entities(it->get<std::string>());
+  return it->get<std::string>();
+}
+
+/// A plain-text member (a name, a date): GLPI 10 may HTML-encode it, whatever was asked.
+std::string loose_string(const json& obj, std::string_view key) {
+  return decode_entities(raw_string(obj, key));
 }
 
 /// "0-49/73" → {0, 49, 73}.
@@ -167,7 +173,7 @@ Ticket ticket_of(const json& row, const std::map<std::int64_t, std::string>& cat
   Ticket t;
   t.id = loose_int(row.value("id", json()));
   t.title = loose_string(row, "name");
-  t.text = html_to_text(loose_string(row, "content"));
+  t.text = html_to_text(raw_string(row, "content"));
   const auto status = loose_int(row.value("status", json()), 1);
   t.status =
       status >= 1 && status <= 6 ? static_cast<TicketStatus>(status) : TicketStatus::incoming;
@@ -299,7 +305,7 @@ class Client : public Glpi {
       TicketFollowup t;
       t.id = loose_int(f.value("id", json()));
       t.date = loose_string(f, "date");
-      t.text = html_to_text(loose_string(f, "content"));
+      t.text = html_to_text(raw_string(f, "content"));
       t.is_private = loose_int(f.value("is_private", json())) != 0;
       t.user_id = loose_int(f.value("users_id", json()));
       d.followups.push_back(std::move(t));

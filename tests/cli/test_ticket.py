@@ -44,8 +44,8 @@ class GlpiTest(CliTest):
         path = os.path.join(self.home, name)
         with open(path, "wb") as f:
             if size is None:
-                f.write(pdf_file(["<< /Type /Catalog /Pages 2 0 R >>",
-                                  "<< /Type /Pages /Kids [] /Count 0 >>"]))
+                f.write(pdf_file([b"<< /Type /Catalog /Pages 2 0 R >>",
+                                  b"<< /Type /Pages /Kids [] /Count 0 >>"]))
             else:
                 f.truncate(size)
         return path
