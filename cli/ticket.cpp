@@ -284,13 +284,14 @@ CommandResult run_show(const ShowOptions& o, Context& ctx) {
   facts.add({"Updated", t.date_mod});
   facts.print(out);
   out.line("");
-  for (const auto& line : split_lines(t.text)) out.line("  " + one_line(line));
+  for (const auto& line : split_lines(t.text)) out.line(line.empty() ? "" : "  " + one_line(line));
   for (const auto& f : detail->followups) {
     out.line("");
     out.line(out.paint(
         fmt::format("Follow-up {} — {}{}", f.id, f.date, f.is_private ? " (private)" : ""),
         Style::bold));
-    for (const auto& line : split_lines(f.text)) out.line("  " + one_line(line));
+    for (const auto& line : split_lines(f.text))
+      out.line(line.empty() ? "" : "  " + one_line(line));
   }
   if (!detail->documents.empty()) {
     out.line("");
