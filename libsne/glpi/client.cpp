@@ -39,7 +39,6 @@ namespace glpi {
 
 namespace {
 
-using json_reader::Node;
 using nlohmann::json;
 
 /// Rows asked per page of a list.
@@ -85,6 +84,8 @@ std::string clean_message(std::string message) {
   return printable(message, 300);
 }
 
+unsigned byte(char c) { return static_cast<unsigned>(static_cast<unsigned char>(c)); }
+
 /// Base64 of HTTP Basic credentials (RFC 7617).
 std::string base64(std::string_view in) {
   static constexpr char kAlphabet[] =
@@ -92,14 +93,12 @@ std::string base64(std::string_view in) {
   std::string out;
   std::size_t i = 0;
   for (; i + 2 < in.size(); i += 3) {
-    const unsigned v = (static_cast<unsigned char>(in[i]) << 16) |
-                       (static_cast<unsigned char>(in[i + 1]) << 8) |
-                       static_cast<unsigned char>(in[i + 2]);
+    const unsigned v = (byte(in[i]) << 16U) | (byte(in[i + 1]) << 8U) | byte(in[i + 2]);
     for (int shift : {18, 12, 6, 0}) out += kAlphabet[(v >> shift) & 63];
   }
   if (i < in.size()) {
-    unsigned v = static_cast<unsigned char>(in[i]) << 16;
-    if (i + 1 < in.size()) v |= static_cast<unsigned char>(in[i + 1]) << 8;
+    unsigned v = byte(in[i]) << 16U;
+    if (i + 1 < in.size()) v |= byte(in[i + 1]) << 8U;
     out += kAlphabet[(v >> 18) & 63];
     out += kAlphabet[(v >> 12) & 63];
     out += i + 1 < in.size() ? kAlphabet[(v >> 6) & 63] : '=';
@@ -191,7 +190,7 @@ Ticket ticket_of(const json& row, const std::map<std::int64_t, std::string>& cat
   return t;
 }
 
-class Client : public Glpi {
+class Client final : public Glpi {
  public:
   Client(std::string url, std::string prefix, std::unique_ptr<http::Transport> transport,
          GlpiOptions options)
@@ -200,7 +199,7 @@ class Client : public Glpi {
         transport_(std::move(transport)),
         options_(std::move(options)) {}
 
-  ~Client() override { (void)close(); }
+  ~Client() override { (void)kill_session(); }
 
   const std::string& url() const noexcept override { return url_; }
 
@@ -243,6 +242,7 @@ class Client : public Glpi {
     if (by_name.size() == 1) return *by_name.front();
     if (by_name.size() > 1) {
       std::vector<std::string> names;
+      names.reserve(by_name.size());
       for (const auto* c : by_name) names.push_back("'" + c->completename + "'");
       return Error(ErrorCode::invalid_input,
                    fmt::format("category '{}' is ambiguous: {}; give the complete name",
@@ -428,7 +428,10 @@ class Client : public Glpi {
     return d;
   }
 
-  Status close() override {
+  Status close() override { return kill_session(); }
+
+ private:
+  Status kill_session() {
     if (session_.empty()) return Status();
     http::Request request{"GET", prefix_ + "/killSession", base_headers(), {}, {}, {}};
     request.headers.emplace_back("Session-Token", session_);
@@ -443,7 +446,6 @@ class Client : public Glpi {
     return Status();
   }
 
- private:
   static Status check_text(std::string_view text, std::string_view what, std::size_t max) {
     if (text.find_first_not_of(" \t\r\n") == std::string_view::npos)
       return Error(ErrorCode::invalid_input, fmt::format("the {} is empty", what),
@@ -623,7 +625,7 @@ class Client : public Glpi {
     const bool html = fold_name(type).find("html") != std::string::npos ||
                       response.body.find_first_not_of(" \t\r\n") == response.body.find('<');
     if (html || !json_reader::parse(response.body, doc))
-      return Error(response.status >= 500 ? ErrorCode::server : ErrorCode::server,
+      return Error(ErrorCode::server,
                    fmt::format("{} answered HTTP {} with {}, not JSON: is the GLPI URL the "
                                "address of apirest.php?",
                                url_, response.status, html ? "an HTML page" : "something else"),
