@@ -288,6 +288,10 @@ class GlpiServerTest(CliTest):
         self.assertEqual(r.status, 400)
         self.assertEqual(json.loads(r.read())[0], "ERROR_UPLOAD_FILE_TOO_BIG_POST_MAX_SIZE")
         conn.close()
+        # A multipart body cpp-httplib cannot parse.
+        r = self.call("POST", "/Document/",
+                      {"Content-Type": "multipart/form-data; boundary=zz"}, b"0123456789")
+        self.assertEqual((r.status, r.json()), (400, ["ERROR", "Bad Request"]))
         r = self.call("TRACE", "/Ticket/")
         self.assertEqual((r.status, r.json()[0]), (405, "ERROR_METHOD_NOT_ALLOWED"))
         # The contract's paths still refuse multipart bodies, in the contract's shape.
