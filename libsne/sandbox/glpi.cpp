@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "base/text.hpp"
 #include "sandbox/store.hpp"
 
 namespace sne::sandbox::glpi {
@@ -16,12 +17,6 @@ namespace sne::sandbox::glpi {
 namespace {
 
 constexpr std::string_view kRoot = "/apirest.php";
-
-std::string trim(std::string_view s) {
-  const auto first = s.find_first_not_of(" \t\r\n\v");
-  if (first == std::string_view::npos) return {};
-  return std::string(s.substr(first, s.find_last_not_of(" \t\r\n\v") - first + 1));
-}
 
 int hex_digit(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -116,7 +111,7 @@ void merge(json& params, const json& doc) {
   }
 }
 
-bool has_body(const http::Request& r) { return !trim(r.body).empty() || !r.parts.empty(); }
+bool has_body(const http::Request& r) { return !text::trim(r.body).empty() || !r.parts.empty(); }
 
 std::size_t body_size(const http::Request& r) {
   std::size_t n = r.body.size();
@@ -140,7 +135,7 @@ bool parse_params(Call& call, std::string_view query) {
   if (content_type.find("application/json") != std::string::npos) {
     // Parts under a JSON Content-Type: a multipart body that GLPI tries to read as JSON.
     if (!r.parts.empty()) refuse(400, "ERROR_JSON_PAYLOAD_INVALID", "JSON payload seems not valid");
-    const std::string body = trim(r.body);
+    const std::string_view body = text::trim(r.body);
     if (!body.empty()) {
       const auto doc = decode(body);
       if (!doc || php_empty(*doc))
@@ -167,7 +162,7 @@ bool parse_params(Call& call, std::string_view query) {
   if (const auto auth = http::header(r.headers, "Authorization")) {
     constexpr std::string_view kBasic = "Basic ";
     if (auth->rfind(kBasic, 0) == 0) {  // what Apache gives PHP as PHP_AUTH_USER and _PW
-      const auto pair = base64_decode(trim(std::string_view(*auth).substr(kBasic.size())));
+      const auto pair = base64_decode(text::trim(std::string_view(*auth).substr(kBasic.size())));
       if (pair && pair->find(':') != std::string::npos) {
         call.params["login"] = pair->substr(0, pair->find(':'));
         call.params["password"] = pair->substr(pair->find(':') + 1);
@@ -187,7 +182,7 @@ bool parse_params(Call& call, std::string_view query) {
     if (value == "false") value = false;
   }
   if (const auto raw = http::header(r.headers, "X-GLPI-Sanitized-Content"))
-    call.sanitized = php_bool(trim(*raw));
+    call.sanitized = php_bool(*raw);
   return multipart;
 }
 
@@ -240,7 +235,8 @@ Reply serve(Call& call, std::size_t max_body) {
       refuse(400, "ERROR_UPLOAD_FILE_TOO_BIG_POST_MAX_SIZE", "The file seems too big");
     refuse(413, "ERROR", fmt::format("request body larger than {} bytes", max_body));
   }
-  const std::string resource = call.url.empty() ? std::string() : trim(call.url[0]);
+  const std::string resource =
+      call.url.empty() ? std::string() : std::string(text::trim(call.url[0]));
   const bool multipart =
       parse_params(call, qmark == std::string_view::npos ? "" : target.substr(qmark + 1));
   call.knobs = read_knobs(call.db);
@@ -296,9 +292,7 @@ bool php_bool(const json& v) {
   if (v.is_boolean()) return v.get<bool>();
   if (v.is_number_integer()) return v == 1;
   if (!v.is_string()) return false;
-  std::string s = trim(v.get<std::string>());
-  for (char& c : s)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  const std::string s = text::ascii_lower(text::trim(v.get<std::string>()));
   return s == "1" || s == "true" || s == "on" || s == "yes";
 }
 

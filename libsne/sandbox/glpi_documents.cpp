@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "base/text.hpp"
 #include "crypto/crypto.hpp"
 #include "sandbox/glpi_types.hpp"
 
@@ -40,16 +41,10 @@ constexpr std::array kDocumentTypes{
     DocumentType{"zip", "application/zip"},
 };
 
-std::string lower(std::string s) {
-  for (char& c : s)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return s;
-}
-
 /// The extension after the last dot, lower-case; empty without one.
 std::string extension(const std::string& name) {
   const auto dot = name.rfind('.');
-  return dot == std::string::npos ? std::string() : lower(name.substr(dot + 1));
+  return dot == std::string::npos ? std::string() : text::ascii_lower(name.substr(dot + 1));
 }
 
 const DocumentType* document_type(const std::string& name) {
@@ -225,8 +220,7 @@ Added add_document(Call& call, json& input) {
     const DocumentType* type = document_type(file->display);
     mime = std::string(type->mime);
     sha1 = crypto::sha1_hex(*file->data);
-    std::string ext = std::string(type->ext);
-    for (char& c : ext) c = static_cast<char>(c - 'a' + 'A');
+    const std::string ext = text::ascii_upper(type->ext);  // Document::isValidDoc
     filepath = fmt::format("{}/{}/{}.{}", ext, sha1->substr(0, 2), sha1->substr(2), ext);
     if (name.empty()) name = *filename;
   }

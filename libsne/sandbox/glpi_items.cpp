@@ -7,7 +7,6 @@
 #include <fmt/format.h>
 
 #include "sandbox/glpi_types.hpp"
-#include "sandbox/store.hpp"
 
 namespace sne::sandbox::glpi {
 
@@ -173,14 +172,15 @@ Reply get_item(Call& call, const ItemType& type, std::int64_t id) {
       ((accept && *accept == "application/octet-stream") || call.text_param("alt") == "media"))
     return download_document(call, id);
   json row = load(call, type, id);
-  present(call, type, row);
   Reply reply;
+  // APIRest::call: the item's date_mod ("Y-m-d H:i:s") as Last-Modified.
   if (row.contains("date_mod") && row["date_mod"].is_string()) {
-    auto st = call.db.prepare(fmt::format("SELECT date_mod FROM {} WHERE id = ?", type.table));
-    st.bind(id);
-    if (st.step())
-      reply.headers.emplace_back("Last-Modified", http::http_date(from_seconds(st.int64(0))));
+    std::string iso = row["date_mod"].get<std::string>();
+    iso[10] = 'T';
+    if (auto t = parse_timestamp(iso + "Z"))
+      reply.headers.emplace_back("Last-Modified", http::http_date(*t));
   }
+  present(call, type, row);
   reply.body = std::move(row);
   return reply;
 }

@@ -2,11 +2,11 @@
 // self-service user sees of them (its own tickets, their follow-ups and documents; every
 // category), and the adds of tickets and follow-ups.
 #include <array>
-#include <cctype>
 #include <limits>
 
 #include <fmt/format.h>
 
+#include "base/text.hpp"
 #include "sandbox/glpi_types.hpp"
 #include "sandbox/store.hpp"
 
@@ -44,8 +44,6 @@ std::optional<std::int64_t> int_field(const json& input, const char* key, std::i
   if (!v || *v < min || *v > max) return std::nullopt;
   return v;
 }
-
-bool blank(const std::string& s) { return s.find_first_not_of(" \t\r\n") == std::string::npos; }
 
 /// "Y-m-d H:i:s" as GLPI's date fields take it; nothing for anything else.
 std::optional<std::int64_t> parse_datetime(const std::string& text) {
@@ -86,7 +84,7 @@ std::string added_message(std::string_view name) {
 Added add_ticket(Call& call, json& input) {
   const std::string name = string_field(input, "name").value_or("");
   // The sandbox's ticket template makes the title mandatory, as GLPI's templates can.
-  if (blank(name)) return failed("Mandatory field missing: Title");
+  if (text::trim(name).empty()) return failed("Mandatory field missing: Title");
   const auto type = int_field(input, "type", 1, 1, 2);
   if (!type) return failed("Type must be 1 (incident) or 2 (request)");
   const auto urgency = int_field(input, "urgency", 3, 1, 5);
@@ -279,14 +277,8 @@ const std::vector<ItemType>& item_types() {
 }
 
 const ItemType* find_type(std::string_view name) {
-  for (const auto& t : item_types()) {
-    if (t.name.size() != name.size()) continue;
-    bool same = true;
-    for (std::size_t i = 0; same && i < name.size(); ++i)
-      same = std::tolower(static_cast<unsigned char>(t.name[i])) ==
-             std::tolower(static_cast<unsigned char>(name[i]));
-    if (same) return &t;
-  }
+  for (const auto& t : item_types())
+    if (text::iequals(t.name, name)) return &t;
   return nullptr;
 }
 
