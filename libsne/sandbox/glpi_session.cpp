@@ -182,8 +182,12 @@ void check_session(Call& call) {
           call.knobs.session_calls);
   if (!st.step()) refuse(401, "ERROR_SESSION_TOKEN_INVALID", "session_token seems invalid");
   const std::int64_t user_id = st.int64(0);
-  call.db.run("UPDATE glpi_sessions SET last_used = ?, calls = calls + 1 WHERE token_sha256 = ?",
-              call.now, sha);
+  // A session that has served its last call is gone for good, as one GLPI destroyed: it does
+  // not come back (nor count as open) when the limit is raised or lifted afterwards.
+  call.db.run(
+      "UPDATE glpi_sessions SET last_used = ?, calls = calls + 1, "
+      "killed = CASE WHEN ? > 0 AND calls + 1 >= ? THEN 1 ELSE killed END WHERE token_sha256 = ?",
+      call.now, call.knobs.session_calls, call.knobs.session_calls, sha);
   call.user = load_user(call.db, user_id);
 }
 
