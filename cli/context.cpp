@@ -97,22 +97,28 @@ Result<CredentialStore> Context::credentials() {
   return CredentialStore((*p)->config_dir + "/credentials");
 }
 
+Result<std::string> Context::cacert_in_force() {
+  if (!global.cacert.empty()) return global.cacert;
+  auto profile_in_force = profile();
+  if (!profile_in_force) return profile_in_force.error();
+  return (*profile_in_force)->profile.get("cacert").value_or("");
+}
+
+std::function<void(std::string_view)> Context::debug_log() const {
+  if (!global.debug) return {};
+  return [](std::string_view line) { fmt::print(stderr, "sne: debug: {}\n", one_line(line)); };
+}
+
 Result<std::unique_ptr<Service>> Context::open(const EndpointInfo& endpoint, std::string token) {
   auto p = paths();
   if (!p) return p.error();
   ServiceOptions options;
   options.endpoint = endpoint.canonical;
   options.token = std::move(token);
-  options.cacert = global.cacert;
-  if (options.cacert.empty()) {
-    auto profile_in_force = profile();
-    if (!profile_in_force) return profile_in_force.error();
-    options.cacert = (*profile_in_force)->profile.get("cacert").value_or("");
-  }
-  if (global.debug)
-    options.debug_log = [](std::string_view line) {
-      fmt::print(stderr, "sne: debug: {}\n", one_line(line));
-    };
+  auto cacert = cacert_in_force();
+  if (!cacert) return cacert.error();
+  options.cacert = *cacert;
+  options.debug_log = debug_log();
   return open_service(options, **p);
 }
 
@@ -216,16 +222,10 @@ Result<std::unique_ptr<Glpi>> Context::open_glpi_with(const std::string& url, st
   options.url = url;
   options.app_token = std::move(app_token);
   options.user_token = std::move(user_token);
-  options.cacert = global.cacert;
-  if (options.cacert.empty()) {
-    auto profile_in_force = profile();
-    if (!profile_in_force) return profile_in_force.error();
-    options.cacert = (*profile_in_force)->profile.get("cacert").value_or("");
-  }
-  if (global.debug)
-    options.debug_log = [](std::string_view line) {
-      fmt::print(stderr, "sne: debug: {}\n", one_line(line));
-    };
+  auto cacert = cacert_in_force();
+  if (!cacert) return cacert.error();
+  options.cacert = *cacert;
+  options.debug_log = debug_log();
   return open_glpi(options, **p);
 }
 

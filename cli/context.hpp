@@ -83,6 +83,10 @@ class Context {
                                                std::string user_token);
 
  private:
+  /// --cacert, else the profile's cacert (empty: none).
+  Result<std::string> cacert_in_force();
+  /// What --debug asks the library to log through; empty without --debug.
+  std::function<void(std::string_view)> debug_log() const;
   Result<std::unique_ptr<Service>> open(const EndpointInfo& endpoint, std::string token);
   std::optional<Paths> paths_;
   std::optional<EndpointInfo> endpoint_;
