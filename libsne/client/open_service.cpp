@@ -137,14 +137,8 @@ Result<std::unique_ptr<http::Transport>> open_transport(const EndpointInfo& endp
 Result<std::unique_ptr<Service>> open_service(const ServiceOptions& options, const Paths& paths) {
   auto endpoint = parse_endpoint(options.endpoint, paths);
   if (!endpoint) return endpoint.error();
-  client::TransportOptions t;
-  t.base_url = endpoint->canonical;
-  t.cacert = options.cacert;
-  t.connect_timeout = options.connect_timeout;
-  t.stall_timeout = options.stall_timeout;
-  t.retry = options.retry;
-  t.debug_log = options.debug_log;
-  auto transport = client::open_transport(*endpoint, t);
+  auto transport =
+      client::open_transport(*endpoint, client::transport_options(endpoint->canonical, options));
   if (!transport) return transport.error();
   return client::make_rest_service(std::move(*endpoint), std::move(*transport), options.token);
 }

@@ -19,6 +19,20 @@ struct TransportOptions {
   std::function<void(std::string_view)> debug_log;
 };
 
+/// The transport settings of a client's options (ServiceOptions, GlpiOptions): the same members
+/// by the same names.
+template <class Options>
+TransportOptions transport_options(std::string base_url, const Options& o) {
+  TransportOptions t;
+  t.base_url = std::move(base_url);
+  t.cacert = o.cacert;
+  t.connect_timeout = o.connect_timeout;
+  t.stall_timeout = o.stall_timeout;
+  t.retry = o.retry;
+  t.debug_log = o.debug_log;
+  return t;
+}
+
 /// Opens the embedded sandbox's database (creating its folder) or a libcurl transport to
 /// `options.base_url`, logged inside the retries so that every attempt shows.
 Result<std::unique_ptr<http::Transport>> open_transport(const EndpointInfo& endpoint,

@@ -748,14 +748,7 @@ Result<std::unique_ptr<Glpi>> open_glpi(const GlpiOptions& given, const Paths& p
   if (options.user_token.empty() && options.login.empty())
     return Error(ErrorCode::unauthenticated,
                  fmt::format("no GLPI user token, nor login, for {}", url), "glpi_user_token");
-  client::TransportOptions t;
-  t.base_url = url;
-  t.cacert = options.cacert;
-  t.connect_timeout = options.connect_timeout;
-  t.stall_timeout = options.stall_timeout;
-  t.retry = options.retry;
-  t.debug_log = options.debug_log;
-  auto transport = client::open_transport(*endpoint, t);
+  auto transport = client::open_transport(*endpoint, client::transport_options(url, options));
   if (!transport) return transport.error();
   return glpi::make_client(url, std::move(prefix), std::move(*transport), std::move(options));
 }

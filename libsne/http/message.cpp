@@ -128,6 +128,20 @@ std::optional<std::string> percent_decode(std::string_view text) {
   return out;
 }
 
+std::vector<QueryPair> split_query(std::string_view query) {
+  std::vector<QueryPair> out;
+  while (!query.empty()) {
+    const auto amp = query.find('&');
+    const std::string_view pair = query.substr(0, amp);
+    query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
+    if (pair.empty()) continue;
+    const auto eq = pair.find('=');
+    out.push_back({pair.substr(0, eq),
+                   eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1)});
+  }
+  return out;
+}
+
 std::string query_string(const std::vector<std::pair<std::string, std::string>>& params) {
   std::string out;
   for (const auto& [key, value] : params) {

@@ -68,6 +68,15 @@ class Transport {
 
 /// "a=b&c=d" with each value percent-encoded.
 std::string query_string(const std::vector<std::pair<std::string, std::string>>& params);
+/// One pair of a query string, as written (not decoded): "a=b" is {"a", "b"}, "a" is {"a", ""}.
+struct QueryPair {
+  std::string_view key;
+  std::string_view value;
+};
+/// The pairs of "a=b&c=d" in order, empty ones ("a=b&&c") skipped. Decoding is the caller's:
+/// a strict server and PHP's parse_str do not decode alike.
+std::vector<QueryPair> split_query(std::string_view query);
+
 /// Percent-encodes everything but unreserved characters (RFC 3986).
 std::string percent_encode(std::string_view text);
 /// Decodes %XX sequences ('+' stays '+'); nullopt when malformed.

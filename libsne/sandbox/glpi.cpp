@@ -45,15 +45,9 @@ std::string url_decode(std::string_view s) {
 /// The query string as parse_str leaves it, keys kept whole ("searchText[name]"); a later key
 /// replaces an earlier one.
 void parse_query(std::string_view query, json& params) {
-  while (!query.empty()) {
-    const auto amp = query.find('&');
-    const std::string_view pair = query.substr(0, amp);
-    query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
-    if (pair.empty()) continue;
-    const auto eq = pair.find('=');
-    const std::string key = url_decode(pair.substr(0, eq));
-    if (key.empty()) continue;
-    params[key] = eq == std::string_view::npos ? std::string() : url_decode(pair.substr(eq + 1));
+  for (const auto& pair : http::split_query(query)) {
+    const std::string key = url_decode(pair.key);
+    if (!key.empty()) params[key] = url_decode(pair.value);
   }
 }
 

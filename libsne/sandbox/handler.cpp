@@ -70,14 +70,9 @@ Match match(std::string_view method, std::string_view path) {
 
 std::map<std::string, std::string> parse_query(std::string_view query) {
   std::map<std::string, std::string> out;
-  while (!query.empty()) {
-    const auto amp = query.find('&');
-    const std::string_view pair = query.substr(0, amp);
-    query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
-    if (pair.empty()) continue;
-    const auto eq = pair.find('=');
-    auto key = http::percent_decode(pair.substr(0, eq));
-    auto value = http::percent_decode(eq == std::string_view::npos ? "" : pair.substr(eq + 1));
+  for (const auto& pair : http::split_query(query)) {
+    auto key = http::percent_decode(pair.key);
+    auto value = http::percent_decode(pair.value);
     if (!key || !value) invalid("malformed query string");
     if (out.count(*key) != 0) invalid(fmt::format("query parameter '{}' given twice", *key), *key);
     out.emplace(std::move(*key), std::move(*value));

@@ -246,3 +246,17 @@ TEST_CASE("curl: a CA file that cannot be read is refused before any request") {
   REQUIRE_FALSE(t.ok());
   CHECK(t.error().message().find("--cacert") != std::string::npos);
 }
+
+TEST_CASE("http: split_query keeps pairs as written, in order, and skips empty ones") {
+  const auto pairs = sne::http::split_query("a=1&&b&c=x%20y=z&=v");
+  REQUIRE(pairs.size() == 4);
+  CHECK(pairs[0].key == "a");
+  CHECK(pairs[0].value == "1");
+  CHECK(pairs[1].key == "b");
+  CHECK(pairs[1].value.empty());
+  CHECK(pairs[2].key == "c");
+  CHECK(pairs[2].value == "x%20y=z");
+  CHECK(pairs[3].key.empty());
+  CHECK(pairs[3].value == "v");
+  CHECK(sne::http::split_query("").empty());
+}
