@@ -318,6 +318,24 @@ std::pair<json, bool> input_list(const Call& call) {
   call.refuse_doc(400, "ERROR_BAD_ARRAY", "input parameter must be an array of objects");
 }
 
+/// The answer to items added, updated or deleted (`action`: "ADD", "UPDATE", "DELETE"), one
+/// result per input: 400 ERROR_GLPI_<action> with the results when every one failed, 207
+/// ERROR_GLPI_PARTIAL_<action> when some did (not a refusal: what succeeded stays, as in GLPI),
+/// else `ok_status` with the results.
+Reply bulk_reply(std::string_view action, std::size_t failed, std::size_t count, json results,
+                 int ok_status) {
+  if (failed == count) refuse(400, fmt::format("ERROR_GLPI_{}", action), std::move(results));
+  Reply reply;
+  if (failed > 0) {
+    reply.status = 207;
+    reply.body = json::array({fmt::format("ERROR_GLPI_PARTIAL_{}", action), std::move(results)});
+    return reply;
+  }
+  reply.status = ok_status;
+  reply.body = std::move(results);
+  return reply;
+}
+
 Reply create_items(Call& call, const ItemType& type) {
   auto [inputs, multiple] = input_list(call);
   json results = json::array();
@@ -354,16 +372,8 @@ Reply create_items(Call& call, const ItemType& type) {
     reply.body = std::move(results[0]);
     return reply;
   }
-  if (failed == inputs.size()) refuse(400, "ERROR_GLPI_ADD", std::move(results));
-  if (failed > 0) {
-    // Not a refusal: what was added stays, as in GLPI.
-    reply.status = 207;
-    reply.body = json::array({"ERROR_GLPI_PARTIAL_ADD", std::move(results)});
-    return reply;
-  }
-  reply.status = 201;
-  reply.headers.emplace_back("Link", links);
-  reply.body = std::move(results);
+  reply = bulk_reply("ADD", failed, inputs.size(), std::move(results), 201);
+  if (reply.status == 201) reply.headers.emplace_back("Link", links);
   return reply;
 }
 
@@ -394,15 +404,7 @@ Reply update_items(Call& call, const ItemType& type, std::optional<std::int64_t>
   }
   if (!multiple && failed > 0)
     refuse(400, "ERROR_GLPI_UPDATE", results.empty() ? json() : results[0]["message"]);
-  if (multiple && failed == inputs.size()) refuse(400, "ERROR_GLPI_UPDATE", std::move(results));
-  Reply reply;
-  if (multiple && failed > 0) {
-    reply.status = 207;
-    reply.body = json::array({"ERROR_GLPI_PARTIAL_UPDATE", std::move(results)});
-    return reply;
-  }
-  reply.body = std::move(results);
-  return reply;
+  return bulk_reply("UPDATE", failed, inputs.size(), std::move(results), 200);
 }
 
 Reply delete_items(Call& call, const ItemType& type, std::optional<std::int64_t> id) {
@@ -431,15 +433,7 @@ Reply delete_items(Call& call, const ItemType& type, std::optional<std::int64_t>
     results.push_back({{key, true}, {"message", call.shown(type.remove(call, *item, purge))}});
   }
   if (!multiple && failed > 0) refuse(400, "ERROR_GLPI_DELETE", results[0]["message"]);
-  if (multiple && failed == inputs.size()) refuse(400, "ERROR_GLPI_DELETE", std::move(results));
-  Reply reply;
-  if (multiple && failed > 0) {
-    reply.status = 207;
-    reply.body = json::array({"ERROR_GLPI_PARTIAL_DELETE", std::move(results)});
-    return reply;
-  }
-  reply.body = std::move(results);
-  return reply;
+  return bulk_reply("DELETE", failed, inputs.size(), std::move(results), 200);
 }
 
 }  // namespace
