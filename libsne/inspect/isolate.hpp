@@ -22,6 +22,11 @@ struct ChildOutcome {
   std::string detail;  ///< why, when failed (fork or pipe errors)
 };
 
+/// Whether ChildLimits::memory is enforced. False in builds under AddressSanitizer, whose shadow
+/// memory (terabytes of reserved address space) rules out an address-space limit; the wall
+/// clock and CPU limits still hold there.
+bool memory_limit_enforced();
+
 /// Runs `work` in a forked child limited by `limits` (CPU time, address space, wall clock, no
 /// file writes, no core dump) and returns its result. The child writes the string `work`
 /// returns to a pipe and leaves with _exit(); it never returns into the caller's code.
