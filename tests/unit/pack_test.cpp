@@ -60,8 +60,10 @@ std::string make_png(std::uint32_t w, std::uint32_t h, int ct, int alpha = 0x80,
     raw += '\0';
     for (std::uint32_t x = 0; x < w; ++x)
       for (int k = 0; k < ch; ++k)
-        raw += static_cast<char>(
-            (ct == 4 || ct == 6) && k == ch - 1 ? alpha : (x * 40 + y * 7 + k * 90) & 0xFF);
+        raw +=
+            static_cast<char>((ct == 4 || ct == 6) && k == ch - 1
+                                  ? static_cast<std::uint32_t>(alpha)
+                                  : (x * 40 + y * 7 + static_cast<std::uint32_t>(k) * 90) & 0xFF);
   }
   const std::string ihdr =
       be32(w) + be32(h) + '\x08' + static_cast<char>(ct) + std::string(3, '\0');
