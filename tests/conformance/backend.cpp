@@ -22,9 +22,14 @@ namespace conformance {
 
 namespace {
 
+/// "embedded" (the default) or "http"; anything else is refused rather than silently run as the
+/// embedded backend, which would pass the http run without testing HTTP.
 std::string backend_kind() {
   const char* kind = std::getenv("SNE_CONFORMANCE_BACKEND");
-  return kind != nullptr ? kind : "embedded";
+  const std::string k = kind != nullptr ? kind : "embedded";
+  if (k != "embedded" && k != "http")
+    throw std::runtime_error("SNE_CONFORMANCE_BACKEND must be embedded or http, not " + k);
+  return k;
 }
 
 }  // namespace
