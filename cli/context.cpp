@@ -4,9 +4,13 @@
 
 #include <fmt/format.h>
 
+#include <sne/glpi.hpp>
 #include <sne/sandbox.hpp>
 
 namespace sne::cli {
+
+Context::Context() = default;
+Context::~Context() = default;
 
 Result<const ActiveProfile*> Context::profile() {
   if (!profile_) {

@@ -12,10 +12,13 @@
 #include <sne/config.hpp>
 #include <sne/credentials.hpp>
 #include <sne/error.hpp>
-#include <sne/glpi.hpp>
 #include <sne/service.hpp>
 
 #include "output.hpp"
+
+namespace sne {
+class Glpi;  // <sne/glpi.hpp>: only ticket.cpp and context.cpp need the whole client
+}  // namespace sne
 
 namespace sne::cli {
 
@@ -39,6 +42,11 @@ enum class Auth { required, anonymous };
 
 class Context {
  public:
+  Context();
+  ~Context();  // out of line, where Glpi is complete
+  Context(const Context&) = delete;
+  Context& operator=(const Context&) = delete;
+
   GlobalOptions global;
   /// The command chosen on the command line; set by the verb's parse callback.
   std::function<CommandResult()> command;
