@@ -69,11 +69,18 @@ bool Stmt::is_null(int column) const { return sqlite3_column_type(stmt_, column)
 
 Db::Db(const std::string& path) {
   // Create the file 0600 ourselves: it holds personal data and SQLite would use the umask.
-  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-  if (fd < 0) throw DbError(path + ": cannot open: " + std::strerror(errno), SQLITE_CANTOPEN);
-  ::close(fd);
+  // Only when it does not exist yet (O_EXCL): closing a descriptor of a file drops every POSIX
+  // lock this process holds on it, those of SQLite connections already open here included, and
+  // another process would then believe itself the last one and delete the WAL under them. A
+  // file created here a moment ago has no connection of ours.
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd >= 0)
+    ::close(fd);
+  else if (errno != EEXIST)
+    throw DbError(path + ": cannot open: " + std::strerror(errno), SQLITE_CANTOPEN);
   const int rc =
-      sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr);
+      sqlite3_open_v2(path.c_str(), &db_,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_NOFOLLOW, nullptr);
   if (rc != SQLITE_OK) {
     std::string what = path + ": " + (db_ != nullptr ? sqlite3_errmsg(db_) : sqlite3_errstr(rc));
     sqlite3_close(db_);

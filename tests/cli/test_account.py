@@ -21,8 +21,9 @@ class Server:
     """`sne sandbox serve` on a free loopback port, for the duration of a test."""
 
     def __init__(self, test, db):
+        # db None: the default database, the one every other command of the user opens too.
         self.proc = subprocess.Popen([SNE, "sandbox", "serve", "--listen", "127.0.0.1:0",
-                                      "--db", db], stdout=subprocess.PIPE,
+                                      *(["--db", db] if db else [])], stdout=subprocess.PIPE,
                                      stderr=subprocess.PIPE, text=True, env=test.env)
         line = self.proc.stdout.readline()
         m = re.search(r"http://127\.0\.0\.1:\d+", line)

@@ -173,3 +173,63 @@ class Seed(CliTest):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class SharedDatabase(CliTest):
+    """A served sandbox and CLI processes on one database: SQLite's locks are per process and
+    dropped by any close() of the file in that process, so a stray open/close of the path would
+    let another process delete the server's WAL and fork the database."""
+
+    TYPES = ["contrat_travail", "carte_etudiant", "certificat_scolarite",
+             "contrat_apprentissage", "livret_famille", "acte_naissance"]
+
+    def setUp(self):
+        super().setUp()
+        self.db = os.path.join(self.home, ".local/share/sne/sandbox.db")
+        self.assertExit(self.sne("auth", "status"), 0)  # creates and seeds the default database
+        self.server = Server(self, None)  # serves the default database, as most users do
+        self.addCleanup(lambda: self.server.proc.poll() is None and self.server.stop())
+        self.ep = ["--endpoint", self.server.url]
+        self.assertExit(self.sne(*self.ep, "auth", "login", "--email", "agent@sandbox.sne.test",
+                                 "--password-stdin", stdin="sandbox\n"), 0)
+
+    def add(self, n, *ep):
+        pdf = os.path.join(self.home, f"piece-{n}.pdf")
+        with open(pdf, "wb") as f:
+            f.write(sample_pdf(n + 1))
+        r = self.sne(*ep, "piece", "add", NUMERO, pdf, "--type", self.TYPES[n], "--json")
+        self.assertExit(r, 0)
+        return r.json()["pli"]["transaction"]
+
+    def plis(self, *ep):
+        r = self.sne(*ep, "pli", "list", "--numero", NUMERO, "--all", "--json")
+        self.assertExit(r, 0)
+        return {p["transaction"] for p in r.json()}
+
+    def test_writes_of_the_server_and_of_other_processes_are_seen_by_all(self):
+        sent = set()
+        for round_ in range(3):
+            # Other processes open and close the database while the server holds it open.
+            for args in (["sandbox", "clock", "--db", self.db], ["auth", "status"],
+                         ["sandbox", "advance", "--by", "1m", "--db", self.db]):
+                self.assertExit(self.sne(*args), 0)
+            self.assertTrue(os.path.exists(self.db + "-wal"), "the server's WAL was deleted")
+            sent.add(self.add(2 * round_, *self.ep))  # written by the server
+            sent.add(self.add(2 * round_ + 1))  # written by another process
+            self.assertLessEqual(sent, self.plis(*self.ep))
+            self.assertLessEqual(sent, self.plis())
+        self.assertEqual(self.server.stop()[0], 0)
+        db = sqlite3.connect(self.db)
+        try:
+            self.assertEqual(db.execute("PRAGMA integrity_check").fetchone()[0], "ok")
+            on_file = {row[0] for row in db.execute("SELECT transaction_id FROM plis")}
+        finally:
+            db.close()
+        self.assertLessEqual(sent, on_file)
+
+    def test_a_database_path_that_is_a_symbolic_link_is_refused(self):
+        link = os.path.join(self.home, "link.db")
+        os.symlink(self.db, link)
+        r = self.sne("sandbox", "clock", "--db", link)
+        self.assertExit(r, 1)
+        self.assertOneLineError(r, link)
