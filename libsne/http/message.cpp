@@ -153,4 +153,114 @@ std::string query_string(const std::vector<std::pair<std::string, std::string>>&
   return out;
 }
 
+namespace {
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+Error multipart_error(std::string_view what) {
+  return Error(ErrorCode::invalid_input,
+               fmt::format("malformed multipart/form-data body: {}", what), "body");
+}
+
+}  // namespace
+
+std::optional<std::string> header_parameter(std::string_view value, std::string_view name) {
+  std::size_t i = value.find(';');
+  while (i != std::string_view::npos && i < value.size()) {
+    ++i;  // past ';'
+    const std::size_t eq = value.find('=', i);
+    if (eq == std::string_view::npos) return std::nullopt;
+    const std::string_view key = trim(value.substr(i, eq - i));
+    std::size_t j = eq + 1;
+    while (j < value.size() && (value[j] == ' ' || value[j] == '\t')) ++j;
+    std::string parsed;
+    if (j < value.size() && value[j] == '"') {
+      for (++j; j < value.size() && value[j] != '"'; ++j) {
+        if (value[j] == '\\' && j + 1 < value.size()) ++j;
+        parsed += value[j];
+      }
+      if (j >= value.size()) return std::nullopt;  // unterminated quoted string
+      i = value.find(';', j);
+    } else {
+      const std::size_t end = value.find(';', j);
+      parsed = std::string(trim(value.substr(j, end == std::string_view::npos ? end : end - j)));
+      i = end;
+    }
+    if (iequals(key, name)) return parsed;
+  }
+  return std::nullopt;
+}
+
+Result<std::vector<FormPart>> parse_multipart(std::string_view content_type,
+                                              std::string_view body) {
+  const auto boundary = header_parameter(content_type, "boundary");
+  if (!boundary || boundary->empty() || boundary->size() > 70)
+    return multipart_error("no boundary of 1 to 70 characters in its Content-Type");
+  const std::string delimiter = "--" + *boundary;
+  const std::string next_delimiter = "\r\n" + delimiter;
+  // The first delimiter opens the body or follows a preamble's line.
+  std::size_t pos = 0;
+  if (body.substr(0, delimiter.size()) != delimiter) {
+    pos = body.find(next_delimiter);
+    if (pos == std::string_view::npos) return multipart_error("no opening boundary");
+    pos += 2;
+  }
+  std::vector<FormPart> parts;
+  while (true) {
+    pos += delimiter.size();
+    if (body.substr(pos, 2) == "--") return parts;  // the close delimiter; an epilogue may follow
+    // Transport padding (RFC 2046: spaces and tabs) then the line's end.
+    while (pos < body.size() && (body[pos] == ' ' || body[pos] == '\t')) ++pos;
+    if (body.substr(pos, 2) != "\r\n") return multipart_error("a boundary line is not ended");
+    pos += 2;
+    if (parts.size() == kMaxFormParts)
+      return multipart_error(fmt::format("more than {} parts", kMaxFormParts));
+    FormPart part;
+    bool named = false;
+    std::string_view head;  // a part with no header at all starts with its empty line
+    if (body.substr(pos, 2) == "\r\n") {
+      pos += 2;
+    } else {
+      const std::size_t head_end = body.find("\r\n\r\n", pos);
+      if (head_end == std::string_view::npos || head_end - pos > kMaxPartHeaderBytes)
+        return multipart_error("a part's headers are not ended or too long");
+      head = body.substr(pos, head_end - pos);
+      pos = head_end + 4;
+    }
+    std::size_t line_start = 0;
+    while (line_start < head.size()) {
+      std::size_t line_end = head.find("\r\n", line_start);
+      if (line_end == std::string_view::npos) line_end = head.size();
+      const std::string_view line = head.substr(line_start, line_end - line_start);
+      line_start = line_end + 2;
+      const auto colon = line.find(':');
+      if (colon == std::string_view::npos) return multipart_error("a part header has no ':'");
+      const std::string_view name = trim(line.substr(0, colon));
+      const std::string_view value = trim(line.substr(colon + 1));
+      if (iequals(name, "Content-Disposition")) {
+        const auto semicolon = value.find(';');
+        if (!iequals(trim(value.substr(0, semicolon)), "form-data"))
+          return multipart_error("a part's Content-Disposition is not form-data");
+        if (auto n = header_parameter(value, "name")) {
+          part.name = std::move(*n);
+          named = true;
+        }
+        if (auto f = header_parameter(value, "filename")) part.filename = std::move(*f);
+      } else if (iequals(name, "Content-Type")) {
+        part.content_type = std::string(value);
+      }
+    }
+    if (!named) return multipart_error("a part has no Content-Disposition name");
+    const std::size_t data_end = body.find(next_delimiter, pos);
+    if (data_end == std::string_view::npos) return multipart_error("the last part is not closed");
+    part.data = std::string(body.substr(pos, data_end - pos));
+    parts.push_back(std::move(part));
+    pos = data_end + 2;
+  }
+}
+
 }  // namespace sne::http

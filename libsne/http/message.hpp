@@ -48,6 +48,8 @@ struct Request {
   /// `body_file` are unused: the transport writes the boundary and the Content-Type (libcurl's
   /// MIME API over HTTP; the embedded sandbox hands the parts over as they are).
   std::vector<FormPart> parts{};
+  /// The client's IP address as text, as the server saw it; empty in process.
+  std::string peer{};
   /// GET, HEAD, PUT and DELETE, or any request carrying an Idempotency-Key.
   bool safe_to_retry() const;
 };
@@ -76,6 +78,22 @@ struct QueryPair {
 /// The pairs of "a=b&c=d" in order, empty ones ("a=b&&c") skipped. Decoding is the caller's:
 /// a strict server and PHP's parse_str do not decode alike.
 std::vector<QueryPair> split_query(std::string_view query);
+
+/// The parameter `name` of a header value such as `multipart/form-data; boundary="x"` or
+/// `form-data; name="a"; filename="b"` (case-insensitive name, quotes and backslash escapes
+/// removed); nothing when absent.
+std::optional<std::string> header_parameter(std::string_view value, std::string_view name);
+
+/// Limits of parse_multipart, against bodies made to exhaust a server.
+inline constexpr std::size_t kMaxFormParts = 256;
+inline constexpr std::size_t kMaxPartHeaderBytes = 8 * 1024;
+
+/// Reads a multipart/form-data body (RFC 7578, RFC 2046 §5.1) into its parts: each part's
+/// name and filename from its Content-Disposition, its Content-Type, its bytes. The boundary
+/// comes from `content_type`. A preamble and an epilogue are ignored. Fails, naming what is
+/// wrong, on a missing boundary, a part with no Content-Disposition name, a delimiter that is
+/// not closed, more than kMaxFormParts parts or part headers over kMaxPartHeaderBytes.
+Result<std::vector<FormPart>> parse_multipart(std::string_view content_type, std::string_view body);
 
 /// Percent-encodes everything but unreserved characters (RFC 3986).
 std::string percent_encode(std::string_view text);

@@ -378,7 +378,7 @@ http::Response server_error(int status, bool multipart) {
   if (status == 413 && multipart)
     return error_answer(400, "ERROR_UPLOAD_FILE_TOO_BIG_POST_MAX_SIZE", "The file seems too big");
   if (status == 413) return error_answer(413, "ERROR", "request body too large");
-  // cpp-httplib routes no other verb: GLPI's answer for a method it does not serve.
+  // GLPI's answer for a method its web server does not serve.
   if (status == 404 || status == 405)
     return error_answer(405, "ERROR_METHOD_NOT_ALLOWED", "Method Not Allowed");
   return error_answer(status, "ERROR", "Bad Request");

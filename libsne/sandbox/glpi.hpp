@@ -44,7 +44,7 @@ bool is_glpi_path(std::string_view path);
 /// post_max_size. Never throws.
 http::Response handle(Db& db, const http::Request& request, Timestamp now, std::size_t max_body);
 
-/// The body of an error answer of cpp-httplib's own (a body over the server's limit, a
+/// The body of an error answer of the HTTP server's own (a body over the server's limit, a
 /// malformed request) on a GLPI path, and its status.
 http::Response server_error(int status, bool multipart);
 

@@ -7,6 +7,7 @@
 #include "sandbox/glpi.hpp"
 #include "sandbox/numeriseur.hpp"
 #include "sandbox/store.hpp"
+#include "sne/text.hpp"
 
 namespace sne::sandbox {
 
@@ -66,6 +67,27 @@ Match match(std::string_view method, std::string_view path) {
     return m;
   }
   return m;
+}
+
+/// A body is read as its route reads it: a piece's raw bytes for an upload, JSON for every
+/// other route; a body with no type is read so. A type that no route reads (a form, a text) is
+/// refused (415) before anything else is looked at, authentication included: it is not JSON,
+/// whatever it holds. A type that another route reads is refused once the caller is known.
+void check_media_type(const http::Request& request, const Route& route, bool authenticated) {
+  if (request.body.empty()) return;
+  const auto type = http::header(request.headers, "Content-Type");
+  if (!type) return;
+  std::string_view media = std::string_view(*type).substr(0, type->find(';'));
+  while (!media.empty() && (media.back() == ' ' || media.back() == '\t')) media.remove_suffix(1);
+  const bool json = http::iequals(media, "application/json");
+  const bool raw = http::iequals(media, "application/octet-stream");
+  const bool upload = route.pattern == "/v1/uploads";
+  if ((upload && raw) || (!upload && json)) return;
+  if (authenticated || (!json && !raw))
+    refuse(
+        415, ErrorCode::invalid_input,
+        fmt::format("a body of type '{}' is not read here: send {}", printable(media),
+                    upload ? "the piece as application/octet-stream" : "JSON (application/json)"));
 }
 
 std::map<std::string, std::string> parse_query(std::string_view query) {
@@ -277,6 +299,7 @@ http::Response Handler::handle(const http::Request& request) {
       return response;
     }
     if (m.route == nullptr) not_found(fmt::format("no route {} {}", request.method, path));
+    check_media_type(request, *m.route, false);
 
     // The numériseur works between requests: whatever became due is processed first, in its
     // own transaction, so that this request sees its outcome.
@@ -290,6 +313,7 @@ http::Response Handler::handle(const http::Request& request) {
     Call call{db_, request, now(db_), std::move(m.params), {}, std::nullopt, {}};
     if (qmark != std::string_view::npos) call.query = parse_query(target.substr(qmark + 1));
     if (m.route->access != Access::anonymous) authenticate(call, m.route->access);
+    check_media_type(request, *m.route, true);
     const auto idem = m.route->pattern == "/v1/auth/token" ? std::nullopt : idempotency_of(call);
     if (idem) {
       if (auto replayed = replay(call, *idem)) {

@@ -1,11 +1,26 @@
-// The sandbox over HTTP: cpp-httplib carries the bytes, the Handler answers.
-#include <httplib.h>
+// The sandbox over HTTP: Boost.Beast reads and writes HTTP/1.1 on one event loop, the Handler
+// answers on a pool of worker threads. A connection costs a socket and a small buffer, not a
+// thread, so clients that send slowly cannot occupy the workers: each request must bring its
+// head, then its body, within deadlines, or its connection is closed.
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http.hpp>
 
+#include <atomic>
+#include <mutex>
+#include <optional>
+#include <set>
 #include <thread>
 
 #include <fmt/format.h>
 
 #include "crypto/crypto.hpp"
+#include "http/message.hpp"
 #include "sandbox/glpi.hpp"
 #include "sandbox/handler.hpp"
 #include "sne/sandbox.hpp"
@@ -14,105 +29,139 @@ namespace sne {
 
 namespace {
 
-class HttplibServer : public SandboxServer {
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+using Parser = bhttp::request_parser<bhttp::string_body>;
+
+/// The request line and headers must arrive within this time of the connection's opening or
+/// of the previous answer (which also bounds an idle keep-alive connection).
+constexpr auto kHeadTime = std::chrono::seconds(10);
+/// A body has this long, plus a second for each kBodyMinRate bytes it declares: a client
+/// slower than 64 KiB/s on loopback is stalling, not uploading.
+constexpr auto kBodyTime = std::chrono::seconds(10);
+constexpr std::uint64_t kBodyMinRate = 64 * 1024;
+/// A client that does not read its answer is cut off after this long.
+constexpr auto kWriteTime = std::chrono::seconds(30);
+/// After an answer given before the body was read, what the client still sends is read and
+/// dropped for this long at most.
+constexpr auto kDrainTime = std::chrono::seconds(5);
+constexpr std::uint32_t kHeadLimit = 16 * 1024;
+/// Connections beyond this are closed at once; far below the usual 1024 descriptors.
+constexpr std::size_t kMaxConnections = 512;
+/// Requests on one connection before it is closed, so that clients spread over time.
+constexpr int kMaxRequestsPerConnection = 100;
+
+/// An answer made here, before the handler: the contract's error object, or GLPI's
+/// [CODE, message] under /apirest.php.
+http::Response early_answer(std::string_view target, int status, std::string_view message,
+                            bool multipart) {
+  if (sandbox::glpi::is_glpi_path(target.substr(0, target.find('?'))))
+    return sandbox::glpi::server_error(status, multipart);
+  const std::string id = crypto::random_alnum(16);
+  http::Response r;
+  r.status = status;
+  r.headers = {{"Content-Type", "application/json"}, {"X-Request-Id", id}};
+  r.body = fmt::format(R"({{"error":{{"code":"invalid_input","message":"{}","request_id":"{}"}}}})",
+                       message, id);
+  return r;
+}
+
+bool starts_with_ci(std::string_view text, std::string_view prefix) {
+  return text.size() >= prefix.size() && http::iequals(text.substr(0, prefix.size()), prefix);
+}
+
+class BeastServer;
+
+class Session : public std::enable_shared_from_this<Session> {
  public:
-  HttplibServer(std::unique_ptr<sandbox::Handler> handler, const SandboxServerOptions& options)
-      : handler_(std::move(handler)), host_(options.host) {
-    server_.new_task_queue = [n = options.threads] {
-      return new httplib::ThreadPool(static_cast<std::size_t>(std::max(1, n)));
-    };
-    server_.set_payload_max_length(options.max_body);
-    // cpp-httplib's default also sets SO_REUSEPORT, which would let a second server share a
-    // busy port silently; SO_REUSEADDR alone allows quick restarts and nothing more.
-    server_.set_socket_options([](socket_t sock) {
-      int yes = 1;
-      setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
-    });
-    // A client that stalls ties a thread up for this long at most; an idle keep-alive
-    // connection is closed after 2 s, so that stopping is quick.
-    server_.set_read_timeout(10, 0);
-    server_.set_write_timeout(30, 0);
-    server_.set_keep_alive_max_count(100);
-    server_.set_keep_alive_timeout(2);
-    // Before cpp-httplib reads a body: it would read a POST without Content-Length until the
-    // connection closes (HTTP says its body is empty), and it parses form and multipart bodies
-    // itself (with an 8 KB limit). The contract takes JSON and raw pieces only.
-    // GLPI's face takes multipart/form-data (Document uploads), which cpp-httplib parses into
-    // req.files within the payload limit.
-    server_.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
-      const std::string type = req.get_header_value("Content-Type");
-      const bool glpi = sandbox::glpi::is_glpi_path(req.path);
-      if (!glpi && (type.rfind("application/x-www-form-urlencoded", 0) == 0 ||
-                    type.rfind("multipart/", 0) == 0)) {
-        contract_error(res, 415,
-                       "send JSON (application/json) or a piece (application/octet-stream)");
-        return httplib::Server::HandlerResponse::Handled;
-      }
-      if (!req.has_header("Content-Length") && !req.has_header("Transfer-Encoding")) {
-        answer(req, res);  // req.body is empty, as HTTP says
-        return httplib::Server::HandlerResponse::Handled;
-      }
-      return httplib::Server::HandlerResponse::Unhandled;
-    });
-    auto serve = [this](const httplib::Request& req, httplib::Response& res) { answer(req, res); };
-    // One catch-all per method: routing is the handler's, so both backends route alike.
-    for (const char* pattern : {R"(/.*)"}) {
-      server_.Get(pattern, serve);
-      server_.Post(pattern, serve);
-      server_.Put(pattern, serve);
-      server_.Patch(pattern, serve);
-      server_.Delete(pattern, serve);
-      server_.Options(pattern, serve);
-    }
-    // Bodies over the limit never reach the handler: answer 413 in the contract's shape.
-    // Answers cpp-httplib makes itself (a body over the limit, a malformed request, a verb it
-    // does not route) get the contract's error object too, or GLPI's [CODE, message] under
-    // /apirest.php; the handler's own error answers are left as they are.
-    server_.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
-      if (!res.body.empty()) return;
-      if (sandbox::glpi::is_glpi_path(req.path)) {
-        const bool multipart =
-            req.get_header_value("Content-Type").rfind("multipart/form-data", 0) == 0;
-        const http::Response glpi = sandbox::glpi::server_error(res.status, multipart);
-        res.status = glpi.status;
-        res.set_content(glpi.body, "application/json; charset=UTF-8");
-        return;
-      }
-      contract_error(res, res.status,
-                     res.status == 413 ? "request body too large" : "malformed HTTP request");
+  Session(tcp::socket socket, BeastServer& server);
+  ~Session();
+  void start() { read_head(); }
+  /// Called on the event loop when the server stops: a connection waiting for a request is
+  /// closed; one whose request is being answered closes after the answer.
+  void on_stop() {
+    if (!busy_) close();
+  }
+
+ private:
+  void read_head();
+  void on_head(beast::error_code ec);
+  void read_body();
+  void on_body(beast::error_code ec);
+  void answer();
+  void write(http::Response response, bool keep_alive);
+  void fail(beast::error_code ec);
+  /// Reads and drops what the client still sends, within kDrainTime, then closes.
+  void drain();
+  void close() {
+    beast::error_code ignored;
+    deadline_.cancel();
+    socket_.shutdown(tcp::socket::shutdown_both, ignored);
+    socket_.close(ignored);
+  }
+  /// The operation under way must end within `time`: past it, the socket's operations are
+  /// cancelled and the session knows why (an answer can still be written, unlike with
+  /// beast::tcp_stream, which closes the socket on its timeouts).
+  void arm(std::chrono::steady_clock::duration time) {
+    timed_out_ = false;
+    deadline_.expires_after(time);
+    deadline_.async_wait([self = shared_from_this()](beast::error_code ec) {
+      if (ec) return;  // re-armed or cancelled
+      self->timed_out_ = true;
+      beast::error_code ignored;
+      self->socket_.cancel(ignored);
     });
   }
 
-  /// An answer of cpp-httplib's own, in the contract's shape.
-  static void contract_error(httplib::Response& res, int status, std::string_view message) {
-    const std::string id = crypto::random_alnum(16);
-    res.status = status;
-    res.set_header("X-Request-Id", id);
-    res.set_content(fmt::format(R"({{"error":{{"code":"invalid_input","message":"{}",)"
-                                R"("request_id":"{}"}}}})",
-                                message, id),
-                    "application/json");
-  }
+  tcp::socket socket_;
+  asio::steady_timer deadline_;
+  bool timed_out_ = false;
+  BeastServer& server_;
+  beast::flat_buffer buffer_;
+  std::optional<Parser> parser_;
+  std::string peer_;
+  int served_ = 0;
+  std::size_t drained_ = 0;
+  bool busy_ = false;  ///< the handler or a write has the connection
+  bool head_ = false;  ///< the request is HEAD: answer as GET, without the body
+};
+
+class BeastServer : public SandboxServer {
+ public:
+  BeastServer(std::unique_ptr<sandbox::Handler> handler, const SandboxServerOptions& options)
+      : handler_(std::move(handler)),
+        host_(options.host),
+        max_body_(options.max_body),
+        acceptor_(io_),
+        retry_(io_),
+        workers_(static_cast<std::size_t>(std::max(1, options.threads))) {}
 
   Status listen(int port) {
-    const int bound = port == 0 ? server_.bind_to_any_port(host_)
-                                : (server_.bind_to_port(host_, port) ? port : -1);
-    if (bound < 0)
-      return Error(ErrorCode::io, fmt::format("cannot listen on {}:{}: address in use or not "
-                                              "available",
-                                              host_, port));
-    port_ = bound;
-    thread_ = std::thread([this] { server_.listen_after_bind(); });
-    // stop() only stops a server that runs: wait until it does (it binds before, so clients
-    // could already connect; this is about shutting down cleanly).
-    while (!server_.is_running() && thread_.joinable())
-      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    beast::error_code ec;
+    const auto address = asio::ip::make_address(host_ == "localhost" ? "127.0.0.1" : host_, ec);
+    const tcp::endpoint endpoint(address, static_cast<unsigned short>(port));
+    if (!ec) acceptor_.open(endpoint.protocol(), ec);
+    // SO_REUSEADDR allows quick restarts; no SO_REUSEPORT, which would let a second server
+    // share a busy port silently.
+    if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
+    if (!ec) acceptor_.bind(endpoint, ec);
+    if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+    if (ec)
+      return Error(ErrorCode::io,
+                   fmt::format("cannot listen on {}:{}: {}", host_, port,
+                               ec == asio::error::address_in_use ? "address in use"
+                                                                 : "address not available"));
+    port_ = acceptor_.local_endpoint().port();
+    accept();
+    thread_ = std::thread([this] { io_.run(); });
     return Status();
   }
 
-  ~HttplibServer() override {
-    server_.stop();
-    join();
+  ~BeastServer() override {
+    stop();
+    wait();
   }
 
   int port() const noexcept override { return port_; }
@@ -120,45 +169,269 @@ class HttplibServer : public SandboxServer {
     return host_.find(':') != std::string::npos ? fmt::format("http://[{}]:{}", host_, port_)
                                                 : fmt::format("http://{}:{}", host_, port_);
   }
-  void stop() override { server_.stop(); }
-  void wait() override { join(); }
+
+  void stop() override {
+    asio::post(io_, [this] {
+      if (stopping_) return;
+      stopping_ = true;
+      beast::error_code ignored;
+      acceptor_.close(ignored);
+      retry_.cancel();
+      std::lock_guard lock(sessions_mutex_);
+      for (Session* s : sessions_) s->on_stop();
+    });
+  }
+
+  void wait() override {
+    std::lock_guard lock(join_mutex_);
+    if (thread_.joinable()) thread_.join();  // returns when no connection is left
+    workers_.join();
+  }
+
+  // For the sessions.
+  std::size_t max_body() const noexcept { return max_body_; }
+  bool stopping() const noexcept { return stopping_; }
+  void enlist(Session* s) {
+    std::lock_guard lock(sessions_mutex_);
+    sessions_.insert(s);
+  }
+  void delist(Session* s) {
+    std::lock_guard lock(sessions_mutex_);
+    sessions_.erase(s);
+  }
+  /// Runs the handler on a worker, then `done` with its answer on the event loop. The work
+  /// guard keeps the event loop running while the handler works.
+  template <typename Done>
+  void handle(http::Request request, Done done) {
+    asio::post(workers_, [this, request = std::move(request), done = std::move(done),
+                          guard = asio::make_work_guard(io_)]() mutable {
+      http::Response response;
+      try {
+        response = handler_->handle(request);
+      } catch (const std::exception& e) {  // the handler answers its own failures; in case
+        response = early_answer(request.target, 500, "sandbox failure", false);
+      }
+      asio::post(io_, [done = std::move(done), response = std::move(response)]() mutable {
+        done(std::move(response));
+      });
+    });
+  }
 
  private:
-  void join() {
-    std::lock_guard lock(join_mutex_);
-    if (thread_.joinable()) thread_.join();
+  void accept() {
+    acceptor_.async_accept(io_, [this](beast::error_code ec, tcp::socket socket) {
+      if (stopping_) return;
+      if (ec) {
+        // Out of descriptors (EMFILE) or a connection reset before it was accepted: try again
+        // shortly rather than spin.
+        retry_.expires_after(std::chrono::milliseconds(50));
+        retry_.async_wait([this](beast::error_code e) {
+          if (!e && !stopping_) accept();
+        });
+        return;
+      }
+      bool full = false;
+      {
+        std::lock_guard lock(sessions_mutex_);
+        full = sessions_.size() >= kMaxConnections;
+      }
+      if (full) {
+        beast::error_code ignored;
+        socket.close(ignored);
+      } else {
+        std::make_shared<Session>(std::move(socket), *this)->start();
+      }
+      accept();
+    });
   }
 
-  void answer(const httplib::Request& req, httplib::Response& res) {
-    http::Request request;
-    request.method = req.method;
-    request.target = req.target;
-    for (const auto& [name, value] : req.headers) request.headers.emplace_back(name, value);
-    // cpp-httplib parsed a multipart body into req.files, fields and files alike.
-    if (req.is_multipart_form_data())
-      for (const auto& [name, part] : req.files)
-        request.parts.push_back({part.name, part.filename, part.content_type, part.content, {}});
-    else
-      request.body = req.body;
-    const http::Response response = handler_->handle(request);
-    res.status = response.status;
-    std::string type = "application/json";
-    for (const auto& [name, value] : response.headers) {
-      if (name == "Content-Type")
-        type = value;
-      else
-        res.set_header(name, value);
-    }
-    if (!response.body.empty()) res.set_content(response.body, type);
-  }
-
+  // Declared first, destroyed last: a Session leaving at any time delists itself.
+  std::mutex sessions_mutex_;
+  std::set<Session*> sessions_;
   std::unique_ptr<sandbox::Handler> handler_;
   std::string host_;
-  httplib::Server server_;
+  std::size_t max_body_;
+  asio::io_context io_{1};
+  tcp::acceptor acceptor_;
+  asio::steady_timer retry_;
+  asio::thread_pool workers_;
   int port_ = 0;
+  bool stopping_ = false;  // read and written on the event loop only
   std::thread thread_;
   std::mutex join_mutex_;
 };
+
+Session::Session(tcp::socket socket, BeastServer& server)
+    : socket_(std::move(socket)), deadline_(socket_.get_executor()), server_(server) {
+  beast::error_code ec;
+  const auto remote = socket_.remote_endpoint(ec);
+  if (!ec) peer_ = remote.address().to_string();
+  server_.enlist(this);
+}
+
+Session::~Session() { server_.delist(this); }
+
+void Session::read_head() {
+  if (server_.stopping()) return close();
+  head_ = false;
+  parser_.emplace();
+  parser_->header_limit(kHeadLimit);
+  parser_->body_limit(server_.max_body());
+  arm(kHeadTime);
+  bhttp::async_read_header(
+      socket_, buffer_, *parser_,
+      [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_head(ec); });
+}
+
+void Session::on_head(beast::error_code ec) {
+  if (ec) return fail(ec);
+  const auto& req = parser_->get();
+  const std::string_view target(req.target().data(), req.target().size());
+  // A Transfer-Encoding whose last coding is not chunked leaves the body's length unknown
+  // (RFC 9112 §6.3): refused, as are Content-Length beside Transfer-Encoding and two
+  // different Content-Lengths, which the parser refuses (request smuggling).
+  if (req.find(bhttp::field::transfer_encoding) != req.end() && !parser_->chunked())
+    return write(
+        early_answer(target, 400, "malformed HTTP request: unknown Transfer-Encoding", false),
+        false);
+  if (parser_->is_done()) return answer();
+  const auto expect = req[bhttp::field::expect];
+  if (http::iequals(std::string_view(expect.data(), expect.size()), "100-continue")) {
+    // libcurl waits for this before sending a body over 1 MB.
+    auto go_on = std::make_shared<bhttp::response<bhttp::empty_body>>(bhttp::status::continue_,
+                                                                      req.version());
+    arm(kWriteTime);
+    bhttp::async_write(socket_, *go_on,
+                       [self = shared_from_this(), go_on](beast::error_code e, std::size_t) {
+                         if (e) return self->fail(e);
+                         self->read_body();
+                       });
+    return;
+  }
+  read_body();
+}
+
+void Session::read_body() {
+  const std::uint64_t declared =
+      parser_->content_length() ? *parser_->content_length() : server_.max_body();
+  arm(kBodyTime + std::chrono::seconds(declared / kBodyMinRate));
+  bhttp::async_read(
+      socket_, buffer_, *parser_,
+      [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_body(ec); });
+}
+
+void Session::on_body(beast::error_code ec) {
+  if (ec) return fail(ec);
+  answer();
+}
+
+void Session::answer() {
+  auto& req = parser_->get();
+  http::Request request;
+  request.method = std::string(req.method_string());
+  head_ = req.method() == bhttp::verb::head;
+  if (head_) request.method = "GET";
+  request.target = std::string(req.target());
+  request.peer = peer_;
+  for (const auto& field : req)
+    request.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+  const auto type = http::header(request.headers, "Content-Type").value_or("");
+  const bool glpi = sandbox::glpi::is_glpi_path(
+      std::string_view(request.target).substr(0, request.target.find('?')));
+  if (glpi && starts_with_ci(type, "multipart/form-data")) {
+    // GLPI's face takes Document uploads as multipart/form-data, parsed here as PHP would.
+    auto parts = http::parse_multipart(type, req.body());
+    if (!parts)
+      return write(early_answer(request.target, 400, parts.error().message(), true), false);
+    request.parts = std::move(*parts);
+  } else {
+    request.body = std::move(req.body());
+  }
+  const bool keep_alive = req.keep_alive() && ++served_ < kMaxRequestsPerConnection;
+  busy_ = true;
+  server_.handle(std::move(request), [self = shared_from_this(), keep_alive](http::Response r) {
+    self->write(std::move(r), keep_alive);
+  });
+}
+
+void Session::write(http::Response response, bool keep_alive) {
+  busy_ = true;
+  const unsigned version = parser_ && parser_->is_header_done() ? parser_->get().version() : 11;
+  auto res = std::make_shared<bhttp::response<bhttp::string_body>>(
+      static_cast<bhttp::status>(response.status), version);
+  std::string type = "application/json";
+  for (auto& [name, value] : response.headers) {
+    if (http::iequals(name, "Content-Type"))
+      type = value;
+    else
+      res->insert(name, value);
+  }
+  if (!response.body.empty()) res->set(bhttp::field::content_type, type);
+  res->keep_alive(keep_alive && !server_.stopping());
+  const std::size_t length = response.body.size();
+  res->body() = std::move(response.body);
+  res->prepare_payload();
+  if (head_) {  // the headers of the GET, no body
+    res->body().clear();
+    res->content_length(length);
+  }
+  arm(kWriteTime);
+  // An answer given before the body was read (413, 400...): the client may still be sending
+  // it, and closing now would reset the connection before it reads the answer.
+  const bool drain = parser_ && !parser_->is_done();
+  bhttp::async_write(socket_, *res,
+                     [self = shared_from_this(), res, drain](beast::error_code ec, std::size_t) {
+                       self->busy_ = false;
+                       if (ec) return self->close();
+                       if (drain) {
+                         beast::error_code ignored;
+                         self->socket_.shutdown(tcp::socket::shutdown_send, ignored);
+                         self->arm(kDrainTime);
+                         return self->drain();
+                       }
+                       if (!res->keep_alive()) return self->close();
+                       self->read_head();
+                     });
+}
+
+void Session::drain() {
+  buffer_.clear();
+  socket_.async_read_some(buffer_.prepare(64 * 1024),
+                          [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+                            self->drained_ += n;
+                            if (ec || self->drained_ > self->server_.max_body() + kHeadLimit)
+                              return self->close();
+                            self->drain();
+                          });
+}
+
+void Session::fail(beast::error_code ec) {
+  const bool late = ec == asio::error::operation_aborted && timed_out_;
+  // The peer left, the server stopped, or a deadline passed before anything came: nothing
+  // to answer.
+  if (ec == bhttp::error::end_of_stream || ec == asio::error::eof ||
+      ec == asio::error::connection_reset || (ec == asio::error::operation_aborted && !late) ||
+      (late && !(parser_ && parser_->got_some())))
+    return close();
+  // The fields parsed so far: a body over the limit is refused as soon as its length is read.
+  const std::string target = parser_ ? std::string(parser_->get().target()) : std::string();
+  const auto type =
+      parser_ ? std::string(parser_->get()[bhttp::field::content_type]) : std::string();
+  const bool multipart = starts_with_ci(type, "multipart/form-data");
+  http::Response r;
+  if (late)
+    r = early_answer(target, 408, "request not received in time", false);
+  else if (ec == bhttp::error::body_limit)
+    r = early_answer(target, 413, "request body too large", multipart);
+  else if (ec == bhttp::error::header_limit)
+    r = early_answer(target, 431, "request headers too large", false);
+  else if (ec.category() == bhttp::make_error_code(bhttp::error::bad_target).category())
+    r = early_answer(target, 400, fmt::format("malformed HTTP request: {}", ec.message()), false);
+  else
+    return close();  // a socket error: no one to answer
+  // The rest of the request is not read: the connection closes after this answer.
+  write(std::move(r), false);
+}
 
 bool loopback(const std::string& host) {
   return host == "127.0.0.1" || host == "::1" || host == "localhost";
@@ -177,7 +450,7 @@ Result<std::unique_ptr<SandboxServer>> SandboxServer::start(const SandboxServerO
                  "listen");
   auto handler = sandbox::Handler::open(options.db_path, options.max_body);
   if (!handler) return handler.error();
-  auto server = std::make_unique<HttplibServer>(std::move(*handler), options);
+  auto server = std::make_unique<BeastServer>(std::move(*handler), options);
   if (auto listening = server->listen(options.port); !listening) return listening.error();
   return std::unique_ptr<SandboxServer>(std::move(server));
 }

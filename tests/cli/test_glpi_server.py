@@ -276,19 +276,19 @@ class GlpiServerTest(CliTest):
         r = self.call("POST", "/Document/", dict(self.auth(session), **{"Content-Type": ctype}), body)
         self.assertEqual((r.status, r.json()[0]), (400, "ERROR_UPLOAD_FILE_TOO_BIG_POST_MAX_SIZE"))
 
-    # ---- what cpp-httplib answers itself --------------------------------------------------
+    # ---- what the HTTP server answers itself, before the handler ----------------------------
 
     def test_answers_of_the_http_server_itself_are_in_glpi_shape(self):
         host, port = self.server.url[len("http://"):].split(":")
         conn = http.client.HTTPConnection(host, int(port), timeout=30)
-        # A body over the server's limit (16 MiB): cpp-httplib reads it past and refuses it.
+        # A body over the server's limit (16 MiB): refused on its Content-Length.
         conn.request("POST", "/apirest.php/Document/", body=bytes(17 << 20),
                      headers={"Content-Type": "multipart/form-data; boundary=x"})
         r = conn.getresponse()
         self.assertEqual(r.status, 400)
         self.assertEqual(json.loads(r.read())[0], "ERROR_UPLOAD_FILE_TOO_BIG_POST_MAX_SIZE")
         conn.close()
-        # A multipart body cpp-httplib cannot parse.
+        # A multipart body that cannot be parsed.
         r = self.call("POST", "/Document/",
                       {"Content-Type": "multipart/form-data; boundary=zz"}, b"0123456789")
         self.assertEqual((r.status, r.json()), (400, ["ERROR", "Bad Request"]))

@@ -320,8 +320,7 @@ class Sandbox(unittest.TestCase):
 
     def call(self, method, path, body=None, token=None, raw=None, headers=None):
         """One exchange; `path` may hold a query string. POST, PUT and PATCH always carry a
-        Content-Length (0 without a body): without one, cpp-httplib 0.11 waits for the end of
-        the connection (30 s) and answers a bare 400 with no error object."""
+        Content-Length (0 without a body), as clients do."""
         data = None
         all_headers = {"Accept": "application/json"}
         if raw is not None:
@@ -836,7 +835,7 @@ class DocumentedErrors(Sandbox):
         self.assertIsNotNone(a.header("X-Request-Id"))
 
     def test_413_body_is_the_documented_error(self):
-        """The handler's own 413 keeps its message; cpp-httplib's (over 16 MiB) gets the
+        """The handler's own 413 keeps its message; the HTTP server's (over 16 MiB) gets the
         error object with a request id too."""
         agent = self.sign_in(AGENT)
         a = self.call("POST", "/v1/uploads", raw=b"%" * 10_485_761, token=agent)

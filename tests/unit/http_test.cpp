@@ -260,3 +260,53 @@ TEST_CASE("http: split_query keeps pairs as written, in order, and skips empty o
   CHECK(pairs[3].value == "v");
   CHECK(sne::http::split_query("").empty());
 }
+
+TEST_CASE("a multipart/form-data body is read back into its parts, and malformed ones refused") {
+  const std::string type = "multipart/form-data; boundary=\"b-1\"";
+  const std::string body =
+      "ignored preamble\r\n"
+      "--b-1\r\n"
+      "Content-Disposition: form-data; name=\"uploadManifest\"\r\n"
+      "Content-Type: application/json\r\n\r\n"
+      "{\"a\":1}\r\n"
+      "--b-1 \t\r\n"
+      "content-disposition: FORM-DATA; filename=\"scan \\\"1\\\".pdf\"; name=filename[0]\r\n\r\n"
+      "%PDF\r\n--b\r\n\r\n"  // a line that only looks like a boundary stays in the data
+      "--b-1--\r\nepilogue";
+  auto parts = parse_multipart(type, body);
+  REQUIRE(parts.ok());
+  REQUIRE(parts->size() == 2);
+  CHECK((*parts)[0].name == "uploadManifest");
+  CHECK((*parts)[0].filename.empty());
+  CHECK((*parts)[0].content_type == "application/json");
+  CHECK((*parts)[0].data == "{\"a\":1}");
+  CHECK((*parts)[1].name == "filename[0]");
+  CHECK((*parts)[1].filename == "scan \"1\".pdf");
+  CHECK((*parts)[1].data == "%PDF\r\n--b\r\n");
+  CHECK(header_parameter(type, "BOUNDARY") == "b-1");
+  CHECK_FALSE(header_parameter("form-data; name=\"x", "name").has_value());
+
+  const auto refused = [](std::string_view t, std::string_view b) {
+    auto r = parse_multipart(t, b);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().code() == ErrorCode::invalid_input);
+    return r.error().message();
+  };
+  CHECK(refused("multipart/form-data", "--x\r\n").find("boundary") != std::string::npos);
+  CHECK(refused("multipart/form-data; boundary=zz", "0123456789").find("opening") !=
+        std::string::npos);
+  CHECK(refused("multipart/form-data; boundary=a", "--a\r\nX: y\r\n\r\ndata\r\n--a--")
+            .find("no Content-Disposition name") != std::string::npos);
+  CHECK(refused("multipart/form-data; boundary=a",
+                "--a\r\nContent-Disposition: form-data; name=x\r\n\r\nnot closed")
+            .find("not closed") != std::string::npos);
+  CHECK(refused("multipart/form-data; boundary=a",
+                "--a\r\nContent-Disposition: attachment; name=x"
+                "\r\n\r\nd\r\n--a--")
+            .find("not form-data") != std::string::npos);
+  std::string many;
+  for (std::size_t i = 0; i <= kMaxFormParts; ++i)
+    many += "--a\r\nContent-Disposition: form-data; name=p\r\n\r\nd\r\n";
+  CHECK(refused("multipart/form-data; boundary=a", many + "--a--").find("more than") !=
+        std::string::npos);
+}
