@@ -3,7 +3,7 @@
 // A SIRET is 14 digits: the SIREN (9) + the NIC (5). It is valid when the Luhn sums of the 14
 // digits and of the SIREN are both multiples of 10; La Poste's establishments (SIREN
 // 356000000), too many for Luhn, are valid when the plain sum of the 14 digits is a multiple
-// of 5.
+// of 5, Luhn or not; their head office, 35600000000048, alone follows Luhn (python-stdnum's rule).
 #pragma once
 
 #include <string>

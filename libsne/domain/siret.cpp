@@ -9,6 +9,7 @@ namespace sne {
 namespace {
 
 constexpr std::string_view kLaPosteSiren = "356000000";
+constexpr std::string_view kLaPosteHeadOffice = "35600000000048";
 
 /// The digits of `text` without spaces, or an error naming the first other character.
 Result<std::string> digits_only(std::string_view text, std::size_t expected, const char* what) {
@@ -64,18 +65,21 @@ Result<Siret> Siret::parse(std::string_view text) {
   auto digits = digits_only(text, 14, "siret");
   if (!digits) return digits.error();
   const std::string_view d(*digits);
-  if (d.substr(0, 9) == kLaPosteSiren) {
+  const std::string_view siren = d.substr(0, 9);
+  if (!luhn_valid(siren))
+    return Error(ErrorCode::invalid_input, fmt::format("SIREN {} fails its checksum (Luhn)", siren),
+                 "siren");
+  // python-stdnum's stdnum.fr.siret: La Poste's establishments are numbered outside Luhn, valid
+  // when the sum of their digits is a multiple of 5, whatever Luhn says; its head office alone
+  // follows Luhn. (La Poste's SIREN passes Luhn, as every SIREN must.)
+  if (siren == kLaPosteSiren && d != kLaPosteHeadOffice) {
     int sum = 0;
     for (char c : d) sum += c - '0';
-    if (!luhn_valid(d) && sum % 5 != 0)
+    if (sum % 5 != 0)
       return Error(ErrorCode::invalid_input,
                    "SIRET fails its checksum (La Poste: digit sum not a multiple of 5)", "siret");
-  } else {
-    if (!luhn_valid(d.substr(0, 9)))
-      return Error(ErrorCode::invalid_input,
-                   fmt::format("SIREN {} fails its checksum (Luhn)", d.substr(0, 9)), "siren");
-    if (!luhn_valid(d))
-      return Error(ErrorCode::invalid_input, "SIRET fails its checksum (Luhn)", "siret");
+  } else if (!luhn_valid(d)) {
+    return Error(ErrorCode::invalid_input, "SIRET fails its checksum (Luhn)", "siret");
   }
   Siret s;
   s.digits_ = std::move(*digits);

@@ -31,14 +31,35 @@ TEST_CASE("siret: the SIREN must pass Luhn too") {
 }
 
 TEST_CASE("siret: La Poste establishments use the sum-of-digits rule") {
-  CHECK(Siret::parse("35600000000048").ok());  // passes Luhn anyway
-  CHECK(Siret::parse("35600000000010").ok());  // fails Luhn, digit sum 15
-  auto bad = Siret::parse("35600000000011");   // fails both
+  CHECK(Siret::parse("35600000000010").ok());        // fails Luhn, digit sum 15
+  CHECK_FALSE(Siret::parse("35600000000055").ok());  // passes Luhn, digit sum 24
+  auto bad = Siret::parse("35600000000011");         // fails both
   REQUIRE_FALSE(bad.ok());
   CHECK(bad.error().message() ==
         "SIRET fails its checksum (La Poste: digit sum not a multiple of 5)");
+  CHECK(bad.error().subject() == "siret");
   // Only La Poste: the same digit-sum property elsewhere does not rescue a Luhn failure.
   CHECK_FALSE(Siret::parse("13002072000039").ok());
+}
+
+TEST_CASE("siret: a La Poste establishment is not rescued by Luhn") {
+  // 35600000000014, ...022 and ...030 pass Luhn but their digit sums (19, 16, 14) are not
+  // multiples of 5: python-stdnum's stdnum.fr.siret refuses them, and so do we.
+  for (const char* n : {"35600000000014", "35600000000022", "35600000000030"}) {
+    auto s = Siret::parse(n);
+    REQUIRE_FALSE(s.ok());
+    CHECK(s.error().message() ==
+          "SIRET fails its checksum (La Poste: digit sum not a multiple of 5)");
+  }
+}
+
+TEST_CASE("siret: La Poste's head office follows Luhn, not the digit sum") {
+  // 35600000000048: Luhn-valid, digit sum 26. The one La Poste number under Luhn.
+  auto head = Siret::parse("356 000 000 00048");
+  REQUIRE(head.ok());
+  CHECK(head->nic() == "00048");
+  // Every other La Poste number with the digit sum 26 still fails.
+  CHECK_FALSE(Siret::parse("35600000000084").ok());
 }
 
 TEST_CASE("siret: shape errors name the fault") {
