@@ -12,6 +12,7 @@
 #include "sne/catalog.hpp"
 #include "sne/contexte.hpp"
 #include "sne/numero.hpp"
+#include "sne/statut.hpp"
 #include "wire/wire.hpp"
 
 namespace sne::sandbox {
@@ -134,6 +135,22 @@ std::string new_transaction_id(Db& db) {
   }
 }
 
+/// The pieces of `type` that demande `numero` holds or is about to hold: those filed, and those
+/// of its plis not yet final, which the numériseur has still to file or reject.
+std::int64_t pieces_counted(Db& db, const std::string& numero, const std::string& type) {
+  std::string pending;  // the codes of the statuses that are not final, quoted for SQL
+  for (const auto& s : statuts())
+    if (!s.final) pending += fmt::format("{}'{}'", pending.empty() ? "" : ", ", s.code);
+  auto st = db.prepare(fmt::format(
+      "SELECT (SELECT count(*) FROM pieces WHERE numero = ?1 AND type = ?2) + "
+      "(SELECT count(*) FROM pli_pieces pp JOIN plis p ON p.transaction_id = pp.transaction_id "
+      "WHERE p.numero = ?1 AND pp.type = ?2 AND pp.resultat = 'en_attente' AND p.statut IN ({}))",
+      pending));
+  st.bind(numero, type);
+  st.step();
+  return st.int64(0);
+}
+
 // ---- routes -------------------------------------------------------------------------------
 
 Reply get_demande(Call& call) {
@@ -191,16 +208,15 @@ Reply create_pli(Call& call) {
     sizes.push_back(st.int64(0));
     ++adding[p.type];
   }
-  // A category holds at most max_pieces (2): refuse the whole pli rather than half of it.
+  // A category holds at most max_pieces (2): refuse the whole pli rather than half of it. The
+  // count is taken in this request's write transaction (BEGIN IMMEDIATE, handler.cpp), so two
+  // plis sent at once, from one process or several, cannot both fit in the last place.
   for (const auto& [type, count] : adding) {
-    auto st = call.db.prepare("SELECT count(*) FROM pieces WHERE numero = ? AND type = ?");
-    st.bind(numero, type);
-    st.step();
     const int max = catalog.find_type(type)->max_pieces;
-    if (st.int64(0) + count > max)
+    if (pieces_counted(call.db, numero, type) + count > max)
       refuse(409, ErrorCode::conflict,
-             fmt::format("category '{}' of demande {} is full ({} pieces max.): delete a piece "
-                         "first",
+             fmt::format("category '{}' of demande {} is full ({} pieces max., counting those of "
+                         "plis still in processing): delete a piece first",
                          type, numero, max),
              "pieces");
   }

@@ -97,6 +97,26 @@ std::vector<PliSummary> all_plis(Service& s, PliFilter filter = {}) {
   return out;
 }
 
+/// A type of the catalog, within the périmètre réglementaire, of which the demande holds no
+/// piece and none waits in a pli still in processing.
+std::string empty_category(Service& s, const std::string& numero) {
+  auto d = s.demande(numero);
+  REQUIRE(d.ok());
+  std::set<std::string> used;
+  for (const auto& p : d->pieces) used.insert(p.type);
+  for (const auto& summary : all_plis(s)) {
+    if (summary.numero_unique != numero || info(summary.statut).final) continue;
+    auto pli = s.pli(summary.transaction);
+    REQUIRE(pli.ok());
+    for (const auto& p : pli->pieces) used.insert(p.type);
+  }
+  for (const auto& r : Catalog::builtin().rubriques())
+    for (const auto& t : r.types)
+      if (t.perimetre == Perimetre::reglementaire && used.count(t.code) == 0) return t.code;
+  FAIL("every category of demande " << numero << " holds a piece");
+  return {};
+}
+
 }  // namespace
 
 TEST_SUITE("authentication") {
@@ -545,31 +565,56 @@ TEST_SUITE("numeriseur") {
     CHECK(advance_sandbox(b.db(), std::chrono::seconds(0))->transactions.empty());
   }
 
-  TEST_CASE("a category that filled up meanwhile rejects the extra piece") {
+  TEST_CASE("the cap counts the pieces of plis still in processing") {
     Backend b;
     auto agent = b.signed_in(kSandboxAgent);
     const std::string numero = all_plis(*agent).front().numero_unique;
+    const std::string type = empty_category(*agent, numero);
+    REQUIRE(Catalog::builtin().find_type(type)->max_pieces == 2);
     auto before = agent->demande(numero);
     REQUIRE(before.ok());
-    const int free = room(*before, "quittance_loyer");
-    REQUIRE(free >= 1);
-    std::vector<std::string> sent;
-    for (int i = 0; i <= free; ++i) {  // one more than fits, in separate plis
-      auto up = agent->upload(samples::text_pdf(1), new_idempotency_key());
-      REQUIRE(up.ok());
-      auto pli = agent->send_pli(
-          numero, {"AJO", {piece("quittance_loyer", "quittance.pdf", up->upload_id)}}, {});
-      REQUIRE(pli.ok());  // each fits when it is sent
-      sent.push_back(pli->resume.transaction);
-    }
+    const auto plis_before = all_plis(*agent).size();
+    auto pli_of = [&](int pieces) {
+      PliInput in{"AJO", {}};
+      for (int i = 0; i < pieces; ++i) {
+        auto up = agent->upload(samples::text_pdf(1), new_idempotency_key());
+        REQUIRE(up.ok());
+        in.pieces.push_back(piece(type, "piece.pdf", up->upload_id));
+      }
+      return in;
+    };
+    auto refused = [&](int pieces) {
+      auto r = agent->send_pli(numero, pli_of(pieces), new_idempotency_key());
+      REQUIRE_FALSE(r.ok());
+      CHECK(r.error().code() == ErrorCode::conflict);
+      CHECK(r.error().http_status() == 409);
+      CHECK(r.error().subject() == "pieces");
+      CHECK(r.error().message().find("is full (2 pieces max.") != std::string::npos);
+    };
+    // Two pieces fill the empty category; while their pli is in processing nothing more fits,
+    // and a refused pli adds nothing.
+    auto first = agent->send_pli(numero, pli_of(2), new_idempotency_key());
+    REQUIRE(first.ok());
+    CHECK(first->resume.statut == StatutPli::numerisation_en_cours);
+    refused(2);
+    refused(1);
+    CHECK(all_plis(*agent).size() == plis_before + 1);
+    CHECK(agent->demande(numero)->pieces.size() == before->pieces.size());
+    // Filed by the numériseur, the two pieces still fill it.
     REQUIRE(advance_sandbox(b.db(), std::chrono::seconds(0)).ok());
-    for (int i = 0; i < free; ++i)
-      CHECK(agent->pli(sent[static_cast<std::size_t>(i)])->resume.statut ==
-            StatutPli::enregistrement_complet);
-    auto last = agent->pli(sent.back());
-    CHECK(last->resume.statut == StatutPli::rejet_pieces);
-    CHECK(last->pieces[0].motif.find("Catégorie pleine") != std::string::npos);
-    CHECK(room(*agent->demande(numero), "quittance_loyer") == 0);
+    CHECK(agent->pli(first->resume.transaction)->resume.statut ==
+          StatutPli::enregistrement_complet);
+    auto filled = agent->demande(numero);
+    REQUIRE(filled.ok());
+    CHECK(room(*filled, type) == 0);
+    refused(1);
+    // A piece deleted makes room for one, counted at once: a second pli of one does not fit.
+    const auto it = std::find_if(filled->pieces.begin(), filled->pieces.end(),
+                                 [&](const StoredPiece& p) { return p.type == type; });
+    REQUIRE(it != filled->pieces.end());
+    REQUIRE(agent->delete_piece(numero, it->id).ok());
+    CHECK(agent->send_pli(numero, pli_of(1), new_idempotency_key()).ok());
+    refused(1);
   }
 
   TEST_CASE("a pli for a radiated demande is rejected whole; the delay is honoured") {
