@@ -135,20 +135,24 @@ std::string new_transaction_id(Db& db) {
   }
 }
 
-/// The pieces of `type` that demande `numero` holds or is about to hold: those filed, and those
-/// of its plis not yet final, which the numériseur has still to file or reject.
-std::int64_t pieces_counted(Db& db, const std::string& numero, const std::string& type) {
+/// The pieces of `type` that demande `numero` holds or is about to hold.
+struct Counted {
+  std::int64_t filed = 0;    ///< in the demande
+  std::int64_t waiting = 0;  ///< in its plis not yet final, for the numériseur to file or reject
+};
+
+Counted pieces_counted(Db& db, const std::string& numero, const std::string& type) {
   std::string pending;  // the codes of the statuses that are not final, quoted for SQL
   for (const auto& s : statuts())
     if (!s.final) pending += fmt::format("{}'{}'", pending.empty() ? "" : ", ", s.code);
   auto st = db.prepare(fmt::format(
-      "SELECT (SELECT count(*) FROM pieces WHERE numero = ?1 AND type = ?2) + "
+      "SELECT (SELECT count(*) FROM pieces WHERE numero = ?1 AND type = ?2), "
       "(SELECT count(*) FROM pli_pieces pp JOIN plis p ON p.transaction_id = pp.transaction_id "
       "WHERE p.numero = ?1 AND pp.type = ?2 AND pp.resultat = 'en_attente' AND p.statut IN ({}))",
       pending));
   st.bind(numero, type);
   st.step();
-  return st.int64(0);
+  return {st.int64(0), st.int64(1)};
 }
 
 // ---- routes -------------------------------------------------------------------------------
@@ -213,11 +217,12 @@ Reply create_pli(Call& call) {
   // plis sent at once, from one process or several, cannot both fit in the last place.
   for (const auto& [type, count] : adding) {
     const int max = catalog.find_type(type)->max_pieces;
-    if (pieces_counted(call.db, numero, type) + count > max)
+    const Counted held = pieces_counted(call.db, numero, type);
+    if (held.filed + held.waiting + count > max)
       refuse(409, ErrorCode::conflict,
-             fmt::format("category '{}' of demande {} is full ({} pieces max., counting those of "
-                         "plis still in processing): delete a piece first",
-                         type, numero, max),
+             fmt::format("category '{}' of demande {} is full ({} pieces max.: {} filed, {} in "
+                         "plis still in processing, {} in this one)",
+                         type, numero, max, held.filed, held.waiting, count),
              "pieces");
   }
   const std::string tx = new_transaction_id(call.db);

@@ -583,21 +583,24 @@ TEST_SUITE("numeriseur") {
       }
       return in;
     };
-    auto refused = [&](int pieces) {
+    auto refused = [&](int pieces, int filed, int waiting) {
       auto r = agent->send_pli(numero, pli_of(pieces), new_idempotency_key());
       REQUIRE_FALSE(r.ok());
       CHECK(r.error().code() == ErrorCode::conflict);
       CHECK(r.error().http_status() == 409);
       CHECK(r.error().subject() == "pieces");
-      CHECK(r.error().message().find("is full (2 pieces max.") != std::string::npos);
+      CHECK(r.error().message() ==
+            "category '" + type + "' of demande " + numero + " is full (2 pieces max.: " +
+                std::to_string(filed) + " filed, " + std::to_string(waiting) +
+                " in plis still in processing, " + std::to_string(pieces) + " in this one)");
     };
     // Two pieces fill the empty category; while their pli is in processing nothing more fits,
     // and a refused pli adds nothing.
     auto first = agent->send_pli(numero, pli_of(2), new_idempotency_key());
     REQUIRE(first.ok());
     CHECK(first->resume.statut == StatutPli::numerisation_en_cours);
-    refused(2);
-    refused(1);
+    refused(2, 0, 2);
+    refused(1, 0, 2);
     CHECK(all_plis(*agent).size() == plis_before + 1);
     CHECK(agent->demande(numero)->pieces.size() == before->pieces.size());
     // Filed by the numériseur, the two pieces still fill it.
@@ -607,14 +610,14 @@ TEST_SUITE("numeriseur") {
     auto filled = agent->demande(numero);
     REQUIRE(filled.ok());
     CHECK(room(*filled, type) == 0);
-    refused(1);
+    refused(1, 2, 0);
     // A piece deleted makes room for one, counted at once: a second pli of one does not fit.
     const auto it = std::find_if(filled->pieces.begin(), filled->pieces.end(),
                                  [&](const StoredPiece& p) { return p.type == type; });
     REQUIRE(it != filled->pieces.end());
     REQUIRE(agent->delete_piece(numero, it->id).ok());
     CHECK(agent->send_pli(numero, pli_of(1), new_idempotency_key()).ok());
-    refused(1);
+    refused(1, 1, 1);
   }
 
   TEST_CASE("a pli for a radiated demande is rejected whole; the delay is honoured") {
