@@ -52,7 +52,11 @@ inline constexpr std::string_view unreadable = "unreadable";
 namespace warning {
 inline constexpr std::string_view low_resolution = "low_resolution";          ///< under min_dpi
 inline constexpr std::string_view pdf_count_mismatch = "pdf_count_mismatch";  ///< forged /Count
-inline constexpr std::string_view pdf_damaged = "pdf_damaged";        ///< opened after repairs
+inline constexpr std::string_view pdf_damaged = "pdf_damaged";  ///< opened after repairs
+/// The page content decodes to more than a budget proportional to the page count (a
+/// decompression bomb, or content no document needs): decoding stopped there, and the file was
+/// judged on what was read.
+inline constexpr std::string_view pdf_partly_read = "pdf_partly_read";
 inline constexpr std::string_view image_damaged = "image_damaged";    ///< decoded with errors
 inline constexpr std::string_view hors_perimetre = "hors_perimetre";  ///< type outside the arrêté
 }  // namespace warning

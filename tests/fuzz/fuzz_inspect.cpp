@@ -18,11 +18,12 @@ namespace {
 bool known(std::string_view code) {
   namespace p = sne::problem;
   namespace w = sne::warning;
-  for (auto c : {p::file_unreadable, p::empty_file, p::unknown_type, p::unknown_format,
-                 p::format_not_accepted, p::too_large, p::pdf_invalid, p::pdf_password,
-                 p::pdf_encrypted, p::pdf_no_pages, p::image_invalid, p::image_truncated,
-                 p::image_too_large, p::unreadable, w::low_resolution, w::pdf_count_mismatch,
-                 w::pdf_damaged, w::image_damaged, w::hors_perimetre})
+  for (auto c :
+       {p::file_unreadable,     p::empty_file,      p::unknown_type,   p::unknown_format,
+        p::format_not_accepted, p::too_large,       p::pdf_invalid,    p::pdf_password,
+        p::pdf_encrypted,       p::pdf_no_pages,    p::image_invalid,  p::image_truncated,
+        p::image_too_large,     p::unreadable,      w::low_resolution, w::pdf_count_mismatch,
+        w::pdf_damaged,         w::pdf_partly_read, w::image_damaged,  w::hors_perimetre})
     if (c == code) return true;
   return false;
 }

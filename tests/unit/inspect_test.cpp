@@ -1,6 +1,7 @@
 // The preflight: its checks on crafted files, and the isolation that turns a parser's crash,
 // endless loop or runaway allocation into a rejected file.
 #include <csignal>
+#include <map>
 #include <new>
 #include <vector>
 
@@ -24,6 +25,68 @@ InspectReport check_in_process(const std::string& bytes) {
   InspectOptions options;
   options.isolate = false;
   return inspect_bytes(bytes, "sample", options);
+}
+
+/// `decoded` spaces, deflated (zlib packs 1 MiB of them into about 1 KiB).
+std::string deflated_spaces(std::size_t decoded) {
+  z_stream z{};
+  REQUIRE(deflateInit(&z, 9) == Z_OK);
+  const std::string chunk(1 << 20, ' ');
+  std::string packed;
+  std::vector<unsigned char> out(1 << 16);
+  auto pump = [&](std::size_t n, int flush) {
+    z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(chunk.data()));
+    z.avail_in = static_cast<uInt>(n);
+    int rc = Z_OK;
+    do {
+      z.next_out = out.data();
+      z.avail_out = static_cast<uInt>(out.size());
+      rc = deflate(&z, flush);
+      packed.append(reinterpret_cast<char*>(out.data()), out.size() - z.avail_out);
+    } while (z.avail_out == 0 || (flush == Z_FINISH && rc != Z_STREAM_END));
+  };
+  for (std::size_t left = decoded; left > 0; left -= std::min(left, chunk.size()))
+    pump(std::min(left, chunk.size()), Z_NO_FLUSH);
+  pump(0, Z_FINISH);
+  deflateEnd(&z);
+  return packed;
+}
+
+/// A PDF of `pages` pages that all show the same `streams` Flate streams of `decoded` spaces
+/// each: a decompression bomb when `decoded` is large.
+std::string flate_bomb_pdf(std::size_t decoded, int pages = 1, int streams = 1) {
+  static std::map<std::size_t, std::string> cache;  // deflating 100 MiB takes half a second
+  auto [at, fresh] = cache.try_emplace(decoded);
+  if (fresh) at->second = deflated_spaces(decoded);
+  const std::string& packed = at->second;
+  std::vector<std::string> objects = {"<< /Type /Catalog /Pages 2 0 R >>", ""};
+  std::string contents;
+  for (int i = 0; i < streams; ++i) {
+    contents += std::to_string(objects.size() + 1) + " 0 R ";
+    objects.push_back("<< /Length " + std::to_string(packed.size()) +
+                      " /Filter /FlateDecode >>\nstream\n" + packed + "\nendstream");
+  }
+  std::string kids;
+  for (int i = 0; i < pages; ++i) {
+    kids += std::to_string(objects.size() + 1) + " 0 R ";
+    objects.push_back("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents [" +
+                      contents + "] >>");
+  }
+  objects[1] = "<< /Type /Pages /Kids [" + kids + "] /Count " + std::to_string(pages) + " >>";
+  return samples::pdf(objects);
+}
+
+/// A one-page PDF whose page tree declares `count` as written.
+std::string pdf_with_count(const std::string& count) {
+  return samples::pdf({"<< /Type /Catalog /Pages 2 0 R >>",
+                       "<< /Type /Pages /Kids [3 0 R] /Count " + count + " >>",
+                       "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>"});
+}
+
+bool mentions(const std::vector<Finding>& findings, std::string_view code, std::string_view text) {
+  for (const auto& f : findings)
+    if (f.code == code && f.message.find(text) != std::string::npos) return true;
+  return false;
 }
 
 }  // namespace
@@ -144,6 +207,57 @@ TEST_CASE("PDF: a good one, counted pages, forged /Count, no pages") {
   auto empty = check(
       samples::pdf({"<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [] /Count 0 >>"}));
   CHECK(empty.has_problem(problem::pdf_no_pages));
+}
+
+TEST_CASE("PDF: a /Count that is no number of pages is refused, reported as written") {
+  for (const std::string count : {"-5", "2.5", "(abc)", "/Two", "-1"}) {
+    CAPTURE(count);
+    for (const auto& report :
+         {check(pdf_with_count(count)), check_in_process(pdf_with_count(count))}) {
+      CHECK(report.has_problem(problem::pdf_invalid));
+      CHECK(mentions(report.problems, problem::pdf_invalid, "/Count " + count + ":"));
+      CHECK(report.pages == 1);
+      CHECK_FALSE(report.has_warning(warning::pdf_count_mismatch));
+    }
+  }
+  CHECK(check(pdf_with_count("-5")).declared_pages == -5);
+  CHECK_FALSE(check(pdf_with_count("2.5")).declared_pages.has_value());
+  CHECK(check(pdf_with_count("1")).ok());
+  CHECK(check(pdf_with_count("0")).has_warning(warning::pdf_count_mismatch));
+}
+
+TEST_CASE("PDF: content decoding stops at a budget proportional to the page count") {
+  // 100 MiB of content on one page: past the floor of 64 MiB. The file is judged on what was
+  // read (here: fine) and the verdict says that decoding stopped.
+  const std::string bomb = flate_bomb_pdf(std::size_t{100} << 20);
+  CHECK(bomb.size() < 200'000);
+  InspectOptions tight;
+  tight.memory_limit = 256u << 20;  // the whole content would not even fit beside the parser
+  for (const auto& report : {check(bomb, tight), check_in_process(bomb)}) {
+    CHECK(report.ok());
+    CHECK(report.pages == 1);
+    CHECK(mentions(report.warnings, warning::pdf_partly_read, "judged on what was read"));
+    CHECK(mentions(report.warnings, warning::pdf_partly_read, "64 MiB"));
+    CHECK_FALSE(report.has_warning(warning::pdf_damaged));  // our stop is no repair
+  }
+  CHECK(to_json(check(bomb, tight)).dump().find("pdf_partly_read") != std::string::npos);
+
+  // The same stream shown by 8 pages: a budget of 8 x 16 MiB, and the stream decoded once.
+  auto eight = check(flate_bomb_pdf(std::size_t{100} << 20, 8));
+  CHECK(eight.ok());
+  CHECK(eight.pages == 8);
+  CHECK(eight.warnings.empty());
+
+  // Under the budget: read whole, no warning.
+  auto small = check(flate_bomb_pdf(std::size_t{10} << 20));
+  CHECK(small.ok());
+  CHECK(small.warnings.empty());
+
+  // 6 streams of 100 MiB on 40 pages: 600 MiB stops at the ceiling of 512 MiB (not 40 x 16),
+  // without holding the content in memory.
+  auto big = check(flate_bomb_pdf(std::size_t{100} << 20, 40, 6), tight);
+  CHECK(big.ok());
+  CHECK(mentions(big.warnings, warning::pdf_partly_read, "512 MiB"));
 }
 
 TEST_CASE("PDF: hostile structures are rejected, never trusted") {
