@@ -273,7 +273,7 @@ http::Response Handler::handle(const http::Request& request) {
     return glpi::handle(db_, request, clock, max_body_);
   }
   const std::string request_id = crypto::random_alnum(16);
-  std::lock_guard lock(mutex_);
+  std::unique_lock lock(mutex_);
   http::Response response;
   // Every answer carries the sandbox's clock in its Date header, as a web server's carries
   // its own: clients judge deadlines by it (a sandbox clock may be set to another day).
@@ -301,12 +301,19 @@ http::Response Handler::handle(const http::Request& request) {
     if (m.route == nullptr) not_found(fmt::format("no route {} {}", request.method, path));
     check_media_type(request, *m.route, false);
 
-    // The numériseur works between requests: whatever became due is processed first, in its
-    // own transaction, so that this request sees its outcome.
+    // The numériseur works between requests: whatever became due is processed first, so that
+    // this request sees its outcome. It inspects pieces without the lock (numeriseur.hpp):
+    // meanwhile other requests are served, and skip the plis it claimed.
     if (numeriseur_due(db_, now(db_))) {
-      Transaction work(db_, true);
-      run_numeriseur(db_, now(db_), false);
-      work.commit();
+      lock.unlock();
+      run_numeriseur(
+          [this](const std::function<void(Db&)>& step) {
+            std::lock_guard step_lock(mutex_);
+            step(db_);
+          },
+          false, numeriseur_claims_);
+      lock.lock();
+      clock = now(db_);
     }
     const bool write = request.method != "GET";
     Transaction tx(db_, write);

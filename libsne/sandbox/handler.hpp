@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,16 +29,18 @@ class Handler {
 
   /// Answers one request: every failure is an HTTP answer with the contract's error object,
   /// and a refused request changes nothing. Targets under /apirest.php are the sandbox's GLPI
-  /// (glpi.hpp), which answers in GLPI's shapes. Thread-safe (requests are served one at a
-  /// time).
+  /// (glpi.hpp), which answers in GLPI's shapes. Thread-safe: requests are served one at a
+  /// time, except for the numériseur's inspections, which run without the lock (the request
+  /// that found plis due waits for them; the others do not).
   http::Response handle(const http::Request& request);
 
   /// Every route served, in the order they are matched.
   static std::vector<RouteInfo> routes();
 
  private:
-  std::mutex mutex_;
+  std::mutex mutex_;  ///< guards db_ and numeriseur_claims_
   Db db_;
+  std::set<std::string> numeriseur_claims_;  ///< plis being processed by some request
   std::size_t max_body_;
 };
 

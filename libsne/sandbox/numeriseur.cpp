@@ -42,20 +42,17 @@ std::string motif_for(const InspectReport& report) {
   return "Pièce illisible (inexploitable) : " + f.message;
 }
 
-/// The reason a piece is rejected, or nothing when it is accepted.
-std::optional<std::string> judge(Db& db, const std::string& numero, const WaitingPiece& p) {
+/// Why the catalog refuses the piece's type, or nothing.
+std::optional<std::string> catalog_motif(const WaitingPiece& p) {
   const PieceType* type = Catalog::builtin().find_type(p.type);
   if (type == nullptr) return fmt::format("Type de pièce inconnu : '{}'", p.type);
   if (type->perimetre == Perimetre::hors_perimetre) return "Pièce hors périmètre réglementaire";
-  if (p.upload_id) {  // sent digitally: the file itself is examined
-    auto st = db.prepare("SELECT content FROM uploads WHERE id = ?");
-    st.bind(*p.upload_id);
-    if (!st.step()) return "Pièce illisible (inexploitable) : fichier introuvable";
-    InspectOptions options;
-    options.type = p.type;
-    const InspectReport report = inspect_bytes(st.text(0), p.nom_fichier, options);
-    if (!report.ok()) return motif_for(report);
-  }
+  return std::nullopt;
+}
+
+/// Why the category has no room left for the piece, or nothing.
+std::optional<std::string> room_motif(Db& db, const std::string& numero, const WaitingPiece& p) {
+  const PieceType* type = Catalog::builtin().find_type(p.type);
   auto count = db.prepare("SELECT count(*) FROM pieces WHERE numero = ? AND type = ?");
   count.bind(numero, p.type);
   count.step();
@@ -108,6 +105,135 @@ void set_status(Db& db, const std::string& tx, const char* statut, std::int64_t 
       tx, statut, at, tx);
 }
 
+/// A pli picked for processing: what its outcome is decided from, and the verdict of each
+/// piece's own checks (catalog and inspection), filled outside any transaction.
+struct PickedPli {
+  std::string tx, numero;
+  std::int64_t at = 0;   ///< the instant it is processed at
+  bool refused = false;  ///< the dossier refused it when picked: nothing to inspect
+  std::vector<WaitingPiece> pieces;
+  std::vector<std::optional<std::string>> motifs;  ///< by index of pieces
+};
+
+std::vector<PickedPli> pick(Db& db, bool everything, std::set<std::string>& claimed) {
+  Transaction read(db, false);
+  const std::int64_t now = to_seconds(sandbox::now(db));
+  const std::int64_t delay = numeriseur_delay(db);
+  auto waiting = db.prepare(
+      "SELECT transaction_id, numero, date_transmission FROM plis WHERE statut = "
+      "'numerisation_en_cours' AND stuck = 0 AND date_transmission <= ? "
+      "ORDER BY date_transmission, rowid");  // rowid: the order they were sent in
+  waiting.bind(everything ? now : now - delay);
+  std::vector<PickedPli> out;
+  while (waiting.step()) {
+    PickedPli pli;
+    pli.tx = waiting.text(0);
+    if (claimed.count(pli.tx) != 0) continue;
+    pli.numero = waiting.text(1);
+    pli.at = std::min(now, waiting.int64(2) + delay);
+    out.push_back(std::move(pli));
+  }
+  for (auto& pli : out) {
+    pli.pieces = pieces_of(db, pli.tx);
+    pli.motifs.resize(pli.pieces.size());
+    pli.refused = dossier_refusal(db, pli.numero, pli.at).has_value();
+  }
+  read.commit();
+  for (const auto& pli : out) claimed.insert(pli.tx);  // released by run_numeriseur
+  return out;
+}
+
+/// The file of a piece sent digitally, read in a short transaction; nullopt when the pli no
+/// longer waits (processed meanwhile by another process), "" when the file is gone.
+std::optional<std::optional<std::string>> read_upload(Db& db, const std::string& tx,
+                                                      const std::string& upload_id) {
+  Transaction read(db, false);
+  auto waiting = db.prepare(
+      "SELECT 1 FROM plis WHERE transaction_id = ? AND statut = 'numerisation_en_cours'");
+  waiting.bind(tx);
+  if (!waiting.step()) return std::nullopt;
+  auto st = db.prepare("SELECT content FROM uploads WHERE id = ?");
+  st.bind(upload_id);
+  std::optional<std::string> content;
+  if (st.step()) content = st.text(0);
+  read.commit();
+  return content;
+}
+
+/// Inspects the pieces of `pli` (the slow part: each file in the preflight's isolated child),
+/// with no lock or transaction held between reads. False when the pli was processed meanwhile.
+bool inspect_pieces(const WithDb& with_db, PickedPli& pli) {
+  for (std::size_t i = 0; i < pli.pieces.size(); ++i) {
+    const WaitingPiece& p = pli.pieces[i];
+    pli.motifs[i] = catalog_motif(p);
+    if (pli.motifs[i] || !p.upload_id) continue;  // on paper: nothing to inspect
+    std::optional<std::optional<std::string>> content;
+    with_db([&](Db& db) { content = read_upload(db, pli.tx, *p.upload_id); });
+    if (!content) return false;
+    if (!*content) {
+      pli.motifs[i] = "Pièce illisible (inexploitable) : fichier introuvable";
+      continue;
+    }
+    InspectOptions options;
+    options.type = p.type;
+    const InspectReport report = inspect_bytes(**content, p.nom_fichier, options);
+    if (!report.ok()) pli.motifs[i] = motif_for(report);
+  }
+  return true;
+}
+
+/// Records the outcome of `pli`, in one write transaction, unless it no longer waits.
+void record(Db& db, const PickedPli& pli, NumeriseurTally& tally) {
+  Transaction write(db, true);
+  auto waiting = db.prepare(
+      "SELECT 1 FROM plis WHERE transaction_id = ? AND statut = 'numerisation_en_cours' AND "
+      "stuck = 0");
+  waiting.bind(pli.tx);
+  if (!waiting.step()) return;  // another process recorded it first
+  const std::string& tx = pli.tx;
+  if (auto refusal = dossier_refusal(db, pli.numero, pli.at)) {
+    db.run("UPDATE pli_pieces SET resultat = 'rejetee', motif = ? WHERE transaction_id = ?",
+           *refusal, tx);
+    set_status(db, tx, "rejet_dossier", pli.at);
+    write.commit();
+    ++tally.rejet_dossier;
+    tally.transactions.push_back(tx);
+    return;
+  }
+  bool any_rejected = false;
+  for (std::size_t i = 0; i < pli.pieces.size(); ++i) {
+    const WaitingPiece& p = pli.pieces[i];
+    const auto motif = pli.motifs[i] ? pli.motifs[i] : room_motif(db, pli.numero, p);
+    if (motif) {
+      any_rejected = true;
+      db.run(
+          "UPDATE pli_pieces SET resultat = 'rejetee', motif = ? WHERE transaction_id = ? "
+          "AND position = ?",
+          *motif, tx, p.position);
+      continue;
+    }
+    db.run(
+        "UPDATE pli_pieces SET resultat = 'acceptee', motif = '' WHERE transaction_id = ? AND "
+        "position = ?",
+        tx, p.position);
+    db.run(
+        "INSERT INTO pieces (id, numero, type, nom_fichier, taille, date_ajout, "
+        "transaction_id, date_emission, date_expiration, annee_revenus) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "pc-" + crypto::random_alnum(16), pli.numero, p.type, p.nom_fichier, p.taille, pli.at, tx,
+        p.date_emission, p.date_expiration, p.annee_revenus);
+  }
+  // The contents were only kept for the numériseur (the ids stay: not reusable).
+  db.run(
+      "UPDATE uploads SET content = X'' WHERE id IN (SELECT upload_id FROM pli_pieces WHERE "
+      "transaction_id = ? AND upload_id IS NOT NULL)",
+      tx);
+  set_status(db, tx, any_rejected ? "rejet_pieces" : "enregistrement_complet", pli.at);
+  write.commit();
+  ++(any_rejected ? tally.rejet_pieces : tally.complete);
+  tally.transactions.push_back(tx);
+}
+
 }  // namespace
 
 std::int64_t numeriseur_delay(Db& db) {
@@ -123,59 +249,25 @@ bool numeriseur_due(Db& db, Timestamp now) {
   return st.step();
 }
 
-NumeriseurTally run_numeriseur(Db& db, Timestamp now_time, bool everything) {
-  const std::int64_t now = to_seconds(now_time);
-  const std::int64_t delay = numeriseur_delay(db);
-  auto waiting = db.prepare(
-      "SELECT transaction_id, numero, date_transmission FROM plis WHERE statut = "
-      "'numerisation_en_cours' AND stuck = 0 AND date_transmission <= ? "
-      "ORDER BY date_transmission, rowid");  // rowid: the order they were sent in
-  waiting.bind(everything ? now : now - delay);
-  std::vector<std::tuple<std::string, std::string, std::int64_t>> plis;
-  while (waiting.step()) plis.emplace_back(waiting.text(0), waiting.text(1), waiting.int64(2));
-
+NumeriseurTally run_numeriseur(const WithDb& with_db, bool everything,
+                               std::set<std::string>& claimed) {
+  std::vector<PickedPli> plis;
+  with_db([&](Db& db) { plis = pick(db, everything, claimed); });
+  // Whatever happens, the claims of this call end with it.
+  struct Release {
+    const WithDb& with_db;
+    std::set<std::string>& claimed;
+    const std::vector<PickedPli>& plis;
+    ~Release() {
+      with_db([this](Db&) {
+        for (const auto& pli : plis) claimed.erase(pli.tx);
+      });
+    }
+  } release{with_db, claimed, plis};
   NumeriseurTally tally;
-  for (const auto& [tx, numero, sent] : plis) {
-    const std::int64_t at = std::min(now, sent + delay);
-    const auto pieces = pieces_of(db, tx);
-    if (auto refusal = dossier_refusal(db, numero, at)) {
-      db.run("UPDATE pli_pieces SET resultat = 'rejetee', motif = ? WHERE transaction_id = ?",
-             *refusal, tx);
-      set_status(db, tx, "rejet_dossier", at);
-      ++tally.rejet_dossier;
-      tally.transactions.push_back(tx);
-      continue;
-    }
-    bool any_rejected = false;
-    for (const auto& p : pieces) {
-      const auto motif = judge(db, numero, p);
-      if (motif) {
-        any_rejected = true;
-        db.run(
-            "UPDATE pli_pieces SET resultat = 'rejetee', motif = ? WHERE transaction_id = ? "
-            "AND position = ?",
-            *motif, tx, p.position);
-        continue;
-      }
-      db.run(
-          "UPDATE pli_pieces SET resultat = 'acceptee', motif = '' WHERE transaction_id = ? AND "
-          "position = ?",
-          tx, p.position);
-      db.run(
-          "INSERT INTO pieces (id, numero, type, nom_fichier, taille, date_ajout, "
-          "transaction_id, date_emission, date_expiration, annee_revenus) "
-          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-          "pc-" + crypto::random_alnum(16), numero, p.type, p.nom_fichier, p.taille, at, tx,
-          p.date_emission, p.date_expiration, p.annee_revenus);
-    }
-    // The contents were only kept for the numériseur (the ids stay: not reusable).
-    db.run(
-        "UPDATE uploads SET content = X'' WHERE id IN (SELECT upload_id FROM pli_pieces WHERE "
-        "transaction_id = ? AND upload_id IS NOT NULL)",
-        tx);
-    set_status(db, tx, any_rejected ? "rejet_pieces" : "enregistrement_complet", at);
-    ++(any_rejected ? tally.rejet_pieces : tally.complete);
-    tally.transactions.push_back(tx);
+  for (auto& pli : plis) {
+    if (!pli.refused && !inspect_pieces(with_db, pli)) continue;
+    with_db([&](Db& db) { record(db, pli, tally); });
   }
   return tally;
 }

@@ -4,6 +4,8 @@
 
 #include <cerrno>
 #include <cstring>
+#include <functional>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -121,10 +123,16 @@ Result<NumeriseurRun> advance_sandbox(const std::string& path, std::chrono::seco
   try {
     sandbox::Db db(path);
     sandbox::prepare(db);
-    sandbox::Transaction write(db, true);
-    sandbox::advance_clock(db, static_cast<std::int64_t>(by.count()));
-    auto tally = sandbox::run_numeriseur(db, sandbox::now(db), true);
-    write.commit();
+    {
+      sandbox::Transaction write(db, true);
+      sandbox::advance_clock(db, static_cast<std::int64_t>(by.count()));
+      write.commit();
+    }
+    // Inspects without a transaction open, so that a server sharing the database serves
+    // meanwhile; a pli it processed first is not processed again.
+    std::set<std::string> claimed;
+    auto tally = sandbox::run_numeriseur(
+        [&db](const std::function<void(sandbox::Db&)>& step) { step(db); }, true, claimed);
     return NumeriseurRun{tally.complete, tally.rejet_pieces, tally.rejet_dossier,
                          std::move(tally.transactions)};
   } catch (const std::exception& e) {

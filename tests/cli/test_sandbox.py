@@ -1,12 +1,17 @@
 """sne sandbox clock|seed: the sandbox's clock, fixed or not, from the command line and under a
 running server; plis in volume for the tableau de bord."""
+import http.client
+import json
 import os
 import sqlite3
+import subprocess
+import threading
 import time
+import zlib
 import unittest
 from datetime import datetime, timezone
 
-from sne_cli import CliTest, sample_pdf
+from sne_cli import SNE, CliTest, sample_pdf
 from test_account import Server
 
 NUMERO = "0340523004101G3401"  # a demande of the demo agent's territory
@@ -169,6 +174,140 @@ class Seed(CliTest):
                      "--json")
         self.assertExit(r, 7)
         self.assertEqual(r.json()["error"]["code"], "not_found")
+
+
+def slow_pdf(pages=32, mib_per_page=15):
+    """A PDF of `pages` pages, each with its own Flate content stream of `mib_per_page` MiB of
+    spaces (under the preflight's budget of 16 MiB a page, so decoded to the end): about 0.5 MB
+    that takes the preflight's child some 0.6 s to decode."""
+    packed = zlib.compress(b" " * (mib_per_page << 20), 9)
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
+               b"<< /Type /Pages /Kids [" + b" ".join(b"%d 0 R" % (3 + 2 * i) for i in range(pages))
+               + b"] /Count %d >>" % pages]
+    for i in range(pages):
+        objects.append(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents %d 0 R >>"
+                       % (4 + 2 * i))
+        objects.append(b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(packed) + packed
+                       + b"\nendstream")
+    out = b"%PDF-1.4\n"
+    offsets = []
+    for i, o in enumerate(objects):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % (i + 1) + o + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1,
+                                                                             xref)
+    return out
+
+
+class NumeriseurOffTheLock(CliTest):
+    """The numériseur inspects pieces without the server's lock: while it works on a pli of
+    slow pieces, other requests are answered at once, and the pli gets exactly one outcome."""
+
+    def setUp(self):
+        super().setUp()
+        self.db = os.path.join(self.home, "served.db")
+        server = Server(self, self.db)
+        self.addCleanup(lambda: server.proc.poll() is None and server.stop())
+        self.port = int(server.url.rsplit(":", 1)[1])
+
+    def call(self, method, target, body=None, token=None, type_="application/json"):
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
+        headers = {}
+        if token:
+            headers["Authorization"] = "Bearer " + token
+        if body is not None:
+            headers["Content-Type"] = type_
+            if isinstance(body, dict):
+                body = json.dumps(body).encode()
+        start = time.monotonic()
+        conn.request(method, target, body=body, headers=headers)
+        resp = conn.getresponse()
+        data = resp.read()
+        conn.close()
+        return resp.status, (json.loads(data) if data else None), time.monotonic() - start
+
+    def send_slow_pli(self, token, count):
+        """A pli of `count` slow pieces to NUMERO, over types whose category has room."""
+        catalog = self.sne("piece", "types", "--json").json()
+        _, demande, _ = self.call("GET", f"/v1/demandes/{NUMERO}", token=token)
+        held = [p["type"] for p in demande["pieces"]]
+        defaults = catalog["defaults"]
+        room = []
+        for rubrique in catalog["rubriques"]:
+            for t in rubrique["types"]:
+                if (t["perimetre"] == "hors_perimetre"
+                        or "pdf" not in t.get("formats", defaults["formats"])):
+                    continue
+                room += [t["code"]] * (t.get("max_pieces", defaults["max_pieces"])
+                                       - held.count(t["code"]))
+        self.assertGreaterEqual(len(room), count)
+        piece = slow_pdf()
+        pieces = []
+        for i in range(count):
+            status, up, _ = self.call("POST", "/v1/uploads", piece, token, "application/octet-stream")
+            self.assertEqual(status, 201, up)
+            pieces.append({"type": room[i], "nom_fichier": f"slow{i}.pdf",
+                           "upload_id": up["upload_id"]})
+        status, pli, _ = self.call("POST", f"/v1/demandes/{NUMERO}/plis",
+                                   {"contexte": "AJO", "pieces": pieces}, token)
+        self.assertEqual(status, 201, pli)
+        return pli["transaction"]
+
+    def test_requests_are_answered_while_pieces_are_inspected(self):
+        status, login, _ = self.call("POST", "/v1/auth/token",
+                                     {"email": "agent@sandbox.sne.test", "password": "sandbox"})
+        self.assertEqual(status, 201, login)
+        token = login["token"]
+        tx = self.send_slow_pli(token, 8)
+        # Due at once: the next request processes it (and waits for it, to see its outcome).
+        self.assertExit(self.sne("sandbox", "numeriseur", "--delay", "0s", "--db", self.db), 0)
+        trigger = {}
+
+        def run_trigger():
+            trigger["answer"] = self.call("GET", "/v1/me", token=token)
+
+        thread = threading.Thread(target=run_trigger)
+        started = time.monotonic()
+        thread.start()
+        time.sleep(0.5)  # the trigger has picked the pli and is inspecting
+        # While it inspects, in another process: the CLI's numériseur on the same database.
+        advance = subprocess.Popen([SNE, "sandbox", "advance", "--db", self.db, "--json"],
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                   env=self.env)
+        self.addCleanup(advance.communicate)
+        self.addCleanup(lambda: advance.poll() is None and advance.kill())  # runs first
+        answered_meanwhile = 0
+        for _ in range(3):
+            anonymous = self.call("GET", "/v1/account-requests/ar-none")
+            self.assertEqual(anonymous[0], 404, anonymous[1])
+            self.assertLess(anonymous[2], 2.0, "an anonymous request waited for the numériseur")
+            mine = self.call("GET", f"/v1/plis/{tx}", token=token)
+            self.assertEqual(mine[0], 200, mine[1])
+            self.assertLess(mine[2], 2.0, "an agent's request waited for the numériseur")
+            if thread.is_alive():
+                answered_meanwhile += 1
+                self.assertEqual(mine[1]["statut"], "numerisation_en_cours")
+            time.sleep(0.2)
+        thread.join(timeout=120)
+        out, err = advance.communicate(timeout=120)
+        self.assertEqual(advance.returncode, 0, err)
+        elapsed = time.monotonic() - started
+        # The assertions above prove something only if the inspection outlasted them.
+        self.assertGreater(answered_meanwhile, 0, f"the numériseur took only {elapsed:.1f} s")
+        status, me, took = trigger["answer"]
+        self.assertEqual(status, 200, me)
+        self.assertGreater(took, 2.0)  # the request that found the pli due saw it processed
+        status, pli, _ = self.call("GET", f"/v1/plis/{tx}", token=token)
+        self.assertEqual(pli["statut"], "enregistrement_complet", pli)
+        # One outcome, though the server and the CLI both inspected it.
+        self.assertEqual([h["statut"] for h in pli["historique"]],
+                         ["numerisation_en_cours", "enregistrement_complet"])
+        self.assertIn(json.loads(out)["processed"], (0, 1))  # whoever recorded it first
+        _, demande, _ = self.call("GET", f"/v1/demandes/{NUMERO}", token=token)
+        self.assertEqual(sum(p["nom_fichier"].startswith("slow") for p in demande["pieces"]), 8)
 
 
 if __name__ == "__main__":
