@@ -4,6 +4,7 @@
 
 #include "base/json_reader.hpp"
 #include "crypto/crypto.hpp"
+#include "http/retry.hpp"
 #include "sne/text.hpp"
 #include "wire/wire.hpp"
 
@@ -251,6 +252,7 @@ Error error_from_response(const http::Response& response, std::string_view what)
   if (response.status >= 500) code = code == ErrorCode::rate_limited ? code : ErrorCode::server;
   if (message.empty()) message = fmt::format("{} answered HTTP {}", what, response.status);
   if (message.size() > 300) message = message.substr(0, 300) + "...";
+  if (code == ErrorCode::rate_limited) message = http::mention_wait(message, response.headers);
   return Error(code, message, field).with_http(response.status, request_id);
 }
 

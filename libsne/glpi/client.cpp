@@ -17,6 +17,7 @@
 #include "glpi/client.hpp"
 #include "glpi/html.hpp"
 #include "http/message.hpp"
+#include "http/retry.hpp"
 #include "sne/glpi.hpp"
 #include "sne/sandbox.hpp"
 #include "sne/text.hpp"
@@ -653,6 +654,7 @@ class Client final : public Glpi {
                            ? fmt::format("GLPI answered HTTP {}", response.status)
                            : fmt::format("GLPI refused: {}{}({})", message,
                                          message.empty() ? "" : " ", printable(code_name, 60));
+    if (code == ErrorCode::rate_limited) text = http::mention_wait(text, response.headers);
     return Error(code, text, subject).with_http(response.status).with_remote_code(code_name);
   }
 

@@ -48,7 +48,8 @@ struct Request {
   /// `body_file` are unused: the transport writes the boundary and the Content-Type (libcurl's
   /// MIME API over HTTP; the embedded sandbox hands the parts over as they are).
   std::vector<FormPart> parts{};
-  /// The client's IP address as text, as the server saw it; empty in process.
+  /// Server side: the client's IP address as text ("127.0.0.1", "::1"); empty when the request
+  /// did not cross a socket (the embedded sandbox, called in process).
   std::string peer{};
   /// GET, HEAD, PUT and DELETE, or any request carrying an Idempotency-Key.
   bool safe_to_retry() const;

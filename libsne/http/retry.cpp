@@ -33,6 +33,14 @@ std::optional<std::chrono::milliseconds> retry_after(const Headers& headers,
   return std::max(wait, std::chrono::milliseconds(0));
 }
 
+std::string mention_wait(std::string message, const Headers& headers) {
+  if (message.find("try again") != std::string::npos) return message;
+  const auto wait = retry_after(headers, std::chrono::system_clock::now());
+  if (!wait) return message;
+  const long long secs = (wait->count() + 999) / 1000;
+  return message + "; try again in " + std::to_string(secs) + " s";
+}
+
 RetryingTransport::RetryingTransport(std::unique_ptr<Transport> inner, RetryPolicy policy,
                                      Sleeper sleeper, MonotonicClock clock, std::uint32_t seed)
     : inner_(std::move(inner)),

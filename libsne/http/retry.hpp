@@ -26,6 +26,10 @@ bool retryable_status(int status) noexcept;
 std::optional<std::chrono::milliseconds> retry_after(const Headers& headers,
                                                      std::chrono::system_clock::time_point now);
 
+/// `message` with "; try again in N s" appended when the answer asks for a wait (Retry-After)
+/// and the message does not say when already: what a refusal that was not retried tells the user.
+std::string mention_wait(std::string message, const Headers& headers);
+
 class RetryingTransport : public Transport {
  public:
   RetryingTransport(std::unique_ptr<Transport> inner, RetryPolicy policy, Sleeper sleeper,

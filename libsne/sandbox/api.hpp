@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -27,7 +28,12 @@ struct ApiError {
   int status;
   ErrorCode code;
   std::string message;
-  std::string field;  ///< the member of the body or query at fault, if any
+  std::string field;        ///< the member of the body or query at fault, if any
+  http::Headers headers{};  ///< added to the answer: Retry-After of a 429
+  /// What the refusal must leave behind (a failed sign-in counted, a session seen expired
+  /// marked dead): run after the request's transaction is rolled back, in a write transaction
+  /// of its own.
+  std::function<void(Db&)> remember{};
 };
 
 /// The signed-in agent making the request.

@@ -19,6 +19,13 @@ void put(Db& db, std::string_view key, std::int64_t value) {
   db.run("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", key, std::to_string(value));
 }
 
+/// Sessions that have expired by the clock's present instant are marked dead before it is set
+/// anywhere else, backwards included: an expiry, once reached, is final.
+void bury_expired_sessions(Db& db) {
+  db.run("UPDATE sessions SET revoked = 1 WHERE revoked = 0 AND expires_at <= ?",
+         to_seconds(read_clock(db).now));
+}
+
 }  // namespace
 
 std::int64_t to_seconds(Timestamp t) {
@@ -45,11 +52,13 @@ SandboxClock read_clock(Db& db) {
 Timestamp now(Db& db) { return read_clock(db).now; }
 
 void fix_clock(Db& db, Timestamp at) {
+  bury_expired_sessions(db);
   put(db, "clock_fixed", to_seconds(at));
   put(db, "clock_offset", to_seconds(at) - system_seconds());
 }
 
 void release_clock(Db& db) {
+  bury_expired_sessions(db);
   db.run("DELETE FROM meta WHERE key = 'clock_fixed'");
   put(db, "clock_offset", 0);
 }

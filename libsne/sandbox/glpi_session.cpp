@@ -6,8 +6,10 @@
 
 #include <fmt/format.h>
 
+#include "base/text.hpp"
 #include "crypto/crypto.hpp"
 #include "sandbox/glpi.hpp"
+#include "sandbox/throttle.hpp"
 #include "sne/sandbox.hpp"
 
 namespace sne::sandbox::glpi {
@@ -200,12 +202,28 @@ Reply init_session(Call& call) {
   if ((!has("login") || !has("password")) && !has("user_token"))
     call.refuse_doc(400, "ERROR_LOGIN_PARAMETERS_MISSING",
                     "parameter(s) login, password or user_token are missing");
+  // Failed logins slow the next ones down as the SNE's sign-in does (throttle.hpp): a closed
+  // door is a 429 with Retry-After, answered before any token or password is checked.
+  const bool by_token = has("user_token");
+  const throttle::Attempt attempt{
+      by_token ? std::string() : text::ascii_lower(param_string(call, "login")), call.request.peer,
+      by_token};
+  if (const auto lockout = throttle::check(call.db, attempt, call.now))
+    return {429,
+            json::array({"ERROR_TOO_MANY_LOGIN_ATTEMPTS", lockout->message}),
+            {{"Retry-After", std::to_string(lockout->seconds)}},
+            std::nullopt};
+  // A failure is answered rather than thrown, so that serve() commits its count.
+  const auto failed = [&](const char* code, const char* message) {
+    throttle::record_failure(call.db, attempt, call.now);
+    return Reply{401, json::array({code, message}), {}, std::nullopt};
+  };
   std::int64_t user_id = 0;
-  if (has("user_token")) {
+  if (by_token) {
     auto st = call.db.prepare("SELECT user_id FROM glpi_user_tokens WHERE token_sha256 = ?");
     st.bind(crypto::sha256_hex(param_string(call, "user_token")));
     if (!st.step())
-      refuse(401, "ERROR_GLPI_LOGIN_USER_TOKEN", "parameter user_token seems invalid");
+      return failed("ERROR_GLPI_LOGIN_USER_TOKEN", "parameter user_token seems invalid");
     user_id = st.int64(0);
   } else {
     // The same answer, in the same time, for an unknown login and a wrong password.
@@ -217,9 +235,10 @@ Reply init_session(Call& call) {
     const bool ok = crypto::verify_password(password.substr(0, kMaxPasswordLength),
                                             known ? st.text(1) : kDummy) &&
                     known && password.size() <= kMaxPasswordLength;
-    if (!ok) refuse(401, "ERROR_GLPI_LOGIN", "Incorrect username or password");
+    if (!ok) return failed("ERROR_GLPI_LOGIN", "Incorrect username or password");
     user_id = st.int64(0);
   }
+  throttle::record_success(call.db, attempt);
   const std::string token = crypto::random_alnum(26);
   call.db.run(
       "INSERT INTO glpi_sessions (token_sha256, user_id, created_at, last_used) "

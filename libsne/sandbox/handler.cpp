@@ -121,6 +121,7 @@ http::Response error_response(const ApiError& e, const std::string& request_id) 
   r.status = e.status != 0 ? e.status : http_status_for(e.code);
   r.body = json{{"error", error}}.dump();
   r.headers = {{"Content-Type", "application/json"}};
+  for (const auto& h : e.headers) r.headers.push_back(h);
   if (r.status == 401) r.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"sne\"");
   return r;
 }
@@ -133,14 +134,21 @@ void authenticate(Call& call, Access access) {
     refuse(401, ErrorCode::unauthenticated, "this request needs a bearer token", "Authorization");
   const std::string sha = crypto::sha256_hex(std::string_view(*auth).substr(kBearer.size()));
   auto st = call.db.prepare(
-      "SELECT u.id, u.email, u.role, u.current_guichet, g.territoire "
+      "SELECT u.id, u.email, u.role, u.current_guichet, g.territoire, s.revoked, s.expires_at "
       "FROM sessions s JOIN users u ON u.id = s.user_id "
-      "JOIN guichets g ON g.code = u.current_guichet "
-      "WHERE s.token_sha256 = ? AND s.revoked = 0 AND s.expires_at > ?");
-  st.bind(sha, seconds(call.now));
-  if (!st.step())
-    refuse(401, ErrorCode::unauthenticated, "the token is unknown, expired or revoked",
-           "Authorization");
+      "JOIN guichets g ON g.code = u.current_guichet WHERE s.token_sha256 = ?");
+  st.bind(sha);
+  const bool found = st.step();
+  if (!found || st.int64(5) != 0 || st.int64(6) <= seconds(call.now)) {
+    ApiError e{401, ErrorCode::unauthenticated, "the token is unknown, expired or revoked",
+               "Authorization"};
+    // Expiry is final once seen: a clock moved back afterwards does not bring the session back.
+    if (found && st.int64(5) == 0)
+      e.remember = [sha](Db& db) {
+        db.run("UPDATE sessions SET revoked = 1 WHERE token_sha256 = ?", sha);
+      };
+    throw e;
+  }
   Caller c;
   c.user_id = st.int64(0);
   c.email = st.text(1);
@@ -188,6 +196,18 @@ std::optional<http::Response> replay(Call& call, const Idempotency& idem) {
   r.body = st.text(4);
   r.headers = {{"Content-Type", "application/json"}, {"Idempotent-Replayed", "true"}};
   return r;
+}
+
+/// Runs what a refusal must leave behind, the request's own transaction being rolled back.
+void leave_trace(Db& db, const ApiError& e) {
+  // The request's transaction is gone (rolled back as the refusal left its scope): the trace is
+  // written in a transaction of its own. Failing to write it changes nothing of the answer.
+  try {
+    Transaction trace(db, true);
+    e.remember(db);
+    trace.commit();
+  } catch (const DbError&) {
+  }
 }
 
 }  // namespace
@@ -345,6 +365,7 @@ http::Response Handler::handle(const http::Request& request) {
     if (write) tx.commit();
   } catch (const ApiError& e) {
     response = error_response(e, request_id);
+    if (e.remember) leave_trace(db_, e);
   } catch (const DbError& e) {
     ApiError err{e.busy() ? 503 : 500,
                  ErrorCode::server,

@@ -4,6 +4,7 @@
 #include "crypto/crypto.hpp"
 #include "sandbox/api.hpp"
 #include "sandbox/store.hpp"
+#include "sandbox/throttle.hpp"
 #include "wire/wire.hpp"
 
 namespace sne::sandbox {
@@ -102,11 +103,22 @@ bool email_taken(Db& db, const std::string& email) {
 
 // ---- sessions -----------------------------------------------------------------------------
 
+[[noreturn]] void refuse_throttled(const throttle::Lockout& lockout) {
+  ApiError e{429, ErrorCode::rate_limited, lockout.message, {}};
+  e.headers.emplace_back("Retry-After", std::to_string(lockout.seconds));
+  throw e;
+}
+
 Reply create_token(Call& call) {
   auto [email, password] = call.decode([](const json_reader::Node& n) {
     n.expect_keys({"email", "password"});
     return std::pair(lower(n.at("email").string()), n.at("password").string());
   });
+  // Failed sign-ins slow the next ones down, per account and per address (throttle.hpp): while
+  // the door is closed the password is not even checked, so that it cannot be guessed then.
+  const throttle::Attempt attempt{email, call.request.peer, false};
+  const std::int64_t now = seconds(call.now);
+  if (const auto lockout = throttle::check(call.db, attempt, now)) refuse_throttled(*lockout);
   auto st = call.db.prepare("SELECT id, password_hash FROM users WHERE email = ?");
   st.bind(email);
   // One answer, in the same time, for an unknown e-mail, an account without password and a
@@ -116,7 +128,12 @@ Reply create_token(Call& call) {
   const bool ok = crypto::verify_password(password.substr(0, kMaxPasswordLength),
                                           known ? st.text(1) : kDummy) &&
                   known && password.size() <= kMaxPasswordLength;
-  if (!ok) refuse(401, ErrorCode::unauthenticated, "wrong e-mail or password");
+  if (!ok) {
+    ApiError e{401, ErrorCode::unauthenticated, "wrong e-mail or password", {}};
+    e.remember = [attempt, now](Db& db) { throttle::record_failure(db, attempt, now); };
+    throw e;
+  }
+  throttle::record_success(call.db, attempt);
   const std::int64_t user_id = st.int64(0);
   // The session lasts 8 hours of sandbox time, but announces its end in the system's time:
   // clients compare expires_at with their own clock, which knows nothing of a sandbox clock

@@ -3,7 +3,9 @@
 #include <utility>
 #include <vector>
 
+#include "crypto/crypto.hpp"
 #include "sandbox/store.hpp"
+#include "sandbox/throttle.hpp"
 
 namespace sne::sandbox {
 
@@ -95,6 +97,7 @@ using MetaRows = std::vector<std::pair<std::string, std::string>>;
 /// `kept`: rows of `meta` carried over from the database being reset.
 void create_and_seed(Db& db, const MetaRows& kept = {}) {
   db.exec(kSchema);
+  db.exec(throttle::kSchema);
   db.run("INSERT INTO meta (key, value) VALUES ('schema_version', ?)",
          std::to_string(kSchemaVersion));
   db.run("INSERT INTO meta (key, value) VALUES ('clock_offset', '0')");
@@ -131,11 +134,31 @@ int schema_version(Db& db) {
                            ": run 'sne sandbox reset'");
 }
 
-/// Version 2 to 3: the GLPI tables, seeded, beside the data already there.
-void migrate_from_2(Db& db) {
-  create_glpi(db, now(db));
+/// The demo account requests of versions before 4 had guessable ids ("req-demo-pending-1")
+/// while anyone may read a request by its id: they get random ones, as real requests have.
+void rename_demo_requests(Db& db) {
+  std::vector<std::string> ids;
+  auto st = db.prepare("SELECT id FROM account_requests WHERE id LIKE 'req-demo-%'");
+  while (st.step()) ids.push_back(st.text(0));
+  db.exec("PRAGMA defer_foreign_keys = ON");
+  for (const auto& old : ids) {
+    const std::string id = "req-" + crypto::random_alnum(20);
+    db.run("UPDATE account_requests SET id = ? WHERE id = ?", id, old);
+    db.run("UPDATE account_request_guichets SET request_id = ? WHERE request_id = ?", id, old);
+    db.run("UPDATE activation_tokens SET request_id = ? WHERE request_id = ?", id, old);
+  }
+}
+
+/// Version 2 to 3: the GLPI tables, seeded, beside the data already there; 3 to 4: the count
+/// of failed sign-ins, and random ids for the demo account requests.
+void migrate(Db& db, int version) {
+  if (version == 2) create_glpi(db, now(db));
+  db.exec(throttle::kSchema);
+  rename_demo_requests(db);
   db.run("UPDATE meta SET value = ? WHERE key = 'schema_version'", std::to_string(kSchemaVersion));
 }
+
+bool migratable(int version) { return version == 2 || version == 3; }
 
 }  // namespace
 
@@ -145,15 +168,15 @@ void prepare(Db& db) {
     if (has_schema(db)) {
       const int version = schema_version(db);
       if (version == kSchemaVersion) return;
-      if (version != 2) wrong_version(version);
+      if (!migratable(version)) wrong_version(version);
     }
   }
   Transaction write(db, true);
   if (has_schema(db)) {  // another process may have seeded or migrated it meanwhile
     const int version = schema_version(db);
     if (version == kSchemaVersion) return;
-    if (version != 2) wrong_version(version);
-    migrate_from_2(db);
+    if (!migratable(version)) wrong_version(version);
+    migrate(db, version);
     write.commit();
     return;
   }

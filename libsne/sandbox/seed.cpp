@@ -122,7 +122,6 @@ void insert_guichets_and_users(Db& db) {
 
 void insert_account_requests(Db& db, std::int64_t now) {
   struct RequestSeed {
-    const char* id;
     const char* statut;
     const char* nom;
     const char* prenom;
@@ -132,24 +131,27 @@ void insert_account_requests(Db& db, std::int64_t now) {
     std::int64_t age_days;
   };
   constexpr std::array kRequests{
-      RequestSeed{"req-demo-pending-1", "en_attente", "Garcia", "Lucie",
-                  "lucie.garcia@montpellier.sandbox.sne.test", "G3401", "", 2},
-      RequestSeed{"req-demo-pending-2", "en_attente", "Faure", "Antoine",
-                  "antoine.faure@lmh.sandbox.sne.test", "G6901", "", 1},
-      RequestSeed{"req-demo-rejected", "rejetee", "Blanc", "Julien", "julien.blanc@example.test",
-                  "G3401", "Adresse e-mail non nominative", 10},
+      RequestSeed{"en_attente", "Garcia", "Lucie", "lucie.garcia@montpellier.sandbox.sne.test",
+                  "G3401", "", 2},
+      RequestSeed{"en_attente", "Faure", "Antoine", "antoine.faure@lmh.sandbox.sne.test", "G6901",
+                  "", 1},
+      RequestSeed{"rejetee", "Blanc", "Julien", "julien.blanc@example.test", "G3401",
+                  "Adresse e-mail non nominative", 10},
   };
   for (const auto& r : kRequests) {
+    // Random as the ids of real requests (routes_accounts.cpp): anyone may read a request by
+    // its id, name, e-mail and telephone included, so no id may be guessed.
+    const std::string id = "req-" + crypto::random_alnum(20);
     db.run(
         "INSERT INTO account_requests (id, statut, nom, prenom, email, telephone, "
         "type_organisme, organisme, motif, created_at, decided_at) "
         "VALUES (?, ?, ?, ?, ?, '0400000000', 'commune', 'Demo', ?, ?, ?)",
-        r.id, r.statut, r.nom, r.prenom, r.email, r.motif, now - r.age_days * kDay,
+        id, r.statut, r.nom, r.prenom, r.email, r.motif, now - r.age_days * kDay,
         std::string_view(r.statut) == "en_attente"
             ? std::optional<std::int64_t>()
             : std::optional<std::int64_t>(now - (r.age_days - 1) * kDay));
     db.run("INSERT INTO account_request_guichets (request_id, guichet, position) VALUES (?, ?, 0)",
-           r.id, r.guichet);
+           id, r.guichet);
   }
 }
 

@@ -9,9 +9,10 @@
 
 namespace sne::sandbox {
 
-/// Bumped when the schema changes. A database of version 2 is migrated in place (version 3
-/// added the GLPI tables); an older one is refused with a hint to reset it.
-inline constexpr int kSchemaVersion = 3;
+/// Bumped when the schema changes. A database of version 2 or 3 is migrated in place (version 3
+/// added the GLPI tables, 4 the count of failed sign-ins); an older one is refused with a hint
+/// to reset it.
+inline constexpr int kSchemaVersion = 4;
 
 /// Seconds between a pli's transmission and its processing by the sandbox's numériseur.
 inline constexpr int kDefaultNumeriseurDelay = 60;
@@ -41,7 +42,8 @@ std::int64_t to_seconds(Timestamp t);
 Timestamp from_seconds(std::int64_t s);
 
 /// Fills a freshly created schema with the demo guichets, agents, demandes and plis, dated
-/// relative to `now`. Deterministic apart from dates and password salts.
+/// relative to `now`. Deterministic apart from dates, password salts and the ids of account
+/// requests (random, as real ones are).
 void seed(Db& db, Timestamp now);
 
 /// Creates the tables of the sandbox's GLPI and seeds them: categories, the App-Token, one

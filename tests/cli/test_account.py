@@ -138,6 +138,18 @@ class EmbeddedSandbox(CliTest):
         r = self.sne("account", "guichet", "G6901")
         self.assertExit(r, 7)
 
+    def test_the_demo_requests_have_ids_nobody_can_guess(self):
+        # Anyone may read a request by its id, name, e-mail and telephone included.
+        r = self.sne("account", "status", "req-demo-pending-1")
+        self.assertExit(r, 7)
+        db = sqlite3.connect(os.path.join(self.home, ".local/share/sne/sandbox.db"))
+        ids = [row[0] for row in db.execute("SELECT id FROM account_requests")]
+        db.close()
+        self.assertEqual(len(ids), 3)
+        for rid in ids:
+            self.assertRegex(rid, r"^req-[a-z0-9]{20}$")
+            self.assertExit(self.sne("account", "status", rid), 0)
+
     def test_no_password_prompt_without_a_terminal(self):
         r = self.sne("auth", "login", "--email", "agent@sandbox.sne.test", stdin="")
         self.assertExit(r, 2)

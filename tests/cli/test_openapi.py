@@ -11,6 +11,7 @@ import os
 import re
 import shutil
 import signal
+import sqlite3
 import subprocess
 import tempfile
 import unittest
@@ -34,6 +35,10 @@ AGENT = "agent@sandbox.sne.test"
 REFERENT = "referent@sandbox.sne.test"
 MULTI = "multi@sandbox.sne.test"
 PASSWORD = "sandbox"
+# The e-mails of the seeded account requests, whose ids are random.
+PENDING_1 = "lucie.garcia@montpellier.sandbox.sne.test"
+PENDING_2 = "antoine.faure@lmh.sandbox.sne.test"
+REJECTED = "julien.blanc@example.test"
 
 
 def load_spec():
@@ -382,6 +387,13 @@ class Sandbox(unittest.TestCase):
             self.assertEqual(answer.json["error"].get("field"), field, repr(answer))
         return answer.json["error"]
 
+    def demo_request(self, email):
+        """The id of the seeded account request of `email`: random, as real ones are."""
+        with sqlite3.connect(self.db) as db:
+            row = db.execute("SELECT id FROM account_requests WHERE email = ?", (email,)).fetchone()
+        self.assertIsNotNone(row, email)
+        return row[0]
+
     def sign_in(self, email):
         a = self.call("POST", "/v1/auth/token", {"email": email, "password": PASSWORD})
         session = self.check(a, "/v1/auth/token", 201)
@@ -564,7 +576,7 @@ class EveryOperation(Sandbox):
         self.assertTrue(all(r["statut"] == "en_attente" for r in pending["items"]))
         done = self.check(self.call("GET", "/v1/account-requests?statut=rejetee", token=referent),
                           "/v1/account-requests", 200)
-        self.assertIn("req-demo-rejected", [r["id"] for r in done["items"]])
+        self.assertIn(self.demo_request(REJECTED), [r["id"] for r in done["items"]])
         self.assertTrue(all(isinstance(r["decided_at"], str) for r in done["items"]))
 
         template = "/v1/account-requests/{id}/validation"
@@ -596,12 +608,13 @@ class EveryOperation(Sandbox):
                                     "/v1/account-requests/{id}", 200)["statut"], "activee")
 
         template = "/v1/account-requests/{id}/rejection"
-        rejected = self.check(self.call("POST", "/v1/account-requests/req-demo-pending-2/rejection",
+        pending_2 = self.demo_request(PENDING_2)
+        rejected = self.check(self.call("POST", f"/v1/account-requests/{pending_2}/rejection",
                                         {"motif": "Adresse e-mail non nominative"},
                                         token=referent), template, 200)
         self.assertEqual((rejected["statut"], rejected["motif"]),
                          ("rejetee", "Adresse e-mail non nominative"))
-        self.check_error(self.call("POST", "/v1/account-requests/req-demo-pending-2/rejection",
+        self.check_error(self.call("POST", f"/v1/account-requests/{pending_2}/rejection",
                                    {"motif": "encore"}, token=referent), template, 409, "conflict")
 
         # ---- signing out ----
@@ -637,6 +650,16 @@ class DocumentedErrors(Sandbox):
                                    {"email": "nobody@example.org", "password": PASSWORD}),
                          "/v1/auth/token", 401, "unauthenticated")
 
+    def test_429_after_repeated_failed_sign_ins(self):
+        for _ in range(5):
+            self.check_error(self.call("POST", "/v1/auth/token",
+                                       {"email": AGENT, "password": "wrong"}),
+                             "/v1/auth/token", 401, "unauthenticated")
+        a = self.call("POST", "/v1/auth/token", {"email": AGENT, "password": PASSWORD})
+        error = self.check_error(a, "/v1/auth/token", 429, "rate_limited")
+        self.assertRegex(a.header("Retry-After") or "", r"^[0-9]+$", repr(a))
+        self.assertIn(AGENT, error["message"])
+
     def test_403_for_an_agent_on_the_routes_of_referents(self):
         agent = self.sign_in(AGENT)
         for method, path, op in operations(self.doc):
@@ -644,7 +667,7 @@ class DocumentedErrors(Sandbox):
                 continue
             with self.subTest(op=f"{method} {path}"):
                 body = {"motif": "non"} if path.endswith("rejection") else None
-                a = self.call(method, path.replace("{id}", "req-demo-pending-1"), body,
+                a = self.call(method, path.replace("{id}", self.demo_request(PENDING_1)), body,
                               token=agent)
                 self.check_error(a, path, 403, "forbidden")
 
@@ -727,9 +750,9 @@ class DocumentedErrors(Sandbox):
              "statut"),
             ("GET", "/v1/account-requests?limit=3", "/v1/account-requests", referent, None,
              "limit"),
-            ("POST", "/v1/account-requests/req-demo-pending-1/rejection",
+            ("POST", f"/v1/account-requests/{self.demo_request(PENDING_1)}/rejection",
              "/v1/account-requests/{id}/rejection", referent, {"motif": "  "}, "motif"),
-            ("POST", "/v1/account-requests/req-demo-pending-1/rejection",
+            ("POST", f"/v1/account-requests/{self.demo_request(PENDING_1)}/rejection",
              "/v1/account-requests/{id}/rejection", referent, {"motif": "x" * 1001}, "motif"),
             ("POST", "/v1/activations", "/v1/activations", None, {"token": "t"}, None),
             ("GET", "/v1/demandes/0340523004101G34", "/v1/demandes/{numero_unique}", agent, None,
@@ -776,7 +799,8 @@ class DocumentedErrors(Sandbox):
             "LUCIE.GARCIA@montpellier.sandbox.sne.test")), "/v1/account-requests", 409,
             "conflict", "email")
         # A request already decided.
-        self.check_error(self.call("POST", "/v1/account-requests/req-demo-rejected/validation",
+        rejected = self.demo_request(REJECTED)
+        self.check_error(self.call("POST", f"/v1/account-requests/{rejected}/validation",
                                    token=referent), "/v1/account-requests/{id}/validation", 409,
                          "conflict")
         # An Idempotency-Key reused for another request.
