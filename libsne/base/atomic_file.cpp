@@ -1,11 +1,14 @@
 #include "base/atomic_file.hpp"
 
-#include <cerrno>
-#include <cstring>
-
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <ctime>
+#include <random>
 
 #include <fmt/format.h>
 
@@ -31,9 +34,64 @@ bool write_all(int fd, std::string_view bytes) {
   return true;
 }
 
+std::string base_of(const std::string& path) {
+  const auto slash = path.rfind('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+/// The prefix of our temporary files for `base`: ".piece.pdf.tmp-"; six characters follow.
+std::string temp_prefix(const std::string& base) { return "." + base + ".tmp-"; }
+
+bool is_temp_suffix(std::string_view s) {
+  if (s.size() != 6) return false;
+  for (char c : s)
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))) return false;
+  return true;
+}
+
+/// Removes the named temporary files of a killed writer of `base` in `dir`: our naming, a
+/// regular file of ours (not a link), unmodified for kStaleTemporarySeconds. Others' files and
+/// fresh ones (a live writer's) are left alone; failures change nothing.
+void remove_stale_temporaries(const std::string& dir, const std::string& base) {
+  DIR* d = ::opendir(dir.c_str());
+  if (d == nullptr) return;
+  const std::string prefix = temp_prefix(base);
+  const std::time_t now = std::time(nullptr);
+  while (const dirent* e = ::readdir(d)) {
+    const std::string_view name = e->d_name;
+    if (name.size() <= prefix.size() || name.substr(0, prefix.size()) != prefix ||
+        !is_temp_suffix(name.substr(prefix.size())))
+      continue;
+    struct stat st {};
+    if (::fstatat(::dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) continue;
+    if (!S_ISREG(st.st_mode) || st.st_uid != ::geteuid()) continue;
+    if (now - st.st_mtime < kStaleTemporarySeconds) continue;
+    ::unlinkat(::dirfd(d), e->d_name, 0);
+  }
+  ::closedir(d);
+}
+
+/// An unnamed file in `dir` (O_TMPFILE), or -1 with errno. Needs /proc to be named at commit.
+int open_unnamed(const std::string& dir) {
+#ifdef O_TMPFILE
+  if (::access("/proc/self/fd", X_OK) != 0) return -1;
+  return ::open(dir.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+#else
+  (void)dir;
+  errno = EOPNOTSUPP;
+  return -1;
+#endif
+}
+
+/// Errors of open(O_TMPFILE) that mean "not here": the kernel or the file system has none.
+bool unsupported(int err) {
+  return err == EOPNOTSUPP || err == EISDIR || err == EINVAL || err == ENOSYS || err == ENOENT;
+}
+
 }  // namespace
 
-Result<std::unique_ptr<AtomicFile>> AtomicFile::create(const std::string& path, bool overwrite) {
+Result<std::unique_ptr<AtomicFile>> AtomicFile::create(const std::string& path, bool overwrite,
+                                                       TempKind kind) {
   struct stat st {};
   if (::stat(path.c_str(), &st) == 0) {
     if (S_ISDIR(st.st_mode))
@@ -42,9 +100,18 @@ Result<std::unique_ptr<AtomicFile>> AtomicFile::create(const std::string& path, 
       return Error(ErrorCode::conflict, fmt::format("{}: already exists", path), path);
   }
   const std::string dir = folder_of(path);
-  const auto slash = path.rfind('/');
-  const std::string base = slash == std::string::npos ? path : path.substr(slash + 1);
-  std::string temp = (dir == "/" ? "" : dir) + "/." + base + ".tmp-XXXXXX";
+  const std::string base = base_of(path);
+  remove_stale_temporaries(dir, base);
+  if (kind == TempKind::unnamed_if_possible) {
+    const int fd = open_unnamed(dir);
+    if (fd >= 0) return std::unique_ptr<AtomicFile>(new AtomicFile(path, {}, fd, overwrite));
+    // ENOENT: /proc or the folder is missing; mkostemp below tells which.
+    if (!unsupported(errno))
+      return Error(
+          ErrorCode::io,
+          fmt::format("{}: cannot create a file in {}: {}", path, dir, std::strerror(errno)), path);
+  }
+  std::string temp = (dir == "/" ? "" : dir) + "/" + temp_prefix(base) + "XXXXXX";
   const int fd = ::mkostemp(temp.data(), O_CLOEXEC);  // mode 0600
   if (fd < 0)
     return Error(ErrorCode::io,
@@ -59,8 +126,8 @@ AtomicFile::AtomicFile(std::string path, std::string temp, int fd, bool overwrit
 }
 
 AtomicFile::~AtomicFile() {
-  if (fd_ >= 0) ::close(fd_);
-  if (!committed_) ::unlink(temp_.c_str());
+  if (fd_ >= 0) ::close(fd_);  // an unnamed file vanishes with its last descriptor
+  if (!committed_ && !temp_.empty()) ::unlink(temp_.c_str());
 }
 
 Error AtomicFile::fail(std::string_view what, int err) const {
@@ -91,27 +158,53 @@ Status AtomicFile::status() const {
   return {};
 }
 
+Status AtomicFile::link_unnamed() {
+  const std::string self = "/proc/self/fd/" + std::to_string(fd_);
+  if (!overwrite_) {
+    // linkat() refuses to replace a file that appeared meanwhile.
+    if (::linkat(AT_FDCWD, self.c_str(), AT_FDCWD, path_.c_str(), AT_SYMLINK_FOLLOW) == 0)
+      return {};
+    if (errno == EEXIST)
+      return Error(ErrorCode::conflict, fmt::format("{}: already exists", path_), path_);
+    return fail("cannot link into place", errno);
+  }
+  // linkat() cannot replace: a name of our temporary naming first, then rename() over the
+  // destination. A crash in between leaves that name, which a later create() removes.
+  const std::string dir = folder_of(path_);
+  static constexpr char kChars[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+  std::random_device random;
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    std::string temp = (dir == "/" ? "" : dir) + "/" + temp_prefix(base_of(path_));
+    for (int i = 0; i < 6; ++i) temp += kChars[random() % (sizeof kChars - 1)];
+    if (::linkat(AT_FDCWD, self.c_str(), AT_FDCWD, temp.c_str(), AT_SYMLINK_FOLLOW) != 0) {
+      if (errno == EEXIST) continue;
+      return fail("cannot link into place", errno);
+    }
+    if (::rename(temp.c_str(), path_.c_str()) != 0) {
+      const int err = errno;
+      ::unlink(temp.c_str());
+      return fail("cannot rename into place", err);
+    }
+    return {};
+  }
+  return fail("cannot link into place", EEXIST);
+}
+
 Status AtomicFile::commit() {
   if (!flush()) return fail("cannot write", errno_);
   if (::fsync(fd_) != 0) return fail("cannot write", errno);
-  const int fd = fd_;
-  fd_ = -1;
-  if (::close(fd) != 0) return fail("cannot finish writing", errno);
-  if (overwrite_) {
-    if (::rename(temp_.c_str(), path_.c_str()) != 0) return fail("cannot rename into place", errno);
+  if (unnamed()) {
+    Status linked = link_unnamed();
+    const int fd = fd_;
+    fd_ = -1;
+    const bool closed = ::close(fd) == 0;
+    if (!linked) return linked;
+    if (!closed) return fail("cannot finish writing", errno);
   } else {
-    // link() refuses to replace a file that appeared meanwhile; rename() would not.
-    // File systems without hard links get a check then a rename (a small race).
-    const int linked = ::link(temp_.c_str(), path_.c_str()) == 0 ? 0 : errno;
-    if (linked == 0) {
-      ::unlink(temp_.c_str());
-    } else if (linked == EEXIST || ::access(path_.c_str(), F_OK) == 0) {
-      return Error(ErrorCode::conflict, fmt::format("{}: already exists", path_), path_);
-    } else if (linked != EPERM && linked != EOPNOTSUPP && linked != ENOSYS) {
-      return fail("cannot link into place", linked);
-    } else if (::rename(temp_.c_str(), path_.c_str()) != 0) {
-      return fail("cannot rename into place", errno);
-    }
+    const int fd = fd_;
+    fd_ = -1;
+    if (::close(fd) != 0) return fail("cannot finish writing", errno);
+    if (Status named = rename_named(); !named) return named;
   }
   committed_ = true;
   const std::string dir = folder_of(path_);
@@ -119,6 +212,26 @@ Status AtomicFile::commit() {
   if (dfd >= 0) {
     ::fsync(dfd);  // the new name survives a crash; a failure here changes nothing already done
     ::close(dfd);
+  }
+  return {};
+}
+
+Status AtomicFile::rename_named() {
+  if (overwrite_) {
+    if (::rename(temp_.c_str(), path_.c_str()) != 0) return fail("cannot rename into place", errno);
+    return {};
+  }
+  // link() refuses to replace a file that appeared meanwhile; rename() would not.
+  // File systems without hard links get a check then a rename (a small race).
+  const int linked = ::link(temp_.c_str(), path_.c_str()) == 0 ? 0 : errno;
+  if (linked == 0) {
+    ::unlink(temp_.c_str());
+  } else if (linked == EEXIST || ::access(path_.c_str(), F_OK) == 0) {
+    return Error(ErrorCode::conflict, fmt::format("{}: already exists", path_), path_);
+  } else if (linked != EPERM && linked != EOPNOTSUPP && linked != ENOSYS) {
+    return fail("cannot link into place", linked);
+  } else if (::rename(temp_.c_str(), path_.c_str()) != 0) {
+    return fail("cannot rename into place", errno);
   }
   return {};
 }

@@ -3,13 +3,15 @@ pdfinfo (page sizes) and pdftoppm (where a coloured corner lands). Test images a
 JPEGs by pdftoppm from a small PDF, PNGs by a writer of a few lines."""
 
 import os
+import random
 import shutil
 import struct
 import subprocess
+import time
 import unittest
 import zlib
 
-from sne_cli import CliTest, pdf_file
+from sne_cli import SNE, CliTest, pdf_file
 
 TOOLS = ["pdfimages", "pdfinfo", "pdftoppm", "qpdf"]
 RED, BLUE, WHITE = (255, 0, 0), (0, 0, 255), (255, 255, 255)
@@ -332,6 +334,40 @@ class Pack(CliTest):
                 self.assertNothingLeft(self.home, before)
                 r = self.pack(bad, "-o", out, "--json", code=code)
                 self.assertIn(bad, r.json()["error"]["message"])
+
+    def test_killed_mid_write_leaves_the_old_file_or_the_new_one_and_no_temporary(self):
+        scan = self.jpeg("scan", 600)
+        images = [scan] * 600  # about 19 MB, written in about half a second
+        whole = self.path("whole.pdf")
+        self.pack(*images, "-o", whole, "--json")
+        expected = read_bytes(whole)
+        out = write_bytes(self.path("p.pdf"), b"old")
+        rng = random.Random(14)
+        for round_ in range(6):
+            with self.subTest(round=round_):
+                proc = subprocess.Popen([SNE, "piece", "pack", *images, "-o", out, "--force",
+                                         "--json"], stdout=subprocess.DEVNULL,
+                                        stderr=subprocess.DEVNULL, env=self.env)
+                time.sleep(rng.uniform(0.05, 0.5))
+                proc.kill()
+                proc.wait()
+                self.assertIn(read_bytes(out), (b"old", expected))
+                self.assertEqual([n for n in os.listdir(self.home) if ".tmp-" in n], [])
+        self.pack(*images, "-o", out, "--force", "--json")
+        self.assertEqual(read_bytes(out), expected)
+        self.assertEqual([n for n in os.listdir(self.home) if ".tmp-" in n], [])
+
+    def test_stale_temporaries_of_ours_are_removed_by_the_next_run(self):
+        old = time.time() - 3600
+        stale = write_bytes(self.path(".p.pdf.tmp-a1B2c3"), b"%PDF-1.5 cut")
+        os.utime(stale, (old, old))
+        fresh = write_bytes(self.path(".p.pdf.tmp-Z9y8X7"), b"%PDF-1.5 being written")
+        other = write_bytes(self.path(".q.pdf.tmp-a1B2c3"), b"%PDF-1.5 of another file")
+        os.utime(other, (old, old))
+        self.pack(self.jpeg(), "-o", self.path("p.pdf"))
+        self.assertFalse(os.path.exists(stale))
+        self.assertTrue(os.path.exists(fresh))  # perhaps a live writer's
+        self.assertTrue(os.path.exists(other))
 
     def test_missing_output_folder(self):
         out = self.path("no/such/folder/p.pdf")
