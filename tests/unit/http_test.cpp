@@ -195,6 +195,23 @@ TEST_CASE("client: an error answer becomes the Error of its code, status and req
   CHECK(evil.message().find('\x1b') == std::string::npos);
 }
 
+TEST_CASE("client: a 429 says how long to wait, from Retry-After when the message does not") {
+  const Error e = client::error_from_response(
+      {429,
+       {{"Retry-After", "8"}},
+       R"({"error": {"code": "rate_limited", "message": "slow down"}})"},
+      "POST /v1/auth/token");
+  CHECK(e.code() == ErrorCode::rate_limited);
+  CHECK(e.message() == "slow down; try again in 8 s");
+  const Error said = client::error_from_response(
+      {429,
+       {{"Retry-After", "8"}},
+       R"({"error": {"code": "rate_limited", "message": "too many; try again in 8 s"}})"},
+      "x");
+  CHECK(said.message() == "too many; try again in 8 s");
+  CHECK(client::error_from_response({429, {}, ""}, "x").message() == "x answered HTTP 429");
+}
+
 TEST_CASE("debug log: one line per exchange, headers redacted, bodies never shown") {
   auto inner = std::make_unique<ScriptedTransport>();
   inner->script = {Response{201, {{"Set-Cookie", "s=cookie-secret"}}, R"({"token":"tok-secret"})"},
