@@ -74,7 +74,10 @@ void remove_stale_temporaries(const std::string& dir, const std::string& base) {
 /// An unnamed file in `dir` (O_TMPFILE), or -1 with errno. Needs /proc to be named at commit.
 int open_unnamed(const std::string& dir) {
 #ifdef O_TMPFILE
-  if (::access("/proc/self/fd", X_OK) != 0) return -1;
+  if (::access("/proc/self/fd", X_OK) != 0) {
+    errno = EOPNOTSUPP;  // no /proc, or not ours to read: the named temporary, then
+    return -1;
+  }
   return ::open(dir.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
 #else
   (void)dir;
@@ -197,9 +200,9 @@ Status AtomicFile::commit() {
     Status linked = link_unnamed();
     const int fd = fd_;
     fd_ = -1;
-    const bool closed = ::close(fd) == 0;
+    // Written, synced and linked: the file is in place whatever close() then says.
+    ::close(fd);
     if (!linked) return linked;
-    if (!closed) return fail("cannot finish writing", errno);
   } else {
     const int fd = fd_;
     fd_ = -1;

@@ -173,7 +173,11 @@ std::optional<std::string> header_parameter(std::string_view value, std::string_
   while (i != std::string_view::npos && i < value.size()) {
     ++i;  // past ';'
     const std::size_t eq = value.find('=', i);
-    if (eq == std::string_view::npos) return std::nullopt;
+    const std::size_t semicolon = value.find(';', i);
+    if (eq == std::string_view::npos || (semicolon != std::string_view::npos && semicolon < eq)) {
+      i = semicolon;  // a parameter without a value
+      continue;
+    }
     const std::string_view key = trim(value.substr(i, eq - i));
     std::size_t j = eq + 1;
     while (j < value.size() && (value[j] == ' ' || value[j] == '\t')) ++j;

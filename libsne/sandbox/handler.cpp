@@ -198,10 +198,10 @@ std::optional<http::Response> replay(Call& call, const Idempotency& idem) {
   return r;
 }
 
-/// Runs what a refusal must leave behind, the request's own transaction being rolled back.
+/// Runs what a refusal of a read (GET) must leave behind, the request's own transaction being
+/// rolled back: in a transaction of its own. Failing to write it changes nothing of the answer.
+/// (A write request leaves its trace in its own transaction: see Handler::handle.)
 void leave_trace(Db& db, const ApiError& e) {
-  // The request's transaction is gone (rolled back as the refusal left its scope): the trace is
-  // written in a transaction of its own. Failing to write it changes nothing of the answer.
   try {
     Transaction trace(db, true);
     e.remember(db);
@@ -337,31 +337,45 @@ http::Response Handler::handle(const http::Request& request) {
     }
     const bool write = request.method != "GET";
     Transaction tx(db_, write);
-    Call call{db_, request, now(db_), std::move(m.params), {}, std::nullopt, {}};
-    if (qmark != std::string_view::npos) call.query = parse_query(target.substr(qmark + 1));
-    if (m.route->access != Access::anonymous) authenticate(call, m.route->access);
-    check_media_type(request, *m.route, true);
-    const auto idem = m.route->pattern == "/v1/auth/token" ? std::nullopt : idempotency_of(call);
-    if (idem) {
-      if (auto replayed = replay(call, *idem)) {
-        replayed->headers.emplace_back("X-Request-Id", request_id);
-        replayed->headers.emplace_back("Date", http::http_date(clock));
-        return *replayed;
+    if (write) db_.exec("SAVEPOINT request");
+    try {
+      Call call{db_, request, now(db_), std::move(m.params), {}, std::nullopt, {}};
+      if (qmark != std::string_view::npos) call.query = parse_query(target.substr(qmark + 1));
+      if (m.route->access != Access::anonymous) authenticate(call, m.route->access);
+      check_media_type(request, *m.route, true);
+      const auto idem = m.route->pattern == "/v1/auth/token" ? std::nullopt : idempotency_of(call);
+      if (idem) {
+        if (auto replayed = replay(call, *idem)) {
+          replayed->headers.emplace_back("X-Request-Id", request_id);
+          replayed->headers.emplace_back("Date", http::http_date(clock));
+          return *replayed;
+        }
       }
+      Reply reply = m.route->fn(call);
+      response.status = reply.status;
+      response.headers = std::move(reply.headers);
+      if (!reply.body.is_null()) {
+        response.body = reply.body.dump();
+        response.headers.emplace_back("Content-Type", "application/json");
+      }
+      if (idem && reply.status < 300)
+        db_.run(
+            "INSERT INTO idempotency (key, principal, method, target, body_sha256, status, "
+            "response, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            idem->key, idem->principal, request.method, request.target, idem->body_sha256,
+            reply.status, response.body, seconds(call.now));
+    } catch (const ApiError& e) {
+      if (!write || !e.remember) throw;
+      // A refusal that must leave a trace (a failed sign-in counted): what the request did is
+      // undone and the trace written in the same transaction, so that no request of another
+      // process sees the count without it. Failing to write it fails the request (503).
+      db_.exec("ROLLBACK TO request");
+      e.remember(db_);
+      tx.commit();
+      ApiError done = e;
+      done.remember = nullptr;
+      throw done;
     }
-    Reply reply = m.route->fn(call);
-    response.status = reply.status;
-    response.headers = std::move(reply.headers);
-    if (!reply.body.is_null()) {
-      response.body = reply.body.dump();
-      response.headers.emplace_back("Content-Type", "application/json");
-    }
-    if (idem && reply.status < 300)
-      db_.run(
-          "INSERT INTO idempotency (key, principal, method, target, body_sha256, status, "
-          "response, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-          idem->key, idem->principal, request.method, request.target, idem->body_sha256,
-          reply.status, response.body, seconds(call.now));
     if (write) tx.commit();
   } catch (const ApiError& e) {
     response = error_response(e, request_id);

@@ -129,6 +129,10 @@ int schema_version(Db& db) {
 }
 
 [[noreturn]] void wrong_version(int version) {
+  if (version > kSchemaVersion)
+    throw std::runtime_error("sandbox database of schema version " + std::to_string(version) +
+                             ", made by a newer sne; this one reads version " +
+                             std::to_string(kSchemaVersion) + ": upgrade sne");
   throw std::runtime_error("sandbox database of schema version " + std::to_string(version) +
                            ", this sne needs version " + std::to_string(kSchemaVersion) +
                            ": run 'sne sandbox reset'");

@@ -50,6 +50,12 @@ constexpr auto kDrainTime = std::chrono::seconds(5);
 constexpr std::uint32_t kHeadLimit = 16 * 1024;
 /// Connections beyond this are closed at once; far below the usual 1024 descriptors.
 constexpr std::size_t kMaxConnections = 512;
+/// Bodies being received at once may declare this many bytes in all (a body is held in memory
+/// until it is answered): past it, a request is answered 503 with Retry-After. At least one
+/// body of the largest size always fits.
+constexpr std::uint64_t kBodyBudget = 256u << 20;
+/// What the client still sends after an early answer is read and dropped up to this much.
+constexpr std::uint64_t kDrainBytes = 64u << 20;
 /// Requests on one connection before it is closed, so that clients spread over time.
 constexpr int kMaxRequestsPerConnection = 100;
 
@@ -82,7 +88,12 @@ class Session : public std::enable_shared_from_this<Session> {
   /// Called on the event loop when the server stops: a connection waiting for a request is
   /// closed; one whose request is being answered closes after the answer.
   void on_stop() {
-    if (!busy_) close();
+    if (idle()) close();
+  }
+  /// Waiting for a request of which nothing came yet, answering none.
+  bool idle() const { return !busy_ && !(parser_ && parser_->got_some()); }
+  void close_if_idle() {
+    if (idle()) close();
   }
 
  private:
@@ -97,7 +108,9 @@ class Session : public std::enable_shared_from_this<Session> {
   void drain();
   void close() {
     beast::error_code ignored;
+    ++generation_;
     deadline_.cancel();
+    release_body();
     socket_.shutdown(tcp::socket::shutdown_both, ignored);
     socket_.close(ignored);
   }
@@ -105,19 +118,40 @@ class Session : public std::enable_shared_from_this<Session> {
   /// cancelled and the session knows why (an answer can still be written, unlike with
   /// beast::tcp_stream, which closes the socket on its timeouts).
   void arm(std::chrono::steady_clock::duration time) {
+    ++generation_;
     timed_out_ = false;
     deadline_.expires_after(time);
-    deadline_.async_wait([self = shared_from_this()](beast::error_code ec) {
-      if (ec) return;  // re-armed or cancelled
+    watch(generation_);
+  }
+  /// No deadline while the handler works on the request.
+  void disarm() {
+    ++generation_;
+    timed_out_ = false;
+    deadline_.cancel();
+  }
+  /// cancel() only stops an operation waiting for the socket: one of Beast's reads that found
+  /// data at once runs on and starts another. So once late, cancel again every 20 ms until the
+  /// operation ends and a new phase re-arms (a new generation; a callback of an older one,
+  /// already queued when the timer was re-armed, does nothing).
+  void watch(std::uint64_t generation) {
+    deadline_.async_wait([self = shared_from_this(), generation](beast::error_code ec) {
+      if (ec || generation != self->generation_) return;  // re-armed, disarmed or closed
       self->timed_out_ = true;
       beast::error_code ignored;
       self->socket_.cancel(ignored);
+      self->deadline_.expires_after(std::chrono::milliseconds(20));
+      self->watch(generation);
     });
   }
+  /// The declared body's bytes are counted against the server's budget until the request is
+  /// answered.
+  void release_body();
 
   tcp::socket socket_;
   asio::steady_timer deadline_;
   bool timed_out_ = false;
+  std::uint64_t generation_ = 0;
+  std::uint64_t reserved_ = 0;  ///< bytes of the server's body budget this request holds
   BeastServer& server_;
   beast::flat_buffer buffer_;
   std::optional<Parser> parser_;
@@ -125,7 +159,6 @@ class Session : public std::enable_shared_from_this<Session> {
   int served_ = 0;
   std::size_t drained_ = 0;
   bool busy_ = false;  ///< the handler or a write has the connection
-  bool head_ = false;  ///< the request is HEAD: answer as GET, without the body
 };
 
 class BeastServer : public SandboxServer {
@@ -155,7 +188,17 @@ class BeastServer : public SandboxServer {
                                                                  : "address not available"));
     port_ = acceptor_.local_endpoint().port();
     accept();
-    thread_ = std::thread([this] { io_.run(); });
+    thread_ = std::thread([this] {
+      // An exception out of a handler on the event loop (an allocation that fails) must not
+      // end the process: the loop goes on with the other connections.
+      for (;;) {
+        try {
+          io_.run();
+          return;
+        } catch (const std::exception&) {
+        }
+      }
+    });
     return Status();
   }
 
@@ -190,6 +233,15 @@ class BeastServer : public SandboxServer {
 
   // For the sessions.
   std::size_t max_body() const noexcept { return max_body_; }
+  bool reserve(std::uint64_t bytes) {
+    const std::uint64_t budget = std::max<std::uint64_t>(kBodyBudget, max_body_);
+    std::uint64_t used = bodies_.load();
+    do {
+      if (used + bytes > budget) return false;
+    } while (!bodies_.compare_exchange_weak(used, used + bytes));
+    return true;
+  }
+  void release(std::uint64_t bytes) { bodies_ -= bytes; }
   bool stopping() const noexcept { return stopping_; }
   void enlist(Session* s) {
     std::lock_guard lock(sessions_mutex_);
@@ -202,12 +254,24 @@ class BeastServer : public SandboxServer {
   /// Runs the handler on a worker, then `done` with its answer on the event loop. The work
   /// guard keeps the event loop running while the handler works.
   template <typename Done>
-  void handle(http::Request request, Done done) {
-    asio::post(workers_, [this, request = std::move(request), done = std::move(done),
+  void handle(http::Request request, bool multipart, Done done) {
+    asio::post(workers_, [this, request = std::move(request), multipart, done = std::move(done),
                           guard = asio::make_work_guard(io_)]() mutable {
       http::Response response;
       try {
-        response = handler_->handle(request);
+        auto parts = multipart ? http::parse_multipart(
+                                     http::header(request.headers, "Content-Type").value_or(""),
+                                     request.body)
+                               : Result<std::vector<http::FormPart>>(std::vector<http::FormPart>{});
+        if (!parts) {
+          response = early_answer(request.target, 400, parts.error().message(), true);
+        } else {
+          if (multipart) {
+            request.parts = std::move(*parts);
+            request.body.clear();
+          }
+          response = handler_->handle(request);
+        }
       } catch (const std::exception& e) {  // the handler answers its own failures; in case
         response = early_answer(request.target, 500, "sandbox failure", false);
       }
@@ -232,8 +296,18 @@ class BeastServer : public SandboxServer {
       }
       bool full = false;
       {
+        // Full: an idle connection (a keep-alive waiting, nothing of a request come) makes
+        // room for the new one; if none is idle, the new one is refused.
         std::lock_guard lock(sessions_mutex_);
-        full = sessions_.size() >= kMaxConnections;
+        if (sessions_.size() >= kMaxConnections) {
+          full = true;
+          for (Session* s : sessions_)
+            if (s->idle()) {
+              s->close_if_idle();
+              full = false;
+              break;
+            }
+        }
       }
       if (full) {
         beast::error_code ignored;
@@ -256,7 +330,8 @@ class BeastServer : public SandboxServer {
   asio::steady_timer retry_;
   asio::thread_pool workers_;
   int port_ = 0;
-  bool stopping_ = false;  // read and written on the event loop only
+  std::atomic<std::uint64_t> bodies_{0};  ///< body bytes declared by requests being received
+  bool stopping_ = false;                 // read and written on the event loop only
   std::thread thread_;
   std::mutex join_mutex_;
 };
@@ -269,11 +344,13 @@ Session::Session(tcp::socket socket, BeastServer& server)
   server_.enlist(this);
 }
 
-Session::~Session() { server_.delist(this); }
+Session::~Session() {
+  release_body();
+  server_.delist(this);
+}
 
 void Session::read_head() {
   if (server_.stopping()) return close();
-  head_ = false;
   parser_.emplace();
   parser_->header_limit(kHeadLimit);
   parser_->body_limit(server_.max_body());
@@ -295,6 +372,15 @@ void Session::on_head(beast::error_code ec) {
         early_answer(target, 400, "malformed HTTP request: unknown Transfer-Encoding", false),
         false);
   if (parser_->is_done()) return answer();
+  const std::uint64_t declared =
+      parser_->content_length() ? *parser_->content_length() : server_.max_body();
+  if (!server_.reserve(declared)) {
+    http::Response busy = early_answer(
+        target, 503, "the server is receiving too many request bodies; try again shortly", false);
+    busy.headers.emplace_back("Retry-After", "1");
+    return write(std::move(busy), false);
+  }
+  reserved_ = declared;
   const auto expect = req[bhttp::field::expect];
   if (http::iequals(std::string_view(expect.data(), expect.size()), "100-continue")) {
     // libcurl waits for this before sending a body over 1 MB.
@@ -329,8 +415,7 @@ void Session::answer() {
   auto& req = parser_->get();
   http::Request request;
   request.method = std::string(req.method_string());
-  head_ = req.method() == bhttp::verb::head;
-  if (head_) request.method = "GET";
+  if (req.method() == bhttp::verb::head) request.method = "GET";
   request.target = std::string(req.target());
   request.peer = peer_;
   for (const auto& field : req)
@@ -338,25 +423,26 @@ void Session::answer() {
   const auto type = http::header(request.headers, "Content-Type").value_or("");
   const bool glpi = sandbox::glpi::is_glpi_path(
       std::string_view(request.target).substr(0, request.target.find('?')));
-  if (glpi && starts_with_ci(type, "multipart/form-data")) {
-    // GLPI's face takes Document uploads as multipart/form-data, parsed here as PHP would.
-    auto parts = http::parse_multipart(type, req.body());
-    if (!parts)
-      return write(early_answer(request.target, 400, parts.error().message(), true), false);
-    request.parts = std::move(*parts);
-  } else {
-    request.body = std::move(req.body());
-  }
+  // GLPI's face takes Document uploads as multipart/form-data, parsed on the worker (it
+  // scans the whole body) as PHP would.
+  const bool multipart = glpi && starts_with_ci(type, "multipart/form-data");
+  request.body = std::move(req.body());
   const bool keep_alive = req.keep_alive() && ++served_ < kMaxRequestsPerConnection;
   busy_ = true;
-  server_.handle(std::move(request), [self = shared_from_this(), keep_alive](http::Response r) {
-    self->write(std::move(r), keep_alive);
-  });
+  disarm();
+  server_.handle(std::move(request), multipart,
+                 [self = shared_from_this(), keep_alive](http::Response r) {
+                   self->write(std::move(r), keep_alive);
+                 });
 }
 
 void Session::write(http::Response response, bool keep_alive) {
   busy_ = true;
-  const unsigned version = parser_ && parser_->is_header_done() ? parser_->get().version() : 11;
+  release_body();
+  const bool head_done = parser_ && parser_->is_header_done();
+  const unsigned version = head_done ? parser_->get().version() : 11;
+  // HEAD is answered as GET without the body, early answers too.
+  const bool head = head_done && parser_->get().method() == bhttp::verb::head;
   auto res = std::make_shared<bhttp::response<bhttp::string_body>>(
       static_cast<bhttp::status>(response.status), version);
   std::string type = "application/json";
@@ -368,17 +454,21 @@ void Session::write(http::Response response, bool keep_alive) {
   }
   if (!response.body.empty()) res->set(bhttp::field::content_type, type);
   res->keep_alive(keep_alive && !server_.stopping());
+  // Statuses that take no body (1xx, 204, 304) get none: prepare_payload() throws otherwise.
+  if (response.status < 200 || response.status == 204 || response.status == 304)
+    response.body.clear();
   const std::size_t length = response.body.size();
   res->body() = std::move(response.body);
   res->prepare_payload();
-  if (head_) {  // the headers of the GET, no body
+  if (head) {  // the headers of the GET, no body
     res->body().clear();
     res->content_length(length);
   }
   arm(kWriteTime);
   // An answer given before the body was read (413, 400...): the client may still be sending
   // it, and closing now would reset the connection before it reads the answer.
-  const bool drain = parser_ && !parser_->is_done();
+  // Not while stopping: the server would wait for it.
+  const bool drain = parser_ && !parser_->is_done() && !server_.stopping();
   bhttp::async_write(socket_, *res,
                      [self = shared_from_this(), res, drain](beast::error_code ec, std::size_t) {
                        self->busy_ = false;
@@ -394,13 +484,17 @@ void Session::write(http::Response response, bool keep_alive) {
                      });
 }
 
+void Session::release_body() {
+  server_.release(reserved_);
+  reserved_ = 0;
+}
+
 void Session::drain() {
   buffer_.clear();
   socket_.async_read_some(buffer_.prepare(64 * 1024),
                           [self = shared_from_this()](beast::error_code ec, std::size_t n) {
                             self->drained_ += n;
-                            if (ec || self->drained_ > self->server_.max_body() + kHeadLimit)
-                              return self->close();
+                            if (ec || self->drained_ > kDrainBytes) return self->close();
                             self->drain();
                           });
 }

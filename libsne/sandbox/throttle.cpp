@@ -1,6 +1,7 @@
 #include "sandbox/throttle.hpp"
 
 #include <algorithm>
+#include <chrono>
 
 #include <fmt/format.h>
 
@@ -32,12 +33,25 @@ std::vector<Key> keys_of(const Attempt& a) {
   return out;
 }
 
-std::optional<State> load(Db& db, const std::string& key) {
-  auto st =
-      db.prepare("SELECT failures, last_failure, locked_until FROM sign_in_failures WHERE key = ?");
+/// A stored state and when its door opens on the system clock, in milliseconds.
+struct Stored {
+  State state;
+  std::int64_t locked_until_ms = 0;
+};
+
+std::optional<Stored> load(Db& db, const std::string& key) {
+  auto st = db.prepare(
+      "SELECT failures, last_failure, locked_until, locked_until_ms FROM sign_in_failures "
+      "WHERE key = ?");
   st.bind(key);
   if (!st.step()) return std::nullopt;
-  return State{st.int64(0), st.int64(1), st.int64(2)};
+  return Stored{{st.int64(0), st.int64(1), st.int64(2)}, st.int64(3)};
+}
+
+std::int64_t system_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
 }  // namespace
@@ -45,7 +59,7 @@ std::optional<State> load(Db& db, const std::string& key) {
 const char* const kSchema = R"sql(
 CREATE TABLE sign_in_failures (
   key TEXT PRIMARY KEY, failures INTEGER NOT NULL, last_failure INTEGER NOT NULL,
-  locked_until INTEGER NOT NULL);
+  locked_until INTEGER NOT NULL, locked_until_ms INTEGER NOT NULL DEFAULT 0);
 )sql";
 
 State after_failure(const Rule& rule, State state, std::int64_t now) {
@@ -65,10 +79,16 @@ std::int64_t wait(const Rule& rule, const State& state, std::int64_t now) {
 
 std::optional<Lockout> check(Db& db, const Attempt& attempt, std::int64_t now) {
   std::optional<Lockout> longest;
+  const std::int64_t system = system_ms();
   for (const Key& k : keys_of(attempt)) {
-    const auto state = load(db, k.key);
-    if (!state) continue;
-    const std::int64_t seconds = wait(*k.rule, *state, now);
+    const auto stored = load(db, k.key);
+    if (!stored) continue;
+    // The door opens when the wait has passed on the sandbox clock or on the system clock,
+    // whichever comes first: a sandbox clock set to stand still, or moved back, does not keep
+    // it closed.
+    const std::int64_t on_system = (stored->locked_until_ms - system + 999) / 1000;
+    const std::int64_t seconds =
+        std::min(wait(*k.rule, stored->state, now), std::max<std::int64_t>(on_system, 0));
     if (seconds > 0 && (!longest || seconds > longest->seconds))
       longest = Lockout{
           seconds, fmt::format("too many failed sign-ins {}; try again in {} s", k.shown, seconds)};
@@ -81,12 +101,15 @@ void record_failure(Db& db, const Attempt& attempt, std::int64_t now) {
   // names are tried.
   db.run("DELETE FROM sign_in_failures WHERE last_failure < ?",
          now - std::max(kAccountRule.forget_after, kAddressRule.forget_after));
+  const std::int64_t system = system_ms();
   for (const Key& k : keys_of(attempt)) {
-    const State next = after_failure(*k.rule, load(db, k.key).value_or(State{}), now);
+    const auto stored = load(db, k.key);
+    const State next = after_failure(*k.rule, stored ? stored->state : State{}, now);
+    const std::int64_t waiting = wait(*k.rule, next, now);
     db.run(
-        "INSERT OR REPLACE INTO sign_in_failures (key, failures, last_failure, locked_until) "
-        "VALUES (?, ?, ?, ?)",
-        k.key, next.failures, next.last_failure, next.locked_until);
+        "INSERT OR REPLACE INTO sign_in_failures (key, failures, last_failure, locked_until, "
+        "locked_until_ms) VALUES (?, ?, ?, ?, ?)",
+        k.key, next.failures, next.last_failure, next.locked_until, system + waiting * 1000);
   }
 }
 

@@ -5,7 +5,8 @@
 // while it is closed, attempts are refused (429, Retry-After) without the password being
 // checked, so that it cannot be guessed meanwhile. Failures are forgotten after a quiet period
 // and a success clears the account's: the owner is never locked out for good. Instants are the
-// sandbox clock's seconds.
+// sandbox clock's seconds; a wait also ends once it has passed on the system clock, as a
+// sandbox clock may stand still.
 #pragma once
 
 #include <cstdint>
@@ -60,7 +61,9 @@ struct Lockout {
   std::string message;  ///< "too many failed sign-ins for agent X; try again in 8 s"
 };
 
-/// The longest wait that applies to `attempt` at `now`; nothing when it may be checked.
+/// The longest wait that applies to `attempt` at `now`; nothing when it may be checked. A wait
+/// also ends once it has passed on the system clock, so that a fixed sandbox clock does not
+/// keep the door closed for good.
 std::optional<Lockout> check(Db& db, const Attempt& attempt, std::int64_t now);
 /// Counts a failure of `attempt` against each of its keys. Must run in a write transaction.
 void record_failure(Db& db, const Attempt& attempt, std::int64_t now);

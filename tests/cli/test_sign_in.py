@@ -103,6 +103,15 @@ class SignInThrottle(Served):
         self.assertEqual(self.sign_in(AGENT, "typo").status, 401)
         self.assertEqual(self.sign_in(AGENT, PASSWORD).status, 201)
 
+    def test_a_clock_that_stands_still_does_not_keep_the_door_closed(self):
+        # The clock is fixed at T0 (setUp): the wait passes on the system clock all the same.
+        import time
+        for _ in range(5):
+            self.assertEqual(self.sign_in(AGENT, "guess").status, 401)
+        self.assertRefused(self.sign_in(AGENT, PASSWORD), 1)
+        time.sleep(1.1)
+        self.assertEqual(self.sign_in(AGENT, PASSWORD).status, 201)
+
     def test_waits_are_capped_and_failures_forgotten_after_an_hour(self):
         t = T0
         for _ in range(30):

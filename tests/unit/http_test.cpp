@@ -302,6 +302,8 @@ TEST_CASE("a multipart/form-data body is read back into its parts, and malformed
   CHECK((*parts)[1].data == "%PDF\r\n--b\r\n");
   CHECK(header_parameter(type, "BOUNDARY") == "b-1");
   CHECK_FALSE(header_parameter("form-data; name=\"x", "name").has_value());
+  CHECK(header_parameter("form-data; flag; name=\"a\"", "name") == "a");
+  CHECK_FALSE(header_parameter("form-data; flag", "flag").has_value());
 
   const auto refused = [](std::string_view t, std::string_view b) {
     auto r = parse_multipart(t, b);
