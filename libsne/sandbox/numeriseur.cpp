@@ -200,6 +200,9 @@ void record(Db& db, const PickedPli& pli, NumeriseurTally& tally) {
     tally.transactions.push_back(tx);
     return;
   }
+  // Refused when picked, and no longer: its pieces were never inspected. It waits for the
+  // next pick, which inspects them.
+  if (pli.refused) return;
   bool any_rejected = false;
   for (std::size_t i = 0; i < pli.pieces.size(); ++i) {
     const WaitingPiece& p = pli.pieces[i];
