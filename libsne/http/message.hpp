@@ -87,7 +87,7 @@ std::optional<std::string> header_parameter(std::string_view value, std::string_
 
 /// Limits of parse_multipart, against bodies made to exhaust a server.
 inline constexpr std::size_t kMaxFormParts = 256;
-inline constexpr std::size_t kMaxPartHeaderBytes = 8 * 1024;
+inline constexpr std::size_t kMaxPartHeaderBytes = std::size_t{8} << 10;
 
 /// Reads a multipart/form-data body (RFC 7578, RFC 2046 §5.1) into its parts: each part's
 /// name and filename from its Content-Disposition, its Content-Type, its bytes. The boundary

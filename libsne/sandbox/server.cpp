@@ -41,13 +41,13 @@ constexpr auto kHeadTime = std::chrono::seconds(10);
 /// A body has this long, plus a second for each kBodyMinRate bytes it declares: a client
 /// slower than 64 KiB/s on loopback is stalling, not uploading.
 constexpr auto kBodyTime = std::chrono::seconds(10);
-constexpr std::uint64_t kBodyMinRate = 64 * 1024;
+constexpr std::uint64_t kBodyMinRate = std::uint64_t{64} << 10;
 /// A client that does not read its answer is cut off after this long.
 constexpr auto kWriteTime = std::chrono::seconds(30);
 /// After an answer given before the body was read, what the client still sends is read and
 /// dropped for this long at most.
 constexpr auto kDrainTime = std::chrono::seconds(5);
-constexpr std::uint32_t kHeadLimit = 16 * 1024;
+constexpr std::uint32_t kHeadLimit = std::uint32_t{16} << 10;
 /// Connections beyond this are closed at once; far below the usual 1024 descriptors.
 constexpr std::size_t kMaxConnections = 512;
 /// Bodies being received at once may declare this many bytes in all (a body is held in memory
@@ -161,7 +161,7 @@ class Session : public std::enable_shared_from_this<Session> {
   bool busy_ = false;  ///< the handler or a write has the connection
 };
 
-class BeastServer : public SandboxServer {
+class BeastServer final : public SandboxServer {
  public:
   BeastServer(std::unique_ptr<sandbox::Handler> handler, const SandboxServerOptions& options)
       : handler_(std::move(handler)),
@@ -203,8 +203,8 @@ class BeastServer : public SandboxServer {
   }
 
   ~BeastServer() override {
-    stop();
-    wait();
+    begin_stop();
+    join();
   }
 
   int port() const noexcept override { return port_; }
@@ -213,23 +213,8 @@ class BeastServer : public SandboxServer {
                                                 : fmt::format("http://{}:{}", host_, port_);
   }
 
-  void stop() override {
-    asio::post(io_, [this] {
-      if (stopping_) return;
-      stopping_ = true;
-      beast::error_code ignored;
-      acceptor_.close(ignored);
-      retry_.cancel();
-      std::lock_guard lock(sessions_mutex_);
-      for (Session* s : sessions_) s->on_stop();
-    });
-  }
-
-  void wait() override {
-    std::lock_guard lock(join_mutex_);
-    if (thread_.joinable()) thread_.join();  // returns when no connection is left
-    workers_.join();
-  }
+  void stop() override { begin_stop(); }
+  void wait() override { join(); }
 
   // For the sessions.
   std::size_t max_body() const noexcept { return max_body_; }
@@ -282,6 +267,24 @@ class BeastServer : public SandboxServer {
   }
 
  private:
+  void begin_stop() {
+    asio::post(io_, [this] {
+      if (stopping_) return;
+      stopping_ = true;
+      beast::error_code ignored;
+      acceptor_.close(ignored);
+      retry_.cancel();
+      std::lock_guard lock(sessions_mutex_);
+      for (Session* s : sessions_) s->on_stop();
+    });
+  }
+
+  void join() {
+    std::lock_guard lock(join_mutex_);
+    if (thread_.joinable()) thread_.join();  // returns when no connection is left
+    workers_.join();
+  }
+
   void accept() {
     acceptor_.async_accept(io_, [this](beast::error_code ec, tcp::socket socket) {
       if (stopping_) return;
@@ -491,7 +494,7 @@ void Session::release_body() {
 
 void Session::drain() {
   buffer_.clear();
-  socket_.async_read_some(buffer_.prepare(64 * 1024),
+  socket_.async_read_some(buffer_.prepare(std::size_t{64} << 10),
                           [self = shared_from_this()](beast::error_code ec, std::size_t n) {
                             self->drained_ += n;
                             if (ec || self->drained_ > kDrainBytes) return self->close();

@@ -18,6 +18,7 @@
 #include "sandbox/embedded_transport.hpp"
 #include "sandbox/handler.hpp"
 #include "sandbox/store.hpp"
+#include "sandbox_fixture.hpp"
 #include "sne/sandbox.hpp"
 
 using namespace sne;
@@ -27,22 +28,8 @@ namespace {
 
 constexpr const char* kApp = kSandboxGlpiAppToken;
 
-struct Sandbox {
-  std::string dir, db;
-  std::unique_ptr<sandbox::Handler> handler;
-
-  Sandbox() {
-    char tmpl[] = "/tmp/sne-glpi-XXXXXX";
-    REQUIRE(mkdtemp(tmpl) != nullptr);
-    dir = tmpl;
-    db = dir + "/sandbox.db";
-    handler = std::make_unique<sandbox::Handler>(db, sandbox::kDefaultMaxBody);
-  }
-  ~Sandbox() {
-    handler.reset();
-    std::error_code ignored;
-    std::filesystem::remove_all(dir, ignored);
-  }
+struct Sandbox : test::TempSandbox {
+  Sandbox() : TempSandbox("glpi") {}
 
   http::Response call(const std::string& method, const std::string& target,
                       http::Headers headers = {}, std::string body = {},

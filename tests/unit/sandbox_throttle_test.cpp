@@ -18,6 +18,7 @@
 #include "sandbox/handler.hpp"
 #include "sandbox/store.hpp"
 #include "sandbox/throttle.hpp"
+#include "sandbox_fixture.hpp"
 #include "sne/sandbox.hpp"
 
 using namespace sne;
@@ -29,23 +30,8 @@ namespace {
 constexpr const char* kAgent = "agent@sandbox.sne.test";
 constexpr const char* kReferent = "referent@sandbox.sne.test";
 
-struct Sandbox {
-  std::string dir, db;
-  std::unique_ptr<sandbox::Handler> handler;
-
-  Sandbox() {
-    char tmpl[] = "/tmp/sne-throttle-XXXXXX";
-    REQUIRE(mkdtemp(tmpl) != nullptr);
-    dir = tmpl;
-    db = dir + "/sandbox.db";
-    handler = std::make_unique<sandbox::Handler>(db, sandbox::kDefaultMaxBody);
-    at("2025-06-02T10:00:00Z");
-  }
-  ~Sandbox() {
-    handler.reset();
-    std::error_code ignored;
-    std::filesystem::remove_all(dir, ignored);
-  }
+struct Sandbox : test::TempSandbox {
+  Sandbox() : TempSandbox("throttle") { at("2025-06-02T10:00:00Z"); }
 
   void at(const std::string& instant) {
     REQUIRE(set_sandbox_clock(db, parse_timestamp(instant).value()));
