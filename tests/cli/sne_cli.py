@@ -24,6 +24,24 @@ class Run:
         return f"exit {self.code}\nstdout: {self.out}\nstderr: {self.err}"
 
 
+class Answer:
+    """One HTTP answer read by a test speaking to `sne sandbox serve` itself."""
+
+    def __init__(self, status, headers, body):
+        self.status = status
+        self.headers = headers
+        self.body = body
+
+    def json(self):
+        return json.loads(self.body)
+
+    def header(self, name):
+        return self.headers.get(name)
+
+    def __repr__(self):
+        return f"{self.status} {dict(self.headers)} {self.body[:500]!r}"
+
+
 class CliTest(unittest.TestCase):
     """Each test gets an empty HOME and no SNE_* or XDG_* variables from the caller."""
 

@@ -29,6 +29,11 @@ class Server:
         m = re.search(r"http://127\.0\.0\.1:\d+", line)
         test.assertIsNotNone(m, f"no ready line: {line!r}")
         self.url = m.group(0)
+        test.addCleanup(self.stop_if_running)
+
+    def stop_if_running(self):
+        if self.proc.poll() is None:
+            self.stop()
 
     def stop(self, sig=signal.SIGTERM):
         self.proc.send_signal(sig)
@@ -41,7 +46,6 @@ def signed_in_server(test, email="agent@sandbox.sne.test"):
     returns the database's path and the flags that choose the server as endpoint."""
     db = os.path.join(test.home, "served.db")
     server = Server(test, db)
-    test.addCleanup(lambda: server.proc.poll() is None and server.stop())
     ep = ["--endpoint", server.url]
     test.assertExit(test.sne(*ep, "auth", "login", "--email", email, "--password-stdin",
                              stdin="sandbox\n"), 0)
@@ -315,7 +319,6 @@ class OverHttp(CliTest):
         super().setUp()
         self.db = os.path.join(self.home, "served.db")
         self.server = Server(self, self.db)
-        self.addCleanup(lambda: self.server.proc.poll() is None and self.server.stop())
 
     def test_the_same_commands_against_sne_sandbox_serve(self):
         url = self.server.url

@@ -328,7 +328,6 @@ class DossierOverHttp(CliTest):
     def test_a_deletion_failing_midway_says_what_was_done(self):
         db = os.path.join(self.home, "served.db")
         server = Server(self, db)
-        self.addCleanup(lambda: server.proc.poll() is None and server.stop())
         proxy = FailingProxy(self, server.url, fail_at=2)
         url = proxy.url
         self.assertExit(self.sne("--endpoint", url, "auth", "login", "--email",

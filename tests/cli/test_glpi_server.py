@@ -10,7 +10,7 @@ import urllib.error
 import urllib.request
 import uuid
 
-from sne_cli import CliTest
+from sne_cli import Answer, CliTest
 from test_account import Server
 
 APP = "sandbox-glpi-app-token"
@@ -32,28 +32,11 @@ def multipart(parts):
     return out, "multipart/form-data; boundary=" + boundary
 
 
-class Answer:
-    def __init__(self, status, headers, body):
-        self.status = status
-        self.headers = headers
-        self.body = body
-
-    def json(self):
-        return json.loads(self.body)
-
-    def header(self, name):
-        return self.headers.get(name)
-
-    def __repr__(self):
-        return f"{self.status} {dict(self.headers)} {self.body[:500]!r}"
-
-
 class GlpiServerTest(CliTest):
     def setUp(self):
         super().setUp()
         self.db = os.path.join(self.home, "glpi.db")
         self.server = Server(self, self.db)
-        self.addCleanup(lambda: self.server.proc.poll() is None and self.server.stop())
         self.api = self.server.url + "/apirest.php"
 
     def call(self, method, path, headers=None, body=None):

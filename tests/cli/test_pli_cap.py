@@ -82,10 +82,7 @@ class ConcurrentPlis(CliTest):
         super().setUp()
         self.db = os.path.join(self.home, "shared.db")
         # Two server processes on one database: only SQLite's locking stands between them.
-        self.servers = [Server(self, self.db)]
-        self.servers.append(Server(self, self.db))
-        for s in self.servers:
-            self.addCleanup(lambda s=s: s.proc.poll() is None and s.stop())
+        self.servers = [Server(self, self.db), Server(self, self.db)]
         api = Api(self.servers[0].url)
         status, session = api.call("POST", "/v1/auth/token",
                                    {"email": AGENT, "password": PASSWORD})
@@ -168,7 +165,6 @@ class PieceAddRefused(CliTest):
     def test_piece_add_maps_the_409_of_a_category_filled_by_plis_in_processing_to_exit_6(self):
         db = os.path.join(self.home, "served.db")
         server = Server(self, db)
-        self.addCleanup(lambda: server.proc.poll() is None and server.stop())
         ep = ["--endpoint", server.url]
         self.assertExit(self.sne(*ep, "auth", "login", "--email", AGENT, "--password-stdin",
                                  stdin=PASSWORD + "\n"), 0)

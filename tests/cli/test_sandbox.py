@@ -210,7 +210,6 @@ class NumeriseurOffTheLock(CliTest):
         super().setUp()
         self.db = os.path.join(self.home, "served.db")
         server = Server(self, self.db)
-        self.addCleanup(lambda: server.proc.poll() is None and server.stop())
         self.port = int(server.url.rsplit(":", 1)[1])
 
     def call(self, method, target, body=None, token=None, type_="application/json"):
@@ -327,7 +326,6 @@ class SharedDatabase(CliTest):
         self.db = os.path.join(self.home, ".local/share/sne/sandbox.db")
         self.assertExit(self.sne("auth", "status"), 0)  # creates and seeds the default database
         self.server = Server(self, None)  # serves the default database, as most users do
-        self.addCleanup(lambda: self.server.proc.poll() is None and self.server.stop())
         self.ep = ["--endpoint", self.server.url]
         self.assertExit(self.sne(*self.ep, "auth", "login", "--email", "agent@sandbox.sne.test",
                                  "--password-stdin", stdin="sandbox\n"), 0)

@@ -43,7 +43,6 @@ class HostileClients(CliTest):
     def setUp(self):
         super().setUp()
         self.server = Server(self, os.path.join(self.home, "served.db"))
-        self.addCleanup(lambda: self.server.proc.poll() is None and self.server.stop())
         host, port = self.server.url[len("http://"):].split(":")
         self.address = (host, int(port))
 

@@ -10,7 +10,7 @@ import os
 import urllib.error
 import urllib.request
 
-from sne_cli import CliTest
+from sne_cli import Answer, CliTest
 from test_account import Server
 
 AGENT = "agent@sandbox.sne.test"
@@ -25,19 +25,6 @@ def instant(seconds):
         "%Y-%m-%dT%H:%M:%SZ")
 
 
-class Answer:
-    def __init__(self, status, headers, body):
-        self.status = status
-        self.headers = headers
-        self.body = body
-
-    def json(self):
-        return json.loads(self.body)
-
-    def __repr__(self):
-        return f"{self.status} {dict(self.headers)} {self.body[:300]!r}"
-
-
 class Served(CliTest):
     """A fresh database served on a loopback port, its clock stopped at T0."""
 
@@ -45,7 +32,6 @@ class Served(CliTest):
         super().setUp()
         self.db = os.path.join(self.home, "served.db")
         self.server = Server(self, self.db)
-        self.addCleanup(lambda: self.server.proc.poll() is None and self.server.stop())
         self.at(T0)
 
     def at(self, seconds):

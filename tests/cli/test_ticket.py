@@ -280,7 +280,6 @@ class ServedGlpi(GlpiTest):
         super().setUp()
         self.db = os.path.join(self.home, "served.db")
         server = Server(self, self.db)
-        self.addCleanup(lambda: server.proc.poll() is None and server.stop())
         self.glpi_env = {"SNE_GLPI_URL": server.url, "SNE_GLPI_APP_TOKEN": APP,
                          "SNE_GLPI_USER_TOKEN": USER}
 
