@@ -1,0 +1,201 @@
+// sne/bulk.hpp - sending a whole manifest of pieces, resumably, in parallel.
+//
+// A manifest lists one pli per row (CSV or JSON Lines). ManifestReader reads it as a stream,
+// one row at a time, so that memory does not grow with the number of rows. check_manifest()
+// validates and preflights every row and asks the service what it would refuse, sending
+// nothing; send_manifest() sends every row as one pli, recording each row's progress in a
+// journal (SQLite) so that running it again resumes: done rows are skipped, unfinished ones
+// retried, and the idempotency key of each row, written to the journal before the first
+// request that carries it, makes a kill at any instant harmless.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sne/catalog.hpp"
+#include "sne/date.hpp"
+#include "sne/error.hpp"
+#include "sne/inspect.hpp"
+#include "sne/service.hpp"
+
+namespace sne::bulk {
+
+// ---- manifest -----------------------------------------------------------------------------
+
+enum class ManifestFormat { csv, jsonl };
+
+/// One row of a manifest: one pli to send.
+struct ManifestRow {
+  std::size_t row = 0;   ///< 1-based number of the data row (the header is not counted)
+  std::size_t line = 0;  ///< 1-based line of the file where the row starts
+  std::string numero_unique;
+  std::string type;
+  /// Paths as written in the manifest, and resolved against the manifest's folder.
+  std::vector<std::string> files_written;
+  std::vector<std::string> files;
+  std::string contexte;  ///< as written; empty: "ajout"
+  std::optional<Date> date_emission;
+  std::optional<Date> date_expiration;
+  std::optional<int> annee_revenus;
+  bool pack = false;  ///< the row's images are packed into one PDF piece first
+  std::string idempotency_key;
+  /// What is wrong with the row as written (a missing field, a malformed date): the row is a
+  /// permanent failure, and reading goes on with the next row.
+  std::optional<Error> error;
+};
+
+/// Reads a manifest one row at a time. CSV: RFC 4180 (quoted fields, doubled quotes, line
+/// breaks inside quotes), a header row whose columns come in any order (unknown columns are
+/// ignored, so that a report is a valid manifest), an optional UTF-8 BOM, CRLF or LF; `files`
+/// holds paths separated by '|'. JSON Lines (".jsonl"): one object per line, `files` an array of
+/// strings (a single string is accepted); blank lines are skipped. Columns: numero_unique, type,
+/// files (required), contexte, date_emission, date_expiration, annee_revenus, pack (yes/no,
+/// true/false, 1/0), idempotency_key.
+class ManifestReader {
+ public:
+  virtual ~ManifestReader() = default;
+  /// Opens `path`; the format follows the extension (".jsonl" or ".ndjson": JSON Lines,
+  /// anything else: CSV). Errors: io when unreadable; invalid_input for a CSV header that lacks
+  /// a required column or repeats one.
+  static Result<std::unique_ptr<ManifestReader>> open(const std::string& path);
+  /// The next row, or nullopt at the end. An Error only for what stops reading the file (an
+  /// I/O failure, a quoted CSV field left open at the end of the file, a row over 1 MiB).
+  virtual Result<std::optional<ManifestRow>> next() = 0;
+  virtual ManifestFormat format() const noexcept = 0;
+  virtual const std::string& path() const noexcept = 0;
+};
+
+// ---- the journal and the outcome of each row ---------------------------------------------
+
+enum class RowStatus {
+  pending,           ///< not finished yet (never tried, or interrupted)
+  sent,              ///< this run or an earlier one made its pli
+  already_sent,      ///< the service already had the pli of this row's key (a replay)
+  failed_permanent,  ///< refused for a reason that retrying will not change
+  failed_transient,  ///< failed after retries for a reason that may pass (network, 5xx, 429)
+  skipped,           ///< not this run's (another shard), or a dry run
+};
+std::string_view to_string(RowStatus status) noexcept;
+
+/// What happened to one row, as the report writes it.
+struct RowOutcome {
+  std::size_t row = 0;
+  std::string numero_unique;
+  std::string type;
+  std::vector<std::string> files;  ///< resolved paths
+  RowStatus status = RowStatus::pending;
+  std::string transaction;  ///< the pli, when sent or already sent
+  std::string error_code;   ///< ErrorCode name or preflight problem code; empty when none
+  std::string message;      ///< one line; empty when none
+  int attempts = 0;
+  std::uint64_t bytes = 0;  ///< of the row's files
+  // Carried so that a report's rows are a valid manifest again:
+  std::string contexte;
+  std::optional<Date> date_emission;
+  std::optional<Date> date_expiration;
+  std::optional<int> annee_revenus;
+  std::string idempotency_key;
+};
+
+/// Writes a report, CSV or JSON Lines by the extension of `path` (".jsonl"/".ndjson"), mode
+/// 0600, through a temporary file renamed at close(): a reader never sees half a report.
+class ReportWriter {
+ public:
+  virtual ~ReportWriter() = default;
+  static Result<std::unique_ptr<ReportWriter>> open(const std::string& path);
+  virtual Status add(const RowOutcome& outcome) = 0;
+  virtual Status close() = 0;
+};
+
+/// Counts by status and totals, recomputed from the journal (never summed over runs).
+struct Summary {
+  std::size_t rows = 0;  ///< rows of the manifest (of the shard)
+  std::size_t sent = 0, already_sent = 0, failed_permanent = 0, failed_transient = 0,
+              skipped = 0, pending = 0;
+  std::uint64_t bytes = 0;          ///< sent by this run
+  std::chrono::milliseconds duration{0};  ///< of this run
+  double plis_per_second = 0;       ///< of this run
+  std::string journal;              ///< its path
+  /// Why the run stopped early: empty when it went through every row; otherwise the error
+  /// (unauthenticated: sign in again; cancelled: interrupted; else transient failures).
+  std::optional<Error> stopped;
+};
+
+/// What a journal holds, without sending.
+struct JournalInfo {
+  std::string path;
+  std::string manifest;         ///< absolute path of the manifest it belongs to
+  std::string manifest_sha256;  ///< of the manifest's bytes
+  std::string endpoint;         ///< canonical endpoint it sends to
+  std::optional<std::pair<int, int>> shard;
+  std::int64_t created_at = 0, updated_at = 0;  ///< seconds since the epoch
+  bool finished = false;  ///< every row of its shard is sent, already sent or failed permanently
+  Summary summary;        ///< duration and rate are of the last run
+};
+
+/// $XDG_STATE_HOME/sne/bulk (default ~/.local/state/sne/bulk).
+std::string default_journal_folder();
+/// The default journal of a manifest: in `folder`, named from the manifest's absolute path and
+/// content hash (and shard), so that another manifest, or the same one edited, gets another.
+Result<std::string> default_journal_path(const std::string& manifest, const std::string& folder,
+                                         std::optional<std::pair<int, int>> shard = {});
+Result<JournalInfo> read_journal(const std::string& path);
+/// Every row of the journal, in row order.
+Status for_each_row(const std::string& journal, const std::function<void(const RowOutcome&)>& fn);
+/// The journals in `folder`, newest first.
+Result<std::vector<JournalInfo>> list_journals(const std::string& folder);
+
+// ---- check and send -----------------------------------------------------------------------
+
+/// Set by another thread (a signal handler's flag) to stop a run: rows in flight finish or are
+/// left pending, and the run returns with Summary::stopped = cancelled.
+using CancelFlag = std::atomic<bool>;
+
+/// Progress, reported after each row and about once a second.
+struct Progress {
+  std::size_t done = 0, total = 0;  ///< rows finished (whatever the outcome) / rows to do
+  std::size_t failed = 0;
+  std::uint64_t bytes = 0;          ///< sent so far in this run
+  std::chrono::milliseconds elapsed{0};
+  std::size_t in_flight = 0;
+};
+
+struct RunOptions {
+  std::string manifest;
+  /// Opens one Service per worker (a Service is used by one thread at a time).
+  std::function<Result<std::unique_ptr<Service>>()> open_service;
+  std::string endpoint;  ///< canonical endpoint, recorded in the journal
+  int parallel = 8;      ///< workers, 1 to 64
+  std::optional<std::pair<int, int>> shard;  ///< K/N: rows whose number modulo N is K
+  double rate = 0;                           ///< plis per second at most; 0: no cap
+  const Catalog* catalog = nullptr;          ///< nullptr: the built-in one
+  InspectOptions preflight;
+  bool strict = false;  ///< files with warnings are refused
+  std::function<void(const Progress&)> on_progress;
+  std::function<void(const RowOutcome&)> on_row;  ///< each row's outcome, in completion order
+  const CancelFlag* cancel = nullptr;
+};
+
+struct SendOptions : RunOptions {
+  std::string journal;  ///< empty: default_journal_path(manifest, default_journal_folder())
+  bool retry_failed = false;  ///< rows failed permanently in an earlier run are tried again
+  bool dry_run = false;       ///< check_manifest, but through the journal's skip rules
+  std::string report;         ///< a report of every row at the end; empty: none
+};
+
+/// Validates every row and preflights every file on `parallel` workers, then asks the service
+/// whether each demande exists, is not radiated and has room for the rows of each (demande,
+/// type) counted together. Sends nothing; `on_row` gets each row's verdict (sent means "would
+/// be sent").
+Result<Summary> check_manifest(const RunOptions& options);
+
+/// Sends every row of the manifest that its journal does not record as done.
+Result<Summary> send_manifest(const SendOptions& options);
+
+}  // namespace sne::bulk
