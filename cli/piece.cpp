@@ -219,6 +219,8 @@ struct AddOptions {
   std::string emission, expiration;
   int annee_revenus = 0;
   std::string key;
+  bool dry_run = false;
+  bool strict = false;
 };
 
 Result<std::optional<Date>> optional_date(const std::string& text, const char* flag) {
@@ -243,6 +245,8 @@ CommandResult run_add(const AddOptions& opts, Context& ctx) {
   in.date_expiration = *expiration;
   if (opts.annee_revenus > 0) in.annee_revenus = opts.annee_revenus;
   in.idempotency_key = opts.key;
+  in.dry_run = opts.dry_run;
+  in.strict = opts.strict;
   auto service = ctx.service();
   if (!service) return service.error();
   auto sent = send_pieces(**service, in);
@@ -251,16 +255,44 @@ CommandResult run_add(const AddOptions& opts, Context& ctx) {
   if (ctx.out().json()) {
     Json preflight = Json::array();
     for (const auto& r : sent->preflight) preflight.push(to_json(r));
-    ctx.out().print(Json::object()
-                        .set("transaction", pli.resume.transaction)
+    Json warnings = Json::array();
+    for (const auto& w : sent->warnings)
+      warnings.push(Json::object().set("code", w.code).set("message", w.message));
+    Json doc = Json::object();
+    if (sent->dry_run && !sent->replayed)
+      doc.set("transaction", nullptr).set("pli", nullptr);
+    else
+      doc.set("transaction", pli.resume.transaction).set("pli", to_json(pli));
+    ctx.out().print(doc.set("replayed", sent->replayed)
+                        .set("dry_run", sent->dry_run)
                         .set("idempotency_key", sent->idempotency_key)
-                        .set("pli", to_json(pli))
+                        .set("warnings", std::move(warnings))
                         .set("preflight", std::move(preflight)));
     return kExitOk;
   }
   for (const auto& r : sent->preflight)
     for (const auto& w : r.warnings)
       ctx.out().warning(fmt::format("{}: {}: {}", one_line(r.file), w.code, one_line(w.message)));
+  for (const auto& w : sent->warnings)
+    ctx.out().warning(fmt::format("{}: {}", w.code, one_line(w.message)));
+  const std::size_t n = opts.files.size();
+  if (sent->replayed) {
+    // Nothing was sent: say so, and what became of the first sending.
+    ctx.out().line(fmt::format(
+        "Already sent: these {} piece{} went to demande {} as pli {} ({}); "
+        "nothing was sent again.",
+        n, n == 1 ? "" : "s", pli.resume.numero_unique,
+        ctx.out().paint(pli.resume.transaction, Style::bold), info(pli.resume.statut).label));
+    ctx.out().line(pli.resume.transaction);
+    return kExitOk;
+  }
+  if (sent->dry_run) {
+    ctx.out().line(
+        fmt::format("Dry run: {} piece{} ({}) would be sent to demande {}; nothing was "
+                    "uploaded.",
+                    n, n == 1 ? "" : "s", format_size(sent->bytes), opts.numero));
+    return kExitOk;
+  }
   ctx.out().line(fmt::format("Sent {} piece{} to demande {} as pli {} ({}).", pli.pieces.size(),
                              pli.pieces.size() == 1 ? "" : "s", pli.resume.numero_unique,
                              ctx.out().paint(pli.resume.transaction, Style::bold),
@@ -377,9 +409,17 @@ void setup_piece(CLI::App& root, Context& ctx) {
   add->add_option("--annee-revenus", a->annee_revenus, "Avis d'imposition: year of the income")
       ->type_name("YEAR")
       ->check(CLI::Range(1900, 2200));
-  add->add_option("--idempotency-key", a->key,
-                  "Key of the pli (default: derived from the demande, type and files)")
+  add->add_option(
+         "--idempotency-key", a->key,
+         "Key of the pli (default: derived from the demande, type, contexte, dates and the "
+         "files' contents)")
       ->type_name("KEY");
+  add->add_flag("--dry-run", a->dry_run,
+                "Check everything (files, demande, radiation, room, earlier sending) and send "
+                "nothing");
+  add->add_flag("--strict", a->strict,
+                "Refuse files with warnings (hors périmètre, low resolution) instead of sending "
+                "them");
   on_parsed(*add, ctx, a, run_add);
 
   auto r = std::make_shared<RmOptions>();

@@ -195,7 +195,7 @@ _sne() {
     'sne piece types') words='--help --catalog' ;;
     'sne piece check') words='--help --type --catalog --min-dpi' ;;
     'sne piece pack') words='--help --output --force' ;;
-    'sne piece add') words='--help --type --contexte --emission --expiration --annee-revenus --idempotency-key' ;;
+    'sne piece add') words='--help --type --contexte --emission --expiration --annee-revenus --idempotency-key --dry-run --strict' ;;
     'sne piece rm') words='--help --yes' ;;
     'sne pli') words='list show watch stats --help' ;;
     'sne pli list') words='--help --statut --numero --contexte --since --until --overdue --limit --all --csv' ;;

@@ -116,12 +116,12 @@ class ReportWriter {
 /// Counts by status and totals, recomputed from the journal (never summed over runs).
 struct Summary {
   std::size_t rows = 0;  ///< rows of the manifest (of the shard)
-  std::size_t sent = 0, already_sent = 0, failed_permanent = 0, failed_transient = 0,
-              skipped = 0, pending = 0;
-  std::uint64_t bytes = 0;          ///< sent by this run
+  std::size_t sent = 0, already_sent = 0, failed_permanent = 0, failed_transient = 0, skipped = 0,
+              pending = 0;
+  std::uint64_t bytes = 0;                ///< sent by this run
   std::chrono::milliseconds duration{0};  ///< of this run
-  double plis_per_second = 0;       ///< of this run
-  std::string journal;              ///< its path
+  double plis_per_second = 0;             ///< of this run
+  std::string journal;                    ///< its path
   /// Why the run stopped early: empty when it went through every row; otherwise the error
   /// (unauthenticated: sign in again; cancelled: interrupted; else transient failures).
   std::optional<Error> stopped;
@@ -161,7 +161,7 @@ using CancelFlag = std::atomic<bool>;
 struct Progress {
   std::size_t done = 0, total = 0;  ///< rows finished (whatever the outcome) / rows to do
   std::size_t failed = 0;
-  std::uint64_t bytes = 0;          ///< sent so far in this run
+  std::uint64_t bytes = 0;  ///< sent so far in this run
   std::chrono::milliseconds elapsed{0};
   std::size_t in_flight = 0;
 };
@@ -170,8 +170,8 @@ struct RunOptions {
   std::string manifest;
   /// Opens one Service per worker (a Service is used by one thread at a time).
   std::function<Result<std::unique_ptr<Service>>()> open_service;
-  std::string endpoint;  ///< canonical endpoint, recorded in the journal
-  int parallel = 8;      ///< workers, 1 to 64
+  std::string endpoint;                      ///< canonical endpoint, recorded in the journal
+  int parallel = 8;                          ///< workers, 1 to 64
   std::optional<std::pair<int, int>> shard;  ///< K/N: rows whose number modulo N is K
   double rate = 0;                           ///< plis per second at most; 0: no cap
   const Catalog* catalog = nullptr;          ///< nullptr: the built-in one
@@ -183,7 +183,7 @@ struct RunOptions {
 };
 
 struct SendOptions : RunOptions {
-  std::string journal;  ///< empty: default_journal_path(manifest, default_journal_folder())
+  std::string journal;        ///< empty: default_journal_path(manifest, default_journal_folder())
   bool retry_failed = false;  ///< rows failed permanently in an earlier run are tried again
   bool dry_run = false;       ///< check_manifest, but through the journal's skip rules
   std::string report;         ///< a report of every row at the end; empty: none

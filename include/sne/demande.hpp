@@ -31,6 +31,9 @@ struct StoredPiece {
   std::optional<Date> date_emission;    ///< date of issue
   std::optional<Date> date_expiration;  ///< end of validity printed on it
   std::optional<int> annee_revenus;     ///< avis d'imposition: the year of the income
+  /// SHA-256 of the content (hex), when the service knows it: the same bytes sent again are
+  /// recognised. Empty for pieces filed before the service recorded it.
+  std::string sha256;
 };
 
 struct Demande {

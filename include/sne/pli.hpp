@@ -56,6 +56,9 @@ struct PliFilter {
   std::optional<Timestamp> jusqua;  ///< date_transmission < jusqua
   int limit = 50;                   ///< page size, 1 to 500
   std::string cursor;               ///< from the previous page's next_cursor
+  /// The pli that a request carrying this Idempotency-Key created, if the signed-in agent sent
+  /// one: asked before sending, so that a repeated send is recognised before any check.
+  std::string idempotency_key;
 };
 
 struct PliPage {

@@ -1,9 +1,12 @@
-// sne/send.hpp - sending pieces to a demande as one pli, safely: every file passes the
-// preflight first, a full category or a radiated demande is refused before anything is sent,
-// files are streamed from disk, and the pli carries an idempotency key derived from what is
-// sent, so that a retried or repeated command returns the first pli instead of a second one.
+// sne/send.hpp - sending pieces to a demande as one pli, exactly once: every file passes the
+// preflight first; the pli carries an idempotency key derived from what is sent (the demande,
+// type, contexte, dates and each file's SHA-256, never the file names), and the service is asked
+// whether that key already made a pli before anything else, so that a repeated or resumed send
+// answers the first pli, marked replayed, instead of a second one or a refusal; a radiated
+// demande or a full category is refused before anything is uploaded; files are streamed.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -25,21 +28,40 @@ struct SendPiecesInput {
   std::optional<Date> date_emission;
   std::optional<Date> date_expiration;
   std::optional<int> annee_revenus;
-  /// Empty: derived from the numéro, type, contexte, dates and each file's name and SHA-256.
+  /// Empty: derived from the numéro, type, contexte, dates and each file's SHA-256 (not its
+  /// name: the same bytes under another name are the same pli).
   std::string idempotency_key;
+  /// Checks everything (preflight, replay, demande, radiation, room) and uploads nothing.
+  bool dry_run = false;
+  /// Files with preflight warnings (hors périmètre, low resolution...) are refused too.
+  bool strict = false;
   const Catalog* catalog = nullptr;  ///< nullptr: the built-in one
   InspectOptions preflight;          ///< type and catalog are set from the fields above
 };
 
+/// Warning codes of a send, besides the preflight's.
+namespace send_warning {
+/// A file has the same content as a piece of the same type already filed in the demande.
+inline constexpr std::string_view duplicate_content = "duplicate_content";
+}  // namespace send_warning
+
 struct SendPiecesResult {
   std::vector<InspectReport> preflight;  ///< one per file, in order
-  Pli pli;
+  Pli pli;                               ///< empty after a dry run
   std::string idempotency_key;
+  /// The key had already made this pli (an earlier run, or a retry after the answer was
+  /// lost): nothing was uploaded or sent, and `pli` is its current state.
+  bool replayed = false;
+  bool dry_run = false;     ///< nothing was uploaded or sent: every check passed
+  std::uint64_t bytes = 0;  ///< of the files
+  /// About the send as a whole (send_warning codes), the preflight's being in `preflight`.
+  std::vector<Finding> warnings;
 };
 
-/// Preflights, checks the demande, uploads and sends. Errors: invalid_input naming the first
-/// file the preflight rejects (nothing is sent); conflict for a full category (with the
-/// 'sne dossier clean' to run) or a radiated demande; the service's errors otherwise.
+/// Preflights, asks whether the key already made a pli (then answers it, replayed), checks the
+/// demande, uploads and sends. Errors: invalid_input naming the first file the preflight
+/// rejects (or that has warnings, when strict): nothing is sent; conflict for a full category
+/// or a radiated demande; the service's errors otherwise.
 Result<SendPiecesResult> send_pieces(Service& service, const SendPiecesInput& input);
 
 }  // namespace sne

@@ -149,6 +149,7 @@ class RestService : public Service {
     if (f.jusqua) q.emplace_back("jusqua", format_timestamp(*f.jusqua));
     q.emplace_back("limit", std::to_string(f.limit));
     if (!f.cursor.empty()) q.emplace_back("cursor", f.cursor);
+    if (!f.idempotency_key.empty()) q.emplace_back("idempotency_key", f.idempotency_key);
     return call<PliPage>("GET", "/v1/plis?" + http::query_string(q), nullptr, {},
                          wire::decode_pli_page);
   }

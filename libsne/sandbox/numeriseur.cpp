@@ -221,10 +221,10 @@ void record(Db& db, const PickedPli& pli, NumeriseurTally& tally) {
         tx, p.position);
     db.run(
         "INSERT INTO pieces (id, numero, type, nom_fichier, taille, date_ajout, "
-        "transaction_id, date_emission, date_expiration, annee_revenus) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "transaction_id, date_emission, date_expiration, annee_revenus, sha256) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT sha256 FROM uploads WHERE id = ?))",
         "pc-" + crypto::random_alnum(16), pli.numero, p.type, p.nom_fichier, p.taille, pli.at, tx,
-        p.date_emission, p.date_expiration, p.annee_revenus);
+        p.date_emission, p.date_expiration, p.annee_revenus, p.upload_id);
   }
   // The contents were only kept for the numériseur (the ids stay: not reusable).
   db.run(

@@ -55,7 +55,8 @@ Demande load_demande(Db& db, const std::string& numero) {
   d.date_radiation = stored_date(st, 4);
   auto p = db.prepare(
       "SELECT id, type, nom_fichier, taille, date_ajout, transaction_id, date_emission, "
-      "date_expiration, annee_revenus FROM pieces WHERE numero = ? ORDER BY date_ajout, id");
+      "date_expiration, annee_revenus, sha256 FROM pieces WHERE numero = ? ORDER BY date_ajout, "
+      "id");
   p.bind(numero);
   while (p.step()) {
     StoredPiece piece;
@@ -68,6 +69,7 @@ Demande load_demande(Db& db, const std::string& numero) {
     piece.date_emission = stored_date(p, 6);
     piece.date_expiration = stored_date(p, 7);
     if (!p.is_null(8)) piece.annee_revenus = static_cast<int>(p.int64(8));
+    if (!p.is_null(9)) piece.sha256 = p.text(9);
     d.pieces.push_back(std::move(piece));
   }
   return d;
@@ -264,11 +266,12 @@ Timestamp query_time(const Call& call, const std::string& key) {
 }
 
 Reply list_plis(Call& call) {
-  call.expect_query({"statut", "numero_unique", "contexte", "depuis", "jusqua", "limit", "cursor"});
+  call.expect_query({"statut", "numero_unique", "contexte", "depuis", "jusqua", "limit", "cursor",
+                     "idempotency_key"});
   std::string sql = fmt::format("SELECT {} FROM plis p WHERE p.guichet = ?1", kSummaryColumns);
   std::string statut, numero, contexte;
   std::optional<std::int64_t> depuis, jusqua, cursor_date;
-  std::string cursor_tx;
+  std::string cursor_tx, key;
   int limit = 50;
   if (call.query.count("statut")) {
     auto s = parse_statut(call.query.at("statut"));
@@ -318,10 +321,18 @@ Reply list_plis(Call& call) {
     sql +=
         " AND (p.date_transmission < ?6 OR (p.date_transmission = ?6 AND p.transaction_id < ?7))";
   }
+  // The pli whose creation this agent asked with that key (handler.cpp keeps the answers of
+  // creating requests by key and agent), if their current guichet sent it. (Always in the
+  // statement, as every parameter bound must be.)
+  if (call.query.count("idempotency_key")) key = call.query.at("idempotency_key");
+  sql +=
+      " AND (?10 = '' OR p.transaction_id = (SELECT json_extract(i.response, '$.transaction') "
+      "FROM idempotency i WHERE i.key = ?10 AND i.principal = ?11 AND i.method = 'POST' AND "
+      "i.target LIKE '/v1/demandes/%/plis' AND i.status = 201))";
   sql += " ORDER BY p.date_transmission DESC, p.transaction_id DESC LIMIT ?9";
   auto st = call.db.prepare(sql);
   st.bind(call.user().guichet, statut, numero, depuis, jusqua, cursor_date, cursor_tx, contexte,
-          static_cast<std::int64_t>(limit + 1));
+          static_cast<std::int64_t>(limit + 1), key, std::to_string(call.user().user_id));
   PliPage page;
   while (st.step()) page.items.push_back(summary_of(st));
   if (page.items.size() > static_cast<std::size_t>(limit)) {

@@ -69,7 +69,8 @@ CREATE TABLE pli_history (
 CREATE TABLE pieces (
   id TEXT PRIMARY KEY, numero TEXT NOT NULL REFERENCES demandes(numero), type TEXT NOT NULL,
   nom_fichier TEXT NOT NULL, taille INTEGER NOT NULL, date_ajout INTEGER NOT NULL,
-  transaction_id TEXT NOT NULL, date_emission TEXT, date_expiration TEXT, annee_revenus INTEGER);
+  transaction_id TEXT NOT NULL, date_emission TEXT, date_expiration TEXT, annee_revenus INTEGER,
+  sha256 TEXT);
 CREATE INDEX pieces_by_demande ON pieces (numero, type);
 CREATE TABLE outbox (
   id INTEGER PRIMARY KEY AUTOINCREMENT, sent_at INTEGER NOT NULL, recipient TEXT NOT NULL,
@@ -154,15 +155,20 @@ void rename_demo_requests(Db& db) {
 }
 
 /// Version 2 to 3: the GLPI tables, seeded, beside the data already there; 3 to 4: the count
-/// of failed sign-ins, and random ids for the demo account requests.
+/// of failed sign-ins, and random ids for the demo account requests; 4 to 5: the SHA-256 of
+/// filed pieces (unknown for those filed before).
 void migrate(Db& db, int version) {
   if (version == 2) create_glpi(db, now(db));
-  db.exec(throttle::kSchema);
-  rename_demo_requests(db);
+  if (version < 4) {
+    db.exec(throttle::kSchema);
+    rename_demo_requests(db);
+  }
+  auto column = db.prepare("SELECT 1 FROM pragma_table_info('pieces') WHERE name = 'sha256'");
+  if (!column.step()) db.exec("ALTER TABLE pieces ADD COLUMN sha256 TEXT");
   db.run("UPDATE meta SET value = ? WHERE key = 'schema_version'", std::to_string(kSchemaVersion));
 }
 
-bool migratable(int version) { return version == 2 || version == 3; }
+bool migratable(int version) { return version >= 2 && version <= 4; }
 
 }  // namespace
 

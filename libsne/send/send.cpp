@@ -19,6 +19,32 @@ std::string base_name(const std::string& path) {
   return slash == std::string::npos ? path : path.substr(slash + 1);
 }
 
+/// The key of a send: what it sends, never the files' names (a script that copies its scans
+/// to temporary names sends the same pli).
+std::string content_key(const NumeroUnique& numero, const SendPiecesInput& in, Contexte contexte,
+                        const std::vector<std::string>& hashes) {
+  std::string material =
+      fmt::format("sne-send-pieces-2\n{}\n{}\n{}\n{}\n{}\n{}\n", numero.str(), in.type,
+                  info(contexte).code, in.date_emission ? in.date_emission->iso() : "",
+                  in.date_expiration ? in.date_expiration->iso() : "",
+                  in.annee_revenus ? std::to_string(*in.annee_revenus) : "");
+  for (const auto& h : hashes) material += h + "\n";
+  return "pieces-" + crypto::sha256_hex(material).substr(0, 40);
+}
+
+/// The pli an earlier send with `key` made, if any.
+Result<std::optional<Pli>> made_by(Service& service, const std::string& key) {
+  PliFilter filter;
+  filter.idempotency_key = key;
+  filter.limit = 1;
+  auto page = service.plis(filter);
+  if (!page) return page.error();
+  if (page->items.empty()) return std::optional<Pli>();
+  auto pli = service.pli(page->items.front().transaction);
+  if (!pli) return pli.error();
+  return std::optional<Pli>(std::move(*pli));
+}
+
 }  // namespace
 
 Result<SendPiecesResult> send_pieces(Service& service, const SendPiecesInput& in) {
@@ -40,6 +66,7 @@ Result<SendPiecesResult> send_pieces(Service& service, const SendPiecesInput& in
                  "type");
 
   SendPiecesResult out;
+  out.dry_run = in.dry_run;
   // 1. Preflight: nothing is sent unless every file passes.
   InspectOptions options = in.preflight;
   options.catalog = &catalog;
@@ -47,14 +74,38 @@ Result<SendPiecesResult> send_pieces(Service& service, const SendPiecesInput& in
   for (const auto& file : in.files) {
     out.preflight.push_back(inspect_file(file, options));
     const auto& r = out.preflight.back();
+    out.bytes += r.bytes;
     if (!r.ok())
       return Error(ErrorCode::invalid_input,
                    fmt::format("{}: {} ({}): nothing was sent", file, r.problems.front().message,
                                r.problems.front().code),
                    file);
+    if (in.strict && !r.warnings.empty())
+      return Error(ErrorCode::invalid_input,
+                   fmt::format("{}: {} ({}), refused as strict: nothing was sent", file,
+                               r.warnings.front().message, r.warnings.front().code),
+                   file);
   }
 
-  // 2. The demande: radiated, or no room left in the category.
+  // 2. The key, and whether it already made a pli: a replay is recognised before any check of
+  // the demande, whose state the first send changed (its pieces filed, its category full).
+  std::vector<std::string> hashes;
+  for (const auto& file : in.files) {
+    auto h = crypto::sha256_file_hex(file);
+    if (!h) return h.error();
+    hashes.push_back(*h);
+  }
+  out.idempotency_key =
+      in.idempotency_key.empty() ? content_key(*numero, in, *contexte, hashes) : in.idempotency_key;
+  auto earlier = made_by(service, out.idempotency_key);
+  if (!earlier) return earlier.error();
+  if (*earlier) {
+    out.pli = std::move(**earlier);
+    out.replayed = true;
+    return out;
+  }
+
+  // 3. The demande: radiated, or no room left in the category.
   auto demande = service.demande(numero->str());
   if (!demande) return demande.error();
   if (demande->date_radiation)
@@ -62,43 +113,46 @@ Result<SendPiecesResult> send_pieces(Service& service, const SendPiecesInput& in
                  fmt::format("demande {} was radiated on {}: the SNE would reject the pli",
                              numero->str(), demande->date_radiation->iso()),
                  numero->str());
-  const auto held =
-      static_cast<int>(std::count_if(demande->pieces.begin(), demande->pieces.end(),
-                                     [&](const StoredPiece& p) { return p.type == in.type; }));
-  if (held + static_cast<int>(in.files.size()) > type->max_pieces)
-    return Error(
-        ErrorCode::conflict,
-        fmt::format("category '{}' of demande {} holds {} of {} pieces, {} more {} not "
-                    "fit: run 'sne dossier clean {} --for {}:{}' first",
+  int held = 0;
+  std::vector<const StoredPiece*> same;  // filed pieces with the content of one of the files
+  for (const auto& p : demande->pieces) {
+    if (p.type != in.type) continue;
+    ++held;
+    for (std::size_t i = 0; i < hashes.size(); ++i)
+      if (!p.sha256.empty() && p.sha256 == hashes[i]) {
+        same.push_back(&p);
+        out.warnings.push_back(
+            {std::string(send_warning::duplicate_content),
+             fmt::format("{} has the content of piece {} ({}) already filed in demande {} by pli "
+                         "{}",
+                         in.files[i], p.id, p.nom_fichier, numero->str(), p.transaction)});
+      }
+  }
+  if (held + static_cast<int>(in.files.size()) > type->max_pieces) {
+    const std::string what =
+        fmt::format("category '{}' of demande {} holds {} of {} pieces, {} more {} not fit",
                     in.type, numero->str(), held, type->max_pieces, in.files.size(),
-                    in.files.size() == 1 ? "does" : "do", numero->str(), in.type, in.files.size()),
-        in.type);
-
-  // 3. The key: the same files for the same demande give the same pli.
-  std::string key = in.idempotency_key;
-  std::vector<std::string> hashes;
-  for (const auto& file : in.files) {
-    auto h = crypto::sha256_file_hex(file);
-    if (!h) return h.error();
-    hashes.push_back(*h);
+                    in.files.size() == 1 ? "does" : "do");
+    // Never suggest deleting the very pieces being sent again.
+    if (!same.empty())
+      return Error(
+          ErrorCode::conflict,
+          fmt::format("{}: it already holds the content of {} (piece {} of pli {}), "
+                      "sent under another key",
+                      what, same.front()->nom_fichier, same.front()->id, same.front()->transaction),
+          in.type);
+    return Error(ErrorCode::conflict,
+                 fmt::format("{}: run 'sne dossier clean {} --for {}:{}' first", what,
+                             numero->str(), in.type, in.files.size()),
+                 in.type);
   }
-  if (key.empty()) {
-    std::string material =
-        fmt::format("sne-send-pieces-1\n{}\n{}\n{}\n{}\n{}\n{}\n", numero->str(), in.type,
-                    info(*contexte).code, in.date_emission ? in.date_emission->iso() : "",
-                    in.date_expiration ? in.date_expiration->iso() : "",
-                    in.annee_revenus ? std::to_string(*in.annee_revenus) : "");
-    for (std::size_t i = 0; i < in.files.size(); ++i)
-      material += base_name(in.files[i]) + "\n" + hashes[i] + "\n";
-    key = "pieces-" + crypto::sha256_hex(material).substr(0, 40);
-  }
-  out.idempotency_key = key;
+  if (in.dry_run) return out;
 
   // 4. Uploads, streamed from disk, each under a key of its own, then the pli.
   PliInput pli;
   pli.contexte = std::string(info(*contexte).code);
   for (std::size_t i = 0; i < in.files.size(); ++i) {
-    auto up = service.upload_file(in.files[i], fmt::format("{}-{}", key, i));
+    auto up = service.upload_file(in.files[i], fmt::format("{}-{}", out.idempotency_key, i));
     if (!up) return up.error();
     PliPieceInput piece;
     piece.type = in.type;
@@ -109,7 +163,7 @@ Result<SendPiecesResult> send_pieces(Service& service, const SendPiecesInput& in
     piece.annee_revenus = in.annee_revenus;
     pli.pieces.push_back(std::move(piece));
   }
-  auto sent = service.send_pli(numero->str(), pli, key);
+  auto sent = service.send_pli(numero->str(), pli, out.idempotency_key);
   if (!sent) return sent.error();
   out.pli = std::move(*sent);
   return out;

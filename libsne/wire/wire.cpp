@@ -140,6 +140,7 @@ json encode(const Demande& d) {
                   {"date_ajout", ts(p.date_ajout)},
                   {"transaction", p.transaction}};
     put_dates(piece, p, true);
+    if (!p.sha256.empty()) piece["sha256"] = p.sha256;
     pieces.push_back(std::move(piece));
   }
   return {{"numero_unique", d.numero_unique},
@@ -251,6 +252,7 @@ Demande decode_demande(const Node& n) {
     piece.date_ajout = timestamp(p.at("date_ajout"));
     piece.transaction = p.at("transaction").string(true);
     read_dates(p, piece);
+    if (auto sha = p.find("sha256"); sha && !sha->raw().is_null()) piece.sha256 = sha->string();
     d.pieces.push_back(std::move(piece));
   }
   if (auto r = n.find("date_radiation"); r && !r->raw().is_null()) {

@@ -151,5 +151,108 @@ class Sending(CliTest):
         self.assertEqual(adv.json()["enregistrement_complet"], 1)
 
 
+class ExactlyOnce(CliTest):
+    """The same pieces sent again are recognised by their content before any check of the
+    demande, whose state the first send changed."""
+    TYPE = "titre_sejour"  # 2 pieces max.; the seed's demande NUMERO holds none
+
+    def setUp(self):
+        super().setUp()
+        self.recto = self.write("recto.pdf", sample_pdf(1))
+        self.verso = self.write("verso.pdf", sample_pdf(2))
+
+    def write(self, name, data):
+        path = os.path.join(self.home, name)
+        with open(path, "wb") as f:
+            f.write(data)
+        return path
+
+    def add(self, *files, extra=()):
+        return self.sne("piece", "add", NUMERO, *files, "--type", self.TYPE, *extra, "--json")
+
+    def filed(self):
+        shown = self.sne("dossier", "show", NUMERO, "--json").json()
+        return [p for p in json.dumps(shown).split('"id": "')[1:] if self.TYPE in p]
+
+    def test_a_filed_pli_sent_again_is_replayed_not_refused_nor_cleaned(self):
+        first = self.add(self.recto, self.verso, extra=("--idempotency-key", "k-titre-1"))
+        self.assertExit(first, 0)
+        tx = first.json()["transaction"]
+        self.assertFalse(first.json()["replayed"])
+        self.assertEqual(self.sne("sandbox", "advance", "--json").json()["transactions"], [tx])
+        # The category is now full of these very pieces: the same command is a replay, with
+        # the pli's current status, not a refusal suggesting to delete them.
+        again = self.add(self.recto, self.verso, extra=("--idempotency-key", "k-titre-1"))
+        self.assertExit(again, 0)
+        self.assertTrue(again.json()["replayed"])
+        self.assertEqual(again.json()["transaction"], tx)
+        self.assertEqual(again.json()["pli"]["statut"], "enregistrement_complet")
+        text = self.sne("piece", "add", NUMERO, self.recto, self.verso, "--type", self.TYPE,
+                        "--idempotency-key", "k-titre-1")
+        self.assertExit(text, 0)
+        self.assertIn("Already sent", text.out)
+        self.assertNotIn("clean", text.out + text.err)
+        self.assertEqual(text.out.splitlines()[-1], tx)
+        # Under another key, the same content finds the category full of itself: the refusal
+        # says so and suggests no cleanup.
+        other = self.sne("piece", "add", NUMERO, self.recto, self.verso, "--type", self.TYPE)
+        self.assertExit(other, 6)
+        self.assertOneLineError(other, "already holds the content", tx)
+        self.assertNotIn("dossier clean", other.err)
+
+    def test_the_same_bytes_under_other_names_are_the_same_pli(self):
+        first = self.add(self.recto)
+        self.assertExit(first, 0)
+        tmp = self.write("tmp-4f2a.pdf", open(self.recto, "rb").read())
+        again = self.add(tmp)
+        self.assertExit(again, 0)
+        self.assertTrue(again.json()["replayed"])
+        self.assertEqual(again.json()["transaction"], first.json()["transaction"])
+        adv = self.sne("sandbox", "advance", "--json").json()
+        self.assertEqual(adv["processed"], 1)
+        # Other dates make another pli, of the same content: a warning names the filed piece.
+        other = self.add(tmp, extra=("--expiration", "2030-01-01"))
+        self.assertExit(other, 0)
+        self.assertFalse(other.json()["replayed"])
+        self.assertEqual([w["code"] for w in other.json()["warnings"]], ["duplicate_content"])
+        self.assertIn(first.json()["transaction"], other.json()["warnings"][0]["message"])
+        self.assertEqual(self.sne("sandbox", "advance", "--json").json()["processed"], 1)
+        # The category is full now, of this content twice: the refusal says so, and suggests
+        # no cleanup of what is being sent.
+        full = self.sne("piece", "add", NUMERO, tmp, "--type", self.TYPE, "--expiration",
+                        "2031-01-01")
+        self.assertExit(full, 6)
+        self.assertOneLineError(full, "already holds the content")
+        self.assertNotIn("dossier clean", full.err)
+
+    def test_dry_run_checks_with_the_service_and_uploads_nothing(self):
+        r = self.add(self.recto, extra=("--dry-run",))
+        self.assertExit(r, 0)
+        self.assertTrue(r.json()["dry_run"])
+        self.assertIsNone(r.json()["transaction"])
+        text = self.sne("piece", "add", NUMERO, self.recto, "--type", self.TYPE, "--dry-run")
+        self.assertExit(text, 0)
+        self.assertIn("nothing was uploaded", text.out)
+        self.assertEqual(self.sne("sandbox", "advance", "--json").json()["processed"], 0)
+        # The checks are the service's: a full category and an unknown demande are refused.
+        full = self.sne("piece", "add", NUMERO, self.recto, "--type", "bulletins_salaire",
+                        "--dry-run")
+        self.assertExit(full, 6)
+        unknown = self.sne("piece", "add", "0340523004199G3401", self.recto, "--type",
+                           self.TYPE, "--dry-run")
+        self.assertExit(unknown, 7)
+
+    def test_strict_refuses_files_with_warnings(self):
+        forged = self.write("forged.pdf", sample_pdf(1, declared=5000))
+        loose = self.add(forged, extra=("--dry-run",))
+        self.assertExit(loose, 0)
+        strict = self.sne("piece", "add", NUMERO, forged, "--type", self.TYPE, "--strict")
+        self.assertExit(strict, 6)
+        self.assertOneLineError(strict, "forged.pdf", "pdf_count_mismatch", "strict")
+        hors = self.sne("piece", "add", NUMERO, self.recto, "--type", "rib", "--strict")
+        if hors.code != 6:
+            self.fail(f"hors périmètre type sent under --strict: {hors.out} {hors.err}")
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -827,6 +827,19 @@ TEST_CASE("glpi: a database of schema version 2 is migrated in place") {
   CHECK_FALSE(sandbox::Handler::open(s.db, sandbox::kDefaultMaxBody));
 }
 
+TEST_CASE("sandbox: a database of schema version 4 gets the SHA-256 of pieces, unknown before") {
+  Sandbox s;
+  s.handler.reset();
+  s.exec(
+      "ALTER TABLE pieces DROP COLUMN sha256;"
+      "UPDATE meta SET value = '4' WHERE key = 'schema_version';");
+  const long long pieces = s.count("SELECT count(*) FROM pieces");
+  s.handler = std::make_unique<sandbox::Handler>(s.db, sandbox::kDefaultMaxBody);
+  CHECK(s.count("SELECT value FROM meta WHERE key = 'schema_version'") == sandbox::kSchemaVersion);
+  CHECK(s.count("SELECT count(*) FROM pieces") == pieces);
+  CHECK(s.count("SELECT count(*) FROM pieces WHERE sha256 IS NULL") == pieces);
+}
+
 TEST_CASE("glpi: the embedded transport reads parts from files, within the body limit") {
   Sandbox s;
   const std::string session = s.login();
