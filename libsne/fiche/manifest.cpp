@@ -2,15 +2,14 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
 #include <memory>
 
 #include <fcntl.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <fmt/format.h>
 
+#include "base/csv.hpp"
 #include "base/text.hpp"
 #include "sne/fiche.hpp"
 
@@ -20,54 +19,22 @@ namespace {
 
 constexpr std::size_t kMaxLine = std::size_t{64} * 1024;
 
-/// Splits one CSV record (RFC 4180 quoting). Nothing when the quoting is broken.
-std::optional<std::vector<std::string>> split_csv(std::string_view line) {
-  std::vector<std::string> fields(1);
-  bool quoted = false;
-  for (std::size_t i = 0; i < line.size(); ++i) {
-    const char c = line[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
-        fields.back() += '"';
-        ++i;
-      } else if (c == '"') {
-        quoted = false;
-      } else {
-        fields.back() += c;
-      }
-    } else if (c == '"' && text::trim(fields.back()).empty()) {
-      fields.back().clear();  // spaces before an opening quote are not part of the field
-      quoted = true;
-    } else if (c == ',') {
-      fields.emplace_back();
-    } else {
-      fields.back() += c;
-    }
-  }
-  if (quoted) return std::nullopt;
-  for (auto& f : fields) f = std::string(text::trim(f));
-  return fields;
+/// A fiche manifest's records are one line each: a quote left open breaks its line only.
+csv::Options fiche_csv() {
+  csv::Options o;
+  o.line_breaks_in_quotes = false;
+  o.max_field = o.max_record = kMaxLine;
+  return o;
 }
 
 }  // namespace
 
 struct FicheManifest::Impl {
   std::string path;
-  std::ifstream in;
+  std::unique_ptr<csv::Reader> reader;
   std::size_t line = 0;
   std::size_t columns = 0;
   int numero = -1, contexte = -1, depot = -1;
-
-  /// The next non-blank line, without its line ending; false at the end.
-  bool read_line(std::string& out) {
-    while (std::getline(in, out)) {  // a read error sets badbit: next() reports it
-      ++line;
-      if (line == 1 && out.rfind("\xEF\xBB\xBF", 0) == 0) out.erase(0, 3);
-      if (!out.empty() && out.back() == '\r') out.pop_back();
-      if (!text::trim(out).empty()) return true;
-    }
-    return false;
-  }
 };
 
 FicheManifest::FicheManifest(Impl* impl) : impl_(impl) {}
@@ -83,34 +50,39 @@ FicheManifest::~FicheManifest() { delete impl_; }
 Result<FicheManifest> FicheManifest::open(const std::string& path) {
   auto impl = std::make_unique<Impl>();
   impl->path = path;
-  struct stat st {};
-  if (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode))
-    return Error(ErrorCode::invalid_input, fmt::format("{}: not a regular file", path), path);
-  impl->in.open(path, std::ios::binary);
-  if (!impl->in)
-    return Error(ErrorCode::io, fmt::format("{}: {}", path, std::strerror(errno)), path);
-  std::string header;
-  if (!impl->read_line(header))
+  auto input = stream::Input::open(path);
+  if (!input) return input.error();
+  impl->reader = std::make_unique<csv::Reader>(std::move(*input), fiche_csv());
+  csv::Record header;
+  const csv::Outcome got = impl->reader->next(header);
+  impl->line = header.line;
+  if (got == csv::Outcome::read_error)
+    return Error(ErrorCode::io,
+                 fmt::format("{}: {}", path, std::strerror(impl->reader->read_error())), path);
+  if (got == csv::Outcome::end)
     return Error(
         ErrorCode::invalid_input,
         fmt::format("{}: empty manifest, expected the header numero_unique,contexte", path), path);
-  auto names = split_csv(header);
-  if (!names)
-    return Error(ErrorCode::invalid_input,
-                 fmt::format("{}: line {}: broken quoting", path, impl->line), path);
-  for (std::size_t i = 0; i < names->size(); ++i) {
-    const std::string name = text::ascii_lower((*names)[i]);
+  if (got != csv::Outcome::record)
+    return Error(
+        ErrorCode::invalid_input,
+        fmt::format("{}: line {}: {}", path, impl->line,
+                    got == csv::Outcome::too_long ? fmt::format("longer than {} bytes", kMaxLine)
+                                                  : std::string("broken quoting")),
+        path);
+  const std::vector<std::string>& names = header.fields;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    const std::string name = text::ascii_lower(names[i]);
     int* slot = name == "numero_unique" ? &impl->numero
                 : name == "contexte"    ? &impl->contexte
                 : name == "date_depot"  ? &impl->depot
                                         : nullptr;
     if (slot == nullptr || *slot >= 0)
-      return Error(
-          ErrorCode::invalid_input,
-          fmt::format("{}: line 1: column '{}' is {} (expected numero_unique, contexte "
-                      "and optionally date_depot)",
-                      path, printable((*names)[i]), slot == nullptr ? "unknown" : "repeated"),
-          path);
+      return Error(ErrorCode::invalid_input,
+                   fmt::format("{}: line 1: column '{}' is {} (expected numero_unique, contexte "
+                               "and optionally date_depot)",
+                               path, printable(names[i]), slot == nullptr ? "unknown" : "repeated"),
+                   path);
     *slot = static_cast<int>(i);
   }
   if (impl->numero < 0 || impl->contexte < 0)
@@ -118,35 +90,40 @@ Result<FicheManifest> FicheManifest::open(const std::string& path) {
         ErrorCode::invalid_input,
         fmt::format("{}: line 1: the header needs the columns numero_unique and contexte", path),
         path);
-  impl->columns = names->size();
+  impl->columns = names.size();
   return FicheManifest(impl.release());
 }
 
 std::size_t FicheManifest::line() const noexcept { return impl_->line; }
 
 Result<std::optional<FicheManifestRow>> FicheManifest::next() {
-  std::string raw;
-  if (!impl_->read_line(raw)) {
-    if (impl_->in.bad())
-      return Error(ErrorCode::io,
-                   fmt::format("{}: read error after line {}", impl_->path, impl_->line),
-                   impl_->path);
-    return std::optional<FicheManifestRow>();
-  }
-  const std::size_t line = impl_->line;
+  csv::Record record;
+  const csv::Outcome got = impl_->reader->next(record);
+  impl_->line = record.line;
+  const std::size_t line = record.line;
   auto bad = [&](std::string why) {
     return Error(ErrorCode::invalid_input, fmt::format("line {}: {}", line, why), "line");
   };
-  if (raw.size() > kMaxLine) return bad(fmt::format("longer than {} bytes", kMaxLine));
-  auto fields = split_csv(raw);
-  if (!fields) return bad("broken quoting");
-  if (fields->size() != impl_->columns)
-    return bad(fmt::format("{} columns, expected {}", fields->size(), impl_->columns));
+  switch (got) {
+    case csv::Outcome::record: break;
+    case csv::Outcome::end: return std::optional<FicheManifestRow>();
+    case csv::Outcome::read_error:
+      return Error(ErrorCode::io,
+                   fmt::format("{}: read error after line {}: {}", impl_->path, line,
+                               std::strerror(impl_->reader->read_error())),
+                   impl_->path);
+    case csv::Outcome::too_long: return bad(fmt::format("longer than {} bytes", kMaxLine));
+    case csv::Outcome::broken_quoting:
+    case csv::Outcome::open_quote: return bad("broken quoting");
+  }
+  const std::vector<std::string>& fields = record.fields;
+  if (fields.size() != impl_->columns)
+    return bad(fmt::format("{} columns, expected {}", fields.size(), impl_->columns));
   FicheManifestRow row;
   row.line = line;
-  row.numero = (*fields)[static_cast<std::size_t>(impl_->numero)];
-  row.contexte = (*fields)[static_cast<std::size_t>(impl_->contexte)];
-  if (impl_->depot >= 0) row.date_depot = (*fields)[static_cast<std::size_t>(impl_->depot)];
+  row.numero = fields[static_cast<std::size_t>(impl_->numero)];
+  row.contexte = fields[static_cast<std::size_t>(impl_->contexte)];
+  if (impl_->depot >= 0) row.date_depot = fields[static_cast<std::size_t>(impl_->depot)];
   return std::optional<FicheManifestRow>(std::move(row));
 }
 
