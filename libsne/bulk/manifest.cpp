@@ -325,14 +325,14 @@ Cells cells_of(const nlohmann::json& object) {
       if (!node || node->raw().is_null()) return true;
       if (c == files) {
         if (node->raw().is_string()) {
-          if (const auto f = text::trim(node->string(true)); !f.empty())
-            cells.files.emplace_back(f);
+          const std::string f = node->string(true);  // trim() views it: kept alive here
+          if (!text::trim(f).empty()) cells.files.emplace_back(text::trim(f));
           return true;
         }
         for (const auto& item : node->items(kMaxFiles)) {
-          const auto f = text::trim(item.string(true));
-          if (f.empty()) item.fail("an empty path");
-          cells.files.emplace_back(f);
+          const std::string f = item.string(true);
+          if (text::trim(f).empty()) item.fail("an empty path");
+          cells.files.emplace_back(text::trim(f));
         }
       } else if (c == annee_revenus && node->raw().is_number()) {
         cells.text[c] = std::to_string(node->integer(kMinYear, kMaxYear));
