@@ -329,7 +329,8 @@ Cells cells_of(const nlohmann::json& object) {
           if (!text::trim(f).empty()) cells.files.emplace_back(text::trim(f));
           return true;
         }
-        for (const auto& item : node->items(kMaxFiles)) {
+        // No bound but the line's: too many files is the same error as in CSV, below.
+        for (const auto& item : node->items(kMaxRow)) {
           const std::string f = item.string(true);
           if (text::trim(f).empty()) item.fail("an empty path");
           cells.files.emplace_back(text::trim(f));

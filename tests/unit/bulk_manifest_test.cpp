@@ -352,6 +352,18 @@ TEST_CASE("bulk manifest JSONL: arrays, one string, types, malformed lines as ro
   CHECK_FALSE(ndjson->next().value().has_value());
 }
 
+TEST_CASE("bulk manifest JSONL: too many files is the same error as in CSV") {
+  TempDir dir;
+  std::string files;
+  for (int i = 0; i < 21; ++i) files += (i ? ",\"" : "\"") + std::to_string(i) + ".pdf\"";
+  auto rows =
+      read_all(dir.write("many.jsonl", "{\"numero_unique\":\"" + std::string(kN1) +
+                                           "\",\"type\":\"t\",\"files\":[" + files + "]}\n"));
+  REQUIRE(rows.size() == 1);
+  REQUIRE(rows[0].error.has_value());
+  CHECK(rows[0].error->message() == "row 1 (line 1): files: 21 files, at most 20 in one pli");
+}
+
 TEST_CASE("bulk manifest JSONL: a line over 1 MiB stops reading") {
   TempDir dir;
   auto m = open_ok(dir.write(
