@@ -6,9 +6,9 @@ import re
 import sys
 
 STANDARD = {
-    "algorithm", "array", "chrono", "cstddef", "cstdint", "functional", "initializer_list", "map",
-    "memory", "optional", "stdexcept", "string", "string_view", "type_traits", "utility",
-    "variant", "vector",
+    "algorithm", "array", "atomic", "chrono", "cstddef", "cstdint", "functional",
+    "initializer_list", "map", "memory", "optional", "stdexcept", "string", "string_view",
+    "type_traits", "utility", "variant", "vector",
 }
 
 headers_dir, compile_check = sys.argv[1], sys.argv[2]

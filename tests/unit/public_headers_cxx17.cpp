@@ -1,5 +1,6 @@
 // Compiled as C++17 with -pedantic: the public API must build with editors' compilers.
 #include <sne/account.hpp>
+#include <sne/bulk.hpp>
 #include <sne/calendar.hpp>
 #include <sne/catalog.hpp>
 #include <sne/config.hpp>
