@@ -83,7 +83,7 @@ Outcome Reader::next(Record& out) {
         if (c == '"') {
           if (input_->peek() == '"') {
             input_->get();
-            ++bytes;
+            if (++bytes > options_.max_record) return too_long();
             field.push_back('"');
           } else {
             quoted = false;
@@ -93,7 +93,7 @@ Outcome Reader::next(Record& out) {
           if (line_break) {
             if (c == '\r' && input_->peek() == '\n') {
               input_->get();
-              ++bytes;
+              if (++bytes > options_.max_record) return too_long();
               field.push_back('\n');
             }
             ++line_;

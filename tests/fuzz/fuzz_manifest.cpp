@@ -27,20 +27,21 @@ using namespace sne::bulk;
 
 namespace {
 
-/// A private folder for this process's files, removed at exit.
+/// A private folder for this process's files, removed at exit. Held by a pointer that is never
+/// freed, so that it outlives the exit handler that removes the folder.
 const std::string& work_dir() {
-  static const std::string dir = [] {
+  static const std::string* const dir = [] {
     const char* tmp = std::getenv("TMPDIR");
-    std::string tmpl =
-        std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") + "/sne-fuzz-manifest-XXXXXX";
-    require(::mkdtemp(tmpl.data()) != nullptr);
+    auto* path = new std::string(std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") +
+                                 "/sne-fuzz-manifest-XXXXXX");
+    require(::mkdtemp(path->data()) != nullptr);
     std::atexit([] {
       std::error_code ignored;
       std::filesystem::remove_all(work_dir(), ignored);
     });
-    return tmpl;
+    return path;
   }();
-  return dir;
+  return *dir;
 }
 
 void write(const std::string& path, std::string_view bytes) {
