@@ -1,7 +1,8 @@
-// sne sandbox serve|reset|outbox|advance|numeriseur|glpi|clock|seed: the stand-in for the SNE
-// web services and for GLPI.
+// sne sandbox serve|reset|outbox|advance|numeriseur|glpi|clock|seed|faults: the stand-in for the
+// SNE web services and for GLPI.
 #include <algorithm>
 #include <atomic>
+#include <charconv>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
@@ -402,12 +403,43 @@ CommandResult run_clock_auto(const ClockOptions& opts, Context& ctx) {
 struct SeedOptions {
   std::string db;
   SeedPlisOptions plis;
+  int demandes = 0;     ///< --demandes N: demandes instead of plis
+  std::string guichet;  ///< --guichet: empty for each mode's default
 };
 
-CommandResult run_seed(const SeedOptions& opts, Context& ctx) {
+CommandResult run_seed_demandes(const SeedOptions& opts, Context& ctx) {
   auto path = database(opts.db, ctx);
   if (!path) return path.error();
-  auto seeded = seed_sandbox_plis(*path, opts.plis);
+  SeedDemandesOptions o;
+  o.count = opts.demandes;
+  o.guichet = opts.guichet;
+  auto seeded = seed_sandbox_demandes(*path, o);
+  if (!seeded) return seeded.error();
+  const auto& numeros = seeded->numeros;
+  if (ctx.out().json()) {
+    ctx.out().print_array(numeros.size(), [&numeros](std::size_t i) { return Json(numeros[i]); });
+    return kExitOk;
+  }
+  std::string block;
+  for (const auto& n : numeros) {
+    block += n;
+    block += '\n';
+  }
+  (void)std::fwrite(block.data(), 1, block.size(), stdout);
+  ctx.out().note(fmt::format(
+      "added {} demande{} in territory {} (guichet {}), none radiated, "
+      "with room in every category",
+      numeros.size(), numeros.size() == 1 ? "" : "s", seeded->territoire, seeded->guichet));
+  return kExitOk;
+}
+
+CommandResult run_seed(const SeedOptions& opts, Context& ctx) {
+  if (opts.demandes > 0) return run_seed_demandes(opts, ctx);
+  auto path = database(opts.db, ctx);
+  if (!path) return path.error();
+  SeedPlisOptions plis = opts.plis;
+  if (!opts.guichet.empty()) plis.guichet = opts.guichet;
+  auto seeded = seed_sandbox_plis(*path, plis);
   if (!seeded) return seeded.error();
   if (ctx.out().json()) {
     Json by_statut = Json::object();
@@ -440,13 +472,143 @@ CommandResult run_seed(const SeedOptions& opts, Context& ctx) {
   return kExitOk;
 }
 
+struct FaultsOptions {
+  std::string db;
+  bool off = false;
+  std::string error_rate, error_status, retry_after, latency, drop_rate, drop_when, rate_limit;
+};
+
+/// A number of `option`, or invalid_input naming the option.
+Result<double> decimal(const std::string& text, const char* option, const char* what) {
+  double v = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size())
+    return Error(ErrorCode::invalid_input,
+                 fmt::format("{}: '{}' is not {}", option, printable(text, 40), what), option + 2);
+  return v;
+}
+
+std::string_view drop_when_text(SandboxDrop d) {
+  switch (d) {
+    case SandboxDrop::before: return "before";
+    case SandboxDrop::either: return "either";
+    case SandboxDrop::after: break;
+  }
+  return "after";
+}
+
+Result<SandboxFaultsChange> faults_change(const FaultsOptions& o) {
+  SandboxFaultsChange c;
+  c.off = o.off;
+  if (!o.error_rate.empty()) {
+    auto v = decimal(o.error_rate, "--error-rate", "a fraction from 0 to 1");
+    if (!v) return v.error();
+    c.error_rate = *v;
+  }
+  if (!o.error_status.empty()) {
+    auto v = whole_number(o.error_status, "--error-status", "an HTTP status");
+    if (!v) return v.error();
+    c.error_status = static_cast<int>(std::min<std::uint64_t>(*v, 1000));
+  }
+  if (!o.retry_after.empty()) {
+    auto v = whole_number(o.retry_after, "--retry-after", "a number of seconds");
+    if (!v) return v.error();
+    c.retry_after = std::chrono::seconds(std::min<std::uint64_t>(*v, 1000000));
+  }
+  if (!o.latency.empty()) {
+    auto v = whole_number(o.latency, "--latency", "a number of milliseconds");
+    if (!v) return v.error();
+    c.latency = std::chrono::milliseconds(std::min<std::uint64_t>(*v, 100000000));
+  }
+  if (!o.drop_rate.empty()) {
+    auto v = decimal(o.drop_rate, "--drop-rate", "a fraction from 0 to 1");
+    if (!v) return v.error();
+    c.drop_rate = *v;
+  }
+  if (!o.drop_when.empty()) {
+    for (auto d : {SandboxDrop::before, SandboxDrop::after, SandboxDrop::either})
+      if (o.drop_when == drop_when_text(d)) c.drop_when = d;
+    if (!c.drop_when)
+      return Error(ErrorCode::invalid_input,
+                   fmt::format("--drop-when: '{}' is not before, after or either",
+                               printable(o.drop_when, 40)),
+                   "drop-when");
+  }
+  if (!o.rate_limit.empty()) {
+    auto v = decimal(o.rate_limit, "--rate-limit", "a number of plis a second");
+    if (!v) return v.error();
+    c.rate_limit = *v;
+  }
+  return c;
+}
+
+CommandResult run_faults(const FaultsOptions& opts, Context& ctx) {
+  auto change = faults_change(opts);
+  if (!change) return change.error();
+  auto path = database(opts.db, ctx);
+  if (!path) return path.error();
+  auto knobs = sandbox_faults(*path, *change);
+  if (!knobs) {
+    // Name the option rather than the library's member.
+    static constexpr std::pair<const char*, const char*> kOptions[] = {
+        {"error_rate", "--error-rate"},   {"error_status", "--error-status"},
+        {"retry_after", "--retry-after"}, {"latency", "--latency"},
+        {"drop_rate", "--drop-rate"},     {"rate_limit", "--rate-limit"}};
+    for (const auto& [member, option] : kOptions)
+      if (knobs.error().subject() == member)
+        return Error(knobs.error().code(), fmt::format("{}: {}", option, knobs.error().message()),
+                     option + 2);
+    return knobs.error();
+  }
+  const SandboxFaults& k = *knobs;
+  if (ctx.out().json()) {
+    ctx.out().print(Json::object()
+                        .set("active", k.any())
+                        .set("error_rate", k.error_rate)
+                        .set("error_status", k.error_status)
+                        .set("retry_after", static_cast<std::int64_t>(k.retry_after.count()))
+                        .set("latency_ms", static_cast<std::int64_t>(k.latency.count()))
+                        .set("drop_rate", k.drop_rate)
+                        .set("drop_when", drop_when_text(k.drop_when))
+                        .set("rate_limit", k.rate_limit));
+    return kExitOk;
+  }
+  if (!k.any()) {
+    ctx.out().line("No faults: the sandbox answers every request as it should.");
+    return kExitOk;
+  }
+  ctx.out().line("Faults played on the requests of /v1/ (sign-in and GLPI exempt):");
+  Table t({"", ""});
+  const std::string retry =
+      k.retry_after.count() > 0 ? fmt::format(", Retry-After: {}", k.retry_after.count()) : "";
+  t.add({"errors", k.error_rate > 0 ? fmt::format("{:g} of requests answered {}{}, nothing done",
+                                                  k.error_rate, k.error_status, retry)
+                                    : std::string("none")});
+  t.add({"latency", k.latency.count() > 0
+                        ? fmt::format("every answer delayed {} ms", k.latency.count())
+                        : std::string("none")});
+  t.add({"drops",
+         k.drop_rate > 0
+             ? fmt::format("{:g} of connections closed without an answer, {}", k.drop_rate,
+                           k.drop_when == SandboxDrop::before  ? "before processing"
+                           : k.drop_when == SandboxDrop::after ? "after processing (committed)"
+                                                               : "before or after processing")
+             : std::string("none")});
+  t.add({"rate limit", k.rate_limit > 0
+                           ? fmt::format("{:g} pli creations a second, then 429", k.rate_limit)
+                           : std::string("none")});
+  t.print(ctx.out());
+  return kExitOk;
+}
+
 }  // namespace
 
 void setup_sandbox(CLI::App& root, Context& ctx) {
   auto* noun =
       add_noun(root, "sandbox",
                "The embedded sandbox: serve it over HTTP, reset it, read the e-mails "
-               "it sent, drive its numériseur, its GLPI and its clock, add plis in volume");
+               "it sent, drive its numériseur, its GLPI and its clock, add plis and demandes "
+               "in volume, play faults");
 
   auto s = std::make_shared<ServeOptions>();
   auto* serve = noun->add_subcommand("serve", "Serve the sandbox over HTTP on loopback");
@@ -537,22 +699,69 @@ void setup_sandbox(CLI::App& root, Context& ctx) {
 
   auto v = std::make_shared<SeedOptions>();
   auto* seed = noun->add_subcommand(
-      "seed", "Add a volume of plis of one guichet, for the tableau de bord (no pieces filed)");
+      "seed", "Add plis in volume for the tableau de bord, or new empty demandes for volume tests");
   seed->add_option("--db", v->db, "Sandbox database")->type_name("PATH");
-  seed->add_option("--plis", v->plis.count, "Add N plis, 1 to 1000000")
+  auto* plis = seed->add_option("--plis", v->plis.count, "Add N plis, 1 to 1000000")
+                   ->type_name("N")
+                   ->check(CLI::Range(1, 1000000));
+  seed->add_option("--demandes", v->demandes,
+                   "Add N demandes with room in every category, 1 to 1000000; prints their "
+                   "numéros uniques")
       ->type_name("N")
-      ->required()
-      ->check(CLI::Range(1, 1000000));
-  seed->add_option("--guichet", v->plis.guichet,
-                   "The guichet that sent them, to demandes of its territory")
-      ->type_name("CODE")
-      ->capture_default_str();
+      ->check(CLI::Range(1, 1000000))
+      ->excludes(plis);
+  seed->add_option("--guichet", v->guichet,
+                   "The guichet that sent the plis (default G3401), or in whose territory the "
+                   "demandes are (default: the demo agent's current guichet)")
+      ->type_name("CODE");
   seed->add_option("--days", v->plis.days,
-                   "Transmitted over the last D days of the sandbox clock, 1 to 3650")
+                   "Plis transmitted over the last D days of the sandbox clock, 1 to 3650")
       ->type_name("D")
       ->check(CLI::Range(1, 3650))
-      ->capture_default_str();
-  on_parsed(*seed, ctx, v, run_seed);
+      ->capture_default_str()
+      ->needs(plis);
+  seed->callback([&ctx, v, seed] {
+    if (seed->count("--plis") == 0 && seed->count("--demandes") == 0)
+      throw CLI::RequiredError("--plis N or --demandes N");
+    ctx.command = [&ctx, v] { return run_seed(*v, ctx); };
+  });
+
+  auto f = std::make_shared<FaultsOptions>();
+  auto* faults = noun->add_subcommand(
+      "faults",
+      "Show or set the faults the sandbox plays on the web service: errors, latency, dropped "
+      "connections, a rate limit of plis");
+  faults->add_option("--db", f->db, "Sandbox database")->type_name("PATH");
+  faults
+      ->add_option("--error-rate", f->error_rate,
+                   "Answer this fraction of requests (0 to 1) with --error-status, doing "
+                   "nothing")
+      ->type_name("R");
+  faults
+      ->add_option("--error-status", f->error_status,
+                   "The status of those answers: 408, 429, 500, 502, 503 (default) or 504")
+      ->type_name("CODE");
+  faults
+      ->add_option("--retry-after", f->retry_after,
+                   "Send Retry-After: S with those answers, 0 to 3600 (default 0: none)")
+      ->type_name("S");
+  faults->add_option("--latency", f->latency, "Delay every answer by MS milliseconds, 0 to 60000")
+      ->type_name("MS");
+  faults
+      ->add_option("--drop-rate", f->drop_rate,
+                   "Close this fraction of connections (0 to 1) without an answer")
+      ->type_name("R");
+  faults
+      ->add_option("--drop-when", f->drop_when,
+                   "Drop before the request is processed, after it is committed (default), "
+                   "or either")
+      ->type_name("WHEN");
+  faults
+      ->add_option("--rate-limit", f->rate_limit,
+                   "Answer 429 past this many pli creations a second, across clients; 0: none")
+      ->type_name("PLIS_PER_S");
+  faults->add_flag("--off", f->off, "Clear every knob first: no faults");
+  on_parsed(*faults, ctx, f, run_faults);
 }
 
 }  // namespace sne::cli

@@ -174,6 +174,87 @@ struct SeededPlis {
 /// sandbox does not have.
 Result<SeededPlis> seed_sandbox_plis(const std::string& path, const SeedPlisOptions& options);
 
+/// New demandes for volume tests and benchmarks (see seed_sandbox_demandes).
+struct SeedDemandesOptions {
+  int count = 100;  ///< demandes to add: 1 to 1,000,000
+  /// The guichet in whose territory they are registered, and whose code ends their numéros
+  /// uniques; empty: the current guichet of the demo agent (kSandboxAgent) in that database.
+  std::string guichet;
+};
+
+struct SeededDemandes {
+  std::string guichet;               ///< its code, upper-case
+  std::string territoire;            ///< the guichet's, where the demandes are
+  std::vector<std::string> numeros;  ///< the numéros uniques added, in the order drawn
+};
+
+/// Adds `count` demandes to the territory of a guichet, with random valid numéros uniques that
+/// no demande of the sandbox holds yet (registered over the six years before the sandbox's
+/// clock, ending with the guichet's code), random names and birth dates, not radiated, with
+/// no piece and no pli: every category has room. One transaction, all or nothing; the draws
+/// come from a fresh random seed each time. invalid_input for a count out of range or a
+/// malformed guichet code (case does not matter), not_found for a guichet the sandbox does not
+/// have.
+Result<SeededDemandes> seed_sandbox_demandes(const std::string& path,
+                                             const SeedDemandesOptions& options);
+
+/// Where a dropped request's connection is closed (SandboxFaults::drop_when).
+enum class SandboxDrop {
+  before,  ///< before the request is processed: nothing was done, as a network failure
+  after,   ///< after it was processed and committed: the client never learns that it was
+  either,  ///< one or the other, half of the time each
+};
+
+/// Faults the sandbox plays on the requests of the contract (/v1/...), for testing clients'
+/// retries, pacing and exactly-once sending. Sign-in (POST /v1/auth/token) and GLPI
+/// (/apirest.php/) are exempt, so that a test can always sign in. The knobs live in the
+/// database, so that a running server (and the embedded sandbox) applies a change at its next
+/// request; a reset clears them. For each request, in this order:
+///   1. with probability drop_rate, and drop_when says before: the connection is closed with
+///      no answer, nothing done;
+///   2. with probability error_rate: answered error_status with the contract's error object
+///      (and Retry-After: retry_after when not 0), nothing done;
+///   3. a pli creation (POST /v1/demandes/{numero}/plis) beyond rate_limit per second, counted
+///      in a token bucket of rate_limit tokens (at least 1) shared by every client of the
+///      process: answered 429 with a Retry-After of the seconds until a token is free, nothing
+///      done;
+///   4. otherwise the request is processed; then, with probability drop_rate and drop_when
+///      after, the connection is closed with no answer: the work is committed, the client
+///      never learns it (the hardest case for idempotency keys).
+/// Every answer, and every drop, is delayed by latency. In the embedded sandbox a drop is a
+/// network error of the transport and the latency a sleep of the caller.
+struct SandboxFaults {
+  double error_rate = 0;                 ///< 0 to 1
+  int error_status = 503;                ///< 408, 429, 500, 502, 503 or 504
+  std::chrono::seconds retry_after{0};   ///< 0 (no header) to 1 hour
+  std::chrono::milliseconds latency{0};  ///< 0 to 60 s
+  double drop_rate = 0;                  ///< 0 to 1
+  SandboxDrop drop_when = SandboxDrop::after;
+  double rate_limit = 0;  ///< pli creations per second, 0 (none) or 0.01 to 100,000
+  /// True when some knob plays a fault.
+  bool any() const noexcept {
+    return error_rate > 0 || latency.count() > 0 || drop_rate > 0 || rate_limit > 0;
+  }
+};
+
+/// Changes to SandboxFaults; absent members stay as they are. `off` clears every knob first.
+struct SandboxFaultsChange {
+  bool off = false;
+  std::optional<double> error_rate;
+  std::optional<int> error_status;
+  std::optional<std::chrono::seconds> retry_after;
+  std::optional<std::chrono::milliseconds> latency;
+  std::optional<double> drop_rate;
+  std::optional<SandboxDrop> drop_when;
+  std::optional<double> rate_limit;
+};
+
+/// The fault knobs of the sandbox at `path` (created and seeded if missing), after applying
+/// `change` in one transaction. invalid_input, naming the member ("error_rate"), for a value
+/// out of range; nothing is changed then.
+Result<SandboxFaults> sandbox_faults(const std::string& path,
+                                     const SandboxFaultsChange& change = {});
+
 struct SandboxServerOptions {
   std::string db_path;               ///< the database served (created and seeded if missing)
   std::string host = "127.0.0.1";    ///< loopback only: 127.0.0.1, ::1 or localhost

@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <thread>
 
 #include "base/file.hpp"
 
@@ -18,7 +19,7 @@ class EmbeddedTransport : public http::Transport {
   explicit EmbeddedTransport(std::unique_ptr<Handler> handler) : handler_(std::move(handler)) {}
   Result<http::Response> send(const http::Request& request) override {
     if (!request.parts.empty()) return send_parts(request);
-    if (request.body_file.empty()) return handler_->handle(request);
+    if (request.body_file.empty()) return finish(handler_->serve(request));
     // In process there is no wire to stream to: the handler, like a server, takes the body
     // whole (a piece is at most 10 MiB; larger files are refused on their size first).
     http::Request copy = request;
@@ -29,12 +30,12 @@ class EmbeddedTransport : public http::Transport {
                    request.body_file);
     if (static_cast<std::uint64_t>(st.st_size) > kDefaultMaxBody) {
       copy.body.assign(kDefaultMaxBody + 1, '\0');  // the handler refuses it by its size
-      return handler_->handle(copy);
+      return finish(handler_->serve(copy));
     }
     auto content = file::read_all(request.body_file, kDefaultMaxBody);
     if (!content) return content.error();
     copy.body = std::move(*content);
-    return handler_->handle(copy);
+    return finish(handler_->serve(copy));
   }
 
  private:
@@ -56,14 +57,25 @@ class EmbeddedTransport : public http::Transport {
       if (total > kDefaultMaxBody) {
         part.file.clear();
         part.data.assign(kDefaultMaxBody + 1, '\0');  // the handler refuses it by its size
-        return handler_->handle(copy);
+        return finish(handler_->serve(copy));
       }
       auto content = file::read_all(part.file, kDefaultMaxBody);
       if (!content) return content.error();
       part.data = std::move(*content);
       part.file.clear();
     }
-    return handler_->handle(copy);
+    return finish(handler_->serve(copy));
+  }
+
+  /// The fault knobs in process: the latency is the caller's sleep, a drop a network error
+  /// (after the work was done, when the knobs say so), as a socket would end.
+  static Result<http::Response> finish(Served served) {
+    if (served.delay.count() > 0) std::this_thread::sleep_for(served.delay);
+    if (served.drop)
+      return Error(ErrorCode::network,
+                   "the embedded sandbox dropped the request without an answer (sne sandbox "
+                   "faults --drop-rate)");
+    return std::move(served.response);
   }
 
   std::unique_ptr<Handler> handler_;

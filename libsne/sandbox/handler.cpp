@@ -396,4 +396,69 @@ http::Response Handler::handle(const http::Request& request) {
   return response;
 }
 
+Served Handler::serve(const http::Request& request) {
+  Served out;
+  const std::string_view path =
+      std::string_view(request.target).substr(0, request.target.find('?'));
+  if (!faults::applies_to(request.method, path)) {
+    out.response = handle(request);
+    return out;
+  }
+  SandboxFaults knobs;
+  Timestamp clock = std::chrono::system_clock::now();
+  try {
+    std::lock_guard lock(mutex_);
+    knobs = faults::read(db_);
+    if (knobs.error_rate > 0 || knobs.rate_limit > 0) clock = now(db_);
+  } catch (const DbError&) {  // handle() meets the same failure and answers it
+  }
+  if (!knobs.any()) {
+    out.response = handle(request);
+    return out;
+  }
+  out.delay = knobs.latency;
+  const faults::Plan plan = dice_.draw(knobs);
+  if (plan.drop_before) {
+    out.drop = true;
+    return out;
+  }
+  // Fault answers are given before anything is looked at, authentication included: nothing
+  // is read, written or counted.
+  auto fault_answer = [&clock](int status, std::string message, std::int64_t retry_after) {
+    const std::string request_id = crypto::random_alnum(16);
+    const ErrorCode code = status == 429   ? ErrorCode::rate_limited
+                           : status == 408 ? ErrorCode::network
+                                           : ErrorCode::server;
+    ApiError e{status, code, std::move(message), {}};
+    if (retry_after > 0) e.headers.emplace_back("Retry-After", std::to_string(retry_after));
+    http::Response r = error_response(e, request_id);
+    r.headers.emplace_back("X-Request-Id", request_id);
+    r.headers.emplace_back("Date", http::http_date(clock));
+    return r;
+  };
+  if (plan.error) {
+    out.response = fault_answer(
+        knobs.error_status,
+        fmt::format("the sandbox answers {} on purpose (sne sandbox faults --error-rate {})",
+                    knobs.error_status, knobs.error_rate),
+        knobs.retry_after.count());
+    return out;
+  }
+  if (knobs.rate_limit > 0 && faults::is_pli_creation(request.method, path)) {
+    const auto wait = dice_.admit_pli(knobs.rate_limit, std::chrono::steady_clock::now());
+    if (wait > 0) {
+      out.response = fault_answer(
+          429,
+          fmt::format("too many plis: the sandbox takes {} a second (sne sandbox faults "
+                      "--rate-limit); retry in {} s",
+                      knobs.rate_limit, wait),
+          wait);
+      return out;
+    }
+  }
+  out.response = handle(request);
+  out.drop = plan.drop_after;
+  return out;
+}
+
 }  // namespace sne::sandbox

@@ -2,6 +2,7 @@
 // transport calls it in process; the sandbox server calls it from its socket threads.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <memory>
 #include <mutex>
@@ -12,8 +13,16 @@
 
 #include "http/message.hpp"
 #include "sandbox/db.hpp"
+#include "sandbox/faults.hpp"
 
 namespace sne::sandbox {
+
+/// An answer, and what the fault knobs (sandbox_faults) make of it.
+struct Served {
+  http::Response response;
+  std::chrono::milliseconds delay{0};  ///< wait this long before answering, or dropping
+  bool drop = false;                   ///< close the connection without answering
+};
 
 struct RouteInfo {
   std::string_view method;
@@ -34,6 +43,13 @@ class Handler {
   /// that found plis due waits for them; the others do not).
   http::Response handle(const http::Request& request);
 
+  /// handle(), with the fault knobs of the database applied (sne/sandbox.hpp, SandboxFaults):
+  /// read at each request, so that a change is seen at once; the random draws and the pace
+  /// of pli creations are this handler's. The caller waits `delay` without holding anything
+  /// of the handler, then answers or drops. Both faces (server.cpp, embedded_transport.cpp)
+  /// call this; handle() is the sandbox without faults.
+  Served serve(const http::Request& request);
+
   /// Every route served, in the order they are matched.
   static std::vector<RouteInfo> routes();
 
@@ -42,6 +58,7 @@ class Handler {
   Db db_;
   std::set<std::string> numeriseur_claims_;  ///< plis being processed by some request
   std::size_t max_body_;
+  faults::Dice dice_;  ///< the fault knobs' draws and pace of pli creations
 };
 
 /// The default limit of request bodies: a piece of 10 MB and room for its envelope.

@@ -1,5 +1,5 @@
-// The public face of the sandbox database: reset, outbox, clock, numériseur, GLPI knobs, volume
-// seed.
+// The public face of the sandbox database: reset, outbox, clock, numériseur, GLPI knobs, fault
+// knobs, volume seeds.
 #include <unistd.h>
 
 #include <cerrno>
@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "base/text.hpp"
+#include "sandbox/faults.hpp"
 #include "sandbox/glpi.hpp"
 #include "sandbox/numeriseur.hpp"
 #include "sandbox/store.hpp"
@@ -250,6 +251,66 @@ Result<SeededPlis> seed_sandbox_plis(const std::string& path, const SeedPlisOpti
     auto seeded = sandbox::seed_plis(db, o, territoire, sandbox::now(db));
     write.commit();
     return seeded;
+  } catch (const std::exception& e) {
+    return db_error(path, e);
+  }
+}
+
+Result<SeededDemandes> seed_sandbox_demandes(const std::string& path,
+                                             const SeedDemandesOptions& options) {
+  if (options.count < 1 || options.count > 1000000)
+    return Error(ErrorCode::invalid_input,
+                 fmt::format("{} demandes: from 1 to 1,000,000 at a time", options.count), "count");
+  std::string guichet = text::ascii_upper(options.guichet);
+  if (!guichet.empty() && !is_code_guichet(guichet))
+    return Error(
+        ErrorCode::invalid_input,
+        fmt::format("'{}' is not a code guichet (five letters or digits)", options.guichet),
+        "guichet");
+  try {
+    sandbox::Db db(path);
+    sandbox::prepare(db);
+    sandbox::Transaction write(db, true);
+    if (guichet.empty()) {
+      auto st = db.prepare("SELECT current_guichet FROM users WHERE email = ?");
+      st.bind(kSandboxAgent);
+      if (!st.step())
+        return Error(ErrorCode::not_found,
+                     fmt::format("no demo agent {} in the sandbox: give a guichet", kSandboxAgent),
+                     "guichet");
+      guichet = st.text(0);
+    }
+    SeededDemandes out;
+    {
+      auto st = db.prepare("SELECT territoire FROM guichets WHERE code = ?");
+      st.bind(guichet);
+      if (!st.step())
+        return Error(ErrorCode::not_found, fmt::format("no guichet {} in the sandbox", guichet),
+                     "guichet");
+      out.territoire = st.text(0);
+    }
+    out.guichet = guichet;
+    // Random numéros land all over the index of demandes: a cache of 64 MiB keeps it in memory.
+    db.exec("PRAGMA cache_size = -65536");
+    out.numeros =
+        sandbox::seed_demandes(db, options.count, out.territoire, guichet, sandbox::now(db));
+    write.commit();
+    return out;
+  } catch (const std::exception& e) {
+    return db_error(path, e);
+  }
+}
+
+Result<SandboxFaults> sandbox_faults(const std::string& path, const SandboxFaultsChange& change) {
+  if (auto valid = sandbox::faults::validate(change); !valid) return valid.error();
+  try {
+    sandbox::Db db(path);
+    sandbox::prepare(db);
+    sandbox::Transaction write(db, true);
+    sandbox::faults::write(db, change);
+    auto knobs = sandbox::faults::read(db);
+    write.commit();
+    return knobs;
   } catch (const std::exception& e) {
     return db_error(path, e);
   }

@@ -89,6 +89,7 @@ class Session : public std::enable_shared_from_this<Session> {
   /// closed; one whose request is being answered closes after the answer.
   void on_stop() {
     if (idle()) close();
+    delay_.cancel();  // an answer held back by the latency knob goes at once
   }
   /// Waiting for a request of which nothing came yet, answering none.
   bool idle() const { return !busy_ && !(parser_ && parser_->got_some()); }
@@ -102,6 +103,9 @@ class Session : public std::enable_shared_from_this<Session> {
   void read_body();
   void on_body(beast::error_code ec);
   void answer();
+  /// Answers, or closes the connection without answering, after the delay the fault knobs
+  /// ask for (a timer on the event loop: no thread waits).
+  void deliver(sandbox::Served served, bool keep_alive);
   void write(http::Response response, bool keep_alive);
   void fail(beast::error_code ec);
   /// Reads and drops what the client still sends, within kDrainTime, then closes.
@@ -110,6 +114,7 @@ class Session : public std::enable_shared_from_this<Session> {
     beast::error_code ignored;
     ++generation_;
     deadline_.cancel();
+    delay_.cancel();
     release_body();
     socket_.shutdown(tcp::socket::shutdown_both, ignored);
     socket_.close(ignored);
@@ -149,6 +154,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   tcp::socket socket_;
   asio::steady_timer deadline_;
+  asio::steady_timer delay_;  ///< the latency knob's wait before an answer
   bool timed_out_ = false;
   std::uint64_t generation_ = 0;
   std::uint64_t reserved_ = 0;  ///< bytes of the server's body budget this request holds
@@ -236,13 +242,15 @@ class BeastServer final : public SandboxServer {
     std::lock_guard lock(sessions_mutex_);
     sessions_.erase(s);
   }
-  /// Runs the handler on a worker, then `done` with its answer on the event loop. The work
+  /// Runs the handler on a worker, then `done` with its answer (and what the fault knobs make
+  /// of it) on the event loop. The work
   /// guard keeps the event loop running while the handler works.
   template <typename Done>
   void handle(http::Request request, bool multipart, Done done) {
     asio::post(workers_, [this, request = std::move(request), multipart, done = std::move(done),
                           guard = asio::make_work_guard(io_)]() mutable {
-      http::Response response;
+      sandbox::Served served;
+      http::Response& response = served.response;
       try {
         auto parts = multipart ? http::parse_multipart(
                                      http::header(request.headers, "Content-Type").value_or(""),
@@ -255,13 +263,13 @@ class BeastServer final : public SandboxServer {
             request.parts = std::move(*parts);
             request.body.clear();
           }
-          response = handler_->handle(request);
+          served = handler_->serve(request);
         }
       } catch (const std::exception& e) {  // the handler answers its own failures; in case
         response = early_answer(request.target, 500, "sandbox failure", false);
       }
-      asio::post(io_, [done = std::move(done), response = std::move(response)]() mutable {
-        done(std::move(response));
+      asio::post(io_, [done = std::move(done), served = std::move(served)]() mutable {
+        done(std::move(served));
       });
     });
   }
@@ -340,7 +348,10 @@ class BeastServer final : public SandboxServer {
 };
 
 Session::Session(tcp::socket socket, BeastServer& server)
-    : socket_(std::move(socket)), deadline_(socket_.get_executor()), server_(server) {
+    : socket_(std::move(socket)),
+      deadline_(socket_.get_executor()),
+      delay_(socket_.get_executor()),
+      server_(server) {
   beast::error_code ec;
   const auto remote = socket_.remote_endpoint(ec);
   if (!ec) peer_ = remote.address().to_string();
@@ -434,9 +445,25 @@ void Session::answer() {
   busy_ = true;
   disarm();
   server_.handle(std::move(request), multipart,
-                 [self = shared_from_this(), keep_alive](http::Response r) {
-                   self->write(std::move(r), keep_alive);
+                 [self = shared_from_this(), keep_alive](sandbox::Served served) {
+                   self->deliver(std::move(served), keep_alive);
                  });
+}
+
+void Session::deliver(sandbox::Served served, bool keep_alive) {
+  if (served.delay.count() > 0 && !server_.stopping()) {
+    const auto delay = served.delay;
+    served.delay = std::chrono::milliseconds(0);
+    delay_.expires_after(delay);
+    // Cancelled (the server stops): answered at once.
+    delay_.async_wait(
+        [self = shared_from_this(), served = std::move(served),
+         keep_alive](beast::error_code) mutable { self->deliver(std::move(served), keep_alive); });
+    return;
+  }
+  // A connection closed with nothing written: the client sees it end without an answer.
+  if (served.drop) return close();
+  write(std::move(served.response), keep_alive);
 }
 
 void Session::write(http::Response response, bool keep_alive) {

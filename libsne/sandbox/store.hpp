@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "sandbox/db.hpp"
 #include "sne/sandbox.hpp"
@@ -56,5 +57,12 @@ void create_glpi(Db& db, Timestamp now);
 /// a write transaction.
 SeededPlis seed_plis(Db& db, const SeedPlisOptions& options, const std::string& territoire,
                      Timestamp now);
+
+/// Adds `count` new demandes with random numéros uniques of `territoire` ending with
+/// `guichet`, none held by an existing demande, registered over the six years before `now`;
+/// their numéros in the order drawn (seed_demandes.cpp). Precondition: count >= 1 and a valid
+/// guichet of that territory. Must run in a write transaction.
+std::vector<std::string> seed_demandes(Db& db, int count, const std::string& territoire,
+                                       const std::string& guichet, Timestamp now);
 
 }  // namespace sne::sandbox
