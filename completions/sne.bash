@@ -38,7 +38,8 @@ _sne() {
       'sne sandbox clock:--db') skip=1 ;;
       'sne sandbox clock set:--db') skip=1 ;;
       'sne sandbox clock auto:--db') skip=1 ;;
-      'sne sandbox seed:--db'|'sne sandbox seed:--plis'|'sne sandbox seed:--guichet'|'sne sandbox seed:--days') skip=1 ;;
+      'sne sandbox seed:--db'|'sne sandbox seed:--plis'|'sne sandbox seed:--demandes'|'sne sandbox seed:--guichet'|'sne sandbox seed:--days') skip=1 ;;
+      'sne sandbox faults:--db'|'sne sandbox faults:--error-rate'|'sne sandbox faults:--error-status'|'sne sandbox faults:--retry-after'|'sne sandbox faults:--latency'|'sne sandbox faults:--drop-rate'|'sne sandbox faults:--drop-when'|'sne sandbox faults:--rate-limit') skip=1 ;;
       'sne ticket create:--category'|'sne ticket create:--title'|'sne ticket create:--body'|'sne ticket create:--body-file'|'sne ticket create:--attach'|'sne ticket create:--pli'|'sne ticket create:--urgency'|'sne ticket create:--type') skip=1 ;;
       'sne ticket list:--limit') skip=1 ;;
       'sne ticket comment:--body'|'sne ticket comment:--body-file') skip=1 ;;
@@ -51,7 +52,7 @@ _sne() {
       'sne numero:check') at="$at $w" ;;
       'sne piece:types'|'sne piece:check'|'sne piece:pack'|'sne piece:add'|'sne piece:rm') at="$at $w" ;;
       'sne pli:list'|'sne pli:show'|'sne pli:watch'|'sne pli:stats') at="$at $w" ;;
-      'sne sandbox:serve'|'sne sandbox:reset'|'sne sandbox:outbox'|'sne sandbox:advance'|'sne sandbox:numeriseur'|'sne sandbox:glpi'|'sne sandbox:clock'|'sne sandbox:seed') at="$at $w" ;;
+      'sne sandbox:serve'|'sne sandbox:reset'|'sne sandbox:outbox'|'sne sandbox:advance'|'sne sandbox:numeriseur'|'sne sandbox:glpi'|'sne sandbox:clock'|'sne sandbox:seed'|'sne sandbox:faults') at="$at $w" ;;
       'sne sandbox clock:set'|'sne sandbox clock:auto') at="$at $w" ;;
       'sne siret:check') at="$at $w" ;;
       'sne ticket:categories'|'sne ticket:create'|'sne ticket:list'|'sne ticket:show'|'sne ticket:comment'|'sne ticket:attach'|'sne ticket:login'|'sne ticket:logout') at="$at $w" ;;
@@ -145,8 +146,17 @@ _sne() {
     'sne sandbox clock auto:--db') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
     'sne sandbox seed:--db') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
     'sne sandbox seed:--plis') COMPREPLY=(); return ;;
+    'sne sandbox seed:--demandes') COMPREPLY=(); return ;;
     'sne sandbox seed:--guichet') COMPREPLY=(); return ;;
     'sne sandbox seed:--days') COMPREPLY=(); return ;;
+    'sne sandbox faults:--db') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    'sne sandbox faults:--error-rate') COMPREPLY=(); return ;;
+    'sne sandbox faults:--error-status') COMPREPLY=(); return ;;
+    'sne sandbox faults:--retry-after') COMPREPLY=(); return ;;
+    'sne sandbox faults:--latency') COMPREPLY=(); return ;;
+    'sne sandbox faults:--drop-rate') COMPREPLY=(); return ;;
+    'sne sandbox faults:--drop-when') COMPREPLY=(); return ;;
+    'sne sandbox faults:--rate-limit') COMPREPLY=(); return ;;
     'sne ticket create:--category') COMPREPLY=(); return ;;
     'sne ticket create:--title') COMPREPLY=(); return ;;
     'sne ticket create:--body') COMPREPLY=(); return ;;
@@ -202,7 +212,7 @@ _sne() {
     'sne pli show') words='--help' ;;
     'sne pli watch') words='--help --timeout --interval --jsonl' ;;
     'sne pli stats') words='--help --since --until --contexte' ;;
-    'sne sandbox') words='serve reset outbox advance numeriseur glpi clock seed --help' ;;
+    'sne sandbox') words='serve reset outbox advance numeriseur glpi clock seed faults --help' ;;
     'sne sandbox serve') words='--help --listen --db' ;;
     'sne sandbox reset') words='--help --db' ;;
     'sne sandbox outbox') words='--help --db --limit --to' ;;
@@ -212,7 +222,8 @@ _sne() {
     'sne sandbox clock') words='set auto --help --db' ;;
     'sne sandbox clock set') words='--help --db' ;;
     'sne sandbox clock auto') words='--help --db' ;;
-    'sne sandbox seed') words='--help --db --plis --guichet --days' ;;
+    'sne sandbox seed') words='--help --db --plis --demandes --guichet --days' ;;
+    'sne sandbox faults') words='--help --db --error-rate --error-status --retry-after --latency --drop-rate --drop-when --rate-limit --off' ;;
     'sne siret') words='check --help' ;;
     'sne siret check') words='--help' ;;
     'sne ticket') words='categories create list show comment attach login logout --help' ;;
