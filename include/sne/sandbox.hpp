@@ -185,7 +185,7 @@ struct SeedDemandesOptions {
 struct SeededDemandes {
   std::string guichet;               ///< its code, upper-case
   std::string territoire;            ///< the guichet's, where the demandes are
-  std::vector<std::string> numeros;  ///< the numéros uniques added, in the order drawn
+  std::vector<std::string> numeros;  ///< the numéros added, ascending but for a few redrawn
 };
 
 /// Adds `count` demandes to the territory of a guichet, with random valid numéros uniques that

@@ -60,7 +60,8 @@ SeededPlis seed_plis(Db& db, const SeedPlisOptions& options, const std::string& 
 
 /// Adds `count` new demandes with random numéros uniques of `territoire` ending with
 /// `guichet`, none held by an existing demande, registered over the six years before `now`;
-/// their numéros in the order drawn (seed_demandes.cpp). Precondition: count >= 1 and a valid
+/// their numéros, in ascending order but for the few drawn again after a collision
+/// (seed_demandes.cpp). Precondition: count >= 1 and a valid
 /// guichet of that territory. Must run in a write transaction.
 std::vector<std::string> seed_demandes(Db& db, int count, const std::string& territoire,
                                        const std::string& guichet, Timestamp now);
