@@ -25,7 +25,7 @@ std::vector<std::string> seed_demandes(Db& db, int count, const std::string& ter
   // two digits of year are 2000 to 2099, and it exists since 2001.
   constexpr std::int64_t k2001 = 978307200;  // 2001-01-01T00:00:00Z
   const std::int64_t now = std::max(to_seconds(now_time), k2001);
-  const std::int64_t from = std::max(now - 6 * 365 * kDay, k2001);
+  const std::int64_t from = std::max(now - kDay * 365 * 6, k2001);
   std::random_device device;
   std::seed_seq seq{device(), device(), device(), device()};
   std::mt19937 rng(seq);
