@@ -19,6 +19,7 @@ using SetupNoun = void (*)(CLI::App& root, Context& ctx);
 
 void setup_account(CLI::App& root, Context& ctx);
 void setup_auth(CLI::App& root, Context& ctx);
+void setup_bulk(CLI::App& root, Context& ctx);
 void setup_calendar(CLI::App& root, Context& ctx);
 void setup_completion(CLI::App& root, Context& ctx);
 void setup_dossier(CLI::App& root, Context& ctx);

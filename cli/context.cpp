@@ -123,6 +123,24 @@ Result<std::unique_ptr<Service>> Context::open(const EndpointInfo& endpoint, std
   if (!cacert) return cacert.error();
   options.cacert = *cacert;
   options.debug_log = debug_log();
+  token_ = options.token;
+  return open_service(options, **p);
+}
+
+Result<std::unique_ptr<Service>> Context::another_service(
+    const std::function<void(int, std::chrono::milliseconds)>& on_retry) {
+  auto p = paths();
+  if (!p) return p.error();
+  if (!service_ || !endpoint_)
+    return Error(ErrorCode::internal, "another_service() before service()");
+  ServiceOptions options;
+  options.endpoint = endpoint_->canonical;
+  options.token = token_;
+  auto cacert = cacert_in_force();
+  if (!cacert) return cacert.error();
+  options.cacert = *cacert;
+  options.debug_log = debug_log();
+  options.retry.on_retry = on_retry;
   return open_service(options, **p);
 }
 
@@ -180,6 +198,7 @@ Result<Service*> Context::service(Auth auth) {
     return saved.error();
   if (!out().json()) out().note(fmt::format("signed in to the sandbox as {}", email));
   service_->set_token(session->token);
+  token_ = session->token;
   return service_.get();
 }
 

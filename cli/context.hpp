@@ -75,6 +75,10 @@ class Context {
   /// On the embedded sandbox, a missing or expired demo session is opened again as the demo
   /// agent: the sandbox starts signed in. With Auth::required and no token: unauthenticated.
   Result<Service*> service(Auth auth = Auth::required);
+  /// One more service like service() (same endpoint, token and CA), for the workers of a bulk
+  /// run; `on_retry` is told of each retry. service() must have succeeded first.
+  Result<std::unique_ptr<Service>> another_service(
+      const std::function<void(int, std::chrono::milliseconds)>& on_retry);
 
   /// The GLPI URL in force, in full: $SNE_GLPI_URL, else the profile's `glpi_url`, else the
   /// embedded sandbox's GLPI when endpoint() is the embedded sandbox (said on stderr);
@@ -99,6 +103,7 @@ class Context {
   std::optional<Paths> paths_;
   std::optional<EndpointInfo> endpoint_;
   std::unique_ptr<Service> service_;
+  std::string token_;  ///< of service_
   std::optional<std::string> glpi_url_;
   std::unique_ptr<Glpi> glpi_;
   std::unique_ptr<Output> out_;

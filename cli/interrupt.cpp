@@ -21,4 +21,6 @@ InterruptGuard::~InterruptGuard() { (void)std::signal(SIGINT, previous_); }
 
 bool InterruptGuard::interrupted() noexcept { return g_interrupted; }
 
+const std::atomic<bool>& InterruptGuard::flag() noexcept { return g_interrupted; }
+
 }  // namespace sne::cli

@@ -2,6 +2,8 @@
 // cleanly, says what it did and exits 130.
 #pragma once
 
+#include <atomic>
+
 namespace sne::cli {
 
 /// Catches SIGINT while alive, unless the caller chose to ignore it; restores the previous
@@ -15,6 +17,8 @@ class InterruptGuard {
 
   /// True once SIGINT came while a guard was alive.
   static bool interrupted() noexcept;
+  /// The flag itself, for a library call that polls it (a bulk run).
+  static const std::atomic<bool>& flag() noexcept;
 
  private:
   void (*previous_)(int);

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "sne/catalog.hpp"
+#include "sne/config.hpp"
 #include "sne/date.hpp"
 #include "sne/error.hpp"
 #include "sne/inspect.hpp"
@@ -100,7 +101,8 @@ struct RowOutcome {
   std::optional<Date> date_emission;
   std::optional<Date> date_expiration;
   std::optional<int> annee_revenus;
-  std::string idempotency_key;
+  bool pack = false;
+  std::string idempotency_key;  ///< as the manifest gave it (empty: derived from the content)
 };
 
 /// Writes a report, CSV or JSON Lines by the extension of `path` (".jsonl"/".ndjson"), mode
@@ -139,8 +141,8 @@ struct JournalInfo {
   Summary summary;        ///< duration and rate are of the last run
 };
 
-/// $XDG_STATE_HOME/sne/bulk (default ~/.local/state/sne/bulk).
-std::string default_journal_folder();
+/// $XDG_STATE_HOME/sne/bulk (default ~/.local/state/sne/bulk): `paths.state_dir` + "/bulk".
+std::string default_journal_folder(const Paths& paths);
 /// The default journal of a manifest: in `folder`, named from the manifest's absolute path and
 /// content hash (and shard), so that another manifest, or the same one edited, gets another.
 Result<std::string> default_journal_path(const std::string& manifest, const std::string& folder,
@@ -166,10 +168,17 @@ struct Progress {
   std::size_t in_flight = 0;
 };
 
+/// Told before each wait to retry a request: the status (0: no answer) and the wait.
+using RetryObserver = std::function<void(int status, std::chrono::milliseconds wait)>;
+/// Opens one Service per worker (a Service is used by one thread at a time); the factory passes
+/// `on_retry` to ServiceOptions::retry.on_retry, so that the run slows down when the service
+/// asks (429, 503).
+using ServiceFactory =
+    std::function<Result<std::unique_ptr<Service>>(const RetryObserver& on_retry)>;
+
 struct RunOptions {
   std::string manifest;
-  /// Opens one Service per worker (a Service is used by one thread at a time).
-  std::function<Result<std::unique_ptr<Service>>()> open_service;
+  ServiceFactory open_service;
   std::string endpoint;                      ///< canonical endpoint, recorded in the journal
   int parallel = 8;                          ///< workers, 1 to 64
   std::optional<std::pair<int, int>> shard;  ///< K/N: rows whose number modulo N is K
@@ -183,7 +192,7 @@ struct RunOptions {
 };
 
 struct SendOptions : RunOptions {
-  std::string journal;        ///< empty: default_journal_path(manifest, default_journal_folder())
+  std::string journal;        ///< its path (see default_journal_path); required
   bool retry_failed = false;  ///< rows failed permanently in an earlier run are tried again
   bool dry_run = false;       ///< check_manifest, but through the journal's skip rules
   std::string report;         ///< a report of every row at the end; empty: none

@@ -37,6 +37,11 @@ struct SendPiecesInput {
   bool strict = false;
   const Catalog* catalog = nullptr;  ///< nullptr: the built-in one
   InspectOptions preflight;          ///< type and catalog are set from the fields above
+  /// When the caller already inspected and hashed the files (one each, in order), their
+  /// reports and SHA-256: not made again. The service's SHA-256 of each upload is compared with
+  /// them: a file changed in between is refused.
+  std::vector<InspectReport> inspected;
+  std::vector<std::string> sha256;
 };
 
 /// Warning codes of a send, besides the preflight's.
@@ -57,6 +62,11 @@ struct SendPiecesResult {
   /// About the send as a whole (send_warning codes), the preflight's being in `preflight`.
   std::vector<Finding> warnings;
 };
+
+/// The idempotency key a send of `input` carries: input.idempotency_key when set, else derived
+/// from the demande, type, contexte, dates and `sha256` (each file's, in order).
+Result<std::string> send_idempotency_key(const SendPiecesInput& input,
+                                         const std::vector<std::string>& sha256);
 
 /// Preflights, asks whether the key already made a pli (then answers it, replayed), checks the
 /// demande, uploads and sends. Errors: invalid_input naming the first file the preflight

@@ -36,6 +36,9 @@ struct RetryPolicy {
   std::chrono::milliseconds base_delay{500};   ///< doubled after each failure
   std::chrono::milliseconds max_delay{8000};   ///< cap of one wait (and Retry-After)
   std::chrono::milliseconds max_total{30000};  ///< no retry once this much has passed
+  /// Told before each wait to retry: the status that failed (0: no answer) and the wait, so
+  /// that a caller running many requests can slow all of them down (the bulk engine's pace).
+  std::function<void(int status, std::chrono::milliseconds wait)> on_retry;
 };
 
 struct ServiceOptions {

@@ -30,7 +30,7 @@ namespace {
 
 constexpr std::string_view kHeader =
     "row,numero_unique,type,files,status,transaction,error_code,message,attempts,contexte,"
-    "date_emission,date_expiration,annee_revenus,idempotency_key\n";
+    "date_emission,date_expiration,annee_revenus,pack,idempotency_key\n";
 
 bool is_jsonl(std::string_view path) {
   for (std::string_view ext : {".jsonl", ".ndjson"})
@@ -72,7 +72,7 @@ std::string csv_line(const RowOutcome& o) {
     if (!files.empty()) files += '|';
     files += absolute(f);
   }
-  const std::array<std::string, 14> fields{
+  const std::array<std::string, 15> fields{
       std::to_string(o.row),
       o.numero_unique,
       o.type,
@@ -86,6 +86,7 @@ std::string csv_line(const RowOutcome& o) {
       date_text(o.date_emission),
       date_text(o.date_expiration),
       o.annee_revenus ? std::to_string(*o.annee_revenus) : std::string(),
+      o.pack ? "yes" : "",
       o.idempotency_key,
   };
   std::string line;
@@ -115,6 +116,7 @@ std::string jsonl_line(const RowOutcome& o) {
       .set("date_emission", date(o.date_emission))
       .set("date_expiration", date(o.date_expiration))
       .set("annee_revenus", o.annee_revenus ? Json(*o.annee_revenus) : Json())
+      .set("pack", o.pack)
       .set("idempotency_key", o.idempotency_key);
   return line.dump(-1) + "\n";
 }

@@ -70,6 +70,7 @@ Result<Response> RetryingTransport::send(const Request& request) {
       }
     }
     if (clock_() - start + delay > policy_.max_total) return result;
+    if (policy_.on_retry) policy_.on_retry(result ? result->status : 0, delay);
     if (!sleeper_(delay)) return Error(ErrorCode::cancelled, "interrupted while waiting to retry");
   }
 }

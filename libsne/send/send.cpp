@@ -47,6 +47,16 @@ Result<std::optional<Pli>> made_by(Service& service, const std::string& key) {
 
 }  // namespace
 
+Result<std::string> send_idempotency_key(const SendPiecesInput& in,
+                                         const std::vector<std::string>& sha256) {
+  if (!in.idempotency_key.empty()) return in.idempotency_key;
+  auto numero = NumeroUnique::parse(in.numero_unique);
+  if (!numero) return numero.error();
+  auto contexte = parse_contexte(in.contexte);
+  if (!contexte) return contexte.error();
+  return content_key(*numero, in, *contexte, sha256);
+}
+
 Result<SendPiecesResult> send_pieces(Service& service, const SendPiecesInput& in) {
   auto numero = NumeroUnique::parse(in.numero_unique);
   if (!numero) return numero.error();
@@ -71,8 +81,10 @@ Result<SendPiecesResult> send_pieces(Service& service, const SendPiecesInput& in
   InspectOptions options = in.preflight;
   options.catalog = &catalog;
   options.type = in.type;
-  for (const auto& file : in.files) {
-    out.preflight.push_back(inspect_file(file, options));
+  const bool inspected = in.inspected.size() == in.files.size();
+  for (std::size_t i = 0; i < in.files.size(); ++i) {
+    const std::string& file = in.files[i];
+    out.preflight.push_back(inspected ? in.inspected[i] : inspect_file(file, options));
     const auto& r = out.preflight.back();
     out.bytes += r.bytes;
     if (!r.ok())
@@ -89,11 +101,14 @@ Result<SendPiecesResult> send_pieces(Service& service, const SendPiecesInput& in
 
   // 2. The key, and whether it already made a pli: a replay is recognised before any check of
   // the demande, whose state the first send changed (its pieces filed, its category full).
-  std::vector<std::string> hashes;
-  for (const auto& file : in.files) {
-    auto h = crypto::sha256_file_hex(file);
-    if (!h) return h.error();
-    hashes.push_back(*h);
+  std::vector<std::string> hashes = in.sha256;
+  if (hashes.size() != in.files.size()) {
+    hashes.clear();
+    for (const auto& file : in.files) {
+      auto h = crypto::sha256_file_hex(file);
+      if (!h) return h.error();
+      hashes.push_back(*h);
+    }
   }
   out.idempotency_key =
       in.idempotency_key.empty() ? content_key(*numero, in, *contexte, hashes) : in.idempotency_key;
@@ -154,6 +169,10 @@ Result<SendPiecesResult> send_pieces(Service& service, const SendPiecesInput& in
   for (std::size_t i = 0; i < in.files.size(); ++i) {
     auto up = service.upload_file(in.files[i], fmt::format("{}-{}", out.idempotency_key, i));
     if (!up) return up.error();
+    if (!up->sha256.empty() && up->sha256 != hashes[i])
+      return Error(ErrorCode::invalid_input,
+                   fmt::format("{} changed while it was being sent: nothing was sent", in.files[i]),
+                   in.files[i]);
     PliPieceInput piece;
     piece.type = in.type;
     piece.nom_fichier = base_name(in.files[i]);

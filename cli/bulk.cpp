@@ -1,0 +1,515 @@
+// sne bulk check|send|status|report|list|clean: a manifest of pieces sent as plis, resumably,
+// in parallel (libsne's bulk engine, sne/bulk.hpp); this file binds flags and prints.
+#include <unistd.h>
+
+#include <charconv>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <mutex>
+
+#include <fmt/format.h>
+
+#include <sne/bulk.hpp>
+#include <sne/text.hpp>
+
+#include "commands.hpp"
+#include "interrupt.hpp"
+
+namespace sne::cli {
+
+namespace {
+
+using bulk::RowOutcome;
+using bulk::RowStatus;
+using bulk::Summary;
+
+struct RunFlags {
+  std::string manifest;
+  int parallel = 8;
+  std::string shard;
+  double rate = 0;
+  bool strict = false;
+  std::string catalog;
+};
+
+struct SendFlags : RunFlags {
+  std::string journal;
+  std::string report;
+  bool dry_run = false;
+  bool retry_failed = false;
+};
+
+Result<std::optional<std::pair<int, int>>> parse_shard(const std::string& text) {
+  if (text.empty()) return std::optional<std::pair<int, int>>();
+  int k = -1, n = 0;
+  const auto slash = text.find('/');
+  const char* end = text.data() + text.size();
+  if (slash != std::string::npos) {
+    auto a = std::from_chars(text.data(), text.data() + slash, k);
+    auto b = std::from_chars(text.data() + slash + 1, end, n);
+    if (a.ec == std::errc() && a.ptr == text.data() + slash && b.ec == std::errc() &&
+        b.ptr == end && n >= 1 && k >= 0 && k < n)
+      return std::optional<std::pair<int, int>>(std::make_pair(k, n));
+  }
+  return Error(ErrorCode::invalid_input,
+               fmt::format("--shard: '{}' is not K/N with 0 <= K < N (as 0/4 ... 3/4)", text),
+               "--shard");
+}
+
+/// The progress line: on a terminal only, refreshed at most 5 times a second.
+class ProgressLine {
+ public:
+  explicit ProgressLine(const Output& out)
+      : on_(!out.json() && ::isatty(STDERR_FILENO) == 1 && std::getenv("NO_COLOR") == nullptr) {}
+  ~ProgressLine() { clear(); }
+
+  void update(const bulk::Progress& p) {
+    if (!on_) return;
+    std::lock_guard lock(mutex_);
+    const auto now = std::chrono::steady_clock::now();
+    if (p.done < p.total && now - last_ < std::chrono::milliseconds(200)) return;
+    last_ = now;
+    const double s = std::max(0.001, static_cast<double>(p.elapsed.count()) / 1000.0);
+    const double rate = static_cast<double>(p.done) / s;
+    std::string eta = "-";
+    if (rate > 0 && p.total >= p.done) {
+      const auto left = static_cast<long long>(static_cast<double>(p.total - p.done) / rate);
+      eta = fmt::format("{}:{:02}", left / 60, left % 60);
+    }
+    std::fprintf(stderr, "\r\033[K%zu/%zu rows · %s · %.1f plis/s · ETA %s · %zu failed", p.done,
+                 p.total, format_size(p.bytes).c_str(), rate, eta.c_str(), p.failed);
+    std::fflush(stderr);
+    shown_ = true;
+  }
+  void clear() {
+    if (!shown_) return;
+    std::fprintf(stderr, "\r\033[K");
+    std::fflush(stderr);
+    shown_ = false;
+  }
+
+ private:
+  bool on_;
+  bool shown_ = false;
+  std::mutex mutex_;
+  std::chrono::steady_clock::time_point last_{};
+};
+
+Json row_json(const RowOutcome& o) {
+  Json files = Json::array();
+  for (const auto& f : o.files) files.push(f);
+  return Json::object()
+      .set("row", o.row)
+      .set("numero_unique", o.numero_unique)
+      .set("type", o.type)
+      .set("files", std::move(files))
+      .set("status", to_string(o.status))
+      .set("transaction", o.transaction)
+      .set("error_code", o.error_code)
+      .set("message", o.message)
+      .set("attempts", o.attempts);
+}
+
+Json summary_json(const Summary& s) {
+  const double seconds = static_cast<double>(s.duration.count()) / 1000.0;
+  Json doc =
+      Json::object()
+          .set("rows", s.rows)
+          .set("sent", s.sent)
+          .set("already_sent", s.already_sent)
+          .set("failed_permanent", s.failed_permanent)
+          .set("failed_transient", s.failed_transient)
+          .set("skipped", s.skipped)
+          .set("pending", s.pending)
+          .set("bytes", s.bytes)
+          .set("duration_ms", static_cast<std::int64_t>(s.duration.count()))
+          .set("plis_per_second", s.plis_per_second)
+          .set("bytes_per_second", seconds > 0 ? static_cast<double>(s.bytes) / seconds : 0.0);
+  if (!s.journal.empty()) doc.set("journal", s.journal);
+  if (s.stopped)
+    doc.set("stopped", Json::object()
+                           .set("code", to_string(s.stopped->code()))
+                           .set("message", s.stopped->message()));
+  else
+    doc.set("stopped", nullptr);
+  return doc;
+}
+
+/// 0 every row sent or already sent; 3 some failed permanently; 5 transient failures or a
+/// stop on them; 4 authentication; 130 interrupted (resumable).
+int exit_for(const Summary& s) {
+  if (s.stopped) {
+    switch (s.stopped->code()) {
+      case ErrorCode::unauthenticated:
+      case ErrorCode::forbidden: return kExitAuth;
+      case ErrorCode::cancelled: return kExitInterrupted;
+      case ErrorCode::io: return kExitFailure;
+      default: return kExitTemporary;
+    }
+  }
+  if (s.failed_transient > 0 || s.pending > 0) return kExitTemporary;
+  if (s.failed_permanent > 0) return kExitPartial;
+  return kExitOk;
+}
+
+void print_failure(const Output& out, const RowOutcome& o) {
+  out.line(fmt::format("{} row {} {} {}: {}: {}", out.paint("✗", Style::bad), o.row,
+                       one_line(o.numero_unique), one_line(o.type), o.error_code,
+                       one_line(o.message)));
+}
+
+void print_summary(const Output& out, const Summary& s, const std::string& verb) {
+  const double seconds = static_cast<double>(s.duration.count()) / 1000.0;
+  out.line(fmt::format(
+      "{} rows: {} {}, {} already sent, {} failed, {} to retry{} — {:.1f} s, {:.1f} plis/s, {}/s",
+      s.rows, s.sent, verb, s.already_sent, s.failed_permanent, s.failed_transient + s.pending,
+      s.skipped > 0 ? fmt::format(", {} skipped", s.skipped) : "", seconds, s.plis_per_second,
+      format_size(seconds > 0 ? static_cast<std::uint64_t>(static_cast<double>(s.bytes) / seconds)
+                              : 0)));
+}
+
+Result<bulk::RunOptions> run_options(const RunFlags& f, Context& ctx,
+                                     std::shared_ptr<const Catalog>& catalog) {
+  bulk::RunOptions o;
+  o.manifest = f.manifest;
+  o.parallel = f.parallel;
+  auto shard = parse_shard(f.shard);
+  if (!shard) return shard.error();
+  o.shard = *shard;
+  o.rate = f.rate;
+  o.strict = f.strict;
+  auto c = ctx.catalog(f.catalog);
+  if (!c) return c.error();
+  catalog = *c;
+  o.catalog = catalog.get();
+  auto service = ctx.service();
+  if (!service) return service.error();
+  o.endpoint = (*service)->endpoint().canonical;
+  o.open_service = [&ctx](const bulk::RetryObserver& on_retry) {
+    return ctx.another_service(on_retry);
+  };
+  o.cancel = &InterruptGuard::flag();
+  return o;
+}
+
+CommandResult finish(const Result<Summary>& summary, Context& ctx, const std::string& verb,
+                     const std::vector<RowOutcome>& failures, std::size_t failures_cut) {
+  if (!summary) return summary.error();
+  const Output& out = ctx.out();
+  if (out.json()) {
+    out.print(summary_json(*summary));
+    return exit_for(*summary);
+  }
+  for (const auto& f : failures) print_failure(out, f);
+  if (failures_cut > 0)
+    out.line(fmt::format("… and {} more failed rows (see the report)", failures_cut));
+  print_summary(out, *summary, verb);
+  if (!summary->journal.empty()) out.note(fmt::format("journal: {}", summary->journal));
+  if (summary->stopped) {
+    const auto& e = summary->stopped;
+    if (e->code() == ErrorCode::cancelled)
+      out.note("interrupted: run the same command again to resume");
+    else
+      out.error(*e);
+  }
+  return exit_for(*summary);
+}
+
+constexpr std::size_t kFailuresShown = 20;
+
+CommandResult run_check(const RunFlags& f, Context& ctx) {
+  std::shared_ptr<const Catalog> catalog;
+  auto o = run_options(f, ctx, catalog);
+  if (!o) return o.error();
+  InterruptGuard interrupt;
+  Json rows = Json::array();
+  std::vector<RowOutcome> failures;
+  std::size_t cut = 0;
+  o->on_row = [&](const RowOutcome& r) {
+    if (ctx.out().json()) {
+      rows.push(row_json(r));
+      return;
+    }
+    if (r.status != RowStatus::failed_permanent && r.status != RowStatus::failed_transient) return;
+    if (failures.size() < kFailuresShown)
+      failures.push_back(r);
+    else
+      ++cut;
+  };
+  ProgressLine progress(ctx.out());
+  o->on_progress = [&](const bulk::Progress& p) { progress.update(p); };
+  auto summary = bulk::check_manifest(*o);
+  progress.clear();
+  if (summary && ctx.out().json()) {
+    ctx.out().print(
+        Json::object().set("rows", std::move(rows)).set("summary", summary_json(*summary)));
+    return exit_for(*summary);
+  }
+  return finish(summary, ctx, "would be sent", failures, cut);
+}
+
+CommandResult run_send(const SendFlags& f, Context& ctx) {
+  std::shared_ptr<const Catalog> catalog;
+  auto base = run_options(f, ctx, catalog);
+  if (!base) return base.error();
+  bulk::SendOptions o;
+  static_cast<bulk::RunOptions&>(o) = *base;
+  o.retry_failed = f.retry_failed;
+  o.dry_run = f.dry_run;
+  o.report = f.report;
+  o.journal = f.journal;
+  if (o.journal.empty()) {
+    auto paths = ctx.paths();
+    if (!paths) return paths.error();
+    auto path =
+        bulk::default_journal_path(f.manifest, bulk::default_journal_folder(**paths), o.shard);
+    if (!path) return path.error();
+    o.journal = *path;
+  }
+  InterruptGuard interrupt;
+  std::vector<RowOutcome> failures;
+  std::size_t cut = 0;
+  std::mutex m;
+  o.on_row = [&](const RowOutcome& r) {
+    if (r.status != RowStatus::failed_permanent && r.status != RowStatus::failed_transient) return;
+    std::lock_guard lock(m);
+    if (failures.size() < kFailuresShown)
+      failures.push_back(r);
+    else
+      ++cut;
+  };
+  ProgressLine progress(ctx.out());
+  o.on_progress = [&](const bulk::Progress& p) { progress.update(p); };
+  auto summary = bulk::send_manifest(o);
+  progress.clear();
+  if (summary && !f.report.empty() && !ctx.out().json())
+    ctx.out().note(fmt::format("report: {}", f.report));
+  return finish(summary, ctx, f.dry_run ? "would be sent" : "sent", failures, cut);
+}
+
+// ---- journals -----------------------------------------------------------------------------
+
+std::string age_text(std::int64_t seconds_ago) {
+  if (seconds_ago < 3600) return fmt::format("{} min", std::max<std::int64_t>(0, seconds_ago / 60));
+  if (seconds_ago < 86400 * 2) return fmt::format("{} h", seconds_ago / 3600);
+  return fmt::format("{} days", seconds_ago / 86400);
+}
+
+std::int64_t now_seconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+Json journal_json(const bulk::JournalInfo& j) {
+  Json doc = summary_json(j.summary);
+  doc.set("journal", j.path)
+      .set("manifest", j.manifest)
+      .set("manifest_sha256", j.manifest_sha256)
+      .set("endpoint", j.endpoint)
+      .set("shard", j.shard ? Json(fmt::format("{}/{}", j.shard->first, j.shard->second)) : Json())
+      .set("created_at", j.created_at)
+      .set("updated_at", j.updated_at)
+      .set("finished", j.finished);
+  return doc;
+}
+
+Result<std::string> journal_folder(Context& ctx) {
+  auto paths = ctx.paths();
+  if (!paths) return paths.error();
+  return bulk::default_journal_folder(**paths);
+}
+
+struct JournalFlags {
+  std::string journal;
+  std::string report;
+  int older_than = -1;
+  bool force = false;
+};
+
+CommandResult run_status(const JournalFlags& f, Context& ctx) {
+  std::string path = f.journal;
+  if (path.empty()) {
+    auto folder = journal_folder(ctx);
+    if (!folder) return folder.error();
+    auto all = bulk::list_journals(*folder);
+    if (!all) return all.error();
+    if (all->empty())
+      return Error(ErrorCode::not_found, fmt::format("no journal in {}", *folder), *folder);
+    path = all->front().path;
+  }
+  auto info = bulk::read_journal(path);
+  if (!info) return info.error();
+  if (ctx.out().json()) {
+    ctx.out().print(journal_json(*info));
+    return kExitOk;
+  }
+  const Summary& s = info->summary;
+  Table t({"JOURNAL", "MANIFEST", "ROWS", "SENT", "ALREADY", "FAILED", "TO RETRY", "UPDATED"});
+  t.add({info->path, info->manifest, std::to_string(s.rows), std::to_string(s.sent),
+         std::to_string(s.already_sent), std::to_string(s.failed_permanent),
+         std::to_string(s.failed_transient + s.pending),
+         age_text(now_seconds() - info->updated_at) + " ago"});
+  t.print(ctx.out());
+  ctx.out().line(info->finished ? "finished" : "not finished: run the same 'sne bulk send' again");
+  return kExitOk;
+}
+
+CommandResult run_report(const JournalFlags& f, Context& ctx) {
+  auto writer = bulk::ReportWriter::open(f.report);
+  if (!writer) return writer.error();
+  Status status;
+  std::size_t n = 0;
+  auto read = bulk::for_each_row(f.journal, [&](const RowOutcome& o) {
+    if (status) status = (*writer)->add(o);
+    ++n;
+  });
+  if (!read) return read.error();
+  if (!status) return status.error();
+  auto closed = (*writer)->close();
+  if (!closed) return closed.error();
+  if (ctx.out().json())
+    ctx.out().print(Json::object().set("report", f.report).set("rows", n));
+  else
+    ctx.out().line(fmt::format("{} rows written to {}", n, f.report));
+  return kExitOk;
+}
+
+CommandResult run_list(const JournalFlags&, Context& ctx) {
+  auto folder = journal_folder(ctx);
+  if (!folder) return folder.error();
+  auto all = bulk::list_journals(*folder);
+  if (!all) return all.error();
+  if (ctx.out().json()) {
+    Json arr = Json::array();
+    for (const auto& j : *all) arr.push(journal_json(j));
+    ctx.out().print(arr);
+    return kExitOk;
+  }
+  if (all->empty()) {
+    ctx.out().note(fmt::format("no journal in {}", *folder));
+    return kExitOk;
+  }
+  Table t({"AGE", "STATE", "ROWS", "FAILED", "MANIFEST", "JOURNAL"});
+  for (const auto& j : *all)
+    t.add({age_text(now_seconds() - j.updated_at), j.finished ? "finished" : "unfinished",
+           std::to_string(j.summary.rows), std::to_string(j.summary.failed_permanent), j.manifest,
+           j.path});
+  t.print(ctx.out());
+  return kExitOk;
+}
+
+CommandResult run_clean(const JournalFlags& f, Context& ctx) {
+  std::vector<bulk::JournalInfo> candidates;
+  if (!f.journal.empty()) {
+    auto info = bulk::read_journal(f.journal);
+    if (!info) return info.error();
+    if (!info->finished && !f.force)
+      return Error(ErrorCode::conflict,
+                   fmt::format("journal {} is not finished ({} rows to retry): deleting it would "
+                               "forget what was sent (--force deletes it anyway)",
+                               f.journal, info->summary.pending + info->summary.failed_transient),
+                   f.journal);
+    candidates.push_back(*info);
+  } else {
+    auto folder = journal_folder(ctx);
+    if (!folder) return folder.error();
+    auto all = bulk::list_journals(*folder);
+    if (!all) return all.error();
+    for (const auto& j : *all) {
+      if (!j.finished && !f.force) continue;
+      if (f.older_than >= 0 && now_seconds() - j.updated_at < std::int64_t{f.older_than} * 86400)
+        continue;
+      candidates.push_back(j);
+    }
+  }
+  Json deleted = Json::array();
+  for (const auto& j : candidates) {
+    std::error_code ec;
+    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(j.path + suffix, ec);
+    std::filesystem::remove_all(j.path + ".packs", ec);
+    deleted.push(j.path);
+    if (!ctx.out().json()) ctx.out().line(fmt::format("Deleted {}", j.path));
+  }
+  if (ctx.out().json())
+    ctx.out().print(Json::object().set("deleted", std::move(deleted)));
+  else if (candidates.empty())
+    ctx.out().note("no finished journal to delete");
+  return kExitOk;
+}
+
+void add_run_flags(CLI::App* verb, RunFlags& f) {
+  verb->add_option("MANIFEST", f.manifest, "CSV or JSON Lines (.jsonl) manifest, one pli per row")
+      ->required()
+      ->type_name("FILE");
+  verb->add_option("--parallel", f.parallel, "Rows in flight at once")
+      ->type_name("N")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
+  verb->add_option("--shard", f.shard, "Only the rows whose number modulo N is K")
+      ->type_name("K/N");
+  verb->add_option("--rate", f.rate, "At most this many plis per second (default: no cap)")
+      ->type_name("PLIS_PER_S")
+      ->check(CLI::Range(0.01, 10000.0));
+  verb->add_flag("--strict", f.strict, "Refuse files with preflight warnings");
+  verb->add_option("--catalog", f.catalog, "JSON catalog replacing the built-in one")
+      ->type_name("FILE");
+}
+
+}  // namespace
+
+void setup_bulk(CLI::App& root, Context& ctx) {
+  auto* noun = add_noun(root, "bulk", "Send a whole manifest of pieces, resumably, in parallel");
+
+  auto c = std::make_shared<RunFlags>();
+  auto* check = noun->add_subcommand(
+      "check",
+      "Check every row and file of a manifest, and what the SNE would refuse; sends nothing");
+  add_run_flags(check, *c);
+  on_parsed(*check, ctx, c, run_check);
+
+  auto s = std::make_shared<SendFlags>();
+  auto* send =
+      noun->add_subcommand("send", "Send every row of a manifest as one pli; run again to resume");
+  add_run_flags(send, *s);
+  send->add_option("--journal", s->journal,
+                   "Journal of the run (default: under $XDG_STATE_HOME/sne/bulk, named from the "
+                   "manifest)")
+      ->type_name("PATH");
+  send->add_option("--report", s->report, "Write one row per manifest row, CSV or .jsonl")
+      ->type_name("PATH");
+  send->add_flag("--dry-run", s->dry_run, "Check as 'bulk check' does, skipping done rows");
+  send->add_flag("--retry-failed", s->retry_failed,
+                 "Try again the rows that failed permanently in an earlier run");
+  on_parsed(*send, ctx, s, run_send);
+
+  auto st = std::make_shared<JournalFlags>();
+  auto* status = noun->add_subcommand("status", "What a journal holds (default: the latest one)");
+  status->add_option("JOURNAL", st->journal, "Journal file")->type_name("PATH");
+  on_parsed(*status, ctx, st, run_status);
+
+  auto r = std::make_shared<JournalFlags>();
+  auto* report = noun->add_subcommand("report", "Write the report of a journal, without sending");
+  report->add_option("JOURNAL", r->journal, "Journal file")->required()->type_name("PATH");
+  report->add_option("--report", r->report, "CSV or .jsonl file to write")
+      ->required()
+      ->type_name("PATH");
+  on_parsed(*report, ctx, r, run_report);
+
+  auto l = std::make_shared<JournalFlags>();
+  auto* list = noun->add_subcommand("list", "The journals on this machine, newest first");
+  on_parsed(*list, ctx, l, run_list);
+
+  auto k = std::make_shared<JournalFlags>();
+  auto* clean = noun->add_subcommand("clean", "Delete finished journals");
+  clean->add_option("JOURNAL", k->journal, "Only this journal")->type_name("PATH");
+  clean->add_option("--older-than", k->older_than, "Only journals untouched for DAYS days")
+      ->type_name("DAYS")
+      ->check(CLI::Range(0, 36500));
+  clean->add_flag("--force", k->force, "Delete unfinished journals too");
+  on_parsed(*clean, ctx, k, run_clean);
+}
+
+}  // namespace sne::cli
