@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <map>
 #include <mutex>
 
 #include <fmt/format.h>
@@ -78,15 +79,15 @@ class ProgressLine {
       const auto left = static_cast<long long>(static_cast<double>(p.total - p.done) / rate);
       eta = fmt::format("{}:{:02}", left / 60, left % 60);
     }
-    std::fprintf(stderr, "\r\033[K%zu/%zu rows · %s · %.1f plis/s · ETA %s · %zu failed", p.done,
-                 p.total, format_size(p.bytes).c_str(), rate, eta.c_str(), p.failed);
-    std::fflush(stderr);
+    (void)std::fprintf(stderr, "\r\033[K%zu/%zu rows · %s · %.1f plis/s · ETA %s · %zu failed",
+                       p.done, p.total, format_size(p.bytes).c_str(), rate, eta.c_str(), p.failed);
+    (void)std::fflush(stderr);
     shown_ = true;
   }
   void clear() {
     if (!shown_) return;
-    std::fprintf(stderr, "\r\033[K");
-    std::fflush(stderr);
+    (void)std::fprintf(stderr, "\r\033[K");
+    (void)std::fflush(stderr);
     shown_ = false;
   }
 
@@ -204,7 +205,10 @@ CommandResult finish(const Result<Summary>& summary, Context& ctx, const std::st
   }
   for (const auto& f : failures) print_failure(out, f);
   if (failures_cut > 0)
-    out.line(fmt::format("… and {} more failed rows (see the report)", failures_cut));
+    out.line(
+        fmt::format("… and {} more failed rows ('sne bulk report JOURNAL --report FILE' "
+                    "lists them all)",
+                    failures_cut));
   print_summary(out, *summary, verb);
   if (!summary->journal.empty()) out.note(fmt::format("journal: {}", summary->journal));
   if (summary->stopped) {
@@ -224,12 +228,12 @@ CommandResult run_check(const RunFlags& f, Context& ctx) {
   auto o = run_options(f, ctx, catalog);
   if (!o) return o.error();
   InterruptGuard interrupt;
-  Json rows = Json::array();
+  std::map<std::size_t, Json> rows;  // a row checked again (counted with others) replaces itself
   std::vector<RowOutcome> failures;
   std::size_t cut = 0;
   o->on_row = [&](const RowOutcome& r) {
     if (ctx.out().json()) {
-      rows.push(row_json(r));
+      rows[r.row] = row_json(r);
       return;
     }
     if (r.status != RowStatus::failed_permanent && r.status != RowStatus::failed_transient) return;
@@ -243,8 +247,10 @@ CommandResult run_check(const RunFlags& f, Context& ctx) {
   auto summary = bulk::check_manifest(*o);
   progress.clear();
   if (summary && ctx.out().json()) {
+    Json array = Json::array();
+    for (auto& [row, doc] : rows) array.push(std::move(doc));
     ctx.out().print(
-        Json::object().set("rows", std::move(rows)).set("summary", summary_json(*summary)));
+        Json::object().set("rows", std::move(array)).set("summary", summary_json(*summary)));
     return exit_for(*summary);
   }
   return finish(summary, ctx, "would be sent", failures, cut);
@@ -254,6 +260,11 @@ CommandResult run_send(const SendFlags& f, Context& ctx) {
   std::shared_ptr<const Catalog> catalog;
   auto base = run_options(f, ctx, catalog);
   if (!base) return base.error();
+  if (f.dry_run && !f.report.empty()) {
+    ctx.out().usage_error("--report is written by a run that sends",
+                          "for the verdicts of a dry run, use 'sne bulk check MANIFEST --json'");
+    return kExitUsage;
+  }
   bulk::SendOptions o;
   static_cast<bulk::RunOptions&>(o) = *base;
   o.retry_failed = f.retry_failed;
@@ -293,7 +304,7 @@ CommandResult run_send(const SendFlags& f, Context& ctx) {
 
 std::string age_text(std::int64_t seconds_ago) {
   if (seconds_ago < 3600) return fmt::format("{} min", std::max<std::int64_t>(0, seconds_ago / 60));
-  if (seconds_ago < 86400 * 2) return fmt::format("{} h", seconds_ago / 3600);
+  if (seconds_ago < std::int64_t{2} * 86400) return fmt::format("{} h", seconds_ago / 3600);
   return fmt::format("{} days", seconds_ago / 86400);
 }
 
@@ -428,7 +439,8 @@ CommandResult run_clean(const JournalFlags& f, Context& ctx) {
   Json deleted = Json::array();
   for (const auto& j : candidates) {
     std::error_code ec;
-    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(j.path + suffix, ec);
+    for (const char* suffix : {"", "-wal", "-shm", ".lock"})
+      std::filesystem::remove(j.path + suffix, ec);
     std::filesystem::remove_all(j.path + ".packs", ec);
     deleted.push(j.path);
     if (!ctx.out().json()) ctx.out().line(fmt::format("Deleted {}", j.path));

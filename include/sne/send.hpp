@@ -68,6 +68,10 @@ struct SendPiecesResult {
 Result<std::string> send_idempotency_key(const SendPiecesInput& input,
                                          const std::vector<std::string>& sha256);
 
+/// The pli that a send carrying `idempotency_key` made (by the signed-in agent), if any: asked
+/// by a caller that recorded the key before sending and must know whether the send happened.
+Result<std::optional<Pli>> find_sent_pli(Service& service, const std::string& idempotency_key);
+
 /// Preflights, asks whether the key already made a pli (then answers it, replayed), checks the
 /// demande, uploads and sends. Errors: invalid_input naming the first file the preflight
 /// rejects (or that has warnings, when strict): nothing is sent; conflict for a full category

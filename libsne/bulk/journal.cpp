@@ -1,6 +1,13 @@
 #include "bulk/journal.hpp"
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <chrono>
+#include <cstring>
+#include <utility>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -78,13 +85,53 @@ Error db_error(const std::string& path, const sandbox::DbError& e) {
 
 }  // namespace
 
-Journal::Journal(std::string path, std::unique_ptr<sandbox::Db> db)
-    : path_(std::move(path)), db_(std::move(db)) {}
+Journal::Journal(std::string path, std::unique_ptr<sandbox::Db> db, int lock_fd)
+    : path_(std::move(path)), db_(std::move(db)), lock_fd_(lock_fd) {
+  // Reads page in what they need: the journal of a million rows is not mapped whole.
+  db_->exec("PRAGMA mmap_size = 0");
+}
+
+Journal::~Journal() {
+  if (lock_fd_ >= 0) ::close(lock_fd_);  // releases the flock
+}
+
+namespace {
+
+/// One sender per journal: a second `bulk send` on it (a cron job overlapping the previous
+/// night's, a pod restarted while the old one runs) would send the same rows. A lock file of
+/// its own, since closing any descriptor of the database would drop SQLite's POSIX locks.
+Result<int> lock_journal(const std::string& path) {
+  const std::string lock = path + ".lock";
+  const int fd = ::open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd < 0) return Error(ErrorCode::io, fmt::format("{}: {}", lock, std::strerror(errno)), lock);
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    ::close(fd);
+    return Error(
+        ErrorCode::conflict,
+        fmt::format("journal {} is in use by another 'sne bulk send': wait for it to end", path),
+        path);
+  }
+  return fd;
+}
+
+}  // namespace
 
 Result<std::unique_ptr<Journal>> Journal::open(const std::string& path, const JournalIdentity& id,
                                                bool create) {
   if (!create && !file::exists(path))
     return Error(ErrorCode::not_found, fmt::format("no journal {}", path), path);
+  int lock_fd = -1;
+  if (create) {
+    auto locked = lock_journal(path);
+    if (!locked) return locked.error();
+    lock_fd = *locked;
+  }
+  struct Unlock {
+    int& fd;
+    ~Unlock() {
+      if (fd >= 0) ::close(fd);
+    }
+  } unlock{lock_fd};
   try {
     auto db = std::make_unique<sandbox::Db>(path);
     sandbox::Transaction tx(*db, true);
@@ -107,7 +154,7 @@ Result<std::unique_ptr<Journal>> Journal::open(const std::string& path, const Jo
                {"updated_at", now}})
         db->run("INSERT INTO meta (key, value) VALUES (?, ?)", k, v);
       tx.commit();
-      return std::unique_ptr<Journal>(new Journal(path, std::move(db)));
+      return std::unique_ptr<Journal>(new Journal(path, std::move(db), std::exchange(lock_fd, -1)));
     }
     const std::string version = meta(*db, "journal_version");
     if (version != std::to_string(kJournalVersion))
@@ -134,7 +181,7 @@ Result<std::unique_ptr<Journal>> Journal::open(const std::string& path, const Jo
                                shard_text(id.shard)),
                    path);
     tx.commit();
-    return std::unique_ptr<Journal>(new Journal(path, std::move(db)));
+    return std::unique_ptr<Journal>(new Journal(path, std::move(db), std::exchange(lock_fd, -1)));
   } catch (const sandbox::DbError& e) {
     return db_error(path, e);
   }
@@ -149,7 +196,7 @@ Result<std::unique_ptr<Journal>> Journal::open_existing(const std::string& path)
     if (!has.step() || meta(*db, "journal_version") != std::to_string(kJournalVersion))
       return Error(ErrorCode::invalid_input,
                    fmt::format("{} is not a journal of this sne bulk", path), path);
-    return std::unique_ptr<Journal>(new Journal(path, std::move(db)));
+    return std::unique_ptr<Journal>(new Journal(path, std::move(db), -1));
   } catch (const sandbox::DbError& e) {
     return db_error(path, e);
   }
@@ -200,13 +247,30 @@ Status Journal::write(const std::function<void()>& fn) {
     return {};
   } catch (const sandbox::DbError& e) {
     return db_error(path_, e);
+  } catch (const std::exception& e) {
+    return Error(ErrorCode::internal, fmt::format("journal {}: {}", path_, e.what()), path_);
   }
+}
+
+Status Journal::set_manifest_rows(std::size_t rows) {
+  return write([&] {
+    db_->run("INSERT OR REPLACE INTO meta (key, value) VALUES ('manifest_rows', ?)",
+             std::to_string(rows));
+  });
+}
+
+std::size_t Journal::manifest_rows() {
+  std::lock_guard lock(mutex_);
+  return static_cast<std::size_t>(std::stoull("0" + meta(*db_, "manifest_rows")));
 }
 
 namespace {
 
 void upsert(sandbox::Db& db, const RowOutcome& o, bool count_attempt) {
   nlohmann::json files = o.files;
+  // Paths are bytes: one that is not UTF-8 (a Latin-1 name on a file share) is kept readable.
+  const std::string files_text =
+      files.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   db.run(
       "INSERT INTO rows (row, numero, type, files, status, manifest_key, transaction_id, "
       "attempts, error_code, message, bytes, contexte, date_emission, date_expiration, "
@@ -216,7 +280,7 @@ void upsert(sandbox::Db& db, const RowOutcome& o, bool count_attempt) {
       "attempts = attempts + ?8, error_code = ?9, message = ?10, bytes = ?11, contexte = ?12, "
       "date_emission = ?13, date_expiration = ?14, annee_revenus = ?15, updated_at = ?16, "
       "pack = ?17",
-      static_cast<std::int64_t>(o.row), o.numero_unique, o.type, files.dump(),
+      static_cast<std::int64_t>(o.row), o.numero_unique, o.type, files_text,
       std::string(to_string(o.status)), o.idempotency_key, o.transaction, count_attempt ? 1 : 0,
       o.error_code, o.message, static_cast<std::int64_t>(o.bytes), o.contexte,
       iso_or_null(o.date_emission), iso_or_null(o.date_expiration),

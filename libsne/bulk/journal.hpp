@@ -47,6 +47,9 @@ struct JournalIdentity {
 
 class Journal {
  public:
+  Journal(const Journal&) = delete;
+  Journal& operator=(const Journal&) = delete;
+  ~Journal();
   /// Opens (creating when `create`) the journal at `path` for `identity`. invalid_input when it
   /// belongs to another manifest, endpoint or shard, or is no journal; io when it cannot be
   /// opened or created.
@@ -67,6 +70,9 @@ class Journal {
   /// Records a row seen but not tried (stopped, or failed before any request).
   Status note(const RowOutcome& outcome);
   Summary summary();
+  /// The rows of the manifest (of the shard), recorded when a run starts; 0 before.
+  Status set_manifest_rows(std::size_t rows);
+  std::size_t manifest_rows();
   /// Every row in order, or only row `only`.
   void for_each(const std::function<void(const RowOutcome&)>& fn,
                 std::optional<std::size_t> only = std::nullopt);
@@ -74,11 +80,12 @@ class Journal {
   std::int64_t updated_at();
 
  private:
-  Journal(std::string path, std::unique_ptr<sandbox::Db> db);
+  Journal(std::string path, std::unique_ptr<sandbox::Db> db, int lock_fd);
   Status write(const std::function<void()>& fn);
   std::string path_;
   std::unique_ptr<sandbox::Db> db_;
   std::mutex mutex_;
+  int lock_fd_ = -1;  ///< flock()ed <path>.lock of a journal opened to send
 };
 
 }  // namespace sne::bulk

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <array>
 #include <climits>
 #include <condition_variable>
 #include <cstdlib>
@@ -20,6 +21,7 @@
 #include "base/file.hpp"
 #include "bulk/journal.hpp"
 #include "crypto/crypto.hpp"
+#include "inspect/isolate.hpp"
 #include "sne/bulk.hpp"
 #include "sne/numero.hpp"
 #include "sne/pack.hpp"
@@ -49,27 +51,31 @@ bool sleep_for(milliseconds d, const CancelFlag* cancel, const std::atomic<bool>
 class Pacer {
  public:
   explicit Pacer(double rate)
-      : interval_(rate > 0 ? milliseconds(static_cast<long long>(1000.0 / rate))
-                           : milliseconds(0)) {}
+      : interval_(rate > 0 ? std::chrono::nanoseconds(static_cast<long long>(1e9 / rate))
+                           : std::chrono::nanoseconds(0)) {}
 
-  /// The service asked to slow down (429, 503) or failed: every worker's next start waits.
+  /// The service asked to slow down (429, 503) or did not answer: the pace between row
+  /// starts doubles; a 429 with a wait also holds every start until then.
   void slow_down(int status, milliseconds wait) {
     if (status != 429 && status != 503 && status != 0) return;
     std::lock_guard lock(mutex_);
-    pace_ = std::clamp(std::max(pace_ * 2, wait / 4), milliseconds(20), milliseconds(10000));
+    pace_ = std::clamp(std::max(pace_ * 2, std::chrono::nanoseconds(wait) / 4),
+                       std::chrono::nanoseconds(milliseconds(20)),
+                       std::chrono::nanoseconds(milliseconds(10000)));
+    if (status == 429 && wait > milliseconds(0))
+      not_before_ = std::max(not_before_, Clock::now() + wait);
   }
   void success() {
     std::lock_guard lock(mutex_);
     pace_ = pace_ * 3 / 4;
-    if (pace_ < milliseconds(10)) pace_ = milliseconds(0);
+    if (pace_ < milliseconds(10)) pace_ = std::chrono::nanoseconds(0);
   }
   /// Waits for this worker's turn to start a row; false when cancelled.
   bool turn(const CancelFlag* cancel, const std::atomic<bool>& stop) {
     Clock::time_point at;
     {
       std::lock_guard lock(mutex_);
-      const auto now = Clock::now();
-      at = std::max(now, next_);
+      at = std::max({Clock::now(), next_, not_before_});
       next_ = at + std::max(interval_, pace_);
     }
     return sleep_for(std::chrono::duration_cast<milliseconds>(at - Clock::now()), cancel, stop);
@@ -77,9 +83,10 @@ class Pacer {
 
  private:
   std::mutex mutex_;
-  milliseconds interval_;
-  milliseconds pace_{0};
+  std::chrono::nanoseconds interval_;
+  std::chrono::nanoseconds pace_{0};
   Clock::time_point next_{};
+  Clock::time_point not_before_{};
 };
 
 std::string absolute_path(const std::string& path) {
@@ -142,7 +149,8 @@ struct Prepared {
 /// Reads, packs, inspects and hashes the row's files; an outcome when the row fails here.
 std::optional<RowOutcome> prepare(const RunOptions& o, const Catalog& catalog,
                                   const ManifestRow& row, const std::string& work,
-                                  const std::optional<JournalRow>& recorded, Prepared& p) {
+                                  const std::optional<JournalRow>& recorded,
+                                  inspect::ForkServer* server, Prepared& p) {
   RowOutcome out = outcome_of(row);
   out.status = RowStatus::failed_permanent;
   if (row.error) {
@@ -201,7 +209,7 @@ std::optional<RowOutcome> prepare(const RunOptions& o, const Catalog& catalog,
   options.catalog = &catalog;
   options.type = row.type;
   for (const auto& f : p.send) {
-    p.reports.push_back(inspect_file(f, options));
+    p.reports.push_back(inspect::inspect_file_served(f, options, server));
     const InspectReport& r = p.reports.back();
     if (!r.ok()) {
       fail(out, RowStatus::failed_permanent, r.problems.front().code,
@@ -253,11 +261,20 @@ SendPiecesInput send_input(const RunOptions& o, const ManifestRow& row, const Pr
   return in;
 }
 
+/// A check's verdict on a row that passed, kept to count the rows of a demande and type
+/// together at the end; failures are reported at once.
+struct Passed {
+  std::size_t row = 0;
+  std::string numero, type;
+  int adding = 0;
+};
+
 /// What the workers share.
 struct Run {
   const RunOptions& options;
   const Catalog& catalog;
-  Journal* journal = nullptr;  ///< null for a check
+  Journal* journal = nullptr;  ///< null for a check without a journal
+  bool write_journal = true;   ///< false for a dry run: the journal is only read
   std::string work;            ///< folder for packed PDFs
   bool check = false;          ///< check only (dry run): nothing is uploaded
   bool retry_failed = false;
@@ -268,6 +285,7 @@ struct Run {
   std::deque<ManifestRow> queue;
   bool closed = false;
   std::size_t capacity = 16;
+  int workers_left = 0;  ///< guarded by mutex
 
   std::atomic<bool> stop{false};
   std::optional<Error> stopped;  ///< guarded by mutex
@@ -278,10 +296,13 @@ struct Run {
   Progress progress;
   Clock::time_point start = Clock::now();
   std::atomic<std::uint64_t> bytes{0};
-  std::atomic<std::size_t> tried{0};  ///< rows this run worked on (not those the journal settled)
-  std::vector<RowOutcome> verdicts;   ///< check: every row's, to be grouped at the end
+  std::atomic<std::size_t> tried{0};   ///< rows this run worked on (not those the journal settled)
+  std::vector<Passed> passed;          ///< check: rows that passed, for the grouped room check
+  std::array<std::size_t, 6> tally{};  ///< check: rows by status
 
   Run(const RunOptions& o, const Catalog& c) : options(o), catalog(c), pacer(o.rate) {}
+
+  bool cancelled_or_stopped() const { return stop.load() || cancelled(options.cancel); }
 
   void halt(Error e) {
     std::lock_guard lock(mutex);
@@ -291,12 +312,7 @@ struct Run {
     room.notify_all();
   }
 
-  /// Records a row left for a later run (a row of the manifest is always in its journal).
-  void leave(const ManifestRow& row) {
-    if (journal == nullptr) return;
-    auto noted = journal->note(outcome_of(row));
-    if (!noted) halt(noted.error());
-  }
+  bool recording() const { return journal != nullptr && write_journal; }
 
   void report(const RowOutcome& out, bool counted) {
     std::lock_guard lock(progress_mutex);
@@ -307,21 +323,46 @@ struct Run {
     }
     progress.bytes = bytes.load();
     progress.elapsed = std::chrono::duration_cast<milliseconds>(Clock::now() - start);
-    if (check) {
-      verdicts.push_back(out);
-    } else if (options.on_row) {
-      options.on_row(out);
-    }
+    if (check && out.status == RowStatus::sent)
+      passed.push_back({out.row, out.numero_unique, out.type,
+                        static_cast<int>(out.pack ? 1 : out.files.size())});
+    if (check) ++tally[static_cast<std::size_t>(out.status)];
+    if (options.on_row) options.on_row(out);
     if (options.on_progress) options.on_progress(progress);
   }
 };
 
 /// Sends one row: its outcome (pending when the run stops before it is done).
-RowOutcome send_row(Run& run, Service& service, const ManifestRow& row) {
+RowOutcome send_row(Run& run, Service& service, inspect::ForkServer* server,
+                    const ManifestRow& row) {
   const auto recorded = run.journal ? run.journal->row(row.row) : std::nullopt;
-  Prepared p;
-  if (auto failed = prepare(run.options, run.catalog, row, run.work, recorded, p)) return *failed;
   RowOutcome out = outcome_of(row);
+  if (recorded && !recorded->key.empty() && !run.check) {
+    // A key on record may have made its pli already (a kill after the service committed):
+    // that is asked first, whatever became of the files since.
+    auto made = find_sent_pli(service, recorded->key);
+    if (!made) {
+      if (made.error().code() == ErrorCode::unauthenticated) run.halt(made.error());
+      fail(out, made.error());
+      if (made.error().code() == ErrorCode::unauthenticated) out.status = RowStatus::pending;
+      return out;
+    }
+    if (*made && (*made)->resume.numero_unique == row.numero_unique) {
+      out.status = RowStatus::already_sent;
+      out.transaction = (*made)->resume.transaction;
+      for (const auto& f : recorded->files) out.bytes += f.size;
+      return out;
+    }
+  }
+  Prepared p;
+  if (auto failed = prepare(run.options, run.catalog, row, run.work, recorded, server, p))
+    return *failed;
+  struct Unpack {  // the packed PDF holds scans: gone whatever the outcome
+    const std::string& path;
+    ~Unpack() {
+      if (!path.empty()) (void)std::remove(path.c_str());
+    }
+  } unpack{p.packed};
   for (const auto& s : p.sources) out.bytes += s.size;
   SendPiecesInput in = send_input(run.options, row, p);
   in.dry_run = run.check;
@@ -333,7 +374,7 @@ RowOutcome send_row(Run& run, Service& service, const ManifestRow& row) {
     return out;
   }
   in.idempotency_key = *key;
-  if (run.journal) {
+  if (run.recording()) {
     // The key is on disk before the first request that carries it: a kill from here on finds
     // it, and the service answers the same pli for it.
     auto begun = run.journal->begin(row, *key, p.sources);
@@ -355,7 +396,6 @@ RowOutcome send_row(Run& run, Service& service, const ManifestRow& row) {
       out.transaction = sent->pli.resume.transaction;
       for (const auto& w : sent->warnings)
         out.message += (out.message.empty() ? "" : "; ") + w.code + ": " + w.message;
-      if (!p.packed.empty()) std::remove(p.packed.c_str());
       return out;
     }
     const Error& e = sent.error();
@@ -390,7 +430,7 @@ RowOutcome send_row(Run& run, Service& service, const ManifestRow& row) {
   }
 }
 
-void worker(Run& run) {
+void work(Run& run, inspect::ForkServer* server) {
   auto service = run.options.open_service(
       [&run](int status, milliseconds wait) { run.pacer.slow_down(status, wait); });
   if (!service) {
@@ -401,26 +441,35 @@ void worker(Run& run) {
     ManifestRow row;
     {
       std::unique_lock lock(run.mutex);
-      run.ready.wait(lock, [&] { return !run.queue.empty() || run.closed || run.stop; });
-      if (run.queue.empty() || run.stop) return;
+      // A signal handler cannot notify: the cancel flag is polled.
+      while (run.queue.empty() && !run.closed && !run.cancelled_or_stopped())
+        run.ready.wait_for(lock, milliseconds(100));
+      if (run.queue.empty() || run.cancelled_or_stopped()) return;
       row = std::move(run.queue.front());
       run.queue.pop_front();
       run.room.notify_one();
     }
-    if (cancelled(run.options.cancel) || !run.pacer.turn(run.options.cancel, run.stop)) {
-      // Left as it was: the next run takes it.
-      run.leave(row);
-      return;
-    }
-    RowOutcome out = send_row(run, **service, row);
+    if (!run.pacer.turn(run.options.cancel, run.stop)) return;  // the row stays pending
+    RowOutcome out = send_row(run, **service, server, row);
     if (out.status != RowStatus::pending) ++run.tried;
-    if (run.journal) {
-      auto recorded =
-          out.status == RowStatus::pending ? run.journal->note(out) : run.journal->finish(out);
+    if (run.recording() && out.status != RowStatus::pending) {
+      auto recorded = run.journal->finish(out);
       if (!recorded) run.halt(recorded.error());
     }
     run.report(out, out.status != RowStatus::pending);
   }
+}
+
+void worker(Run& run, inspect::ForkServer* server) {
+  // Nothing may leave a thread: a failure stops the run, named.
+  try {
+    work(run, server);
+  } catch (const std::exception& e) {
+    run.halt(Error(ErrorCode::internal, fmt::format("bulk worker: {}", e.what())));
+  }
+  std::lock_guard lock(run.mutex);
+  --run.workers_left;
+  run.room.notify_all();
 }
 
 /// The outcome a row already has in the journal and keeps without being tried.
@@ -437,6 +486,20 @@ std::optional<RowOutcome> settled(Run& run, const ManifestRow& row) {
   return out;
 }
 
+/// The rows of the manifest (of the shard), counted beforehand for the progress and for the
+/// journal (a run is finished when every one of them is): a pass of the reader alone.
+Result<std::size_t> count_rows(const RunOptions& o, const std::string& manifest_path) {
+  auto reader = ManifestReader::open(manifest_path);
+  if (!reader) return reader.error();
+  std::size_t n = 0;
+  for (;;) {
+    auto next = (*reader)->next();
+    if (!next) return next.error();
+    if (!*next) return n;
+    if (in_shard(o, (**next).row)) ++n;
+  }
+}
+
 Result<Summary> execute(Run& run, const std::string& manifest_path) {
   const RunOptions& o = run.options;
   if (o.parallel < 1 || o.parallel > 64)
@@ -448,15 +511,34 @@ Result<Summary> execute(Run& run, const std::string& manifest_path) {
         fmt::format("shard K/N needs 0 <= K < N, not {}/{}", o.shard->first, o.shard->second),
         "shard");
   if (!o.open_service) return Error(ErrorCode::invalid_input, "no service to send to");
+  auto total = count_rows(o, manifest_path);
+  if (!total) return total.error();
   auto reader = ManifestReader::open(manifest_path);
   if (!reader) return reader.error();
+  if (run.recording()) {
+    auto counted = run.journal->set_manifest_rows(*total);
+    if (!counted) return counted.error();
+  }
+  {
+    std::lock_guard lock(run.progress_mutex);
+    run.progress.total = *total;
+  }
   run.capacity = static_cast<std::size_t>(o.parallel) * 2;
   run.transient_limit = std::max(10, o.parallel * 2);
   std::vector<std::thread> workers;
-  for (int i = 0; i < o.parallel; ++i) workers.emplace_back(worker, std::ref(run));
+  workers.reserve(static_cast<std::size_t>(o.parallel));
+  // The preflight's children are forked by small servers forked now, before any thread: a fork
+  // of this process, with its workers' buffers and threads, costs ten times more.
+  std::vector<std::unique_ptr<inspect::ForkServer>> servers;
+  for (int i = 0; i < o.parallel && o.preflight.isolate; ++i)
+    servers.push_back(inspect::start_inspection_server());
+  run.workers_left = o.parallel;
+  for (int i = 0; i < o.parallel; ++i)
+    workers.emplace_back(worker, std::ref(run),
+                         servers.empty() ? nullptr : servers[static_cast<std::size_t>(i)].get());
   std::optional<Error> read_error;
-  std::size_t total = 0;
   for (;;) {
+    if (run.cancelled_or_stopped()) break;  // the rows not read stay pending
     auto next = (*reader)->next();
     if (!next) {
       read_error = next.error();
@@ -465,26 +547,14 @@ Result<Summary> execute(Run& run, const std::string& manifest_path) {
     if (!*next) break;
     ManifestRow& row = **next;
     if (!in_shard(o, row.row)) continue;
-    ++total;
-    {
-      std::lock_guard lock(run.progress_mutex);
-      run.progress.total = total;
-    }
     if (auto kept = settled(run, row)) {
       run.report(*kept, true);
       continue;
     }
-    if (run.stop || cancelled(o.cancel)) {
-      run.leave(row);
-      continue;  // read on, so that every row of the manifest is in the journal
-    }
     std::unique_lock lock(run.mutex);
-    run.room.wait(lock, [&] { return run.queue.size() < run.capacity || run.stop.load(); });
-    if (run.stop) {
-      lock.unlock();
-      run.leave(row);
-      continue;
-    }
+    while (run.queue.size() >= run.capacity && run.workers_left > 0 && !run.cancelled_or_stopped())
+      run.room.wait_for(lock, milliseconds(100));
+    if (run.cancelled_or_stopped() || run.workers_left == 0) break;
     run.queue.push_back(std::move(row));
     run.ready.notify_one();
   }
@@ -494,13 +564,16 @@ Result<Summary> execute(Run& run, const std::string& manifest_path) {
     run.ready.notify_all();
   }
   for (auto& w : workers) w.join();
-  // Rows left in the queue by a stop stay pending.
-  for (const auto& row : run.queue) run.leave(row);
-  run.queue.clear();
+  run.queue.clear();  // rows a stop left unsent: pending, as every row not yet recorded
   if (read_error) return *read_error;
   Summary s;
   if (run.journal) s = run.journal->summary();
-  s.rows = std::max(s.rows, total);
+  s.rows = *total;
+  if (run.journal) {
+    const std::size_t recorded =
+        s.sent + s.already_sent + s.failed_permanent + s.failed_transient + s.skipped;
+    s.pending = s.rows > recorded ? s.rows - recorded : 0;
+  }
   s.bytes = run.bytes;
   s.duration = std::chrono::duration_cast<milliseconds>(Clock::now() - run.start);
   const double seconds = std::max(1e-3, static_cast<double>(s.duration.count()) / 1000.0);
@@ -540,28 +613,20 @@ Result<std::string> default_journal_path(const std::string& manifest, const std:
                      shard_part);
 }
 
-Result<Summary> check_manifest(const RunOptions& options) {
-  const Catalog& catalog = options.catalog ? *options.catalog : Catalog::builtin();
-  Run run(options, catalog);
-  run.check = true;
-  std::error_code ec;
-  const auto tmp =
-      std::filesystem::temp_directory_path(ec) / ("sne-bulk-check-" + crypto::random_alnum(12));
-  run.work = tmp.string();
-  auto made = file::make_private_dirs(run.work);
-  if (!made) return made.error();
-  auto summary = execute(run, options.manifest);
-  std::filesystem::remove_all(tmp, ec);
-  if (!summary) return summary;
-  // Rows of one demande and type are counted together: each may fit alone, not all of them.
-  std::sort(run.verdicts.begin(), run.verdicts.end(),
-            [](const RowOutcome& a, const RowOutcome& b) { return a.row < b.row; });
-  std::map<std::pair<std::string, std::string>, std::vector<RowOutcome*>> groups;
-  for (auto& v : run.verdicts)
-    if (v.status == RowStatus::sent) {
-      auto numero = NumeroUnique::parse(v.numero_unique);
-      if (numero) groups[{numero->str(), v.type}].push_back(&v);
-    }
+namespace {
+
+/// Rows of one demande and type are counted together: each may fit alone, not all of them.
+/// The rows that would not fit are reported again, failed (the later verdict replaces the
+/// earlier one).
+Status check_together(Run& run, Summary& s) {
+  const RunOptions& options = run.options;
+  std::sort(run.passed.begin(), run.passed.end(),
+            [](const Passed& a, const Passed& b) { return a.row < b.row; });
+  std::map<std::pair<std::string, std::string>, std::vector<const Passed*>> groups;
+  for (const auto& p : run.passed) {
+    auto numero = NumeroUnique::parse(p.numero);
+    if (numero) groups[{numero->str(), p.type}].push_back(&p);
+  }
   std::unique_ptr<Service> service;
   for (auto& [key, rows] : groups) {
     if (rows.size() < 2) continue;
@@ -571,55 +636,99 @@ Result<Summary> check_manifest(const RunOptions& options) {
       service = std::move(*opened);
     }
     auto demande = service->demande(key.first);
-    const PieceType* type = catalog.find_type(key.second);
+    const PieceType* type = run.catalog.find_type(key.second);
     if (!demande || type == nullptr) continue;
     int held = 0;
     for (const auto& piece : demande->pieces) held += piece.type == key.second ? 1 : 0;
-    for (RowOutcome* r : rows) {
-      const int adding = static_cast<int>(r->pack ? 1 : r->files.size());
-      if (held + adding > type->max_pieces) {
-        fail(*r, RowStatus::failed_permanent, "category_full",
-             fmt::format("with the rows before it, category '{}' of demande {} would hold more "
-                         "than {} pieces",
-                         key.second, key.first, type->max_pieces));
-      } else {
-        held += adding;
+    for (const Passed* r : rows) {
+      if (held + r->adding <= type->max_pieces) {
+        held += r->adding;
+        continue;
       }
+      RowOutcome o;
+      o.row = r->row;
+      o.numero_unique = r->numero;
+      o.type = r->type;
+      fail(o, RowStatus::failed_permanent, "category_full",
+           fmt::format("with the rows before it, category '{}' of demande {} would hold more "
+                       "than {} pieces",
+                       key.second, key.first, type->max_pieces));
+      --run.tally[static_cast<std::size_t>(RowStatus::sent)];
+      ++run.tally[static_cast<std::size_t>(RowStatus::failed_permanent)];
+      if (options.on_row) options.on_row(o);
     }
   }
+  s.sent = run.tally[static_cast<std::size_t>(RowStatus::sent)];
+  s.already_sent = run.tally[static_cast<std::size_t>(RowStatus::already_sent)];
+  s.failed_permanent = run.tally[static_cast<std::size_t>(RowStatus::failed_permanent)];
+  s.failed_transient = run.tally[static_cast<std::size_t>(RowStatus::failed_transient)];
+  s.skipped = run.tally[static_cast<std::size_t>(RowStatus::skipped)];
+  const std::size_t seen =
+      s.sent + s.already_sent + s.failed_permanent + s.failed_transient + s.skipped;
+  s.pending = s.rows > seen ? s.rows - seen : 0;
+  return {};
+}
+
+Result<Summary> run_check(Run& run, const std::string& manifest) {
+  std::error_code ec;
+  const auto tmp =
+      std::filesystem::temp_directory_path(ec) / ("sne-bulk-check-" + crypto::random_alnum(12));
+  run.work = tmp.string();
+  auto made = file::make_private_dirs(run.work);
+  if (!made) return made.error();
+  run.check = true;
+  auto summary = execute(run, manifest);
+  std::filesystem::remove_all(tmp, ec);
+  if (!summary) return summary;
   Summary s = *summary;
-  s.sent = s.already_sent = s.failed_permanent = s.failed_transient = s.pending = s.skipped = 0;
-  for (const auto& v : run.verdicts) {
-    switch (v.status) {
-      case RowStatus::sent: ++s.sent; break;
-      case RowStatus::already_sent: ++s.already_sent; break;
-      case RowStatus::failed_permanent: ++s.failed_permanent; break;
-      case RowStatus::failed_transient: ++s.failed_transient; break;
-      case RowStatus::skipped: ++s.skipped; break;
-      case RowStatus::pending: ++s.pending; break;
-    }
-    if (options.on_row) options.on_row(v);
-  }
+  auto together = check_together(run, s);
+  if (!together) return together.error();
   return s;
+}
+
+Result<JournalIdentity> identity_of(const SendOptions& options) {
+  auto sha = crypto::sha256_file_hex(options.manifest);
+  if (!sha) return sha.error();
+  return JournalIdentity{absolute_path(options.manifest), *sha, options.endpoint, options.shard};
+}
+
+}  // namespace
+
+Result<Summary> check_manifest(const RunOptions& options) {
+  const Catalog& catalog = options.catalog ? *options.catalog : Catalog::builtin();
+  Run run(options, catalog);
+  return run_check(run, options.manifest);
 }
 
 Result<Summary> send_manifest(const SendOptions& options) {
   const Catalog& catalog = options.catalog ? *options.catalog : Catalog::builtin();
   if (options.journal.empty())
     return Error(ErrorCode::invalid_input, "no journal path given", "journal");
+  auto id = identity_of(options);
+  if (!id) return id.error();
   if (options.dry_run) {
-    RunOptions check = options;
-    return check_manifest(check);
+    // The checks of 'bulk check', skipping what the journal (if any) says is done: nothing is
+    // written to it.
+    Run run(options, catalog);
+    run.retry_failed = options.retry_failed;
+    std::unique_ptr<Journal> journal;
+    if (file::exists(options.journal)) {
+      auto opened = Journal::open(options.journal, *id, false);
+      if (!opened) return opened.error();
+      journal = std::move(*opened);
+      run.journal = journal.get();
+      run.write_journal = false;
+    }
+    auto s = run_check(run, options.manifest);
+    if (s && journal) s->journal = options.journal;
+    return s;
   }
-  auto sha = crypto::sha256_file_hex(options.manifest);
-  if (!sha) return sha.error();
   const auto folder = std::filesystem::path(options.journal).parent_path().string();
   if (!folder.empty()) {
     auto made = file::make_private_dirs(folder);
     if (!made) return made.error();
   }
-  JournalIdentity id{absolute_path(options.manifest), *sha, options.endpoint, options.shard};
-  auto journal = Journal::open(options.journal, id, true);
+  auto journal = Journal::open(options.journal, *id, true);
   if (!journal) return journal.error();
   Run run(options, catalog);
   run.journal = journal->get();
@@ -629,7 +738,7 @@ Result<Summary> send_manifest(const SendOptions& options) {
   if (!made) return made.error();
   auto summary = execute(run, options.manifest);
   std::error_code ec;
-  std::filesystem::remove(run.work, ec);  // only when empty: packs of unfinished rows stay
+  std::filesystem::remove(run.work, ec);  // only when empty
   if (!summary) return summary;
   if (!options.report.empty()) {
     auto writer = ReportWriter::open(options.report);
@@ -658,8 +767,13 @@ Result<JournalInfo> read_journal(const std::string& path) {
   info.created_at = (*journal)->created_at();
   info.updated_at = (*journal)->updated_at();
   info.summary = (*journal)->summary();
-  info.finished =
-      info.summary.rows > 0 && info.summary.pending == 0 && info.summary.failed_transient == 0;
+  // Finished: every row of the manifest (counted when the run started) has a final outcome.
+  Summary& s = info.summary;
+  const std::size_t final_rows = s.sent + s.already_sent + s.failed_permanent + s.skipped;
+  const std::size_t rows = (*journal)->manifest_rows();
+  s.rows = std::max(rows, s.rows);
+  s.pending = s.rows - std::min(s.rows, final_rows + s.failed_transient);
+  info.finished = rows > 0 && final_rows >= rows;
   return info;
 }
 

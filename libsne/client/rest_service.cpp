@@ -142,6 +142,10 @@ class RestService : public Service {
 
   Result<PliPage> plis(const PliFilter& f) override {
     std::vector<std::pair<std::string, std::string>> q;
+    if (!f.idempotency_key.empty())  // alone: it names one pli at most
+      return call<PliPage>(
+          "GET", "/v1/plis?" + http::query_string({{"idempotency_key", f.idempotency_key}}),
+          nullptr, {}, wire::decode_pli_page);
     if (f.statut) q.emplace_back("statut", std::string(info(*f.statut).code));
     if (!f.numero_unique.empty()) q.emplace_back("numero_unique", f.numero_unique);
     if (f.contexte) q.emplace_back("contexte", std::string(info(*f.contexte).code));
@@ -149,7 +153,6 @@ class RestService : public Service {
     if (f.jusqua) q.emplace_back("jusqua", format_timestamp(*f.jusqua));
     q.emplace_back("limit", std::to_string(f.limit));
     if (!f.cursor.empty()) q.emplace_back("cursor", f.cursor);
-    if (!f.idempotency_key.empty()) q.emplace_back("idempotency_key", f.idempotency_key);
     return call<PliPage>("GET", "/v1/plis?" + http::query_string(q), nullptr, {},
                          wire::decode_pli_page);
   }

@@ -65,7 +65,10 @@ Result<Response> RetryingTransport::send(const Request& request) {
         bound.count() / 2, std::max<long long>(bound.count(), 1))(rng_));
     if (result) {
       if (auto asked = retry_after(result->headers, std::chrono::system_clock::now())) {
-        if (*asked > policy_.max_delay) return result;  // longer than we are willing to wait
+        if (*asked > policy_.max_delay) {  // longer than we are willing to wait
+          if (policy_.on_retry) policy_.on_retry(result->status, *asked);  // but others may
+          return result;
+        }
         delay = *asked;
       }
     }

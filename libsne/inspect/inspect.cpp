@@ -264,16 +264,9 @@ std::string unreadable_message(const inspect::ChildOutcome& outcome) {
   return "file rejected: unreadable (" + outcome.detail + ")";
 }
 
-void parse_into(std::string_view bytes, const InspectOptions& options, InspectReport& report) {
-  const inspect::Limits limits{options.max_pixels, options.memory_limit};
-  const Format format = *report.format;
-  if (!options.isolate) {
-    merge(inspect::parse_content(format, bytes, limits), options, report);
-    return;
-  }
-  auto outcome = inspect::run_isolated(
-      [&] { return inspect::encode(inspect::parse_content(format, bytes, limits)); },
-      {options.time_limit, options.memory_limit});
+/// The end of an isolated parse: the child's findings, or why it gave none.
+void outcome_into(inspect::ChildOutcome outcome, const InspectOptions& options,
+                  InspectReport& report) {
   std::optional<inspect::Parsed> parsed;
   if (outcome.kind == inspect::ChildOutcome::Kind::finished)
     parsed = inspect::decode(outcome.output);
@@ -283,6 +276,90 @@ void parse_into(std::string_view bytes, const InspectOptions& options, InspectRe
     return;
   }
   merge(std::move(*parsed), options, report);
+}
+
+/// Reads the file and parses it, in the child: the caller never holds the content.
+inspect::ChildOutcome parse_file_isolated(const std::string& path, Format format,
+                                          std::uint64_t size, const InspectOptions& options) {
+  const inspect::Limits limits{options.max_pixels, options.memory_limit};
+  return inspect::run_isolated(
+      [&] {
+        inspect::Parsed parsed;
+        std::ifstream in(path, std::ios::binary);
+        std::string bytes(size, '\0');
+        in.read(bytes.data(), static_cast<std::streamsize>(size));
+        if (!in || static_cast<std::uint64_t>(in.gcount()) != size || in.peek() != EOF)
+          parsed.problems.push_back(
+              {std::string(problem::file_unreadable), "it changed while being read"});
+        else
+          parsed = inspect::parse_content(format, bytes, limits);
+        return inspect::encode(parsed);
+      },
+      {options.time_limit, options.memory_limit});
+}
+
+void parse_into(std::string_view bytes, const InspectOptions& options, InspectReport& report) {
+  const inspect::Limits limits{options.max_pixels, options.memory_limit};
+  const Format format = *report.format;
+  if (!options.isolate) {
+    merge(inspect::parse_content(format, bytes, limits), options, report);
+    return;
+  }
+  outcome_into(inspect::run_isolated(
+                   [&] { return inspect::encode(inspect::parse_content(format, bytes, limits)); },
+                   {options.time_limit, options.memory_limit}),
+               options, report);
+}
+
+/// The request of an inspection server: what parse_file_isolated needs.
+std::string server_request(const std::string& path, Format format, std::uint64_t size,
+                           const InspectOptions& o) {
+  return fmt::format("{}\n{}\n{}\n{}\n{}\n{}", static_cast<int>(format), size, o.max_pixels,
+                     o.memory_limit, o.time_limit.count(), path);
+}
+
+std::string serve_request(std::string_view request) {
+  std::vector<std::string> f;
+  std::size_t start = 0;
+  for (int i = 0; i < 5; ++i) {
+    const auto nl = request.find('\n', start);
+    if (nl == std::string_view::npos) return "";
+    f.emplace_back(request.substr(start, nl - start));
+    start = nl + 1;
+  }
+  InspectOptions o;
+  o.max_pixels = std::stoull(f[2]);
+  o.memory_limit = std::stoull(f[3]);
+  o.time_limit = std::chrono::milliseconds(std::stoll(f[4]));
+  const auto outcome =
+      parse_file_isolated(std::string(request.substr(start)), static_cast<Format>(std::stoi(f[0])),
+                          std::stoull(f[1]), o);
+  return fmt::format("{}\n{}\n{}\n{}{}", static_cast<int>(outcome.kind), outcome.signal,
+                     outcome.detail.size(), outcome.detail, outcome.output);
+}
+
+std::optional<inspect::ChildOutcome> decode_answer(const std::string& answer) {
+  inspect::ChildOutcome o;
+  std::size_t start = 0;
+  long long v[3];
+  for (auto& x : v) {
+    const auto nl = answer.find('\n', start);
+    if (nl == std::string::npos) return std::nullopt;
+    try {
+      x = std::stoll(answer.substr(start, nl - start));
+    } catch (const std::exception&) {
+      return std::nullopt;
+    }
+    start = nl + 1;
+  }
+  if (v[0] < 0 || v[0] > static_cast<int>(inspect::ChildOutcome::Kind::failed) || v[2] < 0 ||
+      answer.size() - start < static_cast<std::size_t>(v[2]))
+    return std::nullopt;
+  o.kind = static_cast<inspect::ChildOutcome::Kind>(v[0]);
+  o.signal = static_cast<int>(v[1]);
+  o.detail = answer.substr(start, static_cast<std::size_t>(v[2]));
+  o.output = answer.substr(start + static_cast<std::size_t>(v[2]));
+  return o;
 }
 
 }  // namespace
@@ -297,6 +374,15 @@ InspectReport inspect_bytes(std::string_view bytes, const std::string& name,
 }
 
 InspectReport inspect_file(const std::string& path, const InspectOptions& options) {
+  return inspect::inspect_file_served(path, options, nullptr);
+}
+
+std::unique_ptr<inspect::ForkServer> inspect::start_inspection_server() {
+  return ForkServer::start(serve_request);
+}
+
+InspectReport inspect::inspect_file_served(const std::string& path, const InspectOptions& options,
+                                           ForkServer* server) {
   InspectReport report;
   report.file = path;
   auto unreadable = [&](const std::string& why) {
@@ -315,6 +401,18 @@ InspectReport inspect_file(const std::string& path, const InspectOptions& option
   head.resize(static_cast<std::size_t>(in.gcount()));
   const auto size = static_cast<std::uint64_t>(st.st_size);
   if (!check_envelope(head, size, options, report)) return report;
+  if (options.isolate) {
+    // Read in the child: a caller inspecting many files at once never holds their contents.
+    in.close();
+    std::optional<inspect::ChildOutcome> outcome;
+    if (server != nullptr)
+      if (auto answer = server->call(server_request(path, *report.format, size, options)))
+        outcome = decode_answer(*answer);
+    outcome_into(
+        outcome ? std::move(*outcome) : parse_file_isolated(path, *report.format, size, options),
+        options, report);
+    return report;
+  }
   // Within the size limit (10 MiB by default): read whole, the parsers want memory anyway.
   std::string bytes(size, '\0');
   in.clear();  // reading the head may have hit the end

@@ -3,7 +3,9 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -171,6 +173,109 @@ ChildOutcome run_isolated(const std::function<std::string()>& work, const ChildL
   }
   if (outcome.kind != ChildOutcome::Kind::finished) outcome.output.clear();
   return outcome;
+}
+
+}  // namespace sne::inspect
+
+namespace sne::inspect {
+
+namespace {
+
+bool read_exact(int fd, char* data, std::size_t size) {
+  while (size > 0) {
+    const ssize_t n = read(fd, data, size);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    data += n;
+    size -= static_cast<std::size_t>(n);
+  }
+  return true;
+}
+
+bool send_frame(int fd, std::string_view body) {
+  const auto size = static_cast<std::uint32_t>(body.size());
+  char header[4] = {static_cast<char>(size >> 24), static_cast<char>(size >> 16),
+                    static_cast<char>(size >> 8), static_cast<char>(size)};
+  return write_all(fd, header, 4) && write_all(fd, body.data(), body.size());
+}
+
+std::optional<std::string> receive_frame(int fd) {
+  unsigned char header[4];
+  if (!read_exact(fd, reinterpret_cast<char*>(header), 4)) return std::nullopt;
+  const std::uint32_t size = (std::uint32_t{header[0]} << 24) | (std::uint32_t{header[1]} << 16) |
+                             (std::uint32_t{header[2]} << 8) | std::uint32_t{header[3]};
+  if (size > 2 * kMaxOutput) return std::nullopt;
+  std::string body(size, '\0');
+  if (!read_exact(fd, body.data(), size)) return std::nullopt;
+  return body;
+}
+
+[[noreturn]] void serve_forever(int fd, const ForkServer::Serve& serve) {
+  // The caller's signals are not this server's business: Ctrl-C reaches the whole process
+  // group, and the caller decides; the server ends when its socket closes.
+  (void)signal(SIGINT, SIG_IGN);
+  (void)signal(SIGPIPE, SIG_IGN);
+  (void)prctl(PR_SET_PDEATHSIG, SIGKILL);
+  // Nothing of the caller's stays open here: not its pipes (whoever waits for their end would
+  // wait for this server too), not the sockets of servers started before this one (they
+  // would never see their caller close them).
+  if (int null = open("/dev/null", O_RDWR | O_CLOEXEC); null >= 0) {
+    dup2(null, STDIN_FILENO);
+    dup2(null, STDOUT_FILENO);
+    dup2(null, STDERR_FILENO);
+    if (null > STDERR_FILENO) close(null);
+  }
+  if (fd > STDERR_FILENO + 1)
+    (void)close_range(STDERR_FILENO + 1, static_cast<unsigned>(fd) - 1, 0);
+  (void)close_range(static_cast<unsigned>(fd) + 1, ~0U, 0);
+  for (;;) {
+    auto request = receive_frame(fd);
+    if (!request) _exit(0);
+    std::string answer;
+    try {
+      answer = serve(*request);
+    } catch (...) {
+      _exit(kExitFailed);
+    }
+    if (!send_frame(fd, answer)) _exit(0);
+  }
+}
+
+}  // namespace
+
+std::unique_ptr<ForkServer> ForkServer::start(Serve serve) {
+  int fds[2];
+  if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0) return nullptr;
+  const pid_t pid = fork();
+  if (pid < 0) {
+    close(fds[0]);
+    close(fds[1]);
+    return nullptr;
+  }
+  if (pid == 0) {
+    close(fds[0]);
+    serve_forever(fds[1], serve);
+  }
+  close(fds[1]);
+  return std::unique_ptr<ForkServer>(new ForkServer(fds[0], pid));
+}
+
+ForkServer::~ForkServer() {
+  if (fd_ >= 0) close(fd_);
+  int status = 0;
+  while (waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+  }
+}
+
+std::optional<std::string> ForkServer::call(std::string_view request) {
+  if (fd_ < 0) return std::nullopt;
+  std::optional<std::string> answer;
+  if (send_frame(fd_, request)) answer = receive_frame(fd_);
+  if (!answer) {
+    close(fd_);
+    fd_ = -1;
+  }
+  return answer;
 }
 
 }  // namespace sne::inspect

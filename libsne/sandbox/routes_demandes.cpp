@@ -268,10 +268,26 @@ Timestamp query_time(const Call& call, const std::string& key) {
 Reply list_plis(Call& call) {
   call.expect_query({"statut", "numero_unique", "contexte", "depuis", "jusqua", "limit", "cursor",
                      "idempotency_key"});
+  if (call.query.count("idempotency_key")) {
+    // The pli whose creation this agent asked with that key (handler.cpp keeps the answers of
+    // creating requests by key and agent), if their current guichet sent it: found by the key,
+    // never by a scan of the guichet's plis (a bulk run asks it for every row).
+    if (call.query.size() > 1) invalid("idempotency_key is given alone", "idempotency_key");
+    auto st = call.db.prepare(fmt::format(
+        "SELECT {} FROM idempotency i JOIN plis p ON p.transaction_id = json_extract(i.response, "
+        "'$.transaction') WHERE i.key = ? AND i.principal = ? AND i.method = 'POST' AND "
+        "i.target LIKE '/v1/demandes/%/plis' AND i.status = 201 AND p.guichet = ?",
+        kSummaryColumns));
+    st.bind(call.query.at("idempotency_key"), std::to_string(call.user().user_id),
+            call.user().guichet);
+    PliPage page;
+    if (st.step()) page.items.push_back(summary_of(st));
+    return {200, wire::encode(page), {}};
+  }
   std::string sql = fmt::format("SELECT {} FROM plis p WHERE p.guichet = ?1", kSummaryColumns);
   std::string statut, numero, contexte;
   std::optional<std::int64_t> depuis, jusqua, cursor_date;
-  std::string cursor_tx, key;
+  std::string cursor_tx;
   int limit = 50;
   if (call.query.count("statut")) {
     auto s = parse_statut(call.query.at("statut"));
@@ -321,18 +337,10 @@ Reply list_plis(Call& call) {
     sql +=
         " AND (p.date_transmission < ?6 OR (p.date_transmission = ?6 AND p.transaction_id < ?7))";
   }
-  // The pli whose creation this agent asked with that key (handler.cpp keeps the answers of
-  // creating requests by key and agent), if their current guichet sent it. (Always in the
-  // statement, as every parameter bound must be.)
-  if (call.query.count("idempotency_key")) key = call.query.at("idempotency_key");
-  sql +=
-      " AND (?10 = '' OR p.transaction_id = (SELECT json_extract(i.response, '$.transaction') "
-      "FROM idempotency i WHERE i.key = ?10 AND i.principal = ?11 AND i.method = 'POST' AND "
-      "i.target LIKE '/v1/demandes/%/plis' AND i.status = 201))";
   sql += " ORDER BY p.date_transmission DESC, p.transaction_id DESC LIMIT ?9";
   auto st = call.db.prepare(sql);
   st.bind(call.user().guichet, statut, numero, depuis, jusqua, cursor_date, cursor_tx, contexte,
-          static_cast<std::int64_t>(limit + 1), key, std::to_string(call.user().user_id));
+          static_cast<std::int64_t>(limit + 1));
   PliPage page;
   while (st.step()) page.items.push_back(summary_of(st));
   if (page.items.size() > static_cast<std::size_t>(limit)) {

@@ -1,9 +1,12 @@
 #include "sne/send.hpp"
 
+#include <sys/stat.h>
+
 #include <algorithm>
 
 #include <fmt/format.h>
 
+#include "base/text.hpp"
 #include "crypto/crypto.hpp"
 #include "sne/contexte.hpp"
 #include "sne/numero.hpp"
@@ -14,9 +17,24 @@ namespace {
 
 constexpr std::size_t kMaxFiles = 20;
 
+/// The name a piece is sent under: the file's base name, in UTF-8 as the contract wants. A
+/// name that is not UTF-8 is taken as Latin-1 (a file share's "quittance_f\xe9v.pdf").
 std::string base_name(const std::string& path) {
   const auto slash = path.find_last_of('/');
-  return slash == std::string::npos ? path : path.substr(slash + 1);
+  std::string name = slash == std::string::npos ? path : path.substr(slash + 1);
+  if (text::valid_utf8(name)) return name;
+  std::string out;
+  for (std::size_t i = 0; i < name.size();) {
+    if (const std::size_t n = text::utf8_sequence(name, i); n > 0) {
+      out.append(name, i, n);
+      i += n;
+      continue;
+    }
+    const auto c = static_cast<unsigned char>(name[i++]);
+    out += static_cast<char>(0xC0 | (c >> 6));
+    out += static_cast<char>(0x80 | (c & 0x3F));
+  }
+  return out;
 }
 
 /// The key of a send: what it sends, never the files' names (a script that copies its scans
@@ -32,8 +50,39 @@ std::string content_key(const NumeroUnique& numero, const SendPiecesInput& in, C
   return "pieces-" + crypto::sha256_hex(material).substr(0, 40);
 }
 
-/// The pli an earlier send with `key` made, if any.
-Result<std::optional<Pli>> made_by(Service& service, const std::string& key) {
+/// Whether `pli` is what `in` sends: a key reused for another demande or other pieces (a
+/// manifest numbering its keys per export) must not pass for a send already made.
+bool same_send(const Pli& pli, const NumeroUnique& numero, const SendPiecesInput& in) {
+  if (pli.resume.numero_unique != numero.str() || pli.pieces.size() != in.files.size())
+    return false;
+  for (std::size_t i = 0; i < pli.pieces.size(); ++i) {
+    if (pli.pieces[i].type != in.type) return false;
+    struct stat st {};
+    if (::stat(in.files[i].c_str(), &st) == 0 &&
+        pli.pieces[i].taille != static_cast<std::uint64_t>(st.st_size))
+      return false;
+  }
+  return true;
+}
+
+/// The pli an earlier send with `key` made, if any, when it is this send.
+Result<std::optional<Pli>> earlier_send(Service& service, const std::string& key,
+                                        const NumeroUnique& numero, const SendPiecesInput& in) {
+  auto pli = find_sent_pli(service, key);
+  if (!pli || !*pli) return pli;
+  if (!same_send(**pli, numero, in))
+    return Error(ErrorCode::conflict,
+                 fmt::format("idempotency key '{}' already made pli {} for demande {} ({} "
+                             "piece{}), not this send: give each send its own key",
+                             key, (*pli)->resume.transaction, (*pli)->resume.numero_unique,
+                             (*pli)->pieces.size(), (*pli)->pieces.size() == 1 ? "" : "s"),
+                 "idempotency_key");
+  return pli;
+}
+
+}  // namespace
+
+Result<std::optional<Pli>> find_sent_pli(Service& service, const std::string& key) {
   PliFilter filter;
   filter.idempotency_key = key;
   filter.limit = 1;
@@ -44,8 +93,6 @@ Result<std::optional<Pli>> made_by(Service& service, const std::string& key) {
   if (!pli) return pli.error();
   return std::optional<Pli>(std::move(*pli));
 }
-
-}  // namespace
 
 Result<std::string> send_idempotency_key(const SendPiecesInput& in,
                                          const std::vector<std::string>& sha256) {
@@ -112,7 +159,7 @@ Result<SendPiecesResult> send_pieces(Service& service, const SendPiecesInput& in
   }
   out.idempotency_key =
       in.idempotency_key.empty() ? content_key(*numero, in, *contexte, hashes) : in.idempotency_key;
-  auto earlier = made_by(service, out.idempotency_key);
+  auto earlier = earlier_send(service, out.idempotency_key, *numero, in);
   if (!earlier) return earlier.error();
   if (*earlier) {
     out.pli = std::move(**earlier);
@@ -167,7 +214,10 @@ Result<SendPiecesResult> send_pieces(Service& service, const SendPiecesInput& in
   PliInput pli;
   pli.contexte = std::string(info(*contexte).code);
   for (std::size_t i = 0; i < in.files.size(); ++i) {
-    auto up = service.upload_file(in.files[i], fmt::format("{}-{}", out.idempotency_key, i));
+    // Each upload's key is the pli's and its position, within the contract's 255 characters.
+    const std::string& key = out.idempotency_key;
+    auto up = service.upload_file(
+        in.files[i], fmt::format("{}-{}", key.size() > 240 ? crypto::sha256_hex(key) : key, i));
     if (!up) return up.error();
     if (!up->sha256.empty() && up->sha256 != hashes[i])
       return Error(ErrorCode::invalid_input,
@@ -183,6 +233,17 @@ Result<SendPiecesResult> send_pieces(Service& service, const SendPiecesInput& in
     pli.pieces.push_back(std::move(piece));
   }
   auto sent = service.send_pli(numero->str(), pli, out.idempotency_key);
+  if (!sent && sent.error().http_status() == 409 && sent.error().subject() == "Idempotency-Key") {
+    // The same content sent at the same time under other file names (two rows of a manifest):
+    // whichever came first made the pli, and this send is that one.
+    auto first = earlier_send(service, out.idempotency_key, *numero, in);
+    if (!first) return first.error();
+    if (*first) {
+      out.pli = std::move(**first);
+      out.replayed = true;
+      return out;
+    }
+  }
   if (!sent) return sent.error();
   out.pli = std::move(*sent);
   return out;

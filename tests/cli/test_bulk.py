@@ -197,7 +197,7 @@ class Bulk(CliTest):
         self.assertIn("run the same command again to resume", err)
         status = self.sne("bulk", "status", "--json")
         self.assertExit(status, 0)
-        self.assertFalse(status.json()["finished"])
+        self.assertFalse(status.json()["finished"], status.out)
         self.assertGreater(status.json()["pending"], 0)
         self.faults("--off")
         r = self.send(manifest)
@@ -206,6 +206,74 @@ class Bulk(CliTest):
         counts = self.plis_by_numero()
         self.assertEqual({nu: counts.get(nu, 0) for nu in good}, {nu: 1 for nu in good})
         self.assertTrue(self.sne("bulk", "status", "--json").json()["finished"])
+
+    def test_ctrl_c_while_the_pace_holds_the_workers_still_stops(self):
+        good = self.seed(10)
+        manifest = self.manifest([{"numero_unique": nu, "type": TYPE, "files": [self.pdf()]}
+                                  for nu in good])
+        proc = subprocess.Popen([SNE, *self.ep, "bulk", "send", manifest, "--rate", "1",
+                                 "--parallel", "2"], stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True, env=self.env)
+        time.sleep(2.5)
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=15)
+        self.assertEqual(proc.returncode, 130, err)
+        r = self.send(manifest)
+        self.assertExit(r, 0)
+        self.assertEqual(r.json()["sent"] + r.json()["already_sent"], 10)
+
+    def test_rows_with_one_content_or_one_key(self):
+        good = self.seed(3)
+        data = sample_pdf(1) + b"% same bytes\n"
+        a, b = self.pdf("tmp-a.pdf", data), self.pdf("tmp-b.pdf", data)
+        latin1 = os.fsencode(self.dir) + b"/quittance_f\xe9v.pdf"
+        with open(latin1, "wb") as f:
+            f.write(sample_pdf(2))
+        path = os.path.join(self.dir, "keys.jsonl")
+        with open(path, "wb") as f:
+            for row in (
+                    # The same bytes under two names: one pli, whichever row comes first.
+                    {"numero_unique": good[0], "type": TYPE, "files": [a]},
+                    {"numero_unique": good[0], "type": TYPE, "files": [b]},
+                    # One key given to two rows of two demandes: the second is refused.
+                    {"numero_unique": good[1], "type": TYPE, "files": [self.pdf()],
+                     "idempotency_key": "export-1"},
+                    {"numero_unique": good[2], "type": TYPE, "files": [self.pdf()],
+                     "idempotency_key": "export-1"}):
+                f.write(json.dumps(row).encode() + b"\n")
+        report = os.path.join(self.home, "r.jsonl")
+        r = self.send(path, "--report", report, "--parallel", "1")
+        self.assertExit(r, 3)
+        with open(report, encoding="utf-8", errors="replace") as f:
+            rows = [json.loads(line) for line in f]
+        self.assertEqual([x["status"] for x in rows],
+                         ["sent", "already_sent", "sent", "failed_permanent"], rows)
+        self.assertEqual(rows[0]["transaction"], rows[1]["transaction"])
+        self.assertIn("export-1", rows[3]["message"])
+        # A Latin-1 file name (a file share's) in a CSV manifest: sent, and recorded.
+        latin = os.path.join(self.dir, "latin.csv")
+        with open(latin, "wb") as f:
+            f.write(b"numero_unique,type,files\n%s,%s,quittance_f\xe9v.pdf\n"
+                    % (good[2].encode(), TYPE.encode()))
+        r = self.send(latin, "--report", os.path.join(self.home, "latin-report.csv"))
+        self.assertExit(r, 0)
+        counts = self.plis_by_numero()
+        self.assertEqual([counts.get(nu, 0) for nu in good], [1, 1, 1])
+
+    def test_one_journal_has_one_sender_at_a_time(self):
+        good = self.seed(6)
+        manifest = self.manifest([{"numero_unique": nu, "type": TYPE, "files": [self.pdf()]}
+                                  for nu in good])
+        self.faults("--latency", "400")
+        first = subprocess.Popen([SNE, *self.ep, "bulk", "send", manifest, "--parallel", "1"],
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                 env=self.env)
+        time.sleep(1.0)
+        second = self.sne(*self.ep, "bulk", "send", manifest)
+        self.assertExit(second, 6)
+        self.assertOneLineError(second, "in use by another")
+        first.wait(timeout=30)
+        self.assertEqual(first.returncode, 0)
 
     # ---- the journal -------------------------------------------------------------------------
 
