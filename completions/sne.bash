@@ -15,6 +15,10 @@ _sne() {
       'sne account profile:--nom'|'sne account profile:--prenom'|'sne account profile:--telephone') skip=1 ;;
       'sne account notifications:--daily-mail') skip=1 ;;
       'sne auth login:--email') skip=1 ;;
+      'sne bulk check:--parallel'|'sne bulk check:--shard'|'sne bulk check:--rate'|'sne bulk check:--catalog') skip=1 ;;
+      'sne bulk send:--parallel'|'sne bulk send:--shard'|'sne bulk send:--rate'|'sne bulk send:--catalog'|'sne bulk send:--journal'|'sne bulk send:--report') skip=1 ;;
+      'sne bulk report:--report') skip=1 ;;
+      'sne bulk clean:--older-than') skip=1 ;;
       'sne calendar holidays:-d'|'sne calendar holidays:--departement') skip=1 ;;
       'sne calendar add:-d'|'sne calendar add:--departement') skip=1 ;;
       'sne calendar between:-d'|'sne calendar between:--departement') skip=1 ;;
@@ -43,9 +47,10 @@ _sne() {
       'sne ticket create:--category'|'sne ticket create:--title'|'sne ticket create:--body'|'sne ticket create:--body-file'|'sne ticket create:--attach'|'sne ticket create:--pli'|'sne ticket create:--urgency'|'sne ticket create:--type') skip=1 ;;
       'sne ticket list:--limit') skip=1 ;;
       'sne ticket comment:--body'|'sne ticket comment:--body-file') skip=1 ;;
-      'sne:account'|'sne:auth'|'sne:calendar'|'sne:completion'|'sne:dossier'|'sne:fiche'|'sne:numero'|'sne:piece'|'sne:pli'|'sne:sandbox'|'sne:siret'|'sne:ticket') at="$at $w" ;;
+      'sne:account'|'sne:auth'|'sne:bulk'|'sne:calendar'|'sne:completion'|'sne:dossier'|'sne:fiche'|'sne:numero'|'sne:piece'|'sne:pli'|'sne:sandbox'|'sne:siret'|'sne:ticket') at="$at $w" ;;
       'sne account:request'|'sne account:status'|'sne account:pending'|'sne account:validate'|'sne account:reject'|'sne account:activate'|'sne account:profile'|'sne account:guichet'|'sne account:notifications') at="$at $w" ;;
       'sne auth:login'|'sne auth:logout'|'sne auth:status') at="$at $w" ;;
+      'sne bulk:check'|'sne bulk:send'|'sne bulk:status'|'sne bulk:report'|'sne bulk:list'|'sne bulk:clean') at="$at $w" ;;
       'sne calendar:holidays'|'sne calendar:add'|'sne calendar:between') at="$at $w" ;;
       'sne dossier:show'|'sne dossier:clean') at="$at $w" ;;
       'sne fiche:create'|'sne fiche:batch'|'sne fiche:parse') at="$at $w" ;;
@@ -77,6 +82,18 @@ _sne() {
     'sne account profile:--telephone') COMPREPLY=(); return ;;
     'sne account notifications:--daily-mail') COMPREPLY=($(compgen -W 'on off' -- "$cur")); return ;;
     'sne auth login:--email') COMPREPLY=(); return ;;
+    'sne bulk check:--parallel') COMPREPLY=(); return ;;
+    'sne bulk check:--shard') COMPREPLY=(); return ;;
+    'sne bulk check:--rate') COMPREPLY=(); return ;;
+    'sne bulk check:--catalog') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    'sne bulk send:--parallel') COMPREPLY=(); return ;;
+    'sne bulk send:--shard') COMPREPLY=(); return ;;
+    'sne bulk send:--rate') COMPREPLY=(); return ;;
+    'sne bulk send:--catalog') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    'sne bulk send:--journal') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    'sne bulk send:--report') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    'sne bulk report:--report') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    'sne bulk clean:--older-than') COMPREPLY=(); return ;;
     'sne calendar holidays:-d') COMPREPLY=(); return ;;
     'sne calendar holidays:--departement') COMPREPLY=(); return ;;
     'sne calendar add:-d') COMPREPLY=(); return ;;
@@ -172,7 +189,7 @@ _sne() {
   local globals='--help --version --json --verbose --debug --config --profile --endpoint --cacert'
   local words=""
   case "$at" in
-    'sne') words='account auth calendar completion dossier fiche numero piece pli sandbox siret ticket' ;;
+    'sne') words='account auth bulk calendar completion dossier fiche numero piece pli sandbox siret ticket' ;;
     'sne account') words='request status pending validate reject activate profile guichet notifications --help' ;;
     'sne account request') words='--help --nom --prenom --email --telephone --type-organisme --organisme --guichet' ;;
     'sne account status') words='--help' ;;
@@ -187,6 +204,13 @@ _sne() {
     'sne auth login') words='--help --email --password-stdin' ;;
     'sne auth logout') words='--help' ;;
     'sne auth status') words='--help' ;;
+    'sne bulk') words='check send status report list clean --help' ;;
+    'sne bulk check') words='--help --parallel --shard --rate --strict --catalog' ;;
+    'sne bulk send') words='--help --parallel --shard --rate --strict --catalog --journal --report --dry-run --retry-failed' ;;
+    'sne bulk status') words='--help' ;;
+    'sne bulk report') words='--help --report' ;;
+    'sne bulk list') words='--help' ;;
+    'sne bulk clean') words='--help --older-than --force' ;;
     'sne calendar') words='holidays add between --help' ;;
     'sne calendar holidays') words='--help --departement' ;;
     'sne calendar add') words='--help --departement' ;;

@@ -461,10 +461,10 @@ TEST_CASE("bulk report: the CSV header, quoting, status names and relative paths
   std::getline(in, line);
   CHECK(header ==
         "row,numero_unique,type,files,status,transaction,error_code,message,attempts,contexte,"
-        "date_emission,date_expiration,annee_revenus,idempotency_key");
+        "date_emission,date_expiration,annee_revenus,pack,idempotency_key");
   CHECK(line == "7," + std::string(kN3) + ",t," +
                     (std::filesystem::current_path() / "rel.pdf").string() +
-                    ",already_sent,,,\" spaced \",0,,,,,");
+                    ",already_sent,,,\" spaced \",0,,,,,,");
   CHECK(to_string(RowStatus::pending) == "pending");
   CHECK(to_string(RowStatus::failed_transient) == "failed_transient");
   CHECK(to_string(RowStatus::skipped) == "skipped");
