@@ -8,8 +8,9 @@
       MANIFEST (`numero_unique,type,files`, the files relative to its folder, type
       quittance_loyer: at most 2 pieces a demande, so each row fills a fresh demande).
   bulk_files.py curl-uploads MANIFEST URL TOKEN_FILE CFG IDS
-      A curl config of one transfer per file of MANIFEST: POST URL/v1/uploads, the raw file,
-      an Idempotency-Key, the answer written to IDS/ROW-I.json.
+      A curl config of one transfer per file of MANIFEST: POST URL/v1/uploads, the raw file
+      streamed from disk (--upload-file, --request POST, no Expect: 100-continue), an
+      Idempotency-Key, the answer written to IDS/ROW-I.json.
   bulk_files.py curl-plis MANIFEST NUMEROS URL TOKEN_FILE IDS CFG
       A curl config of one transfer per row of MANIFEST, sent to the demande of the same line of
       NUMEROS: POST URL/v1/demandes/NU/plis with the JSON body naming the row's upload ids read
@@ -98,7 +99,10 @@ def curl_uploads(manifest, url, token_file, cfg, ids):
                           'header = "Content-Type: application/octet-stream"\n'
                           'header = "Accept: application/json"\n'
                           f"header = {quote('Idempotency-Key: curl-' + str(uuid.uuid4()))}\n"
-                          f"data-binary = {quote('@' + os.path.join(base, name))}\n"
+                          # Streamed from the file (--data-binary @FILE would read every
+                          # file of the config into memory before the first transfer).
+                          'request = "POST"\nheader = "Expect:"\n'
+                          f"upload-file = {quote(os.path.join(base, name))}\n"
                           f"output = {quote(os.path.join(ids, f'{r}-{i}.json'))}\n")
 
 
