@@ -92,7 +92,7 @@ time_field() { awk -F': ' -v k="$2" 'index($0, k) { print $2 }' "$1" | head -n 1
 # figure of /usr/bin/time is the largest of sne and its children (the isolated preflight of each
 # file is a forked child, whose RSS counts the pages it shares with sne).
 own_peak() {
-  local child= hwm= v
+  local child='' hwm='' v
   while kill -0 "$1" 2>/dev/null; do
     [ -z "$child" ] && child=$(awk '{ print $1 }' "/proc/$1/task/$1/children" 2>/dev/null)
     if [ -n "$child" ]; then
@@ -194,7 +194,7 @@ sent=$("$PY" -c 'import json, sys; d = json.load(open(sys.argv[1])); print(d["se
 row sne "$ROWS" "$bytes" "$sne_s" "$(time_field "$TMP/sne.time" "Maximum resident set size")" \
   "$(time_cpu "$TMP/sne.time")" "$(awk -v a="$c0" -v b="$c1" 'BEGIN { printf "%.2f", b - a }')" \
   "exit $rc, $sent sent, sne alone $(awk -v k="$own" 'BEGIN { printf "%.1f", k / 1024 }') MB${PERF_OUT:+, under perf}"
-SNE_RATE=$RATE SNE_MBPS=$MBPS
+SNE_RATE=$RATE
 ((rc != 0)) && tail -n 5 "$TMP/sne.err" | sed 's/^/          | /'
 
 # ---- curl --parallel ----------------------------------------------------------------------------
