@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <thread>
+#include <utility>
 
 namespace sne::http {
 
@@ -44,7 +45,7 @@ std::string mention_wait(std::string message, const Headers& headers) {
 RetryingTransport::RetryingTransport(std::unique_ptr<Transport> inner, RetryPolicy policy,
                                      Sleeper sleeper, MonotonicClock clock, std::uint32_t seed)
     : inner_(std::move(inner)),
-      policy_(policy),
+      policy_(std::move(policy)),
       sleeper_(std::move(sleeper)),
       clock_(std::move(clock)),
       rng_(seed) {}

@@ -243,7 +243,7 @@ std::optional<std::string> receive_frame(int fd) {
 
 }  // namespace
 
-std::unique_ptr<ForkServer> ForkServer::start(Serve serve) {
+std::unique_ptr<ForkServer> ForkServer::start(const Serve& serve) {
   int fds[2];
   if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0) return nullptr;
   const pid_t pid = fork();

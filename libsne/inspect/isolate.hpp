@@ -50,7 +50,7 @@ class ForkServer {
  public:
   using Serve = std::function<std::string(std::string_view request)>;
   /// nullptr when the process cannot be forked.
-  static std::unique_ptr<ForkServer> start(Serve serve);
+  static std::unique_ptr<ForkServer> start(const Serve& serve);
   ~ForkServer();
   ForkServer(const ForkServer&) = delete;
   ForkServer& operator=(const ForkServer&) = delete;
