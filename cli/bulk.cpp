@@ -161,14 +161,18 @@ void print_failure(const Output& out, const RowOutcome& o) {
                        one_line(o.message)));
 }
 
-void print_summary(const Output& out, const Summary& s, const std::string& verb) {
+void print_summary(const Output& out, const Summary& s, const std::string& verb, bool sending) {
   const double seconds = static_cast<double>(s.duration.count()) / 1000.0;
-  out.line(fmt::format(
-      "{} rows: {} {}, {} already sent, {} failed, {} to retry{} — {:.1f} s, {:.1f} plis/s, {}/s",
-      s.rows, s.sent, verb, s.already_sent, s.failed_permanent, s.failed_transient + s.pending,
-      s.skipped > 0 ? fmt::format(", {} skipped", s.skipped) : "", seconds, s.plis_per_second,
-      format_size(seconds > 0 ? static_cast<std::uint64_t>(static_cast<double>(s.bytes) / seconds)
-                              : 0)));
+  std::string line =
+      fmt::format("{} rows: {} {}, {} already sent, {} failed, {} to retry{} — {:.1f} s", s.rows,
+                  s.sent, verb, s.already_sent, s.failed_permanent, s.failed_transient + s.pending,
+                  s.skipped > 0 ? fmt::format(", {} skipped", s.skipped) : "", seconds);
+  if (sending)
+    line += fmt::format(
+        ", {:.1f} plis/s, {}/s", s.plis_per_second,
+        format_size(seconds > 0 ? static_cast<std::uint64_t>(static_cast<double>(s.bytes) / seconds)
+                                : 0));
+  out.line(line);
 }
 
 Result<bulk::RunOptions> run_options(const RunFlags& f, Context& ctx,
@@ -209,7 +213,7 @@ CommandResult finish(const Result<Summary>& summary, Context& ctx, const std::st
         fmt::format("… and {} more failed rows ('sne bulk report JOURNAL --report FILE' "
                     "lists them all)",
                     failures_cut));
-  print_summary(out, *summary, verb);
+  print_summary(out, *summary, verb, verb == "sent");
   if (!summary->journal.empty()) out.note(fmt::format("journal: {}", summary->journal));
   if (summary->stopped) {
     const auto& e = summary->stopped;
