@@ -98,21 +98,6 @@ class ProgressLine {
   std::chrono::steady_clock::time_point last_{};
 };
 
-Json row_json(const RowOutcome& o) {
-  Json files = Json::array();
-  for (const auto& f : o.files) files.push(f);
-  return Json::object()
-      .set("row", o.row)
-      .set("numero_unique", o.numero_unique)
-      .set("type", o.type)
-      .set("files", std::move(files))
-      .set("status", to_string(o.status))
-      .set("transaction", o.transaction)
-      .set("error_code", o.error_code)
-      .set("message", o.message)
-      .set("attempts", o.attempts);
-}
-
 Json summary_json(const Summary& s) {
   const double seconds = static_cast<double>(s.duration.count()) / 1000.0;
   Json doc =
@@ -237,7 +222,7 @@ CommandResult run_check(const RunFlags& f, Context& ctx) {
   std::size_t cut = 0;
   o->on_row = [&](const RowOutcome& r) {
     if (ctx.out().json()) {
-      rows[r.row] = row_json(r);
+      rows[r.row] = bulk::to_json(r);
       return;
     }
     if (r.status != RowStatus::failed_permanent && r.status != RowStatus::failed_transient) return;

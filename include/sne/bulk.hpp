@@ -23,6 +23,7 @@
 #include "sne/date.hpp"
 #include "sne/error.hpp"
 #include "sne/inspect.hpp"
+#include "sne/json.hpp"
 #include "sne/service.hpp"
 
 namespace sne::bulk {
@@ -104,6 +105,9 @@ struct RowOutcome {
   bool pack = false;
   std::string idempotency_key;  ///< as the manifest gave it (empty: derived from the content)
 };
+
+/// A row's outcome as the JSON Lines report and `sne bulk check --json` write it (files absolute).
+Json to_json(const RowOutcome& outcome);
 
 /// Writes a report, CSV or JSON Lines by the extension of `path` (".jsonl"/".ndjson"), mode
 /// 0600, through a temporary file renamed at close(): a reader never sees half a report.

@@ -98,28 +98,7 @@ std::string csv_line(const RowOutcome& o) {
   return line;
 }
 
-std::string jsonl_line(const RowOutcome& o) {
-  Json files = Json::array();
-  for (const auto& f : o.files) files.push(absolute(f));
-  auto date = [](const std::optional<Date>& d) { return d ? Json(d->iso()) : Json(); };
-  Json line = Json::object();
-  line.set("row", o.row)
-      .set("numero_unique", o.numero_unique)
-      .set("type", o.type)
-      .set("files", std::move(files))
-      .set("status", to_string(o.status))
-      .set("transaction", o.transaction)
-      .set("error_code", o.error_code)
-      .set("message", o.message)
-      .set("attempts", o.attempts)
-      .set("contexte", o.contexte)
-      .set("date_emission", date(o.date_emission))
-      .set("date_expiration", date(o.date_expiration))
-      .set("annee_revenus", o.annee_revenus ? Json(*o.annee_revenus) : Json())
-      .set("pack", o.pack)
-      .set("idempotency_key", o.idempotency_key);
-  return line.dump(-1) + "\n";
-}
+std::string jsonl_line(const RowOutcome& o) { return to_json(o).dump(-1) + "\n"; }
 
 class ReportFile final : public ReportWriter {
  public:
@@ -149,6 +128,28 @@ class ReportFile final : public ReportWriter {
 };
 
 }  // namespace
+
+Json to_json(const RowOutcome& o) {
+  Json files = Json::array();
+  for (const auto& f : o.files) files.push(absolute(f));
+  auto date = [](const std::optional<Date>& d) { return d ? Json(d->iso()) : Json(); };
+  return Json::object()
+      .set("row", o.row)
+      .set("numero_unique", o.numero_unique)
+      .set("type", o.type)
+      .set("files", std::move(files))
+      .set("status", to_string(o.status))
+      .set("transaction", o.transaction)
+      .set("error_code", o.error_code)
+      .set("message", o.message)
+      .set("attempts", o.attempts)
+      .set("contexte", o.contexte)
+      .set("date_emission", date(o.date_emission))
+      .set("date_expiration", date(o.date_expiration))
+      .set("annee_revenus", o.annee_revenus ? Json(*o.annee_revenus) : Json())
+      .set("pack", o.pack)
+      .set("idempotency_key", o.idempotency_key);
+}
 
 Result<std::unique_ptr<ReportWriter>> ReportWriter::open(const std::string& path) {
   auto file = file::AtomicFile::create(path, /*overwrite=*/true);
