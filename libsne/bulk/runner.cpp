@@ -430,7 +430,11 @@ RowOutcome send_row(Run& run, Service& service, inspect::ForkServer* server,
   }
 }
 
-void work(Run& run, inspect::ForkServer* server) {
+/// Files an inspection server parses before a fresh one replaces it: what a hostile file may
+/// have left in its memory without crashing it does not outlive that many files.
+constexpr int kServedPerServer = 256;
+
+void work(Run& run, std::unique_ptr<inspect::ForkServer>& server) {
   auto service = run.options.open_service(
       [&run](int status, milliseconds wait) { run.pacer.slow_down(status, wait); });
   if (!service) {
@@ -450,7 +454,9 @@ void work(Run& run, inspect::ForkServer* server) {
       run.room.notify_one();
     }
     if (!run.pacer.turn(run.options.cancel, run.stop)) return;  // the row stays pending
-    RowOutcome out = send_row(run, **service, server, row);
+    if (server && (!server->alive() || server->served() >= kServedPerServer))
+      server = inspect::start_inspection_server(run.options.preflight);  // null: forks per file
+    RowOutcome out = send_row(run, **service, server.get(), row);
     if (out.status != RowStatus::pending) ++run.tried;
     if (run.recording() && out.status != RowStatus::pending) {
       auto recorded = run.journal->finish(out);
@@ -460,7 +466,7 @@ void work(Run& run, inspect::ForkServer* server) {
   }
 }
 
-void worker(Run& run, inspect::ForkServer* server) {
+void worker(Run& run, std::unique_ptr<inspect::ForkServer>& server) {
   // Nothing may leave a thread: a failure stops the run, named.
   try {
     work(run, server);
@@ -527,15 +533,16 @@ Result<Summary> execute(Run& run, const std::string& manifest_path) {
   run.transient_limit = std::max(10, o.parallel * 2);
   std::vector<std::thread> workers;
   workers.reserve(static_cast<std::size_t>(o.parallel));
-  // The preflight's children are forked by small servers forked now, before any thread: a fork
-  // of this process, with its workers' buffers and threads, costs ten times more.
+  // The preflight runs in inspection servers forked now, before any thread, one per worker,
+  // each parsing file after file: a fork of this process per file, with its workers' buffers
+  // and threads, cost more than the parsing.
   std::vector<std::unique_ptr<inspect::ForkServer>> servers;
-  for (int i = 0; i < o.parallel && o.preflight.isolate; ++i)
-    servers.push_back(inspect::start_inspection_server());
+  servers.resize(static_cast<std::size_t>(o.parallel));
+  if (o.preflight.isolate)
+    for (auto& server : servers) server = inspect::start_inspection_server(o.preflight);
   run.workers_left = o.parallel;
   for (int i = 0; i < o.parallel; ++i)
-    workers.emplace_back(worker, std::ref(run),
-                         servers.empty() ? nullptr : servers[static_cast<std::size_t>(i)].get());
+    workers.emplace_back(worker, std::ref(run), std::ref(servers[static_cast<std::size_t>(i)]));
   std::optional<Error> read_error;
   for (;;) {
     if (run.cancelled_or_stopped()) break;  // the rows not read stay pending

@@ -318,6 +318,8 @@ std::string server_request(const std::string& path, Format format, std::uint64_t
                      o.memory_limit, o.time_limit.count(), path);
 }
 
+/// What an inspection server does with a request: read the file and parse it, in itself (its
+/// limits and the caller's wall clock contain a hostile file), answering the findings.
 std::string serve_request(std::string_view request) {
   std::vector<std::string> f;
   std::size_t start = 0;
@@ -327,39 +329,19 @@ std::string serve_request(std::string_view request) {
     f.emplace_back(request.substr(start, nl - start));
     start = nl + 1;
   }
-  InspectOptions o;
-  o.max_pixels = std::stoull(f[2]);
-  o.memory_limit = std::stoull(f[3]);
-  o.time_limit = std::chrono::milliseconds(std::stoll(f[4]));
-  const auto outcome =
-      parse_file_isolated(std::string(request.substr(start)), static_cast<Format>(std::stoi(f[0])),
-                          std::stoull(f[1]), o);
-  return fmt::format("{}\n{}\n{}\n{}{}", static_cast<int>(outcome.kind), outcome.signal,
-                     outcome.detail.size(), outcome.detail, outcome.output);
-}
-
-std::optional<inspect::ChildOutcome> decode_answer(const std::string& answer) {
-  inspect::ChildOutcome o;
-  std::size_t start = 0;
-  long long v[3];
-  for (auto& x : v) {
-    const auto nl = answer.find('\n', start);
-    if (nl == std::string::npos) return std::nullopt;
-    try {
-      x = std::stoll(answer.substr(start, nl - start));
-    } catch (const std::exception&) {
-      return std::nullopt;
-    }
-    start = nl + 1;
-  }
-  if (v[0] < 0 || v[0] > static_cast<int>(inspect::ChildOutcome::Kind::failed) || v[2] < 0 ||
-      answer.size() - start < static_cast<std::size_t>(v[2]))
-    return std::nullopt;
-  o.kind = static_cast<inspect::ChildOutcome::Kind>(v[0]);
-  o.signal = static_cast<int>(v[1]);
-  o.detail = answer.substr(start, static_cast<std::size_t>(v[2]));
-  o.output = answer.substr(start + static_cast<std::size_t>(v[2]));
-  return o;
+  const std::string path(request.substr(start));
+  const auto size = std::stoull(f[1]);
+  const inspect::Limits limits{std::stoull(f[2]), std::stoull(f[3])};
+  inspect::Parsed parsed;
+  std::ifstream in(path, std::ios::binary);
+  std::string bytes(size, '\0');
+  in.read(bytes.data(), static_cast<std::streamsize>(size));
+  if (!in || static_cast<std::uint64_t>(in.gcount()) != size || in.peek() != EOF)
+    parsed.problems.push_back(
+        {std::string(problem::file_unreadable), "it changed while being read"});
+  else
+    parsed = inspect::parse_content(static_cast<Format>(std::stoi(f[0])), bytes, limits);
+  return inspect::encode(parsed);
 }
 
 }  // namespace
@@ -377,8 +359,9 @@ InspectReport inspect_file(const std::string& path, const InspectOptions& option
   return inspect::inspect_file_served(path, options, nullptr);
 }
 
-std::unique_ptr<inspect::ForkServer> inspect::start_inspection_server() {
-  return ForkServer::start(serve_request);
+std::unique_ptr<inspect::ForkServer> inspect::start_inspection_server(
+    const InspectOptions& options) {
+  return ForkServer::start(serve_request, {options.time_limit, options.memory_limit});
 }
 
 InspectReport inspect::inspect_file_served(const std::string& path, const InspectOptions& options,
@@ -404,13 +387,15 @@ InspectReport inspect::inspect_file_served(const std::string& path, const Inspec
   if (options.isolate) {
     // Read in the child: a caller inspecting many files at once never holds their contents.
     in.close();
-    std::optional<inspect::ChildOutcome> outcome;
-    if (server != nullptr)
-      if (auto answer = server->call(server_request(path, *report.format, size, options)))
-        outcome = decode_answer(*answer);
-    outcome_into(
-        outcome ? std::move(*outcome) : parse_file_isolated(path, *report.format, size, options),
-        options, report);
+    if (server != nullptr && server->alive()) {
+      inspect::ChildOutcome outcome =
+          server->call(server_request(path, *report.format, size, options), options.time_limit);
+      if (outcome.kind != inspect::ChildOutcome::Kind::failed) {
+        outcome_into(std::move(outcome), options, report);
+        return report;
+      }  // the server could not be reached: a child of this process does it
+    }
+    outcome_into(parse_file_isolated(path, *report.format, size, options), options, report);
     return report;
   }
   // Within the size limit (10 MiB by default): read whole, the parsers want memory anyway.

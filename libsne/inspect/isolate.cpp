@@ -210,11 +210,16 @@ std::optional<std::string> receive_frame(int fd) {
   return body;
 }
 
-[[noreturn]] void serve_forever(int fd, const ForkServer::Serve& serve) {
-  // The caller's signals are not this server's business: Ctrl-C reaches the whole process
-  // group, and the caller decides; the server ends when its socket closes.
+[[noreturn]] void serve_forever(int fd, const ForkServer::Serve& serve, const ChildLimits& limits) {
+  // A crash must end this process with its signal (the caller reports it); Ctrl-C reaches the
+  // whole process group, and the caller decides; the server ends when its socket closes.
+  for (int sig : {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGXCPU, SIGXFSZ, SIGTERM})
+    (void)signal(sig, SIG_DFL);
   (void)signal(SIGINT, SIG_IGN);
   (void)signal(SIGPIPE, SIG_IGN);
+  sigset_t none;
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, nullptr);
   (void)prctl(PR_SET_PDEATHSIG, SIGKILL);
   // Nothing of the caller's stays open here: not its pipes (whoever waits for their end would
   // wait for this server too), not the sockets of servers started before this one (they
@@ -228,22 +233,30 @@ std::optional<std::string> receive_frame(int fd) {
   if (fd > STDERR_FILENO + 1)
     (void)close_range(STDERR_FILENO + 1, static_cast<unsigned>(fd) - 1, 0);
   (void)close_range(static_cast<unsigned>(fd) + 1, ~0U, 0);
+  limit(RLIMIT_CORE, 0, 0);
+  limit(RLIMIT_FSIZE, 0, 0);  // a server reads; it writes no file
+  if (!kAddressSanitizer && limits.memory > 0) {
+    const std::uint64_t base = current_address_space();
+    if (base > 0) limit(RLIMIT_AS, base + limits.memory, base + limits.memory);
+  }
   for (;;) {
     auto request = receive_frame(fd);
     if (!request) _exit(0);
     std::string answer;
     try {
       answer = serve(*request);
+    } catch (const std::bad_alloc&) {
+      _exit(kExitOutOfMemory);
     } catch (...) {
       _exit(kExitFailed);
     }
-    if (!send_frame(fd, answer)) _exit(0);
+    if (answer.size() > kMaxOutput || !send_frame(fd, answer)) _exit(0);
   }
 }
 
 }  // namespace
 
-std::unique_ptr<ForkServer> ForkServer::start(const Serve& serve) {
+std::unique_ptr<ForkServer> ForkServer::start(const Serve& serve, const ChildLimits& limits) {
   int fds[2];
   if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0) return nullptr;
   const pid_t pid = fork();
@@ -254,28 +267,88 @@ std::unique_ptr<ForkServer> ForkServer::start(const Serve& serve) {
   }
   if (pid == 0) {
     close(fds[0]);
-    serve_forever(fds[1], serve);
+    serve_forever(fds[1], serve, limits);
   }
   close(fds[1]);
   return std::unique_ptr<ForkServer>(new ForkServer(fds[0], pid));
 }
 
 ForkServer::~ForkServer() {
+  ChildOutcome ignored;
+  if (pid_ > 0) end(ignored, false);
+}
+
+void ForkServer::end(ChildOutcome& outcome, bool kill_it) {
   if (fd_ >= 0) close(fd_);
+  fd_ = -1;
+  if (pid_ <= 0) return;
+  if (kill_it) kill(pid_, SIGKILL);
   int status = 0;
   while (waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
   }
+  pid_ = -1;
+  if (outcome.kind != ChildOutcome::Kind::failed) return;  // already judged (timed out)
+  if (WIFSIGNALED(status)) {
+    outcome.signal = WTERMSIG(status);
+    outcome.kind = outcome.signal == SIGXCPU || outcome.signal == SIGKILL
+                       ? ChildOutcome::Kind::timed_out
+                       : ChildOutcome::Kind::crashed;
+  } else if (WIFEXITED(status) && WEXITSTATUS(status) == kExitOutOfMemory) {
+    outcome.kind = ChildOutcome::Kind::out_of_memory;
+  } else {
+    outcome.detail = "the inspection server ended";
+  }
 }
 
-std::optional<std::string> ForkServer::call(std::string_view request) {
-  if (fd_ < 0) return std::nullopt;
-  std::optional<std::string> answer;
-  if (send_frame(fd_, request)) answer = receive_frame(fd_);
-  if (!answer) {
-    close(fd_);
-    fd_ = -1;
+ChildOutcome ForkServer::call(std::string_view request, std::chrono::milliseconds wall) {
+  ChildOutcome outcome;
+  if (fd_ < 0) {
+    outcome.detail = "the inspection server is gone";
+    return outcome;
   }
-  return answer;
+  if (!send_frame(fd_, request)) {
+    end(outcome, true);
+    return outcome;
+  }
+  // The answer within the wall clock: a frame, its length first.
+  const auto deadline = std::chrono::steady_clock::now() + wall;
+  std::string buffer;
+  for (;;) {
+    if (buffer.size() >= 4) {
+      const auto* h = reinterpret_cast<const unsigned char*>(buffer.data());
+      const std::uint32_t size = (std::uint32_t{h[0]} << 24) | (std::uint32_t{h[1]} << 16) |
+                                 (std::uint32_t{h[2]} << 8) | std::uint32_t{h[3]};
+      if (size > kMaxOutput) {
+        outcome.detail = "the inspection's output was too long";
+        end(outcome, true);
+        return outcome;
+      }
+      if (buffer.size() >= 4 + std::size_t{size}) {
+        outcome.kind = ChildOutcome::Kind::finished;
+        outcome.output = buffer.substr(4, size);
+        ++served_;
+        return outcome;
+      }
+    }
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) {
+      outcome.kind = ChildOutcome::Kind::timed_out;
+      end(outcome, true);
+      return outcome;
+    }
+    pollfd p{fd_, POLLIN, 0};
+    const int ready = poll(&p, 1, static_cast<int>(left.count()));
+    if (ready <= 0) continue;  // EINTR, or the deadline re-checked
+    char chunk[65536];
+    const ssize_t n = read(fd_, chunk, sizeof chunk);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {  // the server died: how is the outcome
+      end(outcome, false);
+      return outcome;
+    }
+    buffer.append(chunk, static_cast<std::size_t>(n));
+  }
 }
 
 }  // namespace sne::inspect

@@ -40,27 +40,37 @@ ChildOutcome run_isolated(const std::function<std::string()>& work, const ChildL
 
 namespace sne::inspect {
 
-/// A small process forked once, early (before the caller starts threads), that serves requests
-/// with `serve`, which runs in it and may fork children of its own: forking from this small,
-/// single-threaded process costs a fraction of a fork of a large multi-threaded one (no page
-/// tables of a big heap to copy, no copy-on-write faults in the caller's busy threads). One
-/// caller at a time per server. The server exits when its socket closes (this object's
-/// destruction, or the caller's death).
+/// A process forked once, early (before the caller starts threads), that serves requests with
+/// `serve` in itself, under the limits a child of run_isolated has (address space, no file
+/// writes, no core dump), the wall clock of each request enforced by the caller: a crash, a
+/// timeout or a runaway allocation ends the server, not the caller, and is reported as
+/// run_isolated reports it. Forking once per server instead of once per request is what makes
+/// inspecting thousands of files affordable (a fork of a large multi-threaded caller cost more
+/// than the parsing). One caller at a time per server. The server exits when its socket closes
+/// (this object's destruction, or the caller's death); a dead server is started again by its
+/// owner (see alive()).
 class ForkServer {
  public:
   using Serve = std::function<std::string(std::string_view request)>;
   /// nullptr when the process cannot be forked.
-  static std::unique_ptr<ForkServer> start(const Serve& serve);
+  static std::unique_ptr<ForkServer> start(const Serve& serve, const ChildLimits& limits);
   ~ForkServer();
   ForkServer(const ForkServer&) = delete;
   ForkServer& operator=(const ForkServer&) = delete;
-  /// The answer to `request`; nullopt when the server is gone (then it is not used again).
-  std::optional<std::string> call(std::string_view request);
+  /// The answer to `request` within `wall` (kind finished, in output), or what ended the
+  /// server (crashed, timed_out, out_of_memory; failed when it could not be reached). After
+  /// anything but finished, the server is gone.
+  ChildOutcome call(std::string_view request, std::chrono::milliseconds wall);
+  bool alive() const noexcept { return fd_ >= 0; }
+  /// Requests answered so far (an owner may start a fresh server after some).
+  int served() const noexcept { return served_; }
 
  private:
   ForkServer(int fd, int pid) : fd_(fd), pid_(pid) {}
+  void end(ChildOutcome& outcome, bool kill_it);
   int fd_;
   int pid_;
+  int served_ = 0;
 };
 
 }  // namespace sne::inspect
@@ -72,9 +82,9 @@ struct InspectReport;
 
 namespace sne::inspect {
 
-/// A ForkServer that parses files (inspect_file_served): start one per thread that inspects,
-/// before starting the threads.
-std::unique_ptr<ForkServer> start_inspection_server();
+/// A ForkServer that parses files (inspect_file_served) within `options`' memory limit: start
+/// one per thread that inspects, before starting the threads.
+std::unique_ptr<ForkServer> start_inspection_server(const InspectOptions& options);
 /// inspect_file(), with the parsing child forked by `server` (nullptr: by this process).
 InspectReport inspect_file_served(const std::string& path, const InspectOptions& options,
                                   ForkServer* server);

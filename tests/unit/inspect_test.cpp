@@ -1,6 +1,8 @@
 // The preflight: its checks on crafted files, and the isolation that turns a parser's crash,
 // endless loop or runaway allocation into a rejected file.
 #include <csignal>
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <new>
 #include <vector>
@@ -90,6 +92,69 @@ bool mentions(const std::vector<Finding>& findings, std::string_view code, std::
 }
 
 }  // namespace
+
+TEST_CASE(
+    "isolation: a fork server answers request after request, and ends on what would end a child") {
+  using Kind = inspect::ChildOutcome::Kind;
+  const inspect::ForkServer::Serve serve = [](std::string_view request) -> std::string {
+    if (request == "crash") std::raise(SIGSEGV);
+    if (request == "loop")
+      for (volatile unsigned long n = 0;;) n = n + 1;
+    if (request == "oom") throw std::bad_alloc();
+    return "echo:" + std::string(request);
+  };
+  auto server = inspect::ForkServer::start(serve, {});
+  REQUIRE(server);
+  for (int i = 0; i < 50; ++i) {
+    auto answer = server->call("n" + std::to_string(i), 2s);
+    REQUIRE(answer.kind == Kind::finished);
+    CHECK(answer.output == "echo:n" + std::to_string(i));
+  }
+  CHECK(server->served() == 50);
+  auto crash = server->call("crash", 2s);
+  CHECK(crash.kind == Kind::crashed);
+  CHECK(crash.signal == SIGSEGV);
+  CHECK_FALSE(server->alive());
+  CHECK(server->call("n", 2s).kind == Kind::failed);  // gone: its owner starts another
+
+  server = inspect::ForkServer::start(serve, {});
+  REQUIRE(server);
+  const auto start = std::chrono::steady_clock::now();
+  CHECK(server->call("loop", 300ms).kind == Kind::timed_out);
+  CHECK(std::chrono::steady_clock::now() - start < 5s);
+  CHECK_FALSE(server->alive());
+
+  server = inspect::ForkServer::start(serve, {});
+  REQUIRE(server);
+  CHECK(server->call("oom", 2s).kind == Kind::out_of_memory);
+  server = inspect::ForkServer::start(serve, {});
+  REQUIRE(server);
+  CHECK(server->call("after", 2s).output == "echo:after");
+}
+
+TEST_CASE("inspect: files inspected through a server are judged as without one") {
+  InspectOptions options;
+  auto server = inspect::start_inspection_server(options);
+  REQUIRE(server);
+  const std::string dir = std::filesystem::temp_directory_path() / "sne-inspect-served";
+  std::filesystem::create_directories(dir);
+  const std::string good = dir + "/good.pdf", cut = dir + "/cut.pdf";
+  const std::string pdf = pdf_with_count("1");
+  for (const auto& [path, data] : {std::pair{good, pdf}, std::pair{cut, pdf.substr(0, 40)}}) {
+    std::ofstream out(path, std::ios::binary);
+    out << data;
+  }
+  for (int round = 0; round < 3; ++round)
+    for (const auto& path : {good, cut}) {
+      const InspectReport served = inspect::inspect_file_served(path, options, server.get());
+      const InspectReport alone = inspect_file(path, options);
+      CHECK(served.ok() == alone.ok());
+      CHECK(served.pages == alone.pages);
+      CHECK(served.problems.size() == alone.problems.size());
+    }
+  CHECK(server->served() == 6);
+  std::filesystem::remove_all(dir);
+}
 
 TEST_CASE("isolation: a result, a crash, a loop, an exception") {
   using Kind = inspect::ChildOutcome::Kind;
