@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "base/csv.hpp"
+#include "inspect/isolate.hpp"
 #include "sne/bulk.hpp"
 
 using namespace sne;
@@ -511,7 +512,11 @@ TEST_CASE("bulk manifest: 200,000 rows read with memory that does not grow") {
     CHECK(errors == 0);
     // The file is about 20 MB: a reader that kept it, or kept the rows, would grow by more.
     CHECK(before > 0);
-    CHECK(peak - before < 4 * 1024);
+    if (inspect::memory_limit_enforced())
+      CHECK(peak - before < 4 * 1024);
+    else  // AddressSanitizer's quarantine keeps freed memory: RSS says nothing there
+      MESSAGE("RSS bound checked in the build without AddressSanitizer; here " << (peak - before)
+                                                                               << " KiB");
   }
   // What the CSV reader held: the largest record, not the file.
   csv::Reader reader(stream::Input::open(csv_path).value());
