@@ -22,25 +22,13 @@ import os
 import sys
 import uuid
 
+# The PDF writer of the CLI tests: one way to lay out a cross-reference table.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "cli"))
+from sne_cli import pdf_file  # noqa: E402
+
 PIECE_TYPE = "quittance_loyer"
 # Options of curl that hold for one transfer only: repeated in each (`next` starts a new one).
 PER_TRANSFER = 'silent\nshow-error\nwrite-out = "%{http_code}\\n"\n'
-
-
-def pdf_file(objects):
-    """A PDF whose objects 1..n are `objects`, with a correct cross-reference table (as
-    tests/cli/sne_cli.py writes it)."""
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for i, body in enumerate(objects):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (i + 1, body)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1, xref)
-    return bytes(out)
 
 
 def sample_pdf(size, label):

@@ -278,23 +278,27 @@ void outcome_into(inspect::ChildOutcome outcome, const InspectOptions& options,
   merge(std::move(*parsed), options, report);
 }
 
+/// Reads the file whole and parses it: what a child, or an inspection server, does.
+inspect::Parsed read_and_parse(const std::string& path, Format format, std::uint64_t size,
+                               const inspect::Limits& limits) {
+  inspect::Parsed parsed;
+  std::ifstream in(path, std::ios::binary);
+  std::string bytes(size, '\0');
+  in.read(bytes.data(), static_cast<std::streamsize>(size));
+  if (!in || static_cast<std::uint64_t>(in.gcount()) != size || in.peek() != EOF)
+    parsed.problems.push_back(
+        {std::string(problem::file_unreadable), "it changed while being read"});
+  else
+    parsed = inspect::parse_content(format, bytes, limits);
+  return parsed;
+}
+
 /// Reads the file and parses it, in the child: the caller never holds the content.
 inspect::ChildOutcome parse_file_isolated(const std::string& path, Format format,
                                           std::uint64_t size, const InspectOptions& options) {
   const inspect::Limits limits{options.max_pixels, options.memory_limit};
   return inspect::run_isolated(
-      [&] {
-        inspect::Parsed parsed;
-        std::ifstream in(path, std::ios::binary);
-        std::string bytes(size, '\0');
-        in.read(bytes.data(), static_cast<std::streamsize>(size));
-        if (!in || static_cast<std::uint64_t>(in.gcount()) != size || in.peek() != EOF)
-          parsed.problems.push_back(
-              {std::string(problem::file_unreadable), "it changed while being read"});
-        else
-          parsed = inspect::parse_content(format, bytes, limits);
-        return inspect::encode(parsed);
-      },
+      [&] { return inspect::encode(read_and_parse(path, format, size, limits)); },
       {options.time_limit, options.memory_limit});
 }
 
@@ -329,19 +333,9 @@ std::string serve_request(std::string_view request) {
     f.emplace_back(request.substr(start, nl - start));
     start = nl + 1;
   }
-  const std::string path(request.substr(start));
-  const auto size = std::stoull(f[1]);
-  const inspect::Limits limits{std::stoull(f[2]), std::stoull(f[3])};
-  inspect::Parsed parsed;
-  std::ifstream in(path, std::ios::binary);
-  std::string bytes(size, '\0');
-  in.read(bytes.data(), static_cast<std::streamsize>(size));
-  if (!in || static_cast<std::uint64_t>(in.gcount()) != size || in.peek() != EOF)
-    parsed.problems.push_back(
-        {std::string(problem::file_unreadable), "it changed while being read"});
-  else
-    parsed = inspect::parse_content(static_cast<Format>(std::stoi(f[0])), bytes, limits);
-  return inspect::encode(parsed);
+  return inspect::encode(read_and_parse(std::string(request.substr(start)),
+                                        static_cast<Format>(std::stoi(f[0])), std::stoull(f[1]),
+                                        {std::stoull(f[2]), std::stoull(f[3])}));
 }
 
 }  // namespace

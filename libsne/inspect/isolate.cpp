@@ -63,23 +63,20 @@ bool write_all(int fd, const char* data, std::size_t size) {
   return true;
 }
 
-[[noreturn]] void child(int out, const std::function<std::string()>& work,
-                        const ChildLimits& limits) {
-  // Default dispositions and an empty mask: a crash must end this process with its signal
-  // (not run a handler of the parent's, nor a sanitizer's report), and SIGXCPU must stop it.
-  for (int sig :
-       {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGXCPU, SIGXFSZ, SIGPIPE, SIGTERM, SIGINT})
+/// What confines a process that parses untrusted input, a one-shot child or a server: default
+/// dispositions and an empty mask (a crash must end it with its signal, not run a handler of
+/// the parent's nor a sanitizer's report; SIGXCPU must stop it), no output, no core, no file
+/// written, and its address space bounded.
+void confine(const ChildLimits& limits) {
+  for (int sig : {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGXCPU, SIGXFSZ, SIGPIPE, SIGTERM})
     (void)signal(sig, SIG_DFL);
   sigset_t none;
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, nullptr);
-  // Parsers print nothing the caller wants to see.
-  if (int null = open("/dev/null", O_WRONLY | O_CLOEXEC); null >= 0) {
+  if (int null = open("/dev/null", O_RDWR | O_CLOEXEC); null >= 0) {
     dup2(null, STDOUT_FILENO);
     dup2(null, STDERR_FILENO);
   }
-  const auto cpu = static_cast<rlim_t>((limits.wall.count() + 999) / 1000);
-  limit(RLIMIT_CPU, cpu, cpu + 1);
   limit(RLIMIT_CORE, 0, 0);
   limit(RLIMIT_FSIZE, 0, 0);  // no file is written by inspection
   // ASan reserves terabytes of shadow memory: an address-space limit would stop it at once.
@@ -87,6 +84,27 @@ bool write_all(int fd, const char* data, std::size_t size) {
     const std::uint64_t base = current_address_space();
     if (base > 0) limit(RLIMIT_AS, base + limits.memory, base + limits.memory);
   }
+}
+
+/// How a confined process ended, from its wait status: crashed, timed out (killed, or past
+/// its CPU time), out of memory; `outcome` is left as it is otherwise.
+void judge(int status, ChildOutcome& outcome) {
+  if (WIFSIGNALED(status)) {
+    outcome.signal = WTERMSIG(status);
+    outcome.kind = outcome.signal == SIGXCPU || outcome.signal == SIGKILL
+                       ? ChildOutcome::Kind::timed_out
+                       : ChildOutcome::Kind::crashed;
+  } else if (WIFEXITED(status) && WEXITSTATUS(status) == kExitOutOfMemory) {
+    outcome.kind = ChildOutcome::Kind::out_of_memory;
+  }
+}
+
+[[noreturn]] void child(int out, const std::function<std::string()>& work,
+                        const ChildLimits& limits) {
+  confine(limits);
+  (void)signal(SIGINT, SIG_DFL);
+  const auto cpu = static_cast<rlim_t>((limits.wall.count() + 999) / 1000);
+  limit(RLIMIT_CPU, cpu, cpu + 1);
   int code = 0;
   try {
     const std::string result = work();
@@ -158,13 +176,9 @@ ChildOutcome run_isolated(const std::function<std::string()>& work, const ChildL
   } else if (too_long) {
     outcome.kind = ChildOutcome::Kind::failed;
     outcome.detail = "the inspection's output was too long";
-  } else if (WIFSIGNALED(status)) {
-    outcome.signal = WTERMSIG(status);
-    outcome.kind = outcome.signal == SIGXCPU || outcome.signal == SIGKILL
-                       ? ChildOutcome::Kind::timed_out
-                       : ChildOutcome::Kind::crashed;
-  } else if (WIFEXITED(status) && WEXITSTATUS(status) == kExitOutOfMemory) {
-    outcome.kind = ChildOutcome::Kind::out_of_memory;
+  } else if (WIFSIGNALED(status) ||
+             (WIFEXITED(status) && WEXITSTATUS(status) == kExitOutOfMemory)) {
+    judge(status, outcome);
   } else if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
     outcome.kind = ChildOutcome::Kind::finished;
   } else {
@@ -211,34 +225,19 @@ std::optional<std::string> receive_frame(int fd) {
 }
 
 [[noreturn]] void serve_forever(int fd, const ForkServer::Serve& serve, const ChildLimits& limits) {
-  // A crash must end this process with its signal (the caller reports it); Ctrl-C reaches the
-  // whole process group, and the caller decides; the server ends when its socket closes.
-  for (int sig : {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGXCPU, SIGXFSZ, SIGTERM})
-    (void)signal(sig, SIG_DFL);
+  // Confined as a child; Ctrl-C reaches the whole process group, and the caller decides; a
+  // vanished caller's socket is EOF, not SIGPIPE; the server ends when its socket closes.
+  confine(limits);
   (void)signal(SIGINT, SIG_IGN);
   (void)signal(SIGPIPE, SIG_IGN);
-  sigset_t none;
-  sigemptyset(&none);
-  sigprocmask(SIG_SETMASK, &none, nullptr);
   (void)prctl(PR_SET_PDEATHSIG, SIGKILL);
   // Nothing of the caller's stays open here: not its pipes (whoever waits for their end would
   // wait for this server too), not the sockets of servers started before this one (they
   // would never see their caller close them).
-  if (int null = open("/dev/null", O_RDWR | O_CLOEXEC); null >= 0) {
-    dup2(null, STDIN_FILENO);
-    dup2(null, STDOUT_FILENO);
-    dup2(null, STDERR_FILENO);
-    if (null > STDERR_FILENO) close(null);
-  }
+  if (int null = open("/dev/null", O_RDONLY | O_CLOEXEC); null >= 0) dup2(null, STDIN_FILENO);
   if (fd > STDERR_FILENO + 1)
     (void)close_range(STDERR_FILENO + 1, static_cast<unsigned>(fd) - 1, 0);
   (void)close_range(static_cast<unsigned>(fd) + 1, ~0U, 0);
-  limit(RLIMIT_CORE, 0, 0);
-  limit(RLIMIT_FSIZE, 0, 0);  // a server reads; it writes no file
-  if (!kAddressSanitizer && limits.memory > 0) {
-    const std::uint64_t base = current_address_space();
-    if (base > 0) limit(RLIMIT_AS, base + limits.memory, base + limits.memory);
-  }
   for (;;) {
     auto request = receive_frame(fd);
     if (!request) _exit(0);
@@ -288,16 +287,8 @@ void ForkServer::end(ChildOutcome& outcome, bool kill_it) {
   }
   pid_ = -1;
   if (outcome.kind != ChildOutcome::Kind::failed) return;  // already judged (timed out)
-  if (WIFSIGNALED(status)) {
-    outcome.signal = WTERMSIG(status);
-    outcome.kind = outcome.signal == SIGXCPU || outcome.signal == SIGKILL
-                       ? ChildOutcome::Kind::timed_out
-                       : ChildOutcome::Kind::crashed;
-  } else if (WIFEXITED(status) && WEXITSTATUS(status) == kExitOutOfMemory) {
-    outcome.kind = ChildOutcome::Kind::out_of_memory;
-  } else {
-    outcome.detail = "the inspection server ended";
-  }
+  judge(status, outcome);
+  if (outcome.kind == ChildOutcome::Kind::failed) outcome.detail = "the inspection server ended";
 }
 
 ChildOutcome ForkServer::call(std::string_view request, std::chrono::milliseconds wall) {

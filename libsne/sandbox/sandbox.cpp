@@ -29,6 +29,16 @@ Error db_error(const std::string& path, const std::exception& e) {
   return Error(ErrorCode::io, fmt::format("sandbox database {}: {}", path, e.what()), path);
 }
 
+/// A code guichet as written (any case), checked: five letters or digits, upper case.
+Result<std::string> code_guichet(const std::string& written) {
+  std::string code = text::ascii_upper(written);
+  if (!is_code_guichet(code))
+    return Error(ErrorCode::invalid_input,
+                 fmt::format("'{}' is not a code guichet (five letters or digits)", written),
+                 "guichet");
+  return code;
+}
+
 }  // namespace
 
 Status reset_sandbox(const std::string& path) {
@@ -226,12 +236,9 @@ Result<SeededPlis> seed_sandbox_plis(const std::string& path, const SeedPlisOpti
     return Error(ErrorCode::invalid_input,
                  fmt::format("{} days: from 1 to 3650 (ten years)", options.days), "days");
   SeedPlisOptions o = options;
-  o.guichet = text::ascii_upper(options.guichet);
-  if (!is_code_guichet(o.guichet))
-    return Error(
-        ErrorCode::invalid_input,
-        fmt::format("'{}' is not a code guichet (five letters or digits)", options.guichet),
-        "guichet");
+  auto guichet = code_guichet(options.guichet);
+  if (!guichet) return guichet.error();
+  o.guichet = *guichet;
   try {
     sandbox::Db db(path);
     sandbox::prepare(db);
@@ -261,12 +268,12 @@ Result<SeededDemandes> seed_sandbox_demandes(const std::string& path,
   if (options.count < 1 || options.count > 1000000)
     return Error(ErrorCode::invalid_input,
                  fmt::format("{} demandes: from 1 to 1,000,000 at a time", options.count), "count");
-  std::string guichet = text::ascii_upper(options.guichet);
-  if (!guichet.empty() && !is_code_guichet(guichet))
-    return Error(
-        ErrorCode::invalid_input,
-        fmt::format("'{}' is not a code guichet (five letters or digits)", options.guichet),
-        "guichet");
+  std::string guichet;
+  if (!options.guichet.empty()) {
+    auto code = code_guichet(options.guichet);
+    if (!code) return code.error();
+    guichet = *code;
+  }
   try {
     sandbox::Db db(path);
     sandbox::prepare(db);
