@@ -54,10 +54,13 @@ class Pacer {
       : interval_(rate > 0 ? std::chrono::nanoseconds(static_cast<long long>(1e9 / rate))
                            : std::chrono::nanoseconds(0)) {}
 
-  /// The service asked to slow down (429, 503) or did not answer: the pace between row
-  /// starts doubles; a 429 with a wait also holds every start until then.
+  /// The service asked to slow down (429, 503): the pace between row starts doubles; a 429
+  /// with a wait also holds every start until then.
   void slow_down(int status, milliseconds wait) {
-    if (status != 429 && status != 503 && status != 0) return;
+    // Only the service's own "slow down" counts: a dropped connection (status 0) or a 500 says
+    // nothing of the pace, and doubling on them let the pace climb to its cap under a few
+    // percent of drops.
+    if (status != 429 && status != 503) return;
     std::lock_guard lock(mutex_);
     pace_ = std::clamp(std::max(pace_ * 2, std::chrono::nanoseconds(wait) / 4),
                        std::chrono::nanoseconds(milliseconds(20)),
@@ -67,7 +70,7 @@ class Pacer {
   }
   void success() {
     std::lock_guard lock(mutex_);
-    pace_ = pace_ * 3 / 4;
+    pace_ = pace_ / 2;  // a row succeeds after several requests, each of which may double it
     if (pace_ < milliseconds(10)) pace_ = std::chrono::nanoseconds(0);
   }
   /// Waits for this worker's turn to start a row; false when cancelled.
