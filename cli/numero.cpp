@@ -15,16 +15,16 @@ CheckOutcome check_numero(const std::string& input) {
   if (!n) return {n.error(), {}};
   Json fields = Json::object();
   fields.set("numero_unique", n->str())
-      .set("territoire", n->territoire())
-      .set("territoire_nom", n->territory().name)
+      .set("territoire", n->territoire().code)
+      .set("territoire_nom", n->territoire().name)
       .set("mois", n->mois())
       .set("annee", n->annee())
       .set("sequence", n->sequence())
       .set("guichet", n->guichet());
-  return {
-      std::move(fields),
-      fmt::format("{} {} · {} {} · séquence {} · guichet {}", n->territoire(), n->territory().name,
-                  month_name_fr(n->mois()), n->annee(), n->sequence(), n->guichet())};
+  return {std::move(fields),
+          fmt::format("{} {} · {} {} · séquence {} · guichet {}", n->territoire().code,
+                      n->territoire().name, month_name_fr(n->mois()), n->annee(), n->sequence(),
+                      n->guichet())};
 }
 
 }  // namespace

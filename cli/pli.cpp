@@ -215,7 +215,7 @@ CommandResult run_show(const ShowOptions& o, Context& ctx) {
   auto numero = NumeroUnique::parse(r.numero_unique);
   out.line(fmt::format("Pli {} — demande {}{}", out.paint(r.transaction, Style::bold),
                        one_line(r.numero_unique),
-                       numero ? fmt::format(" ({})", numero->territory().name) : ""));
+                       numero ? fmt::format(" ({})", numero->territoire().name) : ""));
   Table facts({"", ""});
   facts.add({"Statut", fmt::format("{} (le {} UTC)", info(r.statut).label, when(r.date_statut))},
             {Style::plain, statut_style(r.statut)});

@@ -25,7 +25,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "date: %s\n", sent.error().message().c_str());
     return 6;
   }
-  const sne::Territoire& territory = numero->territory();
+  const sne::Territoire& territory = numero->territoire();
   const auto due = sne::add_jours_ouvres(*sent, 2, territory.zone);
   if (!due) {
     std::fprintf(stderr, "date: %s\n", due.error().message().c_str());

@@ -24,7 +24,9 @@ class NumeroUnique {
 
   /// The canonical 18 characters.
   const std::string& str() const noexcept { return text_; }
-  std::string_view territoire() const noexcept { return std::string_view(text_).substr(0, 3); }
+  /// The territory's entry in the table of sne/territoire.hpp (its code is the first three
+  /// characters); never null.
+  const Territoire& territoire() const noexcept { return *territoire_; }
   /// 1 to 12.
   int mois() const noexcept { return mois_; }
   /// Four digits: the two digits of the numéro are years 2000 to 2099 (the numéro unique
@@ -32,8 +34,6 @@ class NumeroUnique {
   int annee() const noexcept { return annee_; }
   std::string_view sequence() const noexcept { return std::string_view(text_).substr(7, 6); }
   std::string_view guichet() const noexcept { return std::string_view(text_).substr(13, 5); }
-  /// The territory's entry in the table of sne/territoire.hpp; never null.
-  const Territoire& territory() const noexcept { return *territory_; }
 
   friend bool operator==(const NumeroUnique& a, const NumeroUnique& b) noexcept {
     return a.text_ == b.text_;
@@ -50,7 +50,7 @@ class NumeroUnique {
   std::string text_;
   int mois_ = 0;
   int annee_ = 0;
-  const Territoire* territory_ = nullptr;
+  const Territoire* territoire_ = nullptr;
 };
 
 /// True when `code` is a well-formed code guichet: five upper-case ASCII letters or digits.

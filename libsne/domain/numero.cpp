@@ -67,7 +67,7 @@ Result<NumeroUnique> NumeroUnique::parse(std::string_view text) {
   n.text_ = std::move(s);
   n.mois_ = month;
   n.annee_ = 2000 + (yy[0] - '0') * 10 + (yy[1] - '0');
-  n.territory_ = territory;
+  n.territoire_ = territory;
   return n;
 }
 

@@ -69,7 +69,7 @@ Date local_day(Timestamp t, CalendarZone zone) {
 
 CalendarZone zone_of(std::string_view numero_unique) {
   auto n = NumeroUnique::parse(numero_unique);
-  return n ? n->territory().zone : CalendarZone::metropole;
+  return n ? n->territoire().zone : CalendarZone::metropole;
 }
 
 PliSla pli_sla(const PliSummary& pli, Timestamp now) {

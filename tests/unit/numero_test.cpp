@@ -13,8 +13,8 @@ TEST_CASE("numero: parses the seed example into its fields") {
   auto n = NumeroUnique::parse("0340819000040PWP01");
   REQUIRE(n.ok());
   CHECK(n->str() == "0340819000040PWP01");
-  CHECK(n->territoire() == "034");
-  CHECK(n->territory().name == "Hérault");
+  CHECK(n->territoire().code == "034");
+  CHECK(n->territoire().name == "Hérault");
   CHECK(n->mois() == 8);
   CHECK(n->annee() == 2019);
   CHECK(n->sequence() == "000040");
@@ -25,7 +25,7 @@ TEST_CASE("numero: the other seed numbers are valid") {
   for (const char* s : {"1110920020745G1175", "0690620007611G3163", "1111023517879GDPUB"})
     CHECK_MESSAGE(NumeroUnique::parse(s).ok(), s);
   auto idf = NumeroUnique::parse("1110920020745G1175");
-  CHECK(idf->territory().kind == TerritoireKind::region);
+  CHECK(idf->territoire().kind == TerritoireKind::region);
   CHECK(idf->sequence() == "020745");
   CHECK(idf->guichet() == "G1175");
 }
@@ -38,11 +38,12 @@ TEST_CASE("numero: normalises case and surrounding white space") {
 }
 
 TEST_CASE("numero: Corsica and overseas territories") {
-  CHECK(NumeroUnique::parse("02A0121000001G0001").value().territory().name == "Corse-du-Sud");
-  CHECK(NumeroUnique::parse("02b0121000001G0001").value().territoire() == "02B");
-  CHECK(NumeroUnique::parse("9740121000001G0001").value().territory().zone ==
+  CHECK(NumeroUnique::parse("02A0121000001G0001").value().territoire().name == "Corse-du-Sud");
+  CHECK(NumeroUnique::parse("02b0121000001G0001").value().territoire().code == "02B");
+  CHECK(NumeroUnique::parse("9740121000001G0001").value().territoire().zone ==
         CalendarZone::reunion);
-  CHECK(NumeroUnique::parse("9990121000001PWP01").value().territory().kind == TerritoireKind::test);
+  CHECK(NumeroUnique::parse("9990121000001PWP01").value().territoire().kind ==
+        TerritoireKind::test);
 }
 
 TEST_CASE("numero: rejects month 13 and 00, naming the month") {

@@ -303,7 +303,7 @@ TEST_CASE("seed_sandbox_demandes: new, valid, unique, empty demandes of one terr
   for (const auto& n : seeded->numeros) {
     auto parsed = NumeroUnique::parse(n);
     REQUIRE(parsed);
-    CHECK(parsed->territoire() == "034");
+    CHECK(parsed->territoire().code == "034");
     CHECK(parsed->guichet() == "G3401");
     CHECK(parsed->annee() >= 2001);
   }
