@@ -235,7 +235,9 @@ CommandResult run_add(const AddOptions& opts, Context& ctx) {
   SendPiecesInput in;
   in.numero_unique = opts.numero;
   in.type = opts.type;
-  in.contexte = opts.contexte;
+  auto contexte = parse_contexte(opts.contexte);
+  if (!contexte) return contexte.error();
+  in.contexte = *contexte;
   in.files = opts.files;
   auto emission = optional_date(opts.emission, "--emission");
   if (!emission) return emission.error();

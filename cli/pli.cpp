@@ -29,11 +29,6 @@ std::string when(Timestamp t) {
 
 std::string jours(long n) { return fmt::format("{} j.o.", n); }
 
-std::string_view contexte_label(const std::string& code) {
-  auto c = parse_contexte(code);
-  return c ? info(*c).label : std::string_view(code);
-}
-
 Json sla_json(const PliSla& s) {
   return Json::object()
       .set("zone", std::string(to_string(s.zone)))
@@ -164,7 +159,7 @@ CommandResult run_list(const ListOptions& o, Context& ctx) {
     for (const auto& p : items) {
       const PliSla s = pli_sla(p, now);
       out +=
-          csv_record({p.transaction, p.numero_unique, p.guichet, p.contexte,
+          csv_record({p.transaction, p.numero_unique, p.guichet, std::string(info(p.contexte).code),
                       std::string(info(p.statut).code), format_timestamp(p.date_transmission),
                       format_timestamp(p.date_statut), std::to_string(p.nb_pieces), s.due.iso(),
                       s.overdue ? "true" : "false", std::to_string(s.overdue ? s.days_late : 0)});
@@ -180,7 +175,7 @@ CommandResult run_list(const ListOptions& o, Context& ctx) {
       auto [delay, delay_style] = delay_cell(p, s);
       table.add({p.transaction, p.numero_unique, when(p.date_transmission),
                  std::string(info(p.statut).label), when(p.date_statut),
-                 std::string(contexte_label(p.contexte)), delay},
+                 std::string(info(p.contexte).label), delay},
                 {Style::bold, Style::plain, Style::plain, statut_style(p.statut), Style::plain,
                  Style::plain, delay_style});
     }
@@ -219,7 +214,7 @@ CommandResult run_show(const ShowOptions& o, Context& ctx) {
   Table facts({"", ""});
   facts.add({"Statut", fmt::format("{} (le {} UTC)", info(r.statut).label, when(r.date_statut))},
             {Style::plain, statut_style(r.statut)});
-  facts.add({"Contexte", std::string(contexte_label(r.contexte))});
+  facts.add({"Contexte", std::string(info(r.contexte).label)});
   facts.add({"Guichet", r.guichet});
   facts.add({"Transmis", fmt::format("{} UTC", when(r.date_transmission))});
   facts.add({"Échéance", fmt::format("{} ({} jours ouvrés, calendrier {})", s.due.iso(),

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "sne/contexte.hpp"
 #include "sne/date.hpp"
 #include "sne/timestamp.hpp"
 
@@ -58,7 +59,7 @@ struct PliPieceInput {
 };
 
 struct PliInput {
-  std::string contexte = "AJO";  ///< CRE, REN, MAJ or AJO
+  Contexte contexte = Contexte::ajout;
   std::vector<PliPieceInput> pieces;
 };
 

@@ -17,8 +17,8 @@ namespace sne {
 struct PliSummary {
   std::string transaction;  ///< "urnwu2rddzqt": lower-case alphanumeric, 12-13 characters
   std::string numero_unique;
-  std::string guichet;   ///< the guichet that sent it
-  std::string contexte;  ///< CRE, REN, MAJ or AJO
+  std::string guichet;  ///< the guichet that sent it
+  Contexte contexte = Contexte::ajout;
   StatutPli statut = StatutPli::numerisation_en_cours;
   Timestamp date_transmission;
   Timestamp date_statut;

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "sne/catalog.hpp"
+#include "sne/contexte.hpp"
 #include "sne/date.hpp"
 #include "sne/error.hpp"
 #include "sne/inspect.hpp"
@@ -22,8 +23,8 @@ namespace sne {
 
 struct SendPiecesInput {
   std::string numero_unique;
-  std::string type;                ///< catalog type code of every file
-  std::string contexte = "AJO";    ///< code or name
+  std::string type;  ///< catalog type code of every file
+  Contexte contexte = Contexte::ajout;
   std::vector<std::string> files;  ///< 1 to 20 paths; their base names are sent
   std::optional<Date> date_emission;
   std::optional<Date> date_expiration;

@@ -250,7 +250,8 @@ SendPiecesInput send_input(const RunOptions& o, const ManifestRow& row, const Pr
   SendPiecesInput in;
   in.numero_unique = row.numero_unique;
   in.type = row.type;
-  in.contexte = row.contexte.empty() ? "ajout" : row.contexte;
+  // The manifest reader refused a row of an unknown contexte (row.error): never sent.
+  if (auto c = parse_contexte(row.contexte.empty() ? "ajout" : row.contexte)) in.contexte = *c;
   in.files = p.send;
   in.date_emission = row.date_emission;
   in.date_expiration = row.date_expiration;

@@ -40,10 +40,7 @@ TicketDraft ticket_from_pli(const Pli& pli, const PliSla& sla) {
   line("Numéro unique", p.numero_unique);
   line("Transaction", p.transaction);
   line("Guichet", p.guichet);
-  if (auto c = parse_contexte(p.contexte))
-    line("Contexte", fmt::format("{} ({})", info(*c).label, p.contexte));
-  else
-    line("Contexte", p.contexte);
+  line("Contexte", fmt::format("{} ({})", info(p.contexte).label, info(p.contexte).code));
   line("Transmis le",
        fmt::format("{} ({})", sla.sent.iso(), format_timestamp(p.date_transmission)));
   line("Statut", statut.final

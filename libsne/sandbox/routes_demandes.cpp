@@ -80,6 +80,12 @@ StatutPli statut_of(const std::string& code) {
   return s ? *s : StatutPli::non_applicable;
 }
 
+/// The store holds the codes it was given by create_pli and the seeds: always valid.
+Contexte contexte_of(const std::string& code) {
+  auto c = parse_contexte(code);
+  return c ? *c : Contexte::ajout;
+}
+
 PieceOutcome outcome_of(const std::string& code) {
   for (auto o : {PieceOutcome::en_attente, PieceOutcome::acceptee, PieceOutcome::rejetee})
     if (to_string(o) == code) return o;
@@ -96,7 +102,7 @@ PliSummary summary_of(const Stmt& st) {
   s.transaction = st.text(0);
   s.numero_unique = st.text(1);
   s.guichet = st.text(2);
-  s.contexte = st.text(3);
+  s.contexte = contexte_of(st.text(3));
   s.statut = statut_of(st.text(4));
   s.date_transmission = from_seconds(st.int64(5));
   s.date_statut = from_seconds(st.int64(6));
@@ -184,8 +190,6 @@ Reply create_upload(Call& call) {
 Reply create_pli(Call& call) {
   const std::string numero = visible_demande(call, call.params[0]);
   const PliInput in = call.decode(wire::decode_pli_input);
-  auto contexte = parse_contexte(in.contexte);
-  if (!contexte) invalid(contexte.error().message(), "contexte");
   const Catalog& catalog = Catalog::builtin();
   std::map<std::string, int> adding;
   std::vector<std::int64_t> sizes;
@@ -232,7 +236,7 @@ Reply create_pli(Call& call) {
   call.db.run(
       "INSERT INTO plis (transaction_id, numero, guichet, contexte, statut, "
       "date_transmission, date_statut) VALUES (?, ?, ?, ?, 'numerisation_en_cours', ?, ?)",
-      tx, numero, call.user().guichet, std::string(info(*contexte).code), now, now);
+      tx, numero, call.user().guichet, std::string(info(in.contexte).code), now, now);
   call.db.run(
       "INSERT INTO pli_history (transaction_id, position, statut, date) "
       "VALUES (?, 0, 'numerisation_en_cours', ?)",

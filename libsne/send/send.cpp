@@ -99,16 +99,12 @@ Result<std::string> send_idempotency_key(const SendPiecesInput& in,
   if (!in.idempotency_key.empty()) return in.idempotency_key;
   auto numero = NumeroUnique::parse(in.numero_unique);
   if (!numero) return numero.error();
-  auto contexte = parse_contexte(in.contexte);
-  if (!contexte) return contexte.error();
-  return content_key(*numero, in, *contexte, sha256);
+  return content_key(*numero, in, in.contexte, sha256);
 }
 
 Result<SendPiecesResult> send_pieces(Service& service, const SendPiecesInput& in) {
   auto numero = NumeroUnique::parse(in.numero_unique);
   if (!numero) return numero.error();
-  auto contexte = parse_contexte(in.contexte);
-  if (!contexte) return contexte.error();
   if (in.files.empty() || in.files.size() > kMaxFiles)
     return Error(ErrorCode::invalid_input,
                  fmt::format("a pli holds 1 to {} files, not {}", kMaxFiles, in.files.size()),
@@ -157,8 +153,8 @@ Result<SendPiecesResult> send_pieces(Service& service, const SendPiecesInput& in
       hashes.push_back(*h);
     }
   }
-  out.idempotency_key =
-      in.idempotency_key.empty() ? content_key(*numero, in, *contexte, hashes) : in.idempotency_key;
+  out.idempotency_key = in.idempotency_key.empty() ? content_key(*numero, in, in.contexte, hashes)
+                                                   : in.idempotency_key;
   auto earlier = earlier_send(service, out.idempotency_key, *numero, in);
   if (!earlier) return earlier.error();
   if (*earlier) {
@@ -212,7 +208,7 @@ Result<SendPiecesResult> send_pieces(Service& service, const SendPiecesInput& in
 
   // 4. Uploads, streamed from disk, each under a key of its own, then the pli.
   PliInput pli;
-  pli.contexte = std::string(info(*contexte).code);
+  pli.contexte = in.contexte;
   for (std::size_t i = 0; i < in.files.size(); ++i) {
     // Each upload's key is the pli's and its position, within the contract's 255 characters.
     const std::string& key = out.idempotency_key;

@@ -98,7 +98,7 @@ PliStats pli_stats(const std::vector<PliSummary>& plis, Timestamp now) {
     ++stats.by_statut[static_cast<std::size_t>(p.statut)].second;
     const StatutInfo& s = info(p.statut);
     if (s.rejected) ++stats.rejected;
-    if (p.contexte == info(Contexte::renouvellement).code) ++stats.renewed;
+    if (p.contexte == Contexte::renouvellement) ++stats.renewed;
     const PliSla sla = pli_sla(p, now);
     if (sla.overdue) ++stats.overdue;
     if (sla.late) ++stats.late;

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "sne/contexte.hpp"
 #include "sne/statut.hpp"
 
 namespace sne::wire {
@@ -61,6 +62,12 @@ StatutPli statut(const Node& n) {
   auto s = parse_statut(n.string());
   if (!s) n.fail(s.error().message());
   return *s;
+}
+
+Contexte contexte(const Node& n) {
+  auto c = parse_contexte(n.string());
+  if (!c) n.fail(c.error().message());
+  return *c;
 }
 
 template <class Enum, std::size_t N>
@@ -164,14 +171,14 @@ json encode(const PliInput& in) {
     put_dates(piece, p, false);
     pieces.push_back(std::move(piece));
   }
-  return {{"contexte", in.contexte}, {"pieces", pieces}};
+  return {{"contexte", info(in.contexte).code}, {"pieces", pieces}};
 }
 
 json encode(const PliSummary& p) {
   return {{"transaction", p.transaction},
           {"numero_unique", p.numero_unique},
           {"guichet", p.guichet},
-          {"contexte", p.contexte},
+          {"contexte", info(p.contexte).code},
           {"statut", info(p.statut).code},
           {"date_transmission", ts(p.date_transmission)},
           {"date_statut", ts(p.date_statut)},
@@ -274,7 +281,7 @@ PliSummary decode_pli_summary(const Node& n) {
   p.transaction = n.at("transaction").string();
   p.numero_unique = n.at("numero_unique").string();
   p.guichet = n.at("guichet").string();
-  p.contexte = n.at("contexte").string();
+  p.contexte = contexte(n.at("contexte"));
   p.statut = statut(n.at("statut"));
   p.date_transmission = timestamp(n.at("date_transmission"));
   p.date_statut = timestamp(n.at("date_statut"));
@@ -335,7 +342,8 @@ ProfileChange decode_profile_change(const Node& n) {
 PliInput decode_pli_input(const Node& n) {
   n.expect_keys({"contexte", "pieces"});
   PliInput in;
-  in.contexte = bounded(n.at("contexte"), 32);  // a code ("AJO") or a name ("ajout")
+  const Node contexte_node = n.at("contexte");
+  const std::string contexte_text = bounded(contexte_node, 32);  // a code ("AJO") or a name
   const Node pieces = n.at("pieces");
   const auto items = pieces.items(kMaxPiecesPerPli);
   if (items.empty()) pieces.fail("expected at least one piece");
@@ -349,6 +357,9 @@ PliInput decode_pli_input(const Node& n) {
     read_dates(p, piece);
     in.pieces.push_back(std::move(piece));
   }
+  auto contexte = parse_contexte(contexte_text);
+  if (!contexte) contexte_node.fail(contexte.error().message());
+  in.contexte = *contexte;
   return in;
 }
 

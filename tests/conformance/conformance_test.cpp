@@ -402,10 +402,11 @@ TEST_SUITE("plis") {
     renewed.limit = 2;
     const auto ren = all_plis(*agent, renewed);
     CHECK(ren.size() ==
-          static_cast<std::size_t>(std::count_if(
-              plis.begin(), plis.end(), [](const PliSummary& p) { return p.contexte == "REN"; })));
+          static_cast<std::size_t>(std::count_if(plis.begin(), plis.end(), [](const PliSummary& p) {
+            return p.contexte == Contexte::renouvellement;
+          })));
     CHECK_FALSE(ren.empty());
-    for (const auto& p : ren) CHECK(p.contexte == "REN");
+    for (const auto& p : ren) CHECK(p.contexte == Contexte::renouvellement);
 
     PliFilter bad;
     bad.limit = 0;
@@ -446,7 +447,7 @@ TEST_SUITE("plis") {
     REQUIRE(up.ok());
     CHECK(up->taille == payslip.size());
     CHECK(up->sha256.size() == 64);
-    PliInput full{"AJO", {piece("bulletins_salaire", "bulletin.pdf", up->upload_id)}};
+    PliInput full{Contexte::ajout, {piece("bulletins_salaire", "bulletin.pdf", up->upload_id)}};
     auto refused = agent->send_pli(numero, full, {});
     REQUIRE_FALSE(refused.ok());
     CHECK(refused.error().code() == ErrorCode::conflict);
@@ -455,12 +456,12 @@ TEST_SUITE("plis") {
     CHECK(all_plis(*agent).size() == plis.size());
 
     // The refused upload is still usable elsewhere.
-    PliInput ok{"AJO", {piece("attestation_pacs", "pacs.pdf", up->upload_id)}};
+    PliInput ok{Contexte::ajout, {piece("attestation_pacs", "pacs.pdf", up->upload_id)}};
     auto sent = agent->send_pli(numero, ok, {});
     REQUIRE(sent.ok());
     CHECK(sent->resume.statut == StatutPli::numerisation_en_cours);
     CHECK(sent->resume.guichet == "G3401");
-    CHECK(sent->resume.contexte == "AJO");
+    CHECK(sent->resume.contexte == Contexte::ajout);
     CHECK(sent->pieces.size() == 1);
     // The piece joins the demande when the numériseur accepts it.
     CHECK(agent->demande(numero)->pieces.size() == before->pieces.size());
@@ -482,18 +483,15 @@ TEST_SUITE("plis") {
     const std::string numero = all_plis(*agent).front().numero_unique;
     auto up = agent->upload("content", {});
     REQUIRE(up.ok());
-    auto bad_type =
-        agent->send_pli(numero, {"AJO", {piece("no_such_type", "a.pdf", up->upload_id)}}, {});
+    auto bad_type = agent->send_pli(
+        numero, {Contexte::ajout, {piece("no_such_type", "a.pdf", up->upload_id)}}, {});
     CHECK(bad_type.error().subject() == "pieces[0].type");
     auto bad_upload =
-        agent->send_pli(numero, {"AJO", {piece("recu_hotel", "a.pdf", "up-nope")}}, {});
+        agent->send_pli(numero, {Contexte::ajout, {piece("recu_hotel", "a.pdf", "up-nope")}}, {});
     CHECK(bad_upload.error().subject() == "pieces[0].upload_id");
-    auto bad_context =
-        agent->send_pli(numero, {"XYZ", {piece("recu_hotel", "a.pdf", up->upload_id)}}, {});
-    CHECK(bad_context.error().subject() == "contexte");
     for (const char* name : {"../../etc/passwd", "a/b.pdf", "a\\b.pdf", "bad\x1b[2J.pdf", ".."}) {
-      auto bad_name =
-          agent->send_pli(numero, {"AJO", {piece("attestation_pacs", name, up->upload_id)}}, {});
+      auto bad_name = agent->send_pli(
+          numero, {Contexte::ajout, {piece("attestation_pacs", name, up->upload_id)}}, {});
       REQUIRE_FALSE(bad_name.ok());
       CHECK(bad_name.error().subject() == "pieces[0].nom_fichier");
     }
@@ -533,7 +531,7 @@ TEST_SUITE("numeriseur") {
     };
     PliPieceInput good = piece("attestation_pacs", "pacs.pdf", upload(samples::text_pdf(2)));
     good.date_emission = Date::parse("2026-01-15").value();
-    PliInput in{"AJO",
+    PliInput in{Contexte::ajout,
                 {good, piece("avis_imposition", "avis.pdf", upload(encrypted_pdf())),
                  piece("avis_imposition", "cut.pdf", upload(samples::text_pdf(1).substr(0, 300))),
                  piece("certificat_vie_commune", "vie.pdf", upload(samples::text_pdf(1)))}};
@@ -575,7 +573,7 @@ TEST_SUITE("numeriseur") {
     REQUIRE(before.ok());
     const auto plis_before = all_plis(*agent).size();
     auto pli_of = [&](int pieces) {
-      PliInput in{"AJO", {}};
+      PliInput in{Contexte::ajout, {}};
       for (int i = 0; i < pieces; ++i) {
         auto up = agent->upload(samples::text_pdf(1), new_idempotency_key());
         REQUIRE(up.ok());
@@ -632,8 +630,8 @@ TEST_SUITE("numeriseur") {
     REQUIRE_FALSE(radiated.empty());
     auto up = agent->upload(samples::text_pdf(1), new_idempotency_key());
     REQUIRE(up.ok());
-    auto pli =
-        agent->send_pli(radiated, {"AJO", {piece("quittance_loyer", "q.pdf", up->upload_id)}}, {});
+    auto pli = agent->send_pli(
+        radiated, {Contexte::ajout, {piece("quittance_loyer", "q.pdf", up->upload_id)}}, {});
     REQUIRE(pli.ok());
     auto state = sandbox_numeriseur(b.db(), std::nullopt);
     REQUIRE(state.ok());
@@ -673,13 +671,13 @@ TEST_SUITE("idempotency") {
     auto up = agent->upload("piece", {});
     REQUIRE(up.ok());
     const std::string pli_key = new_idempotency_key();
-    PliInput in{"mise-a-jour", {piece("attestation_pacs", "pacs.pdf", up->upload_id)}};
+    PliInput in{Contexte::mise_a_jour, {piece("attestation_pacs", "pacs.pdf", up->upload_id)}};
     auto p1 = agent->send_pli(numero, in, pli_key);
     auto p2 = agent->send_pli(numero, in, pli_key);
     REQUIRE(p1.ok());
     REQUIRE(p2.ok());
     CHECK(p1->resume.transaction == p2->resume.transaction);
-    CHECK(p1->resume.contexte == "MAJ");
+    CHECK(p1->resume.contexte == Contexte::mise_a_jour);
     CHECK(all_plis(*agent).size() == 16);
   }
 }
@@ -802,9 +800,9 @@ TEST_SUITE("tracking") {
     const std::string numero = plis->items.front().numero_unique;
     auto up = agent->upload(samples::text_pdf(1), new_idempotency_key());
     REQUIRE(up.ok());
-    auto sent =
-        agent->send_pli(numero, {"AJO", {piece("attestation_pacs", "pacs.pdf", up->upload_id)}},
-                        new_idempotency_key());
+    auto sent = agent->send_pli(
+        numero, {Contexte::ajout, {piece("attestation_pacs", "pacs.pdf", up->upload_id)}},
+        new_idempotency_key());
     REQUIRE(sent.ok());
 
     // Each wait lets the numériseur work.
@@ -838,7 +836,7 @@ TEST_SUITE("tracking") {
       auto up2 = agent->upload(samples::text_pdf(1), new_idempotency_key());
       REQUIRE(up2.ok());
       auto refused = agent->send_pli(
-          radiated, {"AJO", {piece("attestation_pacs", "pacs.pdf", up2->upload_id)}},
+          radiated, {Contexte::ajout, {piece("attestation_pacs", "pacs.pdf", up2->upload_id)}},
           new_idempotency_key());
       REQUIRE(refused.ok());
       auto both =

@@ -346,7 +346,7 @@ TEST_CASE("glpi: a ticket drafted from a pli chooses its category from the pli's
   pli.resume.transaction = "urnwu2rddzqt";
   pli.resume.numero_unique = "0340819000040PWP01";
   pli.resume.guichet = "G3401";
-  pli.resume.contexte = "AJO";
+  pli.resume.contexte = Contexte::ajout;
   pli.resume.statut = StatutPli::rejet_pieces;
   pli.pieces = {{"AVIS_IMPOSITION", "avis.pdf", 1000, PieceOutcome::rejetee, "document illisible"},
                 {"PIECE_IDENTITE", "cni.jpg", 2000, PieceOutcome::acceptee, ""}};

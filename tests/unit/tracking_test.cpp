@@ -17,7 +17,7 @@ constexpr const char* kReunion = "9740523004101G9741";
 
 PliSummary pli(const char* numero, const char* sent,
                StatutPli statut = StatutPli::numerisation_en_cours, const char* changed = nullptr,
-               const char* contexte = "AJO") {
+               Contexte contexte = Contexte::ajout) {
   PliSummary p;
   p.transaction = "abcdefghijkl";
   p.numero_unique = numero;
@@ -133,17 +133,18 @@ TEST_CASE("tracking: the dashboard's counters") {
       pli(kHerault, "2025-04-01T09:00:00Z", StatutPli::enregistrement_complet,
           "2025-04-02T09:00:00Z"),
       pli(kHerault, "2025-04-01T09:00:00Z", StatutPli::enregistrement_complet,
-          "2025-04-03T09:00:00Z", "REN"),
+          "2025-04-03T09:00:00Z", Contexte::renouvellement),
       pli(kHerault, "2025-04-01T09:00:00Z", StatutPli::rejet_pieces, "2025-04-03T09:00:00Z"),
       pli(kHerault, "2025-04-01T09:00:00Z", StatutPli::rejet_dossier, "2025-04-04T09:00:00Z",
-          "REN"),
+          Contexte::renouvellement),
       pli(kHerault, "2025-04-01T09:00:00Z", StatutPli::enregistrement_complet,
           "2025-04-09T09:00:00Z"),
       // not timed
       pli(kHerault, "2025-04-01T09:00:00Z", StatutPli::non_applicable, "2025-04-30T09:00:00Z"),
       // en cours: one overdue, one not yet
       pli(kHerault, "2025-04-28T09:00:00Z"),
-      pli(kHerault, "2025-05-05T08:00:00Z", StatutPli::numerisation_en_cours, nullptr, "REN"),
+      pli(kHerault, "2025-05-05T08:00:00Z", StatutPli::numerisation_en_cours, nullptr,
+          Contexte::renouvellement),
   };
   const PliStats s = pli_stats(plis, now);
   CHECK(s.total == 8);

@@ -1,0 +1,69 @@
+// The contract's JSON at the edge: a contexte is a code on the wire and a Contexte in records.
+#include <doctest/doctest.h>
+
+#include "base/json_reader.hpp"
+#include "wire/wire.hpp"
+
+using namespace sne;
+
+namespace {
+
+Result<PliInput> decode_input(const char* text) {
+  const auto doc = nlohmann::json::parse(text);
+  return json_reader::read([&] { return wire::decode_pli_input(json_reader::Node(doc, "")); });
+}
+
+Result<PliSummary> decode_summary(const char* text) {
+  const auto doc = nlohmann::json::parse(text);
+  return json_reader::read([&] { return wire::decode_pli_summary(json_reader::Node(doc, "")); });
+}
+
+constexpr const char* kPiece =
+    R"({"type": "recu_hotel", "nom_fichier": "a.pdf", "upload_id": "u1"})";
+
+}  // namespace
+
+TEST_CASE("wire: a pli's contexte is sent as its code") {
+  PliInput in;
+  in.contexte = Contexte::mise_a_jour;
+  CHECK(wire::encode(in).at("contexte") == "MAJ");
+  PliSummary p;
+  p.contexte = Contexte::renouvellement;
+  CHECK(wire::encode(p).at("contexte") == "REN");
+}
+
+TEST_CASE("wire: a pli body's contexte is read as a code or a name") {
+  for (const char* text : {"AJO", "ajout", "mise-a-jour", "cre"}) {
+    const std::string body =
+        std::string(R"({"contexte": ")") + text + R"(", "pieces": [)" + kPiece + "]}";
+    auto in = decode_input(body.c_str());
+    REQUIRE_MESSAGE(in.ok(), text);
+  }
+  CHECK(decode_input(
+            (std::string(R"({"contexte": "mise_a_jour", "pieces": [)") + kPiece + "]}").c_str())
+            ->contexte == Contexte::mise_a_jour);
+}
+
+TEST_CASE("wire: an unknown contexte in a pli body is refused, naming the member") {
+  auto in =
+      decode_input((std::string(R"({"contexte": "XYZ", "pieces": [)") + kPiece + "]}").c_str());
+  REQUIRE_FALSE(in.ok());
+  CHECK(in.error().code() == ErrorCode::invalid_input);
+  CHECK(in.error().subject() == "contexte");
+  CHECK(in.error().message().find("unknown contexte 'XYZ'") != std::string::npos);
+}
+
+TEST_CASE("wire: a pli summary's contexte code becomes the enum; an unknown one is refused") {
+  const char* summary = R"({"transaction": "abcdefghijkl", "numero_unique": "0340819000040PWP01",
+    "guichet": "PWP01", "contexte": "REN", "statut": "numerisation_en_cours",
+    "date_transmission": "2025-01-02T10:00:00Z", "date_statut": "2025-01-02T10:00:00Z",
+    "nb_pieces": 1})";
+  auto p = decode_summary(summary);
+  REQUIRE(p.ok());
+  CHECK(p->contexte == Contexte::renouvellement);
+  std::string bad = summary;
+  bad.replace(bad.find("\"REN\""), 5, "\"XXX\"");
+  auto q = decode_summary(bad.c_str());
+  REQUIRE_FALSE(q.ok());
+  CHECK(q.error().subject() == "contexte");
+}
