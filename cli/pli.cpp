@@ -117,14 +117,14 @@ Result<PliQuery> query_of(const std::string& statut, const std::string& numero,
   if (!since.empty()) {
     auto t = bound(since, "--since", false);
     if (!t) return t.error();
-    q.depuis = *t;
+    q.since = *t;
   }
   if (!until.empty()) {
     auto t = bound(until, "--until", true);
     if (!t) return t.error();
-    q.jusqua = *t;
+    q.until = *t;
   }
-  if (q.depuis && q.jusqua && *q.jusqua <= *q.depuis)
+  if (q.since && q.until && *q.until <= *q.since)
     return Error(ErrorCode::invalid_input, "--until is before --since", "--until");
   return q;
 }
@@ -394,8 +394,8 @@ CommandResult run_stats(const StatsOptions& o, Context& ctx) {
     for (const auto& [statut, n] : s.by_statut) by.set(info(statut).code, n);
     auto opt = [](const std::optional<long>& v) { return v ? Json(*v) : Json(); };
     out.print(Json::object()
-                  .set("since", o.since.empty() ? Json() : Json(format_timestamp(*q->depuis)))
-                  .set("until", o.until.empty() ? Json() : Json(format_timestamp(*q->jusqua)))
+                  .set("since", o.since.empty() ? Json() : Json(format_timestamp(*q->since)))
+                  .set("until", o.until.empty() ? Json() : Json(format_timestamp(*q->until)))
                   .set("total", s.total)
                   .set("by_statut", std::move(by))
                   .set("rejected", s.rejected)

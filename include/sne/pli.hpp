@@ -52,10 +52,10 @@ struct PliFilter {
   std::optional<StatutPli> statut;
   std::string numero_unique;
   std::optional<Contexte> contexte;
-  std::optional<Timestamp> depuis;  ///< date_transmission >= depuis
-  std::optional<Timestamp> jusqua;  ///< date_transmission < jusqua
-  int limit = 50;                   ///< page size, 1 to 500
-  std::string cursor;               ///< from the previous page's next_cursor
+  std::optional<Timestamp> since;  ///< date_transmission >= since
+  std::optional<Timestamp> until;  ///< date_transmission < until
+  int limit = 50;                  ///< page size, 1 to 500
+  std::string cursor;              ///< from the previous page's next_cursor
   /// The pli that a request carrying this Idempotency-Key created, if the signed-in agent sent
   /// one: asked before sending, so that a repeated send is recognised before any check.
   std::string idempotency_key;

@@ -62,10 +62,10 @@ struct PliQuery {
   std::optional<StatutPli> statut;
   std::string numero_unique;
   std::optional<Contexte> contexte;
-  std::optional<Timestamp> depuis;  ///< date_transmission >= depuis
-  std::optional<Timestamp> jusqua;  ///< date_transmission < jusqua
-  bool overdue_only = false;        ///< en cours and past their deadline (judged at `now`)
-  std::size_t max = 50;             ///< at most this many plis; 0: all of them
+  std::optional<Timestamp> since;  ///< date_transmission >= since
+  std::optional<Timestamp> until;  ///< date_transmission < until
+  bool overdue_only = false;       ///< en cours and past their deadline (judged at `now`)
+  std::size_t max = 50;            ///< at most this many plis; 0: all of them
 };
 
 struct PliList {

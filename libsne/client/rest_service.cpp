@@ -149,8 +149,8 @@ class RestService : public Service {
     if (f.statut) q.emplace_back("statut", std::string(info(*f.statut).code));
     if (!f.numero_unique.empty()) q.emplace_back("numero_unique", f.numero_unique);
     if (f.contexte) q.emplace_back("contexte", std::string(info(*f.contexte).code));
-    if (f.depuis) q.emplace_back("depuis", format_timestamp(*f.depuis));
-    if (f.jusqua) q.emplace_back("jusqua", format_timestamp(*f.jusqua));
+    if (f.since) q.emplace_back("depuis", format_timestamp(*f.since));
+    if (f.until) q.emplace_back("jusqua", format_timestamp(*f.until));
     q.emplace_back("limit", std::to_string(f.limit));
     if (!f.cursor.empty()) q.emplace_back("cursor", f.cursor);
     return call<PliPage>("GET", "/v1/plis?" + http::query_string(q), nullptr, {},

@@ -17,8 +17,8 @@ Result<PliList> list_plis(Service& service, const PliQuery& query,
   filter.statut = query.statut;
   filter.numero_unique = query.numero_unique;
   filter.contexte = query.contexte;
-  filter.depuis = query.depuis;
-  filter.jusqua = query.jusqua;
+  filter.since = query.since;
+  filter.until = query.until;
   PliList out;
   if (query.overdue_only) {
     // Only a pli still en cours can be overdue: the service filters the rest out.

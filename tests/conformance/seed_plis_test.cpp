@@ -23,7 +23,7 @@ TEST_SUITE("volume seed") {
     REQUIRE(set_sandbox_clock(b.db(), at("2025-06-02T12:00:00Z")).ok());
     auto agent = b.signed_in(kSandboxAgent);
     PliFilter since;
-    since.depuis = at("2025-06-02T12:00:00Z") - 24h * 30;
+    since.since = at("2025-06-02T12:00:00Z") - 24h * 30;
     since.limit = 500;
     auto count = [&] {
       int n = 0;
@@ -46,7 +46,7 @@ TEST_SUITE("volume seed") {
     // One of them, in full: its history ends with its status.
     since.limit = 1;
     since.statut = StatutPli::rejet_pieces;
-    since.jusqua = at("2025-06-02T12:00:01Z");  // the demo plis are dated after: the future
+    since.until = at("2025-06-02T12:00:01Z");  // the demo plis are dated after: the future
     auto page = agent->plis(since);
     REQUIRE(page.ok());
     REQUIRE(page->items.size() == 1);
