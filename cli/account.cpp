@@ -33,11 +33,11 @@ void print_request(const AccountRequest& r, Context& ctx) {
   t.add({"Request", r.id});
   t.add({"Statut", std::string(label(r.statut))});
   if (!r.motif.empty()) t.add({"Motif", r.motif});
-  t.add({"Demandeur", fmt::format("{} {} <{}>", r.demande.prenom, r.demande.nom, r.demande.email)});
-  t.add({"Organisme", fmt::format("{} ({})", r.demande.organisme, r.demande.type_organisme)});
-  t.add({"Guichets", fmt::format("{}", fmt::join(r.demande.guichets, ", "))});
-  t.add({"Created", format_timestamp(r.created_at)});
-  if (r.decided_at) t.add({"Decided", format_timestamp(*r.decided_at)});
+  t.add({"Demandeur", fmt::format("{} {} <{}>", r.input.prenom, r.input.nom, r.input.email)});
+  t.add({"Organisme", fmt::format("{} ({})", r.input.organisme, r.input.type_organisme)});
+  t.add({"Guichets", fmt::format("{}", fmt::join(r.input.guichets, ", "))});
+  t.add({"Created", format_timestamp(r.date_creation)});
+  if (r.date_decision) t.add({"Decided", format_timestamp(*r.date_decision)});
   t.print(ctx.out());
 }
 
@@ -107,9 +107,8 @@ CommandResult run_pending(const int&, Context& ctx) {
   }
   Table t({"REQUEST", "DATE", "DEMANDEUR", "E-MAIL", "ORGANISME", "GUICHETS"});
   for (const auto& r : *list)
-    t.add({r.id, day(r.created_at), fmt::format("{} {}", r.demande.prenom, r.demande.nom),
-           r.demande.email, r.demande.organisme,
-           fmt::format("{}", fmt::join(r.demande.guichets, ","))});
+    t.add({r.id, day(r.date_creation), fmt::format("{} {}", r.input.prenom, r.input.nom),
+           r.input.email, r.input.organisme, fmt::format("{}", fmt::join(r.input.guichets, ","))});
   t.print(ctx.out());
   return kExitOk;
 }

@@ -66,10 +66,10 @@ std::string_view to_string(RequestStatus status) noexcept;
 struct AccountRequest {
   std::string id;  ///< opaque, unguessable: whoever holds it can follow the request
   RequestStatus statut = RequestStatus::en_attente;
-  AccountRequestInput demande;  ///< what was asked
-  std::string motif;            ///< reason of a rejection
-  Timestamp created_at;
-  std::optional<Timestamp> decided_at;
+  AccountRequestInput input;               ///< what was asked
+  std::string motif;                       ///< reason of a rejection
+  Timestamp date_creation;                 ///< when it was asked (created_at on the wire)
+  std::optional<Timestamp> date_decision;  ///< when a référent decided (decided_at on the wire)
 };
 
 /// A bearer token and when it stops working.

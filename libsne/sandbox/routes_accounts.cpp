@@ -64,14 +64,14 @@ AccountRequest load_request(Db& db, const std::string& id) {
   for (auto s : {RequestStatus::en_attente, RequestStatus::validee, RequestStatus::rejetee,
                  RequestStatus::activee})
     if (to_string(s) == statut) r.statut = s;
-  r.demande = {st.text(1), st.text(2), st.text(3), st.text(4), st.text(5), st.text(6), {}};
+  r.input = {st.text(1), st.text(2), st.text(3), st.text(4), st.text(5), st.text(6), {}};
   r.motif = st.text(7);
-  r.created_at = from_seconds(st.int64(8));
-  if (!st.is_null(9)) r.decided_at = from_seconds(st.int64(9));
+  r.date_creation = from_seconds(st.int64(8));
+  if (!st.is_null(9)) r.date_decision = from_seconds(st.int64(9));
   auto g = db.prepare(
       "SELECT guichet FROM account_request_guichets WHERE request_id = ? ORDER BY position");
   g.bind(id);
-  while (g.step()) r.demande.guichets.push_back(g.text(0));
+  while (g.step()) r.input.guichets.push_back(g.text(0));
   return r;
 }
 
@@ -266,7 +266,7 @@ Reply validate_request(Call& call) {
   AccountRequest r = request_for_referent(call, id);
   // Validating grants access to every guichet of the request: the référent must answer for
   // each of them. Rejecting needs only one.
-  for (const auto& g : r.demande.guichets) {
+  for (const auto& g : r.input.guichets) {
     auto st = call.db.prepare(
         "SELECT 1 FROM user_guichets WHERE user_id = ? AND guichet = ? AND referent = 1");
     st.bind(call.user().user_id, g);
@@ -278,19 +278,18 @@ Reply validate_request(Call& call) {
              "guichets");
   }
   auto taken = call.db.prepare("SELECT 1 FROM users WHERE email = ?");
-  taken.bind(r.demande.email);
+  taken.bind(r.input.email);
   if (taken.step())
     refuse(409, ErrorCode::conflict,
-           fmt::format("an account already uses the e-mail {}", r.demande.email));
+           fmt::format("an account already uses the e-mail {}", r.input.email));
   call.db.run(
       "INSERT INTO users (email, nom, prenom, telephone, role, current_guichet) "
       "VALUES (?, ?, ?, ?, 'agent', ?)",
-      r.demande.email, r.demande.nom, r.demande.prenom, r.demande.telephone,
-      r.demande.guichets.front());
+      r.input.email, r.input.nom, r.input.prenom, r.input.telephone, r.input.guichets.front());
   const std::int64_t user_id = call.db.last_insert_rowid();
-  for (std::size_t i = 0; i < r.demande.guichets.size(); ++i)
+  for (std::size_t i = 0; i < r.input.guichets.size(); ++i)
     call.db.run("INSERT INTO user_guichets (user_id, guichet, position) VALUES (?, ?, ?)", user_id,
-                r.demande.guichets[i], static_cast<std::int64_t>(i));
+                r.input.guichets[i], static_cast<std::int64_t>(i));
   call.db.run(
       "UPDATE account_requests SET statut = 'validee', decided_at = ?, user_id = ? "
       "WHERE id = ?",
@@ -301,12 +300,12 @@ Reply validate_request(Call& call) {
       "INSERT INTO activation_tokens (token_sha256, user_id, request_id, expires_at) "
       "VALUES (?, ?, ?, ?)",
       crypto::sha256_hex(token), user_id, id, seconds(expires));
-  send_mail(call, r.demande.email, "Activez votre compte",
+  send_mail(call, r.input.email, "Activez votre compte",
             fmt::format("Bonjour {} {},\n\nVotre demande de compte a été validée. Choisissez "
                         "votre mot de passe avant le {} :\n"
                         "https://sandbox.sne.test/activation?token={}\n\n"
                         "En ligne de commande : sne account activate --token {}\n",
-                        r.demande.prenom, r.demande.nom, format_timestamp(expires), token, token));
+                        r.input.prenom, r.input.nom, format_timestamp(expires), token, token));
   return {200, wire::encode(load_request(call.db, id)), {}};
 }
 
@@ -324,9 +323,9 @@ Reply reject_request(Call& call) {
       "UPDATE account_requests SET statut = 'rejetee', decided_at = ?, motif = ? "
       "WHERE id = ?",
       seconds(call.now), motif, id);
-  send_mail(call, r.demande.email, "Votre demande de compte a été refusée",
+  send_mail(call, r.input.email, "Votre demande de compte a été refusée",
             fmt::format("Bonjour {} {},\n\nVotre demande de compte ({}) a été refusée : {}\n",
-                        r.demande.prenom, r.demande.nom, id, motif));
+                        r.input.prenom, r.input.nom, id, motif));
   return {200, wire::encode(load_request(call.db, id)), {}};
 }
 

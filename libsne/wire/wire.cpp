@@ -115,12 +115,12 @@ json encode(const AccountRequestInput& in) {
 }
 
 json encode(const AccountRequest& r) {
-  json out = encode(r.demande);
+  json out = encode(r.input);
   out["id"] = r.id;
   out["statut"] = to_string(r.statut);
   out["motif"] = r.motif;
-  out["created_at"] = ts(r.created_at);
-  out["decided_at"] = r.decided_at ? json(ts(*r.decided_at)) : json(nullptr);
+  out["created_at"] = ts(r.date_creation);
+  out["decided_at"] = r.date_decision ? json(ts(*r.date_decision)) : json(nullptr);
   return out;
 }
 
@@ -226,16 +226,16 @@ AccountRequest decode_account_request(const Node& n) {
   AccountRequest r;
   r.id = n.at("id").string();
   r.statut = enum_of(n.at("statut"), kRequestStatuses);
-  r.demande.nom = n.at("nom").string(true);
-  r.demande.prenom = n.at("prenom").string(true);
-  r.demande.email = n.at("email").string(true);
-  r.demande.telephone = n.at("telephone").string(true);
-  r.demande.type_organisme = n.at("type_organisme").string(true);
-  r.demande.organisme = n.at("organisme").string(true);
-  for (const auto& g : n.at("guichets").items(100)) r.demande.guichets.push_back(g.string());
+  r.input.nom = n.at("nom").string(true);
+  r.input.prenom = n.at("prenom").string(true);
+  r.input.email = n.at("email").string(true);
+  r.input.telephone = n.at("telephone").string(true);
+  r.input.type_organisme = n.at("type_organisme").string(true);
+  r.input.organisme = n.at("organisme").string(true);
+  for (const auto& g : n.at("guichets").items(100)) r.input.guichets.push_back(g.string());
   r.motif = text_or_empty(n, "motif");
-  r.created_at = timestamp(n.at("created_at"));
-  if (auto d = n.find("decided_at"); d && !d->raw().is_null()) r.decided_at = timestamp(*d);
+  r.date_creation = timestamp(n.at("created_at"));
+  if (auto d = n.find("decided_at"); d && !d->raw().is_null()) r.date_decision = timestamp(*d);
   return r;
 }
 
