@@ -118,7 +118,7 @@ void print_view(const DossierView& view, Context& ctx) {
   const Output& out = ctx.out();
   out.line(out.paint(fmt::format("Demande {} — {} {}, né(e) le {} — territoire {}",
                                  view.numero_unique, view.demandeur.prenom, view.demandeur.nom,
-                                 view.demandeur.date_naissance, view.territoire),
+                                 view.demandeur.date_naissance.iso(), view.territoire),
                      Style::bold));
   if (view.date_radiation)
     out.line(out.paint(

@@ -16,7 +16,7 @@ namespace sne {
 struct Demandeur {
   std::string nom;
   std::string prenom;
-  std::string date_naissance;  ///< ISO date "1985-03-14"
+  Date date_naissance;
 };
 
 /// A piece stored in the demande (dossier unique: shared by every guichet).

@@ -77,7 +77,7 @@ Json to_json(const DossierView& view) {
       .set("demandeur", Json::object()
                             .set("nom", view.demandeur.nom)
                             .set("prenom", view.demandeur.prenom)
-                            .set("date_naissance", view.demandeur.date_naissance))
+                            .set("date_naissance", view.demandeur.date_naissance.iso()))
       .set("date_radiation", date_or_null(view.date_radiation))
       .set("on", view.on.iso())
       .set("catalog_version", view.catalog_version)

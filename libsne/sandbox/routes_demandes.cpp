@@ -51,7 +51,7 @@ Demande load_demande(Db& db, const std::string& numero) {
   Demande d;
   d.numero_unique = numero;
   d.territoire = st.text(0);
-  d.demandeur = {st.text(1), st.text(2), st.text(3)};
+  d.demandeur = {st.text(1), st.text(2), stored_date(st, 3).value_or(Date())};
   d.date_radiation = stored_date(st, 4);
   auto p = db.prepare(
       "SELECT id, type, nom_fichier, taille, date_ajout, transaction_id, date_emission, "

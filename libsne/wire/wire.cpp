@@ -38,17 +38,21 @@ void put_dates(json& out, const Piece& p, bool nulls) {
   put("annee_revenus", p.annee_revenus, [](int y) { return y; });
 }
 
+Date date(const Node& n) {
+  auto d = Date::parse(n.string());
+  if (!d) n.fail(d.error().message());
+  return *d;
+}
+
 template <class Piece>
 void read_dates(const Node& n, Piece& p) {
-  auto date = [&](const char* key) -> std::optional<Date> {
+  auto optional_date = [&](const char* key) -> std::optional<Date> {
     auto v = n.find(key);
     if (!v || v->raw().is_null()) return std::nullopt;
-    auto d = Date::parse(v->string());
-    if (!d) v->fail(d.error().message());
-    return *d;
+    return date(*v);
   };
-  p.date_emission = date("date_emission");
-  p.date_expiration = date("date_expiration");
+  p.date_emission = optional_date("date_emission");
+  p.date_expiration = optional_date("date_expiration");
   if (auto v = n.find("annee_revenus"); v && !v->raw().is_null())
     p.annee_revenus = static_cast<int>(v->integer(1900, 2200));
 }
@@ -155,7 +159,7 @@ json encode(const Demande& d) {
           {"demandeur",
            {{"nom", d.demandeur.nom},
             {"prenom", d.demandeur.prenom},
-            {"date_naissance", d.demandeur.date_naissance}}},
+            {"date_naissance", d.demandeur.date_naissance.iso()}}},
           {"date_radiation", d.date_radiation ? json(d.date_radiation->iso()) : json(nullptr)},
           {"pieces", pieces}};
 }
@@ -249,7 +253,7 @@ Demande decode_demande(const Node& n) {
   d.territoire = n.at("territoire").string();
   const Node who = n.at("demandeur");
   d.demandeur = {who.at("nom").string(true), who.at("prenom").string(true),
-                 who.at("date_naissance").string(true)};
+                 date(who.at("date_naissance"))};
   for (const auto& p : n.at("pieces").items(10000)) {
     StoredPiece piece;
     piece.id = p.at("id").string();
@@ -263,9 +267,7 @@ Demande decode_demande(const Node& n) {
     d.pieces.push_back(std::move(piece));
   }
   if (auto r = n.find("date_radiation"); r && !r->raw().is_null()) {
-    auto date = Date::parse(r->string());
-    if (!date) r->fail(date.error().message());
-    d.date_radiation = *date;
+    d.date_radiation = date(*r);
   }
   return d;
 }

@@ -45,7 +45,7 @@ Demande demande(std::vector<StoredPiece> pieces) {
   dm.territoire = "034";
   dm.demandeur.nom = "Martin";
   dm.demandeur.prenom = "Léa";
-  dm.demandeur.date_naissance = "1985-03-14";
+  dm.demandeur.date_naissance = Date::from_ymd(1985, 3, 14).value();
   dm.pieces = std::move(pieces);
   return dm;
 }

@@ -67,3 +67,25 @@ TEST_CASE("wire: a pli summary's contexte code becomes the enum; an unknown one 
   REQUIRE_FALSE(q.ok());
   CHECK(q.error().subject() == "contexte");
 }
+
+TEST_CASE("wire: a demandeur's date de naissance is a Date; a malformed one is refused") {
+  Demande d;
+  d.numero_unique = "0340819000040PWP01";
+  d.territoire = "034";
+  d.demandeur = {"Martin", "Léa", Date::from_ymd(1985, 3, 14).value()};
+  CHECK(wire::encode(d).at("demandeur").at("date_naissance") == "1985-03-14");
+
+  auto decode = [](const std::string& birth) {
+    const auto doc = nlohmann::json::parse(
+        R"({"numero_unique": "0340819000040PWP01", "territoire": "034", "demandeur": {"nom": "Martin",
+        "prenom": "Léa", "date_naissance": ")" +
+        birth + R"("}, "date_radiation": null, "pieces": []})");
+    return json_reader::read([&] { return wire::decode_demande(json_reader::Node(doc, "")); });
+  };
+  auto ok = decode("1985-03-14");
+  REQUIRE(ok.ok());
+  CHECK(ok->demandeur.date_naissance == Date::from_ymd(1985, 3, 14).value());
+  auto bad = decode("14/03/1985");
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.error().subject() == "demandeur.date_naissance");
+}
