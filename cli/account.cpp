@@ -30,14 +30,14 @@ void print_request(const AccountRequest& r, Context& ctx) {
     return;
   }
   Table t({"", ""});
-  t.add({"Request", r.id});
+  t.add({"Demande", r.id});
   t.add({"Statut", std::string(label(r.statut))});
   if (!r.motif.empty()) t.add({"Motif", r.motif});
   t.add({"Demandeur", fmt::format("{} {} <{}>", r.input.prenom, r.input.nom, r.input.email)});
   t.add({"Organisme", fmt::format("{} ({})", r.input.organisme, r.input.type_organisme)});
   t.add({"Guichets", fmt::format("{}", fmt::join(r.input.guichets, ", "))});
-  t.add({"Created", format_timestamp(r.date_creation)});
-  if (r.date_decision) t.add({"Decided", format_timestamp(*r.date_decision)});
+  t.add({"Créée", format_timestamp(r.date_creation)});
+  if (r.date_decision) t.add({"Décidée", format_timestamp(*r.date_decision)});
   t.print(ctx.out());
 }
 
@@ -51,9 +51,9 @@ void print_me(const Me& me, Context& ctx) {
   t.add({"Nom", me.nom});
   t.add({"Prénom", me.prenom});
   t.add({"Téléphone", me.telephone});
-  t.add({"Role", me.role == Role::referent ? "référent" : "agent"});
+  t.add({"Rôle", me.role == Role::referent ? "référent" : "agent"});
   t.add({"Guichet", me.guichet});
-  t.add({"Daily mail", me.daily_mail ? "on" : "off"});
+  t.add({"Mail quotidien", me.daily_mail ? "oui" : "non"});
   t.print(ctx.out());
 }
 
@@ -105,7 +105,7 @@ CommandResult run_pending(const int&, Context& ctx) {
     ctx.out().line("No account request waits for you.");
     return kExitOk;
   }
-  Table t({"REQUEST", "DATE", "DEMANDEUR", "E-MAIL", "ORGANISME", "GUICHETS"});
+  Table t({"DEMANDE", "DATE", "DEMANDEUR", "E-MAIL", "ORGANISME", "GUICHETS"});
   for (const auto& r : *list)
     t.add({r.id, day(r.date_creation), fmt::format("{} {}", r.input.prenom, r.input.nom),
            r.input.email, r.input.organisme, fmt::format("{}", fmt::join(r.input.guichets, ","))});

@@ -60,7 +60,7 @@ CommandResult run_holidays(const HolidaysOptions& opts, Context& ctx) {
     ctx.out().print(list);
     return kExitOk;
   }
-  Table table({"DATE", "JOUR", "NAME"});
+  Table table({"DATE", "JOUR", "NOM"});
   for (const auto& h : holidays)
     table.add({h.date.iso(), std::string(weekday_name_fr(h.date.weekday())), std::string(h.name)},
               {Style::plain, h.date.is_weekend() ? Style::dim : Style::plain});

@@ -149,7 +149,7 @@ void print_view(const DossierView& view, Context& ctx) {
   if (!view.missing.empty()) {
     out.line("");
     out.line(out.paint("Pièces requises manquantes", Style::bold));
-    Table table({"TYPE", "REQUISE POUR", "RUBRIQUE", "LABEL"});
+    Table table({"TYPE", "REQUISE POUR", "RUBRIQUE", "LIBELLÉ"});
     for (const auto& m : view.missing)
       table.add({m.type, std::string(to_string(m.required)), m.rubrique, m.label}, {Style::warn});
     table.print(out);

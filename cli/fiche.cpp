@@ -276,7 +276,7 @@ CommandResult run_parse(const ParseOptions& o, Context& ctx) {
     ctx.out().print(fiche_json(*fiche));
     return kExitOk;
   }
-  Table table({"FIELD", "VALUE"});
+  Table table({"CHAMP", "VALEUR"});
   table.add({"N° unique", fiche->numero});
   table.add({"Contexte",
              fmt::format("{} - {}", info(fiche->contexte).code, info(fiche->contexte).label)});

@@ -52,7 +52,7 @@ CommandResult run_types(const TypesOptions& opts, Context& ctx) {
   for (const auto& r : c.rubriques()) {
     ctx.out().line("");
     ctx.out().line(ctx.out().paint(fmt::format("{} [{}]", r.label, r.code), Style::bold));
-    Table table({"CODE", "MAX", "PÉRIMÈTRE", "VALIDITÉ", "LABEL"});
+    Table table({"CODE", "MAX", "PÉRIMÈTRE", "VALIDITÉ", "LIBELLÉ"});
     for (const auto& t : r.types) {
       const std::string n = notes(t);
       table.add(
