@@ -66,7 +66,7 @@ FicheRenderOptions render_options() { return {fmt::format("sne {}", sne::version
 Json fiche_json(const Fiche& f) {
   const ContexteInfo& c = info(f.contexte);
   return Json::object()
-      .set("numero_unique", f.numero)
+      .set("numero_unique", f.numero_unique)
       .set("contexte", c.name)
       .set("contexte_code", c.code)
       .set("guichet", f.guichet)
@@ -89,7 +89,7 @@ struct CreateOptions {
 CommandResult run_create(const CreateOptions& o, Context& ctx) {
   auto in = guichet_input(o.guichet, ctx);
   if (!in) return in.error();
-  in->numero = o.numero;
+  in->numero_unique = o.numero;
   in->contexte = o.contexte;
   in->date_depot = o.date_depot;
   auto fiche = make_fiche(*in);
@@ -104,7 +104,7 @@ CommandResult run_create(const CreateOptions& o, Context& ctx) {
                         .set("payload", fiche_payload(*fiche)));
   } else {
     ctx.out().line(fmt::format("{}: fiche de transmission for {} ({}), {} bytes", o.output,
-                               fiche->numero, info(fiche->contexte).label, pdf->size()));
+                               fiche->numero_unique, info(fiche->contexte).label, pdf->size()));
   }
   return kExitOk;
 }
@@ -196,19 +196,20 @@ CommandResult run_batch(const BatchOptions& o, Context& ctx) {
     ++read;
     const FicheManifestRow& r = **row;
     FicheInput in = *base;
-    in.numero = r.numero;
+    in.numero_unique = r.numero_unique;
     in.contexte = r.contexte;
     in.date_depot = r.date_depot;
     auto fiche = make_fiche(in);
     if (!fiche) {
-      fail(r.line, r.numero, fiche.error());
+      fail(r.line, r.numero_unique, fiche.error());
       continue;
     }
-    const std::uint64_t key = fnv1a(fiche->numero);
+    const std::uint64_t key = fnv1a(fiche->numero_unique);
     if (seen.count(key) != 0) {
-      fail(r.line, r.numero,
+      fail(r.line, r.numero_unique,
            Error(ErrorCode::invalid_input,
-                 fmt::format("numero: {} already on an earlier line", fiche->numero), "numero"));
+                 fmt::format("numero: {} already on an earlier line", fiche->numero_unique),
+                 "numero"));
       continue;
     }
     if (!o.merge.empty()) {
@@ -218,15 +219,15 @@ CommandResult run_batch(const BatchOptions& o, Context& ctx) {
     }
     auto pdf = renderer.render(*fiche);
     if (!pdf) {
-      fail(r.line, r.numero, pdf.error());
+      fail(r.line, r.numero_unique, pdf.error());
       continue;
     }
-    const std::string path = o.output_dir + "/" + fiche->numero + ".pdf";
+    const std::string path = o.output_dir + "/" + fiche->numero_unique + ".pdf";
     if (auto st = write_file_atomically(path, *pdf); !st) {
       if (affects_the_whole_folder(errno))
         fatal = st;
       else
-        fail(r.line, r.numero, st.error());
+        fail(r.line, r.numero_unique, st.error());
       continue;
     }
     seen.insert(key);
@@ -277,7 +278,7 @@ CommandResult run_parse(const ParseOptions& o, Context& ctx) {
     return kExitOk;
   }
   Table table({"CHAMP", "VALEUR"});
-  table.add({"N° unique", fiche->numero});
+  table.add({"N° unique", fiche->numero_unique});
   table.add({"Contexte",
              fmt::format("{} - {}", info(fiche->contexte).code, info(fiche->contexte).label)});
   table.add({"Code guichet", fiche->guichet});

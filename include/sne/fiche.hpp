@@ -21,7 +21,7 @@ namespace sne {
 
 /// The fields of a fiche, as text from a user or a file. Empty optional fields are absent.
 struct FicheInput {
-  std::string numero;           ///< numéro unique, 18 characters
+  std::string numero_unique;    ///< 18 characters
   std::string contexte;         ///< ajout, creation, renouvellement, mise-a-jour (or AJO...)
   std::string guichet;          ///< code guichet, 5 upper-case letters or digits
   std::string siret;            ///< SIRET of the guichet
@@ -32,7 +32,7 @@ struct FicheInput {
 
 /// A valid fiche: every field checked by the domain core, in canonical form.
 struct Fiche {
-  std::string numero;  ///< canonical numéro unique
+  std::string numero_unique;  ///< canonical
   Contexte contexte = Contexte::ajout;
   std::string guichet;     ///< code guichet
   std::string siret;       ///< 14 digits
@@ -103,10 +103,10 @@ Status write_file_atomically(const std::string& path, std::string_view bytes);
 
 /// One row of a fiche manifest, as read.
 struct FicheManifestRow {
-  std::size_t line = 0;    ///< line number in the file (1 is the header)
-  std::string numero;      ///< column numero_unique
-  std::string contexte;    ///< column contexte
-  std::string date_depot;  ///< optional column date_depot
+  std::size_t line = 0;       ///< line number in the file (1 is the header)
+  std::string numero_unique;  ///< column numero_unique
+  std::string contexte;       ///< column contexte
+  std::string date_depot;     ///< optional column date_depot
 };
 
 /// Streams a CSV manifest with the header `numero_unique,contexte[,date_depot]` (any order,

@@ -121,7 +121,7 @@ Result<std::optional<FicheManifestRow>> FicheManifest::next() {
     return bad(fmt::format("{} columns, expected {}", fields.size(), impl_->columns));
   FicheManifestRow row;
   row.line = line;
-  row.numero = fields[static_cast<std::size_t>(impl_->numero)];
+  row.numero_unique = fields[static_cast<std::size_t>(impl_->numero)];
   row.contexte = fields[static_cast<std::size_t>(impl_->contexte)];
   if (impl_->depot >= 0) row.date_depot = fields[static_cast<std::size_t>(impl_->depot)];
   return std::optional<FicheManifestRow>(std::move(row));

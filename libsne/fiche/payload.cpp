@@ -30,9 +30,9 @@ Result<Date> parse_date_field(const std::string& text, const char* field) {
 
 Result<Fiche> make_fiche(const FicheInput& in) {
   Fiche f;
-  auto numero = NumeroUnique::parse(in.numero);
+  auto numero = NumeroUnique::parse(in.numero_unique);
   if (!numero) return field_error(numero.error(), "numero");
-  f.numero = numero->str();
+  f.numero_unique = numero->str();
 
   auto contexte = parse_contexte(in.contexte);
   if (!contexte) return field_error(contexte.error(), "contexte");
@@ -74,9 +74,9 @@ Result<Fiche> make_fiche(const FicheInput& in) {
 }
 
 std::string fiche_payload(const Fiche& f) {
-  return fmt::format("{}/{}/{}/{}/{}/{}/{}/{}", kFichePayloadTag, f.numero, info(f.contexte).code,
-                     f.guichet, f.siret, f.territoire, f.date_generation.iso(),
-                     f.date_depot ? f.date_depot->iso() : std::string());
+  return fmt::format("{}/{}/{}/{}/{}/{}/{}/{}", kFichePayloadTag, f.numero_unique,
+                     info(f.contexte).code, f.guichet, f.siret, f.territoire,
+                     f.date_generation.iso(), f.date_depot ? f.date_depot->iso() : std::string());
 }
 
 Result<Fiche> parse_fiche_payload(std::string_view payload) {

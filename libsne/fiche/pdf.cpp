@@ -274,7 +274,7 @@ struct FicheDocument {
         fiche.guichet,
         fiche.siret,
         fiche.territoire,
-        fiche.numero,
+        fiche.numero_unique,
         fmt::format("{} - {}", contexte.code, contexte.label),
     };
     double y = 205;
@@ -350,7 +350,7 @@ auto guarded(F&& f) -> decltype(f()) {
   }
 }
 
-std::string single_title(const Fiche& f) { return "Fiche de transmission " + f.numero; }
+std::string single_title(const Fiche& f) { return "Fiche de transmission " + f.numero_unique; }
 
 }  // namespace
 

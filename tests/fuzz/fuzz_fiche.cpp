@@ -20,10 +20,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     return 0;
   }
   // Accepted means: canonical fields the domain core accepts.
-  require(fiche->numero.size() == 18 && fiche->siret.size() == 14 && fiche->territoire.size() == 3);
+  require(fiche->numero_unique.size() == 18 && fiche->siret.size() == 14 &&
+          fiche->territoire.size() == 3);
   require(sne::is_code_guichet(fiche->guichet));
   require(!fiche->date_depot || *fiche->date_depot >= fiche->date_generation);
-  require(sne::NumeroUnique::parse(fiche->numero).ok());
+  require(sne::NumeroUnique::parse(fiche->numero_unique).ok());
   require(sne::Siret::parse(fiche->siret).ok());
   return 0;
 }

@@ -52,11 +52,11 @@ struct TempDir {
 
 TEST_CASE("fiche: a valid input gives canonical fields") {
   FicheInput in = good_input();
-  in.numero = " 0340819000040pwp01 ";
+  in.numero_unique = " 0340819000040pwp01 ";
   in.contexte = "AJO";
   in.siret = "130 020 720 00038";
   const Fiche f = make_fiche(in).value();
-  CHECK(f.numero == "0340819000040PWP01");
+  CHECK(f.numero_unique == "0340819000040PWP01");
   CHECK(f.contexte == Contexte::ajout);
   CHECK(f.siret == "13002072000038");
   CHECK(f.territoire == "999");
@@ -66,7 +66,7 @@ TEST_CASE("fiche: a valid input gives canonical fields") {
 
 TEST_CASE("fiche: each invalid field is named") {
   FicheInput in = good_input();
-  in.numero = "0341319000040PWP01";
+  in.numero_unique = "0341319000040PWP01";
   CHECK(error_of(in) == "numero: month 13 is not 01-12");
   in = good_input();
   in.contexte = "suppression";
@@ -150,13 +150,13 @@ TEST_CASE("fiche pdf: one A4 page, reproducible, with its metadata") {
   CHECK(a.size() < 4096);
 
   Fiche other = good();
-  other.numero = "0340819000041PWP01";
+  other.numero_unique = "0340819000041PWP01";
   CHECK(render_fiche_pdf(other, options).value() != a);
 }
 
 TEST_CASE("fiche pdf: a reused renderer gives the bytes of a fresh one") {
   Fiche second = good();
-  second.numero = "1110920020745G1175";
+  second.numero_unique = "1110920020745G1175";
   second.contexte = Contexte::mise_a_jour;
   second.date_depot.reset();
   FicheRenderer renderer;
@@ -171,7 +171,7 @@ TEST_CASE("fiche pdf: a reused renderer gives the bytes of a fresh one") {
 
 TEST_CASE("fiche pdf: several fiches make one document with a page each") {
   Fiche second = good();
-  second.numero = "1110920020745G1175";
+  second.numero_unique = "1110920020745G1175";
   const std::string merged = render_fiches_pdf({good(), second, good()}).value();
   CHECK(count(merged, "/MediaBox[ 0 0 595 842]") == 3);
   CHECK(merged.find("/Count 3") != std::string::npos);
@@ -196,7 +196,7 @@ TEST_CASE("fiche manifest: header in any order, quoting, BOM, CRLF, blank lines"
   auto r1 = m->next().value();
   REQUIRE(r1.has_value());
   CHECK(r1->line == 2);
-  CHECK(r1->numero == "0340819000040PWP01");
+  CHECK(r1->numero_unique == "0340819000040PWP01");
   CHECK(r1->contexte == "ajout");
   CHECK(r1->date_depot == "2024-01-16");
   auto r2 = m->next().value();
@@ -211,7 +211,7 @@ TEST_CASE("fiche manifest: header in any order, quoting, BOM, CRLF, blank lines"
   CHECK(r4.error().message() == "line 6: broken quoting");
   auto r5 = m->next().value();
   CHECK(r5->line == 7);
-  CHECK(r5->numero == "0690620007611G3163");
+  CHECK(r5->numero_unique == "0690620007611G3163");
   CHECK_FALSE(m->next().value().has_value());
 }
 
