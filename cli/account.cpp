@@ -68,7 +68,7 @@ CommandResult run_request(const AccountRequestInput& in, Context& ctx) {
     ctx.out().print(to_json(*r));
   } else {
     ctx.out().line(fmt::format("Account request {} sent: a référent of {} will validate it.", r->id,
-                               fmt::join(r->demande.guichets, ", ")));
+                               fmt::join(r->input.guichets, ", ")));
     ctx.out().line(fmt::format("Follow it with: sne account status {}", r->id));
   }
   return kExitOk;
@@ -122,7 +122,7 @@ CommandResult run_validate(const IdOptions& opts, Context& ctx) {
     ctx.out().print(to_json(*r));
   else
     ctx.out().line(fmt::format("Request {} validated: {} received an activation link.", r->id,
-                               r->demande.email));
+                               r->input.email));
   return kExitOk;
 }
 
@@ -134,7 +134,7 @@ CommandResult run_reject(const IdOptions& opts, Context& ctx) {
   if (ctx.out().json())
     ctx.out().print(to_json(*r));
   else
-    ctx.out().line(fmt::format("Request {} rejected; {} was told why.", r->id, r->demande.email));
+    ctx.out().line(fmt::format("Request {} rejected; {} was told why.", r->id, r->input.email));
   return kExitOk;
 }
 
