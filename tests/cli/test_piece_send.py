@@ -122,6 +122,11 @@ class Sending(CliTest):
         r = self.sne("piece", "add", NUMERO, self.pdf, "--type", "quittance_loyer",
                      "--emission", "2026-13-01")
         self.assertExit(r, 6)
+        # The contexte is read at the edge, before anything is asked of the service.
+        r = self.sne("piece", "add", NUMERO, self.pdf, "--type", "quittance_loyer",
+                     "--contexte", "suppression")
+        self.assertExit(r, 6)
+        self.assertOneLineError(r, "unknown contexte 'suppression'")
         r = self.sne("piece", "add", NUMERO, self.pdf)
         self.assertExit(r, 2)
 
