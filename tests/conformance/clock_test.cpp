@@ -38,7 +38,7 @@ Pli send_one(Service& agent, const std::string& numero) {
   piece.type = "attestation_pacs";
   piece.nom_fichier = "pacs.pdf";
   piece.upload_id = up->upload_id;
-  auto pli = agent.send_pli(numero, {"AJO", {piece}}, new_idempotency_key());
+  auto pli = agent.send_pli(numero, {Contexte::ajout, {piece}}, new_idempotency_key());
   REQUIRE(pli.ok());
   return *pli;
 }
