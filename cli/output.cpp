@@ -68,7 +68,21 @@ int exit_code_for(const Error& error) {
   return kExitFailure;
 }
 
+namespace {
+
+/// The hints of `sne ticket`: the flags that give what the library found missing or wrong.
+std::string_view ticket_hint(const Error& error) {
+  if (error.code() != ErrorCode::invalid_input) return "";
+  if (error.subject() == "title") return "give --title TEXT (or --pli)";
+  if (error.subject() == "category")
+    return "give --category NAME ('sne ticket categories' lists them)";
+  return "";
+}
+
+}  // namespace
+
 std::string_view hint_for(const Error& error) {
+  if (auto hint = ticket_hint(error); !hint.empty()) return hint;
   switch (error.code()) {
     case ErrorCode::unauthenticated:
       // Only when the session is at fault, not the password or an activation token.

@@ -25,41 +25,6 @@ namespace {
 
 constexpr std::size_t kMaxBody = std::size_t{1} << 20;
 
-Json category_json(const GlpiCategory& c) {
-  return Json::object()
-      .set("id", c.id)
-      .set("name", c.name)
-      .set("completename", c.completename)
-      .set("parent_id", c.parent_id)
-      .set("level", c.level)
-      .set("helpdesk_visible", c.helpdesk_visible)
-      .set("incident", c.incident)
-      .set("request", c.request);
-}
-
-Json ticket_json(const Ticket& t) {
-  return Json::object()
-      .set("id", t.id)
-      .set("title", t.title)
-      .set("status", std::string(to_string(t.status)))
-      .set("status_code", static_cast<int>(t.status))
-      .set("type", t.type == 2 ? "request" : "incident")
-      .set("urgency", t.urgency)
-      .set("category_id", t.category_id)
-      .set("category", t.category)
-      .set("date", t.date)
-      .set("date_mod", t.date_mod)
-      .set("text", t.text);
-}
-
-Json document_json(const TicketDocument& d) {
-  return Json::object()
-      .set("id", d.id)
-      .set("name", d.name)
-      .set("filename", d.filename)
-      .set("mime", d.mime);
-}
-
 std::vector<std::string> split_lines(const std::string& text) {
   std::vector<std::string> lines;
   std::istringstream in(text);
@@ -109,7 +74,7 @@ CommandResult run_categories(const int&, Context& ctx) {
   if (!all) return all.error();
   close_session(**glpi, ctx);
   if (ctx.out().json()) {
-    ctx.out().print_array(all->size(), [&](std::size_t i) { return category_json((*all)[i]); });
+    ctx.out().print_array(all->size(), [&](std::size_t i) { return to_json((*all)[i]); });
     return kExitOk;
   }
   Table table({"ID", "CATEGORY"});
@@ -126,13 +91,21 @@ struct CreateOptions {
   int urgency = 3;
 };
 
+/// A library error about `field` of the ticket, as the CLI names it: by its flag.
+Error flagged(Error error, std::initializer_list<std::string_view> fields) {
+  for (auto field : fields)
+    if (error.code() == ErrorCode::invalid_input && error.subject() == field)
+      error.prefixed(fmt::format("--{}", field));
+  return error;
+}
+
 CommandResult run_create(const CreateOptions& o, Context& ctx) {
   // Everything that can be checked here is checked before anything is created.
   for (const auto& path : o.attach)
     if (auto ok = check_glpi_attachment(path); !ok) return Error(ok.error()).prefixed("--attach");
   auto text = read_body(o.body, o.body_file, o.pli.empty());
   if (!text) return text.error();
-  TicketDraft draft;
+  std::optional<TicketDraft> draft;
   if (!o.pli.empty()) {
     auto service = ctx.service();
     if (!service) return service.error();
@@ -140,70 +113,39 @@ CommandResult run_create(const CreateOptions& o, Context& ctx) {
     if (!pli) return pli.error();
     draft = ticket_from_pli(*pli, pli_sla(pli->resume, (*service)->server_time()));
   }
-  TicketInput input;
-  input.title = o.title.empty() ? draft.title : o.title;
-  if (input.title.empty())
-    return Error(ErrorCode::invalid_input, "no title: give --title TEXT (or --pli)", "--title");
-  input.body = *text;
-  if (!draft.body.empty())
-    input.body = input.body.find_first_not_of(" \t\r\n") == std::string::npos
-                     ? draft.body
-                     : input.body + "\n\n" + draft.body;
-  input.type = o.type == "request" ? 2 : 1;
-  input.urgency = o.urgency;
-  const std::string category_name = o.category.empty() ? draft.category : o.category;
-  if (category_name.empty())
-    return Error(ErrorCode::invalid_input,
-                 o.pli.empty()
-                     ? "no category: give --category NAME ('sne ticket categories' lists them)"
-                     : fmt::format("pli {} is neither overdue nor rejected: give --category NAME "
-                                   "('sne ticket categories' lists them)",
-                                   one_line(o.pli)),
-                 "--category");
+  TicketRequest given;
+  given.title = o.title;
+  given.body = *text;
+  given.category = o.category;
+  given.type = parse_ticket_type(o.type).value_or(TicketType::incident);
+  given.urgency = o.urgency;
+  given.pli = o.pli;
+  given.attachments = o.attach;
+  auto request = complete_ticket(std::move(given), draft ? &*draft : nullptr);
+  if (!request) return flagged(request.error(), {"title", "category"});
 
   auto glpi = ctx.glpi();
   if (!glpi) return glpi.error();
-  auto category = (*glpi)->category(category_name);
-  if (!category) return Error(category.error()).prefixed("--category");
-  input.category_id = category->id;
-  auto id = (*glpi)->create_ticket(input);
-  if (!id) return id.error();
-
-  // The ticket exists from here: a refused attachment is reported, the others still sent.
-  Json attached = Json::array(), failed = Json::array();
-  std::vector<std::string> failures;
-  for (const auto& path : o.attach) {
-    auto doc = (*glpi)->attach(*id, path);
-    if (doc) {
-      attached.push(document_json(*doc));
-    } else {
-      failed.push(Json::object().set("file", path).set("error", doc.error().message()));
-      failures.push_back(doc.error().message());
-    }
-  }
+  auto created = submit_ticket(**glpi, *request);
+  if (!created) return flagged(created.error(), {"category"});
   close_session(**glpi, ctx);
+  const AttachReport& files = created->attachments;
   if (ctx.out().json()) {
-    ctx.out().print(Json::object()
-                        .set("id", *id)
-                        .set("title", input.title)
-                        .set("category", category->completename)
-                        .set("category_id", category->id)
-                        .set("pli", o.pli.empty() ? Json() : Json(o.pli))
-                        .set("attachments", std::move(attached))
-                        .set("failed", std::move(failed)));
+    ctx.out().print(to_json(*created));
   } else {
-    ctx.out().line(fmt::format("ticket {} created: {} [{}]", *id, one_line(input.title),
-                               category->completename));
-    if (o.attach.size() > failures.size())
-      ctx.out().note(fmt::format("{} file{} attached", o.attach.size() - failures.size(),
-                                 o.attach.size() - failures.size() > 1 ? "s" : ""));
+    ctx.out().line(fmt::format("ticket {} created: {} [{}]", created->id, one_line(created->title),
+                               created->category.completename));
+    if (files.attached() > 0)
+      ctx.out().note(
+          fmt::format("{} file{} attached", files.attached(), files.attached() > 1 ? "s" : ""));
   }
-  if (!failures.empty()) {
-    for (const auto& f : failures) ctx.out().warning(f);
+  if (files.failed() > 0) {
+    for (const auto& f : files.files)
+      if (f.error) ctx.out().warning(f.error->message());
     ctx.out().note(
         fmt::format("ticket {} was created without {}: attach again with 'sne ticket "
                     "attach {} FILE'",
-                    *id, failures.size() > 1 ? "these files" : "this file", *id));
+                    created->id, files.failed() > 1 ? "these files" : "this file", created->id));
     return kExitPartial;
   }
   return kExitOk;
@@ -224,7 +166,7 @@ CommandResult run_list(const ListOptions& o, Context& ctx) {
   close_session(**glpi, ctx);
   const auto& items = list->items;
   if (ctx.out().json()) {
-    ctx.out().print_array(items.size(), [&](std::size_t i) { return ticket_json(items[i]); });
+    ctx.out().print_array(items.size(), [&](std::size_t i) { return to_json(items[i]); });
     return kExitOk;
   }
   if (items.empty()) {
@@ -258,18 +200,7 @@ CommandResult run_show(const ShowOptions& o, Context& ctx) {
   close_session(**glpi, ctx);
   const Ticket& t = detail->ticket;
   if (ctx.out().json()) {
-    Json followups = Json::array(), documents = Json::array();
-    for (const auto& f : detail->followups)
-      followups.push(Json::object()
-                         .set("id", f.id)
-                         .set("date", f.date)
-                         .set("text", f.text)
-                         .set("is_private", f.is_private)
-                         .set("user_id", f.user_id));
-    for (const auto& d : detail->documents) documents.push(document_json(d));
-    ctx.out().print(ticket_json(t)
-                        .set("followups", std::move(followups))
-                        .set("documents", std::move(documents)));
+    ctx.out().print(to_json(*detail));
     return kExitOk;
   }
   const Output& out = ctx.out();
@@ -278,7 +209,7 @@ CommandResult run_show(const ShowOptions& o, Context& ctx) {
   Table facts({"", ""});
   facts.add({"Status", std::string(to_string(t.status))});
   facts.add({"Category", t.category.empty() ? "(none)" : t.category});
-  facts.add({"Type", t.type == 2 ? "request" : "incident"});
+  facts.add({"Type", std::string(to_string(t.type))});
   facts.add({"Urgency", std::to_string(t.urgency)});
   facts.add({"Opened", t.date});
   facts.add({"Updated", t.date_mod});
@@ -321,7 +252,7 @@ CommandResult run_comment(const CommentOptions& o, Context& ctx) {
     if (!id) return id.error();
     close_session(**glpi, ctx);
     if (ctx.out().json())
-      ctx.out().print(Json::object().set("ticket", o.ids.front()).set("followup", *id));
+      ctx.out().print(to_json(FollowupResult{o.ids.front(), *id, {}}));
     else
       ctx.out().line(fmt::format("follow-up {} added to ticket {}", *id, o.ids.front()));
     return kExitOk;
@@ -332,12 +263,7 @@ CommandResult run_comment(const CommentOptions& o, Context& ctx) {
   std::size_t refused = 0;
   for (const auto& r : *results) refused += r.id <= 0;
   if (ctx.out().json()) {
-    ctx.out().print_array(results->size(), [&](std::size_t i) {
-      const auto& r = (*results)[i];
-      Json j = Json::object().set("ticket", r.ticket);
-      if (r.id > 0) return j.set("followup", r.id);
-      return j.set("followup", Json()).set("error", r.message);
-    });
+    ctx.out().print_array(results->size(), [&](std::size_t i) { return to_json((*results)[i]); });
   } else {
     Table table({"TICKET", "FOLLOW-UP", "RESULT"});
     for (const auto& r : *results)
@@ -365,36 +291,21 @@ CommandResult run_attach(const AttachOptions& o, Context& ctx) {
     if (auto ok = check_glpi_attachment(path); !ok) return ok.error();
   auto glpi = ctx.glpi();
   if (!glpi) return glpi.error();
-  Json attached = Json::array(), failed = Json::array();
-  std::optional<Error> first_error;
-  std::size_t ok_count = 0;
-  for (const auto& path : o.files) {
-    auto doc = (*glpi)->attach(o.id, path);
-    if (!doc) {
-      // A ticket that is not there, or a refused credential, stops everything.
-      if (doc.error().code() == ErrorCode::not_found ||
-          doc.error().code() == ErrorCode::unauthenticated ||
-          doc.error().code() == ErrorCode::network)
-        return doc.error();
-      if (!first_error) first_error = doc.error();
-      failed.push(Json::object().set("file", path).set("error", doc.error().message()));
-      if (!ctx.out().json() && o.files.size() > 1) ctx.out().warning(doc.error().message());
-      continue;
-    }
-    ++ok_count;
-    attached.push(document_json(*doc));
-    if (!ctx.out().json())
-      ctx.out().line(
-          fmt::format("{} attached to ticket {} (document {})", one_line(path), o.id, doc->id));
-  }
+  auto report = attach_files(**glpi, o.id, o.files, [&](const AttachOutcome& f) {
+    if (ctx.out().json()) return;
+    if (f.document)
+      ctx.out().line(fmt::format("{} attached to ticket {} (document {})", one_line(f.path), o.id,
+                                 f.document->id));
+    else if (o.files.size() > 1)
+      ctx.out().warning(f.error->message());
+  });
+  if (!report) return report.error();
   close_session(**glpi, ctx);
-  if (ok_count == 0 && first_error) return *first_error;
-  if (ctx.out().json())
-    ctx.out().print(Json::object()
-                        .set("ticket", o.id)
-                        .set("attachments", std::move(attached))
-                        .set("failed", std::move(failed)));
-  return first_error ? kExitPartial : kExitOk;
+  if (report->failed() > 0 && report->attached() == 0)
+    for (const auto& f : report->files)
+      if (f.error) return *f.error;
+  if (ctx.out().json()) ctx.out().print(to_json(*report));
+  return report->failed() > 0 ? kExitPartial : kExitOk;
 }
 
 // ---- login / logout -----------------------------------------------------------------------
@@ -414,10 +325,7 @@ CommandResult run_login(const LoginOptions& o, Context& ctx) {
   if (!app.ok) return app.failure;
   auto glpi = ctx.open_glpi_with(*url, app.value, user.value);
   if (!glpi) return glpi.error();
-  // Proves the tokens: a session opened, a list read, the session closed.
-  auto cats = (*glpi)->categories();
-  if (!cats) return cats.error();
-  if (auto closed = (*glpi)->close(); !closed) return closed.error();
+  if (auto checked = check_glpi_credentials(**glpi); !checked) return checked.error();
   auto store = ctx.credentials();
   if (!store) return store.error();
   StoredCredential c;

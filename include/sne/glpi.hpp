@@ -27,6 +27,7 @@
 
 #include "sne/config.hpp"
 #include "sne/error.hpp"
+#include "sne/json.hpp"
 #include "sne/pli.hpp"
 #include "sne/service.hpp"
 #include "sne/tracking.hpp"
@@ -66,6 +67,13 @@ struct GlpiCategory {
   bool request = true;
 };
 
+/// GLPI's ticket types, numbered as GLPI numbers them.
+enum class TicketType { incident = 1, request = 2 };
+/// "incident", "request".
+std::string_view to_string(TicketType type) noexcept;
+/// The type of that name ("incident", "request"); nullopt for any other.
+std::optional<TicketType> parse_ticket_type(std::string_view name) noexcept;
+
 /// GLPI's ticket statuses.
 enum class TicketStatus {
   incoming = 1,
@@ -83,7 +91,7 @@ struct Ticket {
   std::string title;  ///< GLPI's `name`
   std::string text;   ///< `content` as plain text
   TicketStatus status = TicketStatus::incoming;
-  int type = 1;  ///< 1 incident, 2 request
+  TicketType type = TicketType::incident;  ///< a type GLPI numbers otherwise reads as incident
   int urgency = 3;
   std::int64_t category_id = 0;  ///< 0: none
   std::string category;          ///< its complete name, when GLPI gave it
@@ -118,7 +126,7 @@ struct TicketInput {
   std::string title;
   std::string body;  ///< plain text; lines and paragraphs are kept
   std::int64_t category_id = 0;
-  int type = 1;     ///< 1 incident, 2 request
+  TicketType type = TicketType::incident;
   int urgency = 3;  ///< 1 (very low) to 5 (very high)
 };
 
@@ -205,5 +213,94 @@ inline constexpr const char* kGlpiCategoryRejected = "Pièce justificative refus
 /// transaction, guichet, dates, status, the deadline and the delay, each piece with its
 /// outcome, and the reasons of the rejected ones.
 TicketDraft ticket_from_pli(const Pli& pli, const PliSla& sla);
+
+/// A ticket as a user asks for it: what they gave, left empty where a draft
+/// (ticket_from_pli) is to fill it in.
+struct TicketRequest {
+  std::string title;  ///< empty: the draft's
+  /// Plain text. The draft's body follows it after a blank line, or stands alone when this
+  /// one is blank.
+  std::string body;
+  std::string category;  ///< a name or complete name, any case (Glpi::category); empty: the draft's
+  TicketType type = TicketType::incident;
+  int urgency = 3;                       ///< 1 (very low) to 5 (very high)
+  std::string pli;                       ///< the transaction of the pli it is about; empty: none
+  std::vector<std::string> attachments;  ///< files attached once the ticket exists
+};
+
+/// `request` with what it leaves empty taken from `draft` (null: no draft): the title, the
+/// category, the body after the user's text. invalid_input when no title results (subject
+/// "title") or no category (subject "category"; the message says so when the pli of the
+/// request is neither overdue nor rejected, as its draft then names no category).
+Result<TicketRequest> complete_ticket(TicketRequest request, const TicketDraft* draft);
+
+/// The outcome of one file of a batch attached to a ticket: a document or an error.
+struct AttachOutcome {
+  std::string path;
+  std::optional<TicketDocument> document;  ///< when attached
+  std::optional<Error> error;              ///< why not, when not
+};
+
+/// Files attached to one ticket, one outcome per file in the order given.
+struct AttachReport {
+  std::int64_t ticket = 0;
+  std::vector<AttachOutcome> files;
+  std::size_t attached() const noexcept;  ///< outcomes with a document
+  std::size_t failed() const noexcept;    ///< outcomes with an error
+};
+
+/// A ticket made by submit_ticket().
+struct CreatedTicket {
+  std::int64_t id = 0;
+  std::string title;
+  GlpiCategory category;
+  std::string pli;  ///< TicketRequest::pli
+  AttachReport attachments;
+};
+
+/// Creates the ticket of a complete request (see complete_ticket), then attaches its files.
+/// Before anything is created, every file is checked (check_glpi_attachment, the error naming
+/// the file) and the category resolved (Glpi::category: an unknown or ambiguous name is
+/// invalid_input with subject "category"). Once the ticket exists no error undoes it: a file
+/// that cannot be attached is an outcome, and the next files are still sent.
+Result<CreatedTicket> submit_ticket(Glpi& glpi, const TicketRequest& request);
+
+/// Whether an error of Glpi::attach() ends a batch of files for one ticket: the ticket is
+/// not there (not_found), a credential is refused (unauthenticated) or GLPI cannot be reached
+/// (network), as every file after it would fail alike. A refused file does not.
+bool stops_attach_batch(const Error& error) noexcept;
+
+/// Attaches files to an existing ticket one after the other. Every file is checked first
+/// (check_glpi_attachment): the first that fails is the error, before anything is sent.
+/// `on_file` (may be empty) sees each outcome as it comes. The first error that
+/// stops_attach_batch() ends the batch and is the result: the files attached before it stay
+/// attached (and `on_file` saw them).
+Result<AttachReport> attach_files(Glpi& glpi, std::int64_t ticket,
+                                  const std::vector<std::string>& paths,
+                                  const std::function<void(const AttachOutcome&)>& on_file = {});
+
+/// Proves the credentials of `glpi`, as `sne ticket login` does before storing them: opens a
+/// session, reads the categories, closes the session. The error of the first step that
+/// fails (refused tokens: unauthenticated, subject "glpi_user_token" or "glpi_app_token").
+Status check_glpi_credentials(Glpi& glpi);
+
+/// The documents `sne ticket ... --json` writes, one shape per record. Members in this order:
+/// {id, name, completename, parent_id, level, helpdesk_visible, incident, request}
+Json to_json(const GlpiCategory& category);
+/// {id, title, status, status_code, type, urgency, category_id, category, date, date_mod, text}
+Json to_json(const Ticket& ticket);
+/// {id, name, filename, mime}
+Json to_json(const TicketDocument& document);
+/// {id, date, text, is_private, user_id}
+Json to_json(const TicketFollowup& followup);
+/// The ticket's members, then {followups, documents}.
+Json to_json(const TicketDetail& detail);
+/// {ticket, followup}, or {ticket, followup: null, error} when GLPI refused it.
+Json to_json(const FollowupResult& result);
+/// {ticket, attachments: [document...], failed: [{file, error}...]}
+Json to_json(const AttachReport& report);
+/// {id, title, category (its complete name), category_id, pli (null: none), attachments,
+/// failed}
+Json to_json(const CreatedTicket& ticket);
 
 }  // namespace sne

@@ -17,18 +17,6 @@
 
 namespace sne {
 
-std::string_view to_string(TicketStatus status) noexcept {
-  switch (status) {
-    case TicketStatus::incoming: return "new";
-    case TicketStatus::assigned: return "assigned";
-    case TicketStatus::planned: return "planned";
-    case TicketStatus::waiting: return "pending";
-    case TicketStatus::solved: return "solved";
-    case TicketStatus::closed: return "closed";
-  }
-  return "unknown";
-}
-
 namespace glpi {
 
 namespace {
@@ -86,9 +74,7 @@ class Client final : public Glpi {
           wanted.find(fold_name(c.name)) != std::string::npos)
         close.push_back("'" + c.completename + "'");
     return Error(ErrorCode::invalid_input,
-                 close.empty() ? fmt::format("no category '{}' in GLPI ('sne ticket categories' "
-                                             "lists them)",
-                                             printable(name, 80))
+                 close.empty() ? fmt::format("no category '{}' in GLPI", printable(name, 80))
                                : fmt::format("no category '{}' in GLPI; did you mean {}?",
                                              printable(name, 80), fmt::join(close, ", ")),
                  "category");
@@ -100,7 +86,7 @@ class Client final : public Glpi {
       return Error(ErrorCode::invalid_input, "urgency must be 1 to 5", "urgency");
     json fields = {{"name", input.title},
                    {"content", text_to_html(input.body)},
-                   {"type", input.type},
+                   {"type", static_cast<int>(input.type)},
                    {"urgency", input.urgency}};
     if (input.category_id > 0) fields["itilcategories_id"] = input.category_id;
     auto answer = session_.call_json("POST", "/Ticket/", json{{"input", fields}});

@@ -74,7 +74,8 @@ Ticket ticket_of(const json& row, const std::map<std::int64_t, std::string>& cat
   const auto status = loose_int(row.value("status", json()), 1);
   t.status =
       status >= 1 && status <= 6 ? static_cast<TicketStatus>(status) : TicketStatus::incoming;
-  t.type = static_cast<int>(loose_int(row.value("type", json()), 1));
+  t.type =
+      loose_int(row.value("type", json()), 1) == 2 ? TicketType::request : TicketType::incident;
   t.urgency = static_cast<int>(loose_int(row.value("urgency", json()), 3));
   const json& cat = row.value("itilcategories_id", json());
   if (cat.is_string() && loose_int(cat, -1) < 0) {
