@@ -109,6 +109,7 @@ class EmbeddedGlpi(GlpiTest):
         r = self.ticket("create", "--category", "Réclamation", "--title", "x", "--body", "y")
         self.assertExit(r, 6)
         self.assertOneLineError(r, "--category", "Réclamation")
+        self.assertIn("hint: give --category NAME ('sne ticket categories' lists them)", r.err)
         names = [c["name"] for c in self.ticket("categories", "--json").json()]
         shared = [n for n in set(names) if names.count(n) > 1]
         self.assertTrue(shared, "the sandbox has two categories of the same name")
@@ -150,6 +151,12 @@ class EmbeddedGlpi(GlpiTest):
         r = self.ticket("create", "--pli", tx, stdin="")
         self.assertExit(r, 6)
         self.assertOneLineError(r, "--category", tx)
+        self.assertIn("sne ticket categories", r.err)
+        r = self.ticket("create", "--category", DELAY, "--body", "b", "--json")
+        self.assertExit(r, 6)
+        self.assertOneLineError(r, "--title")
+        self.assertIn("hint: give --title TEXT (or --pli)", r.err)
+        self.assertEqual(r.json()["error"]["subject"], "title")
         r = self.ticket("create", "--pli", "nosuchpli0000", "--category", DELAY, stdin="")
         self.assertExit(r, 7)
 
