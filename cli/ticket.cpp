@@ -109,9 +109,9 @@ CommandResult run_create(const CreateOptions& o, Context& ctx) {
   if (!o.pli.empty()) {
     auto service = ctx.service();
     if (!service) return service.error();
-    auto pli = (*service)->pli(o.pli);
-    if (!pli) return pli.error();
-    draft = ticket_from_pli(*pli, pli_sla(pli->resume, (*service)->server_time()));
+    auto drafted = ticket_from_pli(**service, o.pli);
+    if (!drafted) return drafted.error();
+    draft = std::move(*drafted);
   }
   TicketRequest given;
   given.title = o.title;

@@ -214,6 +214,11 @@ inline constexpr const char* kGlpiCategoryRejected = "Pièce justificative refus
 /// outcome, and the reasons of the rejected ones.
 TicketDraft ticket_from_pli(const Pli& pli, const PliSla& sla);
 
+/// The draft of a ticket about the pli of that transaction, as the service sees it now: the
+/// pli fetched, its deadline judged on the service's clock (Service::server_time()). The
+/// service's error when the pli cannot be read (not_found for an unknown transaction).
+Result<TicketDraft> ticket_from_pli(Service& service, const std::string& transaction);
+
 /// A ticket as a user asks for it: what they gave, left empty where a draft
 /// (ticket_from_pli) is to fill it in.
 struct TicketRequest {

@@ -73,4 +73,10 @@ TicketDraft ticket_from_pli(const Pli& pli, const PliSla& sla) {
   return d;
 }
 
+Result<TicketDraft> ticket_from_pli(Service& service, const std::string& transaction) {
+  auto pli = service.pli(transaction);
+  if (!pli) return pli.error();
+  return ticket_from_pli(*pli, pli_sla(pli->resume, service.server_time()));
+}
+
 }  // namespace sne

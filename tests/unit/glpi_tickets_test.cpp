@@ -13,6 +13,9 @@
 
 #include "sandbox_fixture.hpp"
 #include "sne/glpi.hpp"
+#include "sne/sandbox.hpp"
+#include "sne/service.hpp"
+#include "sne/tracking.hpp"
 
 using namespace sne;
 
@@ -395,4 +398,32 @@ TEST_CASE("tickets: submitted to the sandbox's GLPI in process, a refused file a
   REQUIRE_FALSE(gone);
   CHECK(gone.error().code() == ErrorCode::not_found);
   CHECK((*glpi)->close());
+}
+
+TEST_CASE("tickets: a draft about a pli is made from the service's pli, on its clock") {
+  sne::test::TempSandbox sandbox("glpi-draft");
+  Paths paths;
+  paths.data_dir = sandbox.dir;
+  ServiceOptions options;
+  options.endpoint = "sandbox:" + sandbox.db;
+  auto service = open_service(options, paths);
+  REQUIRE(service);
+  auto session = (*service)->login(kSandboxAgent, kSandboxPassword);
+  REQUIRE(session);
+  (*service)->set_token(session->token);
+  PliQuery query;
+  query.statut = StatutPli::rejet_pieces;
+  auto rejected = list_plis(**service, query);
+  REQUIRE(rejected);
+  REQUIRE_FALSE(rejected->items.empty());
+  const std::string tx = rejected->items.front().transaction;
+  auto draft = ticket_from_pli(**service, tx);
+  REQUIRE(draft);
+  CHECK(draft->category == kGlpiCategoryRejected);
+  CHECK(draft->title.find(tx) != std::string::npos);
+  CHECK(draft->body.find(rejected->items.front().numero_unique) != std::string::npos);
+
+  auto unknown = ticket_from_pli(**service, "nosuchpli0000");
+  REQUIRE_FALSE(unknown);
+  CHECK(unknown.error().code() == ErrorCode::not_found);
 }
