@@ -15,13 +15,9 @@
 
 #include "sne/date.hpp"
 #include "sne/error.hpp"
+#include "sne/format.hpp"
 
 namespace sne {
-
-/// File formats a piece may be sent as, detected from the bytes (never the extension).
-enum class Format { pdf, jpeg, png };
-std::string_view to_string(Format f) noexcept;  ///< "pdf", "jpeg", "png"
-Result<Format> parse_format(std::string_view text);
 
 enum class Perimetre {
   reglementaire,   ///< in the arrêté's list

@@ -119,17 +119,6 @@ ValidityRule read_validity(const json_reader::Node& node) {
 
 }  // namespace
 
-std::string_view to_string(Format f) noexcept { return name_of(kFormats, f); }
-
-Result<Format> parse_format(std::string_view text) {
-  const std::string lower = text::ascii_lower(text::trim(text));
-  if (lower == "jpg") return Format::jpeg;
-  if (auto f = value_of(kFormats, lower)) return *f;
-  return Error(ErrorCode::invalid_input,
-               fmt::format("unknown format '{}' (expected {})", printable(text), choices(kFormats)),
-               "format");
-}
-
 std::string_view to_string(Perimetre p) noexcept { return name_of(kPerimetres, p); }
 
 std::string_view label_fr(Perimetre p) noexcept {

@@ -11,8 +11,8 @@
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
+#include "base/atomic_file.hpp"
 #include "base/file.hpp"
-#include "sne/fiche.hpp"
 
 namespace sne {
 
@@ -79,7 +79,10 @@ Status save(const std::string& path, const toml::table& table) {
   std::ostringstream out;
   out << "# sne credentials: bearer tokens by endpoint. Keep it private (mode 0600).\n"
       << table << "\n";
-  return write_file_atomically(path, out.str());
+  auto file = file::AtomicFile::create(path, /*overwrite=*/true);
+  if (!file) return file.error();
+  (*file)->write(out.str());
+  return (*file)->commit();
 }
 
 }  // namespace

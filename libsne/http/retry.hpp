@@ -9,7 +9,7 @@
 #include <random>
 
 #include "http/message.hpp"
-#include "sne/service.hpp"
+#include "sne/retry.hpp"
 
 namespace sne::http {
 

@@ -10,8 +10,8 @@
 #include <string>
 #include <string_view>
 
-#include "sne/catalog.hpp"
 #include "sne/error.hpp"
+#include "sne/format.hpp"
 
 namespace sne::image {
 

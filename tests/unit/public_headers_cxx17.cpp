@@ -11,6 +11,7 @@
 #include <sne/dossier.hpp>
 #include <sne/error.hpp>
 #include <sne/fiche.hpp>
+#include <sne/format.hpp>
 #include <sne/glpi.hpp>
 #include <sne/inspect.hpp>
 #include <sne/json.hpp>
@@ -18,6 +19,7 @@
 #include <sne/pack.hpp>
 #include <sne/pli.hpp>
 #include <sne/records_json.hpp>
+#include <sne/retry.hpp>
 #include <sne/sandbox.hpp>
 #include <sne/send.hpp>
 #include <sne/service.hpp>

@@ -1,0 +1,20 @@
+// sne/format.hpp - the file formats a piece may be sent as.
+//
+// A word of the whole library, below the catalog (which lists the formats each piece type
+// accepts), the image probes and the inspector (which detect them from the bytes).
+#pragma once
+
+#include <string_view>
+
+#include "sne/error.hpp"
+
+namespace sne {
+
+/// File formats a piece may be sent as, detected from the bytes (never the extension).
+enum class Format { pdf, jpeg, png };
+std::string_view to_string(Format f) noexcept;  ///< "pdf", "jpeg", "png"
+/// "pdf", "jpeg" (or "jpg"), "png", in any case, spaces around ignored; invalid_input with
+/// subject "format" otherwise.
+Result<Format> parse_format(std::string_view text);
+
+}  // namespace sne
