@@ -56,7 +56,7 @@ std::optional<std::pair<int, int>> parse_shard(const std::string& text) {
   }
 }
 
-std::string meta(sandbox::Db& db, const std::string& key) {
+std::string meta(sqlite::Db& db, const std::string& key) {
   auto st = db.prepare("SELECT value FROM meta WHERE key = ?");
   st.bind(key);
   return st.step() ? st.text(0) : std::string();
@@ -73,19 +73,19 @@ std::optional<std::string> iso_or_null(const std::optional<Date>& d) {
   return d ? std::optional<std::string>(d->iso()) : std::nullopt;
 }
 
-std::optional<Date> date_or_null(const sandbox::Stmt& st, int column) {
+std::optional<Date> date_or_null(const sqlite::Stmt& st, int column) {
   if (st.is_null(column)) return std::nullopt;
   auto d = Date::parse(st.text(column));
   return d ? std::optional<Date>(*d) : std::nullopt;
 }
 
-Error db_error(const std::string& path, const sandbox::DbError& e) {
+Error db_error(const std::string& path, const sqlite::DbError& e) {
   return Error(ErrorCode::io, fmt::format("journal {}: {}", path, e.what()), path);
 }
 
 }  // namespace
 
-Journal::Journal(std::string path, std::unique_ptr<sandbox::Db> db, int lock_fd)
+Journal::Journal(std::string path, std::unique_ptr<sqlite::Db> db, int lock_fd)
     : path_(std::move(path)), db_(std::move(db)), lock_fd_(lock_fd) {
   // Reads page in what they need: the journal of a million rows is not mapped whole.
   db_->exec("PRAGMA mmap_size = 0");
@@ -133,8 +133,8 @@ Result<std::unique_ptr<Journal>> Journal::open(const std::string& path, const Jo
     }
   } unlock{lock_fd};
   try {
-    auto db = std::make_unique<sandbox::Db>(path);
-    sandbox::Transaction tx(*db, true);
+    auto db = std::make_unique<sqlite::Db>(path);
+    sqlite::Transaction tx(*db, true);
     auto has = db->prepare("SELECT 1 FROM sqlite_master WHERE name = 'meta'");
     if (!has.step()) {
       auto other = db->prepare("SELECT 1 FROM sqlite_master");
@@ -182,7 +182,7 @@ Result<std::unique_ptr<Journal>> Journal::open(const std::string& path, const Jo
                    path);
     tx.commit();
     return std::unique_ptr<Journal>(new Journal(path, std::move(db), std::exchange(lock_fd, -1)));
-  } catch (const sandbox::DbError& e) {
+  } catch (const sqlite::DbError& e) {
     return db_error(path, e);
   }
 }
@@ -191,13 +191,13 @@ Result<std::unique_ptr<Journal>> Journal::open_existing(const std::string& path)
   if (!file::exists(path))
     return Error(ErrorCode::not_found, fmt::format("no journal {}", path), path);
   try {
-    auto db = std::make_unique<sandbox::Db>(path);
+    auto db = std::make_unique<sqlite::Db>(path);
     auto has = db->prepare("SELECT 1 FROM sqlite_master WHERE name = 'meta'");
     if (!has.step() || meta(*db, "journal_version") != std::to_string(kJournalVersion))
       return Error(ErrorCode::invalid_input,
                    fmt::format("{} is not a journal of this sne bulk", path), path);
     return std::unique_ptr<Journal>(new Journal(path, std::move(db), -1));
-  } catch (const sandbox::DbError& e) {
+  } catch (const sqlite::DbError& e) {
     return db_error(path, e);
   }
 }
@@ -240,12 +240,12 @@ std::optional<JournalRow> Journal::row(std::size_t row) {
 Status Journal::write(const std::function<void()>& fn) {
   std::lock_guard lock(mutex_);
   try {
-    sandbox::Transaction tx(*db_, true);
+    sqlite::Transaction tx(*db_, true);
     fn();
     db_->run("UPDATE meta SET value = ? WHERE key = 'updated_at'", std::to_string(now_seconds()));
     tx.commit();
     return {};
-  } catch (const sandbox::DbError& e) {
+  } catch (const sqlite::DbError& e) {
     return db_error(path_, e);
   } catch (const std::exception& e) {
     return Error(ErrorCode::internal, fmt::format("journal {}: {}", path_, e.what()), path_);
@@ -266,7 +266,7 @@ std::size_t Journal::manifest_rows() {
 
 namespace {
 
-void upsert(sandbox::Db& db, const RowOutcome& o, bool count_attempt) {
+void upsert(sqlite::Db& db, const RowOutcome& o, bool count_attempt) {
   nlohmann::json files = o.files;
   // Paths are bytes: one that is not UTF-8 (a Latin-1 name on a file share) is kept readable.
   const std::string files_text =

@@ -15,8 +15,8 @@
 #include <string>
 #include <vector>
 
-#include "sandbox/db.hpp"
 #include "sne/bulk.hpp"
+#include "sqlite/db.hpp"
 
 namespace sne::bulk {
 
@@ -80,10 +80,10 @@ class Journal {
   std::int64_t updated_at();
 
  private:
-  Journal(std::string path, std::unique_ptr<sandbox::Db> db, int lock_fd);
+  Journal(std::string path, std::unique_ptr<sqlite::Db> db, int lock_fd);
   Status write(const std::function<void()>& fn);
   std::string path_;
-  std::unique_ptr<sandbox::Db> db_;
+  std::unique_ptr<sqlite::Db> db_;
   std::mutex mutex_;
   int lock_fd_ = -1;  ///< flock()ed <path>.lock of a journal opened to send
 };

@@ -1,4 +1,4 @@
-#include "sandbox/db.hpp"
+#include "sqlite/db.hpp"
 
 #include <cerrno>
 #include <cstring>
@@ -8,7 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-namespace sne::sandbox {
+namespace sne::sqlite {
 
 namespace {
 
@@ -130,4 +130,4 @@ void Transaction::commit() {
   open_ = false;
 }
 
-}  // namespace sne::sandbox
+}  // namespace sne::sqlite
