@@ -5,6 +5,10 @@
 // reached in process (endpoint "sandbox" or "sandbox:PATH") or over HTTP on loopback with
 // SandboxServer. Several processes may share one database file.
 //
+// The sandbox is its own library, sne::sandbox (libsne_sandbox.so): a program that links it
+// reaches the endpoints "sandbox" and "sandbox:PATH"; without it, they are refused with a
+// message saying so, and the rest of libsne works the same.
+//
 // Demo identities, all with the password "sandbox":
 //   referent@sandbox.sne.test  référent of G3401 and G6901
 //   agent@sandbox.sne.test     agent of G3401 (Hérault)
@@ -38,6 +42,13 @@ inline constexpr const char* kSandboxMulti = "multi@sandbox.sne.test";
 /// ("sandbox-glpi-agent-metz"); GLPI also accepts the e-mail and password in Basic auth.
 inline constexpr const char* kSandboxGlpiAppToken = "sandbox-glpi-app-token";
 inline constexpr const char* kSandboxGlpiUserToken = "sandbox-glpi-agent";
+
+/// Adds the embedded sandbox to the table of backends (endpoints "sandbox", "sandbox:PATH"),
+/// with its demo identity (demo_sign_in() in sne/service.hpp). Loading libsne_sandbox.so does
+/// it already; call it at the start of a program anyway, so that a linker dropping a library
+/// nothing seems to use (--as-needed, a static link) cannot leave the sandbox out. Idempotent
+/// and thread-safe.
+void register_embedded_sandbox();
 
 /// Empties the database at `path` (created if missing) and seeds it anew, in place and in one
 /// transaction, so that a server running on it serves the new data. The sandbox's clock is

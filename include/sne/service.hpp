@@ -15,6 +15,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -59,6 +60,19 @@ struct EndpointInfo {
 /// Parses an endpoint; `paths` gives the default sandbox location. invalid_input for an
 /// unknown scheme or a malformed URL (with subject "endpoint").
 Result<EndpointInfo> parse_endpoint(std::string_view endpoint, const Paths& paths);
+
+/// The demo identity of a backend that has demo data (the embedded sandbox), for signing in
+/// again on it without asking anyone. Passwords of real services are never known here.
+struct DemoSignIn {
+  std::string email;
+  std::string password;
+  std::string glpi_app_token;   ///< the App-Token of its GLPI; empty when it has none
+  std::string glpi_user_token;  ///< the GLPI user token of `email`; empty when it has none
+};
+
+/// The demo identity of the backend of `endpoint`; nullopt for a real service (http, https)
+/// and for a backend this program does not link.
+std::optional<DemoSignIn> demo_sign_in(const EndpointInfo& endpoint);
 
 class Service {
  public:

@@ -1,17 +1,17 @@
 // The table of backends by endpoint scheme, and what opens each.
-#include <sys/stat.h>
+#include <mutex>
 #include <random>
+#include <vector>
 
 #include <fmt/format.h>
 
-#include "base/file.hpp"
+#include "client/backends.hpp"
 #include "client/rest_service.hpp"
 #include "client/transport.hpp"
 #include "crypto/crypto.hpp"
 #include "http/curl_transport.hpp"
 #include "http/logging.hpp"
 #include "http/retry.hpp"
-#include "sandbox/embedded_transport.hpp"
 #include "sne/text.hpp"
 #include "sne/version.hpp"
 
@@ -19,32 +19,7 @@ namespace sne {
 
 namespace {
 
-Error bad_endpoint(std::string_view endpoint, std::string_view why) {
-  return Error(ErrorCode::invalid_input,
-               fmt::format("endpoint '{}': {}", printable(endpoint, 80), why), "endpoint");
-}
-
-Result<EndpointInfo> parse_sandbox(std::string_view rest, const Paths& paths) {
-  EndpointInfo info;
-  info.kind = EndpointInfo::Kind::embedded_sandbox;
-  if (rest.empty()) {
-    info.sandbox_path = paths.data_dir + "/sandbox.db";
-  } else {
-    if (rest.front() != ':') return bad_endpoint(rest, "expected sandbox or sandbox:PATH");
-    rest.remove_prefix(1);
-    if (rest.empty()) return bad_endpoint("sandbox:", "the path is empty");
-    info.sandbox_path = std::string(rest);
-    if (info.sandbox_path.front() != '/') {
-      char* cwd = getcwd(nullptr, 0);
-      if (cwd != nullptr) {
-        info.sandbox_path = std::string(cwd) + "/" + info.sandbox_path;
-        free(cwd);
-      }
-    }
-  }
-  info.canonical = "sandbox:" + info.sandbox_path;
-  return info;
-}
+using client::bad_endpoint;
 
 Result<EndpointInfo> parse_http(std::string_view endpoint) {
   const auto scheme_end = endpoint.find("://");
@@ -78,43 +53,9 @@ Result<EndpointInfo> parse_http(std::string_view endpoint) {
   return info;
 }
 
-/// The backends, by the way their endpoint starts.
-struct Backend {
-  std::string_view prefix;
-  Result<EndpointInfo> (*parse)(std::string_view endpoint, const Paths& paths);
-};
-
-constexpr std::array kBackends{
-    Backend{"sandbox",
-            [](std::string_view e, const Paths& p) { return parse_sandbox(e.substr(7), p); }},
-    Backend{"http://", [](std::string_view e, const Paths&) { return parse_http(e); }},
-    Backend{"https://", [](std::string_view e, const Paths&) { return parse_http(e); }},
-};
-
-}  // namespace
-
-Result<EndpointInfo> parse_endpoint(std::string_view endpoint, const Paths& paths) {
-  for (const Backend& b : kBackends)
-    if (endpoint.substr(0, b.prefix.size()) == b.prefix) return b.parse(endpoint, paths);
-  return bad_endpoint(endpoint, "expected sandbox, sandbox:PATH, http://... or https://...");
-}
-
-namespace client {
-
-Result<std::unique_ptr<http::Transport>> open_transport(const EndpointInfo& endpoint,
-                                                        const TransportOptions& options) {
-  std::unique_ptr<http::Transport> transport;
-  if (endpoint.kind == EndpointInfo::Kind::embedded_sandbox) {
-    const std::string& db = endpoint.sandbox_path;
-    if (auto dir = file::make_private_dirs(db.substr(0, db.rfind('/'))); !dir) return dir.error();
-    auto embedded = sandbox::make_embedded_transport(db);
-    if (!embedded) return embedded.error();
-    transport = std::move(*embedded);
-    if (options.debug_log)
-      transport =
-          http::with_debug_log(std::move(transport), endpoint.canonical + " ", options.debug_log);
-    return transport;
-  }
+/// Opens libcurl to `options.base_url`, logged inside the retries so that every attempt shows.
+Result<std::unique_ptr<http::Transport>> open_curl(const EndpointInfo&,
+                                                   const client::TransportOptions& options) {
   http::CurlOptions curl;
   curl.base_url = options.base_url;
   curl.cacert = options.cacert;
@@ -123,13 +64,84 @@ Result<std::unique_ptr<http::Transport>> open_transport(const EndpointInfo& endp
   curl.user_agent = fmt::format("libsne/{}", version());
   auto made = http::make_curl_transport(std::move(curl));
   if (!made) return made.error();
-  transport = std::move(*made);
+  std::unique_ptr<http::Transport> transport = std::move(*made);
   // Logged inside the retries, so that every attempt shows.
   if (options.debug_log)
     transport = http::with_debug_log(std::move(transport), options.base_url, options.debug_log);
   return std::unique_ptr<http::Transport>(std::make_unique<http::RetryingTransport>(
       std::move(transport), options.retry, http::real_sleep,
       [] { return std::chrono::steady_clock::now(); }, std::random_device()()));
+}
+
+Result<EndpointInfo> parse_network(std::string_view endpoint, const Paths&) {
+  return parse_http(endpoint);
+}
+
+/// The table, with the network backends built in; other libraries add theirs.
+struct Registry {
+  std::mutex mutex;
+  std::vector<client::Backend> backends{
+      client::Backend{"http://", parse_network, open_curl, std::nullopt},
+      client::Backend{"https://", parse_network, open_curl, std::nullopt},
+  };
+};
+
+Registry& registry() {
+  static Registry r;
+  return r;
+}
+
+/// The embedded sandbox's endpoints, known by name so that a program without it says why.
+constexpr std::string_view kSandboxPrefix = "sandbox";
+
+}  // namespace
+
+Result<EndpointInfo> parse_endpoint(std::string_view endpoint, const Paths& paths) {
+  if (auto backend = client::find_backend(endpoint)) return backend->parse(endpoint, paths);
+  if (endpoint.substr(0, kSandboxPrefix.size()) == kSandboxPrefix)
+    return bad_endpoint(endpoint,
+                        "the embedded sandbox is not part of this program: link sne::sandbox "
+                        "(libsne_sandbox.so) and call sne::register_embedded_sandbox()");
+  return bad_endpoint(endpoint, "expected sandbox, sandbox:PATH, http://... or https://...");
+}
+
+std::optional<DemoSignIn> demo_sign_in(const EndpointInfo& endpoint) {
+  auto backend = client::find_backend(endpoint.canonical);
+  if (!backend) return std::nullopt;
+  return backend->demo;
+}
+
+namespace client {
+
+Error bad_endpoint(std::string_view endpoint, std::string_view why) {
+  return Error(ErrorCode::invalid_input,
+               fmt::format("endpoint '{}': {}", printable(endpoint, 80), why), "endpoint");
+}
+
+void register_backend(Backend backend) {
+  Registry& r = registry();
+  const std::lock_guard lock(r.mutex);
+  for (Backend& b : r.backends)
+    if (b.prefix == backend.prefix) {
+      b = std::move(backend);
+      return;
+    }
+  r.backends.push_back(std::move(backend));
+}
+
+std::optional<Backend> find_backend(std::string_view endpoint) {
+  Registry& r = registry();
+  const std::lock_guard lock(r.mutex);
+  for (const Backend& b : r.backends)
+    if (endpoint.substr(0, b.prefix.size()) == b.prefix) return b;
+  return std::nullopt;
+}
+
+Result<std::unique_ptr<http::Transport>> open_transport(const EndpointInfo& endpoint,
+                                                        const TransportOptions& options) {
+  auto backend = find_backend(endpoint.canonical);
+  if (!backend) return parse_endpoint(endpoint.canonical, Paths{}).error();
+  return backend->open(endpoint, options);
 }
 
 }  // namespace client

@@ -1,5 +1,6 @@
 // Internal: the transport an endpoint calls for, with its decorators: the embedded sandbox in
-// process, or libcurl with retries and the --debug log. Shared by the SNE services and GLPI.
+// process (when linked), or libcurl with retries and the --debug log. Shared by the SNE
+// services and GLPI.
 #pragma once
 
 #include <memory>
@@ -33,8 +34,10 @@ TransportOptions transport_options(std::string base_url, const Options& o) {
   return t;
 }
 
-/// Opens the embedded sandbox's database (creating its folder) or a libcurl transport to
-/// `options.base_url`, logged inside the retries so that every attempt shows.
+/// Opens the transport of the backend whose prefix starts `endpoint.canonical` (backends.hpp):
+/// a libcurl transport to `options.base_url`, logged inside the retries so that every attempt
+/// shows, or the embedded sandbox's database (creating its folder) when sne_sandbox is linked.
+/// invalid_input (subject "endpoint") when no linked backend has that endpoint.
 Result<std::unique_ptr<http::Transport>> open_transport(const EndpointInfo& endpoint,
                                                         const TransportOptions& options);
 

@@ -5,7 +5,6 @@
 #include "client/transport.hpp"
 #include "glpi/client.hpp"
 #include "sne/glpi.hpp"
-#include "sne/sandbox.hpp"
 
 namespace sne {
 
@@ -43,9 +42,11 @@ Result<std::unique_ptr<Glpi>> open_glpi(const GlpiOptions& given, const Paths& p
   if (endpoint->kind == EndpointInfo::Kind::embedded_sandbox) {
     prefix = "/apirest.php";
     // The sandbox's GLPI needs no configuration: its demo agent, unless told otherwise.
-    if (options.app_token.empty()) options.app_token = kSandboxGlpiAppToken;
-    if (options.user_token.empty() && options.login.empty())
-      options.user_token = kSandboxGlpiUserToken;
+    if (auto demo = demo_sign_in(*endpoint)) {
+      if (options.app_token.empty()) options.app_token = demo->glpi_app_token;
+      if (options.user_token.empty() && options.login.empty())
+        options.user_token = demo->glpi_user_token;
+    }
   }
   if (options.user_token.empty() && options.login.empty())
     return Error(ErrorCode::unauthenticated,

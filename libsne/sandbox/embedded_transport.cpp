@@ -3,12 +3,17 @@
 #include "sandbox/handler.hpp"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <thread>
 
 #include "base/file.hpp"
+#include "client/backends.hpp"
+#include "http/logging.hpp"
+#include "sne/sandbox.hpp"
 
 namespace sne::sandbox {
 
@@ -81,6 +86,52 @@ class EmbeddedTransport : public http::Transport {
   std::unique_ptr<Handler> handler_;
 };
 
+constexpr std::string_view kPrefix = "sandbox";
+
+using client::bad_endpoint;
+
+/// "sandbox" or "sandbox:PATH" (a relative PATH is taken from the current folder).
+Result<EndpointInfo> parse_sandbox(std::string_view endpoint, const Paths& paths) {
+  std::string_view rest = endpoint.substr(kPrefix.size());
+  EndpointInfo info;
+  info.kind = EndpointInfo::Kind::embedded_sandbox;
+  if (rest.empty()) {
+    info.sandbox_path = paths.data_dir + "/sandbox.db";
+  } else {
+    if (rest.front() != ':') return bad_endpoint(rest, "expected sandbox or sandbox:PATH");
+    rest.remove_prefix(1);
+    if (rest.empty()) return bad_endpoint("sandbox:", "the path is empty");
+    info.sandbox_path = std::string(rest);
+    if (info.sandbox_path.front() != '/') {
+      char* cwd = getcwd(nullptr, 0);
+      if (cwd != nullptr) {
+        info.sandbox_path = std::string(cwd) + "/" + info.sandbox_path;
+        free(cwd);
+      }
+    }
+  }
+  info.canonical = "sandbox:" + info.sandbox_path;
+  return info;
+}
+
+/// Opens the database of the endpoint (creating its folder), logged when asked.
+Result<std::unique_ptr<http::Transport>> open_embedded(const EndpointInfo& endpoint,
+                                                       const client::TransportOptions& options) {
+  const std::string& db = endpoint.sandbox_path;
+  if (auto dir = file::make_private_dirs(db.substr(0, db.rfind('/'))); !dir) return dir.error();
+  auto embedded = make_embedded_transport(db);
+  if (!embedded) return embedded.error();
+  std::unique_ptr<http::Transport> transport = std::move(*embedded);
+  if (options.debug_log)
+    transport =
+        http::with_debug_log(std::move(transport), endpoint.canonical + " ", options.debug_log);
+  return transport;
+}
+
+/// Registered when the library is loaded; register_embedded_sandbox() does it again for a
+/// program whose linker would not load the library for a static initializer alone.
+[[maybe_unused]] const bool kRegistered = (register_embedded_sandbox(), true);
+
 }  // namespace
 
 Result<std::unique_ptr<http::Transport>> make_embedded_transport(const std::string& db_path) {
@@ -90,3 +141,17 @@ Result<std::unique_ptr<http::Transport>> make_embedded_transport(const std::stri
 }
 
 }  // namespace sne::sandbox
+
+namespace sne {
+
+void register_embedded_sandbox() {
+  client::Backend backend;
+  backend.prefix = sandbox::kPrefix;
+  backend.parse = sandbox::parse_sandbox;
+  backend.open = sandbox::open_embedded;
+  backend.demo =
+      DemoSignIn{kSandboxAgent, kSandboxPassword, kSandboxGlpiAppToken, kSandboxGlpiUserToken};
+  client::register_backend(std::move(backend));
+}
+
+}  // namespace sne
