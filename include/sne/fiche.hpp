@@ -94,11 +94,12 @@ Result<std::string> render_fiche_pdf(const Fiche& fiche, const FicheRenderOption
 Result<std::string> render_fiches_pdf(const std::vector<Fiche>& fiches,
                                       const FicheRenderOptions& options = {});
 
-/// Writes `bytes` to `path` atomically: an unnamed file in the same folder (O_TMPFILE) linked
-/// into place, or, where the file system lacks it, a temporary file then a rename; so an
-/// interrupted write never leaves a truncated file. On failure errno tells the cause. Data is
-/// not fsync'ed: atomic against interruption, not against power loss. The file is created mode
-/// 0600: a fiche's numéro unique identifies a person's demande.
+/// Writes `bytes` to `path` atomically, through the library's one atomic writer: a temporary
+/// file in the same folder (unnamed where the file system allows), fsync'ed, then given its
+/// name, so an interrupted write never leaves a truncated file. An existing file is replaced.
+/// The file is created mode 0600: a fiche's numéro unique identifies a person's demande.
+/// Errors: io naming `path` and the system's cause ("f.pdf: cannot write: No space left on
+/// device"); invalid_input when `path` is a folder.
 Status write_file_atomically(const std::string& path, std::string_view bytes);
 
 /// One row of a fiche manifest, as read.

@@ -1,14 +1,10 @@
-// Fiche manifests (CSV) and atomic file writes for fiche batches.
-#include <cerrno>
-#include <cstdio>
+// Fiche manifests (CSV), and the atomic write of a fiche through base/atomic_file.
 #include <cstring>
 #include <memory>
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <fmt/format.h>
 
+#include "base/atomic_file.hpp"
 #include "base/csv.hpp"
 #include "base/text.hpp"
 #include "sne/fiche.hpp"
@@ -127,105 +123,11 @@ Result<std::optional<FicheManifestRow>> FicheManifest::next() {
   return std::optional<FicheManifestRow>(std::move(row));
 }
 
-namespace {
-
-bool write_all(int fd, std::string_view bytes) {
-  std::size_t done = 0;
-  while (done < bytes.size()) {
-    const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return false;
-    done += static_cast<std::size_t>(n);
-  }
-  return true;
-}
-
-/// An unnamed file in the folder (O_TMPFILE), written whole, then given its name: linkat for
-/// a new name (one directory operation), or linkat to a temporary name and rename when the name
-/// exists. Nothing named is ever partial, and an interruption leaves no temporary file but in
-/// the instant between the two last calls. False when the file system has no O_TMPFILE: the
-/// caller then writes a named temporary file.
-std::optional<Status> write_linked(const std::string& dir, const std::string& path,
-                                   std::string_view bytes) {
-#ifdef O_TMPFILE
-  const int fd = ::open(dir.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
-  if (fd < 0) {
-    if (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL) return std::nullopt;
-    return Error(ErrorCode::io,
-                 fmt::format("{}: cannot create a file beside it: {}", path, std::strerror(errno)),
-                 path);
-  }
-  auto fail = [&](const char* what) {
-    const int saved = errno;  // callers read errno to tell a full disk from a bad name
-    Error e(ErrorCode::io, fmt::format("{}: {}: {}", path, what, std::strerror(saved)), path);
-    ::close(fd);
-    errno = saved;
-    return e;
-  };
-  if (!write_all(fd, bytes)) return fail("cannot write");
-  const std::string proc = "/proc/self/fd/" + std::to_string(fd);
-  if (::linkat(AT_FDCWD, proc.c_str(), AT_FDCWD, path.c_str(), AT_SYMLINK_FOLLOW) == 0) {
-    ::close(fd);
-    return Status{};
-  }
-  if (errno != EEXIST) return fail("cannot link into place");
-  for (unsigned attempt = 0;; ++attempt) {
-    const std::string temp = fmt::format("{}/.{}.tmp-{}-{}", dir, ::getpid(), fd, attempt);
-    if (::linkat(AT_FDCWD, proc.c_str(), AT_FDCWD, temp.c_str(), AT_SYMLINK_FOLLOW) != 0) {
-      if (errno == EEXIST && attempt < 100) continue;
-      return fail("cannot link beside it");
-    }
-    if (::rename(temp.c_str(), path.c_str()) != 0) {
-      const int saved = errno;
-      ::unlink(temp.c_str());
-      errno = saved;
-      return fail("cannot rename into place");
-    }
-    ::close(fd);
-    return Status{};
-  }
-#else
-  (void)dir, (void)path, (void)bytes;
-  return std::nullopt;
-#endif
-}
-
-}  // namespace
-
 Status write_file_atomically(const std::string& path, std::string_view bytes) {
-  const auto slash = path.rfind('/');
-  const std::string dir = slash == std::string::npos ? "." : path.substr(0, slash == 0 ? 1 : slash);
-  const std::string base = slash == std::string::npos ? path : path.substr(slash + 1);
-  if (auto linked = write_linked(dir, path, bytes)) return *linked;
-  // No O_TMPFILE on this file system: a named temporary file beside it, then a rename.
-  std::string temp = dir + "/." + base + ".tmp-XXXXXX";
-  auto fail = [&](const std::string& what) {
-    return Error(ErrorCode::io, fmt::format("{}: {}: {}", path, what, std::strerror(errno)), path);
-  };
-  auto cleanup = [&](int fd) {  // keeps errno for the caller
-    const int saved = errno;
-    if (fd >= 0) ::close(fd);
-    ::unlink(temp.c_str());
-    errno = saved;
-  };
-  const int fd = ::mkstemp(temp.data());
-  if (fd < 0) return fail("cannot create a file beside it");
-  if (!write_all(fd, bytes)) {
-    const Error e = fail("cannot write");
-    cleanup(fd);
-    return e;
-  }
-  if (::close(fd) != 0) {
-    const Error e = fail("cannot finish writing");
-    cleanup(-1);
-    return e;
-  }
-  if (::rename(temp.c_str(), path.c_str()) != 0) {
-    const Error e = fail("cannot rename into place");
-    cleanup(-1);
-    return e;
-  }
-  return {};
+  auto file = file::AtomicFile::create(path, /*overwrite=*/true);
+  if (!file) return file.error();
+  (*file)->write(bytes);
+  return (*file)->commit();
 }
 
 }  // namespace sne

@@ -115,7 +115,7 @@ class Fiche(CliTest):
         r = self.sne("fiche", "create", "--numero", "0340819000040PWP01", "--contexte", "ajout",
                      *GUICHET, "-o", "/nonexistent/dir/f.pdf")
         self.assertExit(r, 1)
-        self.assertOneLineError(r, "/nonexistent/dir/f.pdf: cannot create a file beside it")
+        self.assertOneLineError(r, "/nonexistent/dir/f.pdf: cannot create a file in /nonexistent/dir")
 
     def test_guichet_from_the_profile_or_a_clear_error(self):
         self.write(".config/sne/config.toml",

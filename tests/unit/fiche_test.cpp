@@ -1,9 +1,12 @@
 #include <doctest/doctest.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <string>
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "sne/fiche.hpp"
@@ -242,9 +245,34 @@ TEST_CASE("fiche: atomic writes leave either the whole file or nothing") {
   std::ifstream in(path);
   std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   CHECK(content == "second version");
+  struct stat st {};
+  REQUIRE(::stat(path.c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0600);
+}
+
+TEST_CASE("fiche: a failed atomic write names the file and the cause in its error") {
+  TempDir dir;
+  // errno is not how the cause travels: a value left there must not matter.
+  errno = 0;
   auto bad = write_file_atomically(dir.path + "/no/such/folder/f.pdf", "x");
   REQUIRE_FALSE(bad.ok());
   CHECK(bad.error().code() == ErrorCode::io);
-  CHECK(bad.error().message().find("no/such/folder/f.pdf: cannot create a file beside it") !=
-        std::string::npos);
+  CHECK(bad.error().subject() == dir.path + "/no/such/folder/f.pdf");
+  CHECK(bad.error().message() == dir.path + "/no/such/folder/f.pdf: cannot create a file in " +
+                                     dir.path + "/no/such/folder: " + std::strerror(ENOENT));
+  // A regular file where the folder should be: another cause, named as such.
+  const std::string file = dir.write("plain", "x");
+  auto not_dir = write_file_atomically(file + "/f.pdf", "x");
+  REQUIRE_FALSE(not_dir.ok());
+  CHECK(not_dir.error().code() == ErrorCode::io);
+  CHECK(not_dir.error().message().find(std::strerror(ENOTDIR)) != std::string::npos);
+  // A folder in the file's place: invalid input, and the folder is untouched.
+  const std::string folder = dir.path + "/f.pdf";
+  REQUIRE(::mkdir(folder.c_str(), 0700) == 0);
+  auto onto_folder = write_file_atomically(folder, "x");
+  REQUIRE_FALSE(onto_folder.ok());
+  CHECK(onto_folder.error().code() == ErrorCode::invalid_input);
+  CHECK(onto_folder.error().message() == folder + ": is a folder");
+  // Nothing beside it either: no temporary file left in the folder.
+  CHECK(std::system(("test \"$(ls -A " + dir.path + " | wc -l)\" = 2").c_str()) == 0);
 }
