@@ -1,9 +1,5 @@
 // sne fiche create|batch|parse: fiches de transmission.
-#include <cerrno>
 #include <chrono>
-#include <cstdint>
-#include <filesystem>
-#include <unordered_set>
 
 #include <fmt/format.h>
 
@@ -63,19 +59,6 @@ void add_guichet_options(CLI::App& verb, GuichetOptions& o) {
 
 FicheRenderOptions render_options() { return {fmt::format("sne {}", sne::version())}; }
 
-Json fiche_json(const Fiche& f) {
-  const ContexteInfo& c = info(f.contexte);
-  return Json::object()
-      .set("numero_unique", f.numero_unique)
-      .set("contexte", c.name)
-      .set("contexte_code", c.code)
-      .set("guichet", f.guichet)
-      .set("siret", f.siret)
-      .set("territoire", f.territoire)
-      .set("date_generation", f.date_generation.iso())
-      .set("date_depot", f.date_depot ? Json(f.date_depot->iso()) : Json());
-}
-
 // ---- create -------------------------------------------------------------------------------
 
 struct CreateOptions {
@@ -98,7 +81,7 @@ CommandResult run_create(const CreateOptions& o, Context& ctx) {
   if (!pdf) return pdf.error();
   if (auto st = write_file_atomically(o.output, *pdf); !st) return st.error();
   if (ctx.out().json()) {
-    ctx.out().print(fiche_json(*fiche)
+    ctx.out().print(to_json(*fiche)
                         .set("file", o.output)
                         .set("bytes", pdf->size())
                         .set("payload", fiche_payload(*fiche)));
@@ -111,27 +94,12 @@ CommandResult run_create(const CreateOptions& o, Context& ctx) {
 
 // ---- batch --------------------------------------------------------------------------------
 
-std::uint64_t fnv1a(std::string_view s) {
-  std::uint64_t h = 14695981039346656037ull;
-  for (char c : s) {
-    h ^= static_cast<unsigned char>(c);
-    h *= 1099511628211ull;
-  }
-  return h;
-}
-
 struct BatchOptions {
   GuichetOptions guichet;
   std::string manifest;
   std::string output_dir;
   std::string merge;
 };
-
-/// Write failures that every later row would meet too: stop the batch instead of failing each.
-bool affects_the_whole_folder(int err) {
-  return err == ENOSPC || err == EROFS || err == EDQUOT || err == EIO || err == EACCES ||
-         err == EPERM || err == ENOENT;
-}
 
 CommandResult run_batch(const BatchOptions& o, Context& ctx) {
   if (o.output_dir.empty() == o.merge.empty()) {
@@ -141,126 +109,50 @@ CommandResult run_batch(const BatchOptions& o, Context& ctx) {
   }
   auto base = guichet_input(o.guichet, ctx);
   if (!base) return base.error();
-  auto manifest = FicheManifest::open(o.manifest);
-  if (!manifest) return manifest.error();
-  if (!o.output_dir.empty()) {
-    std::error_code ec;
-    std::filesystem::create_directories(o.output_dir, ec);
-    if (ec)
-      return Error(ErrorCode::io, fmt::format("{}: {}", o.output_dir, ec.message()), o.output_dir);
-  }
 
   InterruptGuard interrupt;
-  std::size_t read = 0, written = 0, failed = 0;
   Json errors = Json::array();
-  std::vector<Fiche> merged;
-  // 64-bit hashes of the numéros done, to refuse a second row of the same demande: a few bytes
-  // a row, so peak memory stays flat in practice (a collision, about one chance in 10^8 for a
-  // million rows, would refuse a row wrongly, never overwrite a fiche).
-  std::unordered_set<std::uint64_t> seen;
-  auto fail = [&](std::size_t line, const std::string& input, const Error& e) {
-    ++failed;
-    if (ctx.out().json())
-      errors.push(Json::object()
-                      .set("line", line)
-                      .set("input", input)
-                      .set("error", e.message())
-                      .set("field", e.subject()));
-    else
-      ctx.out().warning(fmt::format("{}: line {}: {}", o.manifest, line, e.message()));
-  };
   // CLI.md: a periodic one-line summary on stderr during long batches.
   auto last_progress = std::chrono::steady_clock::now();
-  auto progress = [&] {
+  FicheBatchOptions options;
+  options.guichet = *base;
+  options.output_dir = o.output_dir;
+  options.merge = o.merge;
+  options.render = render_options();
+  options.cancel = &InterruptGuard::flag();
+  options.on_row = [&](const FicheRowOutcome& row, const FicheBatchTally& tally) {
+    if (row.error) {
+      if (ctx.out().json())
+        errors.push(to_json(row));
+      else
+        ctx.out().warning(
+            fmt::format("{}: line {}: {}", o.manifest, row.line, row.error->message()));
+    }
     const auto now = std::chrono::steady_clock::now();
     if (now - last_progress < std::chrono::seconds(5)) return;
     last_progress = now;
-    ctx.out().note(fmt::format("fiche batch: {} rows read, {} fiches {}, {} failed", read,
-                               o.merge.empty() ? written : merged.size(),
-                               o.merge.empty() ? "written" : "ready", failed));
+    ctx.out().note(fmt::format("fiche batch: {} rows read, {} fiches {}, {} failed", tally.read,
+                               tally.done, o.merge.empty() ? "written" : "ready", tally.failed));
   };
-  FicheRenderer renderer(render_options());
-  Status fatal;
-  while (!InterruptGuard::interrupted() && fatal) {
-    progress();
-    auto row = manifest->next();
-    if (!row) {
-      if (row.error().code() == ErrorCode::io) {
-        fatal = row.error();
-        break;
-      }
-      fail(manifest->line(), "", row.error());
-      continue;
-    }
-    if (!*row) break;
-    ++read;
-    const FicheManifestRow& r = **row;
-    FicheInput in = *base;
-    in.numero_unique = r.numero_unique;
-    in.contexte = r.contexte;
-    in.date_depot = r.date_depot;
-    auto fiche = make_fiche(in);
-    if (!fiche) {
-      fail(r.line, r.numero_unique, fiche.error());
-      continue;
-    }
-    const std::uint64_t key = fnv1a(fiche->numero_unique);
-    if (seen.count(key) != 0) {
-      fail(r.line, r.numero_unique,
-           Error(ErrorCode::invalid_input,
-                 fmt::format("numero: {} already on an earlier line", fiche->numero_unique),
-                 "numero"));
-      continue;
-    }
-    if (!o.merge.empty()) {
-      seen.insert(key);
-      merged.push_back(std::move(*fiche));
-      continue;
-    }
-    auto pdf = renderer.render(*fiche);
-    if (!pdf) {
-      fail(r.line, r.numero_unique, pdf.error());
-      continue;
-    }
-    const std::string path = o.output_dir + "/" + fiche->numero_unique + ".pdf";
-    if (auto st = write_file_atomically(path, *pdf); !st) {
-      if (affects_the_whole_folder(errno))
-        fatal = st;
-      else
-        fail(r.line, r.numero_unique, st.error());
-      continue;
-    }
-    seen.insert(key);
-    ++written;
-  }
-  if (fatal && !o.merge.empty() && !merged.empty() && !InterruptGuard::interrupted()) {
-    auto pdf = render_fiches_pdf(merged, render_options());
-    if (!pdf) return pdf.error();
-    if (auto st = write_file_atomically(o.merge, *pdf); !st) return st.error();
-    written = merged.size();
-  }
-  const std::string target = o.merge.empty() ? o.output_dir : o.merge;
-  const std::string summary = fmt::format(
-      "{} fiche{} written to {}, {} row{} failed{}", written, written == 1 ? "" : "s", target,
-      failed, failed == 1 ? "" : "s", InterruptGuard::interrupted() ? " (interrupted)" : "");
-  if (!fatal) {
+  auto summary = FicheBatch(std::move(options)).run(o.manifest);
+  if (!summary) return summary.error();
+  const std::size_t written = summary->written, failed = summary->failed;
+  const std::string summary_line =
+      fmt::format("{} fiche{} written to {}, {} row{} failed{}", written, written == 1 ? "" : "s",
+                  summary->output, failed, failed == 1 ? "" : "s",
+                  summary->interrupted ? " (interrupted)" : "");
+  if (!summary->stopped) {
     // The error goes out as the one document or line of the failure; the summary says what
     // was done before it.
-    if (!ctx.out().json()) ctx.out().note(summary);
-    return fatal.error();
+    if (!ctx.out().json()) ctx.out().note(summary_line);
+    return summary->stopped.error();
   }
   if (ctx.out().json()) {
-    ctx.out().print(Json::object()
-                        .set("output", target)
-                        .set("merged", !o.merge.empty())
-                        .set("written", written)
-                        .set("failed", failed)
-                        .set("interrupted", InterruptGuard::interrupted())
-                        .set("errors", std::move(errors)));
+    ctx.out().print(to_json(*summary).set("errors", std::move(errors)));
   } else {
-    ctx.out().line(summary);
+    ctx.out().line(summary_line);
   }
-  if (InterruptGuard::interrupted()) return kExitInterrupted;
+  if (summary->interrupted) return kExitInterrupted;
   return failed > 0 ? kExitPartial : kExitOk;
 }
 
@@ -274,7 +166,7 @@ CommandResult run_parse(const ParseOptions& o, Context& ctx) {
   auto fiche = parse_fiche_payload(o.payload);
   if (!fiche) return fiche.error();
   if (ctx.out().json()) {
-    ctx.out().print(fiche_json(*fiche));
+    ctx.out().print(to_json(*fiche));
     return kExitOk;
   }
   Table table({"CHAMP", "VALEUR"});

@@ -6,7 +6,9 @@
 // reproducible: the same fiches give the same bytes. All functions are thread-safe.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -16,6 +18,7 @@
 #include "sne/contexte.hpp"
 #include "sne/date.hpp"
 #include "sne/error.hpp"
+#include "sne/json.hpp"
 
 namespace sne {
 
@@ -46,6 +49,11 @@ struct Fiche {
 /// message starts with it: "numero: month 13 is not 01-12". A dépôt before the génération is
 /// refused.
 Result<Fiche> make_fiche(const FicheInput& input);
+
+/// The fiche as JSON: numero_unique, contexte (name) and contexte_code, guichet, siret,
+/// territoire, date_generation, date_depot (null when unknown): what `sne fiche parse --json`
+/// prints, and the start of what `sne fiche create --json` prints.
+Json to_json(const Fiche& fiche);
 
 /// The QR code's text, ASCII only, in QR alphanumeric characters, version tag first:
 ///
@@ -133,5 +141,84 @@ class FicheManifest {
   explicit FicheManifest(Impl* impl);
   Impl* impl_;
 };
+
+/// What became of one row of a manifest in a FicheBatch.
+struct FicheRowOutcome {
+  std::size_t line = 0;  ///< line number in the manifest
+  std::string input;     ///< the numéro as written in the row; empty for a row not read as CSV
+  /// The PDF written for this row; empty when the row failed or waits for the merged PDF.
+  std::string file;
+  /// Why the row failed: its CSV, a field make_fiche refused (subject: the field), a numéro
+  /// already on an earlier line (subject "numero"), or its own PDF (rendering, or a file that
+  /// cannot be written under its name). None when the row succeeded.
+  std::optional<Error> error;
+};
+
+/// Counts so far, given with each row.
+struct FicheBatchTally {
+  std::size_t read = 0;    ///< rows read as CSV
+  std::size_t done = 0;    ///< fiches written (one PDF each) or ready for the merged PDF
+  std::size_t failed = 0;  ///< rows refused, CSV errors included
+};
+
+struct FicheBatchOptions {
+  /// The guichet printed on every fiche: guichet, siret, territoire and date_generation are
+  /// used; numero, contexte and date_depot come from each row.
+  FicheInput guichet;
+  /// A folder for one PDF per row, NUMERO.pdf (created when missing; files there replaced).
+  /// Exactly one of output_dir and merge is given.
+  std::string output_dir;
+  /// One PDF with a page per good row, in the order of the manifest, written at the end.
+  std::string merge;
+  FicheRenderOptions render;
+  /// Called after each row, in the order of the manifest, on the caller's thread.
+  std::function<void(const FicheRowOutcome&, const FicheBatchTally&)> on_row;
+  /// Polled before each row and before the merged PDF is written: once true, the batch stops
+  /// (no merged PDF is written) and the summary says interrupted. May be set by a signal
+  /// handler or another thread.
+  const std::atomic<bool>* cancel = nullptr;
+};
+
+/// What a FicheBatch did.
+struct FicheBatchSummary {
+  std::string output;       ///< output_dir or merge, as given
+  bool merged = false;      ///< whether the output is one merged PDF
+  std::size_t read = 0;     ///< rows read as CSV
+  std::size_t written = 0;  ///< fiches written: files, or pages of the merged PDF
+  std::size_t failed = 0;   ///< rows refused
+  bool interrupted = false;
+  /// The failure that stopped the batch midway, the rows before it done: the manifest could
+  /// not be read further (io), or a fiche could not be written for a cause every later row
+  /// would meet too (io: a full disk, a read-only or vanished folder, no permission). With
+  /// a merge, nothing was written then.
+  Status stopped;
+};
+
+/// The fiches of every row of a CSV manifest (FicheManifest), each row on its own: a row that
+/// fails is reported (on_row) and the batch goes on. A numéro already on an earlier line is
+/// refused (a second fiche of one demande). Memory stays flat with the number of rows when
+/// writing one PDF per row: a hash of each numéro is kept, not the fiches.
+/// Not thread-safe: one run at a time per FicheBatch.
+class FicheBatch {
+ public:
+  explicit FicheBatch(FicheBatchOptions options);
+
+  /// Runs the batch over the manifest at `manifest`. Errors, before any fiche is written:
+  /// invalid_input when not exactly one of output_dir and merge is given, the errors of
+  /// FicheManifest::open, io naming output_dir when it cannot be created; and with a merge,
+  /// the errors of rendering or writing the merged PDF. A failure midway is not an error but
+  /// FicheBatchSummary::stopped.
+  Result<FicheBatchSummary> run(const std::string& manifest);
+
+ private:
+  FicheBatchOptions options_;
+};
+
+/// A failed row as JSON: line, input, error (the message), field (the error's subject), as in
+/// the "errors" of `sne fiche batch --json`.
+Json to_json(const FicheRowOutcome& row);
+/// The summary as JSON: output, merged, written, failed, interrupted (the members of
+/// `sne fiche batch --json` but its "errors").
+Json to_json(const FicheBatchSummary& summary);
 
 }  // namespace sne

@@ -276,3 +276,13 @@ TEST_CASE("fiche: a failed atomic write names the file and the cause in its erro
   // Nothing beside it either: no temporary file left in the folder.
   CHECK(std::system(("test \"$(ls -A " + dir.path + " | wc -l)\" = 2").c_str()) == 0);
 }
+
+TEST_CASE("fiche: as JSON, the contexte by name and code, a date de dépôt or null") {
+  Fiche f = good();
+  CHECK(to_json(f).dump(-1) ==
+        R"({"numero_unique":"0340819000040PWP01","contexte":"ajout","contexte_code":"AJO",)"
+        R"("guichet":"PWP01","siret":"13002072000038","territoire":"999",)"
+        R"("date_generation":"2024-01-15","date_depot":"2024-01-16"})");
+  f.date_depot.reset();
+  CHECK(to_json(f).dump(-1).find(R"("date_depot":null})") != std::string::npos);
+}
