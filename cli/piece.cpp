@@ -153,26 +153,6 @@ std::string dpi_text(const PackedPage& p) {
   return p.dpi_estimated ? fmt::format("~{} (fit A4)", dpi) : dpi;
 }
 
-Json page_json(std::size_t number, const PackedPage& p) {
-  return Json::object()
-      .set("page", number)
-      .set("file", p.file)
-      .set("format", to_string(p.format))
-      .set("width", p.width)
-      .set("height", p.height)
-      .set("components", p.components)
-      .set("bits", p.bits)
-      .set("dpi_x", p.dpi_x)
-      .set("dpi_y", p.dpi_y)
-      .set("dpi_estimated", p.dpi_estimated)
-      .set("orientation", p.orientation)
-      .set("embedding", to_string(p.embedding))
-      .set("soft_mask", p.soft_mask)
-      .set("page_width_pt", p.page_width_pt)
-      .set("page_height_pt", p.page_height_pt)
-      .set("stream_bytes", p.stream_bytes);
-}
-
 CommandResult run_pack(const PackCliOptions& o, Context& ctx) {
   PackOptions options;
   options.overwrite = o.force;
@@ -184,13 +164,7 @@ CommandResult run_pack(const PackCliOptions& o, Context& ctx) {
     return report.error();
   }
   if (ctx.out().json()) {
-    Json pages = Json::array();
-    for (std::size_t i = 0; i < report->pages.size(); ++i)
-      pages.push(page_json(i + 1, report->pages[i]));
-    ctx.out().print(Json::object()
-                        .set("output", report->output)
-                        .set("bytes", report->output_bytes)
-                        .set("pages", std::move(pages)));
+    ctx.out().print(to_json(*report));
     return kExitOk;
   }
   Table table({"PAGE", "FILE", "IMAGE", "DPI", "ORIENTATION", "EMBEDDED", "PAGE (mm)"});

@@ -14,6 +14,7 @@
 
 #include "sne/catalog.hpp"
 #include "sne/error.hpp"
+#include "sne/json.hpp"
 #include "sne/timestamp.hpp"
 
 namespace sne {
@@ -65,6 +66,12 @@ struct PackReport {
   std::vector<PackedPage> pages;   ///< in the order of the images
   std::uint64_t output_bytes = 0;  ///< size of the PDF written
 };
+
+/// The report as JSON: output, bytes, and pages, each with its number from 1 (page), file,
+/// format, width, height, components, bits, dpi_x, dpi_y, dpi_estimated, orientation,
+/// embedding (to_string), soft_mask, page_width_pt, page_height_pt, stream_bytes. What
+/// `sne piece pack --json` prints.
+Json to_json(const PackReport& report);
 
 /// Writes `output`, a PDF with one page per image in the order given. The output is written
 /// atomically (a temporary file in its folder, fsync'ed, then renamed), mode 0600: a piece

@@ -398,3 +398,37 @@ TEST_CASE("pack: JPEGs PDF cannot carry are refused clearly") {
   REQUIRE_FALSE(r.ok());
   CHECK(r.error().message() == dir.path + "/deep.jpg: 12-bit JPEG: PDF carries 8-bit JPEG only");
 }
+
+TEST_CASE("pack: the report as JSON, pages numbered from 1 in the order given") {
+  PackReport report;
+  report.output = "piece.pdf";
+  report.output_bytes = 1234;
+  PackedPage jpeg;
+  jpeg.file = "recto.jpg";
+  jpeg.width = 64;
+  jpeg.height = 48;
+  jpeg.components = 3;
+  jpeg.dpi_x = jpeg.dpi_y = 150;
+  jpeg.page_width_pt = 30.72;
+  jpeg.page_height_pt = 23.04;
+  jpeg.stream_bytes = 900;
+  PackedPage png = jpeg;
+  png.file = "verso.png";
+  png.format = Format::png;
+  png.embedding = Embedding::png_recompressed;
+  png.soft_mask = true;
+  png.dpi_estimated = true;
+  png.orientation = 6;
+  report.pages = {jpeg, png};
+  const std::string json = to_json(report).dump(-1);
+  CHECK(json.rfind(R"({"output":"piece.pdf","bytes":1234,"pages":[{"page":1,"file":"recto.jpg",)"
+                   R"("format":"jpeg","width":64,"height":48,"components":3,"bits":8,)"
+                   R"("dpi_x":150,"dpi_y":150,"dpi_estimated":false,"orientation":1,)"
+                   R"("embedding":"jpeg_copied","soft_mask":false,"page_width_pt":30.72,)"
+                   R"("page_height_pt":23.04,"stream_bytes":900},{"page":2,"file":"verso.png",)"
+                   R"("format":"png",)",
+                   0) == 0);
+  CHECK(json.find(R"("dpi_estimated":true,"orientation":6,"embedding":"png_recompressed",)"
+                  R"("soft_mask":true,)") != std::string::npos);
+  CHECK(to_json(PackReport{}).dump(-1) == R"({"output":"","bytes":0,"pages":[]})");
+}
