@@ -97,12 +97,35 @@ std::string_view hint_for(const Error& error) {
              "may work";
     case ErrorCode::rate_limited: return "the service asks to slow down: try again later";
     case ErrorCode::invalid_input:
+      // A piece type the plan de classement lacks (sending, planning a cleanup).
+      if (error.subject() == "type") return hint_for_problem("unknown_type");
       return error.subject() == "cacert"
                  ? "is the endpoint right? A private CA is trusted with --cacert FILE (or the "
                    "profile's cacert key)"
                  : "";
+    case ErrorCode::io:
+      return error.subject() == "cacert"
+                 ? "the CA file is the one given with --cacert FILE (or the profile's cacert key)"
+                 : "";
     default: return error.retryable() ? "the service failed for now: try again later" : "";
   }
+}
+
+std::string_view hint_for_problem(std::string_view code) {
+  if (code == "unknown_type") return "see 'sne piece types'";
+  return {};
+}
+
+Error with_cleanup_advice(const Error& error, std::string_view numero, std::string_view type,
+                          std::size_t adding) {
+  if (error.code() != ErrorCode::conflict || error.subject() != type) return error;
+  Error advised(error.code(),
+                fmt::format("{}: run 'sne dossier clean {} --for {}:{}' first", error.message(),
+                            numero, type, adding),
+                error.subject());
+  if (error.http_status() != 0) advised.with_http(error.http_status(), error.request_id());
+  if (!error.remote_code().empty()) advised.with_remote_code(error.remote_code());
+  return advised;
 }
 
 Output::Output(bool json)

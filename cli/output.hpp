@@ -29,8 +29,17 @@ enum ExitCode : int {
 
 /// The exit code for a library error.
 int exit_code_for(const Error& error);
-/// What to try next after this error, or nothing ("sign in with 'sne auth login'").
+/// What to try next after this error, or nothing ("sign in with 'sne auth login'"): with
+/// with_cleanup_advice and hint_for_problem, the one place where the library's errors, which
+/// name what is wrong, meet the commands and flags of sne. Keyed by code and subject.
 std::string_view hint_for(const Error& error);
+/// The same for a problem of a piece's inspection, by its code ("unknown_type"), or nothing.
+std::string_view hint_for_problem(std::string_view code);
+/// A send refused because the category `type` of demande `numero` is full (conflict whose
+/// subject is the type), with the cleanup that makes room for `adding` pieces said after the
+/// library's message, as the user has always read it; any other error as it is.
+Error with_cleanup_advice(const Error& error, std::string_view numero, std::string_view type,
+                          std::size_t adding);
 
 enum class Style { plain, bold, dim, ok, bad, warn };
 

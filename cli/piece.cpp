@@ -117,8 +117,11 @@ CommandResult run_check(const CheckOptions& opts, Context& ctx) {
     const std::string facts = facts_text(r);
     out.line(
         fmt::format("{} {}{}", verdict, one_line(r.file), facts.empty() ? "" : " (" + facts + ")"));
-    for (const auto& p : r.problems)
-      out.line(fmt::format("  {} {}: {}", out.paint("✗", Style::bad), p.code, one_line(p.message)));
+    for (const auto& p : r.problems) {
+      const std::string_view hint = hint_for_problem(p.code);
+      out.line(fmt::format("  {} {}: {}{}", out.paint("✗", Style::bad), p.code, one_line(p.message),
+                           hint.empty() ? "" : fmt::format(" ({})", hint)));
+    }
     for (const auto& w : r.warnings)
       out.line(
           fmt::format("  {} {}: {}", out.paint("!", Style::warn), w.code, one_line(w.message)));
@@ -226,7 +229,11 @@ CommandResult run_add(const AddOptions& opts, Context& ctx) {
   auto service = ctx.service();
   if (!service) return service.error();
   auto sent = send_pieces(**service, in);
-  if (!sent) return sent.error();
+  if (!sent) {
+    const auto numero = NumeroUnique::parse(in.numero_unique);
+    return with_cleanup_advice(sent.error(), numero ? numero->str() : in.numero_unique, in.type,
+                               in.files.size());
+  }
   const Pli& pli = sent->pli;
   if (ctx.out().json()) {
     Json preflight = Json::array();

@@ -142,7 +142,7 @@ Result<CleanupPlan> plan_cleanup(const Demande& demande, const Catalog& catalog,
                                  const std::vector<CleanupTarget>& targets, Date on);
 
 /// Parses a target as given on the command line: "TYPE" (one piece) or "TYPE:N" (N pieces,
-/// 1 to 20). invalid_input otherwise. The type is not looked up.
+/// 1 to 20). invalid_input whose subject is "target" otherwise. The type is not looked up.
 Result<CleanupTarget> parse_cleanup_target(std::string_view text);
 
 /// The view as JSON (what `sne dossier show --json` prints).

@@ -75,8 +75,11 @@ Result<std::optional<Pli>> find_sent_pli(Service& service, const std::string& id
 
 /// Preflights, asks whether the key already made a pli (then answers it, replayed), checks the
 /// demande, uploads and sends. Errors: invalid_input naming the first file the preflight
-/// rejects (or that has warnings, when strict): nothing is sent; conflict for a full category
-/// or a radiated demande; the service's errors otherwise.
+/// rejects (or that has warnings, when strict): nothing is sent; invalid_input whose subject
+/// is "type" for a type the catalog lacks; conflict for a full category (subject: the type,
+/// for a caller that offers to make room; but the id of the filed piece when the category
+/// already holds the content of a file being sent: deleting it would not help) or a radiated
+/// demande (subject: the numéro); the service's errors otherwise.
 Result<SendPiecesResult> send_pieces(Service& service, const SendPiecesInput& input);
 
 }  // namespace sne

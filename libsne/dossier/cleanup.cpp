@@ -60,10 +60,8 @@ Result<std::vector<CategoryPlan>> merge_targets(const Catalog& catalog,
   for (const auto& t : targets) {
     const PieceType* type = catalog.find_type(t.type);
     if (type == nullptr)
-      return Error(
-          ErrorCode::invalid_input,
-          fmt::format("unknown piece type '{}' (see 'sne piece types')", printable(t.type)),
-          t.type);
+      return Error(ErrorCode::invalid_input,
+                   fmt::format("unknown piece type '{}'", printable(t.type)), "type");
     if (t.adding < 1)
       return Error(ErrorCode::invalid_input,
                    fmt::format("'{}': the number of pieces to add must be at least 1", t.type),
@@ -152,7 +150,7 @@ Result<CleanupTarget> parse_cleanup_target(std::string_view text) {
   target.type = std::string(text.substr(0, colon));
   if (target.type.empty())
     return Error(ErrorCode::invalid_input,
-                 fmt::format("'{}': expected TYPE or TYPE:N", printable(text)), "--for");
+                 fmt::format("'{}': expected TYPE or TYPE:N", printable(text)), "target");
   if (colon == std::string_view::npos) return target;
   const std::string_view count = text.substr(colon + 1);
   int n = 0;
@@ -162,7 +160,7 @@ Result<CleanupTarget> parse_cleanup_target(std::string_view text) {
     return Error(
         ErrorCode::invalid_input,
         fmt::format("'{}': N in TYPE:N must be a number from 1 to {}", printable(text), kMaxAdding),
-        "--for");
+        "target");
   target.adding = n;
   return target;
 }

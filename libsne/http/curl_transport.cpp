@@ -183,7 +183,8 @@ Result<std::unique_ptr<Transport>> make_curl_transport(CurlOptions options) {
   global_init();
   if (!options.cacert.empty()) {
     auto pem = file::read_all(options.cacert, 16u << 20);
-    if (!pem) return Error(pem.error()).prefixed("--cacert");
+    if (!pem)  // the option at fault is the subject: the file's own error names the path
+      return Error(pem.error().code(), "CA file " + pem.error().message(), "cacert");
   }
   if (options.user_agent.empty()) options.user_agent = "libsne";
   return std::unique_ptr<Transport>(std::make_unique<CurlTransport>(std::move(options)));

@@ -21,7 +21,8 @@ struct CurlOptions {
   std::string user_agent;
 };
 
-/// invalid_input when the CA file cannot be read; libcurl is initialised once per process.
+/// The error of reading the CA file (io, or invalid_input for a file too large or not regular)
+/// when it cannot be read, with the subject "cacert"; libcurl is initialised once per process.
 Result<std::unique_ptr<Transport>> make_curl_transport(CurlOptions options);
 
 }  // namespace sne::http

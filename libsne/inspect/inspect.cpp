@@ -191,11 +191,9 @@ bool check_envelope(std::string_view head, std::uint64_t size, const InspectOpti
   if (!options.type.empty()) {
     type = catalog.find_type(options.type);
     if (type == nullptr)
-      report.problems.push_back(
-          {std::string(problem::unknown_type),
-           fmt::format("piece type '{}' is not in the plan de classement {} (see 'sne piece "
-                       "types')",
-                       options.type, catalog.version())});
+      report.problems.push_back({std::string(problem::unknown_type),
+                                 fmt::format("piece type '{}' is not in the plan de classement {}",
+                                             options.type, catalog.version())});
     else if (type->perimetre == Perimetre::hors_perimetre)
       report.warnings.push_back(
           {std::string(warning::hors_perimetre),

@@ -113,10 +113,7 @@ Result<SendPiecesResult> send_pieces(Service& service, const SendPiecesInput& in
   const PieceType* type = catalog.find_type(in.type);
   if (type == nullptr)
     return Error(ErrorCode::invalid_input,
-                 fmt::format("piece type '{}' is not in the plan de classement (see 'sne piece "
-                             "types')",
-                             in.type),
-                 "type");
+                 fmt::format("piece type '{}' is not in the plan de classement", in.type), "type");
 
   SendPiecesResult out;
   out.dry_run = in.dry_run;
@@ -198,11 +195,8 @@ Result<SendPiecesResult> send_pieces(Service& service, const SendPiecesInput& in
           fmt::format("{}: it already holds the content of {} (piece {} of pli {}), "
                       "sent under another key",
                       what, same.front()->nom_fichier, same.front()->id, same.front()->transaction),
-          in.type);
-    return Error(ErrorCode::conflict,
-                 fmt::format("{}: run 'sne dossier clean {} --for {}:{}' first", what,
-                             numero->str(), in.type, in.files.size()),
-                 in.type);
+          same.front()->id);
+    return Error(ErrorCode::conflict, what, in.type);
   }
   if (in.dry_run) return out;
 

@@ -471,6 +471,16 @@ class Tls(CliTest):
         self.assertExit(r, 7)
         self.assertOneLineError(r, "no such request")
 
+    def test_a_cacert_that_cannot_be_read_names_the_file_and_the_hint_the_flag(self):
+        missing = os.path.join(os.path.dirname(self.cert), "missing-ca.pem")
+        r = self.sne("--endpoint", self.url, "--cacert", missing, "account", "status", "req-x",
+                     "--json")
+        self.assertExit(r, 1)
+        self.assertOneLineError(r, f"CA file {missing}: No such file or directory")
+        self.assertNotIn("--cacert", r.err.splitlines()[0])
+        self.assertIn("hint: the CA file is the one given with --cacert FILE", r.err)
+        self.assertEqual(r.json()["error"]["subject"], "cacert")
+
     def test_redirects_are_not_followed(self):
         r = self.sne("--endpoint", self.url + "/moved", "--cacert", self.cert, "account",
                      "status", "req-x")

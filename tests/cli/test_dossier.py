@@ -269,6 +269,7 @@ class Dossier(CliTest):
         r = self.sne("dossier", "clean", self.numero, "--for", "bulletin", "--yes")
         self.assertExit(r, 6)
         self.assertOneLineError(r, "unknown piece type 'bulletin'")
+        self.assertIn("hint: see 'sne piece types'", r.err)
         r = self.sne("dossier", "clean", self.numero, "--for", "bulletins_salaire",
                      "--for", "bulletins_salaire:2", "--yes", "--json")
         self.assertExit(r, 6)

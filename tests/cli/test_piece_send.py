@@ -63,6 +63,11 @@ class Preflight(CliTest):
         r = self.sne("piece", "check", good, "--type", "no_such_type")
         self.assertExit(r, 6)
         self.assertIn("unknown_type", r.out)
+        # The library's problem names the type; the pointer to the list of types is the CLI's.
+        self.assertIn("no_such_type' is not in the plan de classement", r.out)
+        self.assertIn("(see 'sne piece types')", r.out)
+        r = self.sne("piece", "check", good, "--type", "no_such_type", "--json")
+        self.assertNotIn("sne piece types", r.json()[0]["problems"][0]["message"])
 
     def test_paths_from_stdin(self):
         a = self.file("a.pdf", sample_pdf(1))
@@ -100,9 +105,18 @@ class Sending(CliTest):
     def test_full_category_is_refused_with_the_cleanup_hint_and_nothing_sent(self):
         r = self.sne("piece", "add", NUMERO, self.pdf, "--type", "bulletins_salaire")
         self.assertExit(r, 6)
-        self.assertOneLineError(r, "bulletins_salaire", f"sne dossier clean {NUMERO}")
+        # The library says what is wrong; the command that makes room is the CLI's advice.
+        self.assertOneLineError(r, "bulletins_salaire", NUMERO,
+                                f": run 'sne dossier clean {NUMERO} --for bulletins_salaire:1' first")
         adv = self.sne("sandbox", "advance", "--json")
         self.assertEqual(adv.json()["processed"], 0)
+
+    def test_an_unknown_type_is_refused_with_the_types_hint(self):
+        r = self.sne("piece", "add", NUMERO, self.pdf, "--type", "no_such_type")
+        self.assertExit(r, 6)
+        self.assertOneLineError(r, "piece type 'no_such_type' is not in the plan de classement")
+        self.assertNotIn("sne piece types", [l for l in r.err.splitlines() if "error" in l][0])
+        self.assertIn("hint: see 'sne piece types'", r.err)
 
     def test_a_bad_file_stops_everything_before_sending(self):
         bad = os.path.join(self.home, "bad.pdf")

@@ -439,3 +439,18 @@ TEST_CASE("inspect_file: unreadable paths are findings, not failures") {
   CHECK(inspect_file("/nonexistent/piece.pdf").has_problem(problem::file_unreadable));
   CHECK(inspect_file("/").has_problem(problem::file_unreadable));
 }
+
+TEST_CASE("inspect: a type the catalog lacks is a problem naming the type, not a command") {
+  const std::string dir = std::filesystem::temp_directory_path() / "sne-inspect-unknown-type";
+  std::filesystem::create_directories(dir);
+  const std::string path = dir + "/good.pdf";
+  std::ofstream(path, std::ios::binary) << pdf_with_count("1");
+  InspectOptions options;
+  options.type = "no_such_type";
+  const InspectReport r = inspect_file(path, options);
+  REQUIRE(r.problems.size() == 1);
+  CHECK(r.problems[0].code == "unknown_type");
+  CHECK(r.problems[0].message == "piece type 'no_such_type' is not in the plan de classement " +
+                                     std::string(Catalog::builtin().version()));
+  std::filesystem::remove_all(dir);
+}

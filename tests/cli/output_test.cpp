@@ -1,0 +1,41 @@
+// The CLI's advice after a library error: the library names what is wrong; the commands and
+// flags to try are added here (hint_for, hint_for_problem, with_cleanup_advice), and only here.
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "output.hpp"
+
+using namespace sne;
+using namespace sne::cli;
+
+TEST_CASE("advice: a full category gets the cleanup that makes room, other conflicts nothing") {
+  const Error full(ErrorCode::conflict,
+                   "category 'rib' of demande 0340819000040PWP01 holds 1 of 1 pieces, 2 more do "
+                   "not fit",
+                   "rib");
+  const Error advised = with_cleanup_advice(full, "0340819000040PWP01", "rib", 2);
+  CHECK(advised.code() == ErrorCode::conflict);
+  CHECK(advised.subject() == "rib");
+  CHECK(advised.message() ==
+        full.message() + ": run 'sne dossier clean 0340819000040PWP01 --for rib:2' first");
+  // The category holds the content being sent (subject: the filed piece): no cleanup offered.
+  const Error same(ErrorCode::conflict, "it already holds the content of a.pdf", "p-12");
+  CHECK(with_cleanup_advice(same, "0340819000040PWP01", "rib", 1).message() == same.message());
+  const Error other(ErrorCode::invalid_input, "bad", "rib");
+  CHECK(with_cleanup_advice(other, "0340819000040PWP01", "rib", 1).message() == "bad");
+}
+
+TEST_CASE("advice: an unknown piece type points at the list of types, as an error or a problem") {
+  CHECK(hint_for(Error(ErrorCode::invalid_input, "unknown piece type 'x'", "type")) ==
+        "see 'sne piece types'");
+  CHECK(hint_for(Error(ErrorCode::invalid_input, "numero: month 13", "numero")).empty());
+  CHECK(hint_for_problem("unknown_type") == "see 'sne piece types'");
+  CHECK(hint_for_problem("pdf_encrypted").empty());
+}
+
+TEST_CASE("advice: a CA file that cannot be read names the flag and the profile key") {
+  CHECK(hint_for(Error(ErrorCode::io, "CA file /x.pem: No such file or directory", "cacert"))
+            .find("--cacert FILE") != std::string_view::npos);
+  CHECK(hint_for(Error(ErrorCode::io, "/x.pem: No such file or directory", "/x.pem")).empty());
+}
