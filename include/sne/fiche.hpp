@@ -163,7 +163,7 @@ struct FicheBatchTally {
 
 struct FicheBatchOptions {
   /// The guichet printed on every fiche: guichet, siret, territoire and date_generation are
-  /// used; numero, contexte and date_depot come from each row.
+  /// used; numero_unique, contexte and date_depot come from each row.
   FicheInput guichet;
   /// A folder for one PDF per row, NUMERO.pdf (created when missing; files there replaced).
   /// Exactly one of output_dir and merge is given.
