@@ -7,6 +7,7 @@
 #include <functional>
 #include <string>
 
+#include "../support/scripted_transport.hpp"
 #include "glpi/client.hpp"
 #include "glpi/html.hpp"
 #include "sne/glpi.hpp"
@@ -15,26 +16,8 @@ using namespace sne;
 
 namespace {
 
-/// Answers requests from a script and records them.
-struct Script {
-  std::deque<std::function<http::Response(const http::Request&)>> answers;
-  std::vector<http::Request> seen;
-};
-
-class ScriptedTransport : public http::Transport {
- public:
-  explicit ScriptedTransport(Script& script) : script_(script) {}
-  Result<http::Response> send(const http::Request& request) override {
-    script_.seen.push_back(request);
-    if (script_.answers.empty()) return Error(ErrorCode::network, "script exhausted");
-    auto answer = script_.answers.front();
-    script_.answers.pop_front();
-    return answer(request);
-  }
-
- private:
-  Script& script_;
-};
+using testing::Script;
+using testing::ScriptedTransport;
 
 http::Response json_answer(int status, std::string body, http::Headers extra = {}) {
   http::Response r;

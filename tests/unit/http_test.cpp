@@ -2,6 +2,7 @@
 
 #include <deque>
 
+#include "../support/scripted_transport.hpp"
 #include "client/rest_service.hpp"
 #include "http/curl_transport.hpp"
 #include "http/logging.hpp"
@@ -10,37 +11,23 @@
 
 using namespace sne;
 using namespace sne::http;
+using sne::testing::Script;
+using sne::testing::ScriptedTransport;
 using namespace std::chrono_literals;
 
 namespace {
 
-/// A transport that answers from a script and records what it was sent.
-class ScriptedTransport : public Transport {
- public:
-  std::deque<Result<Response>> script;
-  std::vector<Request> seen;
-  Result<Response> send(const Request& request) override {
-    seen.push_back(request);
-    REQUIRE_FALSE(script.empty());
-    auto next = script.front();
-    script.pop_front();
-    return next;
-  }
-};
-
 Response status(int code, Headers headers = {}) { return Response{code, std::move(headers), ""}; }
 
 struct Harness {
-  ScriptedTransport* inner = nullptr;
+  Script script;
   std::vector<std::chrono::milliseconds> waits;
   std::chrono::steady_clock::time_point now{};
   std::unique_ptr<RetryingTransport> transport;
 
   explicit Harness(RetryPolicy policy = {}) {
-    auto t = std::make_unique<ScriptedTransport>();
-    inner = t.get();
     transport = std::make_unique<RetryingTransport>(
-        std::move(t), policy,
+        std::make_unique<ScriptedTransport>(script), policy,
         [this](std::chrono::milliseconds d) {
           waits.push_back(d);
           now += d;
@@ -81,11 +68,11 @@ TEST_CASE("http: only idempotent or keyed requests are safe to retry") {
 
 TEST_CASE("retry: 503 then 200 on a GET: retried after a backoff within the bound") {
   Harness h;
-  h.inner->script = {status(503), status(502), status(200)};
+  h.script.then({status(503), status(502), status(200)});
   auto r = h.transport->send({"GET", "/v1/me", {}, {}, {}});
   REQUIRE(r.ok());
   CHECK(r->status == 200);
-  CHECK(h.inner->seen.size() == 3);
+  CHECK(h.script.seen.size() == 3);
   REQUIRE(h.waits.size() == 2);
   CHECK(h.waits[0] >= 250ms);  // half of the base delay at least
   CHECK(h.waits[0] <= 500ms);
@@ -95,37 +82,37 @@ TEST_CASE("retry: 503 then 200 on a GET: retried after a backoff within the boun
 
 TEST_CASE("retry: connection failures are retried, up to max_attempts") {
   Harness h;
-  for (int i = 0; i < 4; ++i) h.inner->script.emplace_back(Error(ErrorCode::network, "refused"));
+  for (int i = 0; i < 4; ++i) h.script.then({Error(ErrorCode::network, "refused")});
   auto r = h.transport->send({"GET", "/v1/plis", {}, {}, {}});
   REQUIRE_FALSE(r.ok());
   CHECK(r.error().code() == ErrorCode::network);
-  CHECK(h.inner->seen.size() == 4);
+  CHECK(h.script.seen.size() == 4);
   CHECK(h.waits.size() == 3);
 }
 
 TEST_CASE("retry: a POST without Idempotency-Key is never repeated") {
   Harness h;
-  h.inner->script = {status(503)};
+  h.script.then({status(503)});
   auto r = h.transport->send({"POST", "/v1/account-requests", {}, "{}", {}});
   REQUIRE(r.ok());
   CHECK(r->status == 503);
-  CHECK(h.inner->seen.size() == 1);
+  CHECK(h.script.seen.size() == 1);
   CHECK(h.waits.empty());
 }
 
 TEST_CASE("retry: a keyed POST is repeated with the same key") {
   Harness h;
-  h.inner->script = {Result<Response>(Error(ErrorCode::network, "reset")), status(201)};
+  h.script.then({Result<Response>(Error(ErrorCode::network, "reset")), status(201)});
   auto r = h.transport->send({"POST", "/v1/uploads", {{"Idempotency-Key", "k1"}}, "x", {}});
   REQUIRE(r.ok());
-  CHECK(h.inner->seen.size() == 2);
-  CHECK(header(h.inner->seen[1].headers, "Idempotency-Key") == "k1");
+  CHECK(h.script.seen.size() == 2);
+  CHECK(header(h.script.seen[1].headers, "Idempotency-Key") == "k1");
 }
 
 TEST_CASE("retry: 4xx other than 408 and 429 are final") {
   for (int code : {400, 401, 403, 404, 409, 413}) {
     Harness h;
-    h.inner->script = {status(code)};
+    h.script.then({status(code)});
     auto r = h.transport->send({"GET", "/", {}, {}, {}});
     CHECK(r->status == code);
     CHECK(h.waits.empty());
@@ -134,14 +121,14 @@ TEST_CASE("retry: 4xx other than 408 and 429 are final") {
 
 TEST_CASE("retry: Retry-After is honoured, and one longer than max_delay ends the retries") {
   Harness h;
-  h.inner->script = {status(429, {{"Retry-After", "2"}}), status(200)};
+  h.script.then({status(429, {{"Retry-After", "2"}}), status(200)});
   auto r = h.transport->send({"GET", "/", {}, {}, {}});
   CHECK(r->status == 200);
   REQUIRE(h.waits.size() == 1);
   CHECK(h.waits[0] == 2000ms);
 
   Harness patient;
-  patient.inner->script = {status(503, {{"Retry-After", "3600"}})};
+  patient.script.then({status(503, {{"Retry-After", "3600"}})});
   auto r2 = patient.transport->send({"GET", "/", {}, {}, {}});
   CHECK(r2->status == 503);
   CHECK(patient.waits.empty());
@@ -153,13 +140,13 @@ TEST_CASE("retry: no retry once max_total would be exceeded") {
   policy.base_delay = 1000ms;
   policy.max_total = 2500ms;
   Harness h(policy);
-  for (int i = 0; i < 10; ++i) h.inner->script.emplace_back(status(504));
+  for (int i = 0; i < 10; ++i) h.script.then({status(504)});
   auto r = h.transport->send({"GET", "/", {}, {}, {}});
   CHECK(r->status == 504);
   std::chrono::milliseconds total{};
   for (auto w : h.waits) total += w;
   CHECK(total <= 2500ms);
-  CHECK(h.inner->seen.size() < 10);
+  CHECK(h.script.seen.size() < 10);
 }
 
 TEST_CASE("retry: Retry-After as an HTTP date") {
@@ -213,11 +200,11 @@ TEST_CASE("client: a 429 says how long to wait, from Retry-After when the messag
 }
 
 TEST_CASE("debug log: one line per exchange, headers redacted, bodies never shown") {
-  auto inner = std::make_unique<ScriptedTransport>();
-  inner->script = {Response{201, {{"Set-Cookie", "s=cookie-secret"}}, R"({"token":"tok-secret"})"},
-                   Result<Response>(Error(ErrorCode::network, "connection refused"))};
+  Script script;
+  script.then({Response{201, {{"Set-Cookie", "s=cookie-secret"}}, R"({"token":"tok-secret"})"},
+               Result<Response>(Error(ErrorCode::network, "connection refused"))});
   std::vector<std::string> lines;
-  auto t = with_debug_log(std::move(inner), "https://sne.example",
+  auto t = with_debug_log(std::make_unique<ScriptedTransport>(script), "https://sne.example",
                           [&](std::string_view l) { lines.emplace_back(l); });
   REQUIRE(t->send({"POST",
                    "/v1/auth/token",
