@@ -17,6 +17,8 @@ using namespace std::chrono_literals;
 
 namespace {
 
+Timestamp at(const char* iso) { return *parse_timestamp(iso); }
+
 Response status(int code, Headers headers = {}) { return Response{code, std::move(headers), ""}; }
 
 struct Harness {
@@ -158,47 +160,6 @@ TEST_CASE("retry: Retry-After as an HTTP date") {
   CHECK_FALSE(retry_after({}, now).has_value());
 }
 
-TEST_CASE("client: an error answer becomes the Error of its code, status and request id") {
-  Response r{409,
-             {{"X-Request-Id", "abc123"}},
-             R"({"error": {"code": "conflict", "message": "category full", "field": "pieces"}})"};
-  const Error e = client::error_from_response(r, "POST /v1/demandes/x/plis");
-  CHECK(e.code() == ErrorCode::conflict);
-  CHECK(e.message() == "category full");
-  CHECK(e.subject() == "pieces");
-  CHECK(e.http_status() == 409);
-  CHECK(e.request_id() == "abc123");
-
-  // No error object: the status decides; a 5xx is a server error, retryable for 503.
-  const Error html = client::error_from_response({503, {}, "<html>busy</html>"}, "GET /v1/me");
-  CHECK(html.code() == ErrorCode::server);
-  CHECK(html.retryable());
-  CHECK(html.message() == "GET /v1/me answered HTTP 503");
-  CHECK(client::error_from_response({404, {}, ""}, "x").code() == ErrorCode::not_found);
-  CHECK(client::error_from_response({401, {}, ""}, "x").code() == ErrorCode::unauthenticated);
-  // Terminal escapes in a server's message do not reach the user's screen.
-  const Error evil = client::error_from_response(
-      {400, {}, R"({"error": {"code": "invalid_input", "message": "bad\u001b[2Jinput"}})"}, "x");
-  CHECK(evil.message().find('\x1b') == std::string::npos);
-}
-
-TEST_CASE("client: a 429 says how long to wait, from Retry-After when the message does not") {
-  const Error e = client::error_from_response(
-      {429,
-       {{"Retry-After", "8"}},
-       R"({"error": {"code": "rate_limited", "message": "slow down"}})"},
-      "POST /v1/auth/token");
-  CHECK(e.code() == ErrorCode::rate_limited);
-  CHECK(e.message() == "slow down; try again in 8 s");
-  const Error said = client::error_from_response(
-      {429,
-       {{"Retry-After", "8"}},
-       R"({"error": {"code": "rate_limited", "message": "too many; try again in 8 s"}})"},
-      "x");
-  CHECK(said.message() == "too many; try again in 8 s");
-  CHECK(client::error_from_response({429, {}, ""}, "x").message() == "x answered HTTP 429");
-}
-
 TEST_CASE("debug log: one line per exchange, headers redacted, bodies never shown") {
   Script script;
   script.then({Response{201, {{"Set-Cookie", "s=cookie-secret"}}, R"({"token":"tok-secret"})"},
@@ -319,4 +280,18 @@ TEST_CASE("a multipart/form-data body is read back into its parts, and malformed
     many += "--a\r\nContent-Disposition: form-data; name=p\r\n\r\nd\r\n";
   CHECK(refused("multipart/form-data; boundary=a", many + "--a--").find("more than") !=
         std::string::npos);
+}
+
+TEST_CASE("http: dates as HTTP writes them, whatever the locale") {
+  CHECK(http::http_date(at("1994-11-06T08:49:37Z")) == "Sun, 06 Nov 1994 08:49:37 GMT");
+  CHECK(http::http_date(at("2026-01-01T00:00:00Z")) == "Thu, 01 Jan 2026 00:00:00 GMT");
+  CHECK(http::parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT") == at("1994-11-06T08:49:37Z"));
+  const Timestamp t = at("2025-04-18T23:59:59Z");
+  CHECK(http::parse_http_date(http::http_date(t)) == t);
+  CHECK_FALSE(http::parse_http_date("Sunday, 06-Nov-94 08:49:37 GMT"));  // RFC 850: obsolete
+  CHECK_FALSE(http::parse_http_date("Sun, 06 Foo 1994 08:49:37 GMT"));
+  CHECK_FALSE(http::parse_http_date("Sun, 31 Feb 1994 08:49:37 GMT"));
+  CHECK_FALSE(http::parse_http_date("Sun, 06 Nov 1994 24:00:00 GMT"));
+  CHECK_FALSE(http::parse_http_date("Sun, 06 Nov 1994 08:49:37 UTC"));
+  CHECK_FALSE(http::parse_http_date(""));
 }

@@ -1,6 +1,5 @@
 #include <doctest/doctest.h>
 
-#include "http/message.hpp"
 #include "sne/tracking.hpp"
 
 using namespace sne;
@@ -166,18 +165,4 @@ TEST_CASE("tracking: the dashboard's counters") {
   CHECK(none.total == 0);
   CHECK_FALSE(none.median_jours_ouvres);
   CHECK_FALSE(none.p90_jours_ouvres);
-}
-
-TEST_CASE("http: dates as HTTP writes them, whatever the locale") {
-  CHECK(http::http_date(at("1994-11-06T08:49:37Z")) == "Sun, 06 Nov 1994 08:49:37 GMT");
-  CHECK(http::http_date(at("2026-01-01T00:00:00Z")) == "Thu, 01 Jan 2026 00:00:00 GMT");
-  CHECK(http::parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT") == at("1994-11-06T08:49:37Z"));
-  const Timestamp t = at("2025-04-18T23:59:59Z");
-  CHECK(http::parse_http_date(http::http_date(t)) == t);
-  CHECK_FALSE(http::parse_http_date("Sunday, 06-Nov-94 08:49:37 GMT"));  // RFC 850: obsolete
-  CHECK_FALSE(http::parse_http_date("Sun, 06 Foo 1994 08:49:37 GMT"));
-  CHECK_FALSE(http::parse_http_date("Sun, 31 Feb 1994 08:49:37 GMT"));
-  CHECK_FALSE(http::parse_http_date("Sun, 06 Nov 1994 24:00:00 GMT"));
-  CHECK_FALSE(http::parse_http_date("Sun, 06 Nov 1994 08:49:37 UTC"));
-  CHECK_FALSE(http::parse_http_date(""));
 }
