@@ -3,7 +3,6 @@
 #include <deque>
 
 #include "../support/scripted_transport.hpp"
-#include "client/rest_service.hpp"
 #include "http/curl_transport.hpp"
 #include "http/logging.hpp"
 #include "http/message.hpp"
