@@ -214,19 +214,6 @@ class EmbeddedSandbox(CliTest):
         self.assertExit(r, 5)
         self.assertOneLineError(r, "127.0.0.1:1")
 
-    def test_reset_and_outbox(self):
-        self.assertExit(self.sne("account", "request", *NEW), 0)
-        mails = self.sne("sandbox", "outbox", "--json").json()
-        self.assertTrue(any(m["to"] == "lea.martin@montpellier.example" for m in mails))
-        self.assertEqual(len(self.sne("sandbox", "outbox", "--limit", "1", "--json").json()), 1)
-        r = self.sne("sandbox", "reset")
-        self.assertExit(r, 0)
-        self.assertEqual(self.sne("sandbox", "outbox", "--json").json(), [])
-        self.assertIn("empty", self.sne("sandbox", "outbox").out)
-        # The old session died with the old database: the sandbox signs in again by itself.
-        self.assertExit(self.sne("auth", "status"), 0)
-
-
     def test_a_request_names_several_guichets(self):
         args = NEW[:-2] + ["--guichet", "G3401", "--guichet", "G6901"]
         r = self.sne("account", "request", *args, "--json")
@@ -272,26 +259,6 @@ class EmbeddedSandbox(CliTest):
         self.assertExit(r, 0)
         r = self.sne("account", "activate", "--token", "-", "--password-stdin", stdin="")
         self.assertExit(r, 6)
-
-    def test_reset_and_outbox_never_touch_other_files(self):
-        precious = self.write("precious.txt", "precious\n")
-        r = self.sne("sandbox", "reset", "--db", precious)
-        self.assertExit(r, 1)
-        self.assertOneLineError(r, "precious.txt")
-        with open(precious, encoding="utf-8") as f:
-            self.assertEqual(f.read(), "precious\n")
-        other = os.path.join(self.home, "other.sqlite")
-        db = sqlite3.connect(other)
-        db.execute("CREATE TABLE mine (x)")
-        db.commit()
-        db.close()
-        r = self.sne("sandbox", "reset", "--db", other)
-        self.assertExit(r, 1)
-        self.assertOneLineError(r, "not a sandbox database")
-        r = self.sne("sandbox", "outbox", "--db", os.path.join(self.home, "typo.db"))
-        self.assertExit(r, 7)
-        self.assertFalse(os.path.exists(os.path.join(self.home, "typo.db")))
-
 
 class Terminal(CliTest):
     def test_ctrl_c_at_the_password_prompt_gives_the_terminal_its_echo_back(self):

@@ -12,7 +12,7 @@ import unittest
 from datetime import datetime, timezone
 
 from sne_cli import SNE, CliTest, sample_pdf
-from test_account import Server
+from test_account import NEW, Server
 
 NUMERO = "0340523004101G3401"  # a demande of the demo agent's territory
 
@@ -307,6 +307,39 @@ class NumeriseurOffTheLock(CliTest):
         self.assertIn(json.loads(out)["processed"], (0, 1))  # whoever recorded it first
         _, demande, _ = self.call("GET", f"/v1/demandes/{NUMERO}", token=token)
         self.assertEqual(sum(p["nom_fichier"].startswith("slow") for p in demande["pieces"]), 8)
+
+
+class ResetAndOutbox(CliTest):
+    def test_reset_and_outbox(self):
+        self.assertExit(self.sne("account", "request", *NEW), 0)
+        mails = self.sne("sandbox", "outbox", "--json").json()
+        self.assertTrue(any(m["to"] == "lea.martin@montpellier.example" for m in mails))
+        self.assertEqual(len(self.sne("sandbox", "outbox", "--limit", "1", "--json").json()), 1)
+        r = self.sne("sandbox", "reset")
+        self.assertExit(r, 0)
+        self.assertEqual(self.sne("sandbox", "outbox", "--json").json(), [])
+        self.assertIn("empty", self.sne("sandbox", "outbox").out)
+        # The old session died with the old database: the sandbox signs in again by itself.
+        self.assertExit(self.sne("auth", "status"), 0)
+
+    def test_reset_and_outbox_never_touch_other_files(self):
+        precious = self.write("precious.txt", "precious\n")
+        r = self.sne("sandbox", "reset", "--db", precious)
+        self.assertExit(r, 1)
+        self.assertOneLineError(r, "precious.txt")
+        with open(precious, encoding="utf-8") as f:
+            self.assertEqual(f.read(), "precious\n")
+        other = os.path.join(self.home, "other.sqlite")
+        db = sqlite3.connect(other)
+        db.execute("CREATE TABLE mine (x)")
+        db.commit()
+        db.close()
+        r = self.sne("sandbox", "reset", "--db", other)
+        self.assertExit(r, 1)
+        self.assertOneLineError(r, "not a sandbox database")
+        r = self.sne("sandbox", "outbox", "--db", os.path.join(self.home, "typo.db"))
+        self.assertExit(r, 7)
+        self.assertFalse(os.path.exists(os.path.join(self.home, "typo.db")))
 
 
 if __name__ == "__main__":
