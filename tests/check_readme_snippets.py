@@ -22,19 +22,19 @@ MAIN = re.compile(r"\bint\s+main\s*\(")
 
 
 def blocks(text):
-    """(first line number, language, code) of each fenced block."""
+    """(line of the opening fence, language, code) of each fenced block."""
     out, lang, start, lines = [], None, 0, []
     for n, line in enumerate(text.splitlines(), 1):
         m = FENCE.match(line)
         if lang is None and m:
-            lang, start, lines = m.group(1), n + 1, []
+            lang, start, lines = m.group(1), n, []
         elif lang is not None and line.strip() == "```":
             out.append((start, lang, "\n".join(lines) + "\n"))
             lang = None
         elif lang is not None:
             lines.append(line)
     if lang is not None:
-        sys.exit(f"README: the block opened at line {start - 1} is never closed")
+        sys.exit(f"README: the block opened at line {start} is never closed")
     return out
 
 
