@@ -263,3 +263,40 @@ TEST_CASE("send_pieces: the service's errors are the send's") {
   CHECK(r.error().code() != ErrorCode::invalid_input);
   CHECK(f.service.all_plis.empty());
 }
+
+TEST_CASE("send_pieces: a file name that is not UTF-8 is sent as Latin-1 in UTF-8") {
+  Fixture f(0);
+  f.add_file("quittance_f\xe9v.pdf", std::string(1000, 'q'));
+  auto r = send_pieces(f.service, f.input);
+  REQUIRE(r.ok());
+  REQUIRE(r->pli.pieces.size() == 1);
+  CHECK(r->pli.pieces[0].nom_fichier == "quittance_f\xc3\xa9v.pdf");
+}
+
+TEST_CASE("send_pieces: an upload's key stays within the contract's 255 characters") {
+  Fixture f(1);
+  f.input.idempotency_key = std::string(250, 'k');
+  auto r = send_pieces(f.service, f.input);
+  REQUIRE(r.ok());
+  CHECK(r->idempotency_key == f.input.idempotency_key);  // the pli's own key is the caller's
+  REQUIRE(f.service.upload_keys.size() == 1);
+  CHECK(f.service.upload_keys[0] == crypto::sha256_hex(f.input.idempotency_key) + "-0");
+  CHECK(f.service.upload_keys[0].size() <= 255);
+}
+
+TEST_CASE("find_sent_pli: the pli a key made, or none") {
+  Fixture f(1);
+  f.input.idempotency_key = "row-7";
+  auto none = find_sent_pli(f.service, "row-7");
+  REQUIRE(none.ok());
+  CHECK_FALSE(none->has_value());
+  auto sent = send_pieces(f.service, f.input);
+  REQUIRE(sent.ok());
+  auto found = find_sent_pli(f.service, "row-7");
+  REQUIRE(found.ok());
+  REQUIRE(found->has_value());
+  CHECK((*found)->resume.transaction == sent->pli.resume.transaction);
+  CHECK(f.service.filters.back().limit == 1);
+  f.service.failures["pli"].push_back(Error(ErrorCode::network, "reset"));
+  CHECK(find_sent_pli(f.service, "row-7").error().code() == ErrorCode::network);
+}
