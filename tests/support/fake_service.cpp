@@ -39,7 +39,7 @@ std::string FakeService::add_pli(const std::string& numero_unique, Timestamp sen
   p.resume.transaction = "fakepli" + std::to_string(100000 + ++serial_);
   p.resume.numero_unique = numero_unique;
   p.resume.guichet = guichet;
-  p.resume.contexte = "AJO";
+  p.resume.contexte = Contexte::ajout;
   p.resume.statut = statut;
   p.resume.date_transmission = sent;
   p.resume.date_statut = sent;
@@ -182,9 +182,9 @@ Result<PliPage> FakeService::plis(const PliFilter& filter) {
     }
     if (filter.statut && r.statut != *filter.statut) continue;
     if (!filter.numero_unique.empty() && r.numero_unique != filter.numero_unique) continue;
-    if (filter.contexte && r.contexte != info(*filter.contexte).code) continue;
-    if (filter.depuis && r.date_transmission < *filter.depuis) continue;
-    if (filter.jusqua && !(r.date_transmission < *filter.jusqua)) continue;
+    if (filter.contexte && r.contexte != *filter.contexte) continue;
+    if (filter.since && r.date_transmission < *filter.since) continue;
+    if (filter.until && !(r.date_transmission < *filter.until)) continue;
     matched.push_back(&p);
   }
   std::size_t start = 0;

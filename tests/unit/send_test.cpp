@@ -77,7 +77,7 @@ TEST_CASE("send_pieces: asks for the key, checks the demande, uploads each file,
   REQUIRE(r->pli.pieces.size() == 2);
   CHECK(r->pli.pieces[0].nom_fichier == "avis0.pdf");
   CHECK(r->pli.pieces[1].type == kType);
-  CHECK(r->pli.resume.contexte == "AJO");
+  CHECK(r->pli.resume.contexte == Contexte::ajout);
   CHECK(f.service.all_plis.size() == 1);
   CHECK(f.service.demandes[kHerault].pieces.size() == 2);
 
@@ -236,7 +236,6 @@ TEST_CASE("send_pieces: a preflight problem, or a warning when strict, sends not
 TEST_CASE("send_pieces: malformed input is refused before the service is asked") {
   Fixture f(1);
   SUBCASE("numéro") { f.input.numero_unique = "034"; }
-  SUBCASE("contexte") { f.input.contexte = "XYZ"; }
   SUBCASE("type") { f.input.type = "no_such_type"; }
   SUBCASE("no file") {
     f.input.files.clear();

@@ -87,8 +87,8 @@ TEST_CASE("list_plis: the query's filters go to the service") {
   q.statut = StatutPli::rejet_dossier;
   q.numero_unique = kMoselle;
   q.contexte = Contexte::ajout;
-  q.depuis = at("2024-02-01T00:00:00Z");
-  q.jusqua = at("2024-03-01T00:00:00Z");
+  q.since = at("2024-02-01T00:00:00Z");
+  q.until = at("2024-03-01T00:00:00Z");
   auto list = list_plis(s, q);
   REQUIRE(list.ok());
   REQUIRE(list->items.size() == 1);
@@ -98,8 +98,8 @@ TEST_CASE("list_plis: the query's filters go to the service") {
   CHECK(f.statut == StatutPli::rejet_dossier);
   CHECK(f.numero_unique == kMoselle);
   CHECK(f.contexte == Contexte::ajout);
-  CHECK(f.depuis == q.depuis);
-  CHECK(f.jusqua == q.jusqua);
+  CHECK(f.since == q.since);
+  CHECK(f.until == q.until);
   CHECK(f.idempotency_key.empty());
 }
 
