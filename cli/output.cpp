@@ -73,8 +73,10 @@ namespace {
 /// The hints of `sne ticket`: the flags that give what the library found missing or wrong.
 std::string_view ticket_hint(const Error& error) {
   if (error.code() != ErrorCode::invalid_input) return "";
-  if (error.subject() == "title") return "give --title TEXT (or --pli)";
-  if (error.subject() == "category")
+  // Only errors that cli/ticket.cpp named by their flag (flagged()): a title that is too
+  // long was given, and the library's subject "title" gets no advice to give one.
+  if (error.subject() == "--title") return "give --title TEXT (or --pli)";
+  if (error.subject() == "--category")
     return "give --category NAME ('sne ticket categories' lists them)";
   return "";
 }

@@ -92,10 +92,18 @@ struct CreateOptions {
 };
 
 /// A library error about `field` of the ticket, as the CLI names it: by its flag.
-Error flagged(Error error, std::initializer_list<std::string_view> fields) {
+// The library names the field at fault ("title"); the user gave, or forgot, a flag: the error
+// names the flag, in its message and as its subject, as every flag error of sne does, and
+// output.cpp's hint for that flag follows.
+Error flagged(const Error& error, std::initializer_list<std::string_view> fields) {
   for (auto field : fields)
-    if (error.code() == ErrorCode::invalid_input && error.subject() == field)
-      error.prefixed(fmt::format("--{}", field));
+    if (error.code() == ErrorCode::invalid_input && error.subject() == field) {
+      const std::string flag = fmt::format("--{}", field);
+      Error named(error.code(), fmt::format("{}: {}", flag, error.message()), flag);
+      if (error.http_status() != 0) named.with_http(error.http_status(), error.request_id());
+      if (!error.remote_code().empty()) named.with_remote_code(error.remote_code());
+      return named;
+    }
   return error;
 }
 

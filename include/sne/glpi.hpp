@@ -177,6 +177,10 @@ class Glpi {
   /// error carries GLPI's reason.
   virtual Result<TicketDocument> attach(std::int64_t ticket, const std::string& path) = 0;
 
+  /// The largest file attach() sends (GlpiOptions::max_attachment), against which
+  /// submit_ticket() and attach_files() check every file before anything is created.
+  virtual std::uint64_t max_attachment() const noexcept { return kDefaultGlpiMaxAttachment; }
+
   /// Closes the session (killSession), if one is open.
   virtual Status close() = 0;
 };
@@ -287,6 +291,8 @@ Result<AttachReport> attach_files(Glpi& glpi, std::int64_t ticket,
 /// Proves the credentials of `glpi`, as `sne ticket login` does before storing them: opens a
 /// session, reads the categories, closes the session. The error of the first step that
 /// fails (refused tokens: unauthenticated, subject "glpi_user_token" or "glpi_app_token").
+/// Give it a Glpi just opened (open_glpi): a client keeps the categories it has read, so on one
+/// that has already listed them the check sends nothing and proves nothing.
 Status check_glpi_credentials(Glpi& glpi);
 
 /// The documents `sne ticket ... --json` writes, one shape per record. Members in this order:

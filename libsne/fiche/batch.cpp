@@ -56,7 +56,7 @@ Result<FicheBatchSummary> FicheBatch::run(const std::string& manifest_path) {
   // a row, so peak memory stays flat in practice (a collision, about one chance in 10^8 for a
   // million rows, would refuse a row wrongly, never overwrite a fiche).
   std::unordered_set<std::uint64_t> seen;
-  auto report = [&](FicheRowOutcome row) {
+  auto report = [&](const FicheRowOutcome& row) {
     if (row.error)
       ++tally.failed;
     else
@@ -68,7 +68,7 @@ Result<FicheBatchSummary> FicheBatch::run(const std::string& manifest_path) {
     row.line = line;
     row.input = input;
     row.error = std::move(e);
-    report(std::move(row));
+    report(row);
   };
   FicheRenderer renderer(o.render);
   while (!cancelled() && summary.stopped) {

@@ -32,6 +32,9 @@ class Client final : public Glpi {
   ~Client() override { (void)session_.kill(); }
 
   const std::string& url() const noexcept override { return session_.url(); }
+  std::uint64_t max_attachment() const noexcept override {
+    return session_.options().max_attachment;
+  }
 
   Result<std::vector<GlpiCategory>> categories() override {
     if (categories_) return *categories_;

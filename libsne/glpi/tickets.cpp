@@ -57,7 +57,8 @@ Result<TicketRequest> complete_ticket(TicketRequest request, const TicketDraft* 
   if (request.title.empty()) return Error(ErrorCode::invalid_input, "no title", "title");
   if (request.category.empty())
     return Error(ErrorCode::invalid_input,
-                 request.pli.empty()
+                 // Only a draft made from the pli tells what state it is in.
+                 request.pli.empty() || draft == nullptr
                      ? std::string("no category")
                      : fmt::format("pli {} is neither overdue nor rejected: no category follows "
                                    "from it",
@@ -94,7 +95,7 @@ AttachOutcome attach_one(Glpi& glpi, std::int64_t ticket, const std::string& pat
 
 Result<CreatedTicket> submit_ticket(Glpi& glpi, const TicketRequest& request) {
   for (const auto& path : request.attachments)
-    if (auto ok = check_glpi_attachment(path); !ok) return ok.error();
+    if (auto ok = check_glpi_attachment(path, glpi.max_attachment()); !ok) return ok.error();
   auto category = glpi.category(request.category);
   if (!category) return category.error();
   TicketInput input;
@@ -130,7 +131,7 @@ Result<AttachReport> attach_files(Glpi& glpi, std::int64_t ticket,
                                   const std::vector<std::string>& paths,
                                   const std::function<void(const AttachOutcome&)>& on_file) {
   for (const auto& path : paths)
-    if (auto ok = check_glpi_attachment(path); !ok) return ok.error();
+    if (auto ok = check_glpi_attachment(path, glpi.max_attachment()); !ok) return ok.error();
   AttachReport report;
   report.ticket = ticket;
   for (const auto& path : paths) {

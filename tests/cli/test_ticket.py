@@ -156,7 +156,12 @@ class EmbeddedGlpi(GlpiTest):
         self.assertExit(r, 6)
         self.assertOneLineError(r, "--title")
         self.assertIn("hint: give --title TEXT (or --pli)", r.err)
-        self.assertEqual(r.json()["error"]["subject"], "title")
+        self.assertEqual(r.json()["error"]["subject"], "--title")
+        # A title that was given but is refused names what is wrong, with no advice to give one.
+        r = self.ticket("create", "--category", DELAY, "--title", "x" * 300, "--body", "b")
+        self.assertExit(r, 6)
+        self.assertIn("255", r.err)
+        self.assertNotIn("hint: give --title", r.err)
         r = self.ticket("create", "--pli", "nosuchpli0000", "--category", DELAY, stdin="")
         self.assertExit(r, 7)
 
