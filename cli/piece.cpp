@@ -213,7 +213,7 @@ CommandResult run_add(const AddOptions& opts, Context& ctx) {
   in.numero_unique = opts.numero;
   in.type = opts.type;
   auto contexte = parse_contexte(opts.contexte);
-  if (!contexte) return contexte.error();
+  if (!contexte) return Error(contexte.error()).prefixed("--contexte");
   in.contexte = *contexte;
   in.files = opts.files;
   auto emission = optional_date(opts.emission, "--emission");

@@ -44,10 +44,10 @@ struct Fiche {
   std::optional<Date> date_depot;
 };
 
-/// Validates `input`. Errors are invalid_input whose subject is the field at fault ("numero",
-/// "contexte", "guichet", "siret", "territoire", "date_generation", "date_depot") and whose
-/// message starts with it: "numero: month 13 is not 01-12". A dépôt before the génération is
-/// refused.
+/// Validates `input`. Errors are invalid_input whose subject names the field at fault ("numero"
+/// for numero_unique, then "contexte", "guichet", "siret", "territoire", "date_generation",
+/// "date_depot") and whose message starts with it: "numero: month 13 is not 01-12". A dépôt
+/// before the génération is refused.
 Result<Fiche> make_fiche(const FicheInput& input);
 
 /// The fiche as JSON: numero_unique, contexte (name) and contexte_code, guichet, siret,

@@ -246,12 +246,15 @@ std::optional<RowOutcome> prepare(const RunOptions& o, const Catalog& catalog,
   return std::nullopt;
 }
 
-SendPiecesInput send_input(const RunOptions& o, const ManifestRow& row, const Prepared& p) {
+Result<SendPiecesInput> send_input(const RunOptions& o, const ManifestRow& row, const Prepared& p) {
   SendPiecesInput in;
   in.numero_unique = row.numero_unique;
   in.type = row.type;
-  // The manifest reader refused a row of an unknown contexte (row.error): never sent.
-  if (auto c = parse_contexte(row.contexte.empty() ? "ajout" : row.contexte)) in.contexte = *c;
+  // The manifest reader refuses a row of an unknown contexte (row.error), so this cannot fail;
+  // if it ever did, the row fails rather than going out as an "ajout".
+  auto contexte = parse_contexte(row.contexte.empty() ? "ajout" : row.contexte);
+  if (!contexte) return Error(contexte.error()).prefixed("contexte");
+  in.contexte = *contexte;
   in.files = p.send;
   in.date_emission = row.date_emission;
   in.date_expiration = row.date_expiration;
@@ -368,7 +371,13 @@ RowOutcome send_row(Run& run, Service& service, inspect::ForkServer* server,
     }
   } unpack{p.packed};
   for (const auto& s : p.sources) out.bytes += s.size;
-  SendPiecesInput in = send_input(run.options, row, p);
+  auto input = send_input(run.options, row, p);
+  if (!input) {
+    fail(out, input.error());
+    out.status = RowStatus::failed_permanent;
+    return out;
+  }
+  SendPiecesInput in = std::move(*input);
   in.dry_run = run.check;
   auto key = recorded && !recorded->key.empty() ? Result<std::string>(recorded->key)
                                                 : send_idempotency_key(in, p.sha256);

@@ -2,6 +2,7 @@
 // of the territory of their current guichet and the plis that guichet sent; everything else
 // answers 404, exactly as something that does not exist.
 #include <charconv>
+#include <stdexcept>
 
 #include <fmt/format.h>
 
@@ -13,6 +14,7 @@
 #include "sne/contexte.hpp"
 #include "sne/numero.hpp"
 #include "sne/statut.hpp"
+#include "sne/text.hpp"
 #include "wire/wire.hpp"
 
 namespace sne::sandbox {
@@ -75,21 +77,30 @@ Demande load_demande(Db& db, const std::string& numero) {
   return d;
 }
 
-StatutPli statut_of(const std::string& code) {
-  auto s = parse_statut(code);
-  return s ? *s : StatutPli::non_applicable;
+// The store holds the codes that create_pli, the numériseur and the seeds wrote: always valid.
+// A code that is none means the database was altered by hand; the request then fails (500,
+// naming the value) rather than answering a made-up statut, contexte or outcome.
+[[noreturn]] void corrupt(const char* what, const std::string& code) {
+  throw std::runtime_error(
+      fmt::format("the database holds {} '{}', which is none", what, printable(code)));
 }
 
-/// The store holds the codes it was given by create_pli and the seeds: always valid.
+StatutPli statut_of(const std::string& code) {
+  auto s = parse_statut(code);
+  if (!s) corrupt("the statut", code);
+  return *s;
+}
+
 Contexte contexte_of(const std::string& code) {
   auto c = parse_contexte(code);
-  return c ? *c : Contexte::ajout;
+  if (!c) corrupt("the contexte", code);
+  return *c;
 }
 
 PieceOutcome outcome_of(const std::string& code) {
   for (auto o : {PieceOutcome::en_attente, PieceOutcome::acceptee, PieceOutcome::rejetee})
     if (to_string(o) == code) return o;
-  return PieceOutcome::en_attente;
+  corrupt("the piece outcome", code);
 }
 
 constexpr std::string_view kSummaryColumns =

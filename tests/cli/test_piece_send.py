@@ -140,7 +140,7 @@ class Sending(CliTest):
         r = self.sne("piece", "add", NUMERO, self.pdf, "--type", "quittance_loyer",
                      "--contexte", "suppression")
         self.assertExit(r, 6)
-        self.assertOneLineError(r, "unknown contexte 'suppression'")
+        self.assertOneLineError(r, "--contexte: unknown contexte 'suppression'")
         r = self.sne("piece", "add", NUMERO, self.pdf)
         self.assertExit(r, 2)
 

@@ -403,3 +403,27 @@ class SharedDatabase(CliTest):
         r = self.sne("sandbox", "clock", "--db", link)
         self.assertExit(r, 1)
         self.assertOneLineError(r, link)
+
+
+class AlteredDatabase(CliTest):
+    """The sandbox reads back only codes it wrote; one altered by hand fails the request,
+    naming the value, instead of being answered as some other statut or contexte."""
+
+    def test_a_contexte_that_is_none_fails_the_request(self):
+        self.assertExit(self.sne("auth", "status"), 0)  # creates and seeds the default database
+        listed = self.sne("pli", "list", "--all", "--json")
+        self.assertExit(listed, 0)
+        transaction = listed.json()[0]["transaction"]
+        db = sqlite3.connect(os.path.join(self.home, ".local/share/sne/sandbox.db"))
+        try:
+            with db:
+                db.execute("UPDATE plis SET contexte = 'XYZ' WHERE transaction_id = ?",
+                           (transaction,))
+        finally:
+            db.close()
+        r = self.sne("pli", "show", transaction)
+        self.assertExit(r, 5)  # the service failed (500)
+        self.assertOneLineError(r, "contexte 'XYZ'")
+        # The other plis are still answered.
+        self.assertGreaterEqual(len(listed.json()), 2)
+        self.assertExit(self.sne("pli", "show", listed.json()[1]["transaction"]), 0)
