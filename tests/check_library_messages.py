@@ -11,9 +11,6 @@ import sys
 # What a message may legitimately hold, as "path relative to libsne/: literal text" (the text
 # a whole joined literal contains). Each entry says why it is no advice to run a command.
 ALLOWED = {
-    # libsne/glpi's messages are being freed of CLI hints at the same time (issue 16, item 4,
-    # engineer `ticket`); its files are checked once that lands: remove this entry then.
-    "glpi/": ["*"],
     # The sandbox plays the service and GLPI: what it answers and mails is the remote side's
     # text (a demo mail tells its reader what to type; a fault played on purpose says which
     # knob played it; GLPI's home page and app token name the sandbox), not libsne's advice.
