@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "../support/fake_service.hpp"
 #include "sandbox_fixture.hpp"
 #include "sne/glpi.hpp"
 #include "sne/sandbox.hpp"
@@ -426,4 +427,23 @@ TEST_CASE("tickets: a draft about a pli is made from the service's pli, on its c
   auto unknown = ticket_from_pli(**service, "nosuchpli0000");
   REQUIRE_FALSE(unknown);
   CHECK(unknown.error().code() == ErrorCode::not_found);
+}
+
+TEST_CASE("ticket_from_pli judges the pli's deadline on the service's clock, not this machine's") {
+  sne::testing::FakeService s;
+  // Sent on Monday 4 March 2024 at 10:00 in Paris: due two jours ouvrés later. This machine's
+  // clock is years past that; only the service's clock can find the pli on time.
+  const std::string tx = s.add_pli("0340523004101G3401", *parse_timestamp("2024-03-04T09:00:00Z"));
+  s.now = *parse_timestamp("2024-03-05T09:00:00Z");
+  auto on_time = ticket_from_pli(s, tx);
+  REQUIRE(on_time);
+  CHECK(on_time->category != kGlpiCategoryDelay);
+  CHECK(on_time->title.find("après le délai") == std::string::npos);
+
+  s.now = *parse_timestamp("2024-03-12T09:00:00Z");
+  auto late = ticket_from_pli(s, tx);
+  REQUIRE(late);
+  CHECK(late->category == kGlpiCategoryDelay);
+  CHECK(late->title.find("après le délai") != std::string::npos);
+  CHECK(s.count("pli") == 2);
 }
