@@ -554,6 +554,17 @@ class EveryOperation(Sandbox):
         seeded = demande["pieces"][0]["id"]
         self.check(self.call("DELETE", f"/v1/demandes/{self.q(numero)}/pieces/{self.q(seeded)}",
                              token=agent), template, 204)
+        # A contexte is read in any of its spellings (code, name, slug) and answered as its code.
+        for spelling, code in (("mise-a-jour", "MAJ"), ("renouvellement", "REN")):
+            with self.subTest(contexte=spelling):
+                up = self.check(self.call("POST", "/v1/uploads", raw=sample_pdf(), token=agent),
+                                "/v1/uploads", 201)
+                made = self.check(self.call(
+                    "POST", f"/v1/demandes/{self.q(numero)}/plis",
+                    {"contexte": spelling, "pieces": [{"type": piece_type, "nom_fichier": "b.pdf",
+                                                       "upload_id": up["upload_id"]}]},
+                    token=agent), "/v1/demandes/{numero_unique}/plis", 201)
+                self.assertEqual(made["contexte"], code)
 
         # ---- the account life cycle ----
         new_email = "elodie.garnier@montpellier.sandbox.sne.test"
