@@ -101,6 +101,8 @@ std::string_view hint_for(const Error& error) {
     case ErrorCode::invalid_input:
       // A piece type the plan de classement lacks (sending, planning a cleanup).
       if (error.subject() == "type") return hint_for_problem("unknown_type");
+      // A bulk journal of another manifest, endpoint, shard or version.
+      if (error.subject() == "journal") return "give another --journal, or none";
       return error.subject() == "cacert"
                  ? "is the endpoint right? A private CA is trusted with --cacert FILE (or the "
                    "profile's cacert key)"

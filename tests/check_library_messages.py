@@ -19,13 +19,6 @@ ALLOWED = {
     "sandbox/glpi.cpp": ["GLPI REST API (sne sandbox)"],
     "sandbox/glpi_store.cpp": ["VALUES (?, 'sne sandbox')"],
     "sandbox/routes_accounts.cpp": ["Suivi : sne account status", "sne account activate --token"],
-    # Not yet moved to hint_for (outside the folders of this change; listed so that nothing
-    # new joins them): the sandbox's schema error, the profile key's description, the bulk
-    # journal's refusals.
-    "sandbox/schema.cpp": [": run 'sne sandbox reset'"],
-    "config/config.cpp": ["(tokens: 'sne ticket login')"],
-    "bulk/journal.cpp": ["in use by another 'sne bulk send'", "is not a journal of sne bulk",
-                         "give another --journal, or none", "is not a journal of this sne bulk"],
 }
 
 COMMAND = re.compile(

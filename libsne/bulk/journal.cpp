@@ -106,10 +106,9 @@ Result<int> lock_journal(const std::string& path) {
   if (fd < 0) return Error(ErrorCode::io, fmt::format("{}: {}", lock, std::strerror(errno)), lock);
   if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
     ::close(fd);
-    return Error(
-        ErrorCode::conflict,
-        fmt::format("journal {} is in use by another 'sne bulk send': wait for it to end", path),
-        path);
+    return Error(ErrorCode::conflict,
+                 fmt::format("journal {} is in use by another run: wait for it to end", path),
+                 path);
   }
   return fd;
 }
@@ -140,8 +139,7 @@ Result<std::unique_ptr<Journal>> Journal::open(const std::string& path, const Jo
       auto other = db->prepare("SELECT 1 FROM sqlite_master");
       if (other.step() || !create)
         return Error(ErrorCode::invalid_input,
-                     fmt::format("{} is not a journal of sne bulk: refusing to use it", path),
-                     path);
+                     fmt::format("{} is not a bulk journal: refusing to use it", path), "journal");
       db->exec(kSchema);
       const std::string now = std::to_string(now_seconds());
       for (const auto& [k, v] : std::vector<std::pair<std::string, std::string>>{
@@ -161,25 +159,24 @@ Result<std::unique_ptr<Journal>> Journal::open(const std::string& path, const Jo
       return Error(ErrorCode::invalid_input,
                    fmt::format("journal {} is of version {}, this sne reads version {}", path,
                                version, kJournalVersion),
-                   path);
+                   "journal");
     if (meta(*db, "manifest_sha256") != id.manifest_sha256 || meta(*db, "manifest") != id.manifest)
       return Error(
           ErrorCode::invalid_input,
-          fmt::format("journal {} belongs to manifest {} (SHA-256 {}), not to {} (SHA-256 "
-                      "{}): give another --journal, or none",
+          fmt::format("journal {} belongs to manifest {} (SHA-256 {}), not to {} (SHA-256 {})",
                       path, meta(*db, "manifest"), meta(*db, "manifest_sha256").substr(0, 12),
                       id.manifest, id.manifest_sha256.substr(0, 12)),
-          path);
+          "journal");
     if (meta(*db, "endpoint") != id.endpoint)
       return Error(ErrorCode::invalid_input,
                    fmt::format("journal {} sends to {}, not to {}", path, meta(*db, "endpoint"),
                                id.endpoint),
-                   path);
+                   "journal");
     if (meta(*db, "shard") != shard_text(id.shard))
       return Error(ErrorCode::invalid_input,
                    fmt::format("journal {} is of shard '{}', not '{}'", path, meta(*db, "shard"),
                                shard_text(id.shard)),
-                   path);
+                   "journal");
     tx.commit();
     return std::unique_ptr<Journal>(new Journal(path, std::move(db), std::exchange(lock_fd, -1)));
   } catch (const sqlite::DbError& e) {
@@ -195,7 +192,7 @@ Result<std::unique_ptr<Journal>> Journal::open_existing(const std::string& path)
     auto has = db->prepare("SELECT 1 FROM sqlite_master WHERE name = 'meta'");
     if (!has.step() || meta(*db, "journal_version") != std::to_string(kJournalVersion))
       return Error(ErrorCode::invalid_input,
-                   fmt::format("{} is not a journal of this sne bulk", path), path);
+                   fmt::format("{} is not a bulk journal of this version", path), "journal");
     return std::unique_ptr<Journal>(new Journal(path, std::move(db), -1));
   } catch (const sqlite::DbError& e) {
     return db_error(path, e);

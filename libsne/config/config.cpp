@@ -21,7 +21,8 @@ const std::vector<ConfigKey> kKeys{
     {"departement", "département whose public holidays apply when a command is given none"},
     {"endpoint", "web service: sandbox, sandbox:PATH, http://... or https://..."},
     {"glpi_url",
-     "GLPI of the support desk: https://HOST/PATH/apirest.php (tokens: 'sne ticket login')"},
+     "GLPI of the support desk: https://HOST/PATH/apirest.php (its tokens: in the credentials "
+     "store)"},
     {"guichet", "code guichet printed on fiches de transmission"},
     {"siret", "SIRET of that guichet"},
     {"territoire", "code territoire of that guichet"},

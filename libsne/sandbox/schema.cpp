@@ -136,7 +136,7 @@ int schema_version(Db& db) {
                              std::to_string(kSchemaVersion) + ": upgrade sne");
   throw std::runtime_error("sandbox database of schema version " + std::to_string(version) +
                            ", this sne needs version " + std::to_string(kSchemaVersion) +
-                           ": run 'sne sandbox reset'");
+                           ": the sandbox must be reset (its data is demo data)");
 }
 
 /// The demo account requests of versions before 4 had guessable ids ("req-demo-pending-1")

@@ -308,6 +308,10 @@ class Bulk(CliTest):
         r = self.sne(*self.ep, "bulk", "send", b, "--journal", journal)
         self.assertExit(r, 6)
         self.assertOneLineError(r, "belongs to manifest", "a.csv")
+        # The library says what is wrong; the program says what to do.
+        self.assertIn("hint: give another --journal, or none", r.err)
+        r = self.sne(*self.ep, "--json", "bulk", "send", b, "--journal", journal)
+        self.assertEqual(r.json()["error"]["subject"], "journal")
         not_journal = self.write("plain.txt", "hello")
         r = self.sne(*self.ep, "bulk", "send", b, "--journal", not_journal)
         self.assertNotEqual(r.code, 0)
