@@ -2,7 +2,6 @@
 // in parallel (libsne's bulk engine, sne/bulk.hpp); this file binds flags and prints.
 #include <unistd.h>
 
-#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -42,23 +41,6 @@ struct SendFlags : RunFlags {
   bool retry_failed = false;
 };
 
-Result<std::optional<std::pair<int, int>>> parse_shard(const std::string& text) {
-  if (text.empty()) return std::optional<std::pair<int, int>>();
-  int k = -1, n = 0;
-  const auto slash = text.find('/');
-  const char* end = text.data() + text.size();
-  if (slash != std::string::npos) {
-    auto a = std::from_chars(text.data(), text.data() + slash, k);
-    auto b = std::from_chars(text.data() + slash + 1, end, n);
-    if (a.ec == std::errc() && a.ptr == text.data() + slash && b.ec == std::errc() &&
-        b.ptr == end && n >= 1 && k >= 0 && k < n)
-      return std::optional<std::pair<int, int>>(std::make_pair(k, n));
-  }
-  return Error(ErrorCode::invalid_input,
-               fmt::format("--shard: '{}' is not K/N with 0 <= K < N (as 0/4 ... 3/4)", text),
-               "--shard");
-}
-
 /// The progress line: on a terminal only, refreshed at most 5 times a second.
 class ProgressLine {
  public:
@@ -97,31 +79,6 @@ class ProgressLine {
   std::mutex mutex_;
   std::chrono::steady_clock::time_point last_{};
 };
-
-Json summary_json(const Summary& s) {
-  const double seconds = static_cast<double>(s.duration.count()) / 1000.0;
-  Json doc =
-      Json::object()
-          .set("rows", s.rows)
-          .set("sent", s.sent)
-          .set("already_sent", s.already_sent)
-          .set("failed_permanent", s.failed_permanent)
-          .set("failed_transient", s.failed_transient)
-          .set("skipped", s.skipped)
-          .set("pending", s.pending)
-          .set("bytes", s.bytes)
-          .set("duration_ms", static_cast<std::int64_t>(s.duration.count()))
-          .set("plis_per_second", s.plis_per_second)
-          .set("bytes_per_second", seconds > 0 ? static_cast<double>(s.bytes) / seconds : 0.0);
-  if (!s.journal.empty()) doc.set("journal", s.journal);
-  if (s.stopped)
-    doc.set("stopped", Json::object()
-                           .set("code", to_string(s.stopped->code()))
-                           .set("message", s.stopped->message()));
-  else
-    doc.set("stopped", nullptr);
-  return doc;
-}
 
 /// 0 every row sent or already sent; 3 some failed permanently; 5 transient failures or a
 /// stop on them; 4 authentication; 130 interrupted (resumable).
@@ -165,8 +122,9 @@ Result<bulk::RunOptions> run_options(const RunFlags& f, Context& ctx,
   bulk::RunOptions o;
   o.manifest = f.manifest;
   o.parallel = f.parallel;
-  auto shard = parse_shard(f.shard);
-  if (!shard) return shard.error();
+  auto shard = bulk::parse_shard(f.shard);
+  if (!shard)
+    return Error(ErrorCode::invalid_input, "--shard: " + shard.error().message(), "--shard");
   o.shard = *shard;
   o.rate = f.rate;
   o.strict = f.strict;
@@ -189,7 +147,7 @@ CommandResult finish(const Result<Summary>& summary, Context& ctx, const std::st
   if (!summary) return summary.error();
   const Output& out = ctx.out();
   if (out.json()) {
-    out.print(summary_json(*summary));
+    out.print(to_json(*summary));
     return exit_for(*summary);
   }
   for (const auto& f : failures) print_failure(out, f);
@@ -238,8 +196,7 @@ CommandResult run_check(const RunFlags& f, Context& ctx) {
   if (summary && ctx.out().json()) {
     Json array = Json::array();
     for (auto& [row, doc] : rows) array.push(std::move(doc));
-    ctx.out().print(
-        Json::object().set("rows", std::move(array)).set("summary", summary_json(*summary)));
+    ctx.out().print(Json::object().set("rows", std::move(array)).set("summary", to_json(*summary)));
     return exit_for(*summary);
   }
   return finish(summary, ctx, "would be sent", failures, cut);
@@ -303,19 +260,6 @@ std::int64_t now_seconds() {
       .count();
 }
 
-Json journal_json(const bulk::JournalInfo& j) {
-  Json doc = summary_json(j.summary);
-  doc.set("journal", j.path)
-      .set("manifest", j.manifest)
-      .set("manifest_sha256", j.manifest_sha256)
-      .set("endpoint", j.endpoint)
-      .set("shard", j.shard ? Json(fmt::format("{}/{}", j.shard->first, j.shard->second)) : Json())
-      .set("created_at", j.created_at)
-      .set("updated_at", j.updated_at)
-      .set("finished", j.finished);
-  return doc;
-}
-
 Result<std::string> journal_folder(Context& ctx) {
   auto paths = ctx.paths();
   if (!paths) return paths.error();
@@ -343,7 +287,7 @@ CommandResult run_status(const JournalFlags& f, Context& ctx) {
   auto info = bulk::read_journal(path);
   if (!info) return info.error();
   if (ctx.out().json()) {
-    ctx.out().print(journal_json(*info));
+    ctx.out().print(to_json(*info));
     return kExitOk;
   }
   const Summary& s = info->summary;
@@ -384,7 +328,7 @@ CommandResult run_list(const JournalFlags&, Context& ctx) {
   if (!all) return all.error();
   if (ctx.out().json()) {
     Json arr = Json::array();
-    for (const auto& j : *all) arr.push(journal_json(j));
+    for (const auto& j : *all) arr.push(to_json(j));
     ctx.out().print(arr);
     return kExitOk;
   }

@@ -16,6 +16,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "sne/catalog.hpp"
@@ -119,6 +121,15 @@ class ReportWriter {
   virtual Status close() = 0;
 };
 
+/// A shard, K/N: the rows whose number modulo N is K.
+using Shard = std::pair<int, int>;
+
+/// Reads "K/N" with 0 <= K < N (as 0/4 ... 3/4); empty text is no shard. invalid_input with
+/// subject "shard" otherwise.
+Result<std::optional<Shard>> parse_shard(std::string_view text);
+/// "K/N", or "" for no shard.
+std::string format_shard(const std::optional<Shard>& shard);
+
 /// Counts by status and totals, recomputed from the journal (never summed over runs).
 struct Summary {
   std::size_t rows = 0;  ///< rows of the manifest (of the shard)
@@ -132,6 +143,11 @@ struct Summary {
   /// (unauthenticated: sign in again; cancelled: interrupted; else transient failures).
   std::optional<Error> stopped;
 };
+
+/// The summary as `sne bulk send --json` prints it: the counts, bytes, duration_ms,
+/// plis_per_second, bytes_per_second, journal (when there is one) and stopped (null, or the
+/// code and message of the error that stopped the run).
+Json to_json(const Summary& summary);
 
 /// What a journal holds, without sending.
 struct JournalInfo {
@@ -152,6 +168,10 @@ std::string default_journal_folder(const Paths& paths);
 Result<std::string> default_journal_path(const std::string& manifest, const std::string& folder,
                                          std::optional<std::pair<int, int>> shard = {});
 Result<JournalInfo> read_journal(const std::string& path);
+/// A journal as `sne bulk status --json` and `sne bulk list --json` print it: its summary's
+/// members (journal being its path), then manifest, manifest_sha256, endpoint, shard ("K/N" or
+/// null), created_at, updated_at (seconds since the epoch) and finished.
+Json to_json(const JournalInfo& journal);
 /// Every row of the journal, in row order.
 Status for_each_row(const std::string& journal, const std::function<void(const RowOutcome&)>& fn);
 /// The journals in `folder`, newest first.

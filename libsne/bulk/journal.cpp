@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <charconv>
 #include <chrono>
 #include <cstring>
 #include <utility>
@@ -13,8 +14,30 @@
 #include <nlohmann/json.hpp>
 
 #include "base/file.hpp"
+#include "sne/text.hpp"
 
 namespace sne::bulk {
+
+Result<std::optional<Shard>> parse_shard(std::string_view text) {
+  if (text.empty()) return std::optional<Shard>();
+  int k = -1, n = 0;
+  const auto slash = text.find('/');
+  const char* end = text.data() + text.size();
+  if (slash != std::string_view::npos) {
+    auto a = std::from_chars(text.data(), text.data() + slash, k);
+    auto b = std::from_chars(text.data() + slash + 1, end, n);
+    if (a.ec == std::errc() && a.ptr == text.data() + slash && b.ec == std::errc() &&
+        b.ptr == end && n >= 1 && k >= 0 && k < n)
+      return std::optional<Shard>(Shard{k, n});
+  }
+  return Error(ErrorCode::invalid_input,
+               fmt::format("'{}' is not K/N with 0 <= K < N (as 0/4 ... 3/4)", printable(text)),
+               "shard");
+}
+
+std::string format_shard(const std::optional<Shard>& shard) {
+  return shard ? fmt::format("{}/{}", shard->first, shard->second) : std::string();
+}
 
 namespace {
 
@@ -42,18 +65,10 @@ std::int64_t now_seconds() {
       .count();
 }
 
-std::string shard_text(const std::optional<std::pair<int, int>>& shard) {
-  return shard ? fmt::format("{}/{}", shard->first, shard->second) : std::string();
-}
-
-std::optional<std::pair<int, int>> parse_shard(const std::string& text) {
-  const auto slash = text.find('/');
-  if (slash == std::string::npos) return std::nullopt;
-  try {
-    return std::make_pair(std::stoi(text.substr(0, slash)), std::stoi(text.substr(slash + 1)));
-  } catch (const std::exception&) {
-    return std::nullopt;
-  }
+/// The shard a journal recorded (format_shard's text, so always readable).
+std::optional<Shard> recorded_shard(const std::string& text) {
+  auto shard = parse_shard(text);
+  return shard ? *shard : std::nullopt;
 }
 
 std::string meta(sqlite::Db& db, const std::string& key) {
@@ -147,7 +162,7 @@ Result<std::unique_ptr<Journal>> Journal::open(const std::string& path, const Jo
                {"manifest", id.manifest},
                {"manifest_sha256", id.manifest_sha256},
                {"endpoint", id.endpoint},
-               {"shard", shard_text(id.shard)},
+               {"shard", format_shard(id.shard)},
                {"created_at", now},
                {"updated_at", now}})
         db->run("INSERT INTO meta (key, value) VALUES (?, ?)", k, v);
@@ -172,10 +187,10 @@ Result<std::unique_ptr<Journal>> Journal::open(const std::string& path, const Jo
                    fmt::format("journal {} sends to {}, not to {}", path, meta(*db, "endpoint"),
                                id.endpoint),
                    "journal");
-    if (meta(*db, "shard") != shard_text(id.shard))
+    if (meta(*db, "shard") != format_shard(id.shard))
       return Error(ErrorCode::invalid_input,
                    fmt::format("journal {} is of shard '{}', not '{}'", path, meta(*db, "shard"),
-                               shard_text(id.shard)),
+                               format_shard(id.shard)),
                    "journal");
     tx.commit();
     return std::unique_ptr<Journal>(new Journal(path, std::move(db), std::exchange(lock_fd, -1)));
@@ -202,7 +217,7 @@ Result<std::unique_ptr<Journal>> Journal::open_existing(const std::string& path)
 JournalIdentity Journal::identity() {
   std::lock_guard lock(mutex_);
   return {meta(*db_, "manifest"), meta(*db_, "manifest_sha256"), meta(*db_, "endpoint"),
-          parse_shard(meta(*db_, "shard"))};
+          recorded_shard(meta(*db_, "shard"))};
 }
 
 std::int64_t Journal::created_at() {

@@ -151,6 +151,44 @@ Json to_json(const RowOutcome& o) {
       .set("idempotency_key", o.idempotency_key);
 }
 
+Json to_json(const Summary& s) {
+  const double seconds = static_cast<double>(s.duration.count()) / 1000.0;
+  Json doc =
+      Json::object()
+          .set("rows", s.rows)
+          .set("sent", s.sent)
+          .set("already_sent", s.already_sent)
+          .set("failed_permanent", s.failed_permanent)
+          .set("failed_transient", s.failed_transient)
+          .set("skipped", s.skipped)
+          .set("pending", s.pending)
+          .set("bytes", s.bytes)
+          .set("duration_ms", static_cast<std::int64_t>(s.duration.count()))
+          .set("plis_per_second", s.plis_per_second)
+          .set("bytes_per_second", seconds > 0 ? static_cast<double>(s.bytes) / seconds : 0.0);
+  if (!s.journal.empty()) doc.set("journal", s.journal);
+  if (s.stopped)
+    doc.set("stopped", Json::object()
+                           .set("code", to_string(s.stopped->code()))
+                           .set("message", s.stopped->message()));
+  else
+    doc.set("stopped", nullptr);
+  return doc;
+}
+
+Json to_json(const JournalInfo& j) {
+  Json doc = to_json(j.summary);
+  doc.set("journal", j.path)
+      .set("manifest", j.manifest)
+      .set("manifest_sha256", j.manifest_sha256)
+      .set("endpoint", j.endpoint)
+      .set("shard", j.shard ? Json(format_shard(j.shard)) : Json())
+      .set("created_at", j.created_at)
+      .set("updated_at", j.updated_at)
+      .set("finished", j.finished);
+  return doc;
+}
+
 Result<std::unique_ptr<ReportWriter>> ReportWriter::open(const std::string& path) {
   auto file = file::AtomicFile::create(path, /*overwrite=*/true);
   if (!file) return file.error();
