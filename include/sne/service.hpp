@@ -68,6 +68,17 @@ struct DemoSignIn {
   std::string password;
   std::string glpi_app_token;   ///< the App-Token of its GLPI; empty when it has none
   std::string glpi_user_token;  ///< the GLPI user token of `email`; empty when it has none
+  /// The other demo accounts with the same password, whose sessions are opened again as
+  /// `email`'s are (Connection::service() in sne/connect.hpp).
+  std::vector<std::string> other_emails{};
+
+  /// Whether `address` is `email` or one of `other_emails`.
+  bool is_demo_account(std::string_view address) const {
+    if (address == email) return true;
+    for (const auto& other : other_emails)
+      if (address == other) return true;
+    return false;
+  }
 };
 
 /// The demo identity of the backend of `endpoint`; nullopt for a real service (http, https)

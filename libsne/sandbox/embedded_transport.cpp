@@ -149,8 +149,11 @@ void register_embedded_sandbox() {
   backend.prefix = sandbox::kPrefix;
   backend.parse = sandbox::parse_sandbox;
   backend.open = sandbox::open_embedded;
-  backend.demo =
-      DemoSignIn{kSandboxAgent, kSandboxPassword, kSandboxGlpiAppToken, kSandboxGlpiUserToken};
+  backend.demo = DemoSignIn{kSandboxAgent,
+                            kSandboxPassword,
+                            kSandboxGlpiAppToken,
+                            kSandboxGlpiUserToken,
+                            {kSandboxReferent, kSandboxMulti}};
   client::register_backend(std::move(backend));
 }
 

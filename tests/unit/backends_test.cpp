@@ -62,7 +62,7 @@ TEST_CASE("backends: registering again replaces the entry of the same prefix") {
   CHECK(opened.error().message() == "the memory backend has no transport");
   CHECK_FALSE(demo_sign_in(*made).has_value());
 
-  memory.demo = DemoSignIn{"demo@memory.test", "pw", "", ""};
+  memory.demo = DemoSignIn{"demo@memory.test", "pw", "", "", {}};
   client::register_backend(memory);
   auto demo = demo_sign_in(*made);
   REQUIRE(demo.has_value());
@@ -78,6 +78,14 @@ TEST_CASE("backends: the sandbox's demo identity, and none for a real service") 
   CHECK(demo->password == kSandboxPassword);
   CHECK(demo->glpi_app_token == kSandboxGlpiAppToken);
   CHECK(demo->glpi_user_token == kSandboxGlpiUserToken);
+  // The référent and the agent of three territories are demo accounts too; agent.metz, like
+  // any other address, is not.
+  CHECK(demo->other_emails == std::vector<std::string>{kSandboxReferent, kSandboxMulti});
+  CHECK(demo->is_demo_account(kSandboxAgent));
+  CHECK(demo->is_demo_account(kSandboxReferent));
+  CHECK(demo->is_demo_account(kSandboxMulti));
+  CHECK_FALSE(demo->is_demo_account("agent.metz@sandbox.sne.test"));
+  CHECK_FALSE(demo->is_demo_account(""));
 
   auto https = parse_endpoint("https://sne.example.org", test_paths());
   REQUIRE(https.ok());
