@@ -2,7 +2,6 @@
 #include <fmt/format.h>
 
 #include <sne/records_json.hpp>
-#include <sne/sandbox.hpp>
 
 #include "commands.hpp"
 #include "password.hpp"
@@ -89,7 +88,7 @@ CommandResult run_status(const int&, Context& ctx) {
   if (!store) return store.error();
   auto stored = store->get(ep->canonical);
   if (!stored) return stored.error();
-  const bool from_env = !process_env()("SNE_TOKEN").value_or("").empty();
+  const bool from_env = ctx.connection().token_source() == TokenSource::environment;
   const char* kind = ep->kind == EndpointInfo::Kind::embedded_sandbox ? "embedded_sandbox" : "http";
   if (ctx.out().json()) {
     Json doc = Json::object()

@@ -103,6 +103,10 @@ std::string_view hint_for(const Error& error) {
       if (error.subject() == "type") return hint_for_problem("unknown_type");
       // A bulk journal of another manifest, endpoint, shard or version.
       if (error.subject() == "journal") return "give another --journal, or none";
+      // No GLPI URL in force (Connection::glpi_url()).
+      if (error.subject() == "glpi_url")
+        return "set SNE_GLPI_URL or the profile's glpi_url ('sne config set glpi_url "
+               "https://HOST/PATH/apirest.php')";
       return error.subject() == "cacert"
                  ? "is the endpoint right? A private CA is trusted with --cacert FILE (or the "
                    "profile's cacert key)"

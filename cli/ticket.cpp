@@ -339,7 +339,7 @@ CommandResult run_login(const LoginOptions& o, Context& ctx) {
   StoredCredential c;
   c.token = user.value;
   c.app_token = app.value;
-  if (auto saved = store->put(Context::glpi_key(*url), c); !saved) return saved.error();
+  if (auto saved = store->put(Connection::glpi_key(*url), c); !saved) return saved.error();
   if (ctx.out().json())
     ctx.out().print(Json::object().set("glpi_url", *url).set("credentials", store->path()));
   else
@@ -352,9 +352,9 @@ CommandResult run_logout(const int&, Context& ctx) {
   if (!url) return url.error();
   auto store = ctx.credentials();
   if (!store) return store.error();
-  auto stored = store->get(Context::glpi_key(*url));
+  auto stored = store->get(Connection::glpi_key(*url));
   if (!stored) return stored.error();
-  if (auto erased = store->erase(Context::glpi_key(*url)); !erased) return erased.error();
+  if (auto erased = store->erase(Connection::glpi_key(*url)); !erased) return erased.error();
   if (ctx.out().json())
     ctx.out().print(Json::object().set("glpi_url", *url).set("removed", stored->has_value()));
   else

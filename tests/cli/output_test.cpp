@@ -39,3 +39,15 @@ TEST_CASE("advice: a CA file that cannot be read names the flag and the profile 
             .find("--cacert FILE") != std::string_view::npos);
   CHECK(hint_for(Error(ErrorCode::io, "/x.pem: No such file or directory", "/x.pem")).empty());
 }
+
+TEST_CASE("advice: no GLPI URL in force says which command sets one") {
+  const Error missing(ErrorCode::invalid_input,
+                      "no GLPI for https://sne.example.org: neither SNE_GLPI_URL nor the "
+                      "profile's glpi_url is set",
+                      "glpi_url");
+  CHECK(hint_for(missing) ==
+        "set SNE_GLPI_URL or the profile's glpi_url ('sne config set glpi_url "
+        "https://HOST/PATH/apirest.php')");
+  // GLPI answering HTML is the server's fault, not a missing setting.
+  CHECK(hint_for(Error(ErrorCode::server, "not JSON", "glpi_url")).empty());
+}
