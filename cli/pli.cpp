@@ -29,24 +29,6 @@ std::string when(Timestamp t) {
 
 std::string jours(long n) { return fmt::format("{} j.o.", n); }
 
-Json sla_json(const PliSla& s) {
-  return Json::object()
-      .set("zone", std::string(to_string(s.zone)))
-      .set("sent", s.sent.iso())
-      .set("due", s.due.iso())
-      .set("done", s.done ? Json(s.done->iso()) : Json())
-      .set("elapsed_jours_ouvres", s.elapsed)
-      .set("days_late", s.days_late)
-      .set("overdue", s.overdue)
-      .set("late", s.late);
-}
-
-Json summary_json(const PliSummary& p, Timestamp now) {
-  return to_json(p)
-      .set("statut_label", std::string(info(p.statut).label))
-      .set("sla", sla_json(pli_sla(p, now)));
-}
-
 /// What the DÉLAI column says: the due day of a pli en cours, its delay once overdue, the time
 /// a processed pli took.
 std::pair<std::string, Style> delay_cell(const PliSummary& p, const PliSla& s) {
@@ -63,26 +45,21 @@ Style statut_style(StatutPli s) {
   return Style::plain;
 }
 
-/// --since/--until: a day (00:00 UTC; --until takes the whole day) or an exact time, from
-/// 1970 to 2199 (a Timestamp counts nanoseconds: it ends in 2262).
-Result<Timestamp> bound(const std::string& text, const char* flag, bool end_of_day) {
-  std::optional<Timestamp> t;
-  if (auto d = Date::parse(text)) {
-    if (d->year() >= 1970 && d->year() < 2200)
-      t = Timestamp(
-          std::chrono::seconds(static_cast<long long>(d->days() + (end_of_day ? 1 : 0)) * 86400));
-  } else if (auto exact = parse_timestamp(text)) {
-    if (format_timestamp(*exact) < "2200") t = *exact;
-  } else {
-    return Error(
-        ErrorCode::invalid_input,
-        fmt::format("{} '{}': expected YYYY-MM-DD or an ISO 8601 time", flag, one_line(text)),
-        flag);
-  }
-  if (!t)
-    return Error(ErrorCode::invalid_input,
-                 fmt::format("{} '{}': out of range (1970 to 2199)", flag, one_line(text)), flag);
-  return *t;
+/// A library error about a flag's value, as the CLI names it: by its flag, in its message and
+/// as its subject ("since '...'" becomes "--since '...'"), as every flag error of sne does.
+Error flagged(const Error& error) {
+  static constexpr std::string_view kFlags[] = {"since", "until", "interval", "timeout"};
+  if (error.code() != ErrorCode::invalid_input) return error;
+  for (auto name : kFlags)
+    if (error.subject() == name) {
+      std::string message = "--" + error.message();
+      // "until is before since": both are flags.
+      if (const auto at = message.rfind(" since");
+          at != std::string::npos && at + 6 == message.size())
+        message.insert(at + 1, "--");
+      return Error(error.code(), std::move(message), fmt::format("--{}", name));
+    }
+  return error;
 }
 
 // ---- list ---------------------------------------------------------------------------------
@@ -114,24 +91,12 @@ Result<PliQuery> query_of(const std::string& statut, const std::string& numero,
     if (!c) return Error(c.error()).prefixed("--contexte");
     q.contexte = *c;
   }
-  if (!since.empty()) {
-    auto t = bound(since, "--since", false);
-    if (!t) return t.error();
-    q.since = *t;
-  }
-  if (!until.empty()) {
-    auto t = bound(until, "--until", true);
-    if (!t) return t.error();
-    q.until = *t;
-  }
-  if (q.since && q.until && *q.until <= *q.since)
-    return Error(ErrorCode::invalid_input, "--until is before --since", "--until");
+  auto period = parse_pli_period(since, until);
+  if (!period) return flagged(period.error());
+  q.since = period->since;
+  q.until = period->until;
   return q;
 }
-
-const std::vector<std::string> kCsvColumns{
-    "transaction", "numero_unique", "guichet", "contexte", "statut",   "date_transmission",
-    "date_statut", "nb_pieces",     "sla_due", "overdue",  "days_late"};
 
 CommandResult run_list(const ListOptions& o, Context& ctx) {
   if (o.csv && ctx.out().json()) {
@@ -153,17 +118,9 @@ CommandResult run_list(const ListOptions& o, Context& ctx) {
   const Timestamp now = list->now;
 
   if (ctx.out().json()) {
-    ctx.out().print_array(items.size(), [&](std::size_t i) { return summary_json(items[i], now); });
+    ctx.out().print_array(items.size(), [&](std::size_t i) { return to_json(items[i], now); });
   } else if (o.csv) {
-    std::string out = csv_record(kCsvColumns);
-    for (const auto& p : items) {
-      const PliSla s = pli_sla(p, now);
-      out +=
-          csv_record({p.transaction, p.numero_unique, p.guichet, std::string(info(p.contexte).code),
-                      std::string(info(p.statut).code), format_timestamp(p.date_transmission),
-                      format_timestamp(p.date_statut), std::to_string(p.nb_pieces), s.due.iso(),
-                      s.overdue ? "true" : "false", std::to_string(s.overdue ? s.days_late : 0)});
-    }
+    const std::string out = plis_csv(items, now);
     (void)std::fwrite(out.data(), 1, out.size(), stdout);
   } else if (items.empty()) {
     ctx.out().note("no pli matches");
@@ -201,9 +158,7 @@ CommandResult run_show(const ShowOptions& o, Context& ctx) {
   const PliSummary& r = pli->resume;
   const PliSla s = pli_sla(r, now);
   if (ctx.out().json()) {
-    ctx.out().print(to_json(*pli)
-                        .set("statut_label", std::string(info(r.statut).label))
-                        .set("sla", sla_json(s)));
+    ctx.out().print(to_json(*pli, now));
     return kExitOk;
   }
   const Output& out = ctx.out();
@@ -271,46 +226,15 @@ struct WatchCliOptions {
   bool jsonl = false;
 };
 
-Json event_json(const WatchEvent& e) {
-  const PliSummary& r = e.pli.resume;
-  return Json::object()
-      .set("transaction", r.transaction)
-      .set("numero_unique", r.numero_unique)
-      .set("statut", std::string(info(r.statut).code))
-      .set("previous", e.previous ? Json(std::string(info(*e.previous).code)) : Json())
-      .set("date_statut", format_timestamp(r.date_statut))
-      .set("final", info(r.statut).final);
-}
-
-std::string_view outcome_name(WatchOutcome o) {
-  switch (o) {
-    case WatchOutcome::complete: return "complete";
-    case WatchOutcome::rejected: return "rejected";
-    case WatchOutcome::timeout: return "timeout";
-    case WatchOutcome::cancelled: return "cancelled";
-  }
-  return "";
-}
-
 CommandResult run_watch(const WatchCliOptions& o, Context& ctx) {
   if (o.jsonl && ctx.out().json()) {
     ctx.out().usage_error("--jsonl and --json cannot be used together",
                           "--jsonl streams the changes, --json prints the outcome at the end");
     return kExitUsage;
   }
-  WatchOptions options;
-  if (!o.timeout.empty()) {
-    auto t = parse_duration(o.timeout);
-    if (!t) return Error(t.error()).prefixed("--timeout");
-    options.timeout = *t;
-  }
-  auto interval = parse_duration(o.interval);
-  if (!interval) return Error(interval.error()).prefixed("--interval");
-  if (*interval < std::chrono::seconds(1))
-    return Error(ErrorCode::invalid_input, "--interval: at least 1s, not to hammer the service",
-                 "--interval");
-  options.interval = *interval;
-  options.max_interval = std::max<std::chrono::milliseconds>(std::chrono::minutes(1), *interval);
+  auto polling = watch_polling(o.interval, o.timeout);
+  if (!polling) return flagged(polling.error());
+  WatchOptions options = std::move(*polling);
   std::vector<std::string> transactions;
   std::set<std::string> seen;
   for (const auto& t : expand_stdin(o.transactions))
@@ -326,7 +250,7 @@ CommandResult run_watch(const WatchCliOptions& o, Context& ctx) {
   };
   auto result = watch_plis(**service, transactions, options, [&](const WatchEvent& e) {
     if (o.jsonl) {
-      (void)std::fputs((event_json(e).dump(-1) + "\n").c_str(), stdout);
+      (void)std::fputs((to_json(e).dump(-1) + "\n").c_str(), stdout);
       (void)std::fflush(stdout);
     } else if (!out.json()) {
       const PliSummary& r = e.pli.resume;
@@ -338,21 +262,9 @@ CommandResult run_watch(const WatchCliOptions& o, Context& ctx) {
     }
   });
   if (!result) return result.error();
-  std::size_t complete = 0, rejected = 0, pending = 0;
-  for (const auto& p : result->plis) {
-    if (p.resume.statut == StatutPli::enregistrement_complet)
-      ++complete;
-    else if (info(p.resume.statut).final)
-      ++rejected;
-    else
-      ++pending;
-  }
+  const auto [complete, rejected, pending] = tally(*result);
   if (out.json()) {
-    Json plis = Json::array();
-    for (const auto& p : result->plis) plis.push(to_json(p));
-    out.print(Json::object()
-                  .set("outcome", std::string(outcome_name(result->outcome)))
-                  .set("plis", std::move(plis)));
+    out.print(to_json(*result));
   } else if (!o.jsonl) {
     out.note(fmt::format("{} pli{}: {} enregistré{}, {} rejeté{} ou non applicable{}, {} en cours",
                          result->plis.size(), result->plis.size() > 1 ? "s" : "", complete,
@@ -390,22 +302,7 @@ CommandResult run_stats(const StatsOptions& o, Context& ctx) {
   const PliStats s = pli_stats(list->items, list->now);
   const Output& out = ctx.out();
   if (out.json()) {
-    Json by = Json::object();
-    for (const auto& [statut, n] : s.by_statut) by.set(info(statut).code, n);
-    auto opt = [](const std::optional<long>& v) { return v ? Json(*v) : Json(); };
-    out.print(Json::object()
-                  .set("since", o.since.empty() ? Json() : Json(format_timestamp(*q->since)))
-                  .set("until", o.until.empty() ? Json() : Json(format_timestamp(*q->until)))
-                  .set("total", s.total)
-                  .set("by_statut", std::move(by))
-                  .set("rejected", s.rejected)
-                  .set("renewed", s.renewed)
-                  .set("overdue", s.overdue)
-                  .set("late", s.late)
-                  .set("processed", s.processed)
-                  .set("processing_jours_ouvres", Json::object()
-                                                      .set("median", opt(s.median_jours_ouvres))
-                                                      .set("p90", opt(s.p90_jours_ouvres))));
+    out.print(to_json(s, *q));
     return kExitOk;
   }
   out.line(fmt::format("{} pli{}{}{}", s.total, s.total > 1 ? "s" : "",

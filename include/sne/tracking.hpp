@@ -20,6 +20,7 @@
 #include "sne/calendar.hpp"
 #include "sne/date.hpp"
 #include "sne/error.hpp"
+#include "sne/json.hpp"
 #include "sne/pli.hpp"
 #include "sne/service.hpp"
 #include "sne/statut.hpp"
@@ -68,6 +69,19 @@ struct PliQuery {
   std::size_t max = 50;            ///< at most this many plis; 0: all of them
 };
 
+/// The bounds of a period of transmission, as a user writes them: `since` and `until` are each
+/// empty (no bound), a day YYYY-MM-DD (00:00 UTC; `until` takes the whole day, so its bound is
+/// 00:00 UTC the next day) or an ISO 8601 instant, from 1970 to 2199 (a Timestamp counts
+/// nanoseconds: it ends in 2262).
+struct PliPeriod {
+  std::optional<Timestamp> since;  ///< date_transmission >= since
+  std::optional<Timestamp> until;  ///< date_transmission < until
+};
+/// Errors: invalid_input whose subject names the culprit ("since" or "until") for a text that
+/// is neither a day nor an instant, for one out of range, and ("until") for an until that is
+/// not after since.
+Result<PliPeriod> parse_pli_period(std::string_view since, std::string_view until);
+
 struct PliList {
   std::vector<PliSummary> items;  ///< newest first
   bool more = false;              ///< plis beyond `max` matched
@@ -97,6 +111,27 @@ struct PliStats {
 };
 
 PliStats pli_stats(const std::vector<PliSummary>& plis, Timestamp now);
+
+/// The columns of the tableau de bord as CSV, in order: transaction, numero_unique, guichet,
+/// contexte, statut (codes), date_transmission, date_statut (ISO 8601), nb_pieces, sla_due,
+/// overdue (true or false), days_late (0 unless overdue).
+const std::vector<std::string>& pli_csv_columns();
+/// `plis` judged at `now` as CSV (RFC 4180, each record ending in "\n"): one header record of
+/// pli_csv_columns(), then one record per pli, in the order given.
+std::string plis_csv(const std::vector<PliSummary>& plis, Timestamp now);
+
+/// A deadline as JSON: zone, sent, due, done (null while en cours), elapsed_jours_ouvres,
+/// days_late, overdue, late.
+Json to_json(const PliSla& sla);
+/// A pli of the tableau de bord judged at `now`: the record (sne/records_json.hpp), then
+/// statut_label and sla (what `sne pli list --json` prints for each pli).
+Json to_json(const PliSummary& pli, Timestamp now);
+/// A pli in full judged at `now`: the record, then statut_label and sla.
+Json to_json(const Pli& pli, Timestamp now);
+/// The counters over the plis of `query` (its since and until, null when absent): since,
+/// until, total, by_statut (by code, every status), rejected, renewed, overdue, late,
+/// processed, processing_jours_ouvres {median, p90} (null when no pli was processed).
+Json to_json(const PliStats& stats, const PliQuery& query);
 
 /// One pli seen by watch_plis: first sighting (`previous` empty) or a change of status.
 struct WatchEvent {
@@ -129,11 +164,39 @@ enum class WatchOutcome {
   cancelled,  ///< options.cancelled() said so
 };
 
+/// The shortest first wait a watch accepts, not to hammer the service.
+inline constexpr std::chrono::seconds kMinWatchInterval{1};
+/// The longest wait between rounds, unless the first wait is longer.
+inline constexpr std::chrono::seconds kMaxWatchInterval{60};
+
+/// Options of a watch from a first wait and a timeout as a user writes them (durations of
+/// parse_duration, "5s", "2m"; an empty timeout: never): interval at least kMinWatchInterval,
+/// max_interval the longer of kMaxWatchInterval and interval. Errors: invalid_input whose
+/// subject names the culprit ("interval" or "timeout"), and whose message begins with it.
+Result<WatchOptions> watch_polling(std::string_view interval, std::string_view timeout);
+
+/// The stable name of an outcome: "complete", "rejected", "timeout", "cancelled".
+std::string_view to_string(WatchOutcome outcome) noexcept;
+
 struct WatchResult {
   WatchOutcome outcome = WatchOutcome::complete;
   std::vector<Pli> plis;  ///< the last state of each, in the order asked
   std::size_t rounds = 0;
 };
+
+/// Where the plis of a watch stand, whatever its outcome.
+struct WatchTally {
+  std::size_t complete = 0;  ///< enregistrement complet
+  std::size_t rejected = 0;  ///< final otherwise: rejected or non applicable
+  std::size_t pending = 0;   ///< still en cours
+};
+WatchTally tally(const WatchResult& result);
+
+/// A change seen by a watch (a line of `sne pli watch --jsonl`): transaction, numero_unique,
+/// statut, previous (null on a first sighting), date_statut, final.
+Json to_json(const WatchEvent& event);
+/// The end of a watch: outcome and the plis in full (sne/records_json.hpp).
+Json to_json(const WatchResult& result);
 
 /// Polls the plis until each reaches a final status, calling `on_event` on the first state
 /// of each and on every change. A pli that does not exist, or an error that retrying cannot

@@ -2,6 +2,8 @@
 #include <algorithm>
 #include <thread>
 
+#include <fmt/format.h>
+
 #include "sne/tracking.hpp"
 
 namespace sne {
@@ -20,6 +22,49 @@ bool transient(const Error& e) {
 }
 
 }  // namespace
+
+Result<WatchOptions> watch_polling(std::string_view interval, std::string_view timeout) {
+  WatchOptions options;
+  if (!timeout.empty()) {
+    auto t = parse_duration(timeout);
+    if (!t) return Error(ErrorCode::invalid_input, "timeout: " + t.error().message(), "timeout");
+    options.timeout = *t;
+  }
+  auto first = parse_duration(interval);
+  if (!first)
+    return Error(ErrorCode::invalid_input, "interval: " + first.error().message(), "interval");
+  if (*first < kMinWatchInterval)
+    return Error(ErrorCode::invalid_input,
+                 fmt::format("interval: at least {}, not to hammer the service",
+                             format_duration(kMinWatchInterval)),
+                 "interval");
+  options.interval = *first;
+  options.max_interval = std::max<milliseconds>(kMaxWatchInterval, *first);
+  return options;
+}
+
+std::string_view to_string(WatchOutcome outcome) noexcept {
+  switch (outcome) {
+    case WatchOutcome::complete: return "complete";
+    case WatchOutcome::rejected: return "rejected";
+    case WatchOutcome::timeout: return "timeout";
+    case WatchOutcome::cancelled: return "cancelled";
+  }
+  return "";
+}
+
+WatchTally tally(const WatchResult& result) {
+  WatchTally t;
+  for (const auto& p : result.plis) {
+    if (p.resume.statut == StatutPli::enregistrement_complet)
+      ++t.complete;
+    else if (info(p.resume.statut).final)
+      ++t.rejected;
+    else
+      ++t.pending;
+  }
+  return t;
+}
 
 Result<WatchResult> watch_plis(Service& service, const std::vector<std::string>& transactions,
                                const WatchOptions& options,
