@@ -195,16 +195,11 @@ void print_plan(const CleanupPlan& plan, Context& ctx) {
   deletions.print(out);
 }
 
-/// The JSON of `clean`: the plan, then what was done.
-Json outcome_json(const CleanupPlan& plan, bool dry_run, std::size_t deleted) {
-  Json done = Json::array();
-  Json not_done = Json::array();
-  for (std::size_t i = 0; i < plan.deletions.size(); ++i)
-    (i < deleted ? done : not_done).push(plan.deletions[i].piece_id);
-  return to_json(plan)
-      .set("dry_run", dry_run)
-      .set("deleted", std::move(done))
-      .set("not_deleted", std::move(not_done));
+/// The JSON of `clean` when nothing was deleted.
+Json untouched_json(const CleanupPlan& plan, bool dry_run) {
+  CleanupOutcome none;
+  none.dry_run = dry_run;
+  return to_json(plan, none);
 }
 
 CommandResult run_clean(const CleanOptions& opts, Context& ctx) {
@@ -231,18 +226,18 @@ CommandResult run_clean(const CleanOptions& opts, Context& ctx) {
     if (answer == Answer::no_terminal) {
       out.usage_error("nothing deleted: no terminal to confirm on",
                       "add --yes to delete these pieces, or --dry-run to only show the plan",
-                      outcome_json(plan, false, 0));
+                      untouched_json(plan, false));
       return kExitUsage;
     }
     if (answer == Answer::no) {
-      if (json) out.print(outcome_json(plan, false, 0));
+      if (json) out.print(untouched_json(plan, false));
       out.note("nothing deleted");
       return kExitFailure;
     }
   }
   if (!deleting) {
     if (json) {
-      out.print(outcome_json(plan, opts.dry_run, 0));
+      out.print(untouched_json(plan, opts.dry_run));
     } else {
       out.line("");
       out.line(plan.nothing_to_delete()
@@ -255,25 +250,21 @@ CommandResult run_clean(const CleanOptions& opts, Context& ctx) {
   auto service = ctx.service();
   if (!service) return service.error();
   if (!json) out.line("");
-  for (std::size_t i = 0; i < plan.deletions.size(); ++i) {
-    const PlannedDeletion& d = plan.deletions[i];
-    Status st = (*service)->delete_piece(plan.numero_unique, d.piece_id);
-    if (!st) {
-      Error e = st.error();
-      e.prefixed(fmt::format("piece {}", d.piece_id));
-      if (!json) {
-        std::vector<std::string> left;
-        for (std::size_t j = i; j < plan.deletions.size(); ++j)
-          left.push_back(plan.deletions[j].piece_id);
-        out.line(fmt::format("Not deleted: {}", fmt::join(left, ", ")));
-      }
-      out.error(e, outcome_json(plan, false, i));
-      return exit_code_for(e);
-    }
+  const CleanupOutcome done = run_cleanup(**service, plan, false, [&](const PlannedDeletion& d) {
     if (!json) out.line(fmt::format("Deleted {} ({}).", d.piece_id, d.type));
+  });
+  if (!done.ok()) {
+    if (!json) {
+      std::vector<std::string> left;
+      for (std::size_t j = done.deleted; j < plan.deletions.size(); ++j)
+        left.push_back(plan.deletions[j].piece_id);
+      out.line(fmt::format("Not deleted: {}", fmt::join(left, ", ")));
+    }
+    out.error(*done.error, to_json(plan, done));
+    return exit_code_for(*done.error);
   }
   if (json)
-    out.print(outcome_json(plan, false, plan.deletions.size()));
+    out.print(to_json(plan, done));
   else
     out.line(fmt::format("{} piece{} deleted: the new pieces fit.", plan.deletions.size(),
                          plan.deletions.size() > 1 ? "s" : ""));

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include <sne/catalog.hpp>
+#include <sne/dossier.hpp>
 #include <sne/inspect.hpp>
 #include <sne/numero.hpp>
 #include <sne/pack.hpp>
@@ -298,12 +299,12 @@ CommandResult run_rm(const RmOptions& opts, Context& ctx) {
   // Every id is checked before anything is deleted.
   auto demande = (*service)->demande(numero->str());
   if (!demande) return demande.error();
-  for (const auto& id : opts.ids)
-    if (std::none_of(demande->pieces.begin(), demande->pieces.end(),
-                     [&](const StoredPiece& p) { return p.id == id; }))
-      return Error(ErrorCode::not_found,
-                   fmt::format("no piece '{}' in demande {}: nothing deleted", id, numero->str()),
-                   id);
+  if (auto held = check_pieces_exist(*demande, opts.ids); !held) {
+    const Error& e = held.error();
+    Error stopped(e.code(), fmt::format("{}: nothing deleted", e.message()), e.subject());
+    if (e.http_status() != 0) stopped.with_http(e.http_status(), e.request_id());
+    return stopped;
+  }
   if (!opts.yes) {
     const Answer answer = confirm(fmt::format("Delete {} piece{} from demande {}?", opts.ids.size(),
                                               opts.ids.size() == 1 ? "" : "s", numero->str()));

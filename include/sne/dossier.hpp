@@ -3,12 +3,14 @@
 //
 // Both are pure functions of a Demande (from Service::demande), a Catalog and a day: they call
 // no service, read no clock and never fail for data the service may return. A piece whose type
-// the catalog does not know is shown apart and never planned for deletion.
+// the catalog does not know is shown apart and never planned for deletion. Running a plan
+// (run_cleanup) is the one function here that calls the service: it deletes.
 //
 // File names are the user's own data: the view and the plan carry them, for sensitive types too
 // (the type's `sensitive` flag is carried along). Library code never logs them.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -19,6 +21,7 @@
 #include "sne/demande.hpp"
 #include "sne/error.hpp"
 #include "sne/json.hpp"
+#include "sne/service.hpp"
 #include "sne/timestamp.hpp"
 
 namespace sne {
@@ -150,4 +153,28 @@ Json to_json(const DossierView& view);
 /// The plan as JSON (the "plan" of `sne dossier clean --json`).
 Json to_json(const CleanupPlan& plan);
 
+/// What running a cleanup plan did.
+struct CleanupOutcome {
+  bool dry_run = false;        ///< nothing was to be deleted
+  std::size_t deleted = 0;     ///< the first `deleted` pieces of plan.deletions are gone
+  std::optional<Error> error;  ///< the failure that stopped it, "piece ID: ..."; none: all done
+  bool ok() const noexcept { return !error.has_value(); }
+};
+
+/// Deletes the pieces of `plan`, in its order, through `service`, calling `on_deleted` (optional)
+/// after each; the first failure stops it, prefixed with the piece's id ("piece pc000001: ..."),
+/// and the pieces after it are left. With `dry_run`, or a plan with nothing to delete, nothing
+/// is called.
+CleanupOutcome run_cleanup(Service& service, const CleanupPlan& plan, bool dry_run,
+                           const std::function<void(const PlannedDeletion&)>& on_deleted = {});
+
+/// The plan and what was done (what `sne dossier clean --json` prints): the plan's members,
+/// then dry_run, deleted (the ids gone) and not_deleted (the ids left), in the plan's order.
+Json to_json(const CleanupPlan& plan, const CleanupOutcome& outcome);
+
+/// Checks that every id of `piece_ids` is a piece of `demande`, so that a deletion of several
+/// pieces starts only when none is missing. not_found otherwise, naming every missing id in the
+/// message ("no piece 'pc1' in demande N", "no pieces 'pc1', 'pc2' in demande N") and the first
+/// as the subject.
+Status check_pieces_exist(const Demande& demande, const std::vector<std::string>& piece_ids);
 }  // namespace sne
