@@ -84,8 +84,19 @@ Result<AccountRequest> FakeService::reject_request(const std::string&, const std
 Result<std::string> FakeService::activate(const std::string&, const std::string&) {
   return not_faked("activate");
 }
-Status FakeService::delete_piece(const std::string&, const std::string&) {
-  return not_faked("delete_piece");
+Status FakeService::delete_piece(const std::string& numero_unique, const std::string& piece_id) {
+  if (auto e = enter("delete_piece")) return *e;
+  auto it = demandes.find(numero_unique);
+  if (it == demandes.end())
+    return Error(ErrorCode::not_found, "demande " + numero_unique + " not found", numero_unique)
+        .with_http(404);
+  auto& pieces = it->second.pieces;
+  auto piece = std::find_if(pieces.begin(), pieces.end(),
+                            [&](const StoredPiece& p) { return p.id == piece_id; });
+  if (piece == pieces.end())
+    return Error(ErrorCode::not_found, "piece " + piece_id + " not found", piece_id).with_http(404);
+  pieces.erase(piece);
+  return {};
 }
 
 Result<Demande> FakeService::demande(const std::string& numero_unique) {

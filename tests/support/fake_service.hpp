@@ -2,10 +2,11 @@
 // seeds and reads back, with knobs for failures, for unit tests of code written against the
 // public interface (list_plis, watch_plis, send_pieces, the bulk runner...).
 //
-// It answers the plis, pli, demande, upload, upload_file and send_pli calls as the contract of
-// docs/openapi.yaml does; the accounts calls (login, me, requests...) answer internal errors
-// "not faked": use the embedded sandbox (tests/unit/sandbox_fixture.hpp) when a test needs them.
-// It checks no catalog rule (a full category, a radiated demande are the caller's to judge).
+// It answers the plis, pli, demande, upload, upload_file, send_pli and delete_piece calls as
+// the contract of docs/openapi.yaml does; the accounts calls (login, me, requests...) answer
+// internal errors "not faked": use the embedded sandbox (tests/unit/sandbox_fixture.hpp) when a
+// test needs them. It checks no catalog rule (a full category, a radiated demande are the caller's
+// to judge).
 //
 // Not thread-safe. Every call is recorded in `calls`, every filter in `filters`.
 #pragma once
@@ -43,7 +44,8 @@ class FakeService : public Service {
   /// The largest page plis() answers, whatever the filter's limit (the contract's is 500).
   std::size_t page_max = 500;
   /// Errors answered instead of the next calls of a method, in order, by method name: "plis",
-  /// "pli", "demande", "upload", "upload_file", "send_pli". An answered error changes nothing.
+  /// "pli", "demande", "upload", "upload_file", "send_pli", "delete_piece". An answered error
+  /// changes nothing.
   std::map<std::string, std::deque<Error>> failures;
   /// Called at the start of every call with the method's name (after `calls` records it): a
   /// test changes the state between calls this way (a pli's status between rounds of a watch).
