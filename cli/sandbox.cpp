@@ -47,27 +47,12 @@ struct ServeOptions {
   std::string db;
 };
 
+/// --listen: the library's HOST:PORT, its errors naming the flag ("listen '...'" becomes
+/// "--listen '...'"); the subject stays "listen".
 Result<SandboxServerOptions> listen_options(const std::string& listen) {
-  SandboxServerOptions o;
-  const auto colon = listen.rfind(':');
-  if (colon == std::string::npos)
-    return Error(ErrorCode::invalid_input,
-                 fmt::format("--listen '{}': expected HOST:PORT (127.0.0.1:8470)", listen),
-                 "listen");
-  std::string host = listen.substr(0, colon);
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
-    host = host.substr(1, host.size() - 2);
-  o.host = host;
-  const std::string port = listen.substr(colon + 1);
-  int value = -1;
-  if (!port.empty() && port.size() <= 5 &&
-      port.find_first_not_of("0123456789") == std::string::npos)
-    value = std::stoi(port);
-  if (value < 0 || value > 65535)
-    return Error(ErrorCode::invalid_input,
-                 fmt::format("--listen '{}': port must be 0 to 65535", listen), "listen");
-  o.port = value;
-  return o;
+  auto o = parse_sandbox_listen(listen);
+  if (o || o.error().message().rfind("listen '", 0) != 0) return o;
+  return Error(o.error().code(), "--" + o.error().message(), o.error().subject());
 }
 
 CommandResult run_serve(const ServeOptions& opts, Context& ctx) {
@@ -145,23 +130,11 @@ CommandResult run_reset(const DbOptions& opts, Context& ctx) {
 CommandResult run_outbox(const DbOptions& opts, Context& ctx) {
   auto db = database(opts.db, ctx);
   if (!db) return db.error();
-  auto mails = sandbox_outbox(*db, opts.to.empty() ? opts.limit : 0);
+  auto mails = find_outbox_mails(*db, OutboxQuery{opts.to, opts.limit});
   if (!mails) return mails.error();
-  std::vector<OutboxMail> shown;
-  for (auto& m : *mails)
-    if (opts.to.empty() || m.to == opts.to) shown.push_back(std::move(m));
-  if (!opts.to.empty() && opts.limit > 0 && shown.size() > static_cast<std::size_t>(opts.limit))
-    shown.erase(shown.begin(), shown.end() - opts.limit);
+  const std::vector<OutboxMail>& shown = *mails;
   if (ctx.out().json()) {
-    Json arr = Json::array();
-    for (const auto& m : shown)
-      arr.push(Json::object()
-                   .set("id", m.id)
-                   .set("sent_at", format_timestamp(m.sent_at))
-                   .set("to", m.to)
-                   .set("subject", m.subject)
-                   .set("body", m.body));
-    ctx.out().print(arr);
+    ctx.out().print_array(shown.size(), [&](std::size_t i) { return to_json(shown[i]); });
     return kExitOk;
   }
   if (shown.empty()) ctx.out().line("The outbox is empty.");
@@ -198,15 +171,7 @@ CommandResult run_advance(const AdvanceOptions& opts, Context& ctx) {
   auto run = advance_sandbox(*path, by);
   if (!run) return run.error();
   if (ctx.out().json()) {
-    Json tx = Json::array();
-    for (const auto& t : run->transactions) tx.push(t);
-    ctx.out().print(Json::object()
-                        .set("advanced_by", by.count())
-                        .set("processed", run->transactions.size())
-                        .set("enregistrement_complet", run->complete)
-                        .set("rejet_pieces", run->rejet_pieces)
-                        .set("rejet_dossier", run->rejet_dossier)
-                        .set("transactions", std::move(tx)));
+    ctx.out().print(to_json(*run, by));
     return kExitOk;
   }
   if (by.count() > 0)
@@ -241,10 +206,7 @@ CommandResult run_numeriseur(const NumeriseurOptions& opts, Context& ctx) {
   auto state = sandbox_numeriseur(*path, delay);
   if (!state) return state.error();
   if (ctx.out().json()) {
-    ctx.out().print(Json::object()
-                        .set("delay", state->delay.count())
-                        .set("waiting", state->waiting)
-                        .set("stuck", state->stuck));
+    ctx.out().print(to_json(*state));
     return kExitOk;
   }
   ctx.out().line(fmt::format("The numériseur processes each pli {} after its transmission.",
@@ -310,13 +272,7 @@ CommandResult run_glpi(const GlpiOptions& opts, Context& ctx) {
     return state.error();
   }
   if (ctx.out().json()) {
-    ctx.out().print(Json::object()
-                        .set("session_ttl", static_cast<std::int64_t>(state->session_ttl.count()))
-                        .set("session_calls", state->session_calls)
-                        .set("max_upload", state->max_upload)
-                        .set("open_sessions", state->open_sessions)
-                        .set("tickets", state->tickets)
-                        .set("documents", state->documents));
+    ctx.out().print(to_json(*state));
     return kExitOk;
   }
   ctx.out().line(fmt::format("GLPI sessions expire after {} unused, on the sandbox's clock.",
@@ -370,10 +326,7 @@ std::string describe(const SandboxClock& c) {
 CommandResult print_clock(const Result<SandboxClock>& clock, const char* what, Context& ctx) {
   if (!clock) return clock.error();
   if (ctx.out().json()) {
-    ctx.out().print(Json::object()
-                        .set("now", format_timestamp(clock->now))
-                        .set("mode", clock->fixed ? "fixed" : "auto")
-                        .set("offset_seconds", static_cast<std::int64_t>(clock->offset.count())));
+    ctx.out().print(to_json(*clock));
     return kExitOk;
   }
   ctx.out().line(fmt::format("{}: {}.", what, describe(*clock)));
@@ -442,20 +395,7 @@ CommandResult run_seed(const SeedOptions& opts, Context& ctx) {
   auto seeded = seed_sandbox_plis(*path, plis);
   if (!seeded) return seeded.error();
   if (ctx.out().json()) {
-    Json by_statut = Json::object();
-    for (const auto& s : statuts()) {
-      const auto n = seeded->by_statut.find(s.value);
-      by_statut.set(std::string(s.code), n == seeded->by_statut.end() ? 0 : n->second);
-    }
-    ctx.out().print(Json::object()
-                        .set("added", seeded->added)
-                        .set("guichet", seeded->guichet)
-                        .set("territoire", seeded->territoire)
-                        .set("demandes", seeded->demandes)
-                        .set("demandes_created", seeded->demandes_created)
-                        .set("first_transmission", format_timestamp(seeded->first))
-                        .set("last_transmission", format_timestamp(seeded->last))
-                        .set("by_statut", std::move(by_statut)));
+    ctx.out().print(to_json(*seeded));
     return kExitOk;
   }
   ctx.out().line(fmt::format("Added {} pli{} for guichet {}, transmitted from {} to {}.",
@@ -488,15 +428,6 @@ Result<double> decimal(const std::string& text, const char* option, const char* 
   return v;
 }
 
-std::string_view drop_when_text(SandboxDrop d) {
-  switch (d) {
-    case SandboxDrop::before: return "before";
-    case SandboxDrop::either: return "either";
-    case SandboxDrop::after: break;
-  }
-  return "after";
-}
-
 Result<SandboxFaultsChange> faults_change(const FaultsOptions& o) {
   SandboxFaultsChange c;
   c.off = o.off;
@@ -527,7 +458,7 @@ Result<SandboxFaultsChange> faults_change(const FaultsOptions& o) {
   }
   if (!o.drop_when.empty()) {
     for (auto d : {SandboxDrop::before, SandboxDrop::after, SandboxDrop::either})
-      if (o.drop_when == drop_when_text(d)) c.drop_when = d;
+      if (o.drop_when == to_string(d)) c.drop_when = d;
     if (!c.drop_when)
       return Error(ErrorCode::invalid_input,
                    fmt::format("--drop-when: '{}' is not before, after or either",
@@ -562,15 +493,7 @@ CommandResult run_faults(const FaultsOptions& opts, Context& ctx) {
   }
   const SandboxFaults& k = *knobs;
   if (ctx.out().json()) {
-    ctx.out().print(Json::object()
-                        .set("active", k.any())
-                        .set("error_rate", k.error_rate)
-                        .set("error_status", k.error_status)
-                        .set("retry_after", static_cast<std::int64_t>(k.retry_after.count()))
-                        .set("latency_ms", static_cast<std::int64_t>(k.latency.count()))
-                        .set("drop_rate", k.drop_rate)
-                        .set("drop_when", drop_when_text(k.drop_when))
-                        .set("rate_limit", k.rate_limit));
+    ctx.out().print(to_json(k));
     return kExitOk;
   }
   if (!k.any()) {

@@ -22,9 +22,11 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sne/error.hpp"
+#include "sne/json.hpp"
 #include "sne/statut.hpp"
 #include "sne/timestamp.hpp"
 
@@ -68,6 +70,20 @@ struct OutboxMail {
 /// database exists at `path` (none is created).
 Result<std::vector<OutboxMail>> sandbox_outbox(const std::string& path, int limit = 0);
 
+/// Which mails of the outbox to show.
+struct OutboxQuery {
+  std::string to;  ///< only the mails sent to this address (exactly); empty: every mail
+  int limit = 0;   ///< only the last `limit` of those; 0 or less: all of them
+};
+/// The mails of `mails` (oldest first) that `query` selects, oldest first.
+std::vector<OutboxMail> select_outbox(std::vector<OutboxMail> mails, const OutboxQuery& query);
+/// The mails of the sandbox at `path` that `query` selects, oldest first; not_found when no
+/// database exists at `path` (none is created).
+Result<std::vector<OutboxMail>> find_outbox_mails(const std::string& path,
+                                                  const OutboxQuery& query);
+/// A mail as JSON: id, sent_at (ISO 8601), to, subject, body.
+Json to_json(const OutboxMail& mail);
+
 /// The sandbox's clock, which dates everything in it: sessions and tokens, plis, the
 /// numériseur's work. It is kept in the database, so that every process sharing it, a running
 /// server included, sees a change at its next request. In auto mode it is the system clock
@@ -86,6 +102,8 @@ Result<SandboxClock> sandbox_clock(const std::string& path);
 /// Going backwards is allowed: data made at a later sandbox time then looks like the future.
 Result<SandboxClock> set_sandbox_clock(const std::string& path, Timestamp at);
 
+/// The clock as JSON: now (ISO 8601), mode ("fixed" or "auto"), offset_seconds.
+Json to_json(const SandboxClock& clock);
 /// Puts the sandbox's clock back on the system clock, without offset.
 Result<SandboxClock> auto_sandbox_clock(const std::string& path);
 
@@ -110,6 +128,9 @@ struct NumeriseurRun {
 /// once every pli waiting for it, due or not.
 Result<NumeriseurRun> advance_sandbox(const std::string& path, std::chrono::seconds by);
 
+/// What `advance_sandbox(path, advanced_by)` did, as JSON: advanced_by (seconds), processed,
+/// enregistrement_complet, rejet_pieces, rejet_dossier, transactions.
+Json to_json(const NumeriseurRun& run, std::chrono::seconds advanced_by);
 struct NumeriseurState {
   std::chrono::seconds delay{0};  ///< between a pli's transmission and its processing
   int waiting = 0;                ///< plis it will process
@@ -120,6 +141,8 @@ struct NumeriseurState {
 /// day, so that plis are not mistaken for stuck ones).
 Result<NumeriseurState> sandbox_numeriseur(const std::string& path,
                                            std::optional<std::chrono::seconds> delay);
+/// The state as JSON: delay (seconds), waiting, stuck.
+Json to_json(const NumeriseurState& state);
 
 /// The sandbox's GLPI (the support desk under /apirest.php/): knobs for testing a GLPI client's
 /// handling of faults, and what it holds. The knobs live in the database, so that a running
@@ -140,6 +163,9 @@ struct SandboxGlpi {
   int documents = 0;      ///< documents, empty ones included
 };
 
+/// The knobs and counters as JSON: session_ttl (seconds), session_calls, max_upload,
+/// open_sessions, tickets, documents.
+Json to_json(const SandboxGlpi& glpi);
 /// Changes to the knobs of SandboxGlpi; absent members stay as they are.
 struct SandboxGlpiChange {
   std::optional<std::chrono::seconds> session_ttl;  ///< 1 s to 30 days
@@ -185,6 +211,10 @@ struct SeededPlis {
 /// sandbox does not have.
 Result<SeededPlis> seed_sandbox_plis(const std::string& path, const SeedPlisOptions& options);
 
+/// What was seeded, as JSON: added, guichet, territoire, demandes, demandes_created,
+/// first_transmission, last_transmission (ISO 8601), by_statut (every status by code, 0 when
+/// none).
+Json to_json(const SeededPlis& seeded);
 /// New demandes for volume tests and benchmarks (see seed_sandbox_demandes).
 struct SeedDemandesOptions {
   int count = 100;  ///< demandes to add: 1 to 1,000,000
@@ -216,6 +246,8 @@ enum class SandboxDrop {
   either,  ///< one or the other, half of the time each
 };
 
+/// "before", "after", "either".
+std::string_view to_string(SandboxDrop drop) noexcept;
 /// Faults the sandbox plays on the requests of the contract (/v1/...), for testing clients'
 /// retries, pacing and exactly-once sending. Sign-in (POST /v1/auth/token) and GLPI
 /// (/apirest.php/) are exempt, so that a test can always sign in. The knobs live in the
@@ -248,6 +280,9 @@ struct SandboxFaults {
   }
 };
 
+/// The knobs as JSON: active (any()), error_rate, error_status, retry_after (seconds),
+/// latency_ms, drop_rate, drop_when, rate_limit.
+Json to_json(const SandboxFaults& faults);
 /// Changes to SandboxFaults; absent members stay as they are. `off` clears every knob first.
 struct SandboxFaultsChange {
   bool off = false;
@@ -273,6 +308,13 @@ struct SandboxServerOptions {
   std::size_t max_body = 16u << 20;  ///< bigger request bodies are refused with 413
   int threads = 4;                   ///< requests served at once
 };
+
+/// The address to listen on as a user writes it, HOST:PORT: a loopback host (127.0.0.1, ::1,
+/// [::1] or localhost) and a port from 0 (any free port) to 65535. Errors: invalid_input with
+/// the subject "listen", whose message begins with "listen '...'" for a text that is no
+/// HOST:PORT or a port out of range, and says "loopback only" for another host. The other
+/// members of the options keep their defaults.
+Result<SandboxServerOptions> parse_sandbox_listen(std::string_view listen);
 
 /// The sandbox over HTTP/1.1. start() returns once the socket listens.
 class SandboxServer {

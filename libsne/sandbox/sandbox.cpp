@@ -71,6 +71,23 @@ Result<std::vector<OutboxMail>> sandbox_outbox(const std::string& path, int limi
   }
 }
 
+std::vector<OutboxMail> select_outbox(std::vector<OutboxMail> mails, const OutboxQuery& query) {
+  std::vector<OutboxMail> shown;
+  for (auto& m : mails)
+    if (query.to.empty() || m.to == query.to) shown.push_back(std::move(m));
+  if (query.limit > 0 && shown.size() > static_cast<std::size_t>(query.limit))
+    shown.erase(shown.begin(), shown.end() - query.limit);
+  return shown;
+}
+
+Result<std::vector<OutboxMail>> find_outbox_mails(const std::string& path,
+                                                  const OutboxQuery& query) {
+  // Without an address the database keeps only the last ones; with one, they are picked here.
+  auto mails = sandbox_outbox(path, query.to.empty() ? query.limit : 0);
+  if (!mails) return mails.error();
+  return select_outbox(std::move(*mails), query);
+}
+
 Status advance_sandbox_clock(const std::string& path, std::chrono::seconds by) {
   if (by.count() < 0)
     return Error(ErrorCode::invalid_input, "the sandbox clock only moves forward");
