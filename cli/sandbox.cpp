@@ -294,18 +294,6 @@ struct ClockOptions {
   std::string instant;  ///< clock set
 };
 
-/// "2025-04-18T10:00:00Z", or a date alone for 00:00 UTC that day.
-Result<Timestamp> parse_clock_instant(const std::string& text) {
-  auto t = parse_timestamp(text.size() == 10 ? text + "T00:00:00Z" : text);
-  if (!t)
-    return Error(ErrorCode::invalid_input,
-                 fmt::format("'{}' is not an instant YYYY-MM-DDTHH:MM:SSZ or a date YYYY-MM-DD "
-                             "(00:00 UTC), from 1970 to 2200",
-                             printable(text, 40)),
-                 "instant");
-  return *t;
-}
-
 /// A distance between clocks, to the hour beyond a day, to the minute beyond an hour: a fixed
 /// clock drifts from the system's every second.
 std::string rounded(std::chrono::seconds d) {
@@ -340,7 +328,7 @@ CommandResult run_clock_show(const ClockOptions& opts, Context& ctx) {
 }
 
 CommandResult run_clock_set(const ClockOptions& opts, Context& ctx) {
-  auto at = parse_clock_instant(opts.instant);
+  auto at = parse_sandbox_instant(opts.instant);
   if (!at) return at.error();
   auto path = database(opts.db, ctx);
   if (!path) return path.error();

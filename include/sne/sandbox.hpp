@@ -101,6 +101,10 @@ Result<SandboxClock> sandbox_clock(const std::string& path);
 /// otherwise): it stays there until set again, advanced, or put back by auto_sandbox_clock().
 /// Going backwards is allowed: data made at a later sandbox time then looks like the future.
 Result<SandboxClock> set_sandbox_clock(const std::string& path, Timestamp at);
+/// An instant to set the clock to, as a user writes it: "2025-04-18T10:00:00Z", or a date alone
+/// ("2025-04-18") for 00:00 UTC that day. invalid_input with the subject "instant", quoting the
+/// text, for anything else.
+Result<Timestamp> parse_sandbox_instant(std::string_view text);
 
 /// The clock as JSON: now (ISO 8601), mode ("fixed" or "auto"), offset_seconds.
 Json to_json(const SandboxClock& clock);

@@ -111,6 +111,17 @@ Result<SandboxClock> sandbox_clock(const std::string& path) {
   }
 }
 
+Result<Timestamp> parse_sandbox_instant(std::string_view text) {
+  auto t = parse_timestamp(text.size() == 10 ? std::string(text) + "T00:00:00Z" : text);
+  if (!t)
+    return Error(ErrorCode::invalid_input,
+                 fmt::format("'{}' is not an instant YYYY-MM-DDTHH:MM:SSZ or a date YYYY-MM-DD "
+                             "(00:00 UTC), from 1970 to 2200",
+                             printable(text, 40)),
+                 "instant");
+  return *t;
+}
+
 Result<SandboxClock> set_sandbox_clock(const std::string& path, Timestamp at) {
   if (at < kSandboxClockMin || at > kSandboxClockMax)
     return Error(

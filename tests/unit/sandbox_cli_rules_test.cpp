@@ -172,3 +172,21 @@ TEST_CASE("the sandbox's reports as JSON, byte for byte") {
   CHECK(to_string(SandboxDrop::after) == "after");
   CHECK(to_string(SandboxDrop::either) == "either");
 }
+
+TEST_CASE("parse_sandbox_instant: an instant, or a date alone for 00:00 UTC") {
+  auto t = parse_sandbox_instant("2025-04-18T10:00:00Z");
+  REQUIRE(t.ok());
+  CHECK(*t == *parse_timestamp("2025-04-18T10:00:00Z"));
+  t = parse_sandbox_instant("2025-04-18");
+  REQUIRE(t.ok());
+  CHECK(*t == *parse_timestamp("2025-04-18T00:00:00Z"));
+  for (const char* bad : {"2025-13-01", "tomorrow", "2025-04-18T10:00:00", "1969-12-31",
+                          "2025-04-18 10:00:00Z", ""}) {
+    CAPTURE(bad);
+    t = parse_sandbox_instant(bad);
+    REQUIRE_FALSE(t.ok());
+    CHECK(t.error().code() == ErrorCode::invalid_input);
+    CHECK(t.error().subject() == "instant");
+    CHECK(t.error().message().rfind("'" + std::string(bad) + "' is not an instant", 0) == 0);
+  }
+}
