@@ -318,20 +318,19 @@ CommandResult run_rm(const RmOptions& opts, Context& ctx) {
       return kExitFailure;
     }
   }
-  Json deleted = Json::array();
-  for (const auto& id : opts.ids) {
-    auto done = (*service)->delete_piece(numero->str(), id);
-    if (!done) {
-      if (deleted.size() > 0)
-        ctx.out().note(fmt::format("deleted before the failure: {}", deleted.dump(-1)));
-      return done.error();
+  const PieceDeletion done =
+      delete_pieces(**service, numero->str(), opts.ids, [&](const std::string& id) {
+        if (!ctx.out().json()) ctx.out().line(fmt::format("Deleted piece {}.", id));
+      });
+  if (!done.ok()) {
+    if (!done.deleted.empty()) {
+      Json ids = Json::array();
+      for (const auto& id : done.deleted) ids.push(id);
+      ctx.out().note(fmt::format("deleted before the failure: {}", ids.dump(-1)));
     }
-    deleted.push(id);
-    if (!ctx.out().json()) ctx.out().line(fmt::format("Deleted piece {}.", id));
+    return *done.error;
   }
-  if (ctx.out().json())
-    ctx.out().print(
-        Json::object().set("numero_unique", numero->str()).set("deleted", std::move(deleted)));
+  if (ctx.out().json()) ctx.out().print(to_json(done));
   return kExitOk;
 }
 

@@ -177,4 +177,22 @@ Json to_json(const CleanupPlan& plan, const CleanupOutcome& outcome);
 /// message ("no piece 'pc1' in demande N", "no pieces 'pc1', 'pc2' in demande N") and the first
 /// as the subject.
 Status check_pieces_exist(const Demande& demande, const std::vector<std::string>& piece_ids);
+
+/// What deleting pieces by id did.
+struct PieceDeletion {
+  std::string numero_unique;
+  std::vector<std::string> deleted;  ///< the ids gone, in the order asked
+  std::optional<Error> error;        ///< the failure that stopped it; none: all deleted
+  bool ok() const noexcept { return !error.has_value(); }
+};
+
+/// Deletes the pieces `piece_ids` of the demande `numero_unique`, in order, through `service`,
+/// calling `on_deleted` (optional) after each; the first failure stops it, as the service gave
+/// it, and the ids after it are left. Check them first with check_pieces_exist.
+PieceDeletion delete_pieces(
+    Service& service, const std::string& numero_unique, const std::vector<std::string>& piece_ids,
+    const std::function<void(const std::string& piece_id)>& on_deleted = {});
+
+/// numero_unique and deleted (what `sne piece rm --json` prints).
+Json to_json(const PieceDeletion& deletion);
 }  // namespace sne

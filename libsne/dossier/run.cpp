@@ -56,4 +56,29 @@ Status check_pieces_exist(const Demande& demande, const std::vector<std::string>
                missing.front());
 }
 
+PieceDeletion delete_pieces(Service& service, const std::string& numero_unique,
+                            const std::vector<std::string>& piece_ids,
+                            const std::function<void(const std::string& piece_id)>& on_deleted) {
+  PieceDeletion done;
+  done.numero_unique = numero_unique;
+  for (const auto& id : piece_ids) {
+    Status st = service.delete_piece(numero_unique, id);
+    if (!st) {
+      done.error = st.error();
+      return done;
+    }
+    done.deleted.push_back(id);
+    if (on_deleted) on_deleted(id);
+  }
+  return done;
+}
+
+Json to_json(const PieceDeletion& deletion) {
+  Json deleted = Json::array();
+  for (const auto& id : deletion.deleted) deleted.push(id);
+  return Json::object()
+      .set("numero_unique", deletion.numero_unique)
+      .set("deleted", std::move(deleted));
+}
+
 }  // namespace sne

@@ -149,3 +149,35 @@ TEST_CASE("check_pieces_exist: every id before any deletion, the missing ones na
   REQUIRE_FALSE(s.ok());
   CHECK(s.error().message().find('\n') == std::string::npos);
 }
+
+TEST_CASE("delete_pieces: in order, each reported; the first failure stops it as given") {
+  Fixture f;
+  std::vector<std::string> reported;
+  PieceDeletion d = delete_pieces(f.service, kHerault, {"pc3", "pc1"},
+                                  [&](const std::string& id) { reported.push_back(id); });
+  CHECK(d.ok());
+  CHECK(d.numero_unique == kHerault);
+  CHECK(d.deleted == std::vector<std::string>{"pc3", "pc1"});
+  CHECK(reported == d.deleted);
+  CHECK(f.held() == std::vector<std::string>{"pc2"});
+  CHECK(to_json(d).dump(-1) ==
+        R"({"numero_unique":"0340523004101G3401","deleted":["pc3","pc1"]})");
+
+  // pc1 is gone now: the service's not_found stops the run after pc2, pc3 is not tried.
+  Fixture g;
+  REQUIRE(delete_pieces(g.service, kHerault, {"pc1"}).ok());
+  d = delete_pieces(g.service, kHerault, {"pc2", "pc1", "pc3"});
+  REQUIRE_FALSE(d.ok());
+  CHECK(d.error->code() == ErrorCode::not_found);
+  CHECK(d.error->message() == "piece pc1 not found");
+  CHECK(d.deleted == std::vector<std::string>{"pc2"});
+  CHECK(g.held() == std::vector<std::string>{"pc3"});
+  CHECK(to_json(d).dump(-1) == R"({"numero_unique":"0340523004101G3401","deleted":["pc2"]})");
+
+  // Nothing asked, nothing called.
+  Fixture h;
+  d = delete_pieces(h.service, kHerault, {});
+  CHECK(d.ok());
+  CHECK(d.deleted.empty());
+  CHECK(h.service.calls.empty());
+}
