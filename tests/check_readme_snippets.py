@@ -8,6 +8,7 @@ Each block is compiled as C++17 (the public headers' promise) with -Wall -Wextra
 only include/ on the include path, and linked with libsne.
 
 usage: check_readme_snippets.py --readme README.md --cxx c++ --include DIR --lib libsne.so
+       [--ldflag FLAG]...
 Exit 0 when every block builds (and there is at least one), 1 otherwise, naming the block's line.
 """
 import argparse
@@ -54,6 +55,8 @@ def main():
     ap.add_argument("--cxx", required=True)
     ap.add_argument("--include", required=True)
     ap.add_argument("--lib", required=True)
+    ap.add_argument("--ldflag", action="append", default=[],
+                    help="one more flag to link with (the sanitizers' runtime in build-san)")
     args = ap.parse_args()
     with open(args.readme, encoding="utf-8") as f:
         cpp = [b for b in blocks(f.read()) if b[1] in ("cpp", "c++", "cxx")]
@@ -69,7 +72,7 @@ def main():
                 f.write(program(code))
             cmd = [args.cxx, "-std=c++17", "-Wall", "-Wextra", "-Werror", "-I", args.include,
                    src, "-o", os.path.join(tmp, f"readme_{line}"), args.lib,
-                   f"-Wl,-rpath,{libdir}"]
+                   f"-Wl,-rpath,{libdir}", *args.ldflag]
             r = subprocess.run(cmd, capture_output=True, text=True)
             if r.returncode != 0:
                 failed += 1
