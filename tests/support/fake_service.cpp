@@ -108,8 +108,7 @@ Result<Demande> FakeService::demande(const std::string& numero_unique) {
   return it->second;
 }
 
-Result<Upload> FakeService::upload(std::string_view content, const std::string& idempotency_key) {
-  if (auto e = enter("upload")) return *e;
+Upload FakeService::keep_upload(std::string_view content, const std::string& idempotency_key) {
   upload_keys.push_back(idempotency_key);
   Upload u;
   u.upload_id = "upl-" + std::to_string(++serial_);
@@ -119,19 +118,18 @@ Result<Upload> FakeService::upload(std::string_view content, const std::string& 
   return u;
 }
 
+Result<Upload> FakeService::upload(std::string_view content, const std::string& idempotency_key) {
+  if (auto e = enter("upload")) return *e;
+  return keep_upload(content, idempotency_key);
+}
+
 Result<Upload> FakeService::upload_file(const std::string& path,
                                         const std::string& idempotency_key) {
   if (auto e = enter("upload_file")) return *e;
   std::ifstream in(path, std::ios::binary);
   if (!in) return Error(ErrorCode::io, "cannot open " + path, path);
   const std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  upload_keys.push_back(idempotency_key);
-  Upload u;
-  u.upload_id = "upl-" + std::to_string(++serial_);
-  u.taille = content.size();
-  u.sha256 = upload_sha256 ? *upload_sha256 : crypto::sha256_hex(content);
-  uploads[u.upload_id] = u;
-  return u;
+  return keep_upload(content, idempotency_key);
 }
 
 Result<Pli> FakeService::send_pli(const std::string& numero_unique, const PliInput& input,

@@ -101,6 +101,8 @@ class FakeService : public Service {
  private:
   /// Records the call, runs `before`, and answers the method's next scripted failure, if any.
   std::optional<Error> enter(std::string_view method);
+  /// Stores an upload of `content` under a new id, as both upload calls do.
+  Upload keep_upload(std::string_view content, const std::string& idempotency_key);
 
   EndpointInfo endpoint_{EndpointInfo::Kind::http, "fake://service", {}};
   std::string token_;
