@@ -160,8 +160,7 @@ TEST_CASE("delete_pieces: in order, each reported; the first failure stops it as
   CHECK(d.deleted == std::vector<std::string>{"pc3", "pc1"});
   CHECK(reported == d.deleted);
   CHECK(f.held() == std::vector<std::string>{"pc2"});
-  CHECK(to_json(d).dump(-1) ==
-        R"({"numero_unique":"0340523004101G3401","deleted":["pc3","pc1"]})");
+  CHECK(to_json(d).dump(-1) == R"({"numero_unique":"0340523004101G3401","deleted":["pc3","pc1"]})");
 
   // pc1 is gone now: the service's not_found stops the run after pc2, pc3 is not tried.
   Fixture g;
