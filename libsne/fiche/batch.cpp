@@ -107,7 +107,7 @@ Result<FicheBatchSummary> FicheBatch::run(const std::string& manifest_path) {
     if (summary.merged) {
       seen.insert(key);
       merged.push_back(std::move(*fiche));
-      report(std::move(done));
+      report(done);
       continue;
     }
     auto pdf = renderer.render(*fiche);
@@ -125,7 +125,7 @@ Result<FicheBatchSummary> FicheBatch::run(const std::string& manifest_path) {
     }
     seen.insert(key);
     done.file = std::move(path);
-    report(std::move(done));
+    report(done);
   }
   summary.interrupted = cancelled();
   summary.read = tally.read;
