@@ -50,6 +50,13 @@ inline constexpr const char* kSandboxGlpiUserToken = "sandbox-glpi-agent";
 /// it already; call it at the start of a program anyway, so that a linker dropping a library
 /// nothing seems to use (--as-needed, a static link) cannot leave the sandbox out. Idempotent
 /// and thread-safe.
+///
+/// A service opened on the sandbox with open_service() is not signed in. sne::Connection
+/// (sne/connect.hpp) signs in as the demo agent by itself, as `sne` does; by hand:
+///
+///     auto demo = sne::demo_sign_in(service->endpoint());  // the sandbox's demo identity
+///     auto session = service->login(demo->email, demo->password);
+///     if (session) service->set_token(session->token);
 void register_embedded_sandbox();
 
 /// Empties the database at `path` (created if missing) and seeds it anew, in place and in one

@@ -2,6 +2,7 @@
 // this program links sne::sandbox. no_sandbox_test.cpp is the same library without it.
 #include <doctest/doctest.h>
 
+#include "../support/temp_dir.hpp"
 #include "client/backends.hpp"
 #include "sne/sandbox.hpp"
 #include "sne/service.hpp"
@@ -100,4 +101,25 @@ TEST_CASE("backends: an endpoint no backend knows cannot be opened") {
   CHECK(opened.error().code() == ErrorCode::invalid_input);
   CHECK(opened.error().subject() == "endpoint");
   CHECK_FALSE(demo_sign_in(unknown).has_value());
+}
+
+TEST_CASE("backends: a sandbox opened with open_service is signed in by its demo identity") {
+  // What sne/sandbox.hpp tells an editor who opens the sandbox by hand.
+  sne::testing::TempDir dir("demo");
+  ServiceOptions options;
+  options.endpoint = "sandbox:" + (dir / "sandbox.db");
+  auto service = open_service(options, test_paths());
+  REQUIRE(service.ok());
+  auto anonymous = (*service)->me();
+  REQUIRE_FALSE(anonymous.ok());
+  CHECK(anonymous.error().code() == ErrorCode::unauthenticated);
+
+  auto demo = demo_sign_in((*service)->endpoint());
+  REQUIRE(demo.has_value());
+  auto session = (*service)->login(demo->email, demo->password);
+  REQUIRE(session.ok());
+  (*service)->set_token(session->token);
+  auto me = (*service)->me();
+  REQUIRE(me.ok());
+  CHECK(me->email == kSandboxAgent);
 }
