@@ -1,6 +1,7 @@
 """What an editor does after building sne: install it under a prefix, run the installed
-program, and build the examples as a project of their own against the installed package and
-against the build tree's package. Each step that fails is named.
+program, build the examples as a project of their own against the installed CMake package and
+against the build tree's, and build one with the flags pkg-config gives. Each step that fails is
+named.
 
 usage: check_install.py --cmake CMAKE --build BUILD_DIR --examples EXAMPLES_DIR"""
 
@@ -38,6 +39,32 @@ def build_examples(cmake, examples, where, configure_args, env):
         raise SystemExit(f"the example printed {out!r}, not {EXPECTED!r}")
 
 
+def build_with_pkg_config(examples, prefix, where, env):
+    """c++ $(pkg-config --cflags --libs sne), as a Makefile would, with PKG_CONFIG_PATH on the
+    installed prefix."""
+    libdir = os.path.join(prefix, "lib")
+    env = dict(env, PKG_CONFIG_PATH=os.path.join(libdir, "pkgconfig"))
+    version = run("pkg-config --modversion sne", ["pkg-config", "--modversion", "sne"], env=env)
+    if not version.strip():
+        raise SystemExit("pkg-config gives no version of sne")
+    for module in ("sne-bulk", "sne-sandbox"):
+        flags = run(f"pkg-config --libs {module}", ["pkg-config", "--libs", module], env=env)
+        if "-lsne " not in flags + " ":
+            raise SystemExit(f"pkg-config --libs {module} lacks -lsne: {flags!r}")
+    flags = run("pkg-config --cflags --libs sne", ["pkg-config", "--cflags", "--libs", "sne"],
+                env=env).split()
+    program = os.path.join(where, "sla_due_date")
+    os.makedirs(where)
+    run("build the example with pkg-config's flags",
+        [os.environ.get("CXX", "c++"), "-std=c++17", "-Wall", "-Wextra", "-Werror",
+         os.path.join(examples, "sla_due_date.cpp"), "-o", program, *flags,
+         f"-Wl,-rpath,{libdir}"], env=env)
+    out = run("run the example built with pkg-config", [program, "0570819000040PWP01", "2024-03-28"],
+              env=env)
+    if out.strip() != EXPECTED:
+        raise SystemExit(f"the example printed {out!r}, not {EXPECTED!r}")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--cmake", required=True)
@@ -61,9 +88,11 @@ def main():
             raise SystemExit(f"sne auth status printed {status!r}")
         build_examples(args.cmake, args.examples, os.path.join(tmp, "installed"),
                        [f"-DCMAKE_PREFIX_PATH={prefix}"], env)
+        build_with_pkg_config(args.examples, prefix, os.path.join(tmp, "pkg-config"), env)
         build_examples(args.cmake, args.examples, os.path.join(tmp, "tree"),
                        [f"-Dsne_DIR={os.path.join(os.path.abspath(args.build), 'libsne')}"], env)
-    print("installed sne runs; the examples build against the installed package and the build tree")
+    print("installed sne runs; the examples build against the installed CMake package, with "
+          "pkg-config, and against the build tree")
     return 0
 
 
