@@ -81,6 +81,12 @@ def main():
         version = run("the installed sne --version", [sne, "--version"], env=env)
         if not version.startswith("sne "):
             raise SystemExit(f"sne --version printed {version!r}")
+        # The soname carries major.minor while the version is 0.x, the major alone from 1.0.
+        major, minor, _ = version.split()[1].split(".")
+        soname = f"libsne.so.{major}.{minor}" if major == "0" else f"libsne.so.{major}"
+        if not os.path.exists(os.path.join(prefix, "lib", soname)):
+            raise SystemExit(f"no {soname} in {os.path.join(prefix, 'lib')}: "
+                             f"{sorted(os.listdir(os.path.join(prefix, 'lib')))}")
         # The embedded sandbox comes from the installed libsne_sandbox.so, found by its run path.
         status = run("the installed sne on the embedded sandbox", [sne, "auth", "status", "--json"],
                      env=env)

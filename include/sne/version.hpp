@@ -1,11 +1,22 @@
-// sne/version.hpp - the version of the libsne that is linked.
+// sne/version.hpp - the version of libsne: of the headers compiled against (the macros) and of
+// the library linked (sne::version()). CMake reads the three numbers from this file, which is
+// their one source: the project's version, the shared libraries' names and the packages' all
+// come from here.
 #pragma once
 
 #include <string_view>
+
+#define SNE_VERSION_MAJOR 0
+#define SNE_VERSION_MINOR 1
+#define SNE_VERSION_PATCH 0
+/// MAJOR * 10000 + MINOR * 100 + PATCH, for `#if SNE_VERSION_NUMBER >= 100` (0.1.0).
+#define SNE_VERSION_NUMBER (SNE_VERSION_MAJOR * 10000 + SNE_VERSION_MINOR * 100 + SNE_VERSION_PATCH)
 
 namespace sne {
 
 /// "X.Y.Z" of the library at run time (it may differ from the headers compiled against).
 std::string_view version() noexcept;
+/// SNE_VERSION_NUMBER of the library at run time.
+int version_number() noexcept;
 
 }  // namespace sne
