@@ -67,7 +67,14 @@ def main():
     failures = []
 
     libsne = os.path.join(root, "libsne")
-    lib_folders = sorted(d for d in os.listdir(libsne) if os.path.isdir(os.path.join(libsne, d)))
+    def holds_code(folder):
+        return any(name.endswith((".cpp", ".hpp", ".cpp.in"))
+                   for _, _, files in os.walk(folder) for name in files)
+
+    # The folders of code (libsne/pkgconfig/ holds templates of pkg-config files, no code).
+    lib_folders = sorted(d for d in os.listdir(libsne)
+                         if os.path.isdir(os.path.join(libsne, d))
+                         and holds_code(os.path.join(libsne, d)))
     for d in lib_folders:
         if d not in rows:
             failures.append(f"libsne/{d}/: a folder that the table of {architecture} does not "
