@@ -27,6 +27,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "sne/config.hpp"
 #include "sne/credentials.hpp"
@@ -130,6 +131,13 @@ class Connection {
 
  private:
   std::optional<std::string> env(std::string_view name) const;
+  /// The one precedence of every setting: `given` (named `given_origin`), else the variable
+  /// `env_name` (none when null), else the profile's `key`. The text (empty when none gives it)
+  /// and where it came from; the profile's origin names the key when `origin_names_key`.
+  Result<std::pair<std::string, std::string>> setting(const std::string& given,
+                                                      const std::string& given_origin,
+                                                      const char* env_name, const char* key,
+                                                      bool origin_names_key);
   void note(Note::Level level, std::string text) const;
   Result<std::unique_ptr<Service>> open(std::string token);
 

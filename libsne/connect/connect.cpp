@@ -46,21 +46,31 @@ Result<const Paths*> Connection::paths() {
   return &*paths_;
 }
 
+Result<std::pair<std::string, std::string>> Connection::setting(const std::string& given,
+                                                                const std::string& given_origin,
+                                                                const char* env_name,
+                                                                const char* key,
+                                                                bool origin_names_key) {
+  if (!given.empty()) return std::make_pair(given, given_origin);
+  if (env_name != nullptr)
+    if (auto value = env(env_name); value && !value->empty())
+      return std::make_pair(*value, std::string(env_name));
+  auto in_force = profile();
+  if (!in_force) return in_force.error();
+  const std::string name = (*in_force)->profile.name();
+  return std::make_pair((*in_force)->profile.get(key).value_or(""),
+                        origin_names_key ? fmt::format("profile '{}' {}", name, key)
+                                         : fmt::format("profile '{}'", name));
+}
+
 Result<EndpointInfo> Connection::endpoint() {
   if (endpoint_) return *endpoint_;
   auto p = paths();
   if (!p) return p.error();
-  std::string text = options_.endpoint, origin = options_.endpoint_origin;
-  if (text.empty()) {
-    text = env("SNE_ENDPOINT").value_or("");
-    origin = "SNE_ENDPOINT";
-  }
-  if (text.empty()) {
-    auto in_force = profile();
-    if (!in_force) return in_force.error();
-    text = (*in_force)->profile.get("endpoint").value_or("");
-    origin = fmt::format("profile '{}'", (*in_force)->profile.name());
-  }
+  auto found =
+      setting(options_.endpoint, options_.endpoint_origin, "SNE_ENDPOINT", "endpoint", false);
+  if (!found) return found.error();
+  auto [text, origin] = std::move(*found);
   if (text.empty()) {
     text = "sandbox";
     origin = "default";
@@ -83,10 +93,9 @@ Result<CredentialStore> Connection::credentials() {
 }
 
 Result<std::string> Connection::cacert() {
-  if (!options_.cacert.empty()) return options_.cacert;
-  auto in_force = profile();
-  if (!in_force) return in_force.error();
-  return (*in_force)->profile.get("cacert").value_or("");
+  auto found = setting(options_.cacert, "cacert", nullptr, "cacert", true);
+  if (!found) return found.error();
+  return found->first;
 }
 
 Result<std::unique_ptr<Service>> Connection::open(std::string token) {
@@ -187,13 +196,9 @@ Result<std::string> Connection::glpi_url() {
   if (glpi_url_) return *glpi_url_;
   auto p = paths();
   if (!p) return p.error();
-  std::string text = env("SNE_GLPI_URL").value_or(""), origin = "SNE_GLPI_URL";
-  if (text.empty()) {
-    auto in_force = profile();
-    if (!in_force) return in_force.error();
-    text = (*in_force)->profile.get("glpi_url").value_or("");
-    origin = fmt::format("profile '{}' glpi_url", (*in_force)->profile.name());
-  }
+  auto found = setting({}, {}, "SNE_GLPI_URL", "glpi_url", true);
+  if (!found) return found.error();
+  auto [text, origin] = std::move(*found);
   if (text.empty()) {
     auto ep = endpoint();
     if (!ep) return ep.error();
