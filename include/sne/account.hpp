@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "sne/export.hpp"
 #include "sne/timestamp.hpp"
 
 namespace sne {
@@ -22,7 +23,7 @@ enum class Role {
   agent,     ///< registers demandes and sends pieces for their guichets
   referent,  ///< also validates the account requests of their guichets
 };
-std::string_view to_string(Role role) noexcept;
+SNE_EXPORT std::string_view to_string(Role role) noexcept;
 
 /// The signed-in agent (GET /v1/me).
 struct Me {
@@ -61,7 +62,7 @@ enum class RequestStatus {
   rejetee,     ///< rejected, with a reason
   activee,     ///< the account was activated with the link
 };
-std::string_view to_string(RequestStatus status) noexcept;
+SNE_EXPORT std::string_view to_string(RequestStatus status) noexcept;
 
 struct AccountRequest {
   std::string id;  ///< opaque, unguessable: whoever holds it can follow the request

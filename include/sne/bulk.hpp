@@ -24,6 +24,7 @@
 #include "sne/config.hpp"
 #include "sne/date.hpp"
 #include "sne/error.hpp"
+#include "sne/export.hpp"
 #include "sne/inspect.hpp"
 #include "sne/json.hpp"
 #include "sne/service.hpp"
@@ -61,7 +62,7 @@ struct ManifestRow {
 /// strings (a single string is accepted); blank lines are skipped. Columns: numero_unique, type,
 /// files (required), contexte, date_emission, date_expiration, annee_revenus, pack (yes/no,
 /// true/false, 1/0), idempotency_key.
-class ManifestReader {
+class SNE_EXPORT ManifestReader {
  public:
   virtual ~ManifestReader() = default;
   /// Opens `path`; the format follows the extension (".jsonl" or ".ndjson": JSON Lines,
@@ -85,7 +86,7 @@ enum class RowStatus {
   failed_transient,  ///< failed after retries for a reason that may pass (network, 5xx, 429)
   skipped,           ///< not this run's (another shard), or a dry run
 };
-std::string_view to_string(RowStatus status) noexcept;
+SNE_EXPORT std::string_view to_string(RowStatus status) noexcept;
 
 /// What happened to one row, as the report writes it.
 struct RowOutcome {
@@ -109,11 +110,11 @@ struct RowOutcome {
 };
 
 /// A row's outcome as the JSON Lines report and `sne bulk check --json` write it (files absolute).
-Json to_json(const RowOutcome& outcome);
+SNE_EXPORT Json to_json(const RowOutcome& outcome);
 
 /// Writes a report, CSV or JSON Lines by the extension of `path` (".jsonl"/".ndjson"), mode
 /// 0600, through a temporary file renamed at close(): a reader never sees half a report.
-class ReportWriter {
+class SNE_EXPORT ReportWriter {
  public:
   virtual ~ReportWriter() = default;
   static Result<std::unique_ptr<ReportWriter>> open(const std::string& path);
@@ -126,9 +127,9 @@ using Shard = std::pair<int, int>;
 
 /// Reads "K/N" with 0 <= K < N (as 0/4 ... 3/4); empty text is no shard. invalid_input with
 /// subject "shard" otherwise.
-Result<std::optional<Shard>> parse_shard(std::string_view text);
+SNE_EXPORT Result<std::optional<Shard>> parse_shard(std::string_view text);
 /// "K/N", or "" for no shard.
-std::string format_shard(const std::optional<Shard>& shard);
+SNE_EXPORT std::string format_shard(const std::optional<Shard>& shard);
 
 /// Counts by status and totals, recomputed from the journal (never summed over runs).
 struct Summary {
@@ -147,7 +148,7 @@ struct Summary {
 /// The summary as `sne bulk send --json` prints it: the counts, bytes, duration_ms,
 /// plis_per_second, bytes_per_second, journal (when there is one) and stopped (null, or the
 /// code and message of the error that stopped the run).
-Json to_json(const Summary& summary);
+SNE_EXPORT Json to_json(const Summary& summary);
 
 /// What a journal holds, without sending.
 struct JournalInfo {
@@ -162,20 +163,22 @@ struct JournalInfo {
 };
 
 /// $XDG_STATE_HOME/sne/bulk (default ~/.local/state/sne/bulk): `paths.state_dir` + "/bulk".
-std::string default_journal_folder(const Paths& paths);
+SNE_EXPORT std::string default_journal_folder(const Paths& paths);
 /// The default journal of a manifest: in `folder`, named from the manifest's absolute path and
 /// content hash (and shard), so that another manifest, or the same one edited, gets another.
-Result<std::string> default_journal_path(const std::string& manifest, const std::string& folder,
-                                         std::optional<std::pair<int, int>> shard = {});
-Result<JournalInfo> read_journal(const std::string& path);
+SNE_EXPORT Result<std::string> default_journal_path(const std::string& manifest,
+                                                    const std::string& folder,
+                                                    std::optional<std::pair<int, int>> shard = {});
+SNE_EXPORT Result<JournalInfo> read_journal(const std::string& path);
 /// A journal as `sne bulk status --json` and `sne bulk list --json` print it: its summary's
 /// members (journal being its path), then manifest, manifest_sha256, endpoint, shard ("K/N" or
 /// null), created_at, updated_at (seconds since the epoch) and finished.
-Json to_json(const JournalInfo& journal);
+SNE_EXPORT Json to_json(const JournalInfo& journal);
 /// Every row of the journal, in row order.
-Status for_each_row(const std::string& journal, const std::function<void(const RowOutcome&)>& fn);
+SNE_EXPORT Status for_each_row(const std::string& journal,
+                               const std::function<void(const RowOutcome&)>& fn);
 /// The journals in `folder`, newest first.
-Result<std::vector<JournalInfo>> list_journals(const std::string& folder);
+SNE_EXPORT Result<std::vector<JournalInfo>> list_journals(const std::string& folder);
 
 // ---- check and send -----------------------------------------------------------------------
 
@@ -226,9 +229,9 @@ struct SendOptions : RunOptions {
 /// whether each demande exists, is not radiated and has room for the rows of each (demande,
 /// type) counted together. Sends nothing; `on_row` gets each row's verdict (sent means "would
 /// be sent").
-Result<Summary> check_manifest(const RunOptions& options);
+SNE_EXPORT Result<Summary> check_manifest(const RunOptions& options);
 
 /// Sends every row of the manifest that its journal does not record as done.
-Result<Summary> send_manifest(const SendOptions& options);
+SNE_EXPORT Result<Summary> send_manifest(const SendOptions& options);
 
 }  // namespace sne::bulk

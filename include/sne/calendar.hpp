@@ -11,6 +11,7 @@
 
 #include "sne/date.hpp"
 #include "sne/error.hpp"
+#include "sne/export.hpp"
 #include "sne/territoire.hpp"
 
 namespace sne {
@@ -28,23 +29,23 @@ constexpr long kMaxJoursOuvres = 1000000;
 
 /// The public holidays of `year` in `zone`, ordered by date. Two holidays may fall on the same
 /// date (Ascension on 1 May 2008); both are listed. Empty for a year outside 1583-9999.
-std::vector<Holiday> public_holidays(int year, CalendarZone zone);
+SNE_EXPORT std::vector<Holiday> public_holidays(int year, CalendarZone zone);
 
 /// True when `date` is a public holiday in `zone`.
-bool is_public_holiday(Date date, CalendarZone zone);
+SNE_EXPORT bool is_public_holiday(Date date, CalendarZone zone);
 
 /// True when `date` is a jour ouvré in `zone`: Monday to Friday and not a public holiday.
-bool is_jour_ouvre(Date date, CalendarZone zone);
+SNE_EXPORT bool is_jour_ouvre(Date date, CalendarZone zone);
 
 /// The date `n` jours ouvrés after `from` (`n` < 0: before it); `from` itself when n is 0.
 /// `from` need not be a jour ouvré: 2 jours ouvrés after a Saturday is the Tuesday.
 /// invalid_input when |n| > kMaxJoursOuvres, or when `from` or the result is outside the years
 /// 1583-9999.
-Result<Date> add_jours_ouvres(Date from, long n, CalendarZone zone);
+SNE_EXPORT Result<Date> add_jours_ouvres(Date from, long n, CalendarZone zone);
 
 /// The number of jours ouvrés d with from < d <= to; the opposite count when to < from.
 /// So jours_ouvres_between(from, add_jours_ouvres(from, n)) == n for every n >= 0, and for
 /// n < 0 when `from` is a jour ouvré. invalid_input when a date is outside the years 1583-9999.
-Result<long> jours_ouvres_between(Date from, Date to, CalendarZone zone);
+SNE_EXPORT Result<long> jours_ouvres_between(Date from, Date to, CalendarZone zone);
 
 }  // namespace sne

@@ -15,6 +15,7 @@
 
 #include "sne/date.hpp"
 #include "sne/error.hpp"
+#include "sne/export.hpp"
 #include "sne/format.hpp"
 
 namespace sne {
@@ -23,8 +24,8 @@ enum class Perimetre {
   reglementaire,   ///< in the arrêté's list
   hors_perimetre,  ///< received in practice, not in the arrêté's list
 };
-std::string_view to_string(Perimetre p) noexcept;  ///< "reglementaire", "hors_perimetre"
-std::string_view label_fr(Perimetre p) noexcept;   ///< "Périmètre réglementaire"
+SNE_EXPORT std::string_view to_string(Perimetre p) noexcept;  ///< "reglementaire", "hors_perimetre"
+SNE_EXPORT std::string_view label_fr(Perimetre p) noexcept;   ///< "Périmètre réglementaire"
 
 /// Whether a piece type is needed, and for what.
 enum class Requirement {
@@ -32,10 +33,10 @@ enum class Requirement {
   enregistrement,  ///< required to register a demande (identity, régularité du séjour)
   instruction,     ///< required to instruct it (avis d'imposition)
 };
-std::string_view to_string(Requirement r) noexcept;
+SNE_EXPORT std::string_view to_string(Requirement r) noexcept;
 
 /// How long a piece of a type stays valid.
-struct ValidityRule {
+struct SNE_EXPORT ValidityRule {
   enum class Kind {
     none,           ///< never expires (birth certificate, judgment)
     unexpired,      ///< valid until the end date it carries (identity card, titre de séjour)
@@ -50,7 +51,7 @@ struct ValidityRule {
   /// "revenus de l'année N-2 ou N-1", "sans limite de validité".
   std::string describe_fr() const;
 };
-std::string_view to_string(ValidityRule::Kind k) noexcept;  ///< "none", "unexpired", ...
+SNE_EXPORT std::string_view to_string(ValidityRule::Kind k) noexcept;  ///< "none", "unexpired", ...
 
 /// What is known of one piece's dates; each field is optional.
 struct PieceDates {
@@ -68,7 +69,7 @@ struct ValidityCheck {
 };
 
 /// Applies `rule` to a piece with `dates`, on day `on`.
-ValidityCheck check_validity(const ValidityRule& rule, const PieceDates& dates, Date on);
+SNE_EXPORT ValidityCheck check_validity(const ValidityRule& rule, const PieceDates& dates, Date on);
 
 struct PieceType {
   std::string code;      ///< stable snake_case code, unique in the catalog: "piece_identite"
@@ -89,7 +90,7 @@ struct Rubrique {
   std::vector<PieceType> types;
 };
 
-class Catalog {
+class SNE_EXPORT Catalog {
  public:
   /// The catalog embedded in this version of libsne. Never fails.
   static const Catalog& builtin();

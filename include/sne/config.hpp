@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "sne/error.hpp"
+#include "sne/export.hpp"
 
 namespace sne {
 
@@ -28,7 +29,7 @@ namespace sne {
 using EnvLookup = std::function<std::optional<std::string>(std::string_view name)>;
 
 /// The process environment (getenv).
-EnvLookup process_env();
+SNE_EXPORT EnvLookup process_env();
 
 /// The files and folders sne uses, after the XDG base-directory rules.
 struct Paths {
@@ -40,17 +41,17 @@ struct Paths {
 
 /// Resolves Paths from the environment; invalid_input when neither the XDG variable nor HOME
 /// gives an absolute directory.
-Result<Paths> resolve_paths(const EnvLookup& env);
+SNE_EXPORT Result<Paths> resolve_paths(const EnvLookup& env);
 
 /// A key a profile may set.
 struct ConfigKey {
   std::string_view name;
   std::string_view description;
 };
-const std::vector<ConfigKey>& config_keys();
+SNE_EXPORT const std::vector<ConfigKey>& config_keys();
 
 /// The settings of one profile: known keys only, as strings.
-class Profile {
+class SNE_EXPORT Profile {
  public:
   explicit Profile(std::string name = "default") : name_(std::move(name)) {}
   const std::string& name() const noexcept { return name_; }
@@ -65,7 +66,7 @@ class Profile {
   std::vector<std::pair<std::string, std::string>> values_;
 };
 
-class Config {
+class SNE_EXPORT Config {
  public:
   /// Parses a configuration document; `origin` names it in errors, which are invalid_input
   /// with "line L, column C" or the key at fault ("profiles.x.catalgo: unknown key").
@@ -107,6 +108,7 @@ struct ActiveProfile {
 /// missing named one is an error); the profile is
 /// --profile, else $SNE_PROFILE, else the file's `profile` key, else "default" (a profile named
 /// by flag or environment must exist in the file).
-Result<ActiveProfile> select_profile(const ProfileRequest& request, const EnvLookup& env);
+SNE_EXPORT Result<ActiveProfile> select_profile(const ProfileRequest& request,
+                                                const EnvLookup& env);
 
 }  // namespace sne

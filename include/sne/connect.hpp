@@ -32,6 +32,7 @@
 #include "sne/config.hpp"
 #include "sne/credentials.hpp"
 #include "sne/error.hpp"
+#include "sne/export.hpp"
 #include "sne/service.hpp"
 
 namespace sne {
@@ -84,7 +85,7 @@ struct ConnectOptions {
 
 /// The endpoint, the service, the credentials and GLPI of one caller, each resolved at first
 /// use and kept. Not thread-safe: a bulk run gives each worker its own another_service().
-class Connection {
+class SNE_EXPORT Connection {
  public:
   explicit Connection(ConnectOptions options);
   ~Connection();

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "sne/error.hpp"
+#include "sne/export.hpp"
 
 namespace sne {
 
@@ -19,11 +20,11 @@ struct ContexteInfo {
 };
 
 /// The four contexts, in the order above.
-const std::vector<ContexteInfo>& contextes();
-const ContexteInfo& info(Contexte c) noexcept;
+SNE_EXPORT const std::vector<ContexteInfo>& contextes();
+SNE_EXPORT const ContexteInfo& info(Contexte c) noexcept;
 
 /// Accepts the code, the name or the slug, case-insensitively ("AJO", "ajout", "mise-a-jour",
 /// "mise_a_jour"); invalid_input with subject "contexte" otherwise.
-Result<Contexte> parse_contexte(std::string_view text);
+SNE_EXPORT Result<Contexte> parse_contexte(std::string_view text);
 
 }  // namespace sne

@@ -10,11 +10,12 @@
 #include <utility>
 
 #include "sne/error.hpp"
+#include "sne/export.hpp"
 #include "sne/timestamp.hpp"
 
 namespace sne {
 
-struct StoredCredential {
+struct SNE_EXPORT StoredCredential {
   std::string token;  ///< empty: signed out on purpose (no automatic demo sign-in)
   std::string email;
   /// Timestamp::max(): never (a GLPI personal API token lasts until it is revoked).
@@ -22,7 +23,7 @@ struct StoredCredential {
   std::string app_token{};  ///< GLPI's App-Token of the API client, for GLPI entries
 };
 
-class CredentialStore {
+class SNE_EXPORT CredentialStore {
  public:
   explicit CredentialStore(std::string path) : path_(std::move(path)) {}
   const std::string& path() const noexcept { return path_; }

@@ -8,13 +8,14 @@
 #include <string_view>
 
 #include "sne/error.hpp"
+#include "sne/export.hpp"
 
 namespace sne {
 
 /// ISO 8601 weekday numbers: Monday is 1, Sunday is 7.
 enum class Weekday { monday = 1, tuesday, wednesday, thursday, friday, saturday, sunday };
 
-class Date {
+class SNE_EXPORT Date {
  public:
   /// 1970-01-01.
   Date() = default;
@@ -63,17 +64,17 @@ class Date {
 };
 
 /// Number of days in a month of a year (28 to 31); 0 when month is not 1-12.
-int days_in_month(int year, int month) noexcept;
-bool is_leap_year(int year) noexcept;
+SNE_EXPORT int days_in_month(int year, int month) noexcept;
+SNE_EXPORT bool is_leap_year(int year) noexcept;
 
 /// Easter Sunday of a Gregorian year. Precondition: 1583 <= year <= 9999 (other years give
 /// 1970-01-01).
-Date easter_sunday(int year) noexcept;
+SNE_EXPORT Date easter_sunday(int year) noexcept;
 
 /// The French name of a weekday, lower-case ("mercredi").
-std::string_view weekday_name_fr(Weekday day) noexcept;
+SNE_EXPORT std::string_view weekday_name_fr(Weekday day) noexcept;
 
 /// The French name of a month, lower-case ("août").
-std::string_view month_name_fr(int month) noexcept;
+SNE_EXPORT std::string_view month_name_fr(int month) noexcept;
 
 }  // namespace sne

@@ -20,6 +20,7 @@
 #include "sne/date.hpp"
 #include "sne/demande.hpp"
 #include "sne/error.hpp"
+#include "sne/export.hpp"
 #include "sne/json.hpp"
 #include "sne/service.hpp"
 #include "sne/timestamp.hpp"
@@ -27,7 +28,7 @@
 namespace sne {
 
 /// The dates of a stored piece, as check_validity() reads them.
-PieceDates dates_of(const StoredPiece& piece);
+SNE_EXPORT PieceDates dates_of(const StoredPiece& piece);
 
 /// One stored piece and its validity on the day of the view.
 struct DossierPiece {
@@ -66,7 +67,7 @@ struct MissingType {
   Requirement required = Requirement::enregistrement;
 };
 
-struct DossierView {
+struct SNE_EXPORT DossierView {
   std::string numero_unique;
   std::string territoire;
   Demandeur demandeur;
@@ -83,7 +84,7 @@ struct DossierView {
 };
 
 /// The view of `demande` with `catalog` on day `on`.
-DossierView build_dossier_view(const Demande& demande, const Catalog& catalog, Date on);
+SNE_EXPORT DossierView build_dossier_view(const Demande& demande, const Catalog& catalog, Date on);
 
 /// Pieces about to be added: `adding` pieces of `type`.
 struct CleanupTarget {
@@ -95,7 +96,8 @@ struct CleanupTarget {
 /// obsolete ones first, then those whose validity cannot be told (a date is missing), then the
 /// oldest of the valid ones.
 enum class DeletionReason { obsolete, validity_unknown, oldest };
-std::string_view to_string(DeletionReason r) noexcept;  ///< "obsolete", "validity_unknown"...
+SNE_EXPORT std::string_view to_string(
+    DeletionReason r) noexcept;  ///< "obsolete", "validity_unknown"...
 
 struct PlannedDeletion {
   std::string piece_id;
@@ -141,17 +143,17 @@ struct CleanupPlan {
 /// Errors: invalid_input (subject: the type) for an unknown type, an `adding` below 1, or more
 /// pieces of a type than its category holds; invalid_input when `targets` is empty; conflict
 /// when the demande is radiated (it cannot receive pieces).
-Result<CleanupPlan> plan_cleanup(const Demande& demande, const Catalog& catalog,
-                                 const std::vector<CleanupTarget>& targets, Date on);
+SNE_EXPORT Result<CleanupPlan> plan_cleanup(const Demande& demande, const Catalog& catalog,
+                                            const std::vector<CleanupTarget>& targets, Date on);
 
 /// Parses a target as given on the command line: "TYPE" (one piece) or "TYPE:N" (N pieces,
 /// 1 to 20). invalid_input whose subject is "target" otherwise. The type is not looked up.
-Result<CleanupTarget> parse_cleanup_target(std::string_view text);
+SNE_EXPORT Result<CleanupTarget> parse_cleanup_target(std::string_view text);
 
 /// The view as JSON (what `sne dossier show --json` prints).
-Json to_json(const DossierView& view);
+SNE_EXPORT Json to_json(const DossierView& view);
 /// The plan as JSON (the "plan" of `sne dossier clean --json`).
-Json to_json(const CleanupPlan& plan);
+SNE_EXPORT Json to_json(const CleanupPlan& plan);
 
 /// What running a cleanup plan did.
 struct CleanupOutcome {
@@ -165,18 +167,20 @@ struct CleanupOutcome {
 /// after each; the first failure stops it, prefixed with the piece's id ("piece pc000001: ..."),
 /// and the pieces after it are left. With `dry_run`, or a plan with nothing to delete, nothing
 /// is called.
-CleanupOutcome run_cleanup(Service& service, const CleanupPlan& plan, bool dry_run,
-                           const std::function<void(const PlannedDeletion&)>& on_deleted = {});
+SNE_EXPORT CleanupOutcome
+run_cleanup(Service& service, const CleanupPlan& plan, bool dry_run,
+            const std::function<void(const PlannedDeletion&)>& on_deleted = {});
 
 /// The plan and what was done (what `sne dossier clean --json` prints): the plan's members,
 /// then dry_run, deleted (the ids gone) and not_deleted (the ids left), in the plan's order.
-Json to_json(const CleanupPlan& plan, const CleanupOutcome& outcome);
+SNE_EXPORT Json to_json(const CleanupPlan& plan, const CleanupOutcome& outcome);
 
 /// Checks that every id of `piece_ids` is a piece of `demande`, so that a deletion of several
 /// pieces starts only when none is missing. not_found otherwise, naming every missing id in the
 /// message ("no piece 'pc1' in demande N", "no pieces 'pc1', 'pc2' in demande N") and the first
 /// as the subject.
-Status check_pieces_exist(const Demande& demande, const std::vector<std::string>& piece_ids);
+SNE_EXPORT Status check_pieces_exist(const Demande& demande,
+                                     const std::vector<std::string>& piece_ids);
 
 /// What deleting pieces by id did.
 struct PieceDeletion {
@@ -189,10 +193,10 @@ struct PieceDeletion {
 /// Deletes the pieces `piece_ids` of the demande `numero_unique`, in order, through `service`,
 /// calling `on_deleted` (optional) after each; the first failure stops it, as the service gave
 /// it, and the ids after it are left. Check them first with check_pieces_exist.
-PieceDeletion delete_pieces(
+SNE_EXPORT PieceDeletion delete_pieces(
     Service& service, const std::string& numero_unique, const std::vector<std::string>& piece_ids,
     const std::function<void(const std::string& piece_id)>& on_deleted = {});
 
 /// numero_unique and deleted (what `sne piece rm --json` prints).
-Json to_json(const PieceDeletion& deletion);
+SNE_EXPORT Json to_json(const PieceDeletion& deletion);
 }  // namespace sne

@@ -14,6 +14,8 @@
 #include <utility>
 #include <variant>
 
+#include "sne/export.hpp"
+
 namespace sne {
 
 /// Stable error codes. Their names (to_string) are part of the JSON output of the CLI; values
@@ -33,10 +35,10 @@ enum class ErrorCode {
 };
 
 /// The snake_case name of a code ("invalid_input"), stable across versions.
-std::string_view to_string(ErrorCode code) noexcept;
+SNE_EXPORT std::string_view to_string(ErrorCode code) noexcept;
 
 /// A failure: what went wrong, in one line, and what it is about.
-class Error {
+class SNE_EXPORT Error {
  public:
   Error(ErrorCode code, std::string message, std::string subject = {});
 
@@ -74,7 +76,7 @@ class Error {
 };
 
 /// Thrown by Result::value() and Result::error() when called on the wrong alternative.
-class BadResultAccess : public std::logic_error {
+class SNE_EXPORT BadResultAccess : public std::logic_error {
  public:
   using std::logic_error::logic_error;
 };

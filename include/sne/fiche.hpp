@@ -18,6 +18,7 @@
 #include "sne/contexte.hpp"
 #include "sne/date.hpp"
 #include "sne/error.hpp"
+#include "sne/export.hpp"
 #include "sne/json.hpp"
 
 namespace sne {
@@ -48,12 +49,12 @@ struct Fiche {
 /// for numero_unique, then "contexte", "guichet", "siret", "territoire", "date_generation",
 /// "date_depot") and whose message starts with it: "numero: month 13 is not 01-12". A dépôt
 /// before the génération is refused.
-Result<Fiche> make_fiche(const FicheInput& input);
+SNE_EXPORT Result<Fiche> make_fiche(const FicheInput& input);
 
 /// The fiche as JSON: numero_unique, contexte (name) and contexte_code, guichet, siret,
 /// territoire, date_generation, date_depot (null when unknown): what `sne fiche parse --json`
 /// prints, and the start of what `sne fiche create --json` prints.
-Json to_json(const Fiche& fiche);
+SNE_EXPORT Json to_json(const Fiche& fiche);
 
 /// The QR code's text, ASCII only, in QR alphanumeric characters, version tag first:
 ///
@@ -61,11 +62,11 @@ Json to_json(const Fiche& fiche);
 ///
 /// tag, numéro unique, contexte code, code guichet, SIRET, code territoire, date de
 /// génération, date de dépôt (empty when unknown: the payload then ends with '/').
-std::string fiche_payload(const Fiche& fiche);
+SNE_EXPORT std::string fiche_payload(const Fiche& fiche);
 
 /// Reads a payload back. invalid_input naming the fault: an unknown version tag, a wrong
 /// number of fields, or a field the domain core refuses ("numero: month 13 is not 01-12").
-Result<Fiche> parse_fiche_payload(std::string_view payload);
+SNE_EXPORT Result<Fiche> parse_fiche_payload(std::string_view payload);
 
 /// The version tag that starts every payload written by this libsne.
 constexpr std::string_view kFichePayloadTag = "SNEFT1";
@@ -78,7 +79,7 @@ struct FicheRenderOptions {
 /// Renders fiches one after the other, reusing what every fiche shares: the way to make many
 /// single-fiche files. Each render() gives the same bytes as render_fiche_pdf for that fiche.
 /// One renderer is not to be used by two threads at once; separate renderers may.
-class FicheRenderer {
+class SNE_EXPORT FicheRenderer {
  public:
   explicit FicheRenderer(FicheRenderOptions options = {});
   ~FicheRenderer();
@@ -95,12 +96,13 @@ class FicheRenderer {
 };
 
 /// The fiche as a one-page A4 PDF. Same fiche and options, same bytes.
-Result<std::string> render_fiche_pdf(const Fiche& fiche, const FicheRenderOptions& options = {});
+SNE_EXPORT Result<std::string> render_fiche_pdf(const Fiche& fiche,
+                                                const FicheRenderOptions& options = {});
 
 /// Several fiches as one PDF, a page each in the order given (an envoi of several demandes).
 /// invalid_input when `fiches` is empty.
-Result<std::string> render_fiches_pdf(const std::vector<Fiche>& fiches,
-                                      const FicheRenderOptions& options = {});
+SNE_EXPORT Result<std::string> render_fiches_pdf(const std::vector<Fiche>& fiches,
+                                                 const FicheRenderOptions& options = {});
 
 /// Writes `bytes` to `path` atomically, through the library's one atomic writer: a temporary
 /// file in the same folder (unnamed where the file system allows), fsync'ed, then given its
@@ -108,7 +110,7 @@ Result<std::string> render_fiches_pdf(const std::vector<Fiche>& fiches,
 /// The file is created mode 0600: a fiche's numéro unique identifies a person's demande.
 /// Errors: io naming `path` and the system's cause ("f.pdf: cannot write: No space left on
 /// device"); invalid_input when `path` is a folder.
-Status write_file_atomically(const std::string& path, std::string_view bytes);
+SNE_EXPORT Status write_file_atomically(const std::string& path, std::string_view bytes);
 
 /// One row of a fiche manifest, as read.
 struct FicheManifestRow {
@@ -121,7 +123,7 @@ struct FicheManifestRow {
 /// Streams a CSV manifest with the header `numero_unique,contexte[,date_depot]` (any order,
 /// case-insensitive; quoted fields without line breaks, CRLF and a UTF-8 BOM accepted; blank
 /// lines skipped).
-class FicheManifest {
+class SNE_EXPORT FicheManifest {
  public:
   /// Opens and checks the header; io or invalid_input errors name the file.
   static Result<FicheManifest> open(const std::string& path);
@@ -199,7 +201,7 @@ struct FicheBatchSummary {
 /// refused (a second fiche of one demande). Memory stays flat with the number of rows when
 /// writing one PDF per row: a hash of each numéro is kept, not the fiches.
 /// Not thread-safe: one run at a time per FicheBatch.
-class FicheBatch {
+class SNE_EXPORT FicheBatch {
  public:
   explicit FicheBatch(FicheBatchOptions options);
 
@@ -216,9 +218,9 @@ class FicheBatch {
 
 /// A failed row as JSON: line, input, error (the message), field (the error's subject), as in
 /// the "errors" of `sne fiche batch --json`.
-Json to_json(const FicheRowOutcome& row);
+SNE_EXPORT Json to_json(const FicheRowOutcome& row);
 /// The summary as JSON: output, merged, written, failed, interrupted (the members of
 /// `sne fiche batch --json` but its "errors").
-Json to_json(const FicheBatchSummary& summary);
+SNE_EXPORT Json to_json(const FicheBatchSummary& summary);
 
 }  // namespace sne

@@ -27,6 +27,7 @@
 
 #include "sne/config.hpp"
 #include "sne/error.hpp"
+#include "sne/export.hpp"
 #include "sne/json.hpp"
 #include "sne/pli.hpp"
 #include "sne/service.hpp"
@@ -70,9 +71,9 @@ struct GlpiCategory {
 /// GLPI's ticket types, numbered as GLPI numbers them.
 enum class TicketType { incident = 1, request = 2 };
 /// "incident", "request".
-std::string_view to_string(TicketType type) noexcept;
+SNE_EXPORT std::string_view to_string(TicketType type) noexcept;
 /// The type of that name ("incident", "request"); nullopt for any other.
-std::optional<TicketType> parse_ticket_type(std::string_view name) noexcept;
+SNE_EXPORT std::optional<TicketType> parse_ticket_type(std::string_view name) noexcept;
 
 /// GLPI's ticket statuses.
 enum class TicketStatus {
@@ -84,7 +85,7 @@ enum class TicketStatus {
   closed = 6
 };
 /// "new", "assigned", "planned", "pending", "solved", "closed".
-std::string_view to_string(TicketStatus status) noexcept;
+SNE_EXPORT std::string_view to_string(TicketStatus status) noexcept;
 
 struct Ticket {
   std::int64_t id = 0;
@@ -143,7 +144,7 @@ struct FollowupResult {
   std::string message;  ///< GLPI's, when it refused it
 };
 
-class Glpi {
+class SNE_EXPORT Glpi {
  public:
   /// Closes the session if one is open (errors ignored: call close() to see them).
   virtual ~Glpi() = default;
@@ -188,16 +189,16 @@ class Glpi {
 /// Whether the file at `path` may be attached: a readable regular file of at most
 /// `max_bytes`; invalid_input naming the file otherwise. Glpi::attach() checks it too; callers
 /// check every file before creating a ticket, so that no ticket is left without its files.
-Status check_glpi_attachment(const std::string& path,
-                             std::uint64_t max_bytes = kDefaultGlpiMaxAttachment);
+SNE_EXPORT Status check_glpi_attachment(const std::string& path,
+                                        std::uint64_t max_bytes = kDefaultGlpiMaxAttachment);
 
 /// A GLPI URL spelt out in full, as Glpi::url() gives it and as credentials are stored under:
 /// "https://host/glpi/apirest.php", "sandbox:/home/a/.local/share/sne/sandbox.db".
-Result<std::string> glpi_canonical_url(std::string_view url, const Paths& paths);
+SNE_EXPORT Result<std::string> glpi_canonical_url(std::string_view url, const Paths& paths);
 
 /// Opens a GLPI client; no request is sent before the first call. invalid_input for a bad URL
 /// or missing credentials (naming what is missing).
-Result<std::unique_ptr<Glpi>> open_glpi(const GlpiOptions& options, const Paths& paths);
+SNE_EXPORT Result<std::unique_ptr<Glpi>> open_glpi(const GlpiOptions& options, const Paths& paths);
 
 /// A ticket prepared from a pli, for the user to send (or amend).
 struct TicketDraft {
@@ -216,12 +217,12 @@ inline constexpr const char* kGlpiCategoryRejected = "Pièce justificative refus
 /// Title, body and category from a pli and its deadline (see pli_sla()): numéro unique,
 /// transaction, guichet, dates, status, the deadline and the delay, each piece with its
 /// outcome, and the reasons of the rejected ones.
-TicketDraft ticket_from_pli(const Pli& pli, const PliSla& sla);
+SNE_EXPORT TicketDraft ticket_from_pli(const Pli& pli, const PliSla& sla);
 
 /// The draft of a ticket about the pli of that transaction, as the service sees it now: the
 /// pli fetched, its deadline judged on the service's clock (Service::server_time()). The
 /// service's error when the pli cannot be read (not_found for an unknown transaction).
-Result<TicketDraft> ticket_from_pli(Service& service, const std::string& transaction);
+SNE_EXPORT Result<TicketDraft> ticket_from_pli(Service& service, const std::string& transaction);
 
 /// A ticket as a user asks for it: what they gave, left empty where a draft
 /// (ticket_from_pli) is to fill it in.
@@ -241,7 +242,7 @@ struct TicketRequest {
 /// category, the body after the user's text. invalid_input when no title results (subject
 /// "title") or no category (subject "category"; the message says so when the pli of the
 /// request is neither overdue nor rejected, as its draft then names no category).
-Result<TicketRequest> complete_ticket(TicketRequest request, const TicketDraft* draft);
+SNE_EXPORT Result<TicketRequest> complete_ticket(TicketRequest request, const TicketDraft* draft);
 
 /// The outcome of one file of a batch attached to a ticket: a document or an error.
 struct AttachOutcome {
@@ -251,7 +252,7 @@ struct AttachOutcome {
 };
 
 /// Files attached to one ticket, one outcome per file in the order given.
-struct AttachReport {
+struct SNE_EXPORT AttachReport {
   std::int64_t ticket = 0;
   std::vector<AttachOutcome> files;
   std::size_t attached() const noexcept;  ///< outcomes with a document
@@ -272,46 +273,46 @@ struct CreatedTicket {
 /// the file) and the category resolved (Glpi::category: an unknown or ambiguous name is
 /// invalid_input with subject "category"). Once the ticket exists no error undoes it: a file
 /// that cannot be attached is an outcome, and the next files are still sent.
-Result<CreatedTicket> submit_ticket(Glpi& glpi, const TicketRequest& request);
+SNE_EXPORT Result<CreatedTicket> submit_ticket(Glpi& glpi, const TicketRequest& request);
 
 /// Whether an error of Glpi::attach() ends a batch of files for one ticket: the ticket is
 /// not there (not_found), a credential is refused (unauthenticated) or GLPI cannot be reached
 /// (network), as every file after it would fail alike. A refused file does not.
-bool stops_attach_batch(const Error& error) noexcept;
+SNE_EXPORT bool stops_attach_batch(const Error& error) noexcept;
 
 /// Attaches files to an existing ticket one after the other. Every file is checked first
 /// (check_glpi_attachment): the first that fails is the error, before anything is sent.
 /// `on_file` (may be empty) sees each outcome as it comes. The first error that
 /// stops_attach_batch() ends the batch and is the result: the files attached before it stay
 /// attached (and `on_file` saw them).
-Result<AttachReport> attach_files(Glpi& glpi, std::int64_t ticket,
-                                  const std::vector<std::string>& paths,
-                                  const std::function<void(const AttachOutcome&)>& on_file = {});
+SNE_EXPORT Result<AttachReport> attach_files(
+    Glpi& glpi, std::int64_t ticket, const std::vector<std::string>& paths,
+    const std::function<void(const AttachOutcome&)>& on_file = {});
 
 /// Proves the credentials of `glpi`, as `sne ticket login` does before storing them: opens a
 /// session, reads the categories, closes the session. The error of the first step that
 /// fails (refused tokens: unauthenticated, subject "glpi_user_token" or "glpi_app_token").
 /// Give it a Glpi just opened (open_glpi): a client keeps the categories it has read, so on one
 /// that has already listed them the check sends nothing and proves nothing.
-Status check_glpi_credentials(Glpi& glpi);
+SNE_EXPORT Status check_glpi_credentials(Glpi& glpi);
 
 /// The documents `sne ticket ... --json` writes, one shape per record. Members in this order:
 /// {id, name, completename, parent_id, level, helpdesk_visible, incident, request}
-Json to_json(const GlpiCategory& category);
+SNE_EXPORT Json to_json(const GlpiCategory& category);
 /// {id, title, status, status_code, type, urgency, category_id, category, date, date_mod, text}
-Json to_json(const Ticket& ticket);
+SNE_EXPORT Json to_json(const Ticket& ticket);
 /// {id, name, filename, mime}
-Json to_json(const TicketDocument& document);
+SNE_EXPORT Json to_json(const TicketDocument& document);
 /// {id, date, text, is_private, user_id}
-Json to_json(const TicketFollowup& followup);
+SNE_EXPORT Json to_json(const TicketFollowup& followup);
 /// The ticket's members, then {followups, documents}.
-Json to_json(const TicketDetail& detail);
+SNE_EXPORT Json to_json(const TicketDetail& detail);
 /// {ticket, followup}, or {ticket, followup: null, error} when GLPI refused it.
-Json to_json(const FollowupResult& result);
+SNE_EXPORT Json to_json(const FollowupResult& result);
 /// {ticket, attachments: [document...], failed: [{file, error}...]}
-Json to_json(const AttachReport& report);
+SNE_EXPORT Json to_json(const AttachReport& report);
 /// {id, title, category (its complete name), category_id, pli (null: none), attachments,
 /// failed}
-Json to_json(const CreatedTicket& ticket);
+SNE_EXPORT Json to_json(const CreatedTicket& ticket);
 
 }  // namespace sne

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "sne/catalog.hpp"
+#include "sne/export.hpp"
 #include "sne/json.hpp"
 
 namespace sne {
@@ -80,7 +81,7 @@ struct InspectOptions {
   std::uint64_t memory_limit = 1024ull * 1024 * 1024;  ///< address space of the child
 };
 
-struct InspectReport {
+struct SNE_EXPORT InspectReport {
   std::string file;              ///< as given
   std::optional<Format> format;  ///< detected from the bytes; empty when unknown
   std::uint64_t bytes = 0;
@@ -102,18 +103,18 @@ struct InspectReport {
 
 /// Inspects the file at `path`. Never fails: a file that cannot be read is reported with the
 /// problem file_unreadable.
-InspectReport inspect_file(const std::string& path, const InspectOptions& options = {});
+SNE_EXPORT InspectReport inspect_file(const std::string& path, const InspectOptions& options = {});
 
 /// Inspects bytes already in memory; `name` is reported as the file.
-InspectReport inspect_bytes(std::string_view bytes, const std::string& name,
-                            const InspectOptions& options = {});
+SNE_EXPORT InspectReport inspect_bytes(std::string_view bytes, const std::string& name,
+                                       const InspectOptions& options = {});
 
 /// The report as `sne piece check --json` prints it: file, format, bytes, pages,
 /// declared_pages, dpi (rounded to 1), dpi_source, ok, problems and warnings ([{code, message}]).
-Json to_json(const InspectReport& report);
+SNE_EXPORT Json to_json(const InspectReport& report);
 
 /// The format the bytes start with, if any: "%PDF-" (after at most 1024 bytes of junk, as
 /// readers allow), JPEG's SOI, PNG's signature.
-std::optional<Format> detect_format(std::string_view head) noexcept;
+SNE_EXPORT std::optional<Format> detect_format(std::string_view head) noexcept;
 
 }  // namespace sne

@@ -13,9 +13,11 @@
 #include <variant>
 #include <vector>
 
+#include "sne/export.hpp"
+
 namespace sne {
 
-class Json {
+class SNE_EXPORT Json {
  public:
   using Array = std::vector<Json>;
   using Object = std::vector<std::pair<std::string, Json>>;

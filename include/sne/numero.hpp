@@ -9,11 +9,12 @@
 #include <string_view>
 
 #include "sne/error.hpp"
+#include "sne/export.hpp"
 #include "sne/territoire.hpp"
 
 namespace sne {
 
-class NumeroUnique {
+class SNE_EXPORT NumeroUnique {
  public:
   /// Parses and normalises a numéro unique. Surrounding white space is ignored and lower-case
   /// letters are upper-cased; anything else out of shape is an invalid_input error whose
@@ -54,6 +55,6 @@ class NumeroUnique {
 };
 
 /// True when `code` is a well-formed code guichet: five upper-case ASCII letters or digits.
-bool is_code_guichet(std::string_view code) noexcept;
+SNE_EXPORT bool is_code_guichet(std::string_view code) noexcept;
 
 }  // namespace sne

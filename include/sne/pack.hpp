@@ -14,6 +14,7 @@
 
 #include "sne/catalog.hpp"
 #include "sne/error.hpp"
+#include "sne/export.hpp"
 #include "sne/json.hpp"
 #include "sne/timestamp.hpp"
 
@@ -26,9 +27,9 @@ enum class Embedding {
   png_recompressed,  ///< decoded (interlace, alpha or transparency) and deflated again, lossless
 };
 /// "jpeg_copied", "png_idat_copied", "png_recompressed" (stable: part of the JSON output).
-std::string_view to_string(Embedding e) noexcept;
+SNE_EXPORT std::string_view to_string(Embedding e) noexcept;
 /// "jpeg copied", "png IDAT copied", "png re-compressed".
-std::string_view label(Embedding e) noexcept;
+SNE_EXPORT std::string_view label(Embedding e) noexcept;
 
 struct PackOptions {
   /// Replace an existing output file; when false an existing output is a conflict error.
@@ -71,7 +72,7 @@ struct PackReport {
 /// format, width, height, components, bits, dpi_x, dpi_y, dpi_estimated, orientation,
 /// embedding (to_string), soft_mask, page_width_pt, page_height_pt, stream_bytes. What
 /// `sne piece pack --json` prints.
-Json to_json(const PackReport& report);
+SNE_EXPORT Json to_json(const PackReport& report);
 
 /// Writes `output`, a PDF with one page per image in the order given. The output is written
 /// atomically (a temporary file in its folder, fsync'ed, then renamed), mode 0600: a piece
@@ -83,7 +84,8 @@ Json to_json(const PackReport& report);
 /// cannot be read (a missing one included) or the output cannot be written; invalid_input
 /// when `images` is empty.
 /// Thread safety: independent calls may run concurrently.
-Result<PackReport> pack_images(const std::vector<std::string>& images, const std::string& output,
-                               const PackOptions& options = {});
+SNE_EXPORT Result<PackReport> pack_images(const std::vector<std::string>& images,
+                                          const std::string& output,
+                                          const PackOptions& options = {});
 
 }  // namespace sne

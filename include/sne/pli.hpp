@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "sne/contexte.hpp"
+#include "sne/export.hpp"
 #include "sne/statut.hpp"
 #include "sne/timestamp.hpp"
 
@@ -26,7 +27,7 @@ struct PliSummary {
 };
 
 enum class PieceOutcome { en_attente, acceptee, rejetee };
-std::string_view to_string(PieceOutcome outcome) noexcept;
+SNE_EXPORT std::string_view to_string(PieceOutcome outcome) noexcept;
 
 struct PliPiece {
   std::string type;

@@ -4,16 +4,17 @@
 
 #include "sne/account.hpp"
 #include "sne/demande.hpp"
+#include "sne/export.hpp"
 #include "sne/json.hpp"
 #include "sne/pli.hpp"
 
 namespace sne {
 
-Json to_json(const Guichet& guichet);
-Json to_json(const Me& me);
-Json to_json(const AccountRequest& request);
-Json to_json(const Demande& demande);
-Json to_json(const PliSummary& pli);
-Json to_json(const Pli& pli);
+SNE_EXPORT Json to_json(const Guichet& guichet);
+SNE_EXPORT Json to_json(const Me& me);
+SNE_EXPORT Json to_json(const AccountRequest& request);
+SNE_EXPORT Json to_json(const Demande& demande);
+SNE_EXPORT Json to_json(const PliSummary& pli);
+SNE_EXPORT Json to_json(const Pli& pli);
 
 }  // namespace sne

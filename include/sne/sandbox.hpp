@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "sne/error.hpp"
+#include "sne/export.hpp"
 #include "sne/json.hpp"
 #include "sne/statut.hpp"
 #include "sne/timestamp.hpp"
@@ -57,13 +58,13 @@ inline constexpr const char* kSandboxGlpiUserToken = "sandbox-glpi-agent";
 ///     auto demo = sne::demo_sign_in(service->endpoint());  // the sandbox's demo identity
 ///     auto session = service->login(demo->email, demo->password);
 ///     if (session) service->set_token(session->token);
-void register_embedded_sandbox();
+SNE_EXPORT void register_embedded_sandbox();
 
 /// Empties the database at `path` (created if missing) and seeds it anew, in place and in one
 /// transaction, so that a server running on it serves the new data. The sandbox's clock is
 /// kept, and dates the new demo data. A file that is not a sandbox database is refused and left
 /// untouched.
-Status reset_sandbox(const std::string& path);
+SNE_EXPORT Status reset_sandbox(const std::string& path);
 
 /// An e-mail the sandbox "sent".
 struct OutboxMail {
@@ -75,7 +76,7 @@ struct OutboxMail {
 };
 /// The mails sent, oldest first; the last `limit` ones when limit > 0. not_found when no
 /// database exists at `path` (none is created).
-Result<std::vector<OutboxMail>> sandbox_outbox(const std::string& path, int limit = 0);
+SNE_EXPORT Result<std::vector<OutboxMail>> sandbox_outbox(const std::string& path, int limit = 0);
 
 /// Which mails of the outbox to show.
 struct OutboxQuery {
@@ -83,13 +84,14 @@ struct OutboxQuery {
   int limit = 0;   ///< only the last `limit` of those; 0 or less: all of them
 };
 /// The mails of `mails` (oldest first) that `query` selects, oldest first.
-std::vector<OutboxMail> select_outbox(std::vector<OutboxMail> mails, const OutboxQuery& query);
+SNE_EXPORT std::vector<OutboxMail> select_outbox(std::vector<OutboxMail> mails,
+                                                 const OutboxQuery& query);
 /// The mails of the sandbox at `path` that `query` selects, oldest first; not_found when no
 /// database exists at `path` (none is created).
-Result<std::vector<OutboxMail>> find_outbox_mails(const std::string& path,
-                                                  const OutboxQuery& query);
+SNE_EXPORT Result<std::vector<OutboxMail>> find_outbox_mails(const std::string& path,
+                                                             const OutboxQuery& query);
 /// A mail as JSON: id, sent_at (ISO 8601), to, subject, body.
-Json to_json(const OutboxMail& mail);
+SNE_EXPORT Json to_json(const OutboxMail& mail);
 
 /// The sandbox's clock, which dates everything in it: sessions and tokens, plis, the
 /// numériseur's work. It is kept in the database, so that every process sharing it, a running
@@ -102,25 +104,25 @@ struct SandboxClock {
 };
 
 /// The clock of the sandbox at `path` (created and seeded if missing).
-Result<SandboxClock> sandbox_clock(const std::string& path);
+SNE_EXPORT Result<SandboxClock> sandbox_clock(const std::string& path);
 
 /// Stops the sandbox's clock at `at`, forwards or backwards, from 1970 to 2200 (invalid_input
 /// otherwise): it stays there until set again, advanced, or put back by auto_sandbox_clock().
 /// Going backwards is allowed: data made at a later sandbox time then looks like the future.
-Result<SandboxClock> set_sandbox_clock(const std::string& path, Timestamp at);
+SNE_EXPORT Result<SandboxClock> set_sandbox_clock(const std::string& path, Timestamp at);
 /// An instant to set the clock to, as a user writes it: "2025-04-18T10:00:00Z", or a date alone
 /// ("2025-04-18") for 00:00 UTC that day. invalid_input with the subject "instant", quoting the
 /// text, for anything else.
-Result<Timestamp> parse_sandbox_instant(std::string_view text);
+SNE_EXPORT Result<Timestamp> parse_sandbox_instant(std::string_view text);
 
 /// The clock as JSON: now (ISO 8601), mode ("fixed" or "auto"), offset_seconds.
-Json to_json(const SandboxClock& clock);
+SNE_EXPORT Json to_json(const SandboxClock& clock);
 /// Puts the sandbox's clock back on the system clock, without offset.
-Result<SandboxClock> auto_sandbox_clock(const std::string& path);
+SNE_EXPORT Result<SandboxClock> auto_sandbox_clock(const std::string& path);
 
 /// Moves the sandbox's clock forward (tokens expire, plis age): the offset in auto mode, the
 /// instant when the clock is fixed. invalid_input when `by` is negative.
-Status advance_sandbox_clock(const std::string& path, std::chrono::seconds by);
+SNE_EXPORT Status advance_sandbox_clock(const std::string& path, std::chrono::seconds by);
 
 /// The sandbox's numériseur processes each pli sent through the web service `delay` after its
 /// transmission (seeded plis still "en cours" are stuck there on purpose, as lost paper is):
@@ -137,11 +139,11 @@ struct NumeriseurRun {
 
 /// Moves the sandbox clock forward by `by` (0: not at all), then has the numériseur process at
 /// once every pli waiting for it, due or not.
-Result<NumeriseurRun> advance_sandbox(const std::string& path, std::chrono::seconds by);
+SNE_EXPORT Result<NumeriseurRun> advance_sandbox(const std::string& path, std::chrono::seconds by);
 
 /// What `advance_sandbox(path, advanced_by)` did, as JSON: advanced_by (seconds), processed,
 /// enregistrement_complet, rejet_pieces, rejet_dossier, transactions.
-Json to_json(const NumeriseurRun& run, std::chrono::seconds advanced_by);
+SNE_EXPORT Json to_json(const NumeriseurRun& run, std::chrono::seconds advanced_by);
 struct NumeriseurState {
   std::chrono::seconds delay{0};  ///< between a pli's transmission and its processing
   int waiting = 0;                ///< plis it will process
@@ -150,10 +152,10 @@ struct NumeriseurState {
 
 /// The numériseur's delay and queue; sets the delay first when `delay` is given (at most a
 /// day, so that plis are not mistaken for stuck ones).
-Result<NumeriseurState> sandbox_numeriseur(const std::string& path,
-                                           std::optional<std::chrono::seconds> delay);
+SNE_EXPORT Result<NumeriseurState> sandbox_numeriseur(const std::string& path,
+                                                      std::optional<std::chrono::seconds> delay);
 /// The state as JSON: delay (seconds), waiting, stuck.
-Json to_json(const NumeriseurState& state);
+SNE_EXPORT Json to_json(const NumeriseurState& state);
 
 /// The sandbox's GLPI (the support desk under /apirest.php/): knobs for testing a GLPI client's
 /// handling of faults, and what it holds. The knobs live in the database, so that a running
@@ -176,7 +178,7 @@ struct SandboxGlpi {
 
 /// The knobs and counters as JSON: session_ttl (seconds), session_calls, max_upload,
 /// open_sessions, tickets, documents.
-Json to_json(const SandboxGlpi& glpi);
+SNE_EXPORT Json to_json(const SandboxGlpi& glpi);
 /// Changes to the knobs of SandboxGlpi; absent members stay as they are.
 struct SandboxGlpiChange {
   std::optional<std::chrono::seconds> session_ttl;  ///< 1 s to 30 days
@@ -187,7 +189,8 @@ struct SandboxGlpiChange {
 /// The GLPI knobs and counters of the sandbox at `path` (created and seeded if missing),
 /// after applying `change` in one transaction. invalid_input, naming the member
 /// ("session_ttl"), for a value out of range; nothing is changed then.
-Result<SandboxGlpi> sandbox_glpi(const std::string& path, const SandboxGlpiChange& change = {});
+SNE_EXPORT Result<SandboxGlpi> sandbox_glpi(const std::string& path,
+                                            const SandboxGlpiChange& change = {});
 
 /// A volume of plis for the tableau de bord (see seed_sandbox_plis).
 struct SeedPlisOptions {
@@ -220,12 +223,13 @@ struct SeededPlis {
 /// database at the same sandbox time gives the same plis. invalid_input for options out of
 /// range or a malformed guichet code (case does not matter), not_found for a guichet the
 /// sandbox does not have.
-Result<SeededPlis> seed_sandbox_plis(const std::string& path, const SeedPlisOptions& options);
+SNE_EXPORT Result<SeededPlis> seed_sandbox_plis(const std::string& path,
+                                                const SeedPlisOptions& options);
 
 /// What was seeded, as JSON: added, guichet, territoire, demandes, demandes_created,
 /// first_transmission, last_transmission (ISO 8601), by_statut (every status by code, 0 when
 /// none).
-Json to_json(const SeededPlis& seeded);
+SNE_EXPORT Json to_json(const SeededPlis& seeded);
 /// New demandes for volume tests and benchmarks (see seed_sandbox_demandes).
 struct SeedDemandesOptions {
   int count = 100;  ///< demandes to add: 1 to 1,000,000
@@ -247,8 +251,8 @@ struct SeededDemandes {
 /// come from a fresh random seed each time. invalid_input for a count out of range or a
 /// malformed guichet code (case does not matter), not_found for a guichet the sandbox does not
 /// have.
-Result<SeededDemandes> seed_sandbox_demandes(const std::string& path,
-                                             const SeedDemandesOptions& options);
+SNE_EXPORT Result<SeededDemandes> seed_sandbox_demandes(const std::string& path,
+                                                        const SeedDemandesOptions& options);
 
 /// Where a dropped request's connection is closed (SandboxFaults::drop_when).
 enum class SandboxDrop {
@@ -258,7 +262,7 @@ enum class SandboxDrop {
 };
 
 /// "before", "after", "either".
-std::string_view to_string(SandboxDrop drop) noexcept;
+SNE_EXPORT std::string_view to_string(SandboxDrop drop) noexcept;
 /// Faults the sandbox plays on the requests of the contract (/v1/...), for testing clients'
 /// retries, pacing and exactly-once sending. Sign-in (POST /v1/auth/token) and GLPI
 /// (/apirest.php/) are exempt, so that a test can always sign in. The knobs live in the
@@ -293,7 +297,7 @@ struct SandboxFaults {
 
 /// The knobs as JSON: active (any()), error_rate, error_status, retry_after (seconds),
 /// latency_ms, drop_rate, drop_when, rate_limit.
-Json to_json(const SandboxFaults& faults);
+SNE_EXPORT Json to_json(const SandboxFaults& faults);
 /// Changes to SandboxFaults; absent members stay as they are. `off` clears every knob first.
 struct SandboxFaultsChange {
   bool off = false;
@@ -309,8 +313,8 @@ struct SandboxFaultsChange {
 /// The fault knobs of the sandbox at `path` (created and seeded if missing), after applying
 /// `change` in one transaction. invalid_input, naming the member ("error_rate"), for a value
 /// out of range; nothing is changed then.
-Result<SandboxFaults> sandbox_faults(const std::string& path,
-                                     const SandboxFaultsChange& change = {});
+SNE_EXPORT Result<SandboxFaults> sandbox_faults(const std::string& path,
+                                                const SandboxFaultsChange& change = {});
 
 struct SandboxServerOptions {
   std::string db_path;               ///< the database served (created and seeded if missing)
@@ -325,10 +329,10 @@ struct SandboxServerOptions {
 /// the subject "listen", whose message begins with "listen '...'" for a text that is no
 /// HOST:PORT or a port out of range, and says "loopback only" for another host. The other
 /// members of the options keep their defaults.
-Result<SandboxServerOptions> parse_sandbox_listen(std::string_view listen);
+SNE_EXPORT Result<SandboxServerOptions> parse_sandbox_listen(std::string_view listen);
 
 /// The sandbox over HTTP/1.1. start() returns once the socket listens.
-class SandboxServer {
+class SNE_EXPORT SandboxServer {
  public:
   static Result<std::unique_ptr<SandboxServer>> start(const SandboxServerOptions& options);
   virtual ~SandboxServer() = default;

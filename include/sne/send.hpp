@@ -15,6 +15,7 @@
 #include "sne/contexte.hpp"
 #include "sne/date.hpp"
 #include "sne/error.hpp"
+#include "sne/export.hpp"
 #include "sne/inspect.hpp"
 #include "sne/pli.hpp"
 #include "sne/service.hpp"
@@ -66,12 +67,13 @@ struct SendPiecesResult {
 
 /// The idempotency key a send of `input` carries: input.idempotency_key when set, else derived
 /// from the demande, type, contexte, dates and `sha256` (each file's, in order).
-Result<std::string> send_idempotency_key(const SendPiecesInput& input,
-                                         const std::vector<std::string>& sha256);
+SNE_EXPORT Result<std::string> send_idempotency_key(const SendPiecesInput& input,
+                                                    const std::vector<std::string>& sha256);
 
 /// The pli that a send carrying `idempotency_key` made (by the signed-in agent), if any: asked
 /// by a caller that recorded the key before sending and must know whether the send happened.
-Result<std::optional<Pli>> find_sent_pli(Service& service, const std::string& idempotency_key);
+SNE_EXPORT Result<std::optional<Pli>> find_sent_pli(Service& service,
+                                                    const std::string& idempotency_key);
 
 /// Preflights, asks whether the key already made a pli (then answers it, replayed), checks the
 /// demande, uploads and sends. Errors: invalid_input naming the first file the preflight
@@ -80,6 +82,6 @@ Result<std::optional<Pli>> find_sent_pli(Service& service, const std::string& id
 /// for a caller that offers to make room; but the id of the filed piece when the category
 /// already holds the content of a file being sent: deleting it would not help) or a radiated
 /// demande (subject: the numéro); the service's errors otherwise.
-Result<SendPiecesResult> send_pieces(Service& service, const SendPiecesInput& input);
+SNE_EXPORT Result<SendPiecesResult> send_pieces(Service& service, const SendPiecesInput& input);
 
 }  // namespace sne

@@ -24,6 +24,7 @@
 #include "sne/config.hpp"
 #include "sne/demande.hpp"
 #include "sne/error.hpp"
+#include "sne/export.hpp"
 #include "sne/pli.hpp"
 #include "sne/retry.hpp"
 #include "sne/timestamp.hpp"
@@ -59,7 +60,7 @@ struct EndpointInfo {
 
 /// Parses an endpoint; `paths` gives the default sandbox location. invalid_input for an
 /// unknown scheme or a malformed URL (with subject "endpoint").
-Result<EndpointInfo> parse_endpoint(std::string_view endpoint, const Paths& paths);
+SNE_EXPORT Result<EndpointInfo> parse_endpoint(std::string_view endpoint, const Paths& paths);
 
 /// The demo identity of a backend that has demo data (the embedded sandbox), for signing in
 /// again on it without asking anyone. Passwords of real services are never known here.
@@ -83,9 +84,9 @@ struct DemoSignIn {
 
 /// The demo identity of the backend of `endpoint`; nullopt for a real service (http, https)
 /// and for a backend this program does not link.
-std::optional<DemoSignIn> demo_sign_in(const EndpointInfo& endpoint);
+SNE_EXPORT std::optional<DemoSignIn> demo_sign_in(const EndpointInfo& endpoint);
 
-class Service {
+class SNE_EXPORT Service {
  public:
   virtual ~Service() = default;
 
@@ -141,9 +142,10 @@ class Service {
 
 /// Opens the backend the endpoint designates. Opening the embedded sandbox creates and seeds
 /// its database on first use.
-Result<std::unique_ptr<Service>> open_service(const ServiceOptions& options, const Paths& paths);
+SNE_EXPORT Result<std::unique_ptr<Service>> open_service(const ServiceOptions& options,
+                                                         const Paths& paths);
 
 /// A fresh random Idempotency-Key.
-std::string new_idempotency_key();
+SNE_EXPORT std::string new_idempotency_key();
 
 }  // namespace sne

@@ -10,10 +10,11 @@
 #include <string_view>
 
 #include "sne/error.hpp"
+#include "sne/export.hpp"
 
 namespace sne {
 
-class Siret {
+class SNE_EXPORT Siret {
  public:
   /// Parses a SIRET. Spaces between digit groups ("130 020 720 00038") are ignored; anything
   /// else out of shape is an invalid_input error naming the fault ("13 digits, expected 14",
@@ -34,9 +35,9 @@ class Siret {
 };
 
 /// Validates a SIREN (9 digits, Luhn); spaces are ignored. Returns the 9 digits.
-Result<std::string> parse_siren(std::string_view text);
+SNE_EXPORT Result<std::string> parse_siren(std::string_view text);
 
 /// True when the Luhn sum of `digits` (ASCII digits only) is a multiple of 10.
-bool luhn_valid(std::string_view digits) noexcept;
+SNE_EXPORT bool luhn_valid(std::string_view digits) noexcept;
 
 }  // namespace sne

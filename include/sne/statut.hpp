@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "sne/error.hpp"
+#include "sne/export.hpp"
 
 namespace sne {
 
@@ -25,10 +26,10 @@ struct StatutInfo {
 };
 
 /// The five statuses, in the order above.
-const std::vector<StatutInfo>& statuts();
-const StatutInfo& info(StatutPli s) noexcept;
+SNE_EXPORT const std::vector<StatutInfo>& statuts();
+SNE_EXPORT const StatutInfo& info(StatutPli s) noexcept;
 
 /// Accepts the code, case-insensitively, with '-' or '_'; invalid_input with subject "statut".
-Result<StatutPli> parse_statut(std::string_view text);
+SNE_EXPORT Result<StatutPli> parse_statut(std::string_view text);
 
 }  // namespace sne

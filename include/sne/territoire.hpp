@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "sne/error.hpp"
+#include "sne/export.hpp"
 
 namespace sne {
 
@@ -35,17 +36,17 @@ struct Territoire {
 };
 
 /// Every known territory, ordered by code. The table is static: pointers into it stay valid.
-const std::vector<Territoire>& territoires();
+SNE_EXPORT const std::vector<Territoire>& territoires();
 
 /// The territory of a three-character code ("034", "02A", "111"), or nullptr.
-const Territoire* find_territoire(std::string_view code) noexcept;
+SNE_EXPORT const Territoire* find_territoire(std::string_view code) noexcept;
 
 /// A département as a user types it ("57", "057", "2a", "02A", "971") resolved to its
 /// territory; invalid_input naming the input when it is not a known département or territory.
-Result<const Territoire*> parse_departement(std::string_view text);
+SNE_EXPORT Result<const Territoire*> parse_departement(std::string_view text);
 
 /// The snake_case name of a zone ("alsace_moselle").
-std::string_view to_string(CalendarZone zone) noexcept;
-std::string_view to_string(TerritoireKind kind) noexcept;
+SNE_EXPORT std::string_view to_string(CalendarZone zone) noexcept;
+SNE_EXPORT std::string_view to_string(TerritoireKind kind) noexcept;
 
 }  // namespace sne

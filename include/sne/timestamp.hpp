@@ -9,23 +9,24 @@
 #include <string_view>
 
 #include "sne/error.hpp"
+#include "sne/export.hpp"
 
 namespace sne {
 
 using Timestamp = std::chrono::system_clock::time_point;
 
 /// "YYYY-MM-DDTHH:MM:SSZ"; sub-second parts are dropped.
-std::string format_timestamp(Timestamp t);
+SNE_EXPORT std::string format_timestamp(Timestamp t);
 /// Parses exactly "YYYY-MM-DDTHH:MM:SSZ", years 1970 to 2200 (the clock of the standard
 /// library ends in 2262); invalid_input otherwise.
-Result<Timestamp> parse_timestamp(std::string_view text);
+SNE_EXPORT Result<Timestamp> parse_timestamp(std::string_view text);
 
 /// A duration as people write it on a command line: a number and a unit, possibly several
 /// ("90s", "5m", "2h", "3d", "1h30m"); a bare number is seconds. At most 10 years.
 /// invalid_input (subject "duration") otherwise.
-Result<std::chrono::seconds> parse_duration(std::string_view text);
+SNE_EXPORT Result<std::chrono::seconds> parse_duration(std::string_view text);
 
 /// The shortest spelling parse_duration reads back: "1h30m", "45s", "0s".
-std::string format_duration(std::chrono::seconds d);
+SNE_EXPORT std::string format_duration(std::chrono::seconds d);
 
 }  // namespace sne

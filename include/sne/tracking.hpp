@@ -20,6 +20,7 @@
 #include "sne/calendar.hpp"
 #include "sne/date.hpp"
 #include "sne/error.hpp"
+#include "sne/export.hpp"
 #include "sne/json.hpp"
 #include "sne/pli.hpp"
 #include "sne/service.hpp"
@@ -34,11 +35,11 @@ inline constexpr long kSlaJoursOuvres = 2;
 
 /// The calendar day at `t` in the legal time of `zone`: Europe/Paris (with summer time) for
 /// metropolitan France and Alsace-Moselle, the fixed offset of each overseas département.
-Date local_day(Timestamp t, CalendarZone zone);
+SNE_EXPORT Date local_day(Timestamp t, CalendarZone zone);
 
 /// The calendar zone of a demande's numéro unique; metropole (national holidays only) when
 /// the numéro is malformed.
-CalendarZone zone_of(std::string_view numero_unique);
+SNE_EXPORT CalendarZone zone_of(std::string_view numero_unique);
 
 /// Where a pli stands against the numériseur's deadline.
 struct PliSla {
@@ -55,7 +56,7 @@ struct PliSla {
 };
 
 /// The deadline of `pli` judged at `now`.
-PliSla pli_sla(const PliSummary& pli, Timestamp now);
+SNE_EXPORT PliSla pli_sla(const PliSummary& pli, Timestamp now);
 
 /// What the tableau de bord lists: the service's filters, plus the ones only a client can
 /// apply.
@@ -80,7 +81,7 @@ struct PliPeriod {
 /// Errors: invalid_input whose subject names the culprit ("since" or "until") for a text that
 /// is neither a day nor an instant, for one out of range, and ("until") for an until that is
 /// not after since.
-Result<PliPeriod> parse_pli_period(std::string_view since, std::string_view until);
+SNE_EXPORT Result<PliPeriod> parse_pli_period(std::string_view since, std::string_view until);
 
 struct PliList {
   std::vector<PliSummary> items;  ///< newest first
@@ -91,8 +92,8 @@ struct PliList {
 
 /// The plis matching `query`, following the service's pages (up to 500 plis each) as far as
 /// needed. `on_page` (optional) is called after each page with the plis kept so far.
-Result<PliList> list_plis(Service& service, const PliQuery& query,
-                          const std::function<void(std::size_t kept)>& on_page = {});
+SNE_EXPORT Result<PliList> list_plis(Service& service, const PliQuery& query,
+                                     const std::function<void(std::size_t kept)>& on_page = {});
 
 /// The counters of the PWP's dashboard over a set of plis.
 struct PliStats {
@@ -110,28 +111,28 @@ struct PliStats {
   std::optional<long> p90_jours_ouvres;
 };
 
-PliStats pli_stats(const std::vector<PliSummary>& plis, Timestamp now);
+SNE_EXPORT PliStats pli_stats(const std::vector<PliSummary>& plis, Timestamp now);
 
 /// The columns of the tableau de bord as CSV, in order: transaction, numero_unique, guichet,
 /// contexte, statut (codes), date_transmission, date_statut (ISO 8601), nb_pieces, sla_due,
 /// overdue (true or false), days_late (0 unless overdue).
-const std::vector<std::string>& pli_csv_columns();
+SNE_EXPORT const std::vector<std::string>& pli_csv_columns();
 /// `plis` judged at `now` as CSV (RFC 4180, each record ending in "\n"): one header record of
 /// pli_csv_columns(), then one record per pli, in the order given.
-std::string plis_csv(const std::vector<PliSummary>& plis, Timestamp now);
+SNE_EXPORT std::string plis_csv(const std::vector<PliSummary>& plis, Timestamp now);
 
 /// A deadline as JSON: zone, sent, due, done (null while en cours), elapsed_jours_ouvres,
 /// days_late, overdue, late.
-Json to_json(const PliSla& sla);
+SNE_EXPORT Json to_json(const PliSla& sla);
 /// A pli of the tableau de bord judged at `now`: the record (sne/records_json.hpp), then
 /// statut_label and sla (what `sne pli list --json` prints for each pli).
-Json to_json(const PliSummary& pli, Timestamp now);
+SNE_EXPORT Json to_json(const PliSummary& pli, Timestamp now);
 /// A pli in full judged at `now`: the record, then statut_label and sla.
-Json to_json(const Pli& pli, Timestamp now);
+SNE_EXPORT Json to_json(const Pli& pli, Timestamp now);
 /// The counters over the plis of `query` (its since and until, null when absent): since,
 /// until, total, by_statut (by code, every status), rejected, renewed, overdue, late,
 /// processed, processing_jours_ouvres {median, p90} (null when no pli was processed).
-Json to_json(const PliStats& stats, const PliQuery& query);
+SNE_EXPORT Json to_json(const PliStats& stats, const PliQuery& query);
 
 /// One pli seen by watch_plis: first sighting (`previous` empty) or a change of status.
 struct WatchEvent {
@@ -173,10 +174,10 @@ inline constexpr std::chrono::seconds kMaxWatchInterval{60};
 /// parse_duration, "5s", "2m"; an empty timeout: never): interval at least kMinWatchInterval,
 /// max_interval the longer of kMaxWatchInterval and interval. Errors: invalid_input whose
 /// subject names the culprit ("interval" or "timeout"), and whose message begins with it.
-Result<WatchOptions> watch_polling(std::string_view interval, std::string_view timeout);
+SNE_EXPORT Result<WatchOptions> watch_polling(std::string_view interval, std::string_view timeout);
 
 /// The stable name of an outcome: "complete", "rejected", "timeout", "cancelled".
-std::string_view to_string(WatchOutcome outcome) noexcept;
+SNE_EXPORT std::string_view to_string(WatchOutcome outcome) noexcept;
 
 struct WatchResult {
   WatchOutcome outcome = WatchOutcome::complete;
@@ -190,19 +191,20 @@ struct WatchTally {
   std::size_t rejected = 0;  ///< final otherwise: rejected or non applicable
   std::size_t pending = 0;   ///< still en cours
 };
-WatchTally tally(const WatchResult& result);
+SNE_EXPORT WatchTally tally(const WatchResult& result);
 
 /// A change seen by a watch (a line of `sne pli watch --jsonl`): transaction, numero_unique,
 /// statut, previous (null on a first sighting), date_statut, final.
-Json to_json(const WatchEvent& event);
+SNE_EXPORT Json to_json(const WatchEvent& event);
 /// The end of a watch: outcome and the plis in full (sne/records_json.hpp).
-Json to_json(const WatchResult& result);
+SNE_EXPORT Json to_json(const WatchResult& result);
 
 /// Polls the plis until each reaches a final status, calling `on_event` on the first state
 /// of each and on every change. A pli that does not exist, or an error that retrying cannot
 /// cure (authentication), ends the watch with that error.
-Result<WatchResult> watch_plis(Service& service, const std::vector<std::string>& transactions,
-                               const WatchOptions& options,
-                               const std::function<void(const WatchEvent&)>& on_event);
+SNE_EXPORT Result<WatchResult> watch_plis(Service& service,
+                                          const std::vector<std::string>& transactions,
+                                          const WatchOptions& options,
+                                          const std::function<void(const WatchEvent&)>& on_event);
 
 }  // namespace sne

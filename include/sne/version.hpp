@@ -6,6 +6,8 @@
 
 #include <string_view>
 
+#include "sne/export.hpp"
+
 #define SNE_VERSION_MAJOR 0
 #define SNE_VERSION_MINOR 1
 #define SNE_VERSION_PATCH 0
@@ -15,8 +17,8 @@
 namespace sne {
 
 /// "X.Y.Z" of the library at run time (it may differ from the headers compiled against).
-std::string_view version() noexcept;
+SNE_EXPORT std::string_view version() noexcept;
 /// SNE_VERSION_NUMBER of the library at run time.
-int version_number() noexcept;
+SNE_EXPORT int version_number() noexcept;
 
 }  // namespace sne

@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "base/internal_export.hpp"
 #include "sne/error.hpp"
 
 namespace sne::file {
@@ -29,7 +30,7 @@ enum class TempKind {
 /// without a successful commit, it removes the temporary file. A named temporary file left by
 /// a killed process is removed by the next create() for the same destination, once it is
 /// older than kStaleTemporary and if it belongs to the same user. Not thread-safe.
-class AtomicFile {
+class SNE_INTERNAL_EXPORT AtomicFile {
  public:
   /// Creates the temporary file beside `path`. conflict when `path` exists and !overwrite
   /// (checked again, without a race, at commit); io naming `path` when its folder is missing

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "base/internal_export.hpp"
 #include "base/stream.hpp"
 
 namespace sne::csv {
@@ -42,7 +43,7 @@ enum class Outcome {
   read_error,      ///< the input failed: Input::error() has the errno
 };
 
-class Reader {
+class SNE_INTERNAL_EXPORT Reader {
  public:
   Reader(std::unique_ptr<stream::Input> input, Options options = {});
 

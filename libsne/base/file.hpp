@@ -4,18 +4,19 @@
 #include <cstdint>
 #include <string>
 
+#include "base/internal_export.hpp"
 #include "sne/error.hpp"
 
 namespace sne::file {
 
 /// The bytes of `path`; io error naming the path when it cannot be read, invalid_input when it
 /// is larger than `max_bytes` or not a regular file.
-Result<std::string> read_all(const std::string& path, std::uint64_t max_bytes);
+SNE_INTERNAL_EXPORT Result<std::string> read_all(const std::string& path, std::uint64_t max_bytes);
 
 /// True when something (a file, a folder, a dangling link's target aside) exists at `path`.
-bool exists(const std::string& path) noexcept;
+SNE_INTERNAL_EXPORT bool exists(const std::string& path) noexcept;
 
 /// Creates `dir` and its missing parents, mode 0700 (existing folders are left as they are).
-Status make_private_dirs(const std::string& dir);
+SNE_INTERNAL_EXPORT Status make_private_dirs(const std::string& dir);
 
 }  // namespace sne::file

@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base/internal_export.hpp"
 #include "sne/error.hpp"
 
 namespace sne::json_reader {
@@ -23,7 +24,7 @@ struct ShapeError {
 };
 
 /// A value of the document and where it is.
-class Node {
+class SNE_INTERNAL_EXPORT Node {
  public:
   Node(const nlohmann::json& value, std::string path) : value_(&value), path_(std::move(path)) {}
 
@@ -53,7 +54,7 @@ class Node {
 };
 
 /// Parses `text` into `out`: a syntax error becomes invalid_input with "line L, column C".
-Status parse(std::string_view text, nlohmann::json& out);
+SNE_INTERNAL_EXPORT Status parse(std::string_view text, nlohmann::json& out);
 
 /// Runs `read` and turns a ShapeError into an invalid_input Error whose subject is the path.
 template <class F>

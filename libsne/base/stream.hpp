@@ -7,11 +7,12 @@
 #include <memory>
 #include <string>
 
+#include "base/internal_export.hpp"
 #include "sne/error.hpp"
 
 namespace sne::stream {
 
-class Input {
+class SNE_INTERNAL_EXPORT Input {
  public:
   /// Bytes read from the file at a time, and all that is held of it.
   static constexpr std::size_t kBuffer = std::size_t{64} * 1024;

@@ -6,15 +6,16 @@
 #include <string>
 #include <string_view>
 
+#include "base/internal_export.hpp"
 #include "sne/text.hpp"
 
 namespace sne::text {
 
 /// Without leading and trailing ASCII white space.
-std::string_view trim(std::string_view s) noexcept;
-std::string ascii_upper(std::string_view s);
-std::string ascii_lower(std::string_view s);
-bool iequals(std::string_view a, std::string_view b) noexcept;
+SNE_INTERNAL_EXPORT std::string_view trim(std::string_view s) noexcept;
+SNE_INTERNAL_EXPORT std::string ascii_upper(std::string_view s);
+SNE_INTERNAL_EXPORT std::string ascii_lower(std::string_view s);
+SNE_INTERNAL_EXPORT bool iequals(std::string_view a, std::string_view b) noexcept;
 
 struct NonAscii {
   std::size_t position;   ///< 0-based index in characters (code points), not bytes

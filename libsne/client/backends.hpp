@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "base/internal_export.hpp"
 #include "client/transport.hpp"
 #include "http/message.hpp"
 #include "sne/service.hpp"
@@ -31,11 +32,11 @@ struct Backend {
 };
 
 /// The error of a malformed endpoint: invalid_input, subject "endpoint", quoting it.
-Error bad_endpoint(std::string_view endpoint, std::string_view why);
+SNE_INTERNAL_EXPORT Error bad_endpoint(std::string_view endpoint, std::string_view why);
 
 /// Adds `backend` to the table, or replaces the one with the same prefix: registering twice (a
 /// static initializer and an explicit call) is harmless. Thread-safe.
-void register_backend(Backend backend);
+SNE_INTERNAL_EXPORT void register_backend(Backend backend);
 
 /// The backend whose prefix starts `endpoint` (a canonical endpoint, or one as typed); nullopt
 /// when none is registered. Thread-safe.

@@ -7,28 +7,29 @@
 #include <string>
 #include <string_view>
 
+#include "base/internal_export.hpp"
 #include "sne/error.hpp"
 
 namespace sne::crypto {
 
 /// `count` random characters of [a-z0-9] from the system CSPRNG. Throws std::runtime_error
 /// only if the CSPRNG fails, which the kernel does not do once booted.
-std::string random_alnum(std::size_t count);
+SNE_INTERNAL_EXPORT std::string random_alnum(std::size_t count);
 /// `bytes` random bytes, hex encoded.
-std::string random_hex(std::size_t bytes);
+SNE_INTERNAL_EXPORT std::string random_hex(std::size_t bytes);
 /// SHA-256 of `data`, lower-case hex.
-std::string sha256_hex(std::string_view data);
+SNE_INTERNAL_EXPORT std::string sha256_hex(std::string_view data);
 /// SHA-1 of `data`, lower-case hex: not for security, only where another system names files by
 /// it (the sandbox's GLPI stores documents as GLPI does, under their SHA-1).
-std::string sha1_hex(std::string_view data);
+SNE_INTERNAL_EXPORT std::string sha1_hex(std::string_view data);
 /// SHA-256 of a file's content, read in 64 KiB chunks; io error naming the path.
-Result<std::string> sha256_file_hex(const std::string& path);
+SNE_INTERNAL_EXPORT Result<std::string> sha256_file_hex(const std::string& path);
 
 /// A salted slow hash of `password`: "pbkdf2-sha256$ITERATIONS$SALT_HEX$HASH_HEX".
-std::string hash_password(std::string_view password, unsigned iterations);
+SNE_INTERNAL_EXPORT std::string hash_password(std::string_view password, unsigned iterations);
 /// Whether `password` matches `stored` (constant-time comparison); false for a malformed
 /// `stored`.
-bool verify_password(std::string_view password, std::string_view stored);
+SNE_INTERNAL_EXPORT bool verify_password(std::string_view password, std::string_view stored);
 /// The iterations of new hashes: 120,000 rounds of HMAC-SHA-256, about 50 ms here.
 inline constexpr unsigned kPasswordIterations = 120000;
 

@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "base/internal_export.hpp"
 #include "http/message.hpp"
 
 namespace sne::http {
@@ -16,8 +17,8 @@ using DebugLog = std::function<void(std::string_view line)>;
 /// Wraps `inner`: one line per exchange ("GET <base>/v1/me -> 200 in 3 ms, 0 bytes sent, 412
 /// received"), then the request and answer headers. Bodies are never logged (they hold
 /// passwords and pieces).
-std::unique_ptr<Transport> with_debug_log(std::unique_ptr<Transport> inner, std::string base,
-                                          DebugLog log);
+SNE_INTERNAL_EXPORT std::unique_ptr<Transport> with_debug_log(std::unique_ptr<Transport> inner,
+                                                              std::string base, DebugLog log);
 
 /// A header line fit for a debug log: the values of Authorization, Cookie, Set-Cookie,
 /// Session-Token and App-Token become "[redacted]".

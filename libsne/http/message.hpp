@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "base/internal_export.hpp"
 #include "sne/error.hpp"
 #include "sne/timestamp.hpp"
 
@@ -17,13 +18,14 @@ namespace sne::http {
 using Headers = std::vector<std::pair<std::string, std::string>>;
 
 /// ASCII case-insensitive equality, as header names compare.
-bool iequals(std::string_view a, std::string_view b) noexcept;
+SNE_INTERNAL_EXPORT bool iequals(std::string_view a, std::string_view b) noexcept;
 
 /// The value of header `name` (case-insensitive), if present.
-std::optional<std::string> header(const Headers& headers, std::string_view name);
+SNE_INTERNAL_EXPORT std::optional<std::string> header(const Headers& headers,
+                                                      std::string_view name);
 
 /// `t` as an HTTP date (RFC 9110 IMF-fixdate): "Sun, 06 Nov 1994 08:49:37 GMT".
-std::string http_date(Timestamp t);
+SNE_INTERNAL_EXPORT std::string http_date(Timestamp t);
 /// An IMF-fixdate back to a time; nothing when `text` is not one. Independent of the locale.
 std::optional<Timestamp> parse_http_date(std::string_view text);
 
@@ -78,7 +80,7 @@ struct QueryPair {
 };
 /// The pairs of "a=b&c=d" in order, empty ones ("a=b&&c") skipped. Decoding is the caller's:
 /// a strict server and PHP's parse_str do not decode alike.
-std::vector<QueryPair> split_query(std::string_view query);
+SNE_INTERNAL_EXPORT std::vector<QueryPair> split_query(std::string_view query);
 
 /// The parameter `name` of a header value such as `multipart/form-data; boundary="x"` or
 /// `form-data; name="a"; filename="b"` (case-insensitive name, quotes and backslash escapes
@@ -94,11 +96,12 @@ inline constexpr std::size_t kMaxPartHeaderBytes = std::size_t{8} << 10;
 /// comes from `content_type`. A preamble and an epilogue are ignored. Fails, naming what is
 /// wrong, on a missing boundary, a part with no Content-Disposition name, a delimiter that is
 /// not closed, more than kMaxFormParts parts or part headers over kMaxPartHeaderBytes.
-Result<std::vector<FormPart>> parse_multipart(std::string_view content_type, std::string_view body);
+SNE_INTERNAL_EXPORT Result<std::vector<FormPart>> parse_multipart(std::string_view content_type,
+                                                                  std::string_view body);
 
 /// Percent-encodes everything but unreserved characters (RFC 3986).
-std::string percent_encode(std::string_view text);
+SNE_INTERNAL_EXPORT std::string percent_encode(std::string_view text);
 /// Decodes %XX sequences ('+' stays '+'); nullopt when malformed.
-std::optional<std::string> percent_decode(std::string_view text);
+SNE_INTERNAL_EXPORT std::optional<std::string> percent_decode(std::string_view text);
 
 }  // namespace sne::http

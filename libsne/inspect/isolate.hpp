@@ -10,6 +10,8 @@
 #include <string>
 #include <string_view>
 
+#include "base/internal_export.hpp"
+
 namespace sne::inspect {
 
 struct ChildLimits {
@@ -49,7 +51,7 @@ namespace sne::inspect {
 /// than the parsing). One caller at a time per server. The server exits when its socket closes
 /// (this object's destruction, or the caller's death); a dead server is started again by its
 /// owner (see alive()).
-class ForkServer {
+class SNE_INTERNAL_EXPORT ForkServer {
  public:
   using Serve = std::function<std::string(std::string_view request)>;
   /// nullptr when the process cannot be forked.
@@ -84,9 +86,11 @@ namespace sne::inspect {
 
 /// A ForkServer that parses files (inspect_file_served) within `options`' memory limit: start
 /// one per thread that inspects, before starting the threads.
-std::unique_ptr<ForkServer> start_inspection_server(const InspectOptions& options);
+SNE_INTERNAL_EXPORT std::unique_ptr<ForkServer> start_inspection_server(
+    const InspectOptions& options);
 /// inspect_file(), with the parsing child forked by `server` (nullptr: by this process).
-InspectReport inspect_file_served(const std::string& path, const InspectOptions& options,
-                                  ForkServer* server);
+SNE_INTERNAL_EXPORT InspectReport inspect_file_served(const std::string& path,
+                                                      const InspectOptions& options,
+                                                      ForkServer* server);
 
 }  // namespace sne::inspect

@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base/internal_export.hpp"
 #include "base/json_reader.hpp"
 #include "sne/account.hpp"
 #include "sne/demande.hpp"
@@ -19,17 +20,17 @@ using json_reader::Node;
 using nlohmann::json;
 
 json encode(const Guichet& g);
-json encode(const Me& me);
-json encode(const AccountRequest& r);
+SNE_INTERNAL_EXPORT json encode(const Me& me);
+SNE_INTERNAL_EXPORT json encode(const AccountRequest& r);
 json encode(const AccountRequestInput& input);
 json encode(const ProfileChange& change);
-json encode(const Session& s);
-json encode(const Demande& d);
-json encode(const Upload& u);
+SNE_INTERNAL_EXPORT json encode(const Session& s);
+SNE_INTERNAL_EXPORT json encode(const Demande& d);
+SNE_INTERNAL_EXPORT json encode(const Upload& u);
 json encode(const PliInput& input);
 json encode(const PliSummary& p);
-json encode(const Pli& p);
-json encode(const PliPage& page);
+SNE_INTERNAL_EXPORT json encode(const Pli& p);
+SNE_INTERNAL_EXPORT json encode(const PliPage& page);
 
 // Answers (lenient).
 Me decode_me(const Node& n);
@@ -42,9 +43,9 @@ Pli decode_pli(const Node& n);
 PliPage decode_pli_page(const Node& n);
 
 // Request bodies (strict).
-AccountRequestInput decode_account_request_input(const Node& n);
-ProfileChange decode_profile_change(const Node& n);
-PliInput decode_pli_input(const Node& n);
+SNE_INTERNAL_EXPORT AccountRequestInput decode_account_request_input(const Node& n);
+SNE_INTERNAL_EXPORT ProfileChange decode_profile_change(const Node& n);
+SNE_INTERNAL_EXPORT PliInput decode_pli_input(const Node& n);
 
 /// Field limits of the contract, shared by both sides.
 inline constexpr std::size_t kMaxNameLength = 100;

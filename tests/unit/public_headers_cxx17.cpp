@@ -11,6 +11,7 @@
 #include <sne/demande.hpp>
 #include <sne/dossier.hpp>
 #include <sne/error.hpp>
+#include <sne/export.hpp>
 #include <sne/fiche.hpp>
 #include <sne/format.hpp>
 #include <sne/glpi.hpp>
