@@ -1,0 +1,129 @@
+"""Runs one example against the embedded sandbox in a scratch HOME and checks what it prints and
+writes. The caller's SNE_* and XDG_* variables are dropped, so that the user's configuration,
+sessions and sandbox are never touched; each run starts from a freshly seeded sandbox. Input
+files (PDFs, manifests) are made here; empty demandes come from the fixture seed_demandes.
+
+usage: run_example.py EXAMPLE PROGRAM --seed-demandes SEED_DEMANDES"""
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+
+def fail(message):
+    raise SystemExit(f"FAIL: {message}")
+
+
+def sample_pdf(text):
+    """A valid one-page A4 PDF showing `text`, with a correct cross-reference table."""
+    content = b"BT /F1 12 Tf 72 720 Td (%s) Tj ET" % text.encode("ascii")
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
+               b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+               b"/Resources << /Font << /F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica "
+               b">> >> >> >>",
+               b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content)]
+    out = b"%PDF-1.4\n"
+    offsets = []
+    for i, obj in enumerate(objects):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (i + 1, obj)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1,
+                                                                              xref)
+    return out
+
+
+class Scratch:
+    def __init__(self, program, seed_demandes):
+        self.program = program
+        self.seed_demandes = seed_demandes
+        self.home = tempfile.mkdtemp(prefix="sne-example-")
+        self.env = {k: v for k, v in os.environ.items() if not k.startswith(("SNE_", "XDG_"))}
+        self.env["HOME"] = self.home
+
+    def run(self, *args, code=0, env=None, program=None):
+        """Runs the example (or `program`); fails unless it exits `code`. (stdout, stderr)."""
+        cmd = [program or self.program, *args]
+        r = subprocess.run(cmd, capture_output=True, text=True, timeout=120,
+                           env=dict(self.env, **(env or {})))
+        print(f"$ {' '.join(cmd)}  # exit {r.returncode}\n{r.stdout}{r.stderr}", end="")
+        if r.returncode != code:
+            fail(f"exit {r.returncode}, expected {code}")
+        return r.stdout, r.stderr
+
+    def demandes(self, count):
+        out, _ = self.run(str(count), program=self.seed_demandes)
+        numeros = out.split()
+        if len(numeros) != count:
+            fail(f"seed_demandes gave {numeros}")
+        return numeros
+
+    def write(self, name, data):
+        path = os.path.join(self.home, name)
+        with open(path, "wb") as f:
+            f.write(data if isinstance(data, bytes) else data.encode("utf-8"))
+        return path
+
+    def one_error_line(self, err, prefix, *fragments):
+        """The example's error is one line, beginning with its name, naming each fragment."""
+        lines = err.splitlines()
+        if len(lines) != 1 or not lines[0].startswith(prefix):
+            fail(f"expected one line beginning with {prefix!r} on stderr, got {err!r}")
+        for fragment in fragments:
+            if fragment not in lines[0]:
+                fail(f"{fragment!r} not in {lines[0]!r}")
+
+
+def match(pattern, line):
+    m = re.fullmatch(pattern, line)
+    if not m:
+        fail(f"{line!r} does not match {pattern!r}")
+    return m
+
+
+def overdue_plis(s):
+    out, _ = s.run()
+    lines = out.splitlines()
+    head = match(r"guichet (\w{5}), judged at (\d{4}-\d\d-\d\d)T\S+Z: (\d+) overdue plis", lines[0])
+    guichet, today, count = head.group(1), head.group(2), int(head.group(3))
+    if count == 0 or count != len(lines) - 1:  # the seed leaves plis stuck at the numériseur
+        fail(f"{count} overdue plis announced, {len(lines) - 1} listed")
+    for line in lines[1:]:
+        m = match(r"[a-z0-9]{12,13} +(\w{18}) (\w{5}) sent (\S+) due (\S+) late (\d+)", line)
+        if m.group(2) != guichet or not m.group(3) < m.group(4) < today or int(m.group(5)) < 1:
+            fail(f"not an overdue pli of {guichet} on {today}: {line!r}")
+    out, _ = s.run("1")
+    more = " (and more)" if count > 1 else ""
+    if len(out.splitlines()) != 2 or not out.splitlines()[0].endswith(f": 1 overdue plis{more}"):
+        fail("MAX 1 did not list one pli")
+    _, err = s.run(code=6, env={"SNE_ENDPOINT": "ftp://sne.example.org"})
+    s.one_error_line(err, "overdue_plis: service: ", "SNE_ENDPOINT")
+
+
+EXAMPLES = {f.__name__: f for f in (overdue_plis,)}
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("example", choices=sorted(EXAMPLES))
+    ap.add_argument("program")
+    ap.add_argument("--seed-demandes", required=True)
+    args = ap.parse_args()
+    s = Scratch(args.program, args.seed_demandes)
+    try:
+        EXAMPLES[args.example](s)
+    finally:
+        shutil.rmtree(s.home, ignore_errors=True)
+    print(f"PASS: {args.example}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
