@@ -107,7 +107,32 @@ def overdue_plis(s):
     s.one_error_line(err, "overdue_plis: service: ", "SNE_ENDPOINT")
 
 
-EXAMPLES = {f.__name__: f for f in (overdue_plis,)}
+def send_pieces(s):
+    numero = s.demandes(1)[0]
+    good = s.write("avis-2024.pdf", sample_pdf("Avis d'imposition 2024"))
+    size = os.path.getsize(good)
+    out, _ = s.run(numero, "avis_imposition", good)
+    lines = out.splitlines()
+    match(rf"preflight {re.escape(good)}: pdf, 1 page\(s\), {size} bytes: ok", lines[0])
+    sent = match(rf"pli ([a-z0-9]{{12,13}}) sent to {numero}: 1 piece\(s\), {size} bytes, "
+                 r"Numérisation en cours", lines[1])
+    # The same files again: the first pli, replayed, not a second one.
+    out, _ = s.run(numero, "avis_imposition", good)
+    match(rf"pli {sent.group(1)} already sent to {numero}: 1 piece\(s\), {size} bytes, .*",
+          out.splitlines()[1])
+    # A file that is no PDF stops everything before the service is called.
+    bad = s.write("avis-2023.pdf", "not a PDF at all")
+    out, err = s.run(numero, "avis_imposition", good, bad, code=6)
+    if f"{bad}: unknown, 0 page(s), 16 bytes: rejected" not in out or \
+            "problem unknown_format" not in out or "pli " in out:
+        fail("the bad file was not rejected by the preflight")
+    s.one_error_line(err, "send_pieces: nothing sent")
+    # The service's refusal: a demande that does not exist.
+    _, err = s.run("0340819999999G3401", "avis_imposition", good, code=7)
+    s.one_error_line(err, "send_pieces: 0340819999999G3401: ")
+
+
+EXAMPLES = {f.__name__: f for f in (overdue_plis, send_pieces)}
 
 
 def main():
