@@ -132,7 +132,42 @@ def send_pieces(s):
     s.one_error_line(err, "send_pieces: 0340819999999G3401: ")
 
 
-EXAMPLES = {f.__name__: f for f in (overdue_plis, send_pieces)}
+def plis_sent(lines):
+    """{numéro: transaction} of the rows reported sent."""
+    rows = (re.fullmatch(r"row \d (\w+): sent, pli ([a-z0-9]{12,13})", line) for line in lines)
+    return {m.group(1): m.group(2) for m in rows if m}
+
+
+def bulk_progress(s):
+    numeros = s.demandes(3)
+    files = [s.write(f"piece-{i}.pdf", sample_pdf(f"Piece {i}")) for i in range(4)]
+    rows = [f"{numeros[0]},avis_imposition,{os.path.basename(files[0])}",
+            f"{numeros[1]},quittance_loyer,{os.path.basename(files[1])}|"
+            f"{os.path.basename(files[2])}",
+            f"{numeros[2]},avis_imposition,{os.path.basename(files[3])}",
+            "0341319000040G3401,avis_imposition,piece-0.pdf"]  # month 13: a row that fails
+    manifest = s.write("envoi.csv", "numero_unique,type,files\n" + "\n".join(rows) + "\n")
+    out, _ = s.run(manifest, code=3)
+    lines = out.splitlines()
+    sent = plis_sent(lines)
+    if sorted(sent) != sorted(numeros):
+        fail(f"rows sent: {sent}, expected one for each of {numeros}")
+    if not any(re.fullmatch(r"row 4 0341319000040G3401: failed_permanent: .*month 13.*", l)
+               for l in lines):
+        fail("row 4 is not reported as failed")
+    done = [int(m.group(1)) for m in (re.fullmatch(r"progress: (\d)/4 rows, \d failed, \d+ bytes, "
+                                                   r"[\d.]+ s", l) for l in lines) if m]
+    if not done or done != sorted(done) or done[-1] != 4:
+        fail(f"progress went {done}, not up to 4/4")
+    match(r"4 rows: 3 sent, 0 already sent, 1 failed, 0 to retry", lines[-1])
+    # Again: the journal knows the 3 rows are done; they keep their plis, nothing is uploaded.
+    out, _ = s.run(manifest, code=3)
+    if plis_sent(out.splitlines()) != sent or not re.search(r"progress: 4/4 rows, 1 failed, 0 bytes", out):
+        fail("the second run did not resume from the journal")
+    match(r"4 rows: 3 sent, 0 already sent, 1 failed, 0 to retry", out.splitlines()[-1])
+
+
+EXAMPLES = {f.__name__: f for f in (overdue_plis, send_pieces, bulk_progress)}
 
 
 def main():
