@@ -167,7 +167,33 @@ def bulk_progress(s):
     match(r"4 rows: 3 sent, 0 already sent, 1 failed, 0 to retry", out.splitlines()[-1])
 
 
-EXAMPLES = {f.__name__: f for f in (overdue_plis, send_pieces, bulk_progress)}
+def fiches_from_csv(s):
+    manifest = s.write("envoi.csv", "numero_unique,contexte,date_depot\n"
+                                    "0340819000040PWP01,ajout,2099-01-16\n"
+                                    "1110920020745G1175,creation,\n"
+                                    "0341319000040PWP01,ajout,\n"   # month 13
+                                    "0340819000040PWP01,ajout,\n")  # a second fiche: refused
+    outdir = os.path.join(s.home, "fiches")
+    out, _ = s.run(manifest, outdir, "PWP01", "13002072000038", "034", code=3)
+    lines = out.splitlines()
+    for line, numero in ((lines[0], "0340819000040PWP01"), (lines[1], "1110920020745G1175")):
+        path = os.path.join(outdir, numero + ".pdf")
+        match(rf"line \d {numero}: {re.escape(path)}", line)
+        with open(path, "rb") as f:
+            pdf = f.read()
+        if not pdf.startswith(b"%PDF-") or b"%%EOF" not in pdf[-32:]:
+            fail(f"{path} is not a whole PDF")
+    match(r"line 4 0341319000040PWP01: numero: .*month 13.*", lines[2])
+    match(r"line 5 0340819000040PWP01: numero: .*earlier line.*", lines[3])
+    match(rf"2 fiches written to {re.escape(outdir)}, 2 rows failed", lines[4])
+    if sorted(os.listdir(outdir)) != ["0340819000040PWP01.pdf", "1110920020745G1175.pdf"]:
+        fail(f"{outdir} holds {os.listdir(outdir)}")
+    _, err = s.run(os.path.join(s.home, "missing.csv"), outdir, "PWP01", "13002072000038", "034",
+                   code=1)
+    s.one_error_line(err, "fiches_from_csv: ", "missing.csv")
+
+
+EXAMPLES = {f.__name__: f for f in (overdue_plis, send_pieces, bulk_progress, fiches_from_csv)}
 
 
 def main():
