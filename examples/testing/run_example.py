@@ -193,7 +193,24 @@ def fiches_from_csv(s):
     s.one_error_line(err, "fiches_from_csv: ", "missing.csv")
 
 
-EXAMPLES = {f.__name__: f for f in (overdue_plis, send_pieces, bulk_progress, fiches_from_csv)}
+def ticket_from_rejected_pli(s):
+    out, _ = s.run()
+    lines = out.splitlines()
+    pli = match(r"pli ([a-z0-9]{12,13}) \((\w{18})\): Rejet d'une ou plusieurs pièces lors du "
+                r"traitement", lines[0])
+    tx, numero = pli.group(1), pli.group(2)
+    match(rf"ticket \d+ created: .*{tx}.*", lines[1])
+    match(r"category: .*Pièce justificative refusée", lines[2])
+    text = "\n".join(lines[3:])
+    for fragment in ("Pouvez-vous nous dire", tx, numero, "refusée"):
+        if fragment not in text:
+            fail(f"{fragment!r} not in the ticket's text")
+    _, err = s.run("nosuchpli0000", code=7)
+    s.one_error_line(err, "ticket_from_rejected_pli: nosuchpli0000: ")
+
+
+EXAMPLES = {f.__name__: f for f in (overdue_plis, send_pieces, bulk_progress, fiches_from_csv,
+                                    ticket_from_rejected_pli)}
 
 
 def main():
