@@ -1,12 +1,14 @@
 """What an editor does after building sne: install it under a prefix, run the installed
 program, build the examples as a project of their own against the installed CMake package and
-against the build tree's, and build one with the flags pkg-config gives. Each step that fails is
+against the build tree's and run their tests (the sandbox examples on the installed
+libsne_sandbox.so), and build one with the flags pkg-config gives. Each step that fails is
 named.
 
 usage: check_install.py --cmake CMAKE --build BUILD_DIR --examples EXAMPLES_DIR"""
 
 import argparse
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -28,15 +30,27 @@ def clean_env(home):
     return env
 
 
+# The examples' tests (examples/CMakeLists.txt), each of which must run and pass.
+EXAMPLE_TESTS = ("sla_due_date", "overdue_plis", "send_pieces", "bulk_progress",
+                 "fiches_from_csv", "ticket_from_rejected_pli")
+
+
 def build_examples(cmake, examples, where, configure_args, env):
+    """Configures and builds examples/ as a project of its own (warnings are errors), then runs
+    its tests: the sandbox examples run on the libsne_sandbox.so that the package points to."""
     build = os.path.join(where, "build")
     run(f"configure the examples ({' '.join(configure_args)})",
-        [cmake, "-S", examples, "-B", build, *configure_args], env=env)
+        [cmake, "-S", examples, "-B", build, "-DSNE_WERROR=ON", *configure_args], env=env)
     run("build the examples", [cmake, "--build", build], env=env)
     out = run("run the example", [os.path.join(build, "sla_due_date"), "0570819000040PWP01",
                                   "2024-03-28"], env=env)
     if out.strip() != EXPECTED:
         raise SystemExit(f"the example printed {out!r}, not {EXPECTED!r}")
+    ctest = os.path.join(os.path.dirname(cmake), "ctest")
+    out = run("the examples' tests", [ctest, "--output-on-failure"], env=env, cwd=build)
+    for name in EXAMPLE_TESTS:
+        if not re.search(rf"Test +#\d+: example_{name} \.+ +Passed", out):
+            raise SystemExit(f"example_{name} did not run and pass:\n{out}")
 
 
 def build_with_pkg_config(examples, prefix, where, env):
@@ -97,8 +111,8 @@ def main():
         build_with_pkg_config(args.examples, prefix, os.path.join(tmp, "pkg-config"), env)
         build_examples(args.cmake, args.examples, os.path.join(tmp, "tree"),
                        [f"-Dsne_DIR={os.path.join(os.path.abspath(args.build), 'libsne')}"], env)
-    print("installed sne runs; the examples build against the installed CMake package, with "
-          "pkg-config, and against the build tree")
+    print("installed sne runs; the examples build and pass their tests against the installed "
+          "CMake package and against the build tree, and build with pkg-config")
     return 0
 
 
