@@ -7,7 +7,8 @@
 #
 # each with its -dbgsym package (.ddeb) holding the debug information that CPack strips from the
 # binaries. Included by the top-level CMakeLists.txt when SNE_PACKAGING is on (prefix /usr, no
-# run path); the files it installs besides the components' own are in packaging/debian/.
+# run path); the files it installs besides the components' own are in packaging/debian/, and
+# fix_control.cmake corrects what CPack gets wrong in the control files.
 
 # The package of the libraries is named after their soname, as Debian policy wants
 # (libsne.so.0.1: libsne0.1), so that two sonames can be installed side by side.
@@ -44,13 +45,8 @@ foreach(component_package IN ITEMS runtime:${SNE_RUNTIME_PACKAGE} development:li
   list(GET component_package 1 package)
   install(FILES ${CMAKE_CURRENT_LIST_DIR}/debian/copyright ${sne_changelog_gz}
           DESTINATION ${CMAKE_INSTALL_DATAROOTDIR}/doc/${package} COMPONENT ${component})
-  # The lintian tags that do not apply, each with its reason (runtime has one more).
-  if(component STREQUAL "runtime")
-    set(overrides runtime.lintian-overrides)
-  else()
-    set(overrides common.lintian-overrides)
-  endif()
-  install(FILES ${CMAKE_CURRENT_LIST_DIR}/debian/${overrides} RENAME ${package}
+  # The lintian tags that do not apply, each with its reason.
+  install(FILES ${CMAKE_CURRENT_LIST_DIR}/debian/lintian-overrides RENAME ${package}
           DESTINATION ${CMAKE_INSTALL_DATAROOTDIR}/lintian/overrides COMPONENT ${component})
 endforeach()
 
@@ -74,8 +70,8 @@ set(CPACK_COMPONENTS_ALL runtime development program)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_RELEASE ${SNE_DEBIAN_REVISION})
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
-# xz, as dpkg-deb; on two threads (the debug packages are ~100 MB before compression). The
-# package test asks for zstd, five times faster, which Debian 12's dpkg reads too.
+# xz, as dpkg-deb; on two threads (the debug packages are ~140 MB before compression). The
+# package test asks for gzip, several times faster (lintian refuses zstd).
 set(CPACK_DEBIAN_COMPRESSION_TYPE xz)
 set(CPACK_THREADS 2)
 # Dependencies on other packages come from dpkg-shlibdeps; between ours, from the components.
@@ -89,6 +85,9 @@ set(CPACK_DEBIAN_DEBUGINFO_PACKAGE ON)
 file(GENERATE OUTPUT ${PROJECT_BINARY_DIR}/packaging/cpack_project_config.cmake
      CONTENT "set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS_PRIVATE_DIRS \"$<TARGET_FILE_DIR:sne>\")\n")
 set(CPACK_PROJECT_CONFIG_FILE ${PROJECT_BINARY_DIR}/packaging/cpack_project_config.cmake)
+# What CPack 3.25 gets wrong in the control files (the -dbgsym packages' md5sums, ldconfig in
+# the postinst and postrm beside the trigger), corrected once the packages are made.
+set(CPACK_POST_BUILD_SCRIPTS ${CMAKE_CURRENT_LIST_DIR}/fix_control.cmake)
 
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_NAME ${SNE_RUNTIME_PACKAGE})
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_SECTION libs)

@@ -11,6 +11,7 @@ usage: check_package.py --source SOURCE_DIR --build-dir DIR [-- CMAKE_ARGS...]""
 
 import argparse
 import glob
+import hashlib
 import os
 import re
 import subprocess
@@ -168,6 +169,23 @@ def main():
                 if not elf_facts(os.path.join(tmp, "dbgsym", name))[1]:
                     raise SystemExit(f"{package}-dbgsym: {name} has no debug information")
 
+        # md5sums names every file by its path in the package, with its sum (what debsums
+        # checks; CPack 3.25 wrote staging paths in the -dbgsym ones: packaging/fix_control.cmake).
+        for package, deb in debs.items():
+            where = os.path.join(tmp, "dbgsym" if package.endswith("-dbgsym") else "root")
+            files = {name for name, target in deb_files(deb).items() if target is None}
+            sums = {}
+            for line in (control_file(deb, "md5sums", tmp) or "").splitlines():
+                digest, name = line.split(None, 1)
+                sums[name] = digest
+            if set(sums) != files:
+                raise SystemExit(f"{package}: md5sums names {sorted(set(sums) - files)} that the "
+                                 f"package lacks, and lacks {sorted(files - set(sums))}")
+            for name, digest in sums.items():
+                with open(os.path.join(where, name), "rb") as f:
+                    if hashlib.md5(f.read()).hexdigest() != digest:
+                        raise SystemExit(f"{package}: md5sums gives a wrong sum for {name}")
+
         # Control files: dependencies (dpkg-shlibdeps' and between the packages), shlibs, trigger.
         depends = {p: control(debs[p], "Depends") for p in (runtime, "libsne-dev", "sne")}
         if f"{runtime} (= {deb_version})" not in depends["libsne-dev"]:
@@ -187,6 +205,9 @@ def main():
         triggers = control_file(debs[runtime], "triggers", tmp)
         if triggers is None or "activate-noawait ldconfig" not in triggers:
             raise SystemExit(f"{runtime}'s triggers is {triggers!r}: no ldconfig trigger")
+        for script in ("postinst", "postrm"):  # the trigger runs ldconfig, no script does
+            if control_file(debs[runtime], script, tmp) is not None:
+                raise SystemExit(f"{runtime} has a {script}: {control_file(debs[runtime], script, tmp)!r}")
         sections = {p: control(debs[p], "Section") for p in (runtime, "libsne-dev", "sne")}
         if sections != {runtime: "libs", "libsne-dev": "libdevel", "sne": "utils"}:
             raise SystemExit(f"sections {sections}")
