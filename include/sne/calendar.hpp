@@ -1,9 +1,10 @@
-// sne/calendar.hpp - French public holidays and jours ouvrés (Monday to Friday, not a holiday).
-//
-// The SLA of a pli (2 jours ouvrés) depends on the département of its demande: Alsace-Moselle
-// and the overseas départements have public holidays of their own (sne/territoire.hpp maps a
-// territory to its CalendarZone). The Gregorian years 1583 to 9999 are covered; dates outside
-// them are refused rather than given wrong holidays. All functions are pure and thread-safe.
+/// @file
+/// French public holidays and jours ouvrés (Monday to Friday, not a holiday).
+///
+/// The SLA of a pli (2 jours ouvrés) depends on the département of its demande: Alsace-Moselle
+/// and the overseas départements have public holidays of their own (sne/territoire.hpp maps a
+/// territory to its CalendarZone). The Gregorian years 1583 to 9999 are covered; dates outside
+/// them are refused rather than given wrong holidays. All functions are pure and thread-safe.
 #pragma once
 
 #include <string_view>
@@ -16,13 +17,17 @@
 
 namespace sne {
 
+/// A public holiday: its date, a stable code and its French name.
 struct Holiday {
+  /// The day it falls on.
   Date date;
   std::string_view code;  ///< stable snake_case code: "lundi_de_paques"
   std::string_view name;  ///< French name: "Lundi de Pâques"
 };
 
+/// The first year the calendar covers (the Gregorian calendar's first full year in France).
 constexpr int kFirstCalendarYear = 1583;
+/// The last year the calendar covers.
 constexpr int kLastCalendarYear = 9999;
 /// The most jours ouvrés add_jours_ouvres moves by, either way (about 4000 years).
 constexpr long kMaxJoursOuvres = 1000000;

@@ -1,15 +1,16 @@
-// sne/config.hpp - where sne keeps its files, and the profiles of its configuration file.
-//
-// The configuration file is TOML:
-//
-//     profile = "guichet-nimes"          # the profile used when none is named (else "default")
-//
-//     [profiles.guichet-nimes]
-//     catalog = "/etc/sne/catalog.json"  # a catalog replacing the built-in one
-//     departement = "30"                 # for jours ouvrés when none is given
-//
-// Only the keys listed by config_keys() are accepted: a misspelt key is an error, not a silent
-// default. Precedence (flags > environment > file > defaults) is applied by the caller.
+/// @file
+/// Where sne keeps its files, and the profiles of its configuration file.
+///
+/// The configuration file is TOML:
+///
+///     profile = "guichet-nimes"          # the profile used when none is named (else "default")
+///
+///     [profiles.guichet-nimes]
+///     catalog = "/etc/sne/catalog.json"  # a catalog replacing the built-in one
+///     departement = "30"                 # for jours ouvrés when none is given
+///
+/// Only the keys listed by config_keys() are accepted: a misspelt key is an error, not a silent
+/// default. Precedence (flags > environment > file > defaults) is applied by the caller.
 #pragma once
 
 #include <functional>
@@ -45,18 +46,26 @@ SNE_EXPORT Result<Paths> resolve_paths(const EnvLookup& env);
 
 /// A key a profile may set.
 struct ConfigKey {
+  /// The key as written in the file ("departement").
   std::string_view name;
+  /// One line of English saying what the key sets.
   std::string_view description;
 };
+/// Every key a profile may set, in the order `sne config` lists them.
 SNE_EXPORT const std::vector<ConfigKey>& config_keys();
 
 /// The settings of one profile: known keys only, as strings.
 class SNE_EXPORT Profile {
  public:
+  /// An empty profile named `name`.
   explicit Profile(std::string name = "default") : name_(std::move(name)) {}
+  /// The profile's name: the part after "profiles." in the file.
   const std::string& name() const noexcept { return name_; }
+  /// The value of `key`; nullopt when the profile does not set it.
   std::optional<std::string> get(std::string_view key) const;
+  /// Sets `key` to `value`, replacing an earlier value; the caller checks that the key is known.
   void set(std::string key, std::string value);
+  /// Every key the profile sets and its value, in the order they were set.
   const std::vector<std::pair<std::string, std::string>>& values() const noexcept {
     return values_;
   }
@@ -66,6 +75,8 @@ class SNE_EXPORT Profile {
   std::vector<std::pair<std::string, std::string>> values_;
 };
 
+/// A parsed configuration file: its profiles and the one used when none is named. A missing
+/// file reads as an empty Config whose default profile is "default".
 class SNE_EXPORT Config {
  public:
   /// Parses a configuration document; `origin` names it in errors, which are invalid_input
@@ -98,6 +109,7 @@ struct ProfileRequest {
 
 /// The profile in force and where it came from.
 struct ActiveProfile {
+  /// The profile's settings (an empty "default" profile when the file does not exist).
   Profile profile;
   std::string config_file;  ///< the file consulted (it may not exist); empty when none could be
   bool file_read = false;   ///< whether that file existed and was read

@@ -1,24 +1,27 @@
-// sne/connect.hpp - a ready Service and Glpi, resolved as the `sne` program resolves them.
-//
-// A Connection applies the precedence of flags, environment, configuration file and defaults
-// to the endpoint, the CA file, the token and GLPI's URL and tokens, once each:
-//
-//   endpoint  the given one (a flag), else $SNE_ENDPOINT, else the profile's `endpoint`, else
-//             "sandbox" (the embedded sandbox); an error names where the bad one came from
-//   CA file   the given one, else the profile's `cacert`
-//   token     $SNE_TOKEN, else the credentials store's entry for the endpoint; on a backend
-//             with demo data (demo_sign_in()), a missing entry, and a demo account's session
-//             that has expired or that the server no longer knows, are opened again with the
-//             demo password and saved; an entry with an empty token (signed out on purpose)
-//             is respected
-//   GLPI URL  $SNE_GLPI_URL, else the profile's `glpi_url`, else the embedded sandbox's own
-//             GLPI when the endpoint is the embedded sandbox
-//   GLPI      $SNE_GLPI_APP_TOKEN and $SNE_GLPI_USER_TOKEN, else the credentials store's
-//   tokens    entry under glpi_key(URL)
-//
-//     sne::Connection connection({});          // the process's environment, default profile
-//     auto service = connection.service();     // sne::Result<sne::Service*>
-//     if (service) auto me = (*service)->me();
+/// @file
+/// A ready Service and Glpi, resolved as the `sne` program resolves them.
+///
+/// A Connection applies the precedence of flags, environment, configuration file and defaults
+/// to the endpoint, the CA file, the token and GLPI's URL and tokens, once each:
+///
+/// @verbatim
+///   endpoint  the given one (a flag), else $SNE_ENDPOINT, else the profile's `endpoint`, else
+///             "sandbox" (the embedded sandbox); an error names where the bad one came from
+///   CA file   the given one, else the profile's `cacert`
+///   token     $SNE_TOKEN, else the credentials store's entry for the endpoint; on a backend
+///             with demo data (demo_sign_in()), a missing entry, and a demo account's session
+///             that has expired or that the server no longer knows, are opened again with the
+///             demo password and saved; an entry with an empty token (signed out on purpose)
+///             is respected
+///   GLPI URL  $SNE_GLPI_URL, else the profile's `glpi_url`, else the embedded sandbox's own
+///             GLPI when the endpoint is the embedded sandbox
+///   GLPI      $SNE_GLPI_APP_TOKEN and $SNE_GLPI_USER_TOKEN, else the credentials store's
+///   tokens    entry under glpi_key(URL)
+/// @endverbatim
+///
+///     sne::Connection connection({});          // the process's environment, default profile
+///     auto service = connection.service();     // sne::Result<sne::Service*>
+///     if (service) auto me = (*service)->me();
 #pragma once
 
 #include <chrono>
@@ -42,9 +45,14 @@ class Glpi;  // sne/glpi.hpp
 /// How a caller wants the service: signed in (the default), or anonymous (account requests,
 /// activation, login).
 enum class Auth { required, anonymous };
+/// @var Auth::required
+/// A signed-in service: a token is found, or the call is unauthenticated.
+/// @var Auth::anonymous
+/// A service without a token, for the calls that need none.
 
 /// Something a Connection tells as it resolves, for its user to read (or not).
 struct Note {
+  /// How much a note matters to the user of a program.
   enum class Level {
     /// Worth saying to anyone: the embedded sandbox's demo data is in use, a demo session was
     /// opened again.
@@ -52,7 +60,9 @@ struct Note {
     /// Where each setting came from: the profile, the endpoint, the token, GLPI's URL.
     verbose,
   };
+  /// Whether a program shows the note by default (info) or when asked (verbose).
   Level level = Level::info;
+  /// One line, no trailing period, never a secret.
   std::string text;
 };
 
@@ -63,6 +73,8 @@ enum class TokenSource {
   credentials,  ///< the credentials store (a demo session opened again is saved there first)
 };
 
+/// What a Connection starts from: the caller's own choices (empty ones leave the setting to
+/// the environment and the profile) and where it reports.
 struct ConnectOptions {
   /// The endpoint asked for by the caller (a flag); empty: none.
   std::string endpoint;
@@ -87,6 +99,7 @@ struct ConnectOptions {
 /// use and kept. Not thread-safe: a bulk run gives each worker its own another_service().
 class SNE_EXPORT Connection {
  public:
+  /// Keeps `options`; resolves nothing yet (every setting is resolved at first use).
   explicit Connection(ConnectOptions options);
   ~Connection();
   Connection(const Connection&) = delete;

@@ -1,8 +1,9 @@
-// sne/credentials.hpp - the credentials store: bearer tokens per endpoint, in a file private
-// to its owner ($XDG_CONFIG_HOME/sne/credentials, TOML).
-//
-// The file is written mode 0600 and atomically; a file readable or writable by group or others
-// is refused (forbidden), as OpenSSH refuses such keys. Tokens never appear in errors.
+/// @file
+/// The credentials store: bearer tokens per endpoint, in a file private
+/// to its owner ($XDG_CONFIG_HOME/sne/credentials, TOML).
+///
+/// The file is written mode 0600 and atomically; a file readable or writable by group or others
+/// is refused (forbidden), as OpenSSH refuses such keys. Tokens never appear in errors.
 #pragma once
 
 #include <optional>
@@ -15,17 +16,24 @@
 
 namespace sne {
 
+/// One entry of the credentials store: the session of an endpoint, or GLPI's tokens under
+/// Connection::glpi_key().
 struct SNE_EXPORT StoredCredential {
   std::string token;  ///< empty: signed out on purpose (no automatic demo sign-in)
+  /// The account the token belongs to (empty for GLPI entries).
   std::string email;
   /// Timestamp::max(): never (a GLPI personal API token lasts until it is revoked).
   Timestamp expires_at = Timestamp::max();
   std::string app_token{};  ///< GLPI's App-Token of the API client, for GLPI entries
 };
 
+/// The credentials file at one path. Reads and writes go to the file each time (no cache), so
+/// several processes may share it; a write replaces the whole file atomically.
 class SNE_EXPORT CredentialStore {
  public:
+  /// The store kept at `path` (usually $XDG_CONFIG_HOME/sne/credentials); nothing is read yet.
   explicit CredentialStore(std::string path) : path_(std::move(path)) {}
+  /// The file's path.
   const std::string& path() const noexcept { return path_; }
 
   /// The credential of `endpoint` (canonical form); nullopt when the file or entry is absent.

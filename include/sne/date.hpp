@@ -1,7 +1,8 @@
-// sne/date.hpp - a calendar date (proleptic Gregorian), the unit of every rule of the domain.
-//
-// Dates are plain values: no time zone, no time of day, from 0001-01-01 to 9999-12-31; arithmetic
-// saturates at those bounds instead of leaving them.
+/// @file
+/// A calendar date (proleptic Gregorian), the unit of every rule of the domain.
+///
+/// Dates are plain values: no time zone, no time of day, from 0001-01-01 to 9999-12-31; arithmetic
+/// saturates at those bounds instead of leaving them.
 #pragma once
 
 #include <string>
@@ -15,6 +16,8 @@ namespace sne {
 /// ISO 8601 weekday numbers: Monday is 1, Sunday is 7.
 enum class Weekday { monday = 1, tuesday, wednesday, thursday, friday, saturday, sunday };
 
+/// A calendar date (year, month, day), from 0001-01-01 to 9999-12-31. A small value type:
+/// copy it freely; comparisons follow the calendar.
 class SNE_EXPORT Date {
  public:
   /// 1970-01-01.
@@ -29,16 +32,23 @@ class SNE_EXPORT Date {
   /// The date `days` days after 1970-01-01 (negative: before), clamped to 0001-01-01 and
   /// 9999-12-31.
   static Date from_days(long days) noexcept;
+  /// 0001-01-01, the first date a Date holds.
   static Date min() noexcept { return Date(1, 1, 1); }
+  /// 9999-12-31, the last date a Date holds.
   static Date max() noexcept { return Date(9999, 12, 31); }
 
+  /// The year, 1 to 9999.
   int year() const noexcept { return year_; }
+  /// The month, 1 to 12.
   int month() const noexcept { return month_; }
+  /// The day of the month, 1 to 31.
   int day() const noexcept { return day_; }
 
   /// Days since 1970-01-01 (negative before it).
   long days() const noexcept;
+  /// The ISO weekday of the date.
   Weekday weekday() const noexcept;
+  /// True on Saturday and Sunday (public holidays are sne/calendar.hpp's business).
   bool is_weekend() const noexcept;
   /// `n` days later (earlier when n < 0), clamped to min() and max().
   Date plus_days(long n) const noexcept;
@@ -48,11 +58,17 @@ class SNE_EXPORT Date {
   /// "YYYY-MM-DD".
   std::string iso() const;
 
+  /// True when `a` and `b` are the same day.
   friend bool operator==(const Date& a, const Date& b) noexcept { return a.key() == b.key(); }
+  /// True when `a` and `b` are different days.
   friend bool operator!=(const Date& a, const Date& b) noexcept { return a.key() != b.key(); }
+  /// True when `a` comes before `b`.
   friend bool operator<(const Date& a, const Date& b) noexcept { return a.key() < b.key(); }
+  /// True when `a` comes before `b` or is the same day.
   friend bool operator<=(const Date& a, const Date& b) noexcept { return a.key() <= b.key(); }
+  /// True when `a` comes after `b`.
   friend bool operator>(const Date& a, const Date& b) noexcept { return a.key() > b.key(); }
+  /// True when `a` comes after `b` or is the same day.
   friend bool operator>=(const Date& a, const Date& b) noexcept { return a.key() >= b.key(); }
 
  private:
@@ -65,6 +81,7 @@ class SNE_EXPORT Date {
 
 /// Number of days in a month of a year (28 to 31); 0 when month is not 1-12.
 SNE_EXPORT int days_in_month(int year, int month) noexcept;
+/// True when `year` is a Gregorian leap year (divisible by 4, not by 100 unless by 400).
 SNE_EXPORT bool is_leap_year(int year) noexcept;
 
 /// Easter Sunday of a Gregorian year. Precondition: 1583 <= year <= 9999 (other years give

@@ -1,10 +1,11 @@
-// sne/error.hpp - the one error vocabulary of libsne.
-//
-// Every fallible function of the library returns a Result<T> (or Status): a value, or an Error
-// made of a stable ErrorCode, a one-line human message and, where relevant, the subject at fault
-// (a field name, a JSON path, a file) and the HTTP status and request id of a remote call.
-// The library never throws for a failure a user can cause; Result::value() on an error is a
-// programming mistake and throws BadResultAccess.
+/// @file
+/// The one error vocabulary of libsne.
+///
+/// Every fallible function of the library returns a Result<T> (or Status): a value, or an Error
+/// made of a stable ErrorCode, a one-line human message and, where relevant, the subject at fault
+/// (a field name, a JSON path, a file) and the HTTP status and request id of a remote call.
+/// The library never throws for a failure a user can cause; Result::value() on an error is a
+/// programming mistake and throws BadResultAccess.
 #pragma once
 
 #include <stdexcept>
@@ -16,6 +17,9 @@
 
 #include "sne/export.hpp"
 
+/// Everything of libsne: the domain (numéros, SIRET, dates, jours ouvrés, the plan de
+/// classement, fiches), the web services and their clients (Service, Connection, Glpi), and
+/// the one error vocabulary (Result, Error). The bulk engine is in sne::bulk.
 namespace sne {
 
 /// Stable error codes. Their names (to_string) are part of the JSON output of the CLI; values
@@ -40,8 +44,10 @@ SNE_EXPORT std::string_view to_string(ErrorCode code) noexcept;
 /// A failure: what went wrong, in one line, and what it is about.
 class SNE_EXPORT Error {
  public:
+  /// An error of `code` saying `message` (one line, no trailing period) about `subject`.
   Error(ErrorCode code, std::string message, std::string subject = {});
 
+  /// The stable code: what kind of failure this is, for a program to act on.
   ErrorCode code() const noexcept { return code_; }
   /// One line, no trailing period, never contains a secret.
   const std::string& message() const noexcept { return message_; }
@@ -87,24 +93,35 @@ class [[nodiscard]] Result {
   static_assert(!std::is_same_v<std::decay_t<T>, Error>, "Result<Error> is ambiguous");
 
  public:
+  /// A success holding `value`.
   Result(T value) : v_(std::in_place_index<0>, std::move(value)) {}  // NOLINT: implicit by design
+  /// A failure holding `error`.
   Result(Error error) : v_(std::in_place_index<1>, std::move(error)) {}  // NOLINT
 
+  /// True when the Result holds a value.
   bool ok() const noexcept { return v_.index() == 0; }
+  /// ok(): `if (result)` reads as "if it worked".
   explicit operator bool() const noexcept { return ok(); }
 
-  /// Precondition: ok(). Throws BadResultAccess otherwise.
+  /// The value. Precondition: ok(); throws BadResultAccess otherwise.
   T& value() & { return std::get<0>(checked(true)); }
+  /// The value. Precondition: ok(); throws BadResultAccess otherwise.
   const T& value() const& { return std::get<0>(checked(true)); }
+  /// The value, moved out of a temporary Result. Precondition: ok().
   T&& value() && { return std::get<0>(std::move(checked(true))); }
+  /// The value; precondition: ok().
   T& operator*() & { return value(); }
+  /// The value; precondition: ok().
   const T& operator*() const& { return value(); }
+  /// A pointer to the value, for `result->member`; precondition: ok().
   T* operator->() { return &value(); }
+  /// A pointer to the value, for `result->member`; precondition: ok().
   const T* operator->() const { return &value(); }
 
-  /// Precondition: !ok(). Throws BadResultAccess otherwise.
+  /// The error. Precondition: !ok(); throws BadResultAccess otherwise.
   const Error& error() const { return std::get<1>(checked(false)); }
 
+  /// The value, or `fallback` when the Result holds an error.
   T value_or(T fallback) const& { return ok() ? std::get<0>(v_) : std::move(fallback); }
 
  private:
@@ -125,12 +142,16 @@ class [[nodiscard]] Result {
 template <>
 class [[nodiscard]] Result<void> {
  public:
+  /// Success.
   Result() = default;
+  /// A failure holding `error`.
   Result(Error error) : error_(std::move(error)), ok_(false) {}  // NOLINT: implicit by design
 
+  /// True on success.
   bool ok() const noexcept { return ok_; }
+  /// ok(): `if (status)` reads as "if it worked".
   explicit operator bool() const noexcept { return ok_; }
-  /// Precondition: !ok(). Throws BadResultAccess otherwise.
+  /// The error. Precondition: !ok(); throws BadResultAccess otherwise.
   const Error& error() const {
     if (ok_) throw BadResultAccess("Status holds no error");
     return error_;
@@ -141,6 +162,7 @@ class [[nodiscard]] Result<void> {
   bool ok_ = true;
 };
 
+/// The result of a function that returns no value: success, or an Error.
 using Status = Result<void>;
 
 }  // namespace sne

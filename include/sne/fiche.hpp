@@ -1,9 +1,10 @@
-// sne/fiche.hpp - the fiche de transmission that accompanies every paper sending.
-//
-// A fiche is validated on construction (make_fiche), carries a QR code whose payload the
-// numériseur can read back (fiche_payload / parse_fiche_payload), and renders to a one-page A4
-// PDF (render_fiche_pdf) or to one PDF with a page per fiche (render_fiches_pdf). Rendering is
-// reproducible: the same fiches give the same bytes. All functions are thread-safe.
+/// @file
+/// The fiche de transmission that accompanies every paper sending.
+///
+/// A fiche is validated on construction (make_fiche), carries a QR code whose payload the
+/// numériseur can read back (fiche_payload / parse_fiche_payload), and renders to a one-page A4
+/// PDF (render_fiche_pdf) or to one PDF with a page per fiche (render_fiches_pdf). Rendering is
+/// reproducible: the same fiches give the same bytes. All functions are thread-safe.
 #pragma once
 
 #include <atomic>
@@ -37,11 +38,14 @@ struct FicheInput {
 /// A valid fiche: every field checked by the domain core, in canonical form.
 struct Fiche {
   std::string numero_unique;  ///< canonical
+  /// Why the pieces are sent, printed as its three-letter code.
   Contexte contexte = Contexte::ajout;
   std::string guichet;     ///< code guichet
   std::string siret;       ///< 14 digits
   std::string territoire;  ///< three characters
+  /// The day the fiche was made.
   Date date_generation;
+  /// The day the pieces are handed over; nullopt when not known yet (left blank on the fiche).
   std::optional<Date> date_depot;
 };
 
@@ -71,6 +75,7 @@ SNE_EXPORT Result<Fiche> parse_fiche_payload(std::string_view payload);
 /// The version tag that starts every payload written by this libsne.
 constexpr std::string_view kFichePayloadTag = "SNEFT1";
 
+/// How fiches are rendered to PDF.
 struct FicheRenderOptions {
   /// The document's Creator entry, e.g. "sne 0.1.0".
   std::string creator = "libsne";
@@ -81,6 +86,7 @@ struct FicheRenderOptions {
 /// One renderer is not to be used by two threads at once; separate renderers may.
 class SNE_EXPORT FicheRenderer {
  public:
+  /// A renderer with `options` for every fiche it renders.
   explicit FicheRenderer(FicheRenderOptions options = {});
   ~FicheRenderer();
   FicheRenderer(const FicheRenderer&) = delete;
@@ -127,7 +133,9 @@ class SNE_EXPORT FicheManifest {
  public:
   /// Opens and checks the header; io or invalid_input errors name the file.
   static Result<FicheManifest> open(const std::string& path);
+  /// Moves the reader; the moved-from one is left empty.
   FicheManifest(FicheManifest&&) noexcept;
+  /// Moves the reader; the moved-from one is left empty.
   FicheManifest& operator=(FicheManifest&&) noexcept;
   ~FicheManifest();
 
@@ -163,6 +171,7 @@ struct FicheBatchTally {
   std::size_t failed = 0;  ///< rows refused, CSV errors included
 };
 
+/// What a FicheBatch writes: the guichet's fields, one output, and its callbacks.
 struct FicheBatchOptions {
   /// The guichet printed on every fiche: guichet, siret, territoire and date_generation are
   /// used; numero_unique, contexte and date_depot come from each row.
@@ -172,6 +181,7 @@ struct FicheBatchOptions {
   std::string output_dir;
   /// One PDF with a page per good row, in the order of the manifest, written at the end.
   std::string merge;
+  /// How each fiche is rendered.
   FicheRenderOptions render;
   /// Called after each row, in the order of the manifest, on the caller's thread.
   std::function<void(const FicheRowOutcome&, const FicheBatchTally&)> on_row;
@@ -188,6 +198,7 @@ struct FicheBatchSummary {
   std::size_t read = 0;     ///< rows read as CSV
   std::size_t written = 0;  ///< fiches written: files, or pages of the merged PDF
   std::size_t failed = 0;   ///< rows refused
+  /// Set when `cancel` stopped the batch before its end.
   bool interrupted = false;
   /// The failure that stopped the batch midway, the rows before it done: the manifest could
   /// not be read further (io), or a fiche could not be written for a cause every later row
@@ -203,6 +214,7 @@ struct FicheBatchSummary {
 /// Not thread-safe: one run at a time per FicheBatch.
 class SNE_EXPORT FicheBatch {
  public:
+  /// A batch that will run with `options`; nothing is checked before run().
   explicit FicheBatch(FicheBatchOptions options);
 
   /// Runs the batch over the manifest at `manifest`. Errors, before any fiche is written:

@@ -1,7 +1,8 @@
-// sne/format.hpp - the file formats a piece may be sent as.
-//
-// A word of the whole library, below the catalog (which lists the formats each piece type
-// accepts), the image probes and the inspector (which detect them from the bytes).
+/// @file
+/// The file formats a piece may be sent as.
+///
+/// A word of the whole library, below the catalog (which lists the formats each piece type
+/// accepts), the image probes and the inspector (which detect them from the bytes).
 #pragma once
 
 #include <string_view>

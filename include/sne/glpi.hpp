@@ -1,19 +1,20 @@
-// sne/glpi.hpp - support tickets in GLPI, the SNE's help desk, through GLPI's REST API
-// (the legacy `apirest.php` of GLPI 10 and 11).
-//
-// A Glpi object holds one GLPI session: opened on the first call with the App-Token and a
-// user token (or login and password), sent as Session-Token on every later call, opened once
-// more when GLPI says it expired, and closed with killSession by close() or the destructor.
-// Text goes in as plain text (escaped into the HTML that GLPI stores) and comes back as plain
-// text too: GLPI 10's HTML-encoding is asked away (X-GLPI-Sanitized-Content: false) and
-// decoded anyway. A GLPI refusal ([CODE, message]) becomes an Error whose remote_code() is
-// GLPI's code ("ERROR_SESSION_TOKEN_INVALID").
-//
-// Endpoints: "sandbox" and "sandbox:PATH" reach the GLPI of the embedded sandbox, in process;
-// "http(s)://HOST/PATH/apirest.php" a real GLPI ("/apirest.php" is added when the URL does not
-// end with it; plain http only on loopback, as for the SNE services).
-//
-// Thread safety: a Glpi is used by one thread at a time.
+/// @file
+/// Support tickets in GLPI, the SNE's help desk, through GLPI's REST API
+/// (the legacy `apirest.php` of GLPI 10 and 11).
+///
+/// A Glpi object holds one GLPI session: opened on the first call with the App-Token and a
+/// user token (or login and password), sent as Session-Token on every later call, opened once
+/// more when GLPI says it expired, and closed with killSession by close() or the destructor.
+/// Text goes in as plain text (escaped into the HTML that GLPI stores) and comes back as plain
+/// text too: GLPI 10's HTML-encoding is asked away (X-GLPI-Sanitized-Content: false) and
+/// decoded anyway. A GLPI refusal ([CODE, message]) becomes an Error whose remote_code() is
+/// GLPI's code ("ERROR_SESSION_TOKEN_INVALID").
+///
+/// Endpoints: "sandbox" and "sandbox:PATH" reach the GLPI of the embedded sandbox, in process;
+/// "http(s)://HOST/PATH/apirest.php" a real GLPI ("/apirest.php" is added when the URL does not
+/// end with it; plain http only on loopback, as for the SNE services).
+///
+/// Thread safety: a Glpi is used by one thread at a time.
 #pragma once
 
 #include <chrono>
@@ -39,18 +40,24 @@ namespace sne {
 /// by its administrator; 10 MiB is the SNE's limit for a piece).
 inline constexpr std::uint64_t kDefaultGlpiMaxAttachment = std::uint64_t{10} << 20;
 
+/// How to reach one GLPI and sign in to it (open_glpi()). Either user_token, or login and
+/// password; tokens come from the caller, never from flags (see Connection::glpi()).
 struct GlpiOptions {
   std::string url = "sandbox";  ///< see the header comment
   std::string app_token;        ///< the API client's App-Token; may be empty if GLPI asks none
   std::string user_token;       ///< the user's personal API token, or:
   std::string login;            ///< login and password (HTTP Basic), when no user token
+  /// The password that goes with `login`; secret: never print or log it.
   std::string password;
   std::string cacert;  ///< an extra CA bundle (PEM) for https
+  /// Longest wait for a connection to GLPI.
   std::chrono::milliseconds connect_timeout{10000};
+  /// A transfer that makes no progress for this long is abandoned (a network error).
   std::chrono::milliseconds stall_timeout{30000};
   /// Retries of GET and DELETE only: GLPI has no idempotency keys, so a creation is never sent
   /// twice (a lost answer could otherwise make two tickets).
   RetryPolicy retry;
+  /// Largest file attach() sends, in bytes (see kDefaultGlpiMaxAttachment).
   std::uint64_t max_attachment = kDefaultGlpiMaxAttachment;
   /// One line per HTTP exchange, tokens redacted (see ServiceOptions::debug_log).
   std::function<void(std::string_view)> debug_log;
@@ -58,18 +65,29 @@ struct GlpiOptions {
 
 /// An ITIL category, the reason of a ticket.
 struct GlpiCategory {
+  /// GLPI's id of the category (`itilcategories_id` of a ticket).
   std::int64_t id = 0;
   std::string name;          ///< "Pièce justificative refusée"
   std::string completename;  ///< "SNE > Pièces justificatives > Pièce justificative refusée"
+  /// Id of the parent category; 0 at the top.
   std::int64_t parent_id = 0;
+  /// Depth in the tree of categories, 1 at the top.
   int level = 1;
+  /// Shown in GLPI's simplified (helpdesk) interface.
   bool helpdesk_visible = true;
+  /// May be chosen for an incident.
   bool incident = true;
+  /// May be chosen for a request.
   bool request = true;
 };
 
 /// GLPI's ticket types, numbered as GLPI numbers them.
 enum class TicketType { incident = 1, request = 2 };
+/// @var TicketType::incident
+/// Something does not work (GLPI's type 1).
+/// @var TicketType::request
+/// A demand for a change or a service (GLPI's type 2).
+
 /// "incident", "request".
 SNE_EXPORT std::string_view to_string(TicketType type) noexcept;
 /// The type of that name ("incident", "request"); nullopt for any other.
@@ -77,73 +95,105 @@ SNE_EXPORT std::optional<TicketType> parse_ticket_type(std::string_view name) no
 
 /// GLPI's ticket statuses.
 enum class TicketStatus {
+  /// New: nobody has taken it yet (GLPI's "new", status 1).
   incoming = 1,
+  /// Being processed, assigned to a technician.
   assigned = 2,
+  /// Being processed, planned.
   planned = 3,
+  /// Pending: waiting for an answer, often the user's.
   waiting = 4,
+  /// Solved: the user may still reopen it.
   solved = 5,
+  /// Closed.
   closed = 6
 };
 /// "new", "assigned", "planned", "pending", "solved", "closed".
 SNE_EXPORT std::string_view to_string(TicketStatus status) noexcept;
 
+/// A GLPI ticket as the user sees it.
 struct Ticket {
+  /// GLPI's id of the ticket.
   std::int64_t id = 0;
   std::string title;  ///< GLPI's `name`
   std::string text;   ///< `content` as plain text
+  /// Where the ticket stands in GLPI.
   TicketStatus status = TicketStatus::incoming;
   TicketType type = TicketType::incident;  ///< a type GLPI numbers otherwise reads as incident
+  /// GLPI's urgency, 1 (very low) to 5 (very high).
   int urgency = 3;
   std::int64_t category_id = 0;  ///< 0: none
   std::string category;          ///< its complete name, when GLPI gave it
   /// As GLPI writes them ("2025-04-18 09:30:00"), in the GLPI server's time zone, which its
   /// API does not say.
   std::string date;
+  /// When the ticket last changed, in the same form as `date`.
   std::string date_mod;
 };
 
+/// A follow-up of a ticket: a message added by the user or a technician.
 struct TicketFollowup {
+  /// GLPI's id of the follow-up.
   std::int64_t id = 0;
+  /// When it was written, as GLPI writes dates (see Ticket::date).
   std::string date;
   std::string text;  ///< plain text
+  /// Private follow-ups are visible to technicians only.
   bool is_private = false;
+  /// GLPI's id of its author.
   std::int64_t user_id = 0;
 };
 
+/// A document attached to a ticket.
 struct TicketDocument {
+  /// GLPI's id of the document.
   std::int64_t id = 0;
+  /// The document's name in GLPI.
   std::string name;
+  /// The file name as uploaded.
   std::string filename;
+  /// The MIME type GLPI recorded ("application/pdf").
   std::string mime;
 };
 
+/// A ticket with everything attached to it (Glpi::ticket()).
 struct TicketDetail {
+  /// The ticket itself.
   Ticket ticket;
   std::vector<TicketFollowup> followups;  ///< oldest first
+  /// Its attached documents.
   std::vector<TicketDocument> documents;
 };
 
+/// A new ticket, as Glpi::create_ticket() sends it.
 struct TicketInput {
+  /// The ticket's title (GLPI's `name`); required.
   std::string title;
   std::string body;  ///< plain text; lines and paragraphs are kept
+  /// The ITIL category (GlpiCategory::id); 0: none.
   std::int64_t category_id = 0;
+  /// Incident or request.
   TicketType type = TicketType::incident;
   int urgency = 3;  ///< 1 (very low) to 5 (very high)
 };
 
 /// A page of the user's tickets, newest change first.
 struct TicketList {
+  /// The tickets of the page, newest change first.
   std::vector<Ticket> items;
   std::size_t total = 0;  ///< tickets the user has in all
 };
 
 /// The outcome of one follow-up of a bulk add.
 struct FollowupResult {
+  /// The ticket the follow-up was for.
   std::int64_t ticket = 0;
   std::int64_t id = 0;  ///< 0 when GLPI refused it
   std::string message;  ///< GLPI's, when it refused it
 };
 
+/// A client of GLPI's REST API, holding one session (see the header comment). Made by
+/// open_glpi() or Connection::glpi().
 class SNE_EXPORT Glpi {
  public:
   /// Closes the session if one is open (errors ignored: call close() to see them).
@@ -202,7 +252,9 @@ SNE_EXPORT Result<std::unique_ptr<Glpi>> open_glpi(const GlpiOptions& options, c
 
 /// A ticket prepared from a pli, for the user to send (or amend).
 struct TicketDraft {
+  /// The ticket's title: the pli's transaction and what went wrong.
   std::string title;
+  /// The ticket's text: the pli, its deadline and its pieces, in French plain text.
   std::string body;
   /// The category its situation calls for: kGlpiCategoryDelay when the pli is overdue,
   /// kGlpiCategoryRejected when pieces or the dossier were rejected; empty otherwise (the
@@ -210,8 +262,11 @@ struct TicketDraft {
   std::string category;
 };
 
+/// The category of a pli still being processed after its deadline (DOMAIN.md: "temps de
+/// traitement d'une PJ supérieur au temps annoncé").
 inline constexpr const char* kGlpiCategoryDelay =
     "Temps de traitement d'une PJ supérieur au temps annoncé";
+/// The category of a pli whose pieces, or whose dossier, were rejected.
 inline constexpr const char* kGlpiCategoryRejected = "Pièce justificative refusée";
 
 /// Title, body and category from a pli and its deadline (see pli_sla()): numéro unique,
@@ -232,6 +287,7 @@ struct TicketRequest {
   /// one is blank.
   std::string body;
   std::string category;  ///< a name or complete name, any case (Glpi::category); empty: the draft's
+  /// Incident or request.
   TicketType type = TicketType::incident;
   int urgency = 3;                       ///< 1 (very low) to 5 (very high)
   std::string pli;                       ///< the transaction of the pli it is about; empty: none
@@ -246,6 +302,7 @@ SNE_EXPORT Result<TicketRequest> complete_ticket(TicketRequest request, const Ti
 
 /// The outcome of one file of a batch attached to a ticket: a document or an error.
 struct AttachOutcome {
+  /// The file, as given.
   std::string path;
   std::optional<TicketDocument> document;  ///< when attached
   std::optional<Error> error;              ///< why not, when not
@@ -253,7 +310,9 @@ struct AttachOutcome {
 
 /// Files attached to one ticket, one outcome per file in the order given.
 struct SNE_EXPORT AttachReport {
+  /// The ticket the files were attached to.
   std::int64_t ticket = 0;
+  /// One outcome per file, in the order given.
   std::vector<AttachOutcome> files;
   std::size_t attached() const noexcept;  ///< outcomes with a document
   std::size_t failed() const noexcept;    ///< outcomes with an error
@@ -261,10 +320,14 @@ struct SNE_EXPORT AttachReport {
 
 /// A ticket made by submit_ticket().
 struct CreatedTicket {
+  /// GLPI's id of the new ticket.
   std::int64_t id = 0;
+  /// Its title.
   std::string title;
+  /// The category it was filed under, resolved from the request's name.
   GlpiCategory category;
   std::string pli;  ///< TicketRequest::pli
+  /// What became of each file of TicketRequest::attachments.
   AttachReport attachments;
 };
 

@@ -1,8 +1,9 @@
-// sne/json.hpp - a small JSON value to build documents and write them out.
-//
-// Used for the machine-readable output of the sne program and available to integrators who
-// want the same shapes. Objects keep their members in insertion order. Writing only: libsne
-// reads JSON with a hardened parser internally.
+/// @file
+/// A small JSON value to build documents and write them out.
+///
+/// Used for the machine-readable output of the sne program and available to integrators who
+/// want the same shapes. Objects keep their members in insertion order. Writing only: libsne
+/// reads JSON with a hardened parser internally.
 #pragma once
 
 #include <cstdint>
@@ -17,14 +18,20 @@
 
 namespace sne {
 
+/// A JSON value (null, boolean, integer, number, string, array or object) to build a document
+/// and write it with dump(). Objects keep their members in insertion order; copies are deep.
 class SNE_EXPORT Json {
  public:
+  /// The items of an array.
   using Array = std::vector<Json>;
+  /// The members of an object, in insertion order.
   using Object = std::vector<std::pair<std::string, Json>>;
 
   Json() = default;        ///< null
   Json(std::nullptr_t) {}  // NOLINT: implicit by design, as for every constructor below
   Json(bool b) : v_(b) {}  // NOLINT
+  /// An integer (any integral type but bool and char), kept exactly: signed as a 64-bit signed
+  /// integer, unsigned as a 64-bit unsigned one.
   template <class I, std::enable_if_t<std::is_integral_v<I> && !std::is_same_v<I, bool> &&
                                           !std::is_same_v<I, char>,
                                       int> = 0>
@@ -39,11 +46,16 @@ class SNE_EXPORT Json {
   Json(std::string s) : v_(std::move(s)) {}         // NOLINT
   Json(std::string_view s) : v_(std::string(s)) {}  // NOLINT
 
+  /// An empty array, to push() into.
   static Json array() { return Json(Array{}); }
+  /// An empty object, to set() members of.
   static Json object() { return Json(Object{}); }
 
+  /// True for null (a default-constructed Json).
   bool is_null() const noexcept { return v_.index() == 0; }
+  /// True for an array.
   bool is_array() const noexcept { return std::holds_alternative<Array>(v_); }
+  /// True for an object.
   bool is_object() const noexcept { return std::holds_alternative<Object>(v_); }
 
   /// Appends to an array (a null value becomes an empty array first). Returns *this.
@@ -69,5 +81,18 @@ class SNE_EXPORT Json {
                Object>
       v_;
 };
+
+/// @fn sne::Json::Json(std::nullptr_t)
+/// null.
+/// @fn sne::Json::Json(bool b)
+/// true or false.
+/// @fn sne::Json::Json(double d)
+/// A number; non-finite values are written as null.
+/// @fn sne::Json::Json(const char* s)
+/// A string (`s` is UTF-8 and must not be null).
+/// @fn sne::Json::Json(std::string s)
+/// A string (UTF-8; invalid bytes are written as U+FFFD).
+/// @fn sne::Json::Json(std::string_view s)
+/// A string (UTF-8; invalid bytes are written as U+FFFD).
 
 }  // namespace sne

@@ -1,8 +1,9 @@
-// sne/numero.hpp - the numéro unique of a demande de logement social.
-//
-// 18 characters: territoire (3) + mois (2) + année (2) + séquence (6) + code guichet (5), e.g.
-// 0340819000040PWP01 = territory 034 (Hérault), August 2019, sequence 000040, guichet PWP01.
-// There is no check digit. Parsing is strict on shape and reports the first faulty part.
+/// @file
+/// The numéro unique of a demande de logement social.
+///
+/// 18 characters: territoire (3) + mois (2) + année (2) + séquence (6) + code guichet (5), e.g.
+/// 0340819000040PWP01 = territory 034 (Hérault), August 2019, sequence 000040, guichet PWP01.
+/// There is no check digit. Parsing is strict on shape and reports the first faulty part.
 #pragma once
 
 #include <string>
@@ -14,6 +15,8 @@
 
 namespace sne {
 
+/// A valid numéro unique of a demande, in canonical form (upper case, no spaces): made only by
+/// parse(), so that holding one means it is well formed. Compared by its text.
 class SNE_EXPORT NumeroUnique {
  public:
   /// Parses and normalises a numéro unique. Surrounding white space is ignored and lower-case
@@ -33,15 +36,20 @@ class SNE_EXPORT NumeroUnique {
   /// Four digits: the two digits of the numéro are years 2000 to 2099 (the numéro unique
   /// exists since 2001).
   int annee() const noexcept { return annee_; }
+  /// The six digits of the sequence ("000040"), the demande's number in its month.
   std::string_view sequence() const noexcept { return std::string_view(text_).substr(7, 6); }
+  /// The code guichet that registered the demande ("PWP01").
   std::string_view guichet() const noexcept { return std::string_view(text_).substr(13, 5); }
 
+  /// True when both are the same numéro.
   friend bool operator==(const NumeroUnique& a, const NumeroUnique& b) noexcept {
     return a.text_ == b.text_;
   }
+  /// True when they are different numéros.
   friend bool operator!=(const NumeroUnique& a, const NumeroUnique& b) noexcept {
     return a.text_ != b.text_;
   }
+  /// Orders numéros by their text: territory, then month, year, sequence and guichet.
   friend bool operator<(const NumeroUnique& a, const NumeroUnique& b) noexcept {
     return a.text_ < b.text_;
   }

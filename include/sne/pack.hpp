@@ -1,9 +1,10 @@
-// sne/pack.hpp - scans (JPEG, PNG) packed into one piece PDF, a page per image.
-//
-// A piece is one file: the recto and verso of an identity card, the pages of an avis
-// d'imposition. pack_images makes that file from the images a scanner or a phone gave, without
-// loss: JPEG data is embedded byte for byte, PNG data copied or re-compressed losslessly, the
-// EXIF orientation applied by the page's matrix, the page sized from the image's resolution.
+/// @file
+/// Scans (JPEG, PNG) packed into one piece PDF, a page per image.
+///
+/// A piece is one file: the recto and verso of an identity card, the pages of an avis
+/// d'imposition. pack_images makes that file from the images a scanner or a phone gave, without
+/// loss: JPEG data is embedded byte for byte, PNG data copied or re-compressed losslessly, the
+/// EXIF orientation applied by the page's matrix, the page sized from the image's resolution.
 #pragma once
 
 #include <cstdint>
@@ -31,6 +32,7 @@ SNE_EXPORT std::string_view to_string(Embedding e) noexcept;
 /// "jpeg copied", "png IDAT copied", "png re-compressed".
 SNE_EXPORT std::string_view label(Embedding e) noexcept;
 
+/// How pack_images() writes its PDF, and the limits it puts on its input.
 struct PackOptions {
   /// Replace an existing output file; when false an existing output is a conflict error.
   bool overwrite = false;
@@ -55,13 +57,20 @@ struct PackedPage {
   double dpi_x = 0, dpi_y = 0;  ///< resolution used for the page size
   bool dpi_estimated = false;   ///< the file gave none: the page was fitted to A4
   int orientation = 1;          ///< EXIF orientation applied (1: none)
+  /// How the image went in.
   Embedding embedding = Embedding::jpeg_copied;
   bool soft_mask = false;    ///< an alpha channel went in as an /SMask
   double page_width_pt = 0;  ///< the page as shown, orientation applied (1 pt = 1/72 in)
+  /// The page's height as shown, in points.
   double page_height_pt = 0;
   std::uint64_t stream_bytes = 0;  ///< bytes of the image's streams in the PDF
+  /// @var height
+  /// Stored pixels, before orientation (as `width`).
+  /// @var dpi_x
+  /// Horizontal resolution used for the page size, in dots per inch (dpi_y: vertical).
 };
 
+/// What pack_images() wrote: the PDF and each of its pages.
 struct PackReport {
   std::string output;              ///< the PDF's path
   std::vector<PackedPage> pages;   ///< in the order of the images

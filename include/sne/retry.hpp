@@ -1,5 +1,6 @@
-// sne/retry.hpp - when a failed request is tried again, for every client of the library (the
-// SNE services, GLPI). Knows nothing of the domain.
+/// @file
+/// When a failed request is tried again, for every client of the library (the
+/// SNE services, GLPI). Knows nothing of the domain.
 #pragma once
 
 #include <chrono>

@@ -1,19 +1,22 @@
-// sne/sandbox.hpp - the sandbox: a stand-in for the SNE web services, on SQLite.
-//
-// The sandbox implements the contract of docs/openapi.yaml, refusals included, on a database
-// file created and seeded on first use with demo guichets, agents, demandes and plis. It is
-// reached in process (endpoint "sandbox" or "sandbox:PATH") or over HTTP on loopback with
-// SandboxServer. Several processes may share one database file.
-//
-// The sandbox is its own library, sne::sandbox (libsne_sandbox.so): a program that links it
-// reaches the endpoints "sandbox" and "sandbox:PATH"; without it, they are refused with a
-// message saying so, and the rest of libsne works the same.
-//
-// Demo identities, all with the password "sandbox":
-//   referent@sandbox.sne.test  référent of G3401 and G6901
-//   agent@sandbox.sne.test     agent of G3401 (Hérault)
-//   multi@sandbox.sne.test     agent of G6901, G1101 and G9741 (three territories)
-//   agent.metz@sandbox.sne.test  agent of G5701 (Moselle), a guichet without référent
+/// @file
+/// The sandbox: a stand-in for the SNE web services, on SQLite.
+///
+/// The sandbox implements the contract of docs/openapi.yaml, refusals included, on a database
+/// file created and seeded on first use with demo guichets, agents, demandes and plis. It is
+/// reached in process (endpoint "sandbox" or "sandbox:PATH") or over HTTP on loopback with
+/// SandboxServer. Several processes may share one database file.
+///
+/// The sandbox is its own library, sne::sandbox (libsne_sandbox.so): a program that links it
+/// reaches the endpoints "sandbox" and "sandbox:PATH"; without it, they are refused with a
+/// message saying so, and the rest of libsne works the same.
+///
+/// Demo identities, all with the password "sandbox":
+/// @verbatim
+///   referent@sandbox.sne.test  référent of G3401 and G6901
+///   agent@sandbox.sne.test     agent of G3401 (Hérault)
+///   multi@sandbox.sne.test     agent of G6901, G1101 and G9741 (three territories)
+///   agent.metz@sandbox.sne.test  agent of G5701 (Moselle), a guichet without référent
+/// @endverbatim
 #pragma once
 
 #include <chrono>
@@ -35,8 +38,11 @@ namespace sne {
 
 /// The demo identities and their password.
 inline constexpr const char* kSandboxPassword = "sandbox";
+/// The demo agent of G3401 (Hérault), whom the embedded sandbox signs in as.
 inline constexpr const char* kSandboxAgent = "agent@sandbox.sne.test";
+/// The demo référent of G3401 and G6901, who validates account requests.
 inline constexpr const char* kSandboxReferent = "referent@sandbox.sne.test";
+/// The demo agent of three guichets in three territories (G6901, G1101, G9741).
 inline constexpr const char* kSandboxMulti = "multi@sandbox.sne.test";
 
 /// The sandbox's GLPI (the support desk, under /apirest.php/): the App-Token of its API client,
@@ -44,6 +50,7 @@ inline constexpr const char* kSandboxMulti = "multi@sandbox.sne.test";
 /// has one, "sandbox-glpi-" followed by the part of its e-mail before '@' with '.' as '-'
 /// ("sandbox-glpi-agent-metz"); GLPI also accepts the e-mail and password in Basic auth.
 inline constexpr const char* kSandboxGlpiAppToken = "sandbox-glpi-app-token";
+/// The personal GLPI API token of kSandboxAgent.
 inline constexpr const char* kSandboxGlpiUserToken = "sandbox-glpi-agent";
 
 /// Adds the embedded sandbox to the table of backends (endpoints "sandbox", "sandbox:PATH"),
@@ -68,9 +75,13 @@ SNE_EXPORT Status reset_sandbox(const std::string& path);
 
 /// An e-mail the sandbox "sent".
 struct OutboxMail {
+  /// The mail's number in the outbox, from 1.
   std::int64_t id = 0;
+  /// When it was "sent", on the sandbox's clock.
   Timestamp sent_at;
+  /// The recipient's address.
   std::string to;
+  /// The subject line.
   std::string subject;
   std::string body;  ///< plain text; activation mails hold the link and its token
 };
@@ -131,8 +142,11 @@ SNE_EXPORT Status advance_sandbox_clock(const std::string& path, std::chrono::se
 /// rejected with a reason (rejet d'une ou plusieurs pièces); a pli for a radiated demande is
 /// rejected whole (rejet du dossier par le SNE).
 struct NumeriseurRun {
+  /// Plis whose pieces all landed in the demande (enregistrement complet).
   int complete = 0;
+  /// Plis with some pieces rejected (rejet d'une ou plusieurs pièces).
   int rejet_pieces = 0;
+  /// Plis rejected whole (rejet du dossier par le SNE).
   int rejet_dossier = 0;
   std::vector<std::string> transactions;  ///< processed, oldest first
 };
@@ -144,6 +158,7 @@ SNE_EXPORT Result<NumeriseurRun> advance_sandbox(const std::string& path, std::c
 /// What `advance_sandbox(path, advanced_by)` did, as JSON: advanced_by (seconds), processed,
 /// enregistrement_complet, rejet_pieces, rejet_dossier, transactions.
 SNE_EXPORT Json to_json(const NumeriseurRun& run, std::chrono::seconds advanced_by);
+/// The sandbox's numériseur: its delay and its queue.
 struct NumeriseurState {
   std::chrono::seconds delay{0};  ///< between a pli's transmission and its processing
   int waiting = 0;                ///< plis it will process
@@ -199,7 +214,9 @@ struct SeedPlisOptions {
   int days = 365;                 ///< sent over the `days` days before the sandbox clock: 1 to 3650
 };
 
+/// What seed_sandbox_plis() added.
 struct SeededPlis {
+  /// Plis added.
   int added = 0;
   std::string guichet;                 ///< its code, upper-case
   std::string territoire;              ///< the guichet's: the demandes they were sent for
@@ -238,6 +255,7 @@ struct SeedDemandesOptions {
   std::string guichet;
 };
 
+/// What seed_sandbox_demandes() added.
 struct SeededDemandes {
   std::string guichet;               ///< its code, upper-case
   std::string territoire;            ///< the guichet's, where the demandes are
@@ -287,6 +305,7 @@ struct SandboxFaults {
   std::chrono::seconds retry_after{0};   ///< 0 (no header) to 1 hour
   std::chrono::milliseconds latency{0};  ///< 0 to 60 s
   double drop_rate = 0;                  ///< 0 to 1
+  /// Where a dropped connection is closed, relative to the request's processing.
   SandboxDrop drop_when = SandboxDrop::after;
   double rate_limit = 0;  ///< pli creations per second, 0 (none) or 0.01 to 100,000
   /// True when some knob plays a fault.
@@ -300,13 +319,21 @@ struct SandboxFaults {
 SNE_EXPORT Json to_json(const SandboxFaults& faults);
 /// Changes to SandboxFaults; absent members stay as they are. `off` clears every knob first.
 struct SandboxFaultsChange {
+  /// Clears every knob before the others are applied.
   bool off = false;
+  /// New SandboxFaults::error_rate.
   std::optional<double> error_rate;
+  /// New SandboxFaults::error_status.
   std::optional<int> error_status;
+  /// New SandboxFaults::retry_after.
   std::optional<std::chrono::seconds> retry_after;
+  /// New SandboxFaults::latency.
   std::optional<std::chrono::milliseconds> latency;
+  /// New SandboxFaults::drop_rate.
   std::optional<double> drop_rate;
+  /// New SandboxFaults::drop_when.
   std::optional<SandboxDrop> drop_when;
+  /// New SandboxFaults::rate_limit.
   std::optional<double> rate_limit;
 };
 
@@ -316,6 +343,7 @@ struct SandboxFaultsChange {
 SNE_EXPORT Result<SandboxFaults> sandbox_faults(const std::string& path,
                                                 const SandboxFaultsChange& change = {});
 
+/// What SandboxServer::start() serves and where: the database, a loopback address, its limits.
 struct SandboxServerOptions {
   std::string db_path;               ///< the database served (created and seeded if missing)
   std::string host = "127.0.0.1";    ///< loopback only: 127.0.0.1, ::1 or localhost
@@ -334,6 +362,8 @@ SNE_EXPORT Result<SandboxServerOptions> parse_sandbox_listen(std::string_view li
 /// The sandbox over HTTP/1.1. start() returns once the socket listens.
 class SNE_EXPORT SandboxServer {
  public:
+  /// Opens the database (seeded if missing) and listens. invalid_input for a host that is not
+  /// loopback; io when the port is taken or the database cannot be opened.
   static Result<std::unique_ptr<SandboxServer>> start(const SandboxServerOptions& options);
   virtual ~SandboxServer() = default;
   /// The port actually bound.

@@ -1,9 +1,10 @@
-// sne/send.hpp - sending pieces to a demande as one pli, exactly once: every file passes the
-// preflight first; the pli carries an idempotency key derived from what is sent (the demande,
-// type, contexte, dates and each file's SHA-256, never the file names), and the service is asked
-// whether that key already made a pli before anything else, so that a repeated or resumed send
-// answers the first pli, marked replayed, instead of a second one or a refusal; a radiated
-// demande or a full category is refused before anything is uploaded; files are streamed.
+/// @file
+/// Sending pieces to a demande as one pli, exactly once: every file passes the
+/// preflight first; the pli carries an idempotency key derived from what is sent (the demande,
+/// type, contexte, dates and each file's SHA-256, never the file names), and the service is asked
+/// whether that key already made a pli before anything else, so that a repeated or resumed send
+/// answers the first pli, marked replayed, instead of a second one or a refusal; a radiated
+/// demande or a full category is refused before anything is uploaded; files are streamed.
 #pragma once
 
 #include <cstdint>
@@ -22,13 +23,20 @@
 
 namespace sne {
 
+/// What send_pieces() sends: files of one piece type to one demande, as one pli, and how
+/// strictly they are checked first.
 struct SendPiecesInput {
+  /// The demande the pli goes to (parsed and checked before anything is sent).
   std::string numero_unique;
   std::string type;  ///< catalog type code of every file
+  /// Why the pieces are sent; ajout (to an existing demande) by default.
   Contexte contexte = Contexte::ajout;
   std::vector<std::string> files;  ///< 1 to 20 paths; their base names are sent
+  /// Issue date of the piece, sent with each file, when its type's validity rule asks for one.
   std::optional<Date> date_emission;
+  /// Expiry date printed on the piece (identity documents, titres de séjour).
   std::optional<Date> date_expiration;
+  /// Year of the revenues, for an avis d'imposition.
   std::optional<int> annee_revenus;
   /// Empty: derived from the numéro, type, contexte, dates and each file's SHA-256 (not its
   /// name: the same bytes under another name are the same pli).
@@ -43,6 +51,7 @@ struct SendPiecesInput {
   /// reports and SHA-256: not made again. The service's SHA-256 of each upload is compared with
   /// them: a file changed in between is refused.
   std::vector<InspectReport> inspected;
+  /// The SHA-256 (hex) of each file of `inspected`, in the same order.
   std::vector<std::string> sha256;
 };
 
@@ -52,9 +61,11 @@ namespace send_warning {
 inline constexpr std::string_view duplicate_content = "duplicate_content";
 }  // namespace send_warning
 
+/// What send_pieces() did: the preflight of each file and the pli made (or found again).
 struct SendPiecesResult {
   std::vector<InspectReport> preflight;  ///< one per file, in order
   Pli pli;                               ///< empty after a dry run
+  /// The key the pli was sent with (given, or derived): record it to ask find_sent_pli() later.
   std::string idempotency_key;
   /// The key had already made this pli (an earlier run, or a retry after the answer was
   /// lost): nothing was uploaded or sent, and `pli` is its current state.

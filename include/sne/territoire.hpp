@@ -1,4 +1,5 @@
-// sne/territoire.hpp - the territories of the SNE (code territoire of a numéro unique or guichet).
+/// @file
+/// The territories of the SNE (code territoire of a numéro unique or guichet).
 #pragma once
 
 #include <string>
@@ -21,6 +22,7 @@ enum class CalendarZone {
   mayotte,         ///< 976
 };
 
+/// What kind of territory a code territoire designates.
 enum class TerritoireKind {
   departement,  ///< a metropolitan département, 001-095 with 02A and 02B
   outre_mer,    ///< an overseas département: 971, 972, 973, 974, 976
@@ -28,10 +30,14 @@ enum class TerritoireKind {
   test,         ///< 999, the test territory seen on PWP training material
 };
 
+/// A territory of the SNE: its code territoire, French name, kind and calendar zone. Entries
+/// live in the static table of territoires().
 struct Territoire {
   std::string_view code;  ///< three characters: "034", "02A", "971", "111"
   std::string_view name;  ///< French name: "Hérault"
+  /// Département, overseas, regional register or test territory.
   TerritoireKind kind;
+  /// The public holidays that apply in it (sne/calendar.hpp).
   CalendarZone zone;
 };
 
@@ -47,6 +53,7 @@ SNE_EXPORT Result<const Territoire*> parse_departement(std::string_view text);
 
 /// The snake_case name of a zone ("alsace_moselle").
 SNE_EXPORT std::string_view to_string(CalendarZone zone) noexcept;
+/// The snake_case name of a kind ("departement", "outre_mer", "region", "test").
 SNE_EXPORT std::string_view to_string(TerritoireKind kind) noexcept;
 
 }  // namespace sne

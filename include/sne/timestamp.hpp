@@ -1,7 +1,8 @@
-// sne/timestamp.hpp - instants of the web service (token expiry, date de transmission...).
-//
-// On the wire and in JSON output an instant is ISO 8601 in UTC with second precision:
-// "2026-11-22T09:30:00Z".
+/// @file
+/// Instants of the web service (token expiry, date de transmission...).
+///
+/// On the wire and in JSON output an instant is ISO 8601 in UTC with second precision:
+/// "2026-11-22T09:30:00Z".
 #pragma once
 
 #include <chrono>
@@ -13,6 +14,7 @@
 
 namespace sne {
 
+/// An instant of the web service, in UTC (a system_clock time point; see format_timestamp()).
 using Timestamp = std::chrono::system_clock::time_point;
 
 /// "YYYY-MM-DDTHH:MM:SSZ"; sub-second parts are dropped.

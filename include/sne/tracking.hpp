@@ -1,13 +1,14 @@
-// sne/tracking.hpp - following plis: the numériseur's deadline in jours ouvrés, the tableau de
-// bord's list and counters, and waiting for outcomes.
-//
-// The numériseur commits to processing a pli within 2 jours ouvrés of its transmission. Days
-// are counted in the legal time of the demande's territory (Paris time in metropolitan France,
-// UTC-4 in Guadeloupe, UTC+4 in La Réunion...) with that territory's public holidays, so a pli
-// sent in Moselle on the eve of Good Friday is due a day later than one sent in Hérault.
-//
-// "Now" is the service's clock (Service::server_time()): a sandbox whose clock was set to a
-// past date judges its plis on that date.
+/// @file
+/// Following plis: the numériseur's deadline in jours ouvrés, the tableau de
+/// bord's list and counters, and waiting for outcomes.
+///
+/// The numériseur commits to processing a pli within 2 jours ouvrés of its transmission. Days
+/// are counted in the legal time of the demande's territory (Paris time in metropolitan France,
+/// UTC-4 in Guadeloupe, UTC+4 in La Réunion...) with that territory's public holidays, so a pli
+/// sent in Moselle on the eve of Good Friday is due a day later than one sent in Hérault.
+///
+/// "Now" is the service's clock (Service::server_time()): a sandbox whose clock was set to a
+/// past date judges its plis on that date.
 #pragma once
 
 #include <chrono>
@@ -43,6 +44,7 @@ SNE_EXPORT CalendarZone zone_of(std::string_view numero_unique);
 
 /// Where a pli stands against the numériseur's deadline.
 struct PliSla {
+  /// The calendar of the demande's territory: its legal time and its public holidays.
   CalendarZone zone = CalendarZone::metropole;
   Date sent;                 ///< the day of transmission, local time
   Date due;                  ///< kSlaJoursOuvres jours ouvrés after `sent`
@@ -61,8 +63,11 @@ SNE_EXPORT PliSla pli_sla(const PliSummary& pli, Timestamp now);
 /// What the tableau de bord lists: the service's filters, plus the ones only a client can
 /// apply.
 struct PliQuery {
+  /// Only plis in this status.
   std::optional<StatutPli> statut;
+  /// Only plis of this demande (a numéro unique).
   std::string numero_unique;
+  /// Only plis of this contexte.
   std::optional<Contexte> contexte;
   std::optional<Timestamp> since;  ///< date_transmission >= since
   std::optional<Timestamp> until;  ///< date_transmission < until
@@ -83,6 +88,7 @@ struct PliPeriod {
 /// not after since.
 SNE_EXPORT Result<PliPeriod> parse_pli_period(std::string_view since, std::string_view until);
 
+/// The plis list_plis() found, and how the pages went.
 struct PliList {
   std::vector<PliSummary> items;  ///< newest first
   bool more = false;              ///< plis beyond `max` matched
@@ -97,6 +103,7 @@ SNE_EXPORT Result<PliList> list_plis(Service& service, const PliQuery& query,
 
 /// The counters of the PWP's dashboard over a set of plis.
 struct PliStats {
+  /// Plis counted.
   std::size_t total = 0;
   std::vector<std::pair<StatutPli, std::size_t>> by_statut;  ///< all five statuses, in order
   std::size_t rejected = 0;   ///< rejet de pièces or rejet du dossier
@@ -108,16 +115,18 @@ struct PliStats {
   /// time within which at least half, resp. 90 %, of them were processed); none when no pli
   /// was processed.
   std::optional<long> median_jours_ouvres;
+  /// The 90th percentile of the processing times (see median_jours_ouvres).
   std::optional<long> p90_jours_ouvres;
 };
 
+/// The dashboard's counters over `plis`, deadlines judged at `now`.
 SNE_EXPORT PliStats pli_stats(const std::vector<PliSummary>& plis, Timestamp now);
 
 /// The columns of the tableau de bord as CSV, in order: transaction, numero_unique, guichet,
 /// contexte, statut (codes), date_transmission, date_statut (ISO 8601), nb_pieces, sla_due,
 /// overdue (true or false), days_late (0 unless overdue).
 SNE_EXPORT const std::vector<std::string>& pli_csv_columns();
-/// `plis` judged at `now` as CSV (RFC 4180, each record ending in "\n"): one header record of
+/// `plis` judged at `now` as CSV (RFC 4180, each record ending in `"\n"`): one header record of
 /// pli_csv_columns(), then one record per pli, in the order given.
 SNE_EXPORT std::string plis_csv(const std::vector<PliSummary>& plis, Timestamp now);
 
@@ -136,16 +145,20 @@ SNE_EXPORT Json to_json(const PliStats& stats, const PliQuery& query);
 
 /// One pli seen by watch_plis: first sighting (`previous` empty) or a change of status.
 struct WatchEvent {
+  /// The pli as seen in this round.
   Pli pli;
+  /// Its status before this change; nullopt on the first sighting.
   std::optional<StatutPli> previous;
 };
 
+/// How watch_plis() polls: its pace, its deadline, and the hooks that tests replace.
 struct WatchOptions {
   /// Give up after this long; 0: never.
   std::chrono::milliseconds timeout{0};
   /// The first wait between two rounds of polling. Rounds that see no change double it, up to
   /// max_interval; a change brings it back.
   std::chrono::milliseconds interval{5000};
+  /// The longest wait between two rounds.
   std::chrono::milliseconds max_interval{60000};
   /// Waits; the default sleeps in slices of at most 200 ms, returning early once cancelled.
   std::function<void(std::chrono::milliseconds)> sleep;
@@ -158,6 +171,7 @@ struct WatchOptions {
   std::function<void(const Error&)> on_retry;
 };
 
+/// How a watch ended.
 enum class WatchOutcome {
   complete,   ///< every pli reached "enregistrement complet"
   rejected,   ///< every pli is final, and one at least was rejected or is "non applicable"
@@ -179,9 +193,12 @@ SNE_EXPORT Result<WatchOptions> watch_polling(std::string_view interval, std::st
 /// The stable name of an outcome: "complete", "rejected", "timeout", "cancelled".
 SNE_EXPORT std::string_view to_string(WatchOutcome outcome) noexcept;
 
+/// How a watch ended, and the last state of its plis.
 struct WatchResult {
+  /// Why it ended.
   WatchOutcome outcome = WatchOutcome::complete;
   std::vector<Pli> plis;  ///< the last state of each, in the order asked
+  /// Rounds of polling made.
   std::size_t rounds = 0;
 };
 
@@ -191,6 +208,7 @@ struct WatchTally {
   std::size_t rejected = 0;  ///< final otherwise: rejected or non applicable
   std::size_t pending = 0;   ///< still en cours
 };
+/// How many plis of `result` are complete, rejected and still pending.
 SNE_EXPORT WatchTally tally(const WatchResult& result);
 
 /// A change seen by a watch (a line of `sne pli watch --jsonl`): transaction, numero_unique,
