@@ -146,8 +146,8 @@ SNE_EXPORT Json to_json(const RowOutcome& outcome);
 class SNE_EXPORT ReportWriter {
  public:
   virtual ~ReportWriter() = default;
-  /// Opens a report at `path` (its extension chooses CSV or JSON Lines). io when the folder
-  /// cannot hold the temporary file.
+  /// Opens a report at `path` (its extension chooses CSV or JSON Lines); io when its temporary
+  /// file cannot be created beside it.
   static Result<std::unique_ptr<ReportWriter>> open(const std::string& path);
   /// Appends one row's outcome to the report.
   virtual Status add(const RowOutcome& outcome) = 0;
@@ -219,7 +219,8 @@ SNE_EXPORT Result<std::string> default_journal_path(const std::string& manifest,
                                                     const std::string& folder,
                                                     std::optional<std::pair<int, int>> shard = {});
 /// What the journal at `path` holds: its manifest, endpoint, shard, dates and summary.
-/// not_found when there is no journal there; invalid_input when the file is not a journal.
+/// not_found when there is no journal there; invalid_input when the file is not a journal of
+/// this version.
 SNE_EXPORT Result<JournalInfo> read_journal(const std::string& path);
 /// A journal as `sne bulk status --json` and `sne bulk list --json` print it: its summary's
 /// members (journal being its path), then manifest, manifest_sha256, endpoint, shard ("K/N" or
@@ -273,7 +274,7 @@ struct RunOptions {
   /// The preflight of each file (sne/inspect.hpp), before anything is sent.
   InspectOptions preflight;
   bool strict = false;  ///< files with warnings are refused
-  /// Called from the workers' coordinator after each row and about once a second; may be empty.
+  /// Called after each row and about once a second; may be empty.
   std::function<void(const Progress&)> on_progress;
   std::function<void(const RowOutcome&)> on_row;  ///< each row's outcome, in completion order
   /// Set to stop the run early (see CancelFlag); nullptr: the run is never cancelled.

@@ -111,8 +111,8 @@ struct Rubrique {
   std::vector<PieceType> types;
 };
 
-/// The plan de classement: rubriques, their piece types and the rules of each. Immutable,
-/// safe to share between threads; copies are cheap enough to keep one per caller.
+/// The plan de classement: rubriques, their piece types and the rules of each. Immutable once
+/// made, and safe to share between threads.
 class SNE_EXPORT Catalog {
  public:
   /// The catalog embedded in this version of libsne. Never fails.

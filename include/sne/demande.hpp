@@ -70,7 +70,8 @@ struct PliPieceInput {
   std::optional<int> annee_revenus;
 };
 
-/// A new pli (POST /v1/plis): its contexte and the pieces it carries, uploaded before.
+/// A new pli (POST /v1/demandes/{numero_unique}/plis): its contexte and the pieces it carries,
+/// uploaded before.
 struct PliInput {
   /// Why the pieces are sent; ajout (pieces added to an existing demande) by default.
   Contexte contexte = Contexte::ajout;

@@ -133,9 +133,9 @@ class SNE_EXPORT FicheManifest {
  public:
   /// Opens and checks the header; io or invalid_input errors name the file.
   static Result<FicheManifest> open(const std::string& path);
-  /// Moves the reader; the moved-from one is left empty.
+  /// Moves the reader; the moved-from one may only be destroyed or assigned to.
   FicheManifest(FicheManifest&&) noexcept;
-  /// Moves the reader; the moved-from one is left empty.
+  /// Swaps the readers; the moved-from one may only be destroyed or assigned to.
   FicheManifest& operator=(FicheManifest&&) noexcept;
   ~FicheManifest();
 

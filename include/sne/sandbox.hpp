@@ -362,8 +362,9 @@ SNE_EXPORT Result<SandboxServerOptions> parse_sandbox_listen(std::string_view li
 /// The sandbox over HTTP/1.1. start() returns once the socket listens.
 class SNE_EXPORT SandboxServer {
  public:
-  /// Opens the database (seeded if missing) and listens. invalid_input for a host that is not
-  /// loopback; io when the port is taken or the database cannot be opened.
+  /// Opens the database (created and seeded if missing) and listens. invalid_input for a host
+  /// that is not loopback or a port out of range; the error of opening the database or of
+  /// binding the port (taken by another server) otherwise.
   static Result<std::unique_ptr<SandboxServer>> start(const SandboxServerOptions& options);
   virtual ~SandboxServer() = default;
   /// The port actually bound.

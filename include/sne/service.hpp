@@ -135,10 +135,13 @@ class SNE_EXPORT Service {
   virtual Result<AccountRequest> account_request(const std::string& id) = 0;
   /// Référent only: requests waiting for one of their guichets.
   virtual Result<std::vector<AccountRequest>> pending_requests() = 0;
-  /// Référent only: validates a request of one of their guichets; the service then mails the
-  /// activation link. forbidden for an agent; conflict when the request is not en_attente.
+  /// Référent only: validates a request (the service then mails the activation link).
+  /// not_found when no guichet of the request is one the caller is référent of; forbidden when
+  /// some are not (the référent must answer for every guichet); conflict when the request is no
+  /// longer en_attente or its e-mail address already has an account.
   virtual Result<AccountRequest> validate_request(const std::string& id) = 0;
-  /// Référent only: rejects a request with `motif`, which the requester will read.
+  /// Référent only: rejects a request with `motif`, which the requester will read (one of its
+  /// guichets of theirs is enough). not_found and conflict as for validate_request().
   virtual Result<AccountRequest> reject_request(const std::string& id,
                                                 const std::string& motif) = 0;
   /// Sets the password of a validated account with the one-time token of its activation
