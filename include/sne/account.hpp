@@ -62,13 +62,13 @@ struct AccountRequestInput {
   std::string nom;
   /// Given name.
   std::string prenom;
-  /// Nominative e-mail address: the identifier of the future account, used once in the SNE.
+  /// Nominative e-mail address: the identifier of the future account (one account each).
   std::string email;
   /// Phone number.
   std::string telephone;
   std::string type_organisme;  ///< "commune", "bailleur", "action_logement"... free text
   std::string organisme;       ///< name of the organisation
-  /// Codes of the guichets asked for (1 to 10): a référent of one of them validates the request.
+  /// Codes of the guichets asked for (1 to 10), whose référents decide on the request.
   std::vector<std::string> guichets;
 };
 

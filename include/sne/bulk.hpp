@@ -47,7 +47,7 @@ enum class ManifestFormat { csv, jsonl };
 struct ManifestRow {
   std::size_t row = 0;   ///< 1-based number of the data row (the header is not counted)
   std::size_t line = 0;  ///< 1-based line of the file where the row starts
-  /// The demande the pli goes to, as written (checked when the row is sent).
+  /// The demande the pli goes to, as written (a malformed numéro is the row's `error`).
   std::string numero_unique;
   /// The piece type's code in the catalog ("avis_imposition").
   std::string type;
@@ -205,7 +205,7 @@ struct JournalInfo {
   std::string endpoint;         ///< canonical endpoint it sends to
   /// K/N when the journal belongs to one shard of the manifest; nullopt: every row.
   std::optional<std::pair<int, int>> shard;
-  /// When the journal was created and last written, in seconds since the epoch.
+  /// When the journal was created (updated_at: last written), in seconds since the epoch.
   std::int64_t created_at = 0, updated_at = 0;  ///< seconds since the epoch
   bool finished = false;  ///< every row of its shard is sent, already sent or failed permanently
   Summary summary;        ///< duration and rate are of the last run

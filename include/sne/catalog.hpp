@@ -107,7 +107,7 @@ struct PieceType {
 struct Rubrique {
   std::string code;   ///< "identite", "ressources"...
   std::string label;  ///< "Identité du demandeur"
-  /// Its piece types, in the order the PWP lists them.
+  /// Its piece types, in the catalog's order.
   std::vector<PieceType> types;
 };
 
@@ -142,7 +142,7 @@ class SNE_EXPORT Catalog {
   const PieceType* find_type(std::string_view code) const noexcept;
   /// The rubrique with this code; nullptr when unknown.
   const Rubrique* find_rubrique(std::string_view code) const noexcept;
-  /// The number of piece types in every rubrique.
+  /// The number of piece types, over all rubriques.
   std::size_t type_count() const noexcept;
 
   /// The catalog as a document of the schema from_json reads (indented by 2).

@@ -51,7 +51,7 @@ struct ConfigKey {
   /// One line of English saying what the key sets.
   std::string_view description;
 };
-/// Every key a profile may set, in the order `sne config` lists them.
+/// Every key a profile may set, each with a line saying what it sets.
 SNE_EXPORT const std::vector<ConfigKey>& config_keys();
 
 /// The settings of one profile: known keys only, as strings.
@@ -63,9 +63,9 @@ class SNE_EXPORT Profile {
   const std::string& name() const noexcept { return name_; }
   /// The value of `key`; nullopt when the profile does not set it.
   std::optional<std::string> get(std::string_view key) const;
-  /// Sets `key` to `value`, replacing an earlier value; the caller checks that the key is known.
+  /// Sets `key` to `value`, in place of an earlier value (no check that the key is known).
   void set(std::string key, std::string value);
-  /// Every key the profile sets and its value, in the order they were set.
+  /// Every key the profile sets and its value, in the order first set.
   const std::vector<std::pair<std::string, std::string>>& values() const noexcept {
     return values_;
   }

@@ -27,8 +27,8 @@ struct SNE_EXPORT StoredCredential {
   std::string app_token{};  ///< GLPI's App-Token of the API client, for GLPI entries
 };
 
-/// The credentials file at one path. Reads and writes go to the file each time (no cache), so
-/// several processes may share it; a write replaces the whole file atomically.
+/// The credentials file at one path. Every call reads the file again (nothing is cached), and
+/// a write replaces the whole file atomically: a reader never sees half a file.
 class SNE_EXPORT CredentialStore {
  public:
   /// The store kept at `path` (usually $XDG_CONFIG_HOME/sne/credentials); nothing is read yet.

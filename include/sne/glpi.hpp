@@ -40,8 +40,8 @@ namespace sne {
 /// by its administrator; 10 MiB is the SNE's limit for a piece).
 inline constexpr std::uint64_t kDefaultGlpiMaxAttachment = std::uint64_t{10} << 20;
 
-/// How to reach one GLPI and sign in to it (open_glpi()). Either user_token, or login and
-/// password; tokens come from the caller, never from flags (see Connection::glpi()).
+/// How to reach one GLPI and sign in to it (open_glpi()): either user_token, or login and
+/// password. Tokens and passwords are secrets: never print or log them.
 struct GlpiOptions {
   std::string url = "sandbox";  ///< see the header comment
   std::string app_token;        ///< the API client's App-Token; may be empty if GLPI asks none
