@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Compiles and links every ```cpp block of README.md against libsne, as an editor would.
+"""Compiles and links every ```cpp block of README.md against libsne, as an editor would (and
+of docs/reference/mainpage.md, the API reference's main page, given as --readme).
 
 Convention (tests/README.md): a block that defines `main` is a whole program and is compiled as
 it is. Any other block is a fragment: its `#include` lines are kept at the top and the rest
@@ -58,6 +59,7 @@ def main():
     ap.add_argument("--ldflag", action="append", default=[],
                     help="one more flag to link with (the sanitizers' runtime in build-san)")
     args = ap.parse_args()
+    name = os.path.basename(args.readme)
     with open(args.readme, encoding="utf-8") as f:
         cpp = [b for b in blocks(f.read()) if b[1] in ("cpp", "c++", "cxx")]
     if not cpp:
@@ -76,10 +78,10 @@ def main():
             r = subprocess.run(cmd, capture_output=True, text=True)
             if r.returncode != 0:
                 failed += 1
-                print(f"README.md:{line}: the C++ block does not build:\n{r.stderr}",
+                print(f"{name}:{line}: the C++ block does not build:\n{r.stderr}",
                       file=sys.stderr)
             else:
-                print(f"README.md:{line}: ok")
+                print(f"{name}:{line}: ok")
     print(f"{len(cpp) - failed} of {len(cpp)} C++ blocks build")
     return 1 if failed else 0
 
