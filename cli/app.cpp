@@ -1,8 +1,12 @@
 #include "app.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cstring>
+#include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -42,21 +46,84 @@ std::string command_path(const CLI::App& app) {
   return path;
 }
 
+/// Edits (insertions, deletions, substitutions, swaps of two neighbours) from `a` to `b`: the
+/// optimal string alignment distance, over bytes.
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::vector<std::size_t>> d(a.size() + 1, std::vector<std::size_t>(b.size() + 1));
+  for (std::size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+  for (std::size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[a.size()][b.size()];
+}
+
+/// The one candidate closest to `word`, if it is close: at most 2 edits, fewer than the word
+/// has letters, and no other candidate as close ("lsit" gives "list"; "x" gives nothing).
+std::optional<std::string> closest(std::string_view word,
+                                   const std::vector<std::string>& candidates) {
+  std::optional<std::string> best;
+  std::size_t best_distance = std::min<std::size_t>(3, word.size());
+  bool tie = false;
+  for (const std::string& candidate : candidates) {
+    const std::size_t distance = edit_distance(word, candidate);
+    if (distance < best_distance) {
+      best = candidate;
+      best_distance = distance;
+      tie = false;
+    } else if (distance == best_distance && best) {
+      tie = true;
+    }
+  }
+  if (tie) return std::nullopt;
+  return best;
+}
+
+/// "did you mean ...?" for an argument the parser could not place at `at`: a verb (or noun) of
+/// `at`, or a long option of `at` or of a command above it.
+std::optional<std::string> did_you_mean(const CLI::App& at, const std::string& word) {
+  std::vector<std::string> candidates;
+  if (word.rfind("--", 0) == 0) {
+    for (const CLI::App* app = &at; app != nullptr; app = app->get_parent())
+      for (const CLI::Option* option : app->get_options())
+        for (const std::string& name : option->get_lnames()) candidates.push_back("--" + name);
+    auto found = closest(word.substr(0, word.find('=')), candidates);
+    if (!found) return std::nullopt;
+    return fmt::format("did you mean {}? (see '{} --help')", *found, command_path(at));
+  }
+  if (word.empty() || word[0] == '-') return std::nullopt;
+  for (const CLI::App* sub : at.get_subcommands([](const CLI::App*) { return true; }))
+    candidates.push_back(sub->get_name());
+  auto found = closest(word, candidates);
+  if (!found) return std::nullopt;
+  return fmt::format("did you mean '{} {}'?", command_path(at), *found);
+}
+
 /// Prints a parse failure. Arguments the parser could not place are named first: they are
-/// the likelier cause ("sne --bogus" complains of the missing subcommand otherwise). A noun
-/// without a verb shows its help, which lists the verbs.
+/// the likelier cause ("sne --bogus" complains of the missing subcommand otherwise), with the
+/// verb, noun or option they may be a typo of. A command without its verb shows its help,
+/// which lists the verbs.
 void report_usage_error(const CLI::App& app, const CLI::ParseError& e, const Output& out) {
   const CLI::App& at = deepest(app);
   std::string message = e.what();
+  std::string hint = fmt::format("see '{} --help'", command_path(at));
   const auto extras = app.remaining(true);
   if (!extras.empty()) {
     message = fmt::format("unexpected argument{} {}", extras.size() == 1 ? "" : "s",
                           fmt::join(extras, " "));
+    if (auto suggestion = did_you_mean(at, extras.front())) hint = *suggestion;
   } else if (message == "A subcommand is required" && !out.json()) {
+    // help(prev) prints "Usage: PREV NAME": the words above this command, none for sne itself.
     const std::string path = command_path(at);
-    fmt::print(stderr, "{}\n", at.help(path.substr(0, path.rfind(' '))));
+    const auto space = path.rfind(' ');
+    fmt::print(stderr, "{}\n", at.help(space == std::string::npos ? "" : path.substr(0, space)));
   }
-  out.usage_error(message, fmt::format("see '{} --help'", command_path(at)));
+  out.usage_error(message, hint);
 }
 
 /// CLI11 shows a command's own options only: remind every noun and verb of the global ones.
@@ -112,12 +179,36 @@ std::unique_ptr<CLI::App> build_app(Context& ctx) {
 int run(int argc, char** argv) {
   Context ctx;
   auto app = build_app(ctx);
+  // `sne help [NOUN [VERB]]` is `sne [NOUN [VERB]] --help`, as git and gh take it.
+  std::vector<char*> args(argv, argv + argc);
+  static char help_flag[] = "--help";
+  if (argc >= 2 && std::strcmp(argv[1], "help") == 0) {
+    args.erase(args.begin() + 1);
+    // Each word names a command of the one before it; a typo is a usage error, not sne's help.
+    const CLI::App* at = app.get();
+    for (std::size_t i = 1; i < args.size() && args[i][0] != '-'; ++i) {
+      const CLI::App* sub = nullptr;
+      for (const CLI::App* candidate : at->get_subcommands([](const CLI::App*) { return true; }))
+        if (candidate->get_name() == args[i]) sub = candidate;
+      if (sub == nullptr) {
+        ctx.global.json = argv_has(argc, argv, "--json");
+        ctx.start_output();
+        auto hint = did_you_mean(*at, args[i]);
+        ctx.out().usage_error(fmt::format("no command '{} {}'", command_path(*at), args[i]),
+                              hint ? *hint : fmt::format("see '{} --help'", command_path(*at)));
+        return kExitUsage;
+      }
+      at = sub;
+    }
+    args.push_back(help_flag);
+  }
   try {
-    app->parse(argc, argv);
+    app->parse(static_cast<int>(args.size()), args.data());
   } catch (const CLI::Success& e) {  // --help, --version
     return app->exit(e);
   } catch (const CLI::ParseError& e) {
-    ctx.global.json = ctx.global.json || argv_has(argc, argv, "--json");
+    ctx.global.json =
+        ctx.global.json || argv_has(static_cast<int>(args.size()), args.data(), "--json");
     ctx.start_output();
     report_usage_error(*app, e, ctx.out());
     return kExitUsage;

@@ -26,6 +26,47 @@ class Basics(CliTest):
         self.assertOneLineError(r, "A subcommand is required")
         self.assertEqual(r.out, "")
 
+    def test_no_command_shows_the_usage_of_sne(self):
+        r = self.sne()
+        self.assertIn("Usage: sne [OPTIONS] SUBCOMMAND", r.err)
+        self.assertNotIn("sne sne", r.err)
+
+    def test_a_typo_gets_the_command_or_option_it_is_close_to(self):
+        r = self.sne("pli", "lsit")
+        self.assertExit(r, 2)
+        self.assertOneLineError(r, "unexpected argument lsit")
+        self.assertIn("hint: did you mean 'sne pli list'?", r.err)
+        r = self.sne("dossiers")
+        self.assertExit(r, 2)
+        self.assertIn("hint: did you mean 'sne dossier'?", r.err)
+        r = self.sne("numero", "chekc", "0340819000040PWP01")  # two letters swapped
+        self.assertIn("hint: did you mean 'sne numero check'?", r.err)
+        r = self.sne("pli", "list", "--sinse", "2026-01-01")
+        self.assertExit(r, 2)
+        self.assertIn("hint: did you mean --since? (see 'sne pli list --help')", r.err)
+        r = self.sne("pli", "list", "--endpiont=sandbox")  # a global option, with its value
+        self.assertIn("hint: did you mean --endpoint?", r.err)
+        # Nothing close, or two as close: the command's help, no guess.
+        for args in (["pli", "x"], ["pli", "zzzzzz"], ["calendar", "--frobnicate"]):
+            r = self.sne(*args)
+            self.assertExit(r, 2)
+            self.assertNotIn("did you mean", r.err, args)
+            self.assertIn("hint: see 'sne ", r.err, args)
+
+    def test_help_command_is_the_help_flag(self):
+        for words in ([], ["pli"], ["pli", "list"], ["numero", "check"]):
+            r = self.sne("help", *words)
+            self.assertExit(r, 0)
+            self.assertEqual(r.out, self.sne(*words, "--help").out, words)
+            self.assertIn("Usage: sne", r.out)
+        r = self.sne("help", "pli", "lsit")
+        self.assertExit(r, 2)
+        self.assertOneLineError(r, "no command 'sne pli lsit'")
+        self.assertIn("hint: did you mean 'sne pli list'?", r.err)
+        r = self.sne("help", "plis", "--json")
+        self.assertExit(r, 2)
+        self.assertEqual(r.json()["error"]["code"], "usage")
+
     def test_noun_without_verb_shows_its_verbs(self):
         r = self.sne("calendar")
         self.assertExit(r, 2)
