@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include <sne/catalog.hpp>
+#include <sne/json.hpp>
 #include <sne/version.hpp>
 
 #include "commands.hpp"
@@ -205,6 +206,18 @@ int run(int argc, char** argv) {
   try {
     app->parse(static_cast<int>(args.size()), args.data());
   } catch (const CLI::Success& e) {  // --help, --version
+    // --version --json: the versions as data, whichever came first on the line.
+    const int n = static_cast<int>(args.size());
+    if (argv_has(n, args.data(), "--version") && argv_has(n, args.data(), "--json") &&
+        !argv_has(n, args.data(), "--help") && !argv_has(n, args.data(), "-h")) {
+      ctx.global.json = true;
+      ctx.start_output();
+      ctx.out().print(Json::object()
+                          .set("sne", Json(SNE_CLI_VERSION))
+                          .set("libsne", Json(std::string(sne::version())))
+                          .set("catalog", Json(Catalog::builtin().version())));
+      return kExitOk;
+    }
     return app->exit(e);
   } catch (const CLI::ParseError& e) {
     ctx.global.json =

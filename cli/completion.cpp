@@ -322,6 +322,12 @@ void setup_completion(CLI::App& root, Context& ctx) {
       ->check(CLI::IsMember(kShells));
   const CLI::App* program = &root;
   on_parsed(*noun, ctx, opts, [program](const CompletionOptions& o, Context& c) -> CommandResult {
+    // A shell script is not data: --json is refused rather than ignored.
+    if (c.out().json()) {
+      c.out().usage_error("sne completion prints a shell script, not JSON",
+                          "drop --json: sne completion " + o.shell);
+      return kExitUsage;
+    }
     c.out().line(completion_script(describe(*program), o.shell));
     return kExitOk;
   });

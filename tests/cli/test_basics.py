@@ -13,6 +13,16 @@ class Basics(CliTest):
         self.assertRegex(r.out.splitlines()[0], r"^sne \d+\.\d+\.\d+$")
         self.assertIn("catalog", r.out)
 
+    def test_version_as_json(self):
+        text = self.sne("--version").out.splitlines()
+        for args in (["--version", "--json"], ["--json", "--version"]):
+            r = self.sne(*args)
+            self.assertExit(r, 0)
+            doc = r.json()
+            self.assertEqual(set(doc), {"sne", "libsne", "catalog"})
+            self.assertEqual(text[0], f"sne {doc['sne']}")
+            self.assertEqual(text[1], f"libsne {doc['libsne']}, catalog {doc['catalog']}")
+
     def test_help_is_success(self):
         r = self.sne("--help")
         self.assertExit(r, 0)

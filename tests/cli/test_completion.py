@@ -23,6 +23,14 @@ class Completion(CliTest):
         self.assertExit(r, 2)
         self.assertOneLineError(r, "tcsh")
 
+    def test_json_is_refused_not_ignored(self):
+        for args in (["completion", "bash", "--json"], ["--json", "completion", "fish"]):
+            r = self.sne(*args)
+            self.assertExit(r, 2)
+            self.assertOneLineError(r, "shell script, not JSON")
+            self.assertEqual(r.json()["error"]["code"], "usage")
+            self.assertNotIn("complete", r.out)
+
     def complete_bash(self, *words):
         script = self.sne("completion", "bash").out
         line = " ".join(f"'{w}'" for w in words)
