@@ -113,6 +113,15 @@ class Basics(CliTest):
             r = self.sne(*args)
             self.assertNotIn("\x1b[", r.out + r.err, args)
 
+    def test_man_sne_sees_every_page(self):
+        with open(os.path.join(SOURCE_DIR, "man", "sne.1"), encoding="utf-8") as f:
+            see_also = f.read().split(".SH SEE ALSO", 1)[1].split(".SH", 1)[0]
+        pages = sorted(n[:-2] for n in os.listdir(os.path.join(SOURCE_DIR, "man"))
+                       if n.startswith("sne-") and n.endswith(".1"))
+        self.assertGreater(len(pages), 10)
+        for page in pages:
+            self.assertIn(page.replace("-", "\\-") + " (1)", see_also, page)
+
     def test_man_pages_render_without_warnings(self):
         import shutil
         import subprocess
