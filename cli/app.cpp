@@ -131,7 +131,7 @@ void report_usage_error(const CLI::App& app, const CLI::ParseError& e, const Out
 void add_footers(CLI::App& app) {
   for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) {
     sub->footer(
-        "Global options: --json, -v/--verbose, --debug, --config FILE, --profile NAME, "
+        "Global options: --json, -v/--verbose, -q/--quiet, --debug, --config FILE, --profile NAME, "
         "--endpoint URL, --cacert FILE (see 'sne --help' and 'man sne').");
     add_footers(*sub);
   }
@@ -155,8 +155,11 @@ std::unique_ptr<CLI::App> build_app(Context& ctx) {
   app->require_subcommand(1);
   app->set_version_flag("--version", version_text(), "Print the version and exit");
   app->add_flag("--json", ctx.global.json, "Print one JSON document on stdout");
-  app->add_flag("-v,--verbose", ctx.global.verbose,
-                "Say more on stderr (where settings come from)");
+  auto* verbose = app->add_flag("-v,--verbose", ctx.global.verbose,
+                                "Say more on stderr (where settings come from)");
+  app->add_flag("-q,--quiet", ctx.global.quiet,
+                "Print no notes on stderr (the embedded sandbox's included): errors only")
+      ->excludes(verbose);
   app->add_flag("--debug", ctx.global.debug, "Say everything on stderr, secrets redacted");
   app->add_option(
          "--config", ctx.global.config_file,

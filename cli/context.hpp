@@ -27,6 +27,7 @@ using CommandResult = Result<int>;
 struct GlobalOptions {
   bool json = false;        ///< --json: one JSON document on stdout
   int verbose = 0;          ///< -v, repeatable: notes on stderr
+  bool quiet = false;       ///< -q, --quiet: no notes (the embedded sandbox's included)
   bool debug = false;       ///< --debug: everything -v says, and more
   std::string config_file;  ///< --config FILE
   std::string profile;      ///< --profile NAME
@@ -47,7 +48,7 @@ class Context {
 
   /// Valid once parsing is over.
   const Output& out() const { return *out_; }
-  void start_output() { out_ = std::make_unique<Output>(global.json); }
+  void start_output() { out_ = std::make_unique<Output>(global.json, global.quiet); }
   bool verbose() const noexcept { return global.verbose > 0 || global.debug; }
 
   /// The connection of the global options (sne/connect.hpp), made at first use, once

@@ -136,8 +136,9 @@ Error with_cleanup_advice(const Error& error, std::string_view numero, std::stri
   return advised;
 }
 
-Output::Output(bool json)
+Output::Output(bool json, bool quiet)
     : json_(json),
+      quiet_(quiet),
       color_(color_allowed(STDOUT_FILENO)),
       stdout_tty_(::isatty(STDOUT_FILENO) != 0) {}
 
@@ -174,6 +175,7 @@ void Output::print_array(std::size_t size, const std::function<Json(std::size_t)
 }
 
 void Output::note(std::string_view text) const {
+  if (quiet_) return;
   fmt::print(stderr, "sne: note: {}\n", one_line(text));
 }
 

@@ -46,7 +46,8 @@ enum class Style { plain, bold, dim, ok, bad, warn };
 class Output {
  public:
   /// Decides colour from the terminal and NO_COLOR.
-  explicit Output(bool json);
+  /// `quiet` (--quiet): no notes.
+  explicit Output(bool json, bool quiet = false);
 
   bool json() const noexcept { return json_; }
   bool color() const noexcept { return color_; }
@@ -62,7 +63,7 @@ class Output {
   /// A JSON array of `size` items on stdout, as print() would write it, each item made by
   /// `item(i)` only when written: long lists never stand whole in memory as JSON.
   void print_array(std::size_t size, const std::function<Json(std::size_t)>& item) const;
-  /// "sne: note: ..." on stderr (progress, where a setting came from).
+  /// "sne: note: ..." on stderr (progress, where a setting came from); nothing with --quiet.
   void note(std::string_view text) const;
   /// "sne: warning: ..." on stderr.
   void warning(std::string_view text) const;
@@ -80,6 +81,7 @@ class Output {
 
  private:
   bool json_;
+  bool quiet_;
   bool color_;
   bool stdout_tty_;
 };

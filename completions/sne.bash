@@ -186,7 +186,7 @@ _sne() {
     'sne ticket comment:--body') COMPREPLY=(); return ;;
     'sne ticket comment:--body-file') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
   esac
-  local globals='--help --version --json --verbose --debug --config --profile --endpoint --cacert'
+  local globals='--help --version --json --verbose --quiet --debug --config --profile --endpoint --cacert'
   local words=""
   case "$at" in
     'sne') words='account auth bulk calendar completion dossier fiche numero piece pli sandbox siret ticket' ;;

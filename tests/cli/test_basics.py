@@ -23,6 +23,23 @@ class Basics(CliTest):
             self.assertEqual(text[0], f"sne {doc['sne']}")
             self.assertEqual(text[1], f"libsne {doc['libsne']}, catalog {doc['catalog']}")
 
+    def test_quiet_drops_the_notes_not_the_errors(self):
+        r = self.sne("pli", "list")
+        self.assertExit(r, 0)
+        self.assertIn("sne: note: embedded sandbox", r.err)
+        for args in (["-q", "pli", "list"], ["pli", "list", "--quiet"]):
+            q = self.sne(*args)
+            self.assertExit(q, 0)
+            self.assertEqual(q.err, "", args)
+            self.assertEqual(q.out, r.out, args)
+        r = self.sne("--quiet", "numero", "check", "0341319000040PWP01")
+        self.assertExit(r, 6)
+        r = self.sne("-q", "pli", "lsit")
+        self.assertOneLineError(r, "unexpected argument lsit")
+        r = self.sne("-q", "-v", "pli", "list")
+        self.assertExit(r, 2)
+        self.assertOneLineError(r, "excludes")
+
     def test_help_is_success(self):
         r = self.sne("--help")
         self.assertExit(r, 0)
