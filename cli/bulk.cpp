@@ -105,10 +105,10 @@ void print_failure(const Output& out, const RowOutcome& o) {
 
 void print_summary(const Output& out, const Summary& s, const std::string& verb, bool sending) {
   const double seconds = static_cast<double>(s.duration.count()) / 1000.0;
-  std::string line =
-      fmt::format("{} rows: {} {}, {} already sent, {} failed, {} to retry{} — {:.1f} s", s.rows,
-                  s.sent, verb, s.already_sent, s.failed_permanent, s.failed_transient + s.pending,
-                  s.skipped > 0 ? fmt::format(", {} skipped", s.skipped) : "", seconds);
+  std::string line = fmt::format(
+      "{}: {} {}, {} already sent, {} failed, {} to retry{} — {:.1f} s", counted(s.rows, "row"),
+      s.sent, verb, s.already_sent, s.failed_permanent, s.failed_transient + s.pending,
+      s.skipped > 0 ? fmt::format(", {} skipped", s.skipped) : "", seconds);
   if (sending)
     line += fmt::format(
         ", {:.1f} plis/s, {}/s", s.plis_per_second,
@@ -317,7 +317,7 @@ CommandResult run_report(const JournalFlags& f, Context& ctx) {
   if (ctx.out().json())
     ctx.out().print(Json::object().set("report", f.report).set("rows", n));
   else
-    ctx.out().line(fmt::format("{} rows written to {}", n, f.report));
+    ctx.out().line(fmt::format("{} written to {}", counted(n, "row"), f.report));
   return kExitOk;
 }
 
@@ -351,11 +351,13 @@ CommandResult run_clean(const JournalFlags& f, Context& ctx) {
     auto info = bulk::read_journal(f.journal);
     if (!info) return info.error();
     if (!info->finished && !f.force)
-      return Error(ErrorCode::conflict,
-                   fmt::format("journal {} is not finished ({} rows to retry): deleting it would "
-                               "forget what was sent (--force deletes it anyway)",
-                               f.journal, info->summary.pending + info->summary.failed_transient),
-                   f.journal);
+      return Error(
+          ErrorCode::conflict,
+          fmt::format("journal {} is not finished ({} to retry): deleting it would "
+                      "forget what was sent (--force deletes it anyway)",
+                      f.journal,
+                      counted(info->summary.pending + info->summary.failed_transient, "row")),
+          f.journal);
     candidates.push_back(*info);
   } else {
     auto folder = journal_folder(ctx);

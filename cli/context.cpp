@@ -47,8 +47,8 @@ Result<std::shared_ptr<const Catalog>> Context::catalog(const std::string& flag_
   auto loaded = Catalog::load_file(path);
   if (!loaded) return loaded.error();
   if (verbose())
-    out().note(fmt::format("catalog {} from {} ({} types)", loaded->version(), path,
-                           loaded->type_count()));
+    out().note(fmt::format("catalog {} from {} ({})", loaded->version(), path,
+                           counted(loaded->type_count(), "type")));
   return std::shared_ptr<const Catalog>(std::make_shared<Catalog>(std::move(*loaded)));
 }
 

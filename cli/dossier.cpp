@@ -221,8 +221,8 @@ CommandResult run_clean(const CleanOptions& opts, Context& ctx) {
   const bool deleting = !plan.nothing_to_delete() && !opts.dry_run;
   if (deleting && !opts.yes) {
     const Answer answer =
-        confirm(fmt::format("Delete these {} piece{} from demande {}?", plan.deletions.size(),
-                            plan.deletions.size() > 1 ? "s" : "", plan.numero_unique));
+        confirm(fmt::format("Delete these {} from demande {}?",
+                            counted(plan.deletions.size(), "piece"), plan.numero_unique));
     if (answer == Answer::no_terminal) {
       out.usage_error("nothing deleted: no terminal to confirm on",
                       "add --yes to delete these pieces, or --dry-run to only show the plan",
@@ -266,8 +266,8 @@ CommandResult run_clean(const CleanOptions& opts, Context& ctx) {
   if (json)
     out.print(to_json(plan, done));
   else
-    out.line(fmt::format("{} piece{} deleted: the new pieces fit.", plan.deletions.size(),
-                         plan.deletions.size() > 1 ? "s" : ""));
+    out.line(
+        fmt::format("{} deleted: the new pieces fit.", counted(plan.deletions.size(), "piece")));
   return kExitOk;
 }
 

@@ -131,8 +131,9 @@ CommandResult run_batch(const BatchOptions& o, Context& ctx) {
     const auto now = std::chrono::steady_clock::now();
     if (now - last_progress < std::chrono::seconds(5)) return;
     last_progress = now;
-    ctx.out().note(fmt::format("fiche batch: {} rows read, {} fiches {}, {} failed", tally.read,
-                               tally.done, o.merge.empty() ? "written" : "ready", tally.failed));
+    ctx.out().note(fmt::format("fiche batch: {} read, {} {}, {} failed", counted(tally.read, "row"),
+                               counted(tally.done, "fiche"), o.merge.empty() ? "written" : "ready",
+                               tally.failed));
   };
   auto summary = FicheBatch(std::move(options)).run(o.manifest);
   if (!summary) return summary.error();

@@ -214,6 +214,12 @@ void Output::usage_error(std::string_view message, std::string_view hint, Json d
 
 std::string one_line(std::string_view text) { return printable(text, std::string::npos); }
 
+std::string counted(std::size_t n, std::string_view singular, std::string_view plural) {
+  if (n == 1) return fmt::format("1 {}", singular);
+  if (plural.empty()) return fmt::format("{} {}s", n, singular);
+  return fmt::format("{} {}", n, plural);
+}
+
 std::size_t display_width(std::string_view s) {
   std::size_t n = 0;
   for (char c : s)

@@ -110,6 +110,11 @@ class Table {
 /// UTF-8 (see sne::printable), never cut.
 std::string one_line(std::string_view text);
 
+/// `n` and a noun agreeing with it in an English message: "1 pli", "0 plis", "2 plis".
+/// `plural` defaults to `singular` with an "s". (French labels, where 0 is singular, spell
+/// their own agreement.)
+std::string counted(std::size_t n, std::string_view singular, std::string_view plural = {});
+
 /// Characters (code points) in a UTF-8 string, as a terminal shows Latin text.
 std::size_t display_width(std::string_view s);
 

@@ -47,9 +47,10 @@ CommandResult run_types(const TypesOptions& opts, Context& ctx) {
     ctx.out().line(c.to_json());
     return kExitOk;
   }
-  ctx.out().line(ctx.out().paint(fmt::format("Plan de classement {} — {} types in {} rubriques",
-                                             c.version(), c.type_count(), c.rubriques().size()),
-                                 Style::bold));
+  ctx.out().line(ctx.out().paint(
+      fmt::format("Plan de classement {} — {} in {}", c.version(), counted(c.type_count(), "type"),
+                  counted(c.rubriques().size(), "rubrique")),
+      Style::bold));
   for (const auto& r : c.rubriques()) {
     ctx.out().line("");
     ctx.out().line(ctx.out().paint(fmt::format("{} [{}]", r.label, r.code), Style::bold));
@@ -182,8 +183,8 @@ CommandResult run_pack(const PackCliOptions& o, Context& ctx) {
          fmt::format("{:.0f}x{:.0f}", p.page_width_pt * 25.4 / 72, p.page_height_pt * 25.4 / 72)});
   }
   table.print(ctx.out());
-  ctx.out().line(fmt::format("{}: {} page{}, {} bytes", report->output, report->pages.size(),
-                             report->pages.size() > 1 ? "s" : "", report->output_bytes));
+  ctx.out().line(fmt::format("{}: {}, {}", report->output, counted(report->pages.size(), "page"),
+                             counted(report->output_bytes, "byte")));
   return kExitOk;
 }
 

@@ -111,7 +111,7 @@ CommandResult run_list(const ListOptions& o, Context& ctx) {
   if (!service) return service.error();
   const bool progress = !ctx.out().json() && !o.csv && o.all && ctx.verbose();
   auto list = list_plis(**service, *q, [&](std::size_t kept) {
-    if (progress) ctx.out().note(fmt::format("{} plis…", kept));
+    if (progress) ctx.out().note(counted(kept, "pli") + "…");
   });
   if (!list) return list.error();
   const auto& items = list->items;
@@ -139,7 +139,8 @@ CommandResult run_list(const ListOptions& o, Context& ctx) {
     table.print(ctx.out());
   }
   if (list->more && !ctx.out().json())
-    ctx.out().note(fmt::format("the first {} plis; more match: --limit N or --all", items.size()));
+    ctx.out().note(fmt::format("the first {}; more match: --limit N or --all",
+                               items.size() == 1 ? "pli" : fmt::format("{} plis", items.size())));
   return kExitOk;
 }
 

@@ -281,7 +281,8 @@ CommandResult run_glpi(const GlpiOptions& opts, Context& ctx) {
                      ? std::string("A session serves any number of calls.")
                      : fmt::format("A session serves {} call{}, then is invalid.",
                                    state->session_calls, state->session_calls == 1 ? "" : "s"));
-  ctx.out().line(fmt::format("Document uploads take files of up to {} bytes.", state->max_upload));
+  ctx.out().line(
+      fmt::format("Document uploads take files of up to {}.", counted(state->max_upload, "byte")));
   ctx.out().line(fmt::format("{} open session{}, {} ticket{}, {} document{}.", state->open_sessions,
                              state->open_sessions == 1 ? "" : "s", state->tickets,
                              state->tickets == 1 ? "" : "s", state->documents,
@@ -395,8 +396,8 @@ CommandResult run_seed(const SeedOptions& opts, Context& ctx) {
       ctx.out().line(fmt::format("  {:>7}  {}", n->second, s.label));
   }
   ctx.out().line(fmt::format(
-      "Sent to {} demandes of territory {} ({} new); their pieces are not filed in the demandes.",
-      seeded->demandes, seeded->territoire, seeded->demandes_created));
+      "Sent to {} of territory {} ({} new); their pieces are not filed in the demandes.",
+      counted(seeded->demandes, "demande"), seeded->territoire, seeded->demandes_created));
   return kExitOk;
 }
 

@@ -143,9 +143,7 @@ CommandResult run_create(const CreateOptions& o, Context& ctx) {
   } else {
     ctx.out().line(fmt::format("ticket {} created: {} [{}]", created->id, one_line(created->title),
                                created->category.completename));
-    if (files.attached() > 0)
-      ctx.out().note(
-          fmt::format("{} file{} attached", files.attached(), files.attached() > 1 ? "s" : ""));
+    if (files.attached() > 0) ctx.out().note(counted(files.attached(), "file") + " attached");
   }
   if (files.failed() > 0) {
     for (const auto& f : files.files)
@@ -190,7 +188,9 @@ CommandResult run_list(const ListOptions& o, Context& ctx) {
   table.print(ctx.out());
   if (list->total > items.size())
     ctx.out().note(
-        fmt::format("the {} latest of {} tickets: --limit N or --all", items.size(), list->total));
+        fmt::format("the {} of {}: --limit N or --all",
+                    items.size() == 1 ? "latest" : fmt::format("{} latest", items.size()),
+                    counted(list->total, "ticket")));
   return kExitOk;
 }
 
@@ -281,7 +281,8 @@ CommandResult run_comment(const CommentOptions& o, Context& ctx) {
     table.print(ctx.out());
   }
   if (refused > 0) {
-    ctx.out().note(fmt::format("GLPI refused {} of {} follow-ups", refused, results->size()));
+    ctx.out().note(
+        fmt::format("GLPI refused {} of {}", refused, counted(results->size(), "follow-up")));
     return kExitPartial;
   }
   return kExitOk;

@@ -51,3 +51,12 @@ TEST_CASE("advice: no GLPI URL in force says which command sets one") {
   // GLPI answering HTML is the server's fault, not a missing setting.
   CHECK(hint_for(Error(ErrorCode::server, "not JSON", "glpi_url")).empty());
 }
+
+TEST_CASE("plurals: a count and its noun agree in English messages") {
+  CHECK(counted(1, "pli") == "1 pli");
+  CHECK(counted(2, "pli") == "2 plis");
+  CHECK(counted(0, "row") == "0 rows");  // English: zero is plural
+  CHECK(counted(1, "follow-up") == "1 follow-up");
+  CHECK(counted(3, "entry", "entries") == "3 entries");
+  CHECK(counted(1, "entry", "entries") == "1 entry");
+}

@@ -38,7 +38,7 @@ class PieceTypes(CliTest):
         self.assertExit(r, 0)
         self.assertEqual(r.json(), doc)
         human = self.sne("piece", "types", "--catalog", path)
-        self.assertIn("nimes-2026 — 1 types in 1 rubriques", human.out)
+        self.assertIn("nimes-2026 — 1 type in 1 rubrique\n", human.out)
 
     def test_malformed_catalog_names_file_and_path(self):
         doc = self.sne("piece", "types", "--json").json()

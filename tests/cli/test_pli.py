@@ -72,9 +72,13 @@ class Listing(PliTest):
         r = self.sne("pli", "list", "--limit", "3")
         self.assertExit(r, 0)
         self.assertEqual(len(r.out.splitlines()), 4)  # header and 3 rows
-        self.assertIn("more match", r.err)
+        self.assertIn("the first 3 plis; more match", r.err)
         r = self.sne("pli", "list", "--limit", "3", "--json")
         self.assertEqual(len(r.json()), 3)
+        # In agreement with one: not "the first 1 plis".
+        r = self.sne("pli", "list", "--limit", "1")
+        self.assertExit(r, 0)
+        self.assertIn("the first pli; more match: --limit N or --all", r.err)
 
     def test_pages_are_followed_across_the_service_limit(self):
         self.assertExit(self.sne("pli", "list", "--limit", "1"), 0)  # creates the sandbox
