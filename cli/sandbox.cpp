@@ -397,7 +397,8 @@ CommandResult run_seed(const SeedOptions& opts, Context& ctx) {
   }
   ctx.out().line(fmt::format(
       "Sent to {} of territory {} ({} new); their pieces are not filed in the demandes.",
-      counted(seeded->demandes, "demande"), seeded->territoire, seeded->demandes_created));
+      counted(static_cast<std::size_t>(seeded->demandes), "demande"), seeded->territoire,
+      seeded->demandes_created));
   return kExitOk;
 }
 
