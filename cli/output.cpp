@@ -220,6 +220,11 @@ std::string counted(std::size_t n, std::string_view singular, std::string_view p
   return fmt::format("{} {}", n, plural);
 }
 
+std::string when_utc(Timestamp t) {
+  const std::string iso = format_timestamp(t);
+  return iso.substr(0, 10) + " " + iso.substr(11, 5) + " UTC";
+}
+
 std::size_t display_width(std::string_view s) {
   std::size_t n = 0;
   for (char c : s)

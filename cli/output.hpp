@@ -11,6 +11,7 @@
 
 #include <sne/error.hpp>
 #include <sne/json.hpp>
+#include <sne/timestamp.hpp>
 
 namespace sne::cli {
 
@@ -114,6 +115,10 @@ std::string one_line(std::string_view text);
 /// `plural` defaults to `singular` with an "s". (French labels, where 0 is singular, spell
 /// their own agreement.)
 std::string counted(std::size_t n, std::string_view singular, std::string_view plural = {});
+
+/// An instant as the human output of pli and ticket prints it, to the minute, with its zone:
+/// "2026-11-22 16:49 UTC".
+std::string when_utc(Timestamp t);
 
 /// Characters (code points) in a UTF-8 string, as a terminal shows Latin text.
 std::size_t display_width(std::string_view s);

@@ -21,10 +21,11 @@ namespace sne::cli {
 
 namespace {
 
-/// "2026-11-22 16:49", UTC.
+/// "2026-11-22 16:49", UTC (under a column that says so).
 std::string when(Timestamp t) {
-  const std::string iso = format_timestamp(t);
-  return iso.substr(0, 10) + " " + iso.substr(11, 5);
+  std::string text = when_utc(t);
+  text.resize(text.size() - 4);
+  return text;
 }
 
 std::string jours(long n) { return fmt::format("{} j.o.", n); }
@@ -168,11 +169,11 @@ CommandResult run_show(const ShowOptions& o, Context& ctx) {
                        one_line(r.numero_unique),
                        numero ? fmt::format(" ({})", numero->territoire().name) : ""));
   Table facts({"", ""});
-  facts.add({"Statut", fmt::format("{} (le {} UTC)", info(r.statut).label, when(r.date_statut))},
+  facts.add({"Statut", fmt::format("{} (le {})", info(r.statut).label, when_utc(r.date_statut))},
             {Style::plain, statut_style(r.statut)});
   facts.add({"Contexte", std::string(info(r.contexte).label)});
   facts.add({"Guichet", r.guichet});
-  facts.add({"Transmis", fmt::format("{} UTC", when(r.date_transmission))});
+  facts.add({"Transmis", when_utc(r.date_transmission)});
   facts.add({"Échéance", fmt::format("{} ({} jours ouvrés, calendrier {})", s.due.iso(),
                                      kSlaJoursOuvres, to_string(s.zone))});
   std::string delay;

@@ -200,6 +200,17 @@ struct ShowOptions {
   std::int64_t id = 0;
 };
 
+/// A date of GLPI ("2025-04-18 09:30:00") as pli show prints its instants, to the minute and
+/// with the zone. GLPI writes its server's local time and its API does not say which zone that
+/// is: only the embedded sandbox's GLPI is known to keep UTC; any other says whose time it is.
+std::string glpi_when(const std::string& date, bool utc) {
+  if (date.size() != 19 || date[10] != ' ') return one_line(date);
+  if (utc)
+    if (auto t = parse_timestamp(date.substr(0, 10) + "T" + date.substr(11) + "Z"))
+      return when_utc(*t);
+  return one_line(date.substr(0, 16)) + " GLPI server time";
+}
+
 CommandResult run_show(const ShowOptions& o, Context& ctx) {
   auto glpi = ctx.glpi();
   if (!glpi) return glpi.error();
@@ -212,6 +223,8 @@ CommandResult run_show(const ShowOptions& o, Context& ctx) {
     return kExitOk;
   }
   const Output& out = ctx.out();
+  const auto url = ctx.glpi_url();
+  const bool utc = url && url->rfind("sandbox:", 0) == 0;
   out.line(fmt::format("Ticket {} — {}", out.paint(std::to_string(t.id), Style::bold),
                        one_line(t.title)));
   Table facts({"", ""});
@@ -219,16 +232,16 @@ CommandResult run_show(const ShowOptions& o, Context& ctx) {
   facts.add({"Category", t.category.empty() ? "(none)" : t.category});
   facts.add({"Type", std::string(to_string(t.type))});
   facts.add({"Urgency", std::to_string(t.urgency)});
-  facts.add({"Opened", t.date});
-  facts.add({"Updated", t.date_mod});
+  facts.add({"Opened", glpi_when(t.date, utc)});
+  facts.add({"Updated", glpi_when(t.date_mod, utc)});
   facts.print(out);
   out.line("");
   for (const auto& line : split_lines(t.text)) out.line(line.empty() ? "" : "  " + one_line(line));
   for (const auto& f : detail->followups) {
     out.line("");
-    out.line(out.paint(
-        fmt::format("Follow-up {} — {}{}", f.id, f.date, f.is_private ? " (private)" : ""),
-        Style::bold));
+    out.line(out.paint(fmt::format("Follow-up {} — {}{}", f.id, glpi_when(f.date, utc),
+                                   f.is_private ? " (private)" : ""),
+                       Style::bold));
     for (const auto& line : split_lines(f.text))
       out.line(line.empty() ? "" : "  " + one_line(line));
   }

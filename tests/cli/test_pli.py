@@ -146,6 +146,7 @@ class Showing(PliTest):
         self.assertIn("Rejet d'une ou plusieurs pièces", human.out)
         self.assertIn("Échéance", human.out)
         self.assertIn("Historique", human.out)
+        self.assertRegex(human.out, r"Transmis +\d{4}-\d\d-\d\d \d\d:\d\d UTC\n")
 
     def test_an_overdue_pli_says_by_how_many_jours_ouvres(self):
         every = self.sne("pli", "list", "--overdue", "--json").json()

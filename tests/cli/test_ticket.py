@@ -91,6 +91,9 @@ class EmbeddedGlpi(GlpiTest):
         human = self.ticket("show", str(tid))
         self.assertExit(human, 0)
         self.assertIn("le pli <urgent> & « bloqué ».", human.out)
+        # Times say their zone as `pli show` does: the sandbox's GLPI keeps UTC.
+        self.assertRegex(human.out, r"Opened +\d{4}-\d\d-\d\d \d\d:\d\d UTC\n")
+        self.assertRegex(human.out, r"Updated +\d{4}-\d\d-\d\d \d\d:\d\d UTC\n")
         self.assertNoSessionLeft()
 
     def test_the_body_comes_from_stdin_or_a_file(self):
@@ -176,6 +179,9 @@ class EmbeddedGlpi(GlpiTest):
         self.assertExit(r, 0)
         shown = self.ticket("show", str(a), "--json").json()
         self.assertEqual([f["text"] for f in shown["followups"]], ["Une précision"])
+        human = self.ticket("show", str(a))
+        self.assertRegex(human.out,
+                         r"Follow-up \d+ — \d{4}-\d\d-\d\d \d\d:\d\d UTC\n  Une précision\n")
         r = self.ticket("comment", str(a), str(b), "--json", stdin="Pour les deux")
         self.assertExit(r, 0)
         self.assertTrue(all(x["followup"] for x in r.json()))
