@@ -11,7 +11,11 @@ std::vector<std::string> expand_stdin(const std::vector<std::string>& args) {
       out.push_back(arg);
       continue;
     }
-    for (std::string line; std::getline(std::cin, line);) {
+    bool first = true;
+    for (std::string line; std::getline(std::cin, line); first = false) {
+      // A UTF-8 byte order mark before the first line, as Excel's "CSV UTF-8" export writes,
+      // is no part of the value (the manifest readers skip it too).
+      if (first && line.compare(0, 3, "\xEF\xBB\xBF") == 0) line.erase(0, 3);
       if (!line.empty() && line.back() == '\r') line.pop_back();
       if (line.find_first_not_of(" \t") != std::string::npos) out.push_back(line);
     }

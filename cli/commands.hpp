@@ -60,7 +60,8 @@ void add_check_verb(CLI::App& noun, Context& ctx, const std::string& description
                     const std::string& argument, CheckOutcome (*check)(const std::string&));
 
 /// The items of `args`, where "-" stands for the lines of standard input (blank lines
-/// skipped), so that long lists can be piped in.
+/// skipped, CRLF endings and a UTF-8 byte order mark before the first line removed), so that
+/// long lists, Excel's CSV exports included, can be piped in.
 std::vector<std::string> expand_stdin(const std::vector<std::string>& args);
 
 }  // namespace sne::cli

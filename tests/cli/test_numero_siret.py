@@ -56,6 +56,19 @@ class Numero(CliTest):
         self.assertEqual([i["input"] for i in r.json()],
                          ["0340819000040PWP01", "0690620007611G3163", "nope"])
 
+    def test_dash_skips_the_byte_order_mark_of_excel_exports(self):
+        for command in (["numero", "check"], ["siret", "check"]):
+            value = "0340819000040PWP01" if command[0] == "numero" else "73282932000074"
+            r = self.sne(*command, "-", "--json", stdin=f"\ufeff{value}\r\n{value}\r\n")
+            self.assertExit(r, 0)
+            self.assertEqual([i["input"] for i in r.json()], [value, value])
+            self.assertTrue(all(i["valid"] for i in r.json()))
+        # Only before the first line: a mark further down is data, and invalid.
+        r = self.sne("numero", "check", "-", "--json",
+                     stdin="0340819000040PWP01\n\ufeff0340819000040PWP01\n")
+        self.assertExit(r, 6)
+        self.assertEqual([i["valid"] for i in r.json()], [True, False])
+
     def test_hostile_input_stays_valid_json(self):
         r = self.sne("numero", "check", "034\x01\u00e9\udcff", "--json")
         self.assertExit(r, 6)
