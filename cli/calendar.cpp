@@ -3,6 +3,8 @@
 
 #include <sne/calendar.hpp>
 #include <sne/text.hpp>
+#include <sne/timestamp.hpp>
+#include <sne/tracking.hpp>
 
 #include "commands.hpp"
 
@@ -26,14 +28,20 @@ void describe_where(Json& doc, const Where& w) {
   doc.set("zone", to_string(w.zone));
 }
 
-/// A date argument; errors name the argument and show the input.
-Result<Date> date_argument(std::string_view name, const std::string& text) {
+/// A date argument: a day (YYYY-MM-DD), or an instant such as a pli's date_transmission
+/// (2026-10-23T23:13:00Z), whose day is taken in the legal time of `zone`, as the SLA takes it
+/// (local_day). Errors name the argument and show the input.
+Result<Date> date_argument(std::string_view name, const std::string& text, CalendarZone zone) {
   auto d = Date::parse(text);
-  if (!d) {
-    Error e = d.error();
+  if (d) return d;
+  if (text.find('T') != std::string::npos) {
+    auto t = parse_timestamp(text);
+    if (t) return local_day(*t, zone);
+    Error e = t.error();
     return e.prefixed(fmt::format("{} '{}'", name, printable(text)));
   }
-  return d;
+  Error e = d.error();
+  return e.prefixed(fmt::format("{} '{}'", name, printable(text)));
 }
 
 struct HolidaysOptions {
@@ -75,10 +83,10 @@ struct AddOptions {
 };
 
 CommandResult run_add(const AddOptions& opts, Context& ctx) {
-  auto from = date_argument("DATE", opts.date);
-  if (!from) return from.error();
   auto w = where(ctx, opts.departement);
   if (!w) return w.error();
+  auto from = date_argument("DATE", opts.date, w->zone);
+  if (!from) return from.error();
   const auto due = add_jours_ouvres(*from, opts.days, w->zone);
   if (!due) return due.error();
   if (ctx.out().json()) {
@@ -99,12 +107,12 @@ struct BetweenOptions {
 };
 
 CommandResult run_between(const BetweenOptions& opts, Context& ctx) {
-  auto from = date_argument("FROM", opts.from);
-  if (!from) return from.error();
-  auto to = date_argument("TO", opts.to);
-  if (!to) return to.error();
   auto w = where(ctx, opts.departement);
   if (!w) return w.error();
+  auto from = date_argument("FROM", opts.from, w->zone);
+  if (!from) return from.error();
+  auto to = date_argument("TO", opts.to, w->zone);
+  if (!to) return to.error();
   const auto n = jours_ouvres_between(*from, *to, w->zone);
   if (!n) return n.error();
   if (ctx.out().json()) {
@@ -139,15 +147,19 @@ void setup_calendar(CLI::App& root, Context& ctx) {
   auto a = std::make_shared<AddOptions>();
   auto* add =
       noun->add_subcommand("add", "The date N jours ouvrés after DATE (before it if N < 0)");
-  add->add_option("DATE", a->date, "Start date, YYYY-MM-DD")->required();
+  add->add_option("DATE", a->date,
+                  "Start date, YYYY-MM-DD, or an instant (2026-10-23T23:13:00Z) whose day is taken "
+                  "in the territory's legal time")
+      ->required();
   add->add_option("N", a->days, "Number of jours ouvrés")->required();
   departement_option(*add, a->departement);
   on_parsed(*add, ctx, a, run_add);
 
   auto b = std::make_shared<BetweenOptions>();
   auto* between = noun->add_subcommand("between", "Count the jours ouvrés d with FROM < d <= TO");
-  between->add_option("FROM", b->from, "First date, YYYY-MM-DD (excluded)")->required();
-  between->add_option("TO", b->to, "Last date, YYYY-MM-DD (included)")->required();
+  between->add_option("FROM", b->from, "First date, YYYY-MM-DD or an instant (excluded)")
+      ->required();
+  between->add_option("TO", b->to, "Last date, YYYY-MM-DD or an instant (included)")->required();
   departement_option(*between, b->departement);
   on_parsed(*between, ctx, b, run_between);
 }

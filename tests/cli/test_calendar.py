@@ -55,6 +55,33 @@ class Calendar(CliTest):
         r = self.sne("calendar", "between", "2024-04-03", "2024-03-29", "--json")
         self.assertEqual(r.json()["jours_ouvres"], -2)
 
+    def test_a_plis_timestamp_is_taken_on_its_legal_day(self):
+        # 23:13 UTC on 23 October 2026 is already Saturday 24 in Paris (UTC+2), still
+        # Friday 23 in Réunion (UTC+4 makes it Saturday 03:13: Saturday too) and in
+        # Guadeloupe (UTC-4: Friday 19:13). The SLA takes the day the same way.
+        cases = [
+            (["2026-10-23T23:13:00Z", "2"], "2026-10-27"),
+            (["2026-10-23T23:13:00Z", "2", "-d", "974"], "2026-10-27"),
+            (["2026-10-23T23:13:00Z", "2", "-d", "971"], "2026-10-27"),
+            (["2026-10-23T21:59:59Z", "2"], "2026-10-27"),
+            (["2026-10-23T20:00:00Z", "1", "-d", "971"], "2026-10-26"),
+            (["2026-10-23T21:00:00Z", "1"], "2026-10-26"),
+        ]
+        for args, expected in cases:
+            r = self.sne("calendar", "add", *args)
+            self.assertExit(r, 0)
+            self.assertEqual(r.out, expected + "\n", args)
+        r = self.sne("calendar", "add", "2026-10-23T22:30:00Z", "0", "--json")
+        self.assertEqual(r.json()["from"], "2026-10-24")
+        r = self.sne("calendar", "add", "2026-10-23T23:13:00Z", "0", "-d", "971", "--json")
+        self.assertEqual(r.json()["from"], "2026-10-23")
+        r = self.sne("calendar", "between", "2026-10-23T22:30:00Z", "2026-10-27T09:00:00Z",
+                     "--json")
+        self.assertEqual((r.json()["from"], r.json()["jours_ouvres"]), ("2026-10-24", 2))
+        r = self.sne("calendar", "add", "2026-10-23T25:00:00Z", "2")
+        self.assertExit(r, 6)
+        self.assertOneLineError(r, "DATE '2026-10-23T25:00:00Z'")
+
     def test_invalid_dates_name_the_argument(self):
         r = self.sne("calendar", "add", "2024-13-01", "2")
         self.assertExit(r, 6)
