@@ -257,7 +257,8 @@ CommandResult run_watch(const WatchCliOptions& o, Context& ctx) {
     } else if (!out.json()) {
       const PliSummary& r = e.pli.resume;
       out.line(
-          fmt::format("{}  {}  {}{}", when(r.date_statut), out.paint(r.transaction, Style::bold),
+          fmt::format("{}  {}  {}  {}{}", when(r.date_statut),
+                      out.paint(r.transaction, Style::bold), r.numero_unique,
                       e.previous ? fmt::format("{} → ", info(*e.previous).label) : std::string(),
                       out.paint(info(r.statut).label, statut_style(r.statut))));
       (void)std::fflush(stdout);
@@ -352,7 +353,7 @@ void setup_pli(CLI::App& root, Context& ctx) {
   list->add_option("--statut", l->statut,
                    "Only plis with this status: numerisation_en_cours, rejet_pieces, "
                    "rejet_dossier, enregistrement_complet or non_applicable")
-      ->type_name("CODE");
+      ->type_name("STATUT");
   list->add_option("--numero", l->numero, "Only the plis of this demande")->type_name("NU");
   list->add_option("--contexte", l->contexte,
                    "Only plis of this contexte: creation, renouvellement, mise-a-jour or ajout")

@@ -192,6 +192,9 @@ class Watching(PliTest):
         human = self.sne("pli", "watch", good, bad, "--interval", "1s")
         self.assertExit(human, 3)
         self.assertIn("Rejet du dossier par le SNE", human.out)
+        # Support staff read the numéro unique of the demande beside each transaction.
+        [line] = [l for l in human.out.splitlines() if bad in l]
+        self.assertIn(f"{bad}  {rejected['numero_unique']}  ", line)
 
     def test_timeout_exits_5(self):
         stuck = self.sne("pli", "list", "--statut", "numerisation_en_cours", "--json").json()[0]
