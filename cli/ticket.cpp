@@ -5,6 +5,8 @@
 // never from a flag. With no configuration, the embedded sandbox's GLPI answers.
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -39,8 +41,18 @@ void close_session(Glpi& glpi, Context& ctx) {
         fmt::format("the GLPI session could not be closed: {}", closed.error().message()));
 }
 
+/// Up to `limit` + 1 bytes of `in`: enough to tell that a text is too long without holding
+/// all of it (a --body-file of /dev/zero ends).
+std::string read_bounded(std::istream& in, std::size_t limit) {
+  std::string text(limit + 1, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<std::size_t>(in.gcount()));
+  return text;
+}
+
 /// The text of --body, --body-file, or standard input when neither is given and stdin is not
-/// a terminal. Empty when there is none (`required` makes that an error).
+/// a terminal. Empty when there is none (`required` makes that an error). A --body-file that
+/// cannot be opened is said as every command says a missing input file (io, exit 1).
 Result<std::string> read_body(const std::string& body, const std::string& body_file,
                               bool required) {
   if (!body.empty()) return body;
@@ -48,14 +60,14 @@ Result<std::string> read_body(const std::string& body, const std::string& body_f
   if (!body_file.empty()) {
     std::ifstream in(body_file, std::ios::binary);
     if (!in)
-      return Error(ErrorCode::invalid_input,
-                   fmt::format("--body-file {}: cannot be read", body_file), body_file);
-    text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+      return Error(ErrorCode::io,
+                   fmt::format("--body-file: {}: {}", body_file, std::strerror(errno)), body_file);
+    text = read_bounded(in, kMaxBody);
     if (in.bad())
-      return Error(ErrorCode::invalid_input,
-                   fmt::format("--body-file {}: cannot be read", body_file), body_file);
+      return Error(ErrorCode::io, fmt::format("--body-file: {}: cannot be read", body_file),
+                   body_file);
   } else if (::isatty(STDIN_FILENO) == 0) {
-    text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+    text = read_bounded(std::cin, kMaxBody);
   }
   if (text.size() > kMaxBody)
     return Error(ErrorCode::invalid_input, "the text is larger than 1 MiB", "--body");
@@ -400,7 +412,7 @@ void setup_ticket(CLI::App& root, Context& ctx) {
       ->add_option("--category", c->category,
                    "Category, by name or complete name, any case (with --pli: chosen from the "
                    "pli when it is overdue or rejected)")
-      ->type_name("NAME");
+      ->type_name("CATEGORY");
   create->add_option("--title", c->title, "Title (with --pli: made from the pli)")
       ->type_name("TEXT");
   add_body(*create, c->body, c->body_file, "The text of the ticket");

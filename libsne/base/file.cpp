@@ -55,6 +55,16 @@ Result<std::string> read_all(const std::string& path, std::uint64_t max_bytes) {
   return out;
 }
 
+Result<std::uint64_t> check_readable(const std::string& path) {
+  Fd f{::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK)};
+  if (f.fd < 0) return io_error(path, errno);
+  struct stat st {};
+  if (::fstat(f.fd, &st) != 0) return io_error(path, errno);
+  if (!S_ISREG(st.st_mode))
+    return Error(ErrorCode::invalid_input, fmt::format("{}: not a regular file", path), path);
+  return static_cast<std::uint64_t>(st.st_size);
+}
+
 bool exists(const std::string& path) noexcept {
   struct stat st {};
   return ::stat(path.c_str(), &st) == 0;

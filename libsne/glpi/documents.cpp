@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "base/file.hpp"
 #include "glpi/errors.hpp"
 #include "glpi/html.hpp"
 #include "glpi/rows.hpp"
@@ -84,19 +85,13 @@ Result<TicketDocument> upload_document(Session& session, std::int64_t ticket,
 }  // namespace glpi
 
 Status check_glpi_attachment(const std::string& path, std::uint64_t max_bytes) {
-  struct stat st {};
-  if (::stat(path.c_str(), &st) != 0)
-    return Error(ErrorCode::invalid_input, fmt::format("{}: {}", path, std::strerror(errno)), path);
-  if (!S_ISREG(st.st_mode))
-    return Error(ErrorCode::invalid_input, fmt::format("{}: not a regular file", path), path);
-  if (::access(path.c_str(), R_OK) != 0)
-    return Error(ErrorCode::invalid_input, fmt::format("{}: {}", path, std::strerror(errno)), path);
-  if (static_cast<std::uint64_t>(st.st_size) > max_bytes)
-    return Error(
-        ErrorCode::invalid_input,
-        fmt::format("{}: {} is over the {} an attachment may weigh", path,
-                    format_size(static_cast<std::uint64_t>(st.st_size)), format_size(max_bytes)),
-        path);
+  auto size = file::check_readable(path);
+  if (!size) return size.error();
+  if (*size > max_bytes)
+    return Error(ErrorCode::invalid_input,
+                 fmt::format("{}: {} is over the {} an attachment may weigh", path,
+                             format_size(*size), format_size(max_bytes)),
+                 path);
   return Status();
 }
 

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "base/file.hpp"
 #include "base/text.hpp"
 #include "crypto/crypto.hpp"
 #include "sne/contexte.hpp"
@@ -122,6 +123,11 @@ Result<SendPiecesResult> send_pieces(Service& service, const SendPiecesInput& in
   options.catalog = &catalog;
   options.type = in.type;
   const bool inspected = in.inspected.size() == in.files.size();
+  // A file that cannot be opened is an input that is not there, said as every command says it
+  // (io), before any preflight; what is in a file that opens is the preflight's to judge.
+  if (!inspected)
+    for (const auto& file : in.files)
+      if (auto readable = file::check_readable(file); !readable) return readable.error();
   for (std::size_t i = 0; i < in.files.size(); ++i) {
     const std::string& file = in.files[i];
     out.preflight.push_back(inspected ? in.inspected[i] : inspect_file(file, options));

@@ -130,6 +130,37 @@ class Basics(CliTest):
             r = self.sne(*args)
             self.assertNotIn("\x1b[", r.out + r.err, args)
 
+    def test_a_missing_input_file_exits_1_everywhere(self):
+        # man sne: 1 is a failure to read or write a local file; 6 is for what a file holds.
+        missing = os.path.join(self.home, "missing.pdf")
+        numero = "0340819000040PWP01"
+        commands = [
+            ["piece", "add", numero, missing, "--type", "quittance_loyer"],
+            ["piece", "pack", missing, "-o", os.path.join(self.home, "out.pdf")],
+            ["ticket", "attach", "1", missing],
+            ["ticket", "create", "--category", "Retard de traitement", "--title", "t", "--body",
+             "b", "--attach", missing],
+            ["ticket", "create", "--category", "Retard de traitement", "--title", "t",
+             "--body-file", missing],
+            ["fiche", "batch", missing, "-o", self.home, "--guichet", "PWP01", "--siret",
+             "13002072000038", "--territoire", "999"],
+            ["bulk", "check", missing],
+            ["piece", "types", "--catalog", missing],
+        ]
+        for args in commands:
+            r = self.sne(*args)
+            self.assertExit(r, 1)
+            self.assertOneLineError(r, f"{missing}: No such file or directory")
+            r = self.sne(*args, "--json")
+            self.assertExit(r, 1)
+            self.assertEqual(r.json()["error"]["code"], "io", args)
+        # A folder where a file is expected is invalid input, everywhere too.
+        for args in (["piece", "add", numero, self.home, "--type", "quittance_loyer"],
+                     ["ticket", "attach", "1", self.home]):
+            r = self.sne(*args)
+            self.assertExit(r, 6)
+            self.assertOneLineError(r, f"{self.home}: not a regular file")
+
     def test_man_sne_sees_every_page(self):
         with open(os.path.join(SOURCE_DIR, "man", "sne.1"), encoding="utf-8") as f:
             see_also = f.read().split(".SH SEE ALSO", 1)[1].split(".SH", 1)[0]

@@ -269,7 +269,8 @@ TEST_CASE("tickets: attach_files goes on after a refused file and stops at a los
   FakeGlpi untouched;
   report = attach_files(untouched, 7, {a, files.dir.dir + "/none.pdf"});
   REQUIRE_FALSE(report);
-  CHECK(report.error().code() == ErrorCode::invalid_input);
+  CHECK(report.error().code() == ErrorCode::io);
+  CHECK(report.error().message() == files.dir.dir + "/none.pdf: No such file or directory");
   CHECK(untouched.calls.empty());
 }
 
