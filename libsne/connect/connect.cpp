@@ -171,6 +171,15 @@ Result<Service*> Connection::service(Auth auth) {
     service_.reset();
     token_source_ = TokenSource::none;
   } else if (!reopen_demo) {
+    // Signing in will not help if the endpoint does not answer: an unreachable or failing
+    // service is said as such (a temporary failure), not hidden behind "not signed in". The
+    // probe is a request without a token, which a service that answers refuses with 401.
+    if (auto anonymous = open({}); anonymous) {
+      auto probe = (*anonymous)->me();
+      if (!probe && probe.error().code() != ErrorCode::unauthenticated &&
+          probe.error().code() != ErrorCode::forbidden)
+        return probe.error();
+    }
     return Error(ErrorCode::unauthenticated,
                  signed_in ? fmt::format("the session of {} on {} has expired", (*stored)->email,
                                          ep->canonical)

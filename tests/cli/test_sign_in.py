@@ -222,6 +222,25 @@ class ExpiryIsFinal(Served):
         self.assertEqual(self.me(fresh), 200)
 
 
+class NoSession(Served):
+    def test_unreachable_is_told_apart_from_not_signed_in(self):
+        # A service that answers: not signed in (4), what signing in fixes.
+        r = self.sne("--endpoint", self.server.url, "pli", "list")
+        self.assertExit(r, 4)
+        self.assertOneLineError(r, f"not signed in to {self.server.url}")
+        self.assertIn("sne auth login", r.err)
+        # The same endpoint once its server is down: unreachable (5), whatever the session.
+        self.server.stop()
+        for command in (["pli", "list"], ["auth", "status"], ["pli", "list", "--json"]):
+            r = self.sne("--endpoint", self.server.url, *command)
+            self.assertExit(r, 5)
+            if "--json" in command:
+                self.assertEqual(r.json()["error"]["code"], "network")
+            else:
+                self.assertOneLineError(r, self.server.url, "connect")
+                self.assertNotIn("not signed in", r.err)
+
+
 class Embedded(CliTest):
     def test_the_embedded_sandbox_slows_down_wrong_passwords_too(self):
         self.assertExit(self.sne("sandbox", "clock", "set", instant(T0)), 0)

@@ -10,7 +10,9 @@
 #include <string>
 #include <vector>
 
+#include "../support/scripted_transport.hpp"
 #include "../support/temp_dir.hpp"
+#include "client/backends.hpp"
 #include "sne/connect.hpp"
 #include "sne/glpi.hpp"
 #include "sne/sandbox.hpp"
@@ -62,6 +64,50 @@ struct Home {
 };
 
 Timestamp in(std::chrono::hours h) { return std::chrono::system_clock::now() + h; }
+
+/// Two services in process, registered as backends: "refusing:" answers every request 401, as a
+/// service does to a request without a valid token; "silent:" never answers (a network error),
+/// as a server that is down. Neither has demo data.
+Result<EndpointInfo> parse_scripted(std::string_view endpoint, const Paths&) {
+  EndpointInfo info;
+  info.kind = EndpointInfo::Kind::http;
+  info.canonical = std::string(endpoint);
+  return info;
+}
+
+class Refusing : public http::Transport {
+ public:
+  Result<http::Response> send(const http::Request&) override {
+    return testing::response(
+        401, R"({"error":{"code":"unauthenticated","message":"a token is required"}})",
+        {{"Content-Type", "application/json"}});
+  }
+};
+
+class Silent : public http::Transport {
+ public:
+  Result<http::Response> send(const http::Request&) override {
+    return Error(ErrorCode::network, "silent:: Couldn't connect to server", "silent:");
+  }
+};
+
+void register_scripted_backends() {
+  client::Backend refusing;
+  refusing.prefix = "refusing:";
+  refusing.parse = parse_scripted;
+  refusing.open = [](const EndpointInfo&,
+                     const client::TransportOptions&) -> Result<std::unique_ptr<http::Transport>> {
+    return std::unique_ptr<http::Transport>(std::make_unique<Refusing>());
+  };
+  client::register_backend(refusing);
+  client::Backend silent = refusing;
+  silent.prefix = "silent:";
+  silent.open = [](const EndpointInfo&,
+                   const client::TransportOptions&) -> Result<std::unique_ptr<http::Transport>> {
+    return std::unique_ptr<http::Transport>(std::make_unique<Silent>());
+  };
+  client::register_backend(silent);
+}
 
 }  // namespace
 
@@ -160,14 +206,15 @@ TEST_CASE("connect: an already selected profile is used as it is") {
 }
 
 TEST_CASE("connect: the token is SNE_TOKEN, else the stored session of the endpoint") {
+  register_scripted_backends();
   Home home;
-  home.vars["SNE_ENDPOINT"] = "https://sne.example.org";
+  // A service that answers, and refuses what has no valid token.
+  const std::string ep = "refusing:";
+  home.vars["SNE_ENDPOINT"] = ep;
 
   SUBCASE("SNE_TOKEN") {
     home.vars["SNE_TOKEN"] = "from-env";
-    REQUIRE(home.store()
-                .put("https://sne.example.org", {"stored", "a@b.test", in(std::chrono::hours(1))})
-                .ok());
+    REQUIRE(home.store().put(ep, {"stored", "a@b.test", in(std::chrono::hours(1))}).ok());
     Connection c(home.options());
     REQUIRE(c.service().ok());
     CHECK(c.token_source() == TokenSource::environment);
@@ -179,11 +226,10 @@ TEST_CASE("connect: the token is SNE_TOKEN, else the stored session of the endpo
     auto s = c.service();
     REQUIRE_FALSE(s.ok());
     CHECK(s.error().code() == ErrorCode::unauthenticated);
+    CHECK(s.error().message() == "not signed in to refusing:");
   }
   SUBCASE("a stored session") {
-    REQUIRE(home.store()
-                .put("https://sne.example.org", {"stored", "a@b.test", in(std::chrono::hours(1))})
-                .ok());
+    REQUIRE(home.store().put(ep, {"stored", "a@b.test", in(std::chrono::hours(1))}).ok());
     Connection c(home.options());
     REQUIRE(c.service().ok());
     CHECK(c.token_source() == TokenSource::credentials);
@@ -195,26 +241,35 @@ TEST_CASE("connect: the token is SNE_TOKEN, else the stored session of the endpo
     REQUIRE_FALSE(s.ok());
     CHECK(s.error().code() == ErrorCode::unauthenticated);
     CHECK(s.error().subject() == "Authorization");
-    CHECK(s.error().message() == "not signed in to https://sne.example.org");
+    CHECK(s.error().message() == "not signed in to refusing:");
     CHECK(c.token_source() == TokenSource::none);
   }
   SUBCASE("an expired session") {
-    REQUIRE(home.store()
-                .put("https://sne.example.org", {"stored", "a@b.test", in(-std::chrono::hours(1))})
-                .ok());
+    REQUIRE(home.store().put(ep, {"stored", "a@b.test", in(-std::chrono::hours(1))}).ok());
     Connection c(home.options());
     auto s = c.service();
     REQUIRE_FALSE(s.ok());
     CHECK(s.error().code() == ErrorCode::unauthenticated);
     CHECK(s.error().subject() == "Authorization");
-    CHECK(s.error().message() == "the session of a@b.test on https://sne.example.org has expired");
+    CHECK(s.error().message() == "the session of a@b.test on refusing: has expired");
   }
-  SUBCASE("signed out on purpose") {
-    REQUIRE(home.store().put("https://sne.example.org", {"", "a@b.test", {}}).ok());
+  SUBCASE("no session on a service that does not answer: unreachable, not 'not signed in'") {
+    home.vars["SNE_ENDPOINT"] = "silent:";
     Connection c(home.options());
     auto s = c.service();
     REQUIRE_FALSE(s.ok());
-    CHECK(s.error().message() == "not signed in to https://sne.example.org");
+    CHECK(s.error().code() == ErrorCode::network);
+    CHECK(s.error().message() == "silent:: Couldn't connect to server");
+    REQUIRE(home.store().put("silent:", {"old", "a@b.test", in(-std::chrono::hours(1))}).ok());
+    Connection expired(home.options());
+    CHECK(expired.service().error().code() == ErrorCode::network);
+  }
+  SUBCASE("signed out on purpose") {
+    REQUIRE(home.store().put(ep, {"", "a@b.test", {}}).ok());
+    Connection c(home.options());
+    auto s = c.service();
+    REQUIRE_FALSE(s.ok());
+    CHECK(s.error().message() == "not signed in to refusing:");
   }
   SUBCASE("anonymous needs no token") {
     Connection c(home.options());
