@@ -131,7 +131,8 @@ void report_usage_error(const CLI::App& app, const CLI::ParseError& e, const Out
 void add_footers(CLI::App& app) {
   for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) {
     sub->footer(
-        "Global options: --json, -v/--verbose, -q/--quiet, --debug, --config FILE, --profile NAME, "
+        "Global options: --json, -v/--verbose, -q/--quiet, --debug, --config FILE, --profile "
+        "PROFILE, "
         "--endpoint URL, --cacert FILE (see 'sne --help' and 'man sne').");
     add_footers(*sub);
   }
@@ -167,7 +168,7 @@ std::unique_ptr<CLI::App> build_app(Context& ctx) {
       ->type_name("FILE");
   app->add_option("--profile", ctx.global.profile,
                   "Profile of the configuration file (default: $SNE_PROFILE, else the file's)")
-      ->type_name("NAME");
+      ->type_name("PROFILE");
   app->add_option("--endpoint", ctx.global.endpoint,
                   "Web service: sandbox, sandbox:PATH, http(s)://HOST (default: $SNE_ENDPOINT, "
                   "else the profile's, else the embedded sandbox)")

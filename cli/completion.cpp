@@ -1,9 +1,19 @@
 // sne completion bash|zsh|fish, and the generator behind it.
 #include "completion.hpp"
 
+#include <unistd.h>
+
+#include <algorithm>
 #include <functional>
 
 #include <fmt/format.h>
+
+#include <sne/catalog.hpp>
+#include <sne/config.hpp>
+#include <sne/contexte.hpp>
+#include <sne/glpi.hpp>
+#include <sne/statut.hpp>
+#include <sne/territoire.hpp>
 
 #include "commands.hpp"
 
@@ -12,6 +22,44 @@ namespace sne::cli {
 namespace {
 
 const std::vector<std::string> kShells{"bash", "zsh", "fish"};
+
+/// The value names whose values the program lists at completion time, from what is in force
+/// where the shell runs (the catalog and profiles of its configuration, its GLPI), so that the
+/// scripts hold no list that could go stale.
+const std::vector<std::string> kDynamicKinds{"STATUT",   "CONTEXTE", "PIECE_TYPE",
+                                             "CATEGORY", "PROFILE",  "DEPT"};
+
+/// The hidden command the scripts call: `sne __complete KIND`.
+constexpr const char* kCompleteCommand = "__complete";
+
+/// The values of `kind`, one per line; an empty list when they cannot be had (no GLPI
+/// configured, a configuration that does not parse): completion offers nothing rather than
+/// printing an error into the user's command line.
+std::vector<std::string> dynamic_values(const std::string& kind, Context& ctx) {
+  std::vector<std::string> out;
+  if (kind == "STATUT") {
+    for (const auto& s : statuts()) out.emplace_back(s.code);
+  } else if (kind == "CONTEXTE") {
+    for (const auto& c : contextes()) out.emplace_back(c.slug);
+  } else if (kind == "DEPT") {
+    for (const auto& t : territoires()) out.emplace_back(t.code);
+  } else if (kind == "PIECE_TYPE") {
+    if (auto catalog = ctx.catalog({}))
+      for (const auto& r : (*catalog)->rubriques())
+        for (const auto& t : r.types) out.push_back(t.code);
+  } else if (kind == "PROFILE") {
+    auto paths = ctx.paths();
+    if (!paths) return out;
+    const std::string file =
+        ctx.global.config_file.empty() ? (*paths)->config_file : ctx.global.config_file;
+    if (auto config = Config::load(file, false)) out = config->profile_names();
+  } else if (kind == "CATEGORY") {
+    if (auto glpi = ctx.glpi())
+      if (auto categories = (*glpi)->categories())
+        for (const auto& c : *categories) out.push_back(c.name);
+  }
+  return out;
+}
 
 /// "TEXT:{bash,zsh,fish}" → {"bash", "zsh", "fish"}: CLI11 appends a set validator's
 /// description to the type name.
@@ -56,12 +104,15 @@ void walk(const CLI::App& app, const std::string& parent, std::vector<CommandSpe
     if (o.takes_value) {
       o.value_name = base_type(opt->get_type_name());
       o.choices = choices_of(opt->get_type_name());
+      if (std::find(kDynamicKinds.begin(), kDynamicKinds.end(), o.value_name) !=
+          kDynamicKinds.end())
+        o.dynamic = o.value_name;
     }
     spec.options.push_back(std::move(o));
   }
   auto* mutable_app = const_cast<CLI::App*>(&app);  // get_subcommands(filter) is not const
   for (const CLI::App* sub : mutable_app->get_subcommands([](CLI::App*) { return true; }))
-    walk(*sub, spec.path, spec.subcommands);
+    if (sub->get_name() != kCompleteCommand) walk(*sub, spec.path, spec.subcommands);
   into.push_back(std::move(spec));
 }
 
@@ -160,6 +211,10 @@ std::string bash_script(const CommandSpec& root) {
       "  local cword=$COMP_CWORD\n";
   out += sh_walk(root, "1", "COMP_WORDS");
   out += sh_value_cases(root, [](const OptionSpec& o) -> std::string {
+    if (!o.dynamic.empty())
+      return fmt::format(
+          "local IFS=$'\\n'; COMPREPLY=($(compgen -W \"$(sne {} {} 2>/dev/null)\" -- \"$cur\"))",
+          kCompleteCommand, o.dynamic);
     if (!o.choices.empty())
       return fmt::format("COMPREPLY=($(compgen -W {} -- \"$cur\"))",
                          sh_quote(fmt::format("{}", fmt::join(o.choices, " "))));
@@ -202,6 +257,9 @@ std::string zsh_script(const CommandSpec& root) {
       "  local cword=$CURRENT\n";
   out += sh_walk(root, "2", "words");
   out += sh_value_cases(root, [](const OptionSpec& o) -> std::string {
+    if (!o.dynamic.empty())
+      return fmt::format("compadd -- ${{(f)\"$(sne {} {} 2>/dev/null)\"}}", kCompleteCommand,
+                         o.dynamic);
     if (!o.choices.empty()) return fmt::format("compadd -- {}", fmt::join(o.choices, " "));
     if (is_file_value(o)) return "_files";
     return "_message " + sh_quote(o.value_name);
@@ -272,7 +330,10 @@ std::string fish_script(const CommandSpec& root) {
       line += n.rfind("--", 0) == 0 ? " -l " + n.substr(2) : " -s " + n.substr(1);
     if (o.takes_value) {
       line += " -r";
-      if (!o.choices.empty())
+      if (!o.dynamic.empty())
+        line += " -a " +
+                fish_quote(fmt::format("(sne {} {} 2>/dev/null)", kCompleteCommand, o.dynamic));
+      else if (!o.choices.empty())
         line += " -a " + fish_quote(fmt::format("{}", fmt::join(o.choices, " ")));
       else if (is_file_value(o))
         line += " -F";
@@ -295,6 +356,10 @@ std::string fish_script(const CommandSpec& root) {
 
 struct CompletionOptions {
   std::string shell;
+};
+
+struct CompleteOptions {
+  std::string kind;
 };
 
 }  // namespace
@@ -329,6 +394,19 @@ void setup_completion(CLI::App& root, Context& ctx) {
       return kExitUsage;
     }
     c.out().line(completion_script(describe(*program), o.shell));
+    return kExitOk;
+  });
+
+  // What the scripts call for the values of an option: hidden from help, man pages and the
+  // scripts' own lists. It must never keep the shell waiting: an unreachable GLPI is given
+  // up after two seconds (SIGALRM ends the process, printing nothing).
+  auto values = std::make_shared<CompleteOptions>();
+  auto* complete = root.add_subcommand(kCompleteCommand, "");
+  complete->group("");
+  complete->add_option("KIND", values->kind)->required()->check(CLI::IsMember(kDynamicKinds));
+  on_parsed(*complete, ctx, values, [](const CompleteOptions& o, Context& c) -> CommandResult {
+    ::alarm(2);
+    for (const auto& v : dynamic_values(o.kind, c)) c.out().line(v);
     return kExitOk;
   });
 }

@@ -355,7 +355,7 @@ void setup_piece(CLI::App& root, Context& ctx) {
   check->add_option("FILE", c->files, "Files to check; '-' reads their paths from stdin")
       ->required();
   check->add_option("--type", c->type, "Piece type the files are meant as (see 'sne piece types')")
-      ->type_name("CODE");
+      ->type_name("PIECE_TYPE");
   check
       ->add_option("--catalog", c->catalog,
                    "JSON catalog replacing the built-in one (default: the profile's 'catalog')")
@@ -382,7 +382,7 @@ void setup_piece(CLI::App& root, Context& ctx) {
   add->add_option("NU", a->numero, "Numéro unique of the demande")->required();
   add->add_option("FILE", a->files, "Files, one piece each (1 to 20)")->required();
   add->add_option("--type", a->type, "Piece type of the files (see 'sne piece types')")
-      ->type_name("CODE")
+      ->type_name("PIECE_TYPE")
       ->required();
   add->add_option("--contexte", a->contexte, "creation, renouvellement, mise_a_jour or ajout")
       ->type_name("CONTEXTE")
