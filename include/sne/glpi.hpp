@@ -238,8 +238,9 @@ class SNE_EXPORT Glpi {
 
 /// Whether the file at `path` may be attached: a readable regular file of at most
 /// `max_bytes`. io naming the file when it cannot be opened (missing, not permitted), as every
-/// reader of a user's file says it; invalid_input when it is not a regular file or too large. Glpi::attach() checks it too; callers
-/// check every file before creating a ticket, so that no ticket is left without its files.
+/// reader of a user's file says it; invalid_input when it is not a regular file or too large.
+/// Glpi::attach() checks it too; callers check every file before creating a ticket, so that no
+/// ticket is left without its files.
 SNE_EXPORT Status check_glpi_attachment(const std::string& path,
                                         std::uint64_t max_bytes = kDefaultGlpiMaxAttachment);
 
