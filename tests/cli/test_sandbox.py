@@ -11,7 +11,7 @@ import zlib
 import unittest
 from datetime import datetime, timezone
 
-from sne_cli import SNE, CliTest, sample_pdf
+from sne_cli import SNE, CliTest, pdf_file, sample_pdf
 from test_account import NEW, Server
 
 NUMERO = "0340523004101G3401"  # a demande of the demo agent's territory
@@ -189,17 +189,7 @@ def slow_pdf(pages=32, mib_per_page=15):
                        % (4 + 2 * i))
         objects.append(b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(packed) + packed
                        + b"\nendstream")
-    out = b"%PDF-1.4\n"
-    offsets = []
-    for i, o in enumerate(objects):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % (i + 1) + o + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1,
-                                                                             xref)
-    return out
+    return pdf_file(objects)
 
 
 class NumeriseurOffTheLock(CliTest):
