@@ -24,7 +24,7 @@ namespace {
 constexpr std::array kNouns{
     &setup_account, &setup_auth,  &setup_bulk,   &setup_calendar, &setup_completion,
     &setup_dossier, &setup_fiche, &setup_numero, &setup_piece,    &setup_pli,
-    &setup_sandbox, &setup_siret, &setup_ticket,
+    &setup_sandbox, &setup_siret, &setup_ticket, &setup_config,
 };
 
 std::string version_text() {

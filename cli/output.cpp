@@ -103,6 +103,12 @@ std::string_view hint_for(const Error& error) {
       if (error.subject() == "type") return hint_for_problem("unknown_type");
       // A bulk journal of another manifest, endpoint, shard or version.
       if (error.subject() == "journal") return "give another --journal, or none";
+      // sne config: a secret or an unknown key (check_config_key()).
+      if (error.subject() == "config_secret")
+        return "tokens go to the credentials store: 'sne auth login' for the SNE, 'sne ticket "
+               "login' for GLPI (in scripts: SNE_TOKEN, SNE_GLPI_APP_TOKEN, SNE_GLPI_USER_TOKEN)";
+      if (error.subject() == "config_key")
+        return "'sne config list' shows the keys, 'man sne-config' what each sets";
       // No GLPI URL in force (Connection::glpi_url()).
       if (error.subject() == "glpi_url")
         return "set SNE_GLPI_URL or the profile's glpi_url ('sne config set glpi_url "
@@ -111,6 +117,8 @@ std::string_view hint_for(const Error& error) {
                  ? "is the endpoint right? A private CA is trusted with --cacert FILE (or the "
                    "profile's cacert key)"
                  : "";
+    case ErrorCode::not_found:
+      return error.subject() == "config_unset" ? "set it with 'sne config set KEY VALUE'" : "";
     case ErrorCode::io:
       return error.subject() == "cacert"
                  ? "the CA file is the one given with --cacert FILE (or the profile's cacert key)"

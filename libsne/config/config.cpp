@@ -8,6 +8,7 @@
 
 #include "base/file.hpp"
 #include "base/text.hpp"
+#include "config/keys.hpp"
 
 namespace sne {
 
@@ -15,24 +16,33 @@ namespace {
 
 constexpr std::uint64_t kMaxConfigBytes = 1u << 20;
 
-const std::vector<ConfigKey> kKeys{
-    {"cacert", "extra CA bundle (PEM) trusted for an https endpoint"},
-    {"catalog", "path of a JSON catalog of piece types replacing the built-in one"},
-    {"departement", "département whose public holidays apply when a command is given none"},
-    {"endpoint", "web service: sandbox, sandbox:PATH, http://... or https://..."},
+const std::vector<config::KeyRule> kRules{
+    {"cacert", "extra CA bundle (PEM) trusted for an https endpoint", config::ValueKind::pem_file,
+     "", ""},
+    {"catalog", "path of a JSON catalog of piece types replacing the built-in one",
+     config::ValueKind::catalog, "", ""},
+    {"departement", "département whose public holidays apply when a command is given none",
+     config::ValueKind::departement, "", ""},
+    {"endpoint", "web service: sandbox, sandbox:PATH, http://... or https://...",
+     config::ValueKind::endpoint, "SNE_ENDPOINT", "sandbox"},
     {"glpi_url",
      "GLPI of the support desk: https://HOST/PATH/apirest.php (its tokens: in the credentials "
-     "store)"},
-    {"guichet", "code guichet printed on fiches de transmission"},
-    {"siret", "SIRET of that guichet"},
-    {"territoire", "code territoire of that guichet"},
+     "store)",
+     config::ValueKind::glpi_url, "SNE_GLPI_URL", ""},
+    {"guichet", "code guichet printed on fiches de transmission", config::ValueKind::guichet, "",
+     ""},
+    {"siret", "SIRET of that guichet", config::ValueKind::siret, "", ""},
+    {"territoire", "code territoire of that guichet", config::ValueKind::territoire, "", ""},
 };
 
-bool known_key(std::string_view key) {
-  for (const auto& k : kKeys)
-    if (k.name == key) return true;
-  return false;
-}
+/// The public view of kRules: name and description.
+const std::vector<ConfigKey> kKeys = [] {
+  std::vector<ConfigKey> keys;
+  for (const auto& rule : kRules) keys.push_back({rule.name, rule.description});
+  return keys;
+}();
+
+bool known_key(std::string_view key) { return config::find_key_rule(key) != nullptr; }
 
 Error config_error(std::string_view origin, const toml::source_region& where, std::string what,
                    std::string subject) {
@@ -78,6 +88,25 @@ Result<Paths> resolve_paths(const EnvLookup& env) {
 }
 
 const std::vector<ConfigKey>& config_keys() { return kKeys; }
+
+namespace config {
+
+const std::vector<KeyRule>& key_rules() { return kRules; }
+
+const KeyRule* find_key_rule(std::string_view name) {
+  for (const auto& rule : kRules)
+    if (rule.name == name) return &rule;
+  return nullptr;
+}
+
+bool is_secret_key(std::string_view name) {
+  // What the credentials store holds, and what anyone would call a secret.
+  for (std::string_view word : {"token", "password", "passwd", "secret", "api_key", "apikey"})
+    if (text::ascii_lower(name).find(word) != std::string::npos) return true;
+  return false;
+}
+
+}  // namespace config
 
 std::optional<std::string> Profile::get(std::string_view key) const {
   for (const auto& [k, v] : values_)

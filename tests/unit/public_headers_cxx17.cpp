@@ -4,6 +4,7 @@
 #include <sne/calendar.hpp>
 #include <sne/catalog.hpp>
 #include <sne/config.hpp>
+#include <sne/config_edit.hpp>
 #include <sne/connect.hpp>
 #include <sne/contexte.hpp>
 #include <sne/credentials.hpp>
