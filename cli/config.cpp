@@ -188,6 +188,15 @@ CommandResult run_path(const int&, Context& ctx) {
   return kExitOk;
 }
 
+/// "KEY:{cacert,catalog,...}": the keys, as CLI11 writes a set of choices, for help and for
+/// completions; unknown keys are refused by the library, secrets with their own advice.
+std::string key_type() {
+  std::string names;
+  for (const ConfigKey& key : config_keys())
+    names += (names.empty() ? "" : ",") + std::string(key.name);
+  return "KEY:{" + names + "}";
+}
+
 }  // namespace
 
 void setup_config(CLI::App& root, Context& ctx) {
@@ -195,18 +204,22 @@ void setup_config(CLI::App& root, Context& ctx) {
 
   auto g = std::make_shared<KeyOptions>();
   auto* get = noun->add_subcommand("get", "Print the value in force of a key of the profile");
-  get->add_option("KEY", g->key, "The key (see 'sne config list')")->required();
+  get->add_option("KEY", g->key, "The key (see 'sne config list')")
+      ->required()
+      ->type_name(key_type());
   on_parsed(*get, ctx, g, run_get);
 
   auto s = std::make_shared<KeyOptions>();
   auto* set = noun->add_subcommand("set", "Set a key of the profile, keeping the file's comments");
-  set->add_option("KEY", s->key, "The key (see 'sne config list')")->required();
+  set->add_option("KEY", s->key, "The key (see 'sne config list')")
+      ->required()
+      ->type_name(key_type());
   set->add_option("VALUE", s->value, "Its value (checked before it is written)")->required();
   on_parsed(*set, ctx, s, run_set);
 
   auto u = std::make_shared<KeyOptions>();
   auto* unset = noun->add_subcommand("unset", "Remove a key from the profile");
-  unset->add_option("KEY", u->key, "The key")->required();
+  unset->add_option("KEY", u->key, "The key")->required()->type_name(key_type());
   on_parsed(*unset, ctx, u, run_unset);
 
   auto none = std::make_shared<int>(0);

@@ -47,7 +47,7 @@ _sne() {
       'sne ticket create:--category'|'sne ticket create:--title'|'sne ticket create:--body'|'sne ticket create:--body-file'|'sne ticket create:--attach'|'sne ticket create:--pli'|'sne ticket create:--urgency'|'sne ticket create:--type') skip=1 ;;
       'sne ticket list:--limit') skip=1 ;;
       'sne ticket comment:--body'|'sne ticket comment:--body-file') skip=1 ;;
-      'sne:account'|'sne:auth'|'sne:bulk'|'sne:calendar'|'sne:completion'|'sne:dossier'|'sne:fiche'|'sne:numero'|'sne:piece'|'sne:pli'|'sne:sandbox'|'sne:siret'|'sne:ticket') at="$at $w" ;;
+      'sne:account'|'sne:auth'|'sne:bulk'|'sne:calendar'|'sne:completion'|'sne:dossier'|'sne:fiche'|'sne:numero'|'sne:piece'|'sne:pli'|'sne:sandbox'|'sne:siret'|'sne:ticket'|'sne:config') at="$at $w" ;;
       'sne account:request'|'sne account:status'|'sne account:pending'|'sne account:validate'|'sne account:reject'|'sne account:activate'|'sne account:profile'|'sne account:guichet'|'sne account:notifications') at="$at $w" ;;
       'sne auth:login'|'sne auth:logout'|'sne auth:status') at="$at $w" ;;
       'sne bulk:check'|'sne bulk:send'|'sne bulk:status'|'sne bulk:report'|'sne bulk:list'|'sne bulk:clean') at="$at $w" ;;
@@ -61,6 +61,7 @@ _sne() {
       'sne sandbox clock:set'|'sne sandbox clock:auto') at="$at $w" ;;
       'sne siret:check') at="$at $w" ;;
       'sne ticket:categories'|'sne ticket:create'|'sne ticket:list'|'sne ticket:show'|'sne ticket:comment'|'sne ticket:attach'|'sne ticket:login'|'sne ticket:logout') at="$at $w" ;;
+      'sne config:get'|'sne config:set'|'sne config:unset'|'sne config:list'|'sne config:path') at="$at $w" ;;
     esac
   done
   case "$at:$prev" in
@@ -189,7 +190,7 @@ _sne() {
   local globals='--help --version --json --verbose --quiet --debug --config --profile --endpoint --cacert'
   local words=""
   case "$at" in
-    'sne') words='account auth bulk calendar completion dossier fiche numero piece pli sandbox siret ticket' ;;
+    'sne') words='account auth bulk calendar completion dossier fiche numero piece pli sandbox siret ticket config' ;;
     'sne account') words='request status pending validate reject activate profile guichet notifications --help' ;;
     'sne account request') words='--help --nom --prenom --email --telephone --type-organisme --organisme --guichet' ;;
     'sne account status') words='--help' ;;
@@ -259,6 +260,12 @@ _sne() {
     'sne ticket attach') words='--help' ;;
     'sne ticket login') words='--help --with-token' ;;
     'sne ticket logout') words='--help' ;;
+    'sne config') words='get set unset list path --help' ;;
+    'sne config get') words='cacert catalog departement endpoint glpi_url guichet siret territoire --help' ;;
+    'sne config set') words='cacert catalog departement endpoint glpi_url guichet siret territoire --help' ;;
+    'sne config unset') words='cacert catalog departement endpoint glpi_url guichet siret territoire --help' ;;
+    'sne config list') words='--help' ;;
+    'sne config path') words='--help' ;;
   esac
   if [[ "$cur" == -* ]]; then words="$words $globals"; fi
   COMPREPLY=($(compgen -W "$words" -- "$cur"))

@@ -11,7 +11,7 @@ function __sne_path
         switch "$at:$w"
             case '*:--config' '*:--profile' '*:--endpoint' '*:--cacert' 'sne account request:--nom' 'sne account request:--prenom' 'sne account request:--email' 'sne account request:--telephone' 'sne account request:--type-organisme' 'sne account request:--organisme' 'sne account request:--guichet' 'sne account reject:--reason' 'sne account activate:--token' 'sne account profile:--nom' 'sne account profile:--prenom' 'sne account profile:--telephone' 'sne account notifications:--daily-mail' 'sne auth login:--email' 'sne bulk check:--parallel' 'sne bulk check:--shard' 'sne bulk check:--rate' 'sne bulk check:--catalog' 'sne bulk send:--parallel' 'sne bulk send:--shard' 'sne bulk send:--rate' 'sne bulk send:--catalog' 'sne bulk send:--journal' 'sne bulk send:--report' 'sne bulk report:--report' 'sne bulk clean:--older-than' 'sne calendar holidays:-d' 'sne calendar holidays:--departement' 'sne calendar add:-d' 'sne calendar add:--departement' 'sne calendar between:-d' 'sne calendar between:--departement' 'sne dossier show:--catalog' 'sne dossier show:--on' 'sne dossier clean:--catalog' 'sne dossier clean:--on' 'sne dossier clean:--for' 'sne fiche create:--numero' 'sne fiche create:--contexte' 'sne fiche create:--guichet' 'sne fiche create:--siret' 'sne fiche create:--territoire' 'sne fiche create:--date-generation' 'sne fiche create:--date-depot' 'sne fiche create:-o' 'sne fiche create:--output' 'sne fiche batch:-o' 'sne fiche batch:--output' 'sne fiche batch:--merge' 'sne fiche batch:--guichet' 'sne fiche batch:--siret' 'sne fiche batch:--territoire' 'sne fiche batch:--date-generation' 'sne piece types:--catalog' 'sne piece check:--type' 'sne piece check:--catalog' 'sne piece check:--min-dpi' 'sne piece pack:-o' 'sne piece pack:--output' 'sne piece add:--type' 'sne piece add:--contexte' 'sne piece add:--emission' 'sne piece add:--expiration' 'sne piece add:--annee-revenus' 'sne piece add:--idempotency-key' 'sne pli list:--statut' 'sne pli list:--numero' 'sne pli list:--contexte' 'sne pli list:--since' 'sne pli list:--until' 'sne pli list:--limit' 'sne pli watch:--timeout' 'sne pli watch:--interval' 'sne pli stats:--since' 'sne pli stats:--until' 'sne pli stats:--contexte' 'sne sandbox serve:--listen' 'sne sandbox serve:--db' 'sne sandbox reset:--db' 'sne sandbox outbox:--db' 'sne sandbox outbox:--limit' 'sne sandbox outbox:--to' 'sne sandbox advance:--db' 'sne sandbox advance:--by' 'sne sandbox numeriseur:--db' 'sne sandbox numeriseur:--delay' 'sne sandbox glpi:--db' 'sne sandbox glpi:--session-ttl' 'sne sandbox glpi:--session-calls' 'sne sandbox glpi:--max-upload' 'sne sandbox clock:--db' 'sne sandbox clock set:--db' 'sne sandbox clock auto:--db' 'sne sandbox seed:--db' 'sne sandbox seed:--plis' 'sne sandbox seed:--demandes' 'sne sandbox seed:--guichet' 'sne sandbox seed:--days' 'sne sandbox faults:--db' 'sne sandbox faults:--error-rate' 'sne sandbox faults:--error-status' 'sne sandbox faults:--retry-after' 'sne sandbox faults:--latency' 'sne sandbox faults:--drop-rate' 'sne sandbox faults:--drop-when' 'sne sandbox faults:--rate-limit' 'sne ticket create:--category' 'sne ticket create:--title' 'sne ticket create:--body' 'sne ticket create:--body-file' 'sne ticket create:--attach' 'sne ticket create:--pli' 'sne ticket create:--urgency' 'sne ticket create:--type' 'sne ticket list:--limit' 'sne ticket comment:--body' 'sne ticket comment:--body-file'
                 set skip 1
-            case 'sne:account' 'sne:auth' 'sne:bulk' 'sne:calendar' 'sne:completion' 'sne:dossier' 'sne:fiche' 'sne:numero' 'sne:piece' 'sne:pli' 'sne:sandbox' 'sne:siret' 'sne:ticket' 'sne account:request' 'sne account:status' 'sne account:pending' 'sne account:validate' 'sne account:reject' 'sne account:activate' 'sne account:profile' 'sne account:guichet' 'sne account:notifications' 'sne auth:login' 'sne auth:logout' 'sne auth:status' 'sne bulk:check' 'sne bulk:send' 'sne bulk:status' 'sne bulk:report' 'sne bulk:list' 'sne bulk:clean' 'sne calendar:holidays' 'sne calendar:add' 'sne calendar:between' 'sne dossier:show' 'sne dossier:clean' 'sne fiche:create' 'sne fiche:batch' 'sne fiche:parse' 'sne numero:check' 'sne piece:types' 'sne piece:check' 'sne piece:pack' 'sne piece:add' 'sne piece:rm' 'sne pli:list' 'sne pli:show' 'sne pli:watch' 'sne pli:stats' 'sne sandbox:serve' 'sne sandbox:reset' 'sne sandbox:outbox' 'sne sandbox:advance' 'sne sandbox:numeriseur' 'sne sandbox:glpi' 'sne sandbox:clock' 'sne sandbox:seed' 'sne sandbox:faults' 'sne sandbox clock:set' 'sne sandbox clock:auto' 'sne siret:check' 'sne ticket:categories' 'sne ticket:create' 'sne ticket:list' 'sne ticket:show' 'sne ticket:comment' 'sne ticket:attach' 'sne ticket:login' 'sne ticket:logout'
+            case 'sne:account' 'sne:auth' 'sne:bulk' 'sne:calendar' 'sne:completion' 'sne:dossier' 'sne:fiche' 'sne:numero' 'sne:piece' 'sne:pli' 'sne:sandbox' 'sne:siret' 'sne:ticket' 'sne:config' 'sne account:request' 'sne account:status' 'sne account:pending' 'sne account:validate' 'sne account:reject' 'sne account:activate' 'sne account:profile' 'sne account:guichet' 'sne account:notifications' 'sne auth:login' 'sne auth:logout' 'sne auth:status' 'sne bulk:check' 'sne bulk:send' 'sne bulk:status' 'sne bulk:report' 'sne bulk:list' 'sne bulk:clean' 'sne calendar:holidays' 'sne calendar:add' 'sne calendar:between' 'sne dossier:show' 'sne dossier:clean' 'sne fiche:create' 'sne fiche:batch' 'sne fiche:parse' 'sne numero:check' 'sne piece:types' 'sne piece:check' 'sne piece:pack' 'sne piece:add' 'sne piece:rm' 'sne pli:list' 'sne pli:show' 'sne pli:watch' 'sne pli:stats' 'sne sandbox:serve' 'sne sandbox:reset' 'sne sandbox:outbox' 'sne sandbox:advance' 'sne sandbox:numeriseur' 'sne sandbox:glpi' 'sne sandbox:clock' 'sne sandbox:seed' 'sne sandbox:faults' 'sne sandbox clock:set' 'sne sandbox clock:auto' 'sne siret:check' 'sne ticket:categories' 'sne ticket:create' 'sne ticket:list' 'sne ticket:show' 'sne ticket:comment' 'sne ticket:attach' 'sne ticket:login' 'sne ticket:logout' 'sne config:get' 'sne config:set' 'sne config:unset' 'sne config:list' 'sne config:path'
                 set at "$at $w"
         end
     end
@@ -42,6 +42,7 @@ complete -c sne -n 'test (__sne_path) = \'sne\'' -a pli -d 'Follow plis: the tab
 complete -c sne -n 'test (__sne_path) = \'sne\'' -a sandbox -d 'The embedded sandbox: serve it over HTTP, reset it, read the e-mails it sent, drive its numériseur, its GLPI and its clock, add plis and demandes in volume, play faults'
 complete -c sne -n 'test (__sne_path) = \'sne\'' -a siret -d 'SIRET numbers of guichets'
 complete -c sne -n 'test (__sne_path) = \'sne\'' -a ticket -d 'Support tickets in GLPI: open, follow, comment, attach'
+complete -c sne -n 'test (__sne_path) = \'sne\'' -a config -d 'Read and edit the profiles of the configuration file'
 complete -c sne -n 'test (__sne_path) = \'sne account\'' -a request -d 'Ask for an account ("JE CRÉE MON ESPACE"); a référent validates it'
 complete -c sne -n 'test (__sne_path) = \'sne account\'' -a status -d 'Follow an account request'
 complete -c sne -n 'test (__sne_path) = \'sne account\'' -a pending -d 'Référent: the account requests waiting for you'
@@ -301,4 +302,39 @@ complete -c sne -n 'test (__sne_path) = \'sne ticket attach\'' -s h -l help -d '
 complete -c sne -n 'test (__sne_path) = \'sne ticket login\'' -s h -l help -d 'Print this help message and exit'
 complete -c sne -n 'test (__sne_path) = \'sne ticket login\'' -l with-token -d 'Read the user token, then the App-Token, as two lines of stdin'
 complete -c sne -n 'test (__sne_path) = \'sne ticket logout\'' -s h -l help -d 'Print this help message and exit'
+complete -c sne -n 'test (__sne_path) = \'sne config\'' -a get -d 'Print the value in force of a key of the profile'
+complete -c sne -n 'test (__sne_path) = \'sne config\'' -a set -d 'Set a key of the profile, keeping the file\'s comments'
+complete -c sne -n 'test (__sne_path) = \'sne config\'' -a unset -d 'Remove a key from the profile'
+complete -c sne -n 'test (__sne_path) = \'sne config\'' -a list -d 'Show every key of the profile, its value and where it comes from'
+complete -c sne -n 'test (__sne_path) = \'sne config\'' -a path -d 'Print the path of the configuration file in force'
+complete -c sne -n 'test (__sne_path) = \'sne config\'' -s h -l help -d 'Print this help message and exit'
+complete -c sne -n 'test (__sne_path) = \'sne config get\'' -a cacert
+complete -c sne -n 'test (__sne_path) = \'sne config get\'' -a catalog
+complete -c sne -n 'test (__sne_path) = \'sne config get\'' -a departement
+complete -c sne -n 'test (__sne_path) = \'sne config get\'' -a endpoint
+complete -c sne -n 'test (__sne_path) = \'sne config get\'' -a glpi_url
+complete -c sne -n 'test (__sne_path) = \'sne config get\'' -a guichet
+complete -c sne -n 'test (__sne_path) = \'sne config get\'' -a siret
+complete -c sne -n 'test (__sne_path) = \'sne config get\'' -a territoire
+complete -c sne -n 'test (__sne_path) = \'sne config get\'' -s h -l help -d 'Print this help message and exit'
+complete -c sne -n 'test (__sne_path) = \'sne config set\'' -a cacert
+complete -c sne -n 'test (__sne_path) = \'sne config set\'' -a catalog
+complete -c sne -n 'test (__sne_path) = \'sne config set\'' -a departement
+complete -c sne -n 'test (__sne_path) = \'sne config set\'' -a endpoint
+complete -c sne -n 'test (__sne_path) = \'sne config set\'' -a glpi_url
+complete -c sne -n 'test (__sne_path) = \'sne config set\'' -a guichet
+complete -c sne -n 'test (__sne_path) = \'sne config set\'' -a siret
+complete -c sne -n 'test (__sne_path) = \'sne config set\'' -a territoire
+complete -c sne -n 'test (__sne_path) = \'sne config set\'' -s h -l help -d 'Print this help message and exit'
+complete -c sne -n 'test (__sne_path) = \'sne config unset\'' -a cacert
+complete -c sne -n 'test (__sne_path) = \'sne config unset\'' -a catalog
+complete -c sne -n 'test (__sne_path) = \'sne config unset\'' -a departement
+complete -c sne -n 'test (__sne_path) = \'sne config unset\'' -a endpoint
+complete -c sne -n 'test (__sne_path) = \'sne config unset\'' -a glpi_url
+complete -c sne -n 'test (__sne_path) = \'sne config unset\'' -a guichet
+complete -c sne -n 'test (__sne_path) = \'sne config unset\'' -a siret
+complete -c sne -n 'test (__sne_path) = \'sne config unset\'' -a territoire
+complete -c sne -n 'test (__sne_path) = \'sne config unset\'' -s h -l help -d 'Print this help message and exit'
+complete -c sne -n 'test (__sne_path) = \'sne config list\'' -s h -l help -d 'Print this help message and exit'
+complete -c sne -n 'test (__sne_path) = \'sne config path\'' -s h -l help -d 'Print this help message and exit'
 

@@ -121,7 +121,7 @@ Status check_absolute(std::string_view key, std::string_view value) {
     return invalid(fmt::format("{}: '{}' is relative: give an absolute path, which does not "
                                "depend on the folder a command runs in",
                                key, printable(value)),
-                   std::string(key));
+                   "config_value");
   return Status();
 }
 
@@ -250,8 +250,7 @@ std::pair<std::string, SettingSource> profile_name_in_force(const ProfileRequest
 
 Status check_config_key(std::string_view key) {
   if (config::is_secret_key(key))
-    return invalid(fmt::format("{}: a secret, which the configuration file never holds: tokens "
-                               "and passwords go in the credentials store",
+    return invalid(fmt::format("{}: a secret; the configuration file holds no tokens nor passwords",
                                printable(key)),
                    "config_secret");
   if (config::find_key_rule(key) == nullptr)
@@ -264,14 +263,14 @@ Status check_config_key(std::string_view key) {
 Status check_config_value(std::string_view key, std::string_view value, const Paths& paths) {
   if (auto known = check_config_key(key); !known) return known;
   const auto* rule = config::find_key_rule(key);
-  const std::string name(key);
+  const std::string subject = "config_value";
   if (value.empty())
-    return invalid(fmt::format("{}: empty value (remove the key instead)", key), name);
+    return invalid(fmt::format("{}: empty value (remove the key instead)", key), subject);
   if (!text::valid_utf8(value))
-    return invalid(fmt::format("{}: the value is not valid UTF-8", key), name);
+    return invalid(fmt::format("{}: the value is not valid UTF-8", key), subject);
   for (const char c : value)
     if (static_cast<unsigned char>(c) < 0x20 || c == '\x7f')
-      return invalid(fmt::format("{}: the value holds a control character", key), name);
+      return invalid(fmt::format("{}: the value holds a control character", key), subject);
   switch (rule->kind) {
     case config::ValueKind::endpoint: {
       auto parsed = parse_endpoint(value, paths);
@@ -293,14 +292,14 @@ Status check_config_value(std::string_view key, std::string_view value, const Pa
         return invalid(fmt::format("{}: '{}' is no code territoire (three characters: 057, 02A, "
                                    "971)",
                                    key, printable(value, 40)),
-                       name);
+                       subject);
       return Status();
     case config::ValueKind::guichet:
       if (!is_code_guichet(value))
         return invalid(fmt::format("{}: '{}' is no code guichet (five upper-case letters or "
                                    "digits)",
                                    key, printable(value, 40)),
-                       name);
+                       subject);
       return Status();
     case config::ValueKind::siret: {
       auto parsed = Siret::parse(value);
@@ -318,7 +317,8 @@ Status check_config_value(std::string_view key, std::string_view value, const Pa
       auto text = file::read_all(std::string(value), kMaxCaBytes);
       if (!text) return Error(text.error()).prefixed(key);
       if (text->find("-----BEGIN CERTIFICATE-----") == std::string::npos)
-        return invalid(fmt::format("{}: {} holds no PEM certificate", key, printable(value)), name);
+        return invalid(fmt::format("{}: {} holds no PEM certificate", key, printable(value)),
+                       subject);
       return Status();
     }
   }
@@ -329,7 +329,8 @@ Result<std::string> edit_config_text(std::string_view text, std::string_view ori
                                      std::string_view profile, std::string_view key,
                                      const std::optional<std::string>& value) {
   if (auto known = check_config_key(key); !known) return known.error();
-  if (profile.empty() || !text::valid_utf8(profile) || printable(profile, std::string::npos) != profile)
+  if (profile.empty() || !text::valid_utf8(profile) ||
+      printable(profile, std::string::npos) != profile)
     return invalid(fmt::format("profile '{}': not a profile name", printable(profile, 40)),
                    "profile");
   // The reader's rules first: a file that sne cannot read is not edited.

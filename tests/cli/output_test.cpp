@@ -52,6 +52,17 @@ TEST_CASE("advice: no GLPI URL in force says which command sets one") {
   CHECK(hint_for(Error(ErrorCode::server, "not JSON", "glpi_url")).empty());
 }
 
+TEST_CASE("advice: sne config sends secrets to the logins, and names how to set a key") {
+  const auto secret = hint_for(Error(ErrorCode::invalid_input, "token: a secret", "config_secret"));
+  CHECK(secret.find("'sne auth login'") != std::string_view::npos);
+  CHECK(secret.find("'sne ticket login'") != std::string_view::npos);
+  CHECK(hint_for(Error(ErrorCode::invalid_input, "x: no such key", "config_key"))
+            .find("sne config list") != std::string_view::npos);
+  CHECK(hint_for(Error(ErrorCode::not_found, "glpi_url: not set", "config_unset")) ==
+        "set it with 'sne config set KEY VALUE'");
+  CHECK(hint_for(Error(ErrorCode::not_found, "no ticket 3", "ticket")).empty());
+}
+
 TEST_CASE("plurals: a count and its noun agree in English messages") {
   CHECK(counted(1, "pli") == "1 pli");
   CHECK(counted(2, "pli") == "2 plis");

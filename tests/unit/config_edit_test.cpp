@@ -8,8 +8,8 @@
 #include <map>
 #include <sstream>
 
+#include "../support/temp_dir.hpp"
 #include "sne/config_edit.hpp"
-#include "support/temp_dir.hpp"
 
 using namespace sne;
 
@@ -158,7 +158,8 @@ TEST_CASE("config edit: CRLF files keep their line ends") {
   CHECK(edit(crlf, "a", "siret", "2") == "# c\r\n[profiles.a]\r\nsiret = \"2\" # s\r\n");
   CHECK(edit(crlf, "a", "guichet", "PWP01") ==
         "# c\r\n[profiles.a]\r\nsiret = \"1\" # s\r\nguichet = \"PWP01\"\r\n");
-  CHECK(edit(crlf, "b", "guichet", "PWP01") == crlf + "\r\n[profiles.b]\r\nguichet = \"PWP01\"\r\n");
+  CHECK(edit(crlf, "b", "guichet", "PWP01") ==
+        crlf + "\r\n[profiles.b]\r\nguichet = \"PWP01\"\r\n");
   CHECK(edit(crlf, "a", "siret", std::nullopt) == "# c\r\n[profiles.a]\r\n");
 }
 
@@ -194,8 +195,9 @@ TEST_CASE("config edit: a file that does not parse, or that sne cannot read, is 
 }
 
 TEST_CASE("config edit: inline tables and dotted keys are refused, not rewritten") {
-  for (const char* text : {"[profiles]\na = { siret = \"1\" }\n", "[profiles]\na.siret = \"1\"\n",
-                           "profiles.a.siret = \"1\"\n", "profiles = { a = { siret = \"1\" } }\n"}) {
+  for (const char* text :
+       {"[profiles]\na = { siret = \"1\" }\n", "[profiles]\na.siret = \"1\"\n",
+        "profiles.a.siret = \"1\"\n", "profiles = { a = { siret = \"1\" } }\n"}) {
     CAPTURE(text);
     auto refused = edit_config_text(text, "config.toml", "a", "guichet", std::string("PWP01"));
     REQUIRE_FALSE(refused.ok());
@@ -256,12 +258,13 @@ TEST_CASE("config edit: values are checked by their key's kind") {
     auto checked = check_config_value(key, value, *paths);
     CHECK_MESSAGE(checked.ok(), (checked.ok() ? "" : checked.error().message()));
   };
-  auto refused = [&](const char* key, const std::string& value) {
+  auto refused = [&](const char* key, const std::string& value,
+                     ErrorCode code = ErrorCode::invalid_input) {
     CAPTURE(key);
     CAPTURE(value);
     auto checked = check_config_value(key, value, *paths);
     REQUIRE_FALSE(checked.ok());
-    CHECK(checked.error().code() == ErrorCode::invalid_input);
+    CHECK(checked.error().code() == code);
     return checked.error().message();
   };
   ok("glpi_url", "https://support.example.org/glpi/apirest.php");
@@ -281,7 +284,8 @@ TEST_CASE("config edit: values are checked by their key's kind") {
   ok("siret", "13002072000038");
   CHECK(refused("siret", "13002072000039").find("siret") != std::string::npos);
   CHECK(refused("catalog", "catalog.json").find("absolute") != std::string::npos);
-  refused("catalog", dir / "missing.json");
+  refused("catalog", dir / "missing.json", ErrorCode::io);
+  CHECK(refused("catalog", dir.write("bad.json", "{}")).find("catalog: ") == 0);
   refused("cacert", dir.write("not.pem", "hello"));
   ok("cacert", dir.write("ca.pem", "-----BEGIN CERTIFICATE-----\nMII\n"));
   refused("guichet", "");
@@ -293,9 +297,9 @@ TEST_CASE("config edit: settings in force say where each value comes from") {
   Profile p("metz");
   p.set("glpi_url", "https://file.example.org");
   p.set("departement", "57");
-  auto all = settings_in_force(p, "/c.toml", env({{"SNE_GLPI_URL", "https://env.example.org"}}),
-                               {{"endpoint", "https://flag.example.org", "--endpoint"},
-                                {"cacert", "", "--cacert"}});
+  auto all = settings_in_force(
+      p, "/c.toml", env({{"SNE_GLPI_URL", "https://env.example.org"}}),
+      {{"endpoint", "https://flag.example.org", "--endpoint"}, {"cacert", "", "--cacert"}});
   std::map<std::string, Setting> by_key;
   for (auto& s : all) by_key[s.key] = s;
   CHECK(all.size() == config_keys().size());
@@ -324,8 +328,7 @@ TEST_CASE("config edit: settings in force say where each value comes from") {
   CHECK(profile_name_in_force({"", "y"}, env({{"SNE_PROFILE", "x"}}), *c).second ==
         SettingSource::given);
   CHECK(profile_name_in_force({}, env({}), Config()).first == "default");
-  CHECK(config_file_in_force({"/f.toml", ""}, env({{"SNE_CONFIG", "/e.toml"}}))->path ==
-        "/f.toml");
+  CHECK(config_file_in_force({"/f.toml", ""}, env({{"SNE_CONFIG", "/e.toml"}}))->path == "/f.toml");
   CHECK(config_file_in_force({}, env({{"SNE_CONFIG", "/e.toml"}}))->source ==
         SettingSource::environment);
   CHECK(config_file_in_force({}, env({{"HOME", "/home/a"}}))->path ==
