@@ -79,7 +79,8 @@ CommandResult run_get(const KeyOptions& o, Context& ctx) {
   if (auto known = check_config_key(o.key); !known) return known.error();
   auto found = settings(ctx);
   if (!found) return found.error();
-  auto& [t, all] = *found;
+  const Target& t = found->first;
+  const std::vector<Setting>& all = found->second;
   for (const Setting& s : all) {
     if (s.key != o.key) continue;
     if (!s.value)
@@ -151,7 +152,8 @@ CommandResult run_unset(const KeyOptions& o, Context& ctx) {
 CommandResult run_list(const int&, Context& ctx) {
   auto found = settings(ctx);
   if (!found) return found.error();
-  auto& [t, all] = *found;
+  const Target& t = found->first;
+  const std::vector<Setting>& all = found->second;
   if (ctx.out().json()) {
     ctx.out().print_array(all.size(),
                           [&](std::size_t i) { return setting_json(all[i], t.profile); });

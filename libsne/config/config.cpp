@@ -38,6 +38,7 @@ const std::vector<config::KeyRule> kRules{
 /// The public view of kRules: name and description.
 const std::vector<ConfigKey> kKeys = [] {
   std::vector<ConfigKey> keys;
+  keys.reserve(kRules.size());
   for (const auto& rule : kRules) keys.push_back({rule.name, rule.description});
   return keys;
 }();
