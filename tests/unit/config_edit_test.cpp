@@ -10,6 +10,7 @@
 
 #include "../support/temp_dir.hpp"
 #include "sne/config_edit.hpp"
+#include "sne/connect.hpp"
 
 using namespace sne;
 
@@ -333,4 +334,27 @@ TEST_CASE("config edit: settings in force say where each value comes from") {
         SettingSource::environment);
   CHECK(config_file_in_force({}, env({{"HOME", "/home/a"}}))->path ==
         "/home/a/.config/sne/config.toml");
+}
+
+TEST_CASE("config edit: the variables of the table of keys are those the connection honours") {
+  testing::TempDir dir("config-env");
+  int checked = 0;
+  for (const Setting& s : settings_in_force(Profile(), "", env({}), {})) {
+    if (s.variable.empty()) continue;
+    CAPTURE(s.variable);
+    ConnectOptions options;
+    options.env = env({{"HOME", dir.path()}, {s.variable, "https://x.example.org"}});
+    Connection connection(std::move(options));
+    if (s.key == "endpoint") {
+      REQUIRE(connection.endpoint().ok());
+      CHECK(connection.endpoint()->canonical == "https://x.example.org");
+    } else if (s.key == "glpi_url") {
+      REQUIRE(connection.glpi_url().ok());
+      CHECK(*connection.glpi_url() == "https://x.example.org/apirest.php");
+    } else {
+      FAIL("a variable this test does not know: " << s.variable);
+    }
+    ++checked;
+  }
+  CHECK(checked == 2);
 }
