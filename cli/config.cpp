@@ -30,6 +30,12 @@ std::string_view file_source(SettingSource source) {
   }
 }
 
+/// The settings that global flags give, above the environment and the file.
+std::vector<GivenSetting> given_of(const Context& ctx) {
+  return {{"endpoint", ctx.global.endpoint, "--endpoint"},
+          {"cacert", ctx.global.cacert, "--cacert"}};
+}
+
 /// The file in force, its contents and the name of the profile in force.
 struct Target {
   ConfigFile file;
@@ -59,9 +65,7 @@ Result<std::pair<Target, std::vector<Setting>>> settings(const Context& ctx) {
   // As select_profile(): a profile named by flag, environment or the file's key must exist.
   auto profile = t->config.profile(t->profile, t->profile_source != SettingSource::fallback);
   if (!profile) return profile.error();
-  const std::vector<GivenSetting> given{{"endpoint", ctx.global.endpoint, "--endpoint"},
-                                        {"cacert", ctx.global.cacert, "--cacert"}};
-  auto all = settings_in_force(*profile, t->file.path, env, given);
+  auto all = settings_in_force(*profile, t->file.path, env, given_of(ctx));
   return std::make_pair(std::move(*t), std::move(all));
 }
 
@@ -98,12 +102,11 @@ CommandResult run_get(const KeyOptions& o, Context& ctx) {
   return Error(ErrorCode::internal, "a known key without a setting");
 }
 
-/// Warns when something above the file sets `key`: the file's value will not be used.
+/// Warns when a variable or a flag sets `key`: the file's value will not be used.
 void warn_overridden(const std::string& key, Context& ctx) {
-  const std::vector<GivenSetting> given{{"endpoint", ctx.global.endpoint, "--endpoint"},
-                                        {"cacert", ctx.global.cacert, "--cacert"}};
-  for (const Setting& s : settings_in_force(Profile(), "", process_env(), given))
-    if (s.key == key && (s.source == SettingSource::environment))
+  for (const Setting& s : settings_in_force(Profile(), "", process_env(), given_of(ctx)))
+    if (s.key == key &&
+        (s.source == SettingSource::environment || s.source == SettingSource::given))
       ctx.out().warning(fmt::format("{} is set and overrides the file's {}", s.origin, key));
 }
 

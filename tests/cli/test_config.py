@@ -168,7 +168,14 @@ class Config(CliTest):
         r = self.sne("config", "set", "glpi_url", "https://a.example.org",
                      env={"SNE_GLPI_URL": "https://b.example.org"})
         self.assertExit(r, 0)
-        self.assertIn("SNE_GLPI_URL", r.err)
+        self.assertIn("sne: warning: SNE_GLPI_URL is set and overrides the file's glpi_url",
+                      r.err)
+        r = self.sne("config", "set", "endpoint", "https://a.example.org",
+                     "--endpoint", "https://b.example.org")
+        self.assertExit(r, 0)
+        self.assertIn("--endpoint is set and overrides the file's endpoint", r.err)
+        r = self.sne("config", "set", "departement", "57")
+        self.assertNotIn("warning", r.err)
 
     def test_path_follows_config_and_sne_config(self):
         r = self.sne("config", "path", "--json")
