@@ -22,9 +22,9 @@ namespace {
 
 // The nouns, in the order `sne --help` lists them.
 constexpr std::array kNouns{
-    &setup_account, &setup_auth,  &setup_bulk,   &setup_calendar, &setup_completion,
-    &setup_dossier, &setup_fiche, &setup_numero, &setup_piece,    &setup_pli,
-    &setup_sandbox, &setup_siret, &setup_ticket, &setup_config,
+    &setup_account, &setup_auth,   &setup_bulk,    &setup_calendar, &setup_completion,
+    &setup_config,  &setup_doctor, &setup_dossier, &setup_fiche,    &setup_numero,
+    &setup_piece,   &setup_pli,    &setup_sandbox, &setup_siret,    &setup_ticket,
 };
 
 std::string version_text() {

@@ -23,6 +23,7 @@ void setup_bulk(CLI::App& root, Context& ctx);
 void setup_calendar(CLI::App& root, Context& ctx);
 void setup_completion(CLI::App& root, Context& ctx);
 void setup_config(CLI::App& root, Context& ctx);
+void setup_doctor(CLI::App& root, Context& ctx);
 void setup_dossier(CLI::App& root, Context& ctx);
 void setup_fiche(CLI::App& root, Context& ctx);
 void setup_numero(CLI::App& root, Context& ctx);

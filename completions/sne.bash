@@ -47,7 +47,7 @@ _sne() {
       'sne ticket create:--category'|'sne ticket create:--title'|'sne ticket create:--body'|'sne ticket create:--body-file'|'sne ticket create:--attach'|'sne ticket create:--pli'|'sne ticket create:--urgency'|'sne ticket create:--type') skip=1 ;;
       'sne ticket list:--limit') skip=1 ;;
       'sne ticket comment:--body'|'sne ticket comment:--body-file') skip=1 ;;
-      'sne:account'|'sne:auth'|'sne:bulk'|'sne:calendar'|'sne:completion'|'sne:dossier'|'sne:fiche'|'sne:numero'|'sne:piece'|'sne:pli'|'sne:sandbox'|'sne:siret'|'sne:ticket'|'sne:config') at="$at $w" ;;
+      'sne:account'|'sne:auth'|'sne:bulk'|'sne:calendar'|'sne:completion'|'sne:doctor'|'sne:dossier'|'sne:fiche'|'sne:numero'|'sne:piece'|'sne:pli'|'sne:sandbox'|'sne:siret'|'sne:ticket') at="$at $w" ;;
       'sne account:request'|'sne account:status'|'sne account:pending'|'sne account:validate'|'sne account:reject'|'sne account:activate'|'sne account:profile'|'sne account:guichet'|'sne account:notifications') at="$at $w" ;;
       'sne auth:login'|'sne auth:logout'|'sne auth:status') at="$at $w" ;;
       'sne bulk:check'|'sne bulk:send'|'sne bulk:status'|'sne bulk:report'|'sne bulk:list'|'sne bulk:clean') at="$at $w" ;;
@@ -61,12 +61,11 @@ _sne() {
       'sne sandbox clock:set'|'sne sandbox clock:auto') at="$at $w" ;;
       'sne siret:check') at="$at $w" ;;
       'sne ticket:categories'|'sne ticket:create'|'sne ticket:list'|'sne ticket:show'|'sne ticket:comment'|'sne ticket:attach'|'sne ticket:login'|'sne ticket:logout') at="$at $w" ;;
-      'sne config:get'|'sne config:set'|'sne config:unset'|'sne config:list'|'sne config:path') at="$at $w" ;;
     esac
   done
   case "$at:$prev" in
     *:--config) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
-    *:--profile) local IFS=$'\n'; COMPREPLY=($(compgen -W "$(sne __complete PROFILE 2>/dev/null)" -- "$cur")); return ;;
+    *:--profile) COMPREPLY=(); return ;;
     *:--endpoint) COMPREPLY=(); return ;;
     *:--cacert) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
     'sne account request:--nom') COMPREPLY=(); return ;;
@@ -95,19 +94,19 @@ _sne() {
     'sne bulk send:--report') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
     'sne bulk report:--report') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
     'sne bulk clean:--older-than') COMPREPLY=(); return ;;
-    'sne calendar holidays:-d') local IFS=$'\n'; COMPREPLY=($(compgen -W "$(sne __complete DEPT 2>/dev/null)" -- "$cur")); return ;;
-    'sne calendar holidays:--departement') local IFS=$'\n'; COMPREPLY=($(compgen -W "$(sne __complete DEPT 2>/dev/null)" -- "$cur")); return ;;
-    'sne calendar add:-d') local IFS=$'\n'; COMPREPLY=($(compgen -W "$(sne __complete DEPT 2>/dev/null)" -- "$cur")); return ;;
-    'sne calendar add:--departement') local IFS=$'\n'; COMPREPLY=($(compgen -W "$(sne __complete DEPT 2>/dev/null)" -- "$cur")); return ;;
-    'sne calendar between:-d') local IFS=$'\n'; COMPREPLY=($(compgen -W "$(sne __complete DEPT 2>/dev/null)" -- "$cur")); return ;;
-    'sne calendar between:--departement') local IFS=$'\n'; COMPREPLY=($(compgen -W "$(sne __complete DEPT 2>/dev/null)" -- "$cur")); return ;;
+    'sne calendar holidays:-d') COMPREPLY=(); return ;;
+    'sne calendar holidays:--departement') COMPREPLY=(); return ;;
+    'sne calendar add:-d') COMPREPLY=(); return ;;
+    'sne calendar add:--departement') COMPREPLY=(); return ;;
+    'sne calendar between:-d') COMPREPLY=(); return ;;
+    'sne calendar between:--departement') COMPREPLY=(); return ;;
     'sne dossier show:--catalog') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
     'sne dossier show:--on') COMPREPLY=(); return ;;
     'sne dossier clean:--catalog') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
     'sne dossier clean:--on') COMPREPLY=(); return ;;
     'sne dossier clean:--for') COMPREPLY=(); return ;;
     'sne fiche create:--numero') COMPREPLY=(); return ;;
-    'sne fiche create:--contexte') local IFS=$'\n'; COMPREPLY=($(compgen -W "$(sne __complete CONTEXTE 2>/dev/null)" -- "$cur")); return ;;
+    'sne fiche create:--contexte') COMPREPLY=(); return ;;
     'sne fiche create:--guichet') COMPREPLY=(); return ;;
     'sne fiche create:--siret') COMPREPLY=(); return ;;
     'sne fiche create:--territoire') COMPREPLY=(); return ;;
@@ -123,20 +122,20 @@ _sne() {
     'sne fiche batch:--territoire') COMPREPLY=(); return ;;
     'sne fiche batch:--date-generation') COMPREPLY=(); return ;;
     'sne piece types:--catalog') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
-    'sne piece check:--type') local IFS=$'\n'; COMPREPLY=($(compgen -W "$(sne __complete PIECE_TYPE 2>/dev/null)" -- "$cur")); return ;;
+    'sne piece check:--type') COMPREPLY=(); return ;;
     'sne piece check:--catalog') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
     'sne piece check:--min-dpi') COMPREPLY=(); return ;;
     'sne piece pack:-o') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
     'sne piece pack:--output') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
-    'sne piece add:--type') local IFS=$'\n'; COMPREPLY=($(compgen -W "$(sne __complete PIECE_TYPE 2>/dev/null)" -- "$cur")); return ;;
-    'sne piece add:--contexte') local IFS=$'\n'; COMPREPLY=($(compgen -W "$(sne __complete CONTEXTE 2>/dev/null)" -- "$cur")); return ;;
+    'sne piece add:--type') COMPREPLY=(); return ;;
+    'sne piece add:--contexte') COMPREPLY=(); return ;;
     'sne piece add:--emission') COMPREPLY=(); return ;;
     'sne piece add:--expiration') COMPREPLY=(); return ;;
     'sne piece add:--annee-revenus') COMPREPLY=(); return ;;
     'sne piece add:--idempotency-key') COMPREPLY=(); return ;;
-    'sne pli list:--statut') local IFS=$'\n'; COMPREPLY=($(compgen -W "$(sne __complete STATUT 2>/dev/null)" -- "$cur")); return ;;
+    'sne pli list:--statut') COMPREPLY=(); return ;;
     'sne pli list:--numero') COMPREPLY=(); return ;;
-    'sne pli list:--contexte') local IFS=$'\n'; COMPREPLY=($(compgen -W "$(sne __complete CONTEXTE 2>/dev/null)" -- "$cur")); return ;;
+    'sne pli list:--contexte') COMPREPLY=(); return ;;
     'sne pli list:--since') COMPREPLY=(); return ;;
     'sne pli list:--until') COMPREPLY=(); return ;;
     'sne pli list:--limit') COMPREPLY=(); return ;;
@@ -144,7 +143,7 @@ _sne() {
     'sne pli watch:--interval') COMPREPLY=(); return ;;
     'sne pli stats:--since') COMPREPLY=(); return ;;
     'sne pli stats:--until') COMPREPLY=(); return ;;
-    'sne pli stats:--contexte') local IFS=$'\n'; COMPREPLY=($(compgen -W "$(sne __complete CONTEXTE 2>/dev/null)" -- "$cur")); return ;;
+    'sne pli stats:--contexte') COMPREPLY=(); return ;;
     'sne sandbox serve:--listen') COMPREPLY=(); return ;;
     'sne sandbox serve:--db') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
     'sne sandbox reset:--db') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
@@ -175,7 +174,7 @@ _sne() {
     'sne sandbox faults:--drop-rate') COMPREPLY=(); return ;;
     'sne sandbox faults:--drop-when') COMPREPLY=(); return ;;
     'sne sandbox faults:--rate-limit') COMPREPLY=(); return ;;
-    'sne ticket create:--category') local IFS=$'\n'; COMPREPLY=($(compgen -W "$(sne __complete CATEGORY 2>/dev/null)" -- "$cur")); return ;;
+    'sne ticket create:--category') COMPREPLY=(); return ;;
     'sne ticket create:--title') COMPREPLY=(); return ;;
     'sne ticket create:--body') COMPREPLY=(); return ;;
     'sne ticket create:--body-file') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
@@ -190,7 +189,7 @@ _sne() {
   local globals='--help --version --json --verbose --quiet --debug --config --profile --endpoint --cacert'
   local words=""
   case "$at" in
-    'sne') words='account auth bulk calendar completion dossier fiche numero piece pli sandbox siret ticket config' ;;
+    'sne') words='account auth bulk calendar completion doctor dossier fiche numero piece pli sandbox siret ticket' ;;
     'sne account') words='request status pending validate reject activate profile guichet notifications --help' ;;
     'sne account request') words='--help --nom --prenom --email --telephone --type-organisme --organisme --guichet' ;;
     'sne account status') words='--help' ;;
@@ -217,6 +216,7 @@ _sne() {
     'sne calendar add') words='--help --departement' ;;
     'sne calendar between') words='--help --departement' ;;
     'sne completion') words='bash zsh fish --help' ;;
+    'sne doctor') words='--help' ;;
     'sne dossier') words='show clean --help' ;;
     'sne dossier show') words='--help --catalog --on' ;;
     'sne dossier clean') words='--help --catalog --on --for --dry-run --yes' ;;
@@ -260,12 +260,6 @@ _sne() {
     'sne ticket attach') words='--help' ;;
     'sne ticket login') words='--help --with-token' ;;
     'sne ticket logout') words='--help' ;;
-    'sne config') words='get set unset list path --help' ;;
-    'sne config get') words='cacert catalog departement endpoint glpi_url guichet siret territoire --help' ;;
-    'sne config set') words='cacert catalog departement endpoint glpi_url guichet siret territoire --help' ;;
-    'sne config unset') words='cacert catalog departement endpoint glpi_url guichet siret territoire --help' ;;
-    'sne config list') words='--help' ;;
-    'sne config path') words='--help' ;;
   esac
   if [[ "$cur" == -* ]]; then words="$words $globals"; fi
   COMPREPLY=($(compgen -W "$words" -- "$cur"))

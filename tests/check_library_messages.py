@@ -22,7 +22,7 @@ ALLOWED = {
 }
 
 COMMAND = re.compile(
-    r"\bsne (account|auth|bulk|calendar|completion|config|dossier|fiche|numero|piece|pli|"
+    r"\bsne (account|auth|bulk|calendar|completion|config|doctor|dossier|fiche|numero|piece|pli|"
     r"sandbox|siret|ticket|--?[a-z])")
 FLAG = re.compile(r"(?:^|[\s'\"(\[=,])--[a-z][a-z0-9-]*")
 

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstring>
 #include <memory>
+#include <sstream>
 
 #include <curl/curl.h>
 
@@ -178,6 +179,124 @@ class CurlTransport : public Transport {
 };
 
 }  // namespace
+
+namespace {
+
+std::chrono::milliseconds info_ms(CURL* h, CURLINFO what) {
+  curl_off_t us = 0;
+  if (curl_easy_getinfo(h, what, &us) != CURLE_OK) return std::chrono::milliseconds(0);
+  return std::chrono::milliseconds(us / 1000);
+}
+
+ProbePhase phase_of(CURLcode rc) {
+  switch (rc) {
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_RESOLVE_PROXY: return ProbePhase::dns;
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_OPERATION_TIMEDOUT: return ProbePhase::tcp;
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_ISSUER_ERROR:
+    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+    case CURLE_SSL_INVALIDCERTSTATUS: return ProbePhase::tls;
+    default: return ProbePhase::http;
+  }
+}
+
+/// The leaf certificate's fields from CURLINFO_CERTINFO ("Expire date:...").
+void read_certificate(CURL* h, ProbeResult& result) {
+  curl_certinfo* info = nullptr;
+  if (curl_easy_getinfo(h, CURLINFO_CERTINFO, &info) != CURLE_OK || info == nullptr ||
+      info->num_of_certs < 1)
+    return;
+  result.certificate_seen = true;
+  for (curl_slist* item = info->certinfo[0]; item != nullptr; item = item->next) {
+    const std::string_view line(item->data);
+    const auto colon = line.find(':');
+    if (colon == std::string_view::npos) continue;
+    const std::string_view key = line.substr(0, colon);
+    const std::string_view value = line.substr(colon + 1);
+    if (key == "Start date") result.not_before = parse_certificate_date(value);
+    if (key == "Expire date") result.not_after = parse_certificate_date(value);
+    if (key == "Subject") result.subject = std::string(value);
+    if (key == "Issuer") result.issuer = std::string(value);
+  }
+}
+
+}  // namespace
+
+std::optional<Timestamp> parse_certificate_date(std::string_view text) {
+  // "Nov 30 12:00:00 2026 GMT" (the day may be space-padded): made an HTTP date, whose reader
+  // ignores the day of the week.
+  std::istringstream in{std::string(text)};
+  std::string month, day, time, year, zone, extra;
+  if (!(in >> month >> day >> time >> year >> zone) || (in >> extra) || zone != "GMT" ||
+      month.size() != 3 || day.empty() || day.size() > 2 || time.size() != 8 || year.size() != 4)
+    return std::nullopt;
+  if (day.size() == 1) day.insert(0, "0");
+  return parse_http_date(fmt::format("Xxx, {} {} {} {} GMT", day, month, year, time));
+}
+
+ProbeResult probe(const ProbeOptions& options) {
+  global_init();
+  ProbeResult result;
+  std::unique_ptr<CURL, void (*)(CURL*)> handle(curl_easy_init(), &curl_easy_cleanup);
+  if (!handle) {
+    result.failed = ProbePhase::http;
+    result.error = "libcurl could not start";
+    return result;
+  }
+  CURL* h = handle.get();
+  Exchange ex;
+  ex.max_response = 64u << 10;
+  curl_easy_setopt(h, CURLOPT_URL, options.url.c_str());
+  curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+  curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options.timeout.count()));
+  curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(options.timeout.count()));
+  curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, options.verify ? 1L : 0L);
+  curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, options.verify ? 2L : 0L);
+  curl_easy_setopt(h, CURLOPT_CERTINFO, 1L);
+  if (!options.cacert.empty()) curl_easy_setopt(h, CURLOPT_CAINFO, options.cacert.c_str());
+  curl_easy_setopt(h, CURLOPT_USERAGENT, options.user_agent.c_str());
+  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+  curl_easy_setopt(h, CURLOPT_WRITEDATA, &ex);
+  curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+  curl_easy_setopt(h, CURLOPT_HEADERDATA, &ex);
+  if (options.connect_only) curl_easy_setopt(h, CURLOPT_CONNECT_ONLY, 1L);
+  char errors[CURL_ERROR_SIZE] = {};
+  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errors);
+  curl_slist* list = curl_slist_append(nullptr, "Accept: application/json");
+  curl_easy_setopt(h, CURLOPT_HTTPHEADER, list);
+  const CURLcode rc = curl_easy_perform(h);
+  curl_slist_free_all(list);
+  result.dns = info_ms(h, CURLINFO_NAMELOOKUP_TIME_T);
+  result.tcp = info_ms(h, CURLINFO_CONNECT_TIME_T);
+  result.tls = info_ms(h, CURLINFO_APPCONNECT_TIME_T);
+  result.total = info_ms(h, CURLINFO_TOTAL_TIME_T);
+  if (char* ip = nullptr; curl_easy_getinfo(h, CURLINFO_PRIMARY_IP, &ip) == CURLE_OK && ip)
+    result.address = ip;
+  read_certificate(h, result);
+  if (rc != CURLE_OK && !(ex.too_big && rc == CURLE_WRITE_ERROR)) {
+    result.failed = phase_of(rc);
+    // A timeout after the connection was made is the HTTP exchange's.
+    if (rc == CURLE_OPERATION_TIMEDOUT && result.tcp.count() > 0) result.failed = ProbePhase::http;
+    // libcurl's buffer says more than its code ("SSL certificate problem: certificate has
+    // expired"); it names no secret, as the probe sends none.
+    result.error = errors[0] != '\0' ? std::string(errors) : std::string(curl_easy_strerror(rc));
+    return result;
+  }
+  long status = 0;
+  curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+  result.status = static_cast<int>(status);
+  result.headers = std::move(ex.headers);
+  result.body = std::move(ex.body);
+  return result;
+}
 
 Result<std::unique_ptr<Transport>> make_curl_transport(CurlOptions options) {
   global_init();
