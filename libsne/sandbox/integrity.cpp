@@ -3,6 +3,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <exception>
 #include <string>
 #include <vector>
@@ -22,7 +23,17 @@ Result<std::string> check_sandbox_integrity(const std::string& path) {
   try {
     sandbox::Db db(path);
     auto check = db.prepare("PRAGMA integrity_check(5)");
-    while (check.step()) findings.push_back(check.text(0));
+    // A row may hold several findings on lines, under a "*** in database main ***" heading.
+    while (check.step()) {
+      const std::string row = check.text(0);
+      std::size_t start = 0;
+      while (start <= row.size()) {
+        const std::size_t end = std::min(row.find('\n', start), row.size());
+        const std::string line = row.substr(start, end - start);
+        if (!line.empty() && line.rfind("***", 0) != 0) findings.push_back(line);
+        start = end + 1;
+      }
+    }
   } catch (const std::exception& e) {
     return Error(ErrorCode::io, fmt::format("{}: damaged: {}", path, printable(e.what(), 200)),
                  path);

@@ -13,6 +13,7 @@ import json
 import os
 import re
 import socket
+import sqlite3
 import ssl
 import threading
 import time
@@ -173,16 +174,33 @@ class EmbeddedSandbox(Doctor):
         checks = self.doctor(code=0)
         self.assertStatus(checks, "sandbox", "passed", "integrity_check ok")
 
-    def test_a_damaged_sandbox_database_fails_with_exit_1(self):
-        self.assertExit(self.sne("sandbox", "reset"), 0)
+    def damage(self, offset, size):
+        """Garbage over `size` bytes at `offset` of the sandbox's database."""
         db = os.path.join(self.home, ".local/share/sne/sandbox.db")
         with open(db, "r+b") as f:
-            f.seek(4096 * 2)
-            f.write(b"\x5a" * 4096 * 4)
+            f.seek(offset)
+            f.write(b"\x5a" * size)
+        return db
+
+    def test_a_damaged_schema_fails_the_sandbox_check_with_exit_1(self):
+        self.assertExit(self.sne("sandbox", "reset"), 0)
+        self.damage(4096 * 2, 4096 * 4)  # the schema's pages: the database does not open
         checks = self.doctor(code=1)
         self.assertStatus(checks, "sandbox", "failed", "damaged", "sne sandbox reset")
         self.assertStatus(checks, "service", "skipped", "damaged")
         self.assertIn("✗ sandbox", self.human().out)
+
+    def test_a_damaged_index_fails_pragma_integrity_check_with_exit_1(self):
+        db = os.path.join(self.home, ".local/share/sne/sandbox.db")
+        self.assertExit(self.sne("sandbox", "reset"), 0)
+        with sqlite3.connect(db) as c:
+            root = c.execute("SELECT rootpage FROM sqlite_master "
+                             "WHERE name = 'plis_by_guichet'").fetchone()[0]
+        c.close()
+        # The cells at the end of an index's root page: it opens, integrity_check finds it.
+        self.damage((root - 1) * 4096 + 1024, 3072)
+        checks = self.doctor(code=1)
+        self.assertStatus(checks, "sandbox", "failed", "damaged", f"On tree page {root}")
 
     def test_the_sandbox_clock_moved_away_fails_the_clock_check(self):
         self.assertExit(self.sne("sandbox", "clock", "set", "2020-01-01"), 0)

@@ -14,6 +14,7 @@
 #include "sne/doctor.hpp"
 #include "sne/sandbox.hpp"
 #include "sne/sandbox_integrity.hpp"
+#include "sqlite/db.hpp"
 
 using namespace sne;
 using std::chrono::hours;
@@ -107,9 +108,10 @@ TEST_CASE("to_json(DoctorCheck): name, status, detail, hint and error, null when
         R"({"name":"config","status":"passed","detail":"file","hint":null,"error":null})");
   const DoctorCheck failed{"token", CheckStatus::failed, "not signed in", "sign in",
                            Error(ErrorCode::unauthenticated, "not signed in", "Authorization")};
-  CHECK(to_json(failed).dump(-1) ==
-        R"({"name":"token","status":"failed","detail":"not signed in","hint":"sign in",)"
-        R"("error":{"code":"unauthenticated","message":"not signed in","subject":"Authorization"}})");
+  CHECK(
+      to_json(failed).dump(-1) ==
+      R"({"name":"token","status":"failed","detail":"not signed in","hint":"sign in",)"
+      R"("error":{"code":"unauthenticated","message":"not signed in","subject":"Authorization"}})");
 }
 
 TEST_CASE("parse_certificate_date: OpenSSL's dates as libcurl's CERTINFO writes them") {
@@ -177,4 +179,29 @@ TEST_CASE("check_sandbox_integrity: a sound database, a missing one, a damaged o
   REQUIRE_FALSE(damaged);
   CHECK(damaged.error().code() == ErrorCode::io);
   CHECK(damaged.error().message().find("damaged") != std::string::npos);
+}
+
+TEST_CASE("check_sandbox_integrity: an index's page overwritten is found by integrity_check") {
+  testing::TempDir dir("integrity");
+  const std::string db = dir / "sandbox.db";
+  REQUIRE(reset_sandbox(db));
+  std::int64_t root = 0;
+  {
+    sqlite::Db open(db);
+    auto st = open.prepare("SELECT rootpage FROM sqlite_master WHERE name = 'plis_by_guichet'");
+    REQUIRE(st.step());
+    root = st.int64(0);
+  }
+  {  // the cells at the end of the page: the database opens, the index is wrong
+    std::fstream f(db, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp((root - 1) * 4096 + 1024);
+    const std::string junk(3072, '\x5a');
+    f.write(junk.data(), static_cast<std::streamsize>(junk.size()));
+  }
+  auto damaged = check_sandbox_integrity(db);
+  REQUIRE_FALSE(damaged);
+  CHECK(damaged.error().code() == ErrorCode::io);
+  CHECK(damaged.error().message().find("On tree page " + std::to_string(root)) !=
+        std::string::npos);
+  CHECK(damaged.error().message().find('\n') == std::string::npos);
 }
