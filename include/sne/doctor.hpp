@@ -57,8 +57,8 @@ SNE_EXPORT std::string_view to_string(CheckStatus status) noexcept;
 /// One check's line.
 struct DoctorCheck {
   std::string name;  ///< "config", "endpoint", "dns"... (see the file's comment)
-  CheckStatus status = CheckStatus::passed;
-  std::string detail;            ///< one line: what was found; never a secret
+  CheckStatus status = CheckStatus::passed;  ///< passed, failed, skipped or warning
+  std::string detail;                        ///< one line: what was found; never a secret
   std::string hint{};            ///< what fixes it (failed, warning); empty when nothing to say
   std::optional<Error> error{};  ///< for a failed check: the failure's code and subject
 };

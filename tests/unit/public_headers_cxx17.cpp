@@ -10,6 +10,7 @@
 #include <sne/credentials.hpp>
 #include <sne/date.hpp>
 #include <sne/demande.hpp>
+#include <sne/doctor.hpp>
 #include <sne/dossier.hpp>
 #include <sne/error.hpp>
 #include <sne/export.hpp>
@@ -24,6 +25,7 @@
 #include <sne/records_json.hpp>
 #include <sne/retry.hpp>
 #include <sne/sandbox.hpp>
+#include <sne/sandbox_integrity.hpp>
 #include <sne/send.hpp>
 #include <sne/service.hpp>
 #include <sne/siret.hpp>
