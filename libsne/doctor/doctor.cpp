@@ -77,11 +77,14 @@ using std::chrono::seconds;
 
 /// "3 s", "4 min", "2 h", "5 days": a rounded length for a human.
 std::string roughly(seconds d) {
+  constexpr long long kMinute = 60;
+  constexpr long long kHour = 3600;
+  constexpr long long kDay = 86400;
   const long long s = std::llabs(d.count());
-  if (s < 120) return fmt::format("{} s", s);
-  if (s < 2 * 3600) return fmt::format("{} min", s / 60);
-  if (s < 2 * 86400) return fmt::format("{} h", s / 3600);
-  return fmt::format("{} days", s / 86400);
+  if (s < 2 * kMinute) return fmt::format("{} s", s);
+  if (s < 2 * kHour) return fmt::format("{} min", s / kMinute);
+  if (s < 2 * kDay) return fmt::format("{} h", s / kHour);
+  return fmt::format("{} days", s / kDay);
 }
 
 /// The host of "https://host[:port]/...": what name resolution is asked for.
@@ -170,8 +173,8 @@ class Doctor {
     add({std::move(name), CheckStatus::warning, std::move(detail), std::move(hint)});
   }
   void fail(std::string name, const Error& error, std::string hint, std::string detail = {}) {
-    add({std::move(name), CheckStatus::failed, detail.empty() ? error.message() : std::move(detail),
-         std::move(hint), error});
+    if (detail.empty()) detail = error.message();
+    add({std::move(name), CheckStatus::failed, std::move(detail), std::move(hint), error});
   }
   Timestamp now() const { return options_.now(); }
 
