@@ -24,6 +24,7 @@ std::string hint_of(const DoctorCheck& check) {
       return "sign in with 'sne auth login --email ADDRESS'";
     if (check.name == "glpi" && e.code() == ErrorCode::unauthenticated)
       return std::string(hint_for(e));
+    if (check.name == "tls" && e.subject() == "cacert") return std::string(hint_for(e));
     if (check.name == "sandbox")
       return "'sne sandbox reset' makes the demo data anew (move the damaged file away first "
              "to keep it)";

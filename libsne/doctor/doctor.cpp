@@ -389,6 +389,7 @@ class Doctor {
     std::string hint =
         "a service with a private CA is trusted with a CA file (the profile's cacert); check "
         "that the endpoint is the service's address";
+    bool dates_wrong = true;
     if (unverified.not_after && *unverified.not_after <= at) {
       detail = fmt::format("{}: TLS certificate expired {}", ep.canonical,
                            format_timestamp(*unverified.not_after));
@@ -399,12 +400,17 @@ class Doctor {
       detail = fmt::format("{}: TLS certificate not valid before {}", ep.canonical,
                            format_timestamp(*unverified.not_before));
       hint = "this machine's clock may be behind, or the certificate was issued for later";
-    } else if (unverified.certificate_seen && !unverified.subject.empty() &&
-               unverified.subject == unverified.issuer) {
-      detail = fmt::format("{}: TLS certificate is self-signed ({})", ep.canonical,
-                           printable(unverified.subject, 80));
+    } else {
+      dates_wrong = false;
+      if (unverified.certificate_seen && !unverified.subject.empty() &&
+          unverified.subject == unverified.issuer)
+        detail = fmt::format("{}: TLS certificate is self-signed ({})", ep.canonical,
+                             printable(unverified.subject, 80));
     }
-    fail("tls", Error(ErrorCode::invalid_input, detail, "cacert"), hint);
+    // The subject says which: a certificate this machine does not trust ("cacert", as the
+    // transport says), or one whose dates are wrong ("certificate"), which no CA file cures.
+    fail("tls", Error(ErrorCode::invalid_input, detail, dates_wrong ? "certificate" : "cacert"),
+         hint);
   }
 
   /// The credentials file's mode and owner; the entry of the endpoint, when it has one.

@@ -313,6 +313,7 @@ class Tls(Doctor):
         self.assertStatus(checks, "tcp", "passed")
         self.assertStatus(checks, "tls", "failed", "certificate expired",
                           expired.strftime("%Y-%m-%dT%H:%M:%SZ"), "renew")
+        self.assertEqual(checks["tls"]["error"]["subject"], "certificate")
         self.assertStatus(checks, "service", "skipped")
 
     def test_a_self_signed_certificate_fails_with_exit_6(self):
@@ -320,7 +321,8 @@ class Tls(Doctor):
         server, _ = self.serve(now - datetime.timedelta(days=1),
                                now + datetime.timedelta(days=300), self_signed=True)
         checks = self.doctor("--endpoint", server.url, code=6)
-        self.assertStatus(checks, "tls", "failed", "self-signed", "cacert")
+        self.assertStatus(checks, "tls", "failed", "self-signed", "--cacert FILE")
+        self.assertEqual(checks["tls"]["error"]["subject"], "cacert")
 
     def test_a_trusted_certificate_passes_and_one_expiring_soon_warns(self):
         now = datetime.datetime.now(UTC)
