@@ -1,4 +1,4 @@
-// sne pli list|show|watch|stats: the tableau de bord in a terminal.
+// sne pli list|show|watch|stats|report: the tableau de bord in a terminal, and the report.
 //
 // Times are printed in UTC ("2026-11-22 16:49"); the numériseur's deadline is reckoned in the
 // legal time of each demande's territory (libsne's sne/tracking.hpp), on the service's clock.
@@ -11,6 +11,7 @@
 #include <sne/contexte.hpp>
 #include <sne/numero.hpp>
 #include <sne/records_json.hpp>
+#include <sne/report.hpp>
 #include <sne/text.hpp>
 #include <sne/tracking.hpp>
 
@@ -333,6 +334,62 @@ CommandResult run_stats(const StatsOptions& o, Context& ctx) {
   return kExitOk;
 }
 
+// ---- report -------------------------------------------------------------------------------
+
+struct ReportOptions {
+  std::string since, until, output, svg;
+  std::vector<std::string> statuts;
+};
+
+CommandResult run_report(const ReportOptions& o, Context& ctx) {
+  const Output& out = ctx.out();
+  if (o.output.empty() && o.svg.empty() && !out.json()) {
+    out.usage_error("say where the report goes: -o FILE for the HTML page, --svg DIR for the "
+                    "charts, --json for the numbers",
+                    "sne pli report -o report.html");
+    return kExitUsage;
+  }
+  PliReportQuery query;
+  auto period = parse_pli_period(o.since, o.until);
+  if (!period) return flagged(period.error());
+  query.since = period->since;
+  query.until = period->until;
+  for (const auto& code : o.statuts) {
+    auto s = parse_statut(code);
+    if (!s) return Error(s.error()).prefixed("--statut");
+    if (std::find(query.statuts.begin(), query.statuts.end(), *s) == query.statuts.end())
+      query.statuts.push_back(*s);
+  }
+  auto service = ctx.service();
+  if (!service) return service.error();
+  auto report = pli_report(**service, query, [&](std::string_view what) {
+    if (ctx.verbose() && !out.json()) out.note(what);
+  });
+  if (!report) return report.error();
+  std::vector<std::string> written;
+  if (!o.output.empty()) {
+    if (auto st = write_report_html(o.output, *report); !st) return st.error();
+    written.push_back(o.output);
+  }
+  if (!o.svg.empty()) {
+    auto paths = write_report_svgs(o.svg, *report);
+    if (!paths) return paths.error();
+    written.insert(written.end(), paths->begin(), paths->end());
+  }
+  if (out.json()) {
+    out.print(to_json(*report));
+    return kExitOk;
+  }
+  const PliStats& t = report->all.totals;
+  for (const auto& path : written) out.line(path);
+  out.note(fmt::format("{} over {}, {} overdue{}", counted(t.total, "pli"),
+                       counted(report->all.weeks.size(), "week"), t.overdue,
+                       report->guichets.empty()
+                           ? std::string()
+                           : fmt::format(", {}", counted(report->guichets.size(), "guichet"))));
+  return kExitOk;
+}
+
 void add_period(CLI::App& verb, std::string& since, std::string& until) {
   verb.add_option("--since", since, "Only plis sent on or after this day (UTC) or time")
       ->type_name("DATE");
@@ -397,6 +454,27 @@ void setup_pli(CLI::App& root, Context& ctx) {
                    "Only plis of this contexte: creation, renouvellement, mise-a-jour or ajout")
       ->type_name("CONTEXTE");
   on_parsed(*stats, ctx, st, run_stats);
+
+  auto r = std::make_shared<ReportOptions>();
+  auto* report = noun->add_subcommand(
+      "report",
+      "A report for managers: plis per week by status, processing time, rejections by motif, "
+      "overdue plis; as one HTML page, SVG charts or JSON");
+  add_period(*report, r->since, r->until);
+  report
+      ->add_option("--statut", r->statuts,
+                   "Only plis with these statuses (repeat, or separate with commas): "
+                   "numerisation_en_cours, rejet_pieces, rejet_dossier, enregistrement_complet, "
+                   "non_applicable")
+      ->type_name("CODE")
+      ->delimiter(',');
+  report->add_option("-o,--output", r->output, "Write the report as one HTML page (mode 0600)")
+      ->type_name("FILE");
+  report
+      ->add_option("--svg", r->svg,
+                   "Write the charts as SVG files into this folder (created if missing)")
+      ->type_name("DIR");
+  on_parsed(*report, ctx, r, run_report);
 }
 
 }  // namespace sne::cli

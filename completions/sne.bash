@@ -33,6 +33,7 @@ _sne() {
       'sne pli list:--statut'|'sne pli list:--numero'|'sne pli list:--contexte'|'sne pli list:--since'|'sne pli list:--until'|'sne pli list:--limit') skip=1 ;;
       'sne pli watch:--timeout'|'sne pli watch:--interval') skip=1 ;;
       'sne pli stats:--since'|'sne pli stats:--until'|'sne pli stats:--contexte') skip=1 ;;
+      'sne pli report:--since'|'sne pli report:--until'|'sne pli report:--statut'|'sne pli report:-o'|'sne pli report:--output'|'sne pli report:--svg') skip=1 ;;
       'sne sandbox serve:--listen'|'sne sandbox serve:--db') skip=1 ;;
       'sne sandbox reset:--db') skip=1 ;;
       'sne sandbox outbox:--db'|'sne sandbox outbox:--limit'|'sne sandbox outbox:--to') skip=1 ;;
@@ -56,7 +57,7 @@ _sne() {
       'sne fiche:create'|'sne fiche:batch'|'sne fiche:parse') at="$at $w" ;;
       'sne numero:check') at="$at $w" ;;
       'sne piece:types'|'sne piece:check'|'sne piece:pack'|'sne piece:add'|'sne piece:rm') at="$at $w" ;;
-      'sne pli:list'|'sne pli:show'|'sne pli:watch'|'sne pli:stats') at="$at $w" ;;
+      'sne pli:list'|'sne pli:show'|'sne pli:watch'|'sne pli:stats'|'sne pli:report') at="$at $w" ;;
       'sne sandbox:serve'|'sne sandbox:reset'|'sne sandbox:outbox'|'sne sandbox:advance'|'sne sandbox:numeriseur'|'sne sandbox:glpi'|'sne sandbox:clock'|'sne sandbox:seed'|'sne sandbox:faults') at="$at $w" ;;
       'sne sandbox clock:set'|'sne sandbox clock:auto') at="$at $w" ;;
       'sne siret:check') at="$at $w" ;;
@@ -144,6 +145,12 @@ _sne() {
     'sne pli stats:--since') COMPREPLY=(); return ;;
     'sne pli stats:--until') COMPREPLY=(); return ;;
     'sne pli stats:--contexte') COMPREPLY=(); return ;;
+    'sne pli report:--since') COMPREPLY=(); return ;;
+    'sne pli report:--until') COMPREPLY=(); return ;;
+    'sne pli report:--statut') COMPREPLY=(); return ;;
+    'sne pli report:-o') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    'sne pli report:--output') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    'sne pli report:--svg') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
     'sne sandbox serve:--listen') COMPREPLY=(); return ;;
     'sne sandbox serve:--db') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
     'sne sandbox reset:--db') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
@@ -232,11 +239,12 @@ _sne() {
     'sne piece pack') words='--help --output --force' ;;
     'sne piece add') words='--help --type --contexte --emission --expiration --annee-revenus --idempotency-key --dry-run --strict' ;;
     'sne piece rm') words='--help --yes' ;;
-    'sne pli') words='list show watch stats --help' ;;
+    'sne pli') words='list show watch stats report --help' ;;
     'sne pli list') words='--help --statut --numero --contexte --since --until --overdue --limit --all --csv' ;;
     'sne pli show') words='--help' ;;
     'sne pli watch') words='--help --timeout --interval --jsonl' ;;
     'sne pli stats') words='--help --since --until --contexte' ;;
+    'sne pli report') words='--help --since --until --statut --output --svg' ;;
     'sne sandbox') words='serve reset outbox advance numeriseur glpi clock seed faults --help' ;;
     'sne sandbox serve') words='--help --listen --db' ;;
     'sne sandbox reset') words='--help --db' ;;

@@ -4,6 +4,7 @@
 
 #include "sne/numero.hpp"
 #include "sne/tracking.hpp"
+#include "tracking/rank.hpp"
 
 namespace sne {
 
@@ -107,13 +108,8 @@ PliStats pli_stats(const std::vector<PliSummary>& plis, Timestamp now) {
   stats.processed = times.size();
   if (!times.empty()) {
     std::sort(times.begin(), times.end());
-    // Nearest rank: the value at position ceil(p * n), counted from 1.
-    auto rank = [&](std::size_t percent) {
-      const std::size_t r = (percent * times.size() + 99) / 100;
-      return times[std::max<std::size_t>(r, 1) - 1];
-    };
-    stats.median_jours_ouvres = rank(50);
-    stats.p90_jours_ouvres = rank(90);
+    stats.median_jours_ouvres = tracking::nearest_rank(times, 50);
+    stats.p90_jours_ouvres = tracking::nearest_rank(times, 90);
   }
   return stats;
 }

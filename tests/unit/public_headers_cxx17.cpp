@@ -23,6 +23,7 @@
 #include <sne/pack.hpp>
 #include <sne/pli.hpp>
 #include <sne/records_json.hpp>
+#include <sne/report.hpp>
 #include <sne/retry.hpp>
 #include <sne/sandbox.hpp>
 #include <sne/sandbox_integrity.hpp>
