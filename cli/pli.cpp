@@ -344,9 +344,10 @@ struct ReportOptions {
 CommandResult run_report(const ReportOptions& o, Context& ctx) {
   const Output& out = ctx.out();
   if (o.output.empty() && o.svg.empty() && !out.json()) {
-    out.usage_error("say where the report goes: -o FILE for the HTML page, --svg DIR for the "
-                    "charts, --json for the numbers",
-                    "sne pli report -o report.html");
+    out.usage_error(
+        "say where the report goes: -o FILE for the HTML page, --svg DIR for the "
+        "charts, --json for the numbers",
+        "sne pli report -o report.html");
     return kExitUsage;
   }
   PliReportQuery query;

@@ -31,7 +31,23 @@ Stmt::Stmt(sqlite3* db, std::string_view sql) : db_(db) {
   if (rc != SQLITE_OK) fail(db, rc, "prepare");
 }
 
-Stmt::~Stmt() { sqlite3_finalize(stmt_); }
+Stmt::Stmt(Db& owner, std::string_view sql) : db_(owner.db_), owner_(&owner), sql_(sql) {
+  stmt_ = owner.take(sql_);
+  if (stmt_ != nullptr) return;
+  const int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
+                                    SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr);
+  if (rc != SQLITE_OK) fail(db_, rc, "prepare");
+}
+
+Stmt::~Stmt() {
+  if (owner_ == nullptr || stmt_ == nullptr) {
+    sqlite3_finalize(stmt_);
+    return;
+  }
+  (void)sqlite3_reset(stmt_);
+  (void)sqlite3_clear_bindings(stmt_);
+  owner_->give(std::move(sql_), stmt_);
+}
 
 void Stmt::check(int rc) const {
   if (rc != SQLITE_OK) fail(db_, rc, "bind");
@@ -102,7 +118,36 @@ Db::Db(const std::string& path) {
   }
 }
 
-Db::~Db() { sqlite3_close(db_); }
+namespace {
+constexpr std::size_t kMaxCached = 256;  // SQL texts; past it, statements are finalized
+}  // namespace
+
+sqlite3_stmt* Db::take(const std::string& sql) {
+  auto it = cache_.find(sql);
+  if (it == cache_.end() || it->second.empty()) return nullptr;
+  sqlite3_stmt* stmt = it->second.back();
+  it->second.pop_back();
+  return stmt;
+}
+
+void Db::give(std::string&& sql, sqlite3_stmt* stmt) {
+  auto it = cache_.find(sql);
+  if (it == cache_.end()) {
+    if (cache_.size() >= kMaxCached) {
+      sqlite3_finalize(stmt);
+      return;
+    }
+    it = cache_.emplace(std::move(sql), std::vector<sqlite3_stmt*>()).first;
+  }
+  it->second.push_back(stmt);
+}
+
+Db::~Db() {
+  // sqlite3_close() refuses to close a connection with statements left.
+  for (auto& [sql, stmts] : cache_)
+    for (sqlite3_stmt* stmt : stmts) sqlite3_finalize(stmt);
+  sqlite3_close(db_);
+}
 
 void Db::exec(std::string_view sql) {
   const std::string s(sql);

@@ -45,7 +45,8 @@ GuichetReport report_of(std::string guichet, const std::vector<PliSummary>& plis
   long first = 0, last = 0;
   for (const auto& p : plis) {
     slas.push_back(pli_sla(p, now));
-    const long monday = slas.back().sent.days() - (static_cast<long>(slas.back().sent.weekday()) - 1);
+    const long monday =
+        slas.back().sent.days() - (static_cast<long>(slas.back().sent.weekday()) - 1);
     if (slas.size() == 1 || monday < first) first = monday;
     if (slas.size() == 1 || monday > last) last = monday;
   }
@@ -67,7 +68,8 @@ GuichetReport report_of(std::string guichet, const std::vector<PliSummary>& plis
       if (s.late) ++w.late;
     }
     if (s.overdue)
-      out.overdue.push_back({p.transaction, p.numero_unique, p.guichet, s.sent, s.due, s.days_late});
+      out.overdue.push_back(
+          {p.transaction, p.numero_unique, p.guichet, s.sent, s.due, s.days_late});
   }
   for (std::size_t w = 0; w < n_weeks; ++w) {
     auto& t = times[w];
@@ -166,8 +168,8 @@ Result<PliReport> pli_report(Service& service, const PliReportQuery& query,
   if (codes.size() == 1) {
     std::vector<PliSummary> plis;
     std::vector<Pli> rejected;
-    if (auto st = read_guichet(service, query, codes.front(), plis, rejected, report.now,
-                               on_progress);
+    if (auto st =
+            read_guichet(service, query, codes.front(), plis, rejected, report.now, on_progress);
         !st)
       return st.error();
     report.all = report_of(codes.front(), plis, rejected, report.now);
@@ -184,8 +186,8 @@ Result<PliReport> pli_report(Service& service, const PliReportQuery& query,
   std::vector<std::vector<Pli>> rejected(codes.size());
   for (std::size_t i = 0; i < codes.size(); ++i) {
     if (auto switched = service.switch_guichet(codes[i]); !switched) return switched.error();
-    if (auto st = read_guichet(service, query, codes[i], plis[i], rejected[i], report.now,
-                               on_progress);
+    if (auto st =
+            read_guichet(service, query, codes[i], plis[i], rejected[i], report.now, on_progress);
         !st)
       return st.error();
   }

@@ -35,7 +35,9 @@ std::string grouped(std::size_t n) {
 }
 
 /// "03/11/2026".
-std::string french(Date d) { return fmt::format("{:02}/{:02}/{:04}", d.day(), d.month(), d.year()); }
+std::string french(Date d) {
+  return fmt::format("{:02}/{:02}/{:04}", d.day(), d.month(), d.year());
+}
 
 /// At most `max` code points of `text`, with an ellipsis when cut.
 std::string shortened(std::string_view text, std::size_t max) {
@@ -95,9 +97,8 @@ std::string y_axis(const Plot& plot, double max, double step, std::string_view u
         "<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"end\" fill=\"#444444\">{}</text>",
         plot.left, y, plot.right, y, plot.left - 6, y + 4, grouped(static_cast<std::size_t>(v)));
   }
-  out += fmt::format(
-      "<text x=\"{:.1f}\" y=\"{:.1f}\" fill=\"#444444\" font-size=\"11\">{}</text>", plot.left - 50,
-      plot.top - 12, escape_html(unit));
+  out += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" fill=\"#444444\" font-size=\"11\">{}</text>",
+                     plot.left - 50, plot.top - 12, escape_html(unit));
   return out;
 }
 
@@ -148,7 +149,9 @@ std::string plis_per_week(const GuichetReport& g, const std::string& title, cons
   plot.bottom = height - 50;
   std::size_t most = 0;
   for (const auto& w : g.weeks) most = std::max(most, w.total);
-  const auto [max, step] = axis(static_cast<double>(most));
+  const std::pair<double, double> bounds = axis(static_cast<double>(most));
+  const double max = bounds.first;
+  const double step = bounds.second;
   svg += y_axis(plot, max, step, "plis");
   const double slot = plot.width() / static_cast<double>(g.weeks.size());
   const double bar = std::max(0.5, slot * 0.8);
@@ -196,10 +199,11 @@ std::string processing_time(const GuichetReport& g, const std::string& title,
       any = true;
       most = std::max(most, *w.p90_jours_ouvres);
     }
-  if (!any)
-    return svg + empty_note(height / 2, "Aucun pli traité sur la période") + "</svg>";
+  if (!any) return svg + empty_note(height / 2, "Aucun pli traité sur la période") + "</svg>";
   const Plot plot;
-  const auto [max, step] = axis(static_cast<double>(most));
+  const std::pair<double, double> bounds = axis(static_cast<double>(most));
+  const double max = bounds.first;
+  const double step = bounds.second;
   svg += y_axis(plot, max, step, "jours ouvrés");
   const double slot = plot.width() / static_cast<double>(g.weeks.size());
   auto y_of = [&](long v) { return plot.bottom - static_cast<double>(v) / max * plot.height(); };
@@ -244,9 +248,9 @@ std::string processing_time(const GuichetReport& g, const std::string& title,
 constexpr std::size_t kMotifRows = 10;
 
 std::string rejections(const GuichetReport& g, const std::string& title, const std::string& id) {
-  std::vector<ReportMotif> rows(g.motifs.begin(),
-                                g.motifs.begin() + static_cast<std::ptrdiff_t>(
-                                                       std::min(kMotifRows, g.motifs.size())));
+  std::vector<ReportMotif> rows(
+      g.motifs.begin(),
+      g.motifs.begin() + static_cast<std::ptrdiff_t>(std::min(kMotifRows, g.motifs.size())));
   if (g.motifs.size() > kMotifRows) {
     ReportMotif others{fmt::format("Autres motifs ({})", g.motifs.size() - kMotifRows), 0, 0};
     for (std::size_t i = kMotifRows; i < g.motifs.size(); ++i) {
@@ -258,8 +262,7 @@ std::string rejections(const GuichetReport& g, const std::string& title, const s
   const double row_height = 38;
   const double height = rows.empty() ? 120 : 30 + row_height * static_cast<double>(rows.size());
   std::string svg = svg_open(height, title, id);
-  if (rows.empty())
-    return svg + empty_note(height / 2, "Aucun rejet sur la période") + "</svg>";
+  if (rows.empty()) return svg + empty_note(height / 2, "Aucun rejet sur la période") + "</svg>";
   std::size_t most = 1;
   for (const auto& r : rows) most = std::max(most, r.plis);
   svg += "<text x=\"8\" y=\"18\" fill=\"#444444\" font-size=\"11\">plis rejetés par motif</text>";
@@ -267,8 +270,8 @@ std::string rejections(const GuichetReport& g, const std::string& title, const s
   for (std::size_t i = 0; i < rows.size(); ++i) {
     const ReportMotif& r = rows[i];
     const double y = 30 + row_height * static_cast<double>(i);
-    const double w = std::max(1.0, static_cast<double>(r.plis) / static_cast<double>(most) *
-                                        (right - left));
+    const double w =
+        std::max(1.0, static_cast<double>(r.plis) / static_cast<double>(most) * (right - left));
     svg += fmt::format(
         "<g><title>{} : {} plis, {} pièces</title>"
         "<text x=\"{}\" y=\"{:.1f}\" fill=\"#222222\">{}</text>"
@@ -348,8 +351,8 @@ constexpr std::size_t kOverdueRows = 500;
 void tiles(const GuichetReport& g, std::string& html) {
   const PliStats& t = g.totals;
   auto tile = [&](const std::string& value, std::string_view label, bool bad = false) {
-    html += fmt::format("<div class=\"tile{}\"><b>{}</b><span>{}</span></div>",
-                        bad ? " bad" : "", value, escape_html(label));
+    html += fmt::format("<div class=\"tile{}\"><b>{}</b><span>{}</span></div>", bad ? " bad" : "",
+                        value, escape_html(label));
   };
   html += "<div class=\"tiles\">";
   tile(grouped(t.total), "plis transmis");
@@ -372,9 +375,10 @@ void section(const GuichetReport& g, const std::vector<ReportChart>& charts, std
     html += fmt::format("<{}>{}</{}><figure>{}", heading, escape_html(charts[at + i].title),
                         heading, charts[at + i].svg);
     if (i == 2 && g.motifs_unread > 0)
-      html += fmt::format("<figcaption>{} plis rejetés dont le détail n'a pas été lu ne sont pas "
-                          "comptés.</figcaption>",
-                          grouped(g.motifs_unread));
+      html += fmt::format(
+          "<figcaption>{} plis rejetés dont le détail n'a pas été lu ne sont pas "
+          "comptés.</figcaption>",
+          grouped(g.motifs_unread));
     html += "</figure>";
   }
   html += fmt::format("<{}>Plis en retard, toujours en cours ({})</{}>", heading,
@@ -460,11 +464,12 @@ std::string report_html(const PliReport& report) {
                               : "guichet " + report.all.guichet;
 
   std::string html;
-  html.reserve(64 * 1024);
+  html.reserve(std::size_t{64} * 1024);
   html += "<!DOCTYPE html>\n<html lang=\"fr\"><head><meta charset=\"utf-8\">";
   html += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">";
-  html += "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
-          "style-src 'unsafe-inline'; img-src data:\">";
+  html +=
+      "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+      "style-src 'unsafe-inline'; img-src data:\">";
   html += fmt::format("<title>Rapport des plis — {}</title><style>{}</style></head><body><main>",
                       escape_html(who), kStyle);
   html += fmt::format("<h1>Rapport des plis — {}</h1>", escape_html(who));
@@ -496,7 +501,8 @@ Status write_report_html(const std::string& path, const PliReport& report) {
 Result<std::vector<std::string>> write_report_svgs(const std::string& dir,
                                                    const PliReport& report) {
   if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST)
-    return Error(ErrorCode::io, fmt::format("{}: cannot create the folder: {}", dir,
+    return Error(ErrorCode::io,
+                 fmt::format("{}: cannot create the folder: {}", dir,
                              std::error_code(errno, std::generic_category()).message()),
                  dir);
   std::vector<std::string> paths;

@@ -7,9 +7,7 @@ namespace {
 
 Json optional_long(const std::optional<long>& v) { return v ? Json(*v) : Json(); }
 
-Json instant(const std::optional<Timestamp>& t) {
-  return t ? Json(format_timestamp(*t)) : Json();
-}
+Json instant(const std::optional<Timestamp>& t) { return t ? Json(format_timestamp(*t)) : Json(); }
 
 Json to_json(const GuichetReport& g, const PliReportQuery& query) {
   PliQuery period;
@@ -19,17 +17,17 @@ Json to_json(const GuichetReport& g, const PliReportQuery& query) {
   for (const auto& w : g.weeks) {
     Json by = Json::object();
     for (const auto& s : statuts()) by.set(s.code, w.by_statut[static_cast<std::size_t>(s.value)]);
-    weeks.push(Json::object()
-                   .set("week", w.week.str())
-                   .set("monday", w.week.monday().iso())
-                   .set("total", w.total)
-                   .set("by_statut", std::move(by))
-                   .set("processed", w.processed)
-                   .set("late", w.late)
-                   .set("processing_jours_ouvres",
-                        Json::object()
-                            .set("median", optional_long(w.median_jours_ouvres))
-                            .set("p90", optional_long(w.p90_jours_ouvres))));
+    weeks.push(
+        Json::object()
+            .set("week", w.week.str())
+            .set("monday", w.week.monday().iso())
+            .set("total", w.total)
+            .set("by_statut", std::move(by))
+            .set("processed", w.processed)
+            .set("late", w.late)
+            .set("processing_jours_ouvres", Json::object()
+                                                .set("median", optional_long(w.median_jours_ouvres))
+                                                .set("p90", optional_long(w.p90_jours_ouvres))));
   }
   Json motifs = Json::array();
   for (const auto& m : g.motifs)

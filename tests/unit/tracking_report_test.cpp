@@ -11,8 +11,8 @@ Date day(const char* iso) { return *Date::parse(iso); }
 
 constexpr const char* kHerault = "0340523004101G3401";
 
-PliSummary pli(const char* tx, const char* sent, StatutPli statut = StatutPli::numerisation_en_cours,
-               const char* changed = nullptr) {
+PliSummary pli(const char* tx, const char* sent,
+               StatutPli statut = StatutPli::numerisation_en_cours, const char* changed = nullptr) {
   PliSummary p;
   p.transaction = tx;
   p.numero_unique = kHerault;
@@ -71,8 +71,7 @@ TEST_CASE("report_of: weeks crossing a year, empty weeks included, by status") {
   const std::vector<PliSummary> plis{
       pli("a00000000001", "2027-01-12T09:00:00Z", StatutPli::enregistrement_complet,
           "2027-01-13T09:00:00Z"),
-      pli("a00000000002", "2026-12-29T09:00:00Z", StatutPli::rejet_pieces,
-          "2026-12-30T09:00:00Z"),
+      pli("a00000000002", "2026-12-29T09:00:00Z", StatutPli::rejet_pieces, "2026-12-30T09:00:00Z"),
       // 23:30 UTC on Sunday 3 January is Monday 4 January in Paris: week 1 of 2027.
       pli("a00000000003", "2027-01-03T23:30:00Z", StatutPli::non_applicable,
           "2027-01-04T09:00:00Z"),
@@ -143,12 +142,12 @@ TEST_CASE("report_of: overdue plis with their due day, most late first") {
 }
 
 TEST_CASE("report_of: rejections by motif count plis once and pieces each") {
-  const PliSummary p1 = pli("d00000000001", "2026-10-05T09:00:00Z", StatutPli::rejet_pieces,
-                            "2026-10-06T09:00:00Z");
-  const PliSummary p2 = pli("d00000000002", "2026-10-05T10:00:00Z", StatutPli::rejet_dossier,
-                            "2026-10-06T09:00:00Z");
-  const PliSummary p3 = pli("d00000000003", "2026-10-05T11:00:00Z", StatutPli::rejet_pieces,
-                            "2026-10-06T09:00:00Z");
+  const PliSummary p1 =
+      pli("d00000000001", "2026-10-05T09:00:00Z", StatutPli::rejet_pieces, "2026-10-06T09:00:00Z");
+  const PliSummary p2 =
+      pli("d00000000002", "2026-10-05T10:00:00Z", StatutPli::rejet_dossier, "2026-10-06T09:00:00Z");
+  const PliSummary p3 =
+      pli("d00000000003", "2026-10-05T11:00:00Z", StatutPli::rejet_pieces, "2026-10-06T09:00:00Z");
   const std::vector<Pli> details{
       rejected(p1, {{PieceOutcome::rejetee, "Pièce illisible"},
                     {PieceOutcome::acceptee, ""},
@@ -175,13 +174,13 @@ TEST_CASE("escape_html: markup, quotes, control characters and bad UTF-8") {
 }
 
 TEST_CASE("report_html: data is escaped in the page and the charts") {
-  const PliSummary p = pli("e00000000001", "2026-10-05T09:00:00Z", StatutPli::rejet_pieces,
-                           "2026-10-06T09:00:00Z");
+  const PliSummary p =
+      pli("e00000000001", "2026-10-05T09:00:00Z", StatutPli::rejet_pieces, "2026-10-06T09:00:00Z");
   PliReport report;
   report.now = at("2026-10-20T12:00:00Z");
-  report.all = report_of("G<b>", {p}, {rejected(p, {{PieceOutcome::rejetee,
-                                                     "<script>alert('motif')</script>"}})},
-                         report.now);
+  report.all = report_of(
+      "G<b>", {p}, {rejected(p, {{PieceOutcome::rejetee, "<script>alert('motif')</script>"}})},
+      report.now);
   const std::string html = report_html(report);
   CHECK(html.find("<script") == std::string::npos);
   CHECK(html.find("&lt;script&gt;alert(&#39;motif&#39;)&lt;/script&gt;") != std::string::npos);
