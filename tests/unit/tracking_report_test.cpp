@@ -107,6 +107,10 @@ TEST_CASE("report_of: median and 90th percentile per week by nearest rank, with 
 
   plis.push_back(pli("b00000000002", "2026-10-05T09:00:00Z", StatutPli::enregistrement_complet,
                      "2026-10-06T09:00:00Z"));  // 1 j.o.
+  r = report_of("G3401", plis, {}, at("2026-10-20T12:00:00Z"));
+  REQUIRE(r.weeks.size() == 1);
+  CHECK(r.weeks[0].median_jours_ouvres == 0L);  // of two, the lower: rank ceil(1) = 1
+  CHECK(r.weeks[0].p90_jours_ouvres == 1L);
   plis.push_back(pli("b00000000003", "2026-10-05T10:00:00Z", StatutPli::rejet_dossier,
                      "2026-10-12T09:00:00Z"));  // 5 j.o., late
   r = report_of("G3401", plis, {}, at("2026-10-20T12:00:00Z"));
