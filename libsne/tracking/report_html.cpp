@@ -90,7 +90,9 @@ struct Plot {
 /// The y axis of `plot` up to `max` by `step`: grid lines and labels.
 std::string y_axis(const Plot& plot, double max, double step, std::string_view unit) {
   std::string out;
-  for (double v = 0; v <= max + step / 2; v += step) {
+  const auto ticks = static_cast<long>(std::lround(max / step));
+  for (long i = 0; i <= ticks; ++i) {
+    const double v = static_cast<double>(i) * step;
     const double y = plot.bottom - v / max * plot.height();
     out += fmt::format(
         "<line x1=\"{:.1f}\" y1=\"{:.1f}\" x2=\"{:.1f}\" y2=\"{:.1f}\" stroke=\"#e3e3e3\"/>"
