@@ -326,6 +326,7 @@ h3 { font-size: 1.05rem; margin: 1em 0 0.4em; }
 figure { margin: 0.5em 0 1em; background: #fff; border: 1px solid #dcdfe4; border-radius: 6px;
   padding: 6px; }
 figure svg { display: block; width: 100%; height: auto; }
+.chart-scroll { overflow-x: auto; }
 figcaption { font-size: 0.85rem; color: #555; padding: 4px 4px 0; }
 .scroll { overflow-x: auto; background: #fff; border: 1px solid #dcdfe4; border-radius: 6px; }
 table { border-collapse: collapse; width: 100%; font-size: 0.9rem; }
@@ -335,6 +336,8 @@ td.n { text-align: right; font-variant-numeric: tabular-nums; }
 .guichet { border-top: 3px solid #4e79a7; margin-top: 2em; }
 @media (max-width: 600px) {
   main { padding: 8px; } h1 { font-size: 1.3rem; } .tile b { font-size: 1.15rem; }
+  /* Charts keep a readable size and scroll sideways rather than shrink their text away. */
+  figure svg { min-width: 540px; }
 }
 @media print {
   @page { size: A4; margin: 12mm; }
@@ -342,7 +345,8 @@ td.n { text-align: right; font-variant-numeric: tabular-nums; }
   main { max-width: none; padding: 0; }
   figure, .tile, .scroll { border-color: #999; }
   figure, .tiles, tr { break-inside: avoid; }
-  .scroll { overflow: visible; }
+  .scroll, .chart-scroll { overflow: visible; }
+  figure svg { min-width: 0; }
   th, td { white-space: normal; }
   .guichet { break-before: page; }
 }
@@ -374,8 +378,8 @@ void section(const GuichetReport& g, const std::vector<ReportChart>& charts, std
              const char* heading, std::string& html) {
   tiles(g, html);
   for (std::size_t i = 0; i < 3; ++i) {
-    html += fmt::format("<{}>{}</{}><figure>{}", heading, escape_html(charts[at + i].title),
-                        heading, charts[at + i].svg);
+    html += fmt::format("<{}>{}</{}><figure><div class=\"chart-scroll\">{}</div>", heading,
+                        escape_html(charts[at + i].title), heading, charts[at + i].svg);
     if (i == 2 && g.motifs_unread > 0)
       html += fmt::format(
           "<figcaption>{} plis rejetés dont le détail n'a pas été lu ne sont pas "
