@@ -48,11 +48,12 @@ _sne() {
       'sne ticket create:--category'|'sne ticket create:--title'|'sne ticket create:--body'|'sne ticket create:--body-file'|'sne ticket create:--attach'|'sne ticket create:--pli'|'sne ticket create:--urgency'|'sne ticket create:--type') skip=1 ;;
       'sne ticket list:--limit') skip=1 ;;
       'sne ticket comment:--body'|'sne ticket comment:--body-file') skip=1 ;;
-      'sne:account'|'sne:auth'|'sne:bulk'|'sne:calendar'|'sne:completion'|'sne:doctor'|'sne:dossier'|'sne:fiche'|'sne:numero'|'sne:piece'|'sne:pli'|'sne:sandbox'|'sne:siret'|'sne:ticket') at="$at $w" ;;
+      'sne:account'|'sne:auth'|'sne:bulk'|'sne:calendar'|'sne:completion'|'sne:config'|'sne:doctor'|'sne:dossier'|'sne:fiche'|'sne:numero'|'sne:piece'|'sne:pli'|'sne:sandbox'|'sne:siret'|'sne:ticket') at="$at $w" ;;
       'sne account:request'|'sne account:status'|'sne account:pending'|'sne account:validate'|'sne account:reject'|'sne account:activate'|'sne account:profile'|'sne account:guichet'|'sne account:notifications') at="$at $w" ;;
       'sne auth:login'|'sne auth:logout'|'sne auth:status') at="$at $w" ;;
       'sne bulk:check'|'sne bulk:send'|'sne bulk:status'|'sne bulk:report'|'sne bulk:list'|'sne bulk:clean') at="$at $w" ;;
       'sne calendar:holidays'|'sne calendar:add'|'sne calendar:between') at="$at $w" ;;
+      'sne config:get'|'sne config:set'|'sne config:unset'|'sne config:list'|'sne config:path') at="$at $w" ;;
       'sne dossier:show'|'sne dossier:clean') at="$at $w" ;;
       'sne fiche:create'|'sne fiche:batch'|'sne fiche:parse') at="$at $w" ;;
       'sne numero:check') at="$at $w" ;;
@@ -66,7 +67,7 @@ _sne() {
   done
   case "$at:$prev" in
     *:--config) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
-    *:--profile) COMPREPLY=(); return ;;
+    *:--profile) local IFS=$'\n'; COMPREPLY=($(compgen -W "$(sne __complete PROFILE 2>/dev/null)" -- "$cur")); return ;;
     *:--endpoint) COMPREPLY=(); return ;;
     *:--cacert) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
     'sne account request:--nom') COMPREPLY=(); return ;;
@@ -95,19 +96,19 @@ _sne() {
     'sne bulk send:--report') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
     'sne bulk report:--report') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
     'sne bulk clean:--older-than') COMPREPLY=(); return ;;
-    'sne calendar holidays:-d') COMPREPLY=(); return ;;
-    'sne calendar holidays:--departement') COMPREPLY=(); return ;;
-    'sne calendar add:-d') COMPREPLY=(); return ;;
-    'sne calendar add:--departement') COMPREPLY=(); return ;;
-    'sne calendar between:-d') COMPREPLY=(); return ;;
-    'sne calendar between:--departement') COMPREPLY=(); return ;;
+    'sne calendar holidays:-d') local IFS=$'\n'; COMPREPLY=($(compgen -W "$(sne __complete DEPT 2>/dev/null)" -- "$cur")); return ;;
+    'sne calendar holidays:--departement') local IFS=$'\n'; COMPREPLY=($(compgen -W "$(sne __complete DEPT 2>/dev/null)" -- "$cur")); return ;;
+    'sne calendar add:-d') local IFS=$'\n'; COMPREPLY=($(compgen -W "$(sne __complete DEPT 2>/dev/null)" -- "$cur")); return ;;
+    'sne calendar add:--departement') local IFS=$'\n'; COMPREPLY=($(compgen -W "$(sne __complete DEPT 2>/dev/null)" -- "$cur")); return ;;
+    'sne calendar between:-d') local IFS=$'\n'; COMPREPLY=($(compgen -W "$(sne __complete DEPT 2>/dev/null)" -- "$cur")); return ;;
+    'sne calendar between:--departement') local IFS=$'\n'; COMPREPLY=($(compgen -W "$(sne __complete DEPT 2>/dev/null)" -- "$cur")); return ;;
     'sne dossier show:--catalog') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
     'sne dossier show:--on') COMPREPLY=(); return ;;
     'sne dossier clean:--catalog') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
     'sne dossier clean:--on') COMPREPLY=(); return ;;
     'sne dossier clean:--for') COMPREPLY=(); return ;;
     'sne fiche create:--numero') COMPREPLY=(); return ;;
-    'sne fiche create:--contexte') COMPREPLY=(); return ;;
+    'sne fiche create:--contexte') local IFS=$'\n'; COMPREPLY=($(compgen -W "$(sne __complete CONTEXTE 2>/dev/null)" -- "$cur")); return ;;
     'sne fiche create:--guichet') COMPREPLY=(); return ;;
     'sne fiche create:--siret') COMPREPLY=(); return ;;
     'sne fiche create:--territoire') COMPREPLY=(); return ;;
@@ -123,20 +124,20 @@ _sne() {
     'sne fiche batch:--territoire') COMPREPLY=(); return ;;
     'sne fiche batch:--date-generation') COMPREPLY=(); return ;;
     'sne piece types:--catalog') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
-    'sne piece check:--type') COMPREPLY=(); return ;;
+    'sne piece check:--type') local IFS=$'\n'; COMPREPLY=($(compgen -W "$(sne __complete PIECE_TYPE 2>/dev/null)" -- "$cur")); return ;;
     'sne piece check:--catalog') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
     'sne piece check:--min-dpi') COMPREPLY=(); return ;;
     'sne piece pack:-o') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
     'sne piece pack:--output') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
-    'sne piece add:--type') COMPREPLY=(); return ;;
-    'sne piece add:--contexte') COMPREPLY=(); return ;;
+    'sne piece add:--type') local IFS=$'\n'; COMPREPLY=($(compgen -W "$(sne __complete PIECE_TYPE 2>/dev/null)" -- "$cur")); return ;;
+    'sne piece add:--contexte') local IFS=$'\n'; COMPREPLY=($(compgen -W "$(sne __complete CONTEXTE 2>/dev/null)" -- "$cur")); return ;;
     'sne piece add:--emission') COMPREPLY=(); return ;;
     'sne piece add:--expiration') COMPREPLY=(); return ;;
     'sne piece add:--annee-revenus') COMPREPLY=(); return ;;
     'sne piece add:--idempotency-key') COMPREPLY=(); return ;;
-    'sne pli list:--statut') COMPREPLY=(); return ;;
+    'sne pli list:--statut') local IFS=$'\n'; COMPREPLY=($(compgen -W "$(sne __complete STATUT 2>/dev/null)" -- "$cur")); return ;;
     'sne pli list:--numero') COMPREPLY=(); return ;;
-    'sne pli list:--contexte') COMPREPLY=(); return ;;
+    'sne pli list:--contexte') local IFS=$'\n'; COMPREPLY=($(compgen -W "$(sne __complete CONTEXTE 2>/dev/null)" -- "$cur")); return ;;
     'sne pli list:--since') COMPREPLY=(); return ;;
     'sne pli list:--until') COMPREPLY=(); return ;;
     'sne pli list:--limit') COMPREPLY=(); return ;;
@@ -144,7 +145,7 @@ _sne() {
     'sne pli watch:--interval') COMPREPLY=(); return ;;
     'sne pli stats:--since') COMPREPLY=(); return ;;
     'sne pli stats:--until') COMPREPLY=(); return ;;
-    'sne pli stats:--contexte') COMPREPLY=(); return ;;
+    'sne pli stats:--contexte') local IFS=$'\n'; COMPREPLY=($(compgen -W "$(sne __complete CONTEXTE 2>/dev/null)" -- "$cur")); return ;;
     'sne pli report:--since') COMPREPLY=(); return ;;
     'sne pli report:--until') COMPREPLY=(); return ;;
     'sne pli report:--statut') COMPREPLY=(); return ;;
@@ -181,7 +182,7 @@ _sne() {
     'sne sandbox faults:--drop-rate') COMPREPLY=(); return ;;
     'sne sandbox faults:--drop-when') COMPREPLY=(); return ;;
     'sne sandbox faults:--rate-limit') COMPREPLY=(); return ;;
-    'sne ticket create:--category') COMPREPLY=(); return ;;
+    'sne ticket create:--category') local IFS=$'\n'; COMPREPLY=($(compgen -W "$(sne __complete CATEGORY 2>/dev/null)" -- "$cur")); return ;;
     'sne ticket create:--title') COMPREPLY=(); return ;;
     'sne ticket create:--body') COMPREPLY=(); return ;;
     'sne ticket create:--body-file') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
@@ -196,7 +197,7 @@ _sne() {
   local globals='--help --version --json --verbose --quiet --debug --config --profile --endpoint --cacert'
   local words=""
   case "$at" in
-    'sne') words='account auth bulk calendar completion doctor dossier fiche numero piece pli sandbox siret ticket' ;;
+    'sne') words='account auth bulk calendar completion config doctor dossier fiche numero piece pli sandbox siret ticket' ;;
     'sne account') words='request status pending validate reject activate profile guichet notifications --help' ;;
     'sne account request') words='--help --nom --prenom --email --telephone --type-organisme --organisme --guichet' ;;
     'sne account status') words='--help' ;;
@@ -223,6 +224,12 @@ _sne() {
     'sne calendar add') words='--help --departement' ;;
     'sne calendar between') words='--help --departement' ;;
     'sne completion') words='bash zsh fish --help' ;;
+    'sne config') words='get set unset list path --help' ;;
+    'sne config get') words='cacert catalog departement endpoint glpi_url guichet siret territoire --help' ;;
+    'sne config set') words='cacert catalog departement endpoint glpi_url guichet siret territoire --help' ;;
+    'sne config unset') words='cacert catalog departement endpoint glpi_url guichet siret territoire --help' ;;
+    'sne config list') words='--help' ;;
+    'sne config path') words='--help' ;;
     'sne doctor') words='--help' ;;
     'sne dossier') words='show clean --help' ;;
     'sne dossier show') words='--help --catalog --on' ;;
