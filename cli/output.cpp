@@ -72,6 +72,9 @@ namespace {
 
 /// The hints of `sne ticket`: the flags that give what the library found missing or wrong.
 std::string_view ticket_hint(const Error& error) {
+  // A second ticket about a pli whose first is still open (submit_ticket).
+  if (error.code() == ErrorCode::conflict && error.subject() == "pli")
+    return "'sne ticket list --pli TRANSACTION' lists its tickets; --force opens another anyway";
   if (error.code() != ErrorCode::invalid_input) return "";
   // Only errors that cli/ticket.cpp named by their flag (flagged()): a title that is too
   // long was given, and the library's subject "title" gets no advice to give one.

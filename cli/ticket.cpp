@@ -1,4 +1,5 @@
-// sne ticket categories|create|list|show|comment|attach|login|logout: support tickets in GLPI.
+// sne ticket categories|create|list|show|status|close|watch|comment|attach|login|logout: support
+// tickets in GLPI.
 //
 // GLPI's URL comes from SNE_GLPI_URL or the profile's glpi_url, its tokens from
 // SNE_GLPI_APP_TOKEN and SNE_GLPI_USER_TOKEN or the credentials store ('sne ticket login'),
@@ -19,6 +20,7 @@
 #include <sne/tracking.hpp>
 
 #include "commands.hpp"
+#include "interrupt.hpp"
 #include "password.hpp"
 
 namespace sne::cli {
@@ -101,6 +103,7 @@ struct CreateOptions {
   std::string category, title, body, body_file, pli, type = "incident";
   std::vector<std::string> attach;
   int urgency = 3;
+  bool force = false;
 };
 
 /// A library error about `field` of the ticket, as the CLI names it: by its flag.
@@ -140,6 +143,7 @@ CommandResult run_create(const CreateOptions& o, Context& ctx) {
   given.type = parse_ticket_type(o.type).value_or(TicketType::incident);
   given.urgency = o.urgency;
   given.pli = o.pli;
+  given.force = o.force;
   given.attachments = o.attach;
   auto request = complete_ticket(std::move(given), draft ? &*draft : nullptr);
   if (!request) return flagged(request.error(), {"title", "category"});
@@ -147,7 +151,7 @@ CommandResult run_create(const CreateOptions& o, Context& ctx) {
   auto glpi = ctx.glpi();
   if (!glpi) return glpi.error();
   auto created = submit_ticket(**glpi, *request);
-  if (!created) return flagged(created.error(), {"category"});
+  if (!created) return flagged(created.error(), {"category", "pli"});
   close_session(**glpi, ctx);
   const AttachReport& files = created->attachments;
   if (ctx.out().json()) {
@@ -174,13 +178,20 @@ CommandResult run_create(const CreateOptions& o, Context& ctx) {
 struct ListOptions {
   std::size_t limit = 50;
   bool all = false;
+  TicketFilter filter;
 };
 
+/// A status as the tables print it: GLPI's French label.
+Style status_style(TicketStatus status) { return is_open(status) ? Style::plain : Style::dim; }
+
 CommandResult run_list(const ListOptions& o, Context& ctx) {
+  // The filter is checked before GLPI is reached.
+  if (auto search = ticket_search(o.filter, 0); !search)
+    return flagged(search.error(), {"status", "since", "pli"});
   auto glpi = ctx.glpi();
   if (!glpi) return glpi.error();
-  auto list = (*glpi)->tickets(o.all ? 0 : o.limit);
-  if (!list) return list.error();
+  auto list = find_tickets(**glpi, o.filter, o.all ? 0 : o.limit);
+  if (!list) return flagged(list.error(), {"category"});
   close_session(**glpi, ctx);
   const auto& items = list->items;
   if (ctx.out().json()) {
@@ -188,15 +199,15 @@ CommandResult run_list(const ListOptions& o, Context& ctx) {
     return kExitOk;
   }
   if (items.empty()) {
-    ctx.out().note("no ticket");
+    ctx.out().note(o.filter.pli.empty() ? "no ticket"
+                                        : fmt::format("no ticket about pli {}", o.filter.pli));
     return kExitOk;
   }
   Table table({"ID", "STATUS", "UPDATED", "CATEGORY", "TITLE"});
   for (const auto& t : items)
-    table.add(
-        {std::to_string(t.id), std::string(to_string(t.status)), t.date_mod, t.category, t.title},
-        {Style::bold, t.status >= TicketStatus::solved ? Style::dim : Style::plain, Style::plain,
-         Style::plain, Style::plain});
+    table.add({std::to_string(t.id), std::string(ticket_status_label(t.status)), t.date_mod,
+               t.category, t.title},
+              {Style::bold, status_style(t.status), Style::plain, Style::plain, Style::plain});
   table.print(ctx.out());
   if (list->total > items.size())
     ctx.out().note(
@@ -240,7 +251,7 @@ CommandResult run_show(const ShowOptions& o, Context& ctx) {
   out.line(fmt::format("Ticket {} — {}", out.paint(std::to_string(t.id), Style::bold),
                        one_line(t.title)));
   Table facts({"", ""});
-  facts.add({"Status", std::string(to_string(t.status))});
+  facts.add({"Status", std::string(ticket_status_label(t.status))});
   facts.add({"Category", t.category.empty() ? "(none)" : t.category});
   facts.add({"Type", std::string(to_string(t.type))});
   facts.add({"Urgency", std::to_string(t.urgency)});
@@ -266,6 +277,136 @@ CommandResult run_show(const ShowOptions& o, Context& ctx) {
     docs.print(out);
   }
   return kExitOk;
+}
+
+// ---- status -------------------------------------------------------------------------------
+
+CommandResult run_status(const ShowOptions& o, Context& ctx) {
+  auto glpi = ctx.glpi();
+  if (!glpi) return glpi.error();
+  auto t = (*glpi)->ticket_summary(o.id);
+  if (!t) return t.error();
+  close_session(**glpi, ctx);
+  if (ctx.out().json()) {
+    ctx.out().print(to_json(*t));
+    return kExitOk;
+  }
+  const Output& out = ctx.out();
+  const auto url = ctx.glpi_url();
+  const bool utc = url && url->rfind("sandbox:", 0) == 0;
+  out.line(fmt::format("ticket {}: {} (updated {})", out.paint(std::to_string(t->id), Style::bold),
+                       out.paint(ticket_status_label(t->status), status_style(t->status)),
+                       glpi_when(t->date_mod, utc)));
+  return kExitOk;
+}
+
+// ---- close --------------------------------------------------------------------------------
+
+struct CloseOptions {
+  std::int64_t id = 0;
+  std::string solution, solution_file;
+};
+
+CommandResult run_close(const CloseOptions& o, Context& ctx) {
+  if (o.solution.empty() && o.solution_file.empty()) {
+    ctx.out().usage_error("ticket close needs a solution",
+                          "give --solution TEXT or --solution-file FILE");
+    return kExitUsage;
+  }
+  std::string text = o.solution;
+  if (!o.solution_file.empty()) {
+    auto read = read_body("", o.solution_file, false);
+    if (!read)
+      return Error(read.error().code(),
+                   fmt::format("--solution-file {}: cannot be read", o.solution_file),
+                   o.solution_file);
+    text = *read;
+  }
+  if (text.find_first_not_of(" \t\r\n") == std::string::npos)
+    return Error(ErrorCode::invalid_input,
+                 "--solution: no text: give --solution TEXT or --solution-file FILE", "--solution");
+  auto glpi = ctx.glpi();
+  if (!glpi) return glpi.error();
+  auto closed = close_ticket(**glpi, o.id, text);
+  if (!closed) return flagged(closed.error(), {"solution"});
+  close_session(**glpi, ctx);
+  const Ticket& t = closed->ticket;
+  if (ctx.out().json()) {
+    ctx.out().print(to_json(*closed));
+  } else if (t.status == TicketStatus::closed) {
+    ctx.out().line(fmt::format("ticket {} closed{}", t.id,
+                               closed->solution > 0
+                                   ? fmt::format(" with solution {}", closed->solution)
+                                   : std::string(" (it was solved already)")));
+  } else {
+    ctx.out().line(fmt::format("ticket {}: {}", t.id, ticket_status_label(t.status)));
+    ctx.out().note(
+        "GLPI did not let this account approve the solution: the requester closes "
+        "it, or GLPI will after its delay");
+  }
+  return kExitOk;
+}
+
+// ---- watch --------------------------------------------------------------------------------
+
+struct WatchTicketOptions {
+  std::int64_t id = 0;
+  std::string timeout;
+  std::string interval = "30s";
+  bool jsonl = false;
+};
+
+CommandResult run_watch(const WatchTicketOptions& o, Context& ctx) {
+  if (o.jsonl && ctx.out().json()) {
+    ctx.out().usage_error("--jsonl and --json cannot be used together",
+                          "--jsonl streams the changes, --json prints the outcome at the end");
+    return kExitUsage;
+  }
+  auto polling = watch_polling(o.interval, o.timeout);
+  if (!polling)
+    return Error(ErrorCode::invalid_input, "--" + polling.error().message(),
+                 "--" + polling.error().subject());
+  WatchOptions options = std::move(*polling);
+  auto glpi = ctx.glpi();
+  if (!glpi) return glpi.error();
+  InterruptGuard interrupt;
+  options.cancelled = [] { return InterruptGuard::interrupted(); };
+  const Output& out = ctx.out();
+  options.on_retry = [&](const Error& e) {
+    if (!out.json() && !o.jsonl) out.warning(fmt::format("{}; trying again", e.message()));
+  };
+  const auto url = ctx.glpi_url();
+  const bool utc = url && url->rfind("sandbox:", 0) == 0;
+  auto result = watch_ticket(**glpi, o.id, options, [&](const TicketWatchEvent& e) {
+    if (o.jsonl) {
+      (void)std::fputs((to_json(e).dump(-1) + "\n").c_str(), stdout);
+    } else if (!out.json()) {
+      out.line(fmt::format(
+          "{}  ticket {}  {}{}", glpi_when(e.ticket.date_mod, utc),
+          out.paint(std::to_string(e.ticket.id), Style::bold),
+          e.previous ? fmt::format("{} → ", ticket_status_label(*e.previous)) : std::string(),
+          out.paint(ticket_status_label(e.ticket.status), status_style(e.ticket.status))));
+    }
+    (void)std::fflush(stdout);
+  });
+  if (!result) return result.error();
+  close_session(**glpi, ctx);
+  if (out.json()) out.print(to_json(*result));
+  switch (result->outcome) {
+    case WatchOutcome::complete:
+    case WatchOutcome::rejected: return kExitOk;
+    case WatchOutcome::timeout:
+      if (!out.json() && !o.jsonl)
+        out.note(fmt::format(
+            "ticket {} still {} after {}", o.id, ticket_status_label(result->ticket.status),
+            format_duration(std::chrono::duration_cast<std::chrono::seconds>(options.timeout))));
+      return kExitTemporary;
+    case WatchOutcome::cancelled:
+      if (!out.json() && !o.jsonl)
+        out.note(fmt::format("interrupted: 'sne ticket watch {}' watches it again", o.id));
+      return kExitInterrupted;
+  }
+  return kExitFailure;
 }
 
 // ---- comment ------------------------------------------------------------------------------
@@ -429,6 +570,8 @@ void setup_ticket(CLI::App& root, Context& ctx) {
   create->add_option("--type", c->type, "incident (default) or request")
       ->type_name("TYPE")
       ->check(CLI::IsMember({"incident", "request"}));
+  create->add_flag("--force", c->force,
+                   "With --pli: open a ticket even when the pli has an open one already");
   on_parsed(*create, ctx, c, run_create);
 
   auto l = std::make_shared<ListOptions>();
@@ -437,12 +580,53 @@ void setup_ticket(CLI::App& root, Context& ctx) {
                     ->type_name("N")
                     ->check(CLI::Range(std::size_t{1}, std::size_t{100000}));
   list->add_flag("--all", l->all, "Every ticket, across all pages")->excludes(limit);
+  list->add_option("--status", l->filter.status,
+                   "all (default), open, old, or one status: new, assigned, planned, pending, "
+                   "solved, closed (or GLPI's label: Nouveau... Clos)")
+      ->type_name("STATUS");
+  list->add_option("--category", l->filter.category,
+                   "Tickets of this category and those under it (name or complete name)")
+      ->type_name("NAME");
+  list->add_option("--since", l->filter.since,
+                   "Tickets opened on or after this day (2025-04-18) or instant, GLPI's time")
+      ->type_name("DATE");
+  list->add_option("--pli", l->filter.pli, "Tickets drafted from this pli ('ticket create --pli')")
+      ->type_name("TRANSACTION");
   on_parsed(*list, ctx, l, run_list);
 
   auto s = std::make_shared<ShowOptions>();
   auto* show = noun->add_subcommand("show", "Show a ticket with its follow-ups and documents");
   show->add_option("ID", s->id, "The ticket's number")->required()->check(CLI::PositiveNumber);
   on_parsed(*show, ctx, s, run_show);
+
+  auto st = std::make_shared<ShowOptions>();
+  auto* status = noun->add_subcommand("status", "Show where a ticket stands: its status");
+  status->add_option("ID", st->id, "The ticket's number")->required()->check(CLI::PositiveNumber);
+  on_parsed(*status, ctx, st, run_status);
+
+  auto cl = std::make_shared<CloseOptions>();
+  auto* close = noun->add_subcommand(
+      "close", "Solve a ticket with a solution (GLPI's ITILSolution), then close it");
+  close->add_option("ID", cl->id, "The ticket's number")->required()->check(CLI::PositiveNumber);
+  auto* solution =
+      close->add_option("--solution", cl->solution, "The solution's text")->type_name("TEXT");
+  close->add_option("--solution-file", cl->solution_file, "Read the solution from FILE")
+      ->type_name("FILE")
+      ->excludes(solution);
+  on_parsed(*close, ctx, cl, run_close);
+
+  auto w = std::make_shared<WatchTicketOptions>();
+  auto* watch = noun->add_subcommand(
+      "watch", "Wait until a ticket is solved or closed, printing its changes of status");
+  watch->add_option("ID", w->id, "The ticket's number")->required()->check(CLI::PositiveNumber);
+  watch->add_option("--timeout", w->timeout, "Give up after this long (default: never)")
+      ->type_name("DURATION");
+  watch
+      ->add_option("--interval", w->interval,
+                   "First wait between polls (default 30s; doubles while nothing changes)")
+      ->type_name("DURATION");
+  watch->add_flag("--jsonl", w->jsonl, "One JSON object per line for each status seen");
+  on_parsed(*watch, ctx, w, run_watch);
 
   auto m = std::make_shared<CommentOptions>();
   auto* comment = noun->add_subcommand(

@@ -110,6 +110,14 @@ enum class TicketStatus {
 };
 /// "new", "assigned", "planned", "pending", "solved", "closed".
 SNE_EXPORT std::string_view to_string(TicketStatus status) noexcept;
+/// The status as GLPI's French interface names it: "Nouveau", "En cours (attribué)",
+/// "En cours (planifié)", "En attente", "Résolu", "Clos".
+SNE_EXPORT std::string_view ticket_status_label(TicketStatus status) noexcept;
+/// The status of that name (to_string) or French label (ticket_status_label), ignoring case
+/// and accents' absence ("resolu"), or of that number ("5"); nullopt for any other.
+SNE_EXPORT std::optional<TicketStatus> parse_ticket_status(std::string_view name) noexcept;
+/// Whether a ticket of that status is still open: neither solved nor closed.
+constexpr bool is_open(TicketStatus status) noexcept { return status < TicketStatus::solved; }
 
 /// A GLPI ticket as the user sees it.
 struct Ticket {
@@ -184,6 +192,81 @@ struct TicketList {
   std::size_t total = 0;  ///< tickets the user has in all
 };
 
+/// The search options of GLPI's Ticket that sne uses (`GET listSearchOptions/Ticket`): the
+/// `field` of a search criterion, the keys of a search's rows.
+enum class TicketField {
+  title = 1,      ///< name
+  id = 2,         ///< id
+  category = 7,   ///< itilcategories_id (rows show its complete name)
+  urgency = 10,   ///< urgency
+  status = 12,    ///< status; `equals` also takes "notold", "old", "notclosed", "process", "all"
+  type = 14,      ///< type
+  date = 15,      ///< opening date
+  date_mod = 19,  ///< last update
+  content = 21,   ///< description
+};
+
+/// One criterion of GLPI's search engine (`criteria[N][...]` of `search/Ticket`).
+struct GlpiCriterion {
+  /// "AND", "OR", "AND NOT", "OR NOT"; ignored on the first criterion.
+  std::string link = "AND";
+  /// The search option searched.
+  TicketField field = TicketField::status;
+  /// "equals", "notequals", "contains", "notcontains", "morethan", "lessthan", "under".
+  std::string searchtype = "equals";
+  /// The value, as GLPI takes it: a number, a date "2025-04-18 00:00:00", a text.
+  std::string value;
+};
+
+/// A page of a ticket search: criteria, the columns wanted, the rows of the page, the order.
+struct GlpiSearch {
+  /// The criteria, linked in order. None: GLPI's default search, which leaves out solved and
+  /// closed tickets; ticket_search() always gives one.
+  std::vector<GlpiCriterion> criteria;
+  /// Columns wanted beside those GLPI always gives (id and title).
+  std::vector<TicketField> columns;
+  std::size_t start = 0;  ///< the first row of the page, from 0
+  /// Rows asked for the page (GLPI's `range` is start to start + count - 1); at least 1.
+  std::size_t count = 50;
+  /// The column the rows are sorted by.
+  TicketField sort = TicketField::date_mod;
+  bool descending = true;  ///< the latest first
+};
+
+/// The query string of a search, as GLPI's API reads it: `criteria[0][link]=AND&criteria[0]
+/// [field]=12&...&forcedisplay[0]=15&range=0-49&sort=19&order=DESC`, values percent-encoded.
+SNE_EXPORT std::string glpi_search_query(const GlpiSearch& search);
+
+/// Which tickets `sne ticket list` shows.
+struct TicketFilter {
+  /// "all" (default), "open" (neither solved nor closed), "old" (solved or closed), or one
+  /// status by name, French label or number (parse_ticket_status).
+  std::string status = "all";
+  /// A category by name or complete name (Glpi::category): tickets of it and of the
+  /// categories under it. Empty: any.
+  std::string category;
+  /// Tickets opened on or after that day ("2025-04-18") or instant ("2025-04-18 09:30:00"),
+  /// in the GLPI server's time. Empty: any.
+  std::string since;
+  /// Tickets drafted from the pli of that transaction (their text names it, as
+  /// ticket_from_pli writes it: "Transaction : T"). Empty: any.
+  std::string pli;
+};
+
+/// The search of a filter, `category_id` being its category resolved (0: none): one criterion
+/// per condition, always one on the status (so that GLPI's default, open tickets only, never
+/// applies), the columns a Ticket needs (and the text when the filter names a pli), the latest
+/// change first. invalid_input naming "status", "since" or "pli" when one is malformed.
+SNE_EXPORT Result<GlpiSearch> ticket_search(const TicketFilter& filter, std::int64_t category_id);
+
+/// Whether the text of a ticket names the pli of `transaction` on a line of its own, as
+/// ticket_from_pli writes it ("Transaction : T"), so that T1 is not mistaken for T12.
+SNE_EXPORT bool ticket_names_pli(const Ticket& ticket, std::string_view transaction);
+
+/// Among the tickets of a pli, the open one (is_open) a new ticket about that pli would
+/// duplicate: the latest opened (highest id). nullopt when all are solved or closed.
+SNE_EXPORT std::optional<Ticket> open_duplicate(const std::vector<Ticket>& tickets);
+
 /// The outcome of one follow-up of a bulk add.
 struct FollowupResult {
   /// The ticket the follow-up was for.
@@ -232,9 +315,76 @@ class SNE_EXPORT Glpi {
   /// submit_ticket() and attach_files() check every file before anything is created.
   virtual std::uint64_t max_attachment() const noexcept { return kDefaultGlpiMaxAttachment; }
 
+  /// One ticket without its follow-ups and documents (what a watch polls); not_found when
+  /// absent or not the user's.
+  virtual Result<Ticket> ticket_summary(std::int64_t id) = 0;
+  /// One page of GLPI's search engine over tickets (`search/Ticket`), GLPI's total of rows
+  /// matching beside it; rows that GLPI gave without their id are left out.
+  virtual Result<TicketList> search_tickets(const GlpiSearch& search) = 0;
+  /// Adds a solution to a ticket (ITILSolution); GLPI makes the ticket solved (or closed at
+  /// once when its entity closes solved tickets without delay). Returns its id; GLPI refuses
+  /// one on a ticket already solved or closed, or from a user who may not solve it.
+  virtual Result<std::int64_t> add_solution(std::int64_t ticket, std::string_view text) = 0;
+  /// Approves the solution of a solved ticket, which closes it: a follow-up with GLPI's
+  /// `add_close` (`text`, or GLPI's "Solution approved" when empty). On a ticket not solved,
+  /// GLPI adds the follow-up and closes nothing. Returns the follow-up's id.
+  virtual Result<std::int64_t> approve_solution(std::int64_t ticket, std::string_view text) = 0;
+
   /// Closes the session (killSession), if one is open.
   virtual Status close() = 0;
 };
+
+/// Tickets of a filter, the latest change first, page after page of GLPI's search (each page
+/// of `page_size` rows); at most `max` (0: all). The category is resolved first (Glpi::category:
+/// invalid_input with subject "category" when unknown). TicketList::total is GLPI's count, or,
+/// with a pli, the count of tickets whose text names it.
+SNE_EXPORT Result<TicketList> find_tickets(Glpi& glpi, const TicketFilter& filter, std::size_t max,
+                                           std::size_t page_size = 200);
+
+/// What close_ticket() did.
+struct ClosedTicket {
+  /// The ticket as it stands at the end.
+  Ticket ticket;
+  /// The solution added; 0 when the ticket was solved already (the text then went with the
+  /// approval).
+  std::int64_t solution = 0;
+  /// The follow-up approving the solution; 0 when GLPI closed the ticket with its solution.
+  std::int64_t approval = 0;
+};
+
+/// Solves and closes a ticket: its solution (Glpi::add_solution), then, when GLPI left it
+/// solved, the approval that closes it (Glpi::approve_solution). A ticket already solved only
+/// gets the approval, with `solution` as its text. invalid_input (subject "solution") for a
+/// blank text; conflict (subject "id") for a ticket already closed; GLPI's refusal otherwise.
+/// The ticket may end solved and not closed when GLPI will not let this user approve it.
+SNE_EXPORT Result<ClosedTicket> close_ticket(Glpi& glpi, std::int64_t id,
+                                             std::string_view solution);
+
+/// A ticket seen by watch_ticket(): first sighting (`previous` empty) or a change of status.
+struct TicketWatchEvent {
+  /// The ticket as seen in this round.
+  Ticket ticket;
+  /// Its status before this change; nullopt on the first sighting.
+  std::optional<TicketStatus> previous;
+};
+
+/// How a ticket watch ended, and the ticket's last state.
+struct TicketWatchResult {
+  /// complete: solved or closed; timeout; cancelled.
+  WatchOutcome outcome = WatchOutcome::complete;
+  Ticket ticket;  ///< as last seen
+  /// Rounds of polling made.
+  std::size_t rounds = 0;
+};
+
+/// Polls a ticket (Glpi::ticket_summary) until it is solved or closed, as watch_plis() polls
+/// plis (WatchOptions: first wait doubling while nothing changes, timeout, cancellation,
+/// transient failures retried and told to on_retry), calling `on_event` on the first state
+/// and on every change of status. An unknown ticket, or an error retrying cannot cure,
+/// ends the watch with that error.
+SNE_EXPORT Result<TicketWatchResult> watch_ticket(
+    Glpi& glpi, std::int64_t id, const WatchOptions& options,
+    const std::function<void(const TicketWatchEvent&)>& on_event);
 
 /// Whether the file at `path` may be attached: a readable regular file of at most
 /// `max_bytes`. io naming the file when it cannot be opened (missing, not permitted), as every
@@ -291,8 +441,10 @@ struct TicketRequest {
   std::string category;  ///< a name or complete name, any case (Glpi::category); empty: the draft's
   /// Incident or request.
   TicketType type = TicketType::incident;
-  int urgency = 3;                       ///< 1 (very low) to 5 (very high)
-  std::string pli;                       ///< the transaction of the pli it is about; empty: none
+  int urgency = 3;  ///< 1 (very low) to 5 (very high)
+  std::string pli;  ///< the transaction of the pli it is about; empty: none
+  /// Open the ticket even when the pli has an open ticket already (see submit_ticket).
+  bool force = false;
   std::vector<std::string> attachments;  ///< files attached once the ticket exists
 };
 
@@ -336,7 +488,9 @@ struct CreatedTicket {
 /// Creates the ticket of a complete request (see complete_ticket), then attaches its files.
 /// Before anything is created, every file is checked (check_glpi_attachment, the error naming
 /// the file) and the category resolved (Glpi::category: an unknown or ambiguous name is
-/// invalid_input with subject "category"). Once the ticket exists no error undoes it: a file
+/// invalid_input with subject "category"); a request about a pli that has an open ticket
+/// already (find_tickets, open_duplicate) is a conflict with subject "pli" naming that ticket,
+/// unless TicketRequest::force. Once the ticket exists no error undoes it: a file
 /// that cannot be attached is an outcome, and the next files are still sent.
 SNE_EXPORT Result<CreatedTicket> submit_ticket(Glpi& glpi, const TicketRequest& request);
 
@@ -364,7 +518,8 @@ SNE_EXPORT Status check_glpi_credentials(Glpi& glpi);
 /// The documents `sne ticket ... --json` writes, one shape per record. Members in this order:
 /// {id, name, completename, parent_id, level, helpdesk_visible, incident, request}
 SNE_EXPORT Json to_json(const GlpiCategory& category);
-/// {id, title, status, status_code, type, urgency, category_id, category, date, date_mod, text}
+/// {id, title, status, status_code, status_label, type, urgency, category_id, category, date,
+/// date_mod, text}
 SNE_EXPORT Json to_json(const Ticket& ticket);
 /// {id, name, filename, mime}
 SNE_EXPORT Json to_json(const TicketDocument& document);
@@ -379,5 +534,12 @@ SNE_EXPORT Json to_json(const AttachReport& report);
 /// {id, title, category (its complete name), category_id, pli (null: none), attachments,
 /// failed}
 SNE_EXPORT Json to_json(const CreatedTicket& ticket);
+/// The ticket's members (to_json(Ticket)), then {solution, approval, closed}.
+SNE_EXPORT Json to_json(const ClosedTicket& closed);
+/// A change seen by watch_ticket (a line of `sne ticket watch --jsonl`): {id, title, status,
+/// status_code, status_label, previous (null on a first sighting), date_mod}.
+SNE_EXPORT Json to_json(const TicketWatchEvent& event);
+/// The end of a watch: {outcome, rounds, ticket}.
+SNE_EXPORT Json to_json(const TicketWatchResult& result);
 
 }  // namespace sne

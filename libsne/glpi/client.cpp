@@ -196,6 +196,57 @@ class Client final : public Glpi {
     return upload_document(session_, ticket, path);
   }
 
+  Result<Ticket> ticket_summary(std::int64_t id) override {
+    auto cats = category_names();
+    if (!cats) return cats.error();
+    auto row = get_ticket(id);
+    if (!row) return row.error();
+    return ticket_of(*row, *cats);
+  }
+
+  Result<TicketList> search_tickets(const GlpiSearch& search) override {
+    auto response = session_.send("GET", "/search/Ticket?" + glpi_search_query(search), nullptr);
+    if (!response) return response.error();
+    json doc;
+    if (auto ok = session_.parse_body(*response, doc); !ok) return ok.error();
+    // 200 or 206 (a page of more): the same body. A page beyond the end is a refusal.
+    if (response->status >= 300) return session_.error_of(*response, doc);
+    if (!doc.is_object() || !doc.contains("totalcount"))
+      return session_.unexpected(*response, "a search answer without totalcount");
+    TicketList out;
+    out.total = static_cast<std::size_t>(std::max<std::int64_t>(0, loose_int(doc["totalcount"])));
+    // No "data" at all when nothing is found.
+    const auto data = doc.find("data");
+    if (data == doc.end()) return out;
+    if (!data->is_array() && !data->is_object())
+      return session_.unexpected(*response, "search data that is not a list");
+    for (const json& row : *data)
+      if (row.is_object())
+        if (auto t = ticket_of_search(row); t.id > 0) out.items.push_back(std::move(t));
+    return out;
+  }
+
+  Result<std::int64_t> add_solution(std::int64_t ticket, std::string_view text) override {
+    if (auto ok = check_body(text); !ok) return ok.error();
+    if (auto exists = get_ticket(ticket); !exists) return exists.error();
+    const json input = {
+        {"itemtype", "Ticket"}, {"items_id", ticket}, {"content", text_to_html(text)}};
+    auto answer = session_.call_json("POST", "/ITILSolution/", json{{"input", input}});
+    if (!answer) return answer.error();
+    return created_id(*answer, "solution");
+  }
+
+  Result<std::int64_t> approve_solution(std::int64_t ticket, std::string_view text) override {
+    if (auto exists = get_ticket(ticket); !exists) return exists.error();
+    json input = {{"itemtype", "Ticket"}, {"items_id", ticket}, {"add_close", 1}};
+    // Without content GLPI writes its own "Solution approved".
+    if (text.find_first_not_of(" \t\r\n") != std::string_view::npos)
+      input["content"] = text_to_html(text);
+    auto answer = session_.call_json("POST", "/ITILFollowup/", json{{"input", input}});
+    if (!answer) return answer.error();
+    return created_id(*answer, "follow-up");
+  }
+
   Status close() override { return session_.kill(); }
 
  private:

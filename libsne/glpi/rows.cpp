@@ -89,6 +89,33 @@ Ticket ticket_of(const json& row, const std::map<std::int64_t, std::string>& cat
   return t;
 }
 
+Ticket ticket_of_search(const json& row) {
+  auto cell = [&row](TicketField f) -> json {
+    const auto it = row.find(std::to_string(static_cast<int>(f)));
+    if (it == row.end()) return json();
+    if (it->is_array()) return it->empty() ? json() : it->front();
+    return *it;
+  };
+  auto text = [&cell](TicketField f) {
+    const json v = cell(f);
+    return v.is_string() ? decode_entities(v.get<std::string>()) : std::string();
+  };
+  Ticket t;
+  t.id = loose_int(cell(TicketField::id));
+  t.title = text(TicketField::title);
+  const auto status = loose_int(cell(TicketField::status), 1);
+  t.status =
+      status >= 1 && status <= 6 ? static_cast<TicketStatus>(status) : TicketStatus::incoming;
+  t.type = loose_int(cell(TicketField::type), 1) == 2 ? TicketType::request : TicketType::incident;
+  t.urgency = static_cast<int>(loose_int(cell(TicketField::urgency), 3));
+  t.category = text(TicketField::category);
+  t.date = text(TicketField::date);
+  t.date_mod = text(TicketField::date_mod);
+  const json content = cell(TicketField::content);
+  if (content.is_string()) t.text = html_to_text(content.get<std::string>());
+  return t;
+}
+
 TicketFollowup followup_of(const json& row) {
   TicketFollowup t;
   t.id = loose_int(row.value("id", json()));

@@ -39,6 +39,11 @@ GlpiCategory category_of(const nlohmann::json& row);
 /// only its id.
 Ticket ticket_of(const nlohmann::json& row, const std::map<std::int64_t, std::string>& categories);
 
+/// A row of search/Ticket, keyed by search option ("2": id, "1": title, "12": status, "7": the
+/// category's complete name, "15" and "19": dates, "14": type, "10": urgency, "21": text).
+/// Multiple values come as arrays: their first is taken.
+Ticket ticket_of_search(const nlohmann::json& row);
+
 /// A row of ITILFollowup.
 TicketFollowup followup_of(const nlohmann::json& row);
 

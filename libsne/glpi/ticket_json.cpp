@@ -21,6 +21,7 @@ Json to_json(const Ticket& t) {
       .set("title", t.title)
       .set("status", to_string(t.status))
       .set("status_code", static_cast<int>(t.status))
+      .set("status_label", ticket_status_label(t.status))
       .set("type", to_string(t.type))
       .set("urgency", t.urgency)
       .set("category_id", t.category_id)
@@ -88,6 +89,31 @@ Json to_json(const CreatedTicket& t) {
                         .set("category_id", t.category.id)
                         .set("pli", t.pli.empty() ? Json() : Json(t.pli)),
                     t.attachments);
+}
+
+Json to_json(const ClosedTicket& c) {
+  return to_json(c.ticket)
+      .set("solution", c.solution > 0 ? Json(c.solution) : Json())
+      .set("approval", c.approval > 0 ? Json(c.approval) : Json())
+      .set("closed", c.ticket.status == TicketStatus::closed);
+}
+
+Json to_json(const TicketWatchEvent& e) {
+  return Json::object()
+      .set("id", e.ticket.id)
+      .set("title", e.ticket.title)
+      .set("status", to_string(e.ticket.status))
+      .set("status_code", static_cast<int>(e.ticket.status))
+      .set("status_label", ticket_status_label(e.ticket.status))
+      .set("previous", e.previous ? Json(to_string(*e.previous)) : Json())
+      .set("date_mod", e.ticket.date_mod);
+}
+
+Json to_json(const TicketWatchResult& r) {
+  return Json::object()
+      .set("outcome", to_string(r.outcome))
+      .set("rounds", r.rounds)
+      .set("ticket", to_json(r.ticket));
 }
 
 }  // namespace sne

@@ -245,6 +245,7 @@ Reply serve(Call& call, std::size_t max_body) {
   if (multipart) manage_uploads(call);  // APIRest::manageUploadedFiles, before the checks
   check_app_token(call);
   check_session(call);
+  ensure_glpi_solutions(call.db);
   session.commit();  // a call made with the session counts, even if refused below
 
   Transaction work(call.db, true);

@@ -135,6 +135,11 @@ void check_app_token(Call& call);
 /// Checks the Session-Token and records its use (last use, calls); sets call.user.
 void check_session(Call& call);
 
+/// GET search/Ticket: GLPI's search engine over the user's tickets (glpi_search.cpp).
+Reply search_items(Call& call);
+/// Creates glpi_itilsolutions in a sandbox made before it existed (glpi_store.cpp).
+void ensure_glpi_solutions(Db& db);
+
 /// The itemtypes served, and the CRUD of GLPI's CommonDBTM over them (glpi_items.cpp).
 Reply items(Call& call);
 

@@ -147,6 +147,7 @@ constexpr std::array kResources{
     Resource{"changeActiveEntities", change_active_entities},
     Resource{"changeActiveProfile", change_active_profile},
     Resource{"getGlpiConfig", get_glpi_config},
+    Resource{"search", search_items},
 };
 
 }  // namespace

@@ -52,6 +52,17 @@ CREATE TABLE glpi_documents_items (
 CREATE INDEX glpi_documents_items_by_item ON glpi_documents_items (itemtype, items_id);
 )sql";
 
+// Solutions of tickets (ITILSolution), added after schema version 5 without a version of their
+// own: created where missing by the first authenticated call (ensure_glpi_solutions).
+constexpr std::string_view kSolutionsSchema = R"sql(
+CREATE TABLE IF NOT EXISTS glpi_itilsolutions (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, itemtype TEXT NOT NULL, items_id INTEGER NOT NULL,
+  content TEXT NOT NULL, status INTEGER NOT NULL, users_id INTEGER NOT NULL,
+  users_id_approval INTEGER NOT NULL DEFAULT 0, date_approval INTEGER,
+  date_mod INTEGER NOT NULL, date_creation INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS glpi_itilsolutions_by_item ON glpi_itilsolutions (itemtype, items_id);
+)sql";
+
 struct CategorySeed {
   int id;
   const char* name;
@@ -110,6 +121,7 @@ std::string user_token_for(const std::string& email) {
 
 void create_glpi(Db& db, Timestamp now) {
   db.exec(kGlpiSchema);
+  db.exec(kSolutionsSchema);
   seed_categories(db, to_seconds(now));
   db.run("INSERT INTO glpi_app_tokens (token_sha256, name) VALUES (?, 'sne sandbox')",
          crypto::sha256_hex(kSandboxGlpiAppToken));
@@ -131,6 +143,11 @@ void create_glpi(Db& db, Timestamp now) {
 }
 
 namespace glpi {
+
+void ensure_glpi_solutions(Db& db) {
+  auto st = db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'glpi_itilsolutions'");
+  if (!st.step()) db.exec(kSolutionsSchema);
+}
 
 Knobs read_knobs(Db& db) {
   Knobs k;

@@ -55,6 +55,12 @@ std::optional<std::int64_t> parse_datetime(const std::string& text) {
 
 Added failed(std::string message) { return {std::nullopt, std::move(message)}; }
 
+// CommonITILObject's statuses and CommonITILValidation's, as GLPI numbers them.
+constexpr std::int64_t kSolved = 5;
+constexpr std::int64_t kClosed = 6;
+constexpr std::int64_t kSolutionWaiting = 2;
+constexpr std::int64_t kSolutionAccepted = 3;
+
 /// Links the user's documents of `ids` (an id or an array of them) to the ticket, as
 /// CommonITILObject does with _documents_id; others are left out.
 void link_documents(Call& call, std::int64_t ticket, const json& ids) {
@@ -123,7 +129,11 @@ Added add_followup(Call& call, json& input) {
   const ItemType* tickets = find_type("Ticket");
   if (parent != tickets || !ticket || !visible(call, *tickets, *ticket))
     return failed(std::string(kNoRight));
-  const auto content = string_field(input, "content");
+  // ITILFollowup::prepareInputForAdd: add_close approves the solution of a solved ticket, and
+  // needs no text ("Solution approved" stands for it).
+  const bool close = input.contains("add_close");
+  auto content = string_field(input, "content");
+  if (close && (!content || php_empty(json(*content)))) content = "Solution approved";
   if (!content || php_empty(json(*content)))
     return failed("You can't add a followup without description");
   const auto is_private = int_field(input, "is_private", 0, 0, 1);
@@ -134,8 +144,57 @@ Added add_followup(Call& call, json& input) {
   const std::int64_t id = call.db.last_insert_rowid();
   call.db.run("UPDATE glpi_tickets SET date_mod = ?, users_id_lastupdater = ? WHERE id = ?",
               call.now, call.me().id, *ticket);
+  // ITILFollowup::post_addItem: _close on a SOLVED ticket closes it, and its waiting solution
+  // is accepted by the requester (who may approve: the ticket is theirs). On a ticket in any
+  // other status the follow-up is only a follow-up.
+  if (close) {
+    auto st = call.db.prepare("SELECT status FROM glpi_tickets WHERE id = ?");
+    st.bind(*ticket);
+    if (st.step() && st.int64(0) == kSolved) {
+      call.db.run("UPDATE glpi_tickets SET status = ? WHERE id = ?", kClosed, *ticket);
+      call.db.run(
+          "UPDATE glpi_itilsolutions SET status = ?, users_id_approval = ?, date_approval = ?, "
+          "date_mod = ? WHERE itemtype = 'Ticket' AND items_id = ? AND status = ?",
+          kSolutionAccepted, call.me().id, call.now, call.now, *ticket, kSolutionWaiting);
+    }
+  }
   // A follow-up has no name: GLPI names it after its type and id.
   return {id, added_message(fmt::format("Followup - ID {}", id))};
+}
+
+Added add_solution(Call& call, json& input) {
+  // ITILSolution::canCreateItem is the parent's canSolve(): a status that may become solved,
+  // not closed, and the right to update tickets or being assigned. The sandbox's users are
+  // given that right over the tickets they may read (a self-service profile of GLPI has it
+  // not: a technician's has), so that a support agent can solve and close their tickets.
+  const std::string itemtype = string_field(input, "itemtype").value_or("");
+  const auto ticket = as_int(input.value("items_id", json()));
+  const ItemType* tickets = find_type("Ticket");
+  if (find_type(itemtype) != tickets || !ticket || !visible(call, *tickets, *ticket))
+    return failed(std::string(kNoRight));
+  auto st = call.db.prepare("SELECT status FROM glpi_tickets WHERE id = ?");
+  st.bind(*ticket);
+  st.step();
+  const std::int64_t status = st.int64(0);
+  if (status == kClosed) return failed(std::string(kNoRight));
+  // prepareInputForAdd: a solved ticket takes no second solution.
+  if (status == kSolved)
+    return failed("The item is already solved, did anyone pushed a solution before you?");
+  // GLPI checks no text here: an empty solution is accepted. The entity's autoclose_delay is
+  // "never" in the sandbox: the solution waits for approval and the ticket becomes SOLVED (a
+  // delay of 0 would accept it and close the ticket at once).
+  call.db.run(
+      "INSERT INTO glpi_itilsolutions (itemtype, items_id, content, status, users_id, date_mod, "
+      "date_creation) VALUES ('Ticket', ?, ?, ?, ?, ?, ?)",
+      *ticket, string_field(input, "content").value_or(""), kSolutionWaiting, call.me().id,
+      call.now, call.now);
+  const std::int64_t id = call.db.last_insert_rowid();
+  // post_addItem: the ticket becomes SOLVED.
+  call.db.run(
+      "UPDATE glpi_tickets SET status = ?, date_mod = ?, users_id_lastupdater = ? WHERE id = ?",
+      kSolved, call.now, call.me().id, *ticket);
+  // Its name field is its id (ITILSolution::getNameField).
+  return {id, added_message(std::to_string(id))};
 }
 
 const std::vector<ItemType>& item_types() {
@@ -146,8 +205,14 @@ const std::vector<ItemType>& item_types() {
         {"entities_id", "0", Kind::integer},
         {"name", "name", Kind::text},
         {"date", "date", Kind::datetime},
-        {"closedate", "NULL", Kind::datetime},
-        {"solvedate", "NULL", Kind::datetime},
+        {"closedate",
+         "(SELECT max(s.date_approval) FROM glpi_itilsolutions s WHERE s.itemtype = 'Ticket' "
+         "AND s.items_id = glpi_tickets.id AND glpi_tickets.status = 6)",
+         Kind::datetime},
+        {"solvedate",
+         "(SELECT max(s.date_creation) FROM glpi_itilsolutions s WHERE s.itemtype = 'Ticket' "
+         "AND s.items_id = glpi_tickets.id AND glpi_tickets.status >= 5)",
+         Kind::datetime},
         {"takeintoaccountdate", "NULL", Kind::datetime},
         {"date_mod", "date_mod", Kind::datetime},
         {"users_id_lastupdater", "users_id_lastupdater", Kind::integer},
@@ -223,6 +288,30 @@ const std::vector<ItemType>& item_types() {
        false,
        {},
        add_followup,
+       nullptr,
+       nullptr},
+      {"ITILSolution",
+       "glpi_itilsolutions",
+       {{"id", "id", Kind::integer},
+        {"itemtype", "itemtype", Kind::text},
+        {"items_id", "items_id", Kind::integer},
+        {"solutiontypes_id", "0", Kind::integer},
+        {"solutiontype_name", "NULL", Kind::text},
+        {"content", "content", Kind::text},
+        {"date_creation", "date_creation", Kind::datetime},
+        {"date_mod", "date_mod", Kind::datetime},
+        {"date_approval", "date_approval", Kind::datetime},
+        {"users_id", "users_id", Kind::integer},
+        {"user_name", "NULL", Kind::text},
+        {"users_id_editor", "0", Kind::integer},
+        {"users_id_approval", "users_id_approval", Kind::integer},
+        {"user_name_approval", "NULL", Kind::text},
+        {"status", "status", Kind::integer},
+        {"itilfollowups_id", "NULL", Kind::integer}},
+       fmt::format("(itemtype = 'Ticket' AND items_id IN ({}))", kMyTickets),
+       false,
+       {},
+       add_solution,
        nullptr,
        nullptr},
       {"Document",

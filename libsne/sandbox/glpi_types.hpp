@@ -61,6 +61,7 @@ bool visible(Call& call, const ItemType& type, std::int64_t id);
 // Per itemtype (glpi_types.cpp, glpi_documents.cpp).
 Added add_ticket(Call& call, json& input);
 Added add_followup(Call& call, json& input);
+Added add_solution(Call& call, json& input);
 Added add_document(Call& call, json& input);
 std::string remove_document(Call& call, std::int64_t id, bool force_purge);
 bool may_delete_document(Call& call, std::int64_t id);

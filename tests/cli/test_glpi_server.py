@@ -188,6 +188,123 @@ class GlpiServerTest(CliTest):
         self.assertEqual(r.status, 200, r)
         self.assertEqual(len(r.json()), 1)
 
+    # ---- search and solutions ---------------------------------------------------------------
+
+    def search(self, session, query):
+        return self.call("GET", "/search/Ticket?" + query, self.auth(session))
+
+    def test_search_pages_criteria_and_defaults_as_glpi_answers_them(self):
+        session = self.login()
+        r = self.post_json("/Ticket/", session, {"input": [
+            {"name": f"t{i}", "content": f"<p>Transaction : tx{i}</p>", "itilcategories_id": 6 if i % 2 else 9}
+            for i in range(5)]})
+        self.assertEqual(r.status, 201, r)
+        ids = [x["id"] for x in r.json()]
+        # Nothing found: no data, no Content-Range header, and GLPI's "0--1/0" in the body.
+        r = self.search(session, "criteria[0][field]=1&criteria[0][searchtype]=contains"
+                                 "&criteria[0][value]=nothing&range=0-9")
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(r.json(), {"totalcount": 0, "count": 0, "sort": [19], "order": ["DESC"],
+                                    "content-range": "0--1/0"})
+        self.assertIsNone(r.header("Content-Range"))
+        # A page of 2 of 5: 206, Content-Range, rows keyed by search option, id first.
+        r = self.search(session, "criteria[0][field]=12&criteria[0][searchtype]=equals"
+                                 "&criteria[0][value]=all&forcedisplay[0]=15&range=0-1&sort=2&order=ASC")
+        self.assertEqual(r.status, 206, r)
+        self.assertEqual(r.header("Content-Range"), "0-1/5")
+        body = r.json()
+        self.assertEqual((body["totalcount"], body["count"], body["content-range"]), (5, 2, "0-1/5"))
+        self.assertEqual(list(body["data"][0]), ["2", "1", "15", "12"])
+        self.assertEqual([d["2"] for d in body["data"]], ids[:2])
+        r = self.search(session, "criteria[0][field]=12&criteria[0][searchtype]=equals"
+                                 "&criteria[0][value]=all&range=4-9&sort=2&order=ASC")
+        self.assertEqual((r.status, r.header("Content-Range")), (206, "4-4/5"))
+        r = self.search(session, "criteria[0][field]=12&criteria[0][searchtype]=equals"
+                                 "&criteria[0][value]=all&range=0-9")
+        self.assertEqual((r.status, r.header("Content-Range")), (200, "0-4/5"))
+        r = self.search(session, "criteria[0][field]=12&criteria[0][searchtype]=equals"
+                                 "&criteria[0][value]=all&range=6-9")
+        self.assertEqual((r.status, r.json()[0]), (400, "ERROR_RANGE_EXCEED_TOTAL"))
+        # Criteria: content contains, category equals, linked by OR.
+        r = self.search(session, "criteria[0][field]=21&criteria[0][searchtype]=contains"
+                                 "&criteria[0][value]=Transaction%20%3A%20tx3&range=0-9")
+        self.assertEqual([d["2"] for d in r.json()["data"]], [ids[3]])
+        r = self.search(session, "criteria[0][field]=7&criteria[0][searchtype]=equals&criteria[0][value]=6"
+                                 "&criteria[1][link]=OR&criteria[1][field]=2&criteria[1][searchtype]=equals"
+                                 f"&criteria[1][value]={ids[0]}&range=0-9&sort=2&order=ASC")
+        self.assertEqual([d["2"] for d in r.json()["data"]], [ids[0], ids[1], ids[3]])
+        self.assertIn("Pièce justificative refusée", r.json()["data"][1]["7"])
+        # Malformed criteria, unknown fields, bad ranges: GLPI's errors.
+        r = self.search(session, "criteria[0][field]=12&criteria[0][value]=1")
+        self.assertEqual((r.status, r.json()[0]), (400, "ERROR"))
+        self.assertIn("Malformed search criteria", r.json()[1])
+        r = self.search(session, "criteria[0][field]=999&criteria[0][searchtype]=equals&criteria[0][value]=1")
+        self.assertIn("Bad field ID in search criteria", r.json()[1])
+        r = self.search(session, "range=a-b")
+        self.assertEqual((r.status, r.json()[0]), (400, "ERROR"))
+        # Solve one: no criteria means Ticket's default search, open tickets only.
+        r = self.post_json("/ITILSolution/", session, {"input": {
+            "itemtype": "Ticket", "items_id": ids[0], "content": "<p>Réglé</p>"}})
+        self.assertEqual(r.status, 201, r)
+        r = self.search(session, "range=0-49")
+        self.assertEqual(r.json()["totalcount"], 4)
+        self.assertNotIn(ids[0], [d["2"] for d in r.json()["data"]])
+        self.assertEqual(list(r.json()["data"][0])[:3], ["2", "1", "12"])
+        r = self.search(session, "criteria[0][field]=12&criteria[0][searchtype]=equals"
+                                 "&criteria[0][value]=old&range=0-9")
+        self.assertEqual([d["2"] for d in r.json()["data"]], [ids[0]])
+        # Someone else sees none of them.
+        other = self.login("sandbox-glpi-agent-metz")
+        r = self.search(other, "criteria[0][field]=12&criteria[0][searchtype]=equals"
+                               "&criteria[0][value]=all&range=0-9")
+        self.assertEqual(r.json()["totalcount"], 0)
+
+    def test_a_solution_solves_and_its_approval_closes_as_glpi_does(self):
+        session = self.login()
+        ticket = self.post_json("/Ticket/", session, {"input": {"name": "t"}}).json()["id"]
+        r = self.post_json("/ITILSolution/", session, {"input": {
+            "itemtype": "Ticket", "items_id": ticket, "content": "<p>Fait</p>"}})
+        self.assertEqual(r.status, 201, r)
+        solution = r.json()["id"]
+        self.assertEqual(r.header("Location"), f"{self.api}/ITILSolution/{solution}")
+        t = self.call("GET", f"/Ticket/{ticket}", self.auth(session)).json()
+        self.assertEqual(t["status"], 5)
+        self.assertIsNotNone(t["solvedate"])
+        self.assertIsNone(t["closedate"])
+        sol = self.call("GET", f"/Ticket/{ticket}/ITILSolution?range=0-9", self.auth(session)).json()
+        self.assertEqual([(s["id"], s["status"]) for s in sol], [(solution, 2)])  # waiting
+        # A second solution on a solved ticket: refused as GLPI does.
+        r = self.post_json("/ITILSolution/", session, {"input": {
+            "itemtype": "Ticket", "items_id": ticket, "content": "<p>Encore</p>"}})
+        self.assertEqual((r.status, r.json()[0]), (400, "ERROR_GLPI_ADD"))
+        self.assertIn("already solved", r.json()[1])
+        # The requester approves: a follow-up with add_close, no text needed; the ticket closes.
+        r = self.post_json("/ITILFollowup/", session, {"input": {
+            "itemtype": "Ticket", "items_id": ticket, "add_close": 1}})
+        self.assertEqual(r.status, 201, r)
+        t = self.call("GET", f"/Ticket/{ticket}", self.auth(session)).json()
+        self.assertEqual(t["status"], 6)
+        self.assertIsNotNone(t["closedate"])
+        sol = self.call("GET", f"/ITILSolution/{solution}", self.auth(session)).json()
+        self.assertEqual(sol["status"], 3)  # accepted
+        fu = self.call("GET", f"/Ticket/{ticket}/ITILFollowup?range=0-9", self.auth(session)).json()
+        self.assertEqual(fu[-1]["content"], "Solution approved")
+        # Closed: no solution any more; add_close on an open ticket closes nothing.
+        r = self.post_json("/ITILSolution/", session, {"input": {
+            "itemtype": "Ticket", "items_id": ticket, "content": "x"}})
+        self.assertEqual((r.status, r.json()[0]), (400, "ERROR_GLPI_ADD"))
+        other = self.post_json("/Ticket/", session, {"input": {"name": "u"}}).json()["id"]
+        r = self.post_json("/ITILFollowup/", session, {"input": {
+            "itemtype": "Ticket", "items_id": other, "add_close": 1}})
+        self.assertEqual(r.status, 201, r)
+        self.assertEqual(self.call("GET", f"/Ticket/{other}", self.auth(session)).json()["status"], 1)
+        # Another user's ticket: no right.
+        metz = self.login("sandbox-glpi-agent-metz")
+        r = self.post_json("/ITILSolution/", metz, {"input": {
+            "itemtype": "Ticket", "items_id": other, "content": "x"}})
+        self.assertEqual((r.status, r.json()[0]), (400, "ERROR_GLPI_ADD"))
+        self.assertIn("permission", r.json()[1])
+
     # ---- documents --------------------------------------------------------------------------
 
     def upload(self, session, manifest, filename, data, ctype="application/pdf"):

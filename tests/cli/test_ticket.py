@@ -4,12 +4,17 @@ against servers that misbehave."""
 import http.server
 import json
 import os
+import re
+import signal
 import socket
 import stat
+import subprocess
 import threading
+import time
 import unittest
+import urllib.request
 
-from sne_cli import CliTest, pdf_file
+from sne_cli import SNE, CliTest, pdf_file
 from test_account import Server
 
 DELAY = "Temps de traitement d'une PJ supérieur au temps annoncé"
@@ -295,6 +300,157 @@ class EmbeddedGlpi(GlpiTest):
         self.assertIn("sne ticket login", r.err)
 
 
+class TicketFollowUp(GlpiTest):
+    """status, close, list's filters, duplicates of a pli's ticket, watch: embedded sandbox."""
+
+    def test_status_then_close_with_a_solution(self):
+        tid = self.create(title="À régler")
+        r = self.ticket("status", str(tid))
+        self.assertExit(r, 0)
+        self.assertRegex(r.out, rf"ticket {tid}: Nouveau \(updated \d{{4}}-\d\d-\d\d \d\d:\d\d UTC\)")
+        st = self.ticket("status", str(tid), "--json").json()
+        self.assertEqual((st["status"], st["status_code"], st["status_label"]), ("new", 1, "Nouveau"))
+        r = self.ticket("close", str(tid), "--solution", "Le pli est passé\nMerci")
+        self.assertExit(r, 0)
+        self.assertIn(f"ticket {tid} closed with solution", r.out)
+        st = self.ticket("status", str(tid), "--json").json()
+        self.assertEqual((st["status"], st["status_label"]), ("closed", "Clos"))
+        # The approval is a follow-up, as GLPI writes it.
+        shown = self.ticket("show", str(tid), "--json").json()
+        self.assertEqual([f["text"] for f in shown["followups"]], ["Solution approved"])
+        # Closed already: refused, exit 6, nothing added.
+        r = self.ticket("close", str(tid), "--solution", "encore", "--json")
+        self.assertExit(r, 6)
+        self.assertOneLineError(r, f"ticket {tid} is closed already")
+        self.assertEqual(r.json()["error"]["code"], "conflict")
+        self.assertNoSessionLeft()
+
+    def test_close_needs_a_solution_and_a_ticket_that_exists(self):
+        tid = self.create()
+        r = self.ticket("close", str(tid))
+        self.assertExit(r, 2)
+        self.assertIn("--solution", r.err)
+        r = self.ticket("close", str(tid), "--solution", "  ")
+        self.assertExit(r, 6)
+        self.assertOneLineError(r, "--solution")
+        r = self.ticket("close", str(tid), "--solution-file", os.path.join(self.home, "none.txt"))
+        self.assertExit(r, 6)
+        self.assertOneLineError(r, "none.txt")
+        path = self.write("solution.txt", "Réglé par le SNE\n")
+        r = self.ticket("close", str(tid), "--solution-file", path, "--json")
+        self.assertExit(r, 0)
+        self.assertTrue(r.json()["closed"])
+        self.assertTrue(r.json()["solution"])
+        r = self.ticket("close", "424242", "--solution", "x")
+        self.assertExit(r, 7)
+        self.assertOneLineError(r, "424242")
+        self.assertExit(self.ticket("status", "424242"), 7)
+        self.assertExit(self.ticket("status", "0"), 2)
+
+    def test_list_filters_by_status_category_and_date(self):
+        a = self.create(title="A", category=REJECTED)
+        b = self.create(title="B")
+        c = self.create(title="C", category=DELAY)
+        self.assertExit(self.ticket("close", str(b), "--solution", "ok"), 0)
+        ids = lambda *args: [t["id"] for t in self.ticket("list", "--json", *args).json()]
+        self.assertEqual(sorted(ids()), sorted([a, b, c]))  # all statuses by default
+        self.assertEqual(sorted(ids("--status", "open")), sorted([a, c]))
+        self.assertEqual(ids("--status", "closed"), [b])
+        self.assertEqual(ids("--status", "Clos"), [b])
+        self.assertEqual(ids("--status", "solved"), [])
+        # A category takes those under it.
+        self.assertEqual(sorted(ids("--category", "Pièces justificatives")), sorted([a, c]))
+        self.assertEqual(ids("--category", REJECTED), [a])
+        self.assertEqual(sorted(ids("--since", "2000-01-01")), sorted([a, b, c]))
+        self.assertEqual(ids("--since", "2199-01-01"), [])
+        human = self.ticket("list", "--status", "open")
+        self.assertExit(human, 0)
+        self.assertIn("Nouveau", human.out)
+        r = self.ticket("list", "--status", "done")
+        self.assertExit(r, 6)
+        self.assertOneLineError(r, "--status", "done")
+        r = self.ticket("list", "--since", "hier")
+        self.assertExit(r, 6)
+        self.assertOneLineError(r, "--since")
+        r = self.ticket("list", "--category", "Réclamation")
+        self.assertExit(r, 6)
+        self.assertOneLineError(r, "--category")
+        self.assertNoSessionLeft()
+
+    def test_a_second_ticket_about_an_open_pli_ticket_is_refused_unless_forced(self):
+        tx = self.sne("pli", "list", "--statut", "rejet_pieces", "--json").json()[0]["transaction"]
+        first = self.ticket("create", "--pli", tx, "--json", stdin="")
+        self.assertExit(first, 0)
+        fid = first.json()["id"]
+        again = self.ticket("create", "--pli", tx, "--json", stdin="")
+        self.assertExit(again, 6)
+        self.assertOneLineError(again, f"pli {tx} has an open ticket already: {fid}")
+        self.assertIn("--force", again.err)
+        self.assertEqual(again.json()["error"]["code"], "conflict")
+        self.assertEqual(self.glpi_state()["tickets"], 1)
+        # Even with a title of one's own: the text still names the pli.
+        again = self.ticket("create", "--pli", tx, "--title", "Autre titre", stdin="")
+        self.assertExit(again, 6)
+        forced = self.ticket("create", "--pli", tx, "--force", "--json", stdin="")
+        self.assertExit(forced, 0)
+        sid = forced.json()["id"]
+        listed = [t["id"] for t in self.ticket("list", "--pli", tx, "--json").json()]
+        self.assertEqual(sorted(listed), sorted([fid, sid]))
+        # Another pli's tickets are not listed; a pli without tickets says so.
+        other = self.sne("pli", "list", "--statut", "rejet_dossier", "--json").json()[0]["transaction"]
+        r = self.ticket("list", "--pli", other)
+        self.assertExit(r, 0)
+        self.assertIn(f"no ticket about pli {other}", r.err)
+        # Solved and closed tickets do not block.
+        for tid in (fid, sid):
+            self.assertExit(self.ticket("close", str(tid), "--solution", "réglé"), 0)
+        r = self.ticket("create", "--pli", tx, "--json", stdin="")
+        self.assertExit(r, 0)
+        self.assertNoSessionLeft()
+
+    def test_watch_ends_at_once_on_a_closed_ticket_and_refuses_bad_flags(self):
+        tid = self.create()
+        self.assertExit(self.ticket("close", str(tid), "--solution", "ok"), 0)
+        r = self.ticket("watch", str(tid))
+        self.assertExit(r, 0)
+        self.assertIn(f"ticket {tid}  Clos", r.out)
+        r = self.ticket("watch", str(tid), "--json")
+        self.assertExit(r, 0)
+        self.assertEqual(r.json()["outcome"], "complete")
+        self.assertEqual(r.json()["ticket"]["status"], "closed")
+        r = self.ticket("watch", str(tid), "--jsonl")
+        self.assertEqual(json.loads(r.out.splitlines()[0])["status_label"], "Clos")
+        self.assertExit(self.ticket("watch", "424242"), 7)
+        r = self.ticket("watch", str(tid), "--interval", "10ms")
+        self.assertExit(r, 6)
+        self.assertOneLineError(r, "--interval")
+        self.assertExit(self.ticket("watch", str(tid), "--json", "--jsonl"), 2)
+        # Open, and a timeout: exit 5 as `pli watch`.
+        open_id = self.create()
+        r = self.ticket("watch", str(open_id), "--interval", "1s", "--timeout", "2s")
+        self.assertExit(r, 5)
+        self.assertIn(f"ticket {open_id}  Nouveau", r.out)
+        self.assertIn("still Nouveau after 2s", r.err)
+        self.assertNoSessionLeft()
+
+    def test_not_signed_in_and_unreachable(self):
+        env = {"SNE_GLPI_URL": "https://glpi.example.org/glpi"}
+        for verb in (["status", "1"], ["close", "1", "--solution", "x"], ["list", "--status", "open"],
+                     ["watch", "1"]):
+            r = self.sne("ticket", *verb, env=env)
+            self.assertExit(r, 4)
+            self.assertIn("sne ticket login", r.err)
+        s = socket.socket()
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+        s.close()
+        env = {"SNE_GLPI_URL": f"http://127.0.0.1:{port}", "SNE_GLPI_USER_TOKEN": "t"}
+        for verb in (["status", "1"], ["close", "1", "--solution", "x"], ["list", "--status", "open"]):
+            r = self.sne("ticket", *verb, env=env)
+            self.assertExit(r, 5)
+            self.assertOneLineError(r, f"127.0.0.1:{port}")
+
+
 class ServedGlpi(GlpiTest):
     """The sandbox's GLPI over loopback HTTP, through libcurl."""
 
@@ -333,6 +489,61 @@ class ServedGlpi(GlpiTest):
                                  "0"), 0)
         r = self.ticket("comment", str(tid), "77777", "--body", "x")
         self.assertExit(r, 3)
+        self.assertNoSessionLeft()
+
+    def seed_tickets(self, n):
+        """n tickets in one bulk add, straight to the served GLPI."""
+        api = self.glpi_env["SNE_GLPI_URL"] + "/apirest.php"
+        req = urllib.request.Request(api + "/initSession", headers={
+            "App-Token": APP, "Authorization": "user_token " + USER})
+        with urllib.request.urlopen(req, timeout=20) as r:
+            session = json.loads(r.read())["session_token"]
+        headers = {"App-Token": APP, "Session-Token": session, "Content-Type": "application/json"}
+        body = json.dumps({"input": [{"name": f"Seed {i}", "content": "<p>x</p>"}
+                                     for i in range(n)]}).encode()
+        with urllib.request.urlopen(urllib.request.Request(api + "/Ticket/", data=body,
+                                                           headers=headers, method="POST"),
+                                    timeout=60) as r:
+            ids = [x["id"] for x in json.loads(r.read())]
+        urllib.request.urlopen(urllib.request.Request(api + "/killSession", headers=headers),
+                               timeout=20).read()
+        return ids
+
+    def test_list_pages_through_glpis_search_beyond_one_page(self):
+        ids = self.seed_tickets(230)
+        r = self.ticket("--debug", "list", "--all", "--json")
+        self.assertExit(r, 0)
+        self.assertEqual(sorted(t["id"] for t in r.json()), sorted(ids))
+        pages = re.findall(r"search/Ticket\?\S*range=(\d+-\d+)", r.err)
+        self.assertEqual(pages, ["0-199", "200-399"])
+        r = self.ticket("list", "--limit", "3", "--json")
+        self.assertEqual(len(r.json()), 3)
+        r = self.ticket("list", "--limit", "3")
+        self.assertIn("the 3 latest of 230 tickets", r.err)
+        self.assertNoSessionLeft()
+
+    def test_watch_sees_a_close_made_by_another_process_and_stops_on_ctrl_c(self):
+        tid = self.create()
+        env = dict(self.env, **self.glpi_env)
+        watch = subprocess.Popen([SNE, "ticket", "watch", str(tid), "--interval", "1s"],
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+        self.addCleanup(lambda: watch.poll() is None and watch.kill())
+        first = watch.stdout.readline()
+        self.assertIn(f"ticket {tid}  Nouveau", first)
+        self.assertExit(self.ticket("close", str(tid), "--solution", "réglé"), 0)
+        out, err = watch.communicate(timeout=60)
+        self.assertEqual(watch.returncode, 0, err)
+        self.assertRegex(out, rf"ticket {tid}  Nouveau → (Résolu|Clos)")
+        # Ctrl-C: exit 130, saying how to watch again.
+        other = self.create()
+        watch = subprocess.Popen([SNE, "ticket", "watch", str(other), "--interval", "1s"],
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+        self.addCleanup(lambda: watch.poll() is None and watch.kill())
+        self.assertIn("Nouveau", watch.stdout.readline())
+        watch.send_signal(signal.SIGINT)
+        out, err = watch.communicate(timeout=60)
+        self.assertEqual(watch.returncode, 130, err)
+        self.assertIn(f"sne ticket watch {other}", err)
         self.assertNoSessionLeft()
 
     def test_wrong_app_token_over_http(self):

@@ -72,6 +72,17 @@ class FakeGlpi : public Glpi {
     d.mime = "application/pdf";
     return d;
   }
+  Result<Ticket> ticket_summary(std::int64_t) override { return Ticket{}; }
+  Result<TicketList> search_tickets(const GlpiSearch&) override {
+    calls.push_back("search");
+    return TicketList{};
+  }
+  Result<std::int64_t> add_solution(std::int64_t, std::string_view) override {
+    return std::int64_t{1};
+  }
+  Result<std::int64_t> approve_solution(std::int64_t, std::string_view) override {
+    return std::int64_t{1};
+  }
   Status close() override {
     calls.push_back("close");
     if (close_error) return *close_error;
@@ -316,7 +327,8 @@ TEST_CASE("tickets: the JSON of categories, tickets and details keeps sne ticket
   d.ticket.date = "2026-03-02 10:00:00";
   d.ticket.date_mod = "2026-03-02 11:00:00";
   CHECK(to_json(d.ticket).dump(-1) ==
-        R"({"id":3,"title":"t","status":"solved","status_code":5,"type":"request","urgency":3,)"
+        R"({"id":3,"title":"t","status":"solved","status_code":5,"status_label":"Résolu",)"
+        R"("type":"request","urgency":3,)"
         R"("category_id":6,"category":"SNE > Pièce","date":"2026-03-02 10:00:00",)"
         R"("date_mod":"2026-03-02 11:00:00","text":"a\nb"})");
   d.followups.push_back({9, "2026-03-02 10:30:00", "merci", true, 4});
