@@ -46,7 +46,9 @@ _sne() {
       'sne sandbox seed:--db'|'sne sandbox seed:--plis'|'sne sandbox seed:--demandes'|'sne sandbox seed:--guichet'|'sne sandbox seed:--days') skip=1 ;;
       'sne sandbox faults:--db'|'sne sandbox faults:--error-rate'|'sne sandbox faults:--error-status'|'sne sandbox faults:--retry-after'|'sne sandbox faults:--latency'|'sne sandbox faults:--drop-rate'|'sne sandbox faults:--drop-when'|'sne sandbox faults:--rate-limit') skip=1 ;;
       'sne ticket create:--category'|'sne ticket create:--title'|'sne ticket create:--body'|'sne ticket create:--body-file'|'sne ticket create:--attach'|'sne ticket create:--pli'|'sne ticket create:--urgency'|'sne ticket create:--type') skip=1 ;;
-      'sne ticket list:--limit') skip=1 ;;
+      'sne ticket list:--limit'|'sne ticket list:--status'|'sne ticket list:--category'|'sne ticket list:--since'|'sne ticket list:--pli') skip=1 ;;
+      'sne ticket close:--solution'|'sne ticket close:--solution-file') skip=1 ;;
+      'sne ticket watch:--timeout'|'sne ticket watch:--interval') skip=1 ;;
       'sne ticket comment:--body'|'sne ticket comment:--body-file') skip=1 ;;
       'sne:account'|'sne:auth'|'sne:bulk'|'sne:calendar'|'sne:completion'|'sne:config'|'sne:doctor'|'sne:dossier'|'sne:fiche'|'sne:numero'|'sne:piece'|'sne:pli'|'sne:sandbox'|'sne:siret'|'sne:ticket') at="$at $w" ;;
       'sne account:request'|'sne account:status'|'sne account:pending'|'sne account:validate'|'sne account:reject'|'sne account:activate'|'sne account:profile'|'sne account:guichet'|'sne account:notifications') at="$at $w" ;;
@@ -62,7 +64,7 @@ _sne() {
       'sne sandbox:serve'|'sne sandbox:reset'|'sne sandbox:outbox'|'sne sandbox:advance'|'sne sandbox:numeriseur'|'sne sandbox:glpi'|'sne sandbox:clock'|'sne sandbox:seed'|'sne sandbox:faults') at="$at $w" ;;
       'sne sandbox clock:set'|'sne sandbox clock:auto') at="$at $w" ;;
       'sne siret:check') at="$at $w" ;;
-      'sne ticket:categories'|'sne ticket:create'|'sne ticket:list'|'sne ticket:show'|'sne ticket:comment'|'sne ticket:attach'|'sne ticket:login'|'sne ticket:logout') at="$at $w" ;;
+      'sne ticket:categories'|'sne ticket:create'|'sne ticket:list'|'sne ticket:show'|'sne ticket:status'|'sne ticket:close'|'sne ticket:watch'|'sne ticket:comment'|'sne ticket:attach'|'sne ticket:login'|'sne ticket:logout') at="$at $w" ;;
     esac
   done
   case "$at:$prev" in
@@ -191,6 +193,14 @@ _sne() {
     'sne ticket create:--urgency') COMPREPLY=(); return ;;
     'sne ticket create:--type') COMPREPLY=($(compgen -W 'incident request' -- "$cur")); return ;;
     'sne ticket list:--limit') COMPREPLY=(); return ;;
+    'sne ticket list:--status') COMPREPLY=(); return ;;
+    'sne ticket list:--category') COMPREPLY=(); return ;;
+    'sne ticket list:--since') COMPREPLY=(); return ;;
+    'sne ticket list:--pli') COMPREPLY=(); return ;;
+    'sne ticket close:--solution') COMPREPLY=(); return ;;
+    'sne ticket close:--solution-file') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    'sne ticket watch:--timeout') COMPREPLY=(); return ;;
+    'sne ticket watch:--interval') COMPREPLY=(); return ;;
     'sne ticket comment:--body') COMPREPLY=(); return ;;
     'sne ticket comment:--body-file') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
   esac
@@ -266,11 +276,14 @@ _sne() {
     'sne sandbox faults') words='--help --db --error-rate --error-status --retry-after --latency --drop-rate --drop-when --rate-limit --off' ;;
     'sne siret') words='check --help' ;;
     'sne siret check') words='--help' ;;
-    'sne ticket') words='categories create list show comment attach login logout --help' ;;
+    'sne ticket') words='categories create list show status close watch comment attach login logout --help' ;;
     'sne ticket categories') words='--help' ;;
-    'sne ticket create') words='--help --category --title --body --body-file --attach --pli --urgency --type' ;;
-    'sne ticket list') words='--help --limit --all' ;;
+    'sne ticket create') words='--help --category --title --body --body-file --attach --pli --urgency --type --force' ;;
+    'sne ticket list') words='--help --limit --all --status --category --since --pli' ;;
     'sne ticket show') words='--help' ;;
+    'sne ticket status') words='--help' ;;
+    'sne ticket close') words='--help --solution --solution-file' ;;
+    'sne ticket watch') words='--help --timeout --interval --jsonl' ;;
     'sne ticket comment') words='--help --body --body-file' ;;
     'sne ticket attach') words='--help' ;;
     'sne ticket login') words='--help --with-token' ;;
