@@ -143,13 +143,14 @@ CommandResult run_create(const CreateOptions& o, Context& ctx) {
   given.type = parse_ticket_type(o.type).value_or(TicketType::incident);
   given.urgency = o.urgency;
   given.pli = o.pli;
-  given.force = o.force;
   given.attachments = o.attach;
   auto request = complete_ticket(std::move(given), draft ? &*draft : nullptr);
   if (!request) return flagged(request.error(), {"title", "category"});
 
   auto glpi = ctx.glpi();
   if (!glpi) return glpi.error();
+  if (!o.pli.empty() && !o.force)
+    if (auto unique = check_pli_duplicate(**glpi, o.pli); !unique) return unique.error();
   auto created = submit_ticket(**glpi, *request);
   if (!created) return flagged(created.error(), {"category", "pli"});
   close_session(**glpi, ctx);
@@ -284,7 +285,7 @@ CommandResult run_show(const ShowOptions& o, Context& ctx) {
 CommandResult run_status(const ShowOptions& o, Context& ctx) {
   auto glpi = ctx.glpi();
   if (!glpi) return glpi.error();
-  auto t = (*glpi)->ticket_summary(o.id);
+  auto t = ticket_summary(**glpi, o.id);
   if (!t) return t.error();
   close_session(**glpi, ctx);
   if (ctx.out().json()) {

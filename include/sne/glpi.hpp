@@ -315,24 +315,30 @@ class SNE_EXPORT Glpi {
   /// submit_ticket() and attach_files() check every file before anything is created.
   virtual std::uint64_t max_attachment() const noexcept { return kDefaultGlpiMaxAttachment; }
 
-  /// One ticket without its follow-ups and documents (what a watch polls); not_found when
-  /// absent or not the user's.
-  virtual Result<Ticket> ticket_summary(std::int64_t id) = 0;
-  /// One page of GLPI's search engine over tickets (`search/Ticket`), GLPI's total of rows
-  /// matching beside it; rows that GLPI gave without their id are left out.
-  virtual Result<TicketList> search_tickets(const GlpiSearch& search) = 0;
-  /// Adds a solution to a ticket (ITILSolution); GLPI makes the ticket solved (or closed at
-  /// once when its entity closes solved tickets without delay). Returns its id; GLPI refuses
-  /// one on a ticket already solved or closed, or from a user who may not solve it.
-  virtual Result<std::int64_t> add_solution(std::int64_t ticket, std::string_view text) = 0;
-  /// Approves the solution of a solved ticket, which closes it: a follow-up with GLPI's
-  /// `add_close` (`text`, or GLPI's "Solution approved" when empty). On a ticket not solved,
-  /// GLPI adds the follow-up and closes nothing. Returns the follow-up's id.
-  virtual Result<std::int64_t> approve_solution(std::int64_t ticket, std::string_view text) = 0;
-
   /// Closes the session (killSession), if one is open.
   virtual Status close() = 0;
 };
+
+/// One ticket without its follow-ups and documents (what a watch polls); not_found when absent
+/// or not the user's.
+///
+/// This function and the three below are free functions rather than members of Glpi, whose
+/// virtual functions are part of libsne's ABI: they work on the clients that open_glpi() and
+/// Connection::glpi() make, and are an internal error on any other implementation of Glpi.
+SNE_EXPORT Result<Ticket> ticket_summary(Glpi& glpi, std::int64_t id);
+/// One page of GLPI's search engine over tickets (`search/Ticket`), GLPI's total of rows
+/// matching beside it; rows that GLPI gave without their id are left out.
+SNE_EXPORT Result<TicketList> search_tickets(Glpi& glpi, const GlpiSearch& search);
+/// Adds a solution to a ticket (ITILSolution); GLPI makes the ticket solved (or closed at once
+/// when its entity closes solved tickets without delay). Returns its id; GLPI refuses one on a
+/// ticket already solved or closed, or from a user who may not solve it.
+SNE_EXPORT Result<std::int64_t> add_solution(Glpi& glpi, std::int64_t ticket,
+                                             std::string_view text);
+/// Approves the solution of a solved ticket, which closes it: a follow-up with GLPI's
+/// `add_close` (`text`, or GLPI's "Solution approved" when empty). On a ticket not solved, GLPI
+/// adds the follow-up and closes nothing. Returns the follow-up's id.
+SNE_EXPORT Result<std::int64_t> approve_solution(Glpi& glpi, std::int64_t ticket,
+                                                 std::string_view text);
 
 /// Tickets of a filter, the latest change first, page after page of GLPI's search (each page
 /// of `page_size` rows); at most `max` (0: all). The category is resolved first (Glpi::category:
@@ -340,6 +346,12 @@ class SNE_EXPORT Glpi {
 /// with a pli, the count of tickets whose text names it.
 SNE_EXPORT Result<TicketList> find_tickets(Glpi& glpi, const TicketFilter& filter, std::size_t max,
                                            std::size_t page_size = 200);
+
+/// Whether a new ticket about the pli of `transaction` would duplicate an open one: Status()
+/// when the pli has no ticket, or only solved and closed ones (find_tickets, open_duplicate);
+/// a conflict with subject "pli" naming the open ticket (its number, title and status)
+/// otherwise; the error of the search when GLPI cannot be searched.
+SNE_EXPORT Status check_pli_duplicate(Glpi& glpi, std::string_view transaction);
 
 /// What close_ticket() did.
 struct ClosedTicket {
@@ -352,8 +364,8 @@ struct ClosedTicket {
   std::int64_t approval = 0;
 };
 
-/// Solves and closes a ticket: its solution (Glpi::add_solution), then, when GLPI left it
-/// solved, the approval that closes it (Glpi::approve_solution). A ticket already solved only
+/// Solves and closes a ticket: its solution (add_solution()), then, when GLPI left it
+/// solved, the approval that closes it (approve_solution()). A ticket already solved only
 /// gets the approval, with `solution` as its text. invalid_input (subject "solution") for a
 /// blank text; conflict (subject "id") for a ticket already closed; GLPI's refusal otherwise.
 /// The ticket may end solved and not closed when GLPI will not let this user approve it.
@@ -377,7 +389,7 @@ struct TicketWatchResult {
   std::size_t rounds = 0;
 };
 
-/// Polls a ticket (Glpi::ticket_summary) until it is solved or closed, as watch_plis() polls
+/// Polls a ticket (ticket_summary()) until it is solved or closed, as watch_plis() polls
 /// plis (WatchOptions: first wait doubling while nothing changes, timeout, cancellation,
 /// transient failures retried and told to on_retry), calling `on_event` on the first state
 /// and on every change of status. An unknown ticket, or an error retrying cannot cure,
@@ -441,10 +453,8 @@ struct TicketRequest {
   std::string category;  ///< a name or complete name, any case (Glpi::category); empty: the draft's
   /// Incident or request.
   TicketType type = TicketType::incident;
-  int urgency = 3;  ///< 1 (very low) to 5 (very high)
-  std::string pli;  ///< the transaction of the pli it is about; empty: none
-  /// Open the ticket even when the pli has an open ticket already (see submit_ticket).
-  bool force = false;
+  int urgency = 3;                       ///< 1 (very low) to 5 (very high)
+  std::string pli;                       ///< the transaction of the pli it is about; empty: none
   std::vector<std::string> attachments;  ///< files attached once the ticket exists
 };
 
@@ -488,10 +498,10 @@ struct CreatedTicket {
 /// Creates the ticket of a complete request (see complete_ticket), then attaches its files.
 /// Before anything is created, every file is checked (check_glpi_attachment, the error naming
 /// the file) and the category resolved (Glpi::category: an unknown or ambiguous name is
-/// invalid_input with subject "category"); a request about a pli that has an open ticket
-/// already (find_tickets, open_duplicate) is a conflict with subject "pli" naming that ticket,
-/// unless TicketRequest::force. Once the ticket exists no error undoes it: a file
-/// that cannot be attached is an outcome, and the next files are still sent.
+/// invalid_input with subject "category"). It opens a ticket about a pli whatever the pli's
+/// other tickets: check_pli_duplicate() first refuses a second one while the first is open.
+/// Once the ticket exists no error undoes it: a file that cannot be attached is an outcome, and
+/// the next files are still sent.
 SNE_EXPORT Result<CreatedTicket> submit_ticket(Glpi& glpi, const TicketRequest& request);
 
 /// Whether an error of Glpi::attach() ends a batch of files for one ticket: the ticket is

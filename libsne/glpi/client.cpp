@@ -23,7 +23,7 @@ namespace {
 
 using nlohmann::json;
 
-class Client final : public Glpi {
+class Client final : public Glpi, public FollowUp {
  public:
   Client(std::string url, std::string prefix, std::unique_ptr<http::Transport> transport,
          GlpiOptions options)

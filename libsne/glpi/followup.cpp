@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "glpi/client.hpp"
 #include "glpi/html.hpp"
 #include "http/message.hpp"
 #include "sne/glpi.hpp"
@@ -61,7 +62,39 @@ std::optional<std::string> glpi_datetime(std::string_view text) {
   return t;
 }
 
+/// The follow-up calls of a client made by open_glpi(); nullptr for another Glpi.
+glpi::FollowUp* follow_up(Glpi& glpi) { return dynamic_cast<glpi::FollowUp*>(&glpi); }
+
+Error unsupported() {
+  return Error(ErrorCode::internal,
+               "this implementation of sne::Glpi cannot search, solve or poll tickets");
+}
+
 }  // namespace
+
+Result<Ticket> ticket_summary(Glpi& glpi, std::int64_t id) {
+  auto* f = follow_up(glpi);
+  if (f == nullptr) return unsupported();
+  return f->ticket_summary(id);
+}
+
+Result<TicketList> search_tickets(Glpi& glpi, const GlpiSearch& search) {
+  auto* f = follow_up(glpi);
+  if (f == nullptr) return unsupported();
+  return f->search_tickets(search);
+}
+
+Result<std::int64_t> add_solution(Glpi& glpi, std::int64_t ticket, std::string_view text) {
+  auto* f = follow_up(glpi);
+  if (f == nullptr) return unsupported();
+  return f->add_solution(ticket, text);
+}
+
+Result<std::int64_t> approve_solution(Glpi& glpi, std::int64_t ticket, std::string_view text) {
+  auto* f = follow_up(glpi);
+  if (f == nullptr) return unsupported();
+  return f->approve_solution(ticket, text);
+}
 
 std::string_view ticket_status_label(TicketStatus status) noexcept {
   for (const auto& s : kStatuses)
@@ -197,7 +230,7 @@ Result<TicketList> find_tickets(Glpi& glpi, const TicketFilter& filter, std::siz
   // Pages follow one another until GLPI's total is reached, a page comes back empty, or
   // enough rows are in (a pli's tickets are all read: some rows are dropped below).
   for (std::size_t guard = 0; guard < 100000; ++guard) {
-    auto page = glpi.search_tickets(*search);
+    auto page = search_tickets(glpi, *search);
     if (!page) return page.error();
     out.total = page->total;
     for (auto& t : page->items)
@@ -212,26 +245,42 @@ Result<TicketList> find_tickets(Glpi& glpi, const TicketFilter& filter, std::siz
   return out;
 }
 
+Status check_pli_duplicate(Glpi& glpi, std::string_view transaction) {
+  // A second ticket about one pli, while the first is still open, is most often the same
+  // command run twice.
+  TicketFilter filter;
+  filter.pli = std::string(transaction);
+  auto tickets = find_tickets(glpi, filter, 0);
+  if (!tickets) return tickets.error();
+  if (auto open = open_duplicate(tickets->items))
+    return Error(
+        ErrorCode::conflict,
+        fmt::format("pli {} has an open ticket already: {} ({}, {})", printable(transaction, 40),
+                    open->id, printable(open->title, 80), ticket_status_label(open->status)),
+        "pli");
+  return Status();
+}
+
 Result<ClosedTicket> close_ticket(Glpi& glpi, std::int64_t id, std::string_view solution) {
   if (blank(solution)) return Error(ErrorCode::invalid_input, "the solution is empty", "solution");
-  auto ticket = glpi.ticket_summary(id);
+  auto ticket = ticket_summary(glpi, id);
   if (!ticket) return ticket.error();
   if (ticket->status == TicketStatus::closed)
     return Error(ErrorCode::conflict, fmt::format("ticket {} is closed already", id), "id");
   ClosedTicket out;
   if (ticket->status != TicketStatus::solved) {
-    auto added = glpi.add_solution(id, solution);
+    auto added = add_solution(glpi, id, solution);
     if (!added) return added.error();
     out.solution = *added;
-    ticket = glpi.ticket_summary(id);
+    ticket = ticket_summary(glpi, id);
     if (!ticket) return ticket.error();
   }
   if (ticket->status == TicketStatus::solved) {
     // GLPI leaves a solution waiting for approval unless the entity closes at once.
-    auto approval = glpi.approve_solution(id, out.solution == 0 ? solution : std::string_view());
+    auto approval = approve_solution(glpi, id, out.solution == 0 ? solution : std::string_view());
     if (!approval) return approval.error();
     out.approval = *approval;
-    ticket = glpi.ticket_summary(id);
+    ticket = ticket_summary(glpi, id);
     if (!ticket) return ticket.error();
   }
   out.ticket = std::move(*ticket);
@@ -269,7 +318,7 @@ Result<TicketWatchResult> watch_ticket(
       break;
     }
     ++result.rounds;
-    auto seen = glpi.ticket_summary(id);
+    auto seen = ticket_summary(glpi, id);
     if (!seen) {
       // The first sighting must succeed: an unknown ticket will not appear by waiting.
       if (!last || !transient(seen.error())) return seen.error();

@@ -98,20 +98,6 @@ Result<CreatedTicket> submit_ticket(Glpi& glpi, const TicketRequest& request) {
     if (auto ok = check_glpi_attachment(path, glpi.max_attachment()); !ok) return ok.error();
   auto category = glpi.category(request.category);
   if (!category) return category.error();
-  if (!request.pli.empty() && !request.force) {
-    // A second ticket about one pli, while the first is still open, is most often the same
-    // command run twice: refused, naming the first.
-    TicketFilter filter;
-    filter.pli = request.pli;
-    auto earlier = find_tickets(glpi, filter, 0);
-    if (!earlier) return earlier.error();
-    if (auto open = open_duplicate(earlier->items))
-      return Error(
-          ErrorCode::conflict,
-          fmt::format("pli {} has an open ticket already: {} ({}, {})", printable(request.pli, 40),
-                      open->id, printable(open->title, 80), ticket_status_label(open->status)),
-          "pli");
-  }
   TicketInput input;
   input.title = request.title;
   input.body = request.body;

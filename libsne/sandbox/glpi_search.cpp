@@ -20,7 +20,6 @@
 #include <algorithm>
 #include <array>
 #include <map>
-#include <regex>
 
 #include <fmt/format.h>
 
@@ -86,25 +85,39 @@ struct Criterion {
   std::optional<std::string> field, searchtype, value;
 };
 
+/// "criteria[N][member]": N and the member; nothing for another key. A member that is not
+/// one of a criterion's ("criteria[0][criteria][0][field]", nested) gives an empty member.
+std::optional<std::pair<int, std::string>> criterion_key(std::string_view key) {
+  constexpr std::string_view kPrefix = "criteria[";
+  if (key.substr(0, kPrefix.size()) != kPrefix) return std::nullopt;
+  key.remove_prefix(kPrefix.size());
+  const auto close = key.find(']');
+  if (close == 0 || close == std::string_view::npos || close > 6 ||
+      key.substr(0, close).find_first_not_of("0123456789") != std::string_view::npos)
+    return std::nullopt;
+  const int index = std::stoi(std::string(key.substr(0, close)));
+  key.remove_prefix(close + 1);
+  std::string member;
+  if (key.size() > 2 && key.front() == '[' && key.back() == ']' && key.find(']') == key.size() - 1)
+    member = std::string(key.substr(1, key.size() - 2));
+  if (member != "link" && member != "field" && member != "searchtype" && member != "value")
+    member.clear();
+  return std::pair{index, member};
+}
+
 /// The criteria of the query string, criteria[N][key] kept whole by parse_query, in N's order.
 std::vector<Criterion> read_criteria(const Call& call) {
-  static const std::regex kKey(R"(^criteria\[(\d{1,6})\]\[(link|field|searchtype|value)\]$)");
-  static const std::regex kAny(R"(^criteria\[(\d{1,6})\]\[)");
   std::map<int, Criterion> by_index;
   for (const auto& [key, value] : call.params.items()) {
-    std::smatch m;
-    if (std::regex_match(key, m, kKey)) {
-      Criterion& c = by_index[std::stoi(m[1].str())];
-      std::string text = value.is_string() ? value.get<std::string>() : value.dump();
-      if (value.is_boolean()) text = value.get<bool>() ? "1" : "";
-      const std::string what = m[2].str();
-      if (what == "link") c.link = text;
-      if (what == "field") c.field = text;
-      if (what == "searchtype") c.searchtype = text;
-      if (what == "value") c.value = text;
-    } else if (std::regex_search(key, m, kAny)) {
-      by_index[std::stoi(m[1].str())];  // a nested or unknown member: malformed below
-    }
+    const auto at = criterion_key(key);
+    if (!at) continue;
+    Criterion& c = by_index[at->first];  // an unknown member only: malformed below
+    std::string text = value.is_string() ? value.get<std::string>() : value.dump();
+    if (value.is_boolean()) text = value.get<bool>() ? "1" : "";
+    if (at->second == "link") c.link = text;
+    if (at->second == "field") c.field = text;
+    if (at->second == "searchtype") c.searchtype = text;
+    if (at->second == "value") c.value = text;
   }
   std::vector<Criterion> out;
   out.reserve(by_index.size());
@@ -224,13 +237,15 @@ Reply search_items(Call& call) {
   std::vector<int> forcedisplay = read_forcedisplay(call);
   const auto range_text = call.text_param("range");
   std::int64_t start = 0, end = kListLimit - 1;
-  if (range_text) {
-    static const std::regex kRange(R"(^([0-9]{1,15})-([0-9]{1,15})$)");
-    std::smatch m;
-    if (!std::regex_match(*range_text, m, kRange))
-      call.refuse_doc(400, "ERROR", "range must be in format : [start-end] with integers");
-    start = std::stoll(m[1].str());
-    end = std::stoll(m[2].str());
+  if (range_text) {  // preg_match("/^[0-9]+-[0-9]+$/")
+    const auto dash = range_text->find('-');
+    const bool ok = dash != std::string::npos && dash > 0 && dash <= 15 &&
+                    dash + 1 < range_text->size() && range_text->size() - dash - 1 <= 15 &&
+                    range_text->find_first_not_of("0123456789-") == std::string::npos &&
+                    range_text->find('-', dash + 1) == std::string::npos;
+    if (!ok) call.refuse_doc(400, "ERROR", "range must be in format : [start-end] with integers");
+    start = std::stoll(range_text->substr(0, dash));
+    end = std::stoll(range_text->substr(dash + 1));
   }
   int sort = 19;
   if (const auto s = call.text_param("sort")) {

@@ -228,16 +228,17 @@ TEST_CASE("followup: in the sandbox's GLPI, a pli's open ticket blocks a second 
   request.body = "Bonjour\n\nTransaction : abc12";
   request.category = "SNE > Autre";
   request.pli = "abc12";
+  CHECK(check_pli_duplicate(**glpi, "abc12"));
   auto first = submit_ticket(**glpi, request);
   REQUIRE(first);
 
-  auto second = submit_ticket(**glpi, request);
+  auto second = check_pli_duplicate(**glpi, "abc12");
   REQUIRE_FALSE(second);
   CHECK(second.error().code() == ErrorCode::conflict);
   CHECK(second.error().subject() == "pli");
   CHECK(second.error().message().find(std::to_string(first->id)) != std::string::npos);
+  CHECK(check_pli_duplicate(**glpi, "abc1"));  // another pli
 
-  request.force = true;
   auto forced = submit_ticket(**glpi, request);
   REQUIRE(forced);
   CHECK(forced->id != first->id);
@@ -256,8 +257,7 @@ TEST_CASE("followup: in the sandbox's GLPI, a pli's open ticket blocks a second 
     CHECK(closed->solution > 0);
     CHECK(closed->approval > 0);
   }
-  request.force = false;
-  CHECK(submit_ticket(**glpi, request));
+  CHECK(check_pli_duplicate(**glpi, "abc12"));
 
   // A closed ticket cannot be closed again; a blank solution is refused before GLPI.
   auto again = close_ticket(**glpi, first->id, "encore");
@@ -296,7 +296,7 @@ TEST_CASE("followup: a watch reports the first state and each change, and ends o
   std::vector<std::chrono::milliseconds> waits;
   w.sleep = [&](std::chrono::milliseconds d) {
     waits.push_back(d);
-    if (waits.size() == 2) REQUIRE((*other)->add_solution(*id, "fait"));
+    if (waits.size() == 2) REQUIRE(add_solution(**other, *id, "fait"));
   };
   std::vector<TicketWatchEvent> events;
   auto r = watch_ticket(**glpi, *id, w, [&](const TicketWatchEvent& e) { events.push_back(e); });

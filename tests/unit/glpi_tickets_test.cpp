@@ -72,17 +72,6 @@ class FakeGlpi : public Glpi {
     d.mime = "application/pdf";
     return d;
   }
-  Result<Ticket> ticket_summary(std::int64_t) override { return Ticket{}; }
-  Result<TicketList> search_tickets(const GlpiSearch&) override {
-    calls.push_back("search");
-    return TicketList{};
-  }
-  Result<std::int64_t> add_solution(std::int64_t, std::string_view) override {
-    return std::int64_t{1};
-  }
-  Result<std::int64_t> approve_solution(std::int64_t, std::string_view) override {
-    return std::int64_t{1};
-  }
   Status close() override {
     calls.push_back("close");
     if (close_error) return *close_error;
@@ -459,4 +448,12 @@ TEST_CASE("ticket_from_pli judges the pli's deadline on the service's clock, not
   CHECK(late->category == kGlpiCategoryDelay);
   CHECK(late->title.find("après le délai") != std::string::npos);
   CHECK(s.count("pli") == 2);
+}
+
+TEST_CASE("tickets: follow-up calls on a Glpi that is not libsne's client are an internal error") {
+  FakeGlpi fake;
+  CHECK(ticket_summary(fake, 1).error().code() == ErrorCode::internal);
+  CHECK(find_tickets(fake, TicketFilter(), 0).error().code() == ErrorCode::internal);
+  CHECK(close_ticket(fake, 1, "x").error().code() == ErrorCode::internal);
+  CHECK(check_pli_duplicate(fake, "abc").error().code() == ErrorCode::internal);
 }
