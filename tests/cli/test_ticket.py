@@ -445,8 +445,11 @@ class TicketFollowUp(GlpiTest):
         port = s.getsockname()[1]
         s.close()
         env = {"SNE_GLPI_URL": f"http://127.0.0.1:{port}", "SNE_GLPI_USER_TOKEN": "t"}
-        for verb in (["status", "1"], ["close", "1", "--solution", "x"], ["list", "--status", "open"]):
-            r = self.sne("ticket", *verb, env=env)
+        # The duplicate search of create --pli needs GLPI too.
+        tx = self.sne("pli", "list", "--statut", "rejet_pieces", "--json").json()[0]["transaction"]
+        for verb in (["status", "1"], ["close", "1", "--solution", "x"], ["list", "--status", "open"],
+                     ["watch", "1"], ["create", "--pli", tx, "--category", DELAY]):
+            r = self.sne("ticket", *verb, env=env, stdin="")
             self.assertExit(r, 5)
             self.assertOneLineError(r, f"127.0.0.1:{port}")
 
