@@ -200,8 +200,8 @@ Reply inline_documentation() {
       "<!DOCTYPE html>\n<html><head><title>GLPI REST API (sne sandbox)</title></head><body>"
       "<p>The sne sandbox serves a subset of GLPI's legacy REST API: initSession, "
       "killSession, getFullSession, getMyProfiles, getActiveProfile, getMyEntities, "
-      "getActiveEntities, changeActiveEntities, ITILCategory, Ticket, ITILFollowup, Document "
-      "and Document_Item.</p></body></html>\n";
+      "getActiveEntities, changeActiveEntities, search/Ticket, ITILCategory, Ticket, "
+      "ITILFollowup, ITILSolution, Document and Document_Item.</p></body></html>\n";
   reply.headers = {{"Content-Type", "text/html; charset=UTF-8"}};
   return reply;
 }
