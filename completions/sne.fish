@@ -9,9 +9,9 @@ function __sne_path
             continue
         end
         switch "$at:$w"
-            case '*:--config' '*:--profile' '*:--endpoint' '*:--cacert' 'sne account request:--nom' 'sne account request:--prenom' 'sne account request:--email' 'sne account request:--telephone' 'sne account request:--type-organisme' 'sne account request:--organisme' 'sne account request:--guichet' 'sne account reject:--reason' 'sne account activate:--token' 'sne account profile:--nom' 'sne account profile:--prenom' 'sne account profile:--telephone' 'sne account notifications:--daily-mail' 'sne auth login:--email' 'sne bulk check:--parallel' 'sne bulk check:--shard' 'sne bulk check:--rate' 'sne bulk check:--catalog' 'sne bulk send:--parallel' 'sne bulk send:--shard' 'sne bulk send:--rate' 'sne bulk send:--catalog' 'sne bulk send:--journal' 'sne bulk send:--report' 'sne bulk report:--report' 'sne bulk clean:--older-than' 'sne calendar holidays:-d' 'sne calendar holidays:--departement' 'sne calendar add:-d' 'sne calendar add:--departement' 'sne calendar between:-d' 'sne calendar between:--departement' 'sne dossier show:--catalog' 'sne dossier show:--on' 'sne dossier clean:--catalog' 'sne dossier clean:--on' 'sne dossier clean:--for' 'sne fiche create:--numero' 'sne fiche create:--contexte' 'sne fiche create:--guichet' 'sne fiche create:--siret' 'sne fiche create:--territoire' 'sne fiche create:--date-generation' 'sne fiche create:--date-depot' 'sne fiche create:-o' 'sne fiche create:--output' 'sne fiche batch:-o' 'sne fiche batch:--output' 'sne fiche batch:--merge' 'sne fiche batch:--guichet' 'sne fiche batch:--siret' 'sne fiche batch:--territoire' 'sne fiche batch:--date-generation' 'sne piece types:--catalog' 'sne piece check:--type' 'sne piece check:--catalog' 'sne piece check:--min-dpi' 'sne piece pack:-o' 'sne piece pack:--output' 'sne piece add:--type' 'sne piece add:--contexte' 'sne piece add:--emission' 'sne piece add:--expiration' 'sne piece add:--annee-revenus' 'sne piece add:--idempotency-key' 'sne pli list:--statut' 'sne pli list:--numero' 'sne pli list:--contexte' 'sne pli list:--since' 'sne pli list:--until' 'sne pli list:--limit' 'sne pli watch:--timeout' 'sne pli watch:--interval' 'sne pli stats:--since' 'sne pli stats:--until' 'sne pli stats:--contexte' 'sne sandbox serve:--listen' 'sne sandbox serve:--db' 'sne sandbox reset:--db' 'sne sandbox outbox:--db' 'sne sandbox outbox:--limit' 'sne sandbox outbox:--to' 'sne sandbox advance:--db' 'sne sandbox advance:--by' 'sne sandbox numeriseur:--db' 'sne sandbox numeriseur:--delay' 'sne sandbox glpi:--db' 'sne sandbox glpi:--session-ttl' 'sne sandbox glpi:--session-calls' 'sne sandbox glpi:--max-upload' 'sne sandbox clock:--db' 'sne sandbox clock set:--db' 'sne sandbox clock auto:--db' 'sne sandbox seed:--db' 'sne sandbox seed:--plis' 'sne sandbox seed:--demandes' 'sne sandbox seed:--guichet' 'sne sandbox seed:--days' 'sne sandbox faults:--db' 'sne sandbox faults:--error-rate' 'sne sandbox faults:--error-status' 'sne sandbox faults:--retry-after' 'sne sandbox faults:--latency' 'sne sandbox faults:--drop-rate' 'sne sandbox faults:--drop-when' 'sne sandbox faults:--rate-limit' 'sne ticket create:--category' 'sne ticket create:--title' 'sne ticket create:--body' 'sne ticket create:--body-file' 'sne ticket create:--attach' 'sne ticket create:--pli' 'sne ticket create:--urgency' 'sne ticket create:--type' 'sne ticket list:--limit' 'sne ticket list:--status' 'sne ticket list:--category' 'sne ticket list:--since' 'sne ticket list:--pli' 'sne ticket close:--solution' 'sne ticket close:--solution-file' 'sne ticket watch:--timeout' 'sne ticket watch:--interval' 'sne ticket comment:--body' 'sne ticket comment:--body-file'
+            case '*:--config' '*:--profile' '*:--endpoint' '*:--cacert' 'sne account request:--nom' 'sne account request:--prenom' 'sne account request:--email' 'sne account request:--telephone' 'sne account request:--type-organisme' 'sne account request:--organisme' 'sne account request:--guichet' 'sne account reject:--reason' 'sne account activate:--token' 'sne account profile:--nom' 'sne account profile:--prenom' 'sne account profile:--telephone' 'sne account notifications:--daily-mail' 'sne auth login:--email' 'sne bulk check:--parallel' 'sne bulk check:--shard' 'sne bulk check:--rate' 'sne bulk check:--catalog' 'sne bulk send:--parallel' 'sne bulk send:--shard' 'sne bulk send:--rate' 'sne bulk send:--catalog' 'sne bulk send:--journal' 'sne bulk send:--report' 'sne bulk report:--report' 'sne bulk clean:--older-than' 'sne calendar holidays:-d' 'sne calendar holidays:--departement' 'sne calendar add:-d' 'sne calendar add:--departement' 'sne calendar between:-d' 'sne calendar between:--departement' 'sne dossier show:--catalog' 'sne dossier show:--on' 'sne dossier clean:--catalog' 'sne dossier clean:--on' 'sne dossier clean:--for' 'sne fiche create:--numero' 'sne fiche create:--contexte' 'sne fiche create:--guichet' 'sne fiche create:--siret' 'sne fiche create:--territoire' 'sne fiche create:--date-generation' 'sne fiche create:--date-depot' 'sne fiche create:-o' 'sne fiche create:--output' 'sne fiche batch:-o' 'sne fiche batch:--output' 'sne fiche batch:--merge' 'sne fiche batch:--guichet' 'sne fiche batch:--siret' 'sne fiche batch:--territoire' 'sne fiche batch:--date-generation' 'sne piece types:--catalog' 'sne piece check:--type' 'sne piece check:--catalog' 'sne piece check:--min-dpi' 'sne piece pack:-o' 'sne piece pack:--output' 'sne piece add:--type' 'sne piece add:--contexte' 'sne piece add:--emission' 'sne piece add:--expiration' 'sne piece add:--annee-revenus' 'sne piece add:--idempotency-key' 'sne pli list:--statut' 'sne pli list:--numero' 'sne pli list:--contexte' 'sne pli list:--since' 'sne pli list:--until' 'sne pli list:--limit' 'sne pli watch:--timeout' 'sne pli watch:--interval' 'sne pli stats:--since' 'sne pli stats:--until' 'sne pli stats:--contexte' 'sne pli report:--since' 'sne pli report:--until' 'sne pli report:--statut' 'sne pli report:-o' 'sne pli report:--output' 'sne pli report:--svg' 'sne sandbox serve:--listen' 'sne sandbox serve:--db' 'sne sandbox reset:--db' 'sne sandbox outbox:--db' 'sne sandbox outbox:--limit' 'sne sandbox outbox:--to' 'sne sandbox advance:--db' 'sne sandbox advance:--by' 'sne sandbox numeriseur:--db' 'sne sandbox numeriseur:--delay' 'sne sandbox glpi:--db' 'sne sandbox glpi:--session-ttl' 'sne sandbox glpi:--session-calls' 'sne sandbox glpi:--max-upload' 'sne sandbox clock:--db' 'sne sandbox clock set:--db' 'sne sandbox clock auto:--db' 'sne sandbox seed:--db' 'sne sandbox seed:--plis' 'sne sandbox seed:--demandes' 'sne sandbox seed:--guichet' 'sne sandbox seed:--days' 'sne sandbox faults:--db' 'sne sandbox faults:--error-rate' 'sne sandbox faults:--error-status' 'sne sandbox faults:--retry-after' 'sne sandbox faults:--latency' 'sne sandbox faults:--drop-rate' 'sne sandbox faults:--drop-when' 'sne sandbox faults:--rate-limit' 'sne ticket create:--category' 'sne ticket create:--title' 'sne ticket create:--body' 'sne ticket create:--body-file' 'sne ticket create:--attach' 'sne ticket create:--pli' 'sne ticket create:--urgency' 'sne ticket create:--type' 'sne ticket list:--limit' 'sne ticket list:--status' 'sne ticket list:--category' 'sne ticket list:--since' 'sne ticket list:--pli' 'sne ticket close:--solution' 'sne ticket close:--solution-file' 'sne ticket watch:--timeout' 'sne ticket watch:--interval' 'sne ticket comment:--body' 'sne ticket comment:--body-file'
                 set skip 1
-            case 'sne:account' 'sne:auth' 'sne:bulk' 'sne:calendar' 'sne:completion' 'sne:dossier' 'sne:fiche' 'sne:numero' 'sne:piece' 'sne:pli' 'sne:sandbox' 'sne:siret' 'sne:ticket' 'sne account:request' 'sne account:status' 'sne account:pending' 'sne account:validate' 'sne account:reject' 'sne account:activate' 'sne account:profile' 'sne account:guichet' 'sne account:notifications' 'sne auth:login' 'sne auth:logout' 'sne auth:status' 'sne bulk:check' 'sne bulk:send' 'sne bulk:status' 'sne bulk:report' 'sne bulk:list' 'sne bulk:clean' 'sne calendar:holidays' 'sne calendar:add' 'sne calendar:between' 'sne dossier:show' 'sne dossier:clean' 'sne fiche:create' 'sne fiche:batch' 'sne fiche:parse' 'sne numero:check' 'sne piece:types' 'sne piece:check' 'sne piece:pack' 'sne piece:add' 'sne piece:rm' 'sne pli:list' 'sne pli:show' 'sne pli:watch' 'sne pli:stats' 'sne sandbox:serve' 'sne sandbox:reset' 'sne sandbox:outbox' 'sne sandbox:advance' 'sne sandbox:numeriseur' 'sne sandbox:glpi' 'sne sandbox:clock' 'sne sandbox:seed' 'sne sandbox:faults' 'sne sandbox clock:set' 'sne sandbox clock:auto' 'sne siret:check' 'sne ticket:categories' 'sne ticket:create' 'sne ticket:list' 'sne ticket:show' 'sne ticket:status' 'sne ticket:close' 'sne ticket:watch' 'sne ticket:comment' 'sne ticket:attach' 'sne ticket:login' 'sne ticket:logout'
+            case 'sne:account' 'sne:auth' 'sne:bulk' 'sne:calendar' 'sne:completion' 'sne:config' 'sne:doctor' 'sne:dossier' 'sne:fiche' 'sne:numero' 'sne:piece' 'sne:pli' 'sne:sandbox' 'sne:siret' 'sne:ticket' 'sne account:request' 'sne account:status' 'sne account:pending' 'sne account:validate' 'sne account:reject' 'sne account:activate' 'sne account:profile' 'sne account:guichet' 'sne account:notifications' 'sne auth:login' 'sne auth:logout' 'sne auth:status' 'sne bulk:check' 'sne bulk:send' 'sne bulk:status' 'sne bulk:report' 'sne bulk:list' 'sne bulk:clean' 'sne calendar:holidays' 'sne calendar:add' 'sne calendar:between' 'sne config:get' 'sne config:set' 'sne config:unset' 'sne config:list' 'sne config:path' 'sne dossier:show' 'sne dossier:clean' 'sne fiche:create' 'sne fiche:batch' 'sne fiche:parse' 'sne numero:check' 'sne piece:types' 'sne piece:check' 'sne piece:pack' 'sne piece:add' 'sne piece:rm' 'sne pli:list' 'sne pli:show' 'sne pli:watch' 'sne pli:stats' 'sne pli:report' 'sne sandbox:serve' 'sne sandbox:reset' 'sne sandbox:outbox' 'sne sandbox:advance' 'sne sandbox:numeriseur' 'sne sandbox:glpi' 'sne sandbox:clock' 'sne sandbox:seed' 'sne sandbox:faults' 'sne sandbox clock:set' 'sne sandbox clock:auto' 'sne siret:check' 'sne ticket:categories' 'sne ticket:create' 'sne ticket:list' 'sne ticket:show' 'sne ticket:status' 'sne ticket:close' 'sne ticket:watch' 'sne ticket:comment' 'sne ticket:attach' 'sne ticket:login' 'sne ticket:logout'
                 set at "$at $w"
         end
     end
@@ -26,7 +26,7 @@ complete -c sne -s v -l verbose -d 'Say more on stderr (where settings come from
 complete -c sne -s q -l quiet -d 'Print no notes on stderr (the embedded sandbox\'s included): errors only'
 complete -c sne -l debug -d 'Say everything on stderr, secrets redacted'
 complete -c sne -l config -r -F -d 'Configuration file (default: $SNE_CONFIG, else $XDG_CONFIG_HOME/sne/config.toml)'
-complete -c sne -l profile -r -d 'Profile of the configuration file (default: $SNE_PROFILE, else the file\'s)'
+complete -c sne -l profile -r -a '(sne __complete PROFILE 2>/dev/null)' -d 'Profile of the configuration file (default: $SNE_PROFILE, else the file\'s)'
 complete -c sne -l endpoint -r -d 'Web service: sandbox, sandbox:PATH, http(s)://HOST (default: $SNE_ENDPOINT, else the profile\'s, else the embedded sandbox)'
 complete -c sne -l cacert -r -F -d 'Extra CA bundle (PEM) to trust for an https endpoint'
 complete -c sne -n 'test (__sne_path) = \'sne\'' -a account -d 'Account requests, activation, profile and guichets'
@@ -34,6 +34,8 @@ complete -c sne -n 'test (__sne_path) = \'sne\'' -a auth -d 'Sign in and out of 
 complete -c sne -n 'test (__sne_path) = \'sne\'' -a bulk -d 'Send a whole manifest of pieces, resumably, in parallel'
 complete -c sne -n 'test (__sne_path) = \'sne\'' -a calendar -d 'Public holidays and jours ouvrés'
 complete -c sne -n 'test (__sne_path) = \'sne\'' -a completion -d 'Print the shell completion script for bash, zsh or fish'
+complete -c sne -n 'test (__sne_path) = \'sne\'' -a config -d 'Read and edit the profiles of the configuration file'
+complete -c sne -n 'test (__sne_path) = \'sne\'' -a doctor -d 'Check the setup: configuration, endpoint (DNS, TCP, TLS, service), clock, credentials, session, GLPI, sandbox, catalog'
 complete -c sne -n 'test (__sne_path) = \'sne\'' -a dossier -d 'A demande\'s pieces by rubrique and type; making room'
 complete -c sne -n 'test (__sne_path) = \'sne\'' -a fiche -d 'Fiches de transmission for paper sendings'
 complete -c sne -n 'test (__sne_path) = \'sne\'' -a numero -d 'Numéros uniques of demandes de logement social'
@@ -119,15 +121,51 @@ complete -c sne -n 'test (__sne_path) = \'sne calendar\'' -a add -d 'The date N 
 complete -c sne -n 'test (__sne_path) = \'sne calendar\'' -a between -d 'Count the jours ouvrés d with FROM < d <= TO'
 complete -c sne -n 'test (__sne_path) = \'sne calendar\'' -s h -l help -d 'Print this help message and exit'
 complete -c sne -n 'test (__sne_path) = \'sne calendar holidays\'' -s h -l help -d 'Print this help message and exit'
-complete -c sne -n 'test (__sne_path) = \'sne calendar holidays\'' -s d -l departement -r -d 'Département whose holidays apply (57, 2A, 974...); default: the profile\'s, else national holidays only'
+complete -c sne -n 'test (__sne_path) = \'sne calendar holidays\'' -s d -l departement -r -a '(sne __complete DEPT 2>/dev/null)' -d 'Département whose holidays apply (57, 2A, 974...); default: the profile\'s, else national holidays only'
 complete -c sne -n 'test (__sne_path) = \'sne calendar add\'' -s h -l help -d 'Print this help message and exit'
-complete -c sne -n 'test (__sne_path) = \'sne calendar add\'' -s d -l departement -r -d 'Département whose holidays apply (57, 2A, 974...); default: the profile\'s, else national holidays only'
+complete -c sne -n 'test (__sne_path) = \'sne calendar add\'' -s d -l departement -r -a '(sne __complete DEPT 2>/dev/null)' -d 'Département whose holidays apply (57, 2A, 974...); default: the profile\'s, else national holidays only'
 complete -c sne -n 'test (__sne_path) = \'sne calendar between\'' -s h -l help -d 'Print this help message and exit'
-complete -c sne -n 'test (__sne_path) = \'sne calendar between\'' -s d -l departement -r -d 'Département whose holidays apply (57, 2A, 974...); default: the profile\'s, else national holidays only'
+complete -c sne -n 'test (__sne_path) = \'sne calendar between\'' -s d -l departement -r -a '(sne __complete DEPT 2>/dev/null)' -d 'Département whose holidays apply (57, 2A, 974...); default: the profile\'s, else national holidays only'
 complete -c sne -n 'test (__sne_path) = \'sne completion\'' -a bash
 complete -c sne -n 'test (__sne_path) = \'sne completion\'' -a zsh
 complete -c sne -n 'test (__sne_path) = \'sne completion\'' -a fish
 complete -c sne -n 'test (__sne_path) = \'sne completion\'' -s h -l help -d 'Print this help message and exit'
+complete -c sne -n 'test (__sne_path) = \'sne config\'' -a get -d 'Print the value in force of a key of the profile'
+complete -c sne -n 'test (__sne_path) = \'sne config\'' -a set -d 'Set a key of the profile, keeping the file\'s comments'
+complete -c sne -n 'test (__sne_path) = \'sne config\'' -a unset -d 'Remove a key from the profile'
+complete -c sne -n 'test (__sne_path) = \'sne config\'' -a list -d 'Show every key of the profile, its value and where it comes from'
+complete -c sne -n 'test (__sne_path) = \'sne config\'' -a path -d 'Print the path of the configuration file in force'
+complete -c sne -n 'test (__sne_path) = \'sne config\'' -s h -l help -d 'Print this help message and exit'
+complete -c sne -n 'test (__sne_path) = \'sne config get\'' -a cacert
+complete -c sne -n 'test (__sne_path) = \'sne config get\'' -a catalog
+complete -c sne -n 'test (__sne_path) = \'sne config get\'' -a departement
+complete -c sne -n 'test (__sne_path) = \'sne config get\'' -a endpoint
+complete -c sne -n 'test (__sne_path) = \'sne config get\'' -a glpi_url
+complete -c sne -n 'test (__sne_path) = \'sne config get\'' -a guichet
+complete -c sne -n 'test (__sne_path) = \'sne config get\'' -a siret
+complete -c sne -n 'test (__sne_path) = \'sne config get\'' -a territoire
+complete -c sne -n 'test (__sne_path) = \'sne config get\'' -s h -l help -d 'Print this help message and exit'
+complete -c sne -n 'test (__sne_path) = \'sne config set\'' -a cacert
+complete -c sne -n 'test (__sne_path) = \'sne config set\'' -a catalog
+complete -c sne -n 'test (__sne_path) = \'sne config set\'' -a departement
+complete -c sne -n 'test (__sne_path) = \'sne config set\'' -a endpoint
+complete -c sne -n 'test (__sne_path) = \'sne config set\'' -a glpi_url
+complete -c sne -n 'test (__sne_path) = \'sne config set\'' -a guichet
+complete -c sne -n 'test (__sne_path) = \'sne config set\'' -a siret
+complete -c sne -n 'test (__sne_path) = \'sne config set\'' -a territoire
+complete -c sne -n 'test (__sne_path) = \'sne config set\'' -s h -l help -d 'Print this help message and exit'
+complete -c sne -n 'test (__sne_path) = \'sne config unset\'' -a cacert
+complete -c sne -n 'test (__sne_path) = \'sne config unset\'' -a catalog
+complete -c sne -n 'test (__sne_path) = \'sne config unset\'' -a departement
+complete -c sne -n 'test (__sne_path) = \'sne config unset\'' -a endpoint
+complete -c sne -n 'test (__sne_path) = \'sne config unset\'' -a glpi_url
+complete -c sne -n 'test (__sne_path) = \'sne config unset\'' -a guichet
+complete -c sne -n 'test (__sne_path) = \'sne config unset\'' -a siret
+complete -c sne -n 'test (__sne_path) = \'sne config unset\'' -a territoire
+complete -c sne -n 'test (__sne_path) = \'sne config unset\'' -s h -l help -d 'Print this help message and exit'
+complete -c sne -n 'test (__sne_path) = \'sne config list\'' -s h -l help -d 'Print this help message and exit'
+complete -c sne -n 'test (__sne_path) = \'sne config path\'' -s h -l help -d 'Print this help message and exit'
+complete -c sne -n 'test (__sne_path) = \'sne doctor\'' -s h -l help -d 'Print this help message and exit'
 complete -c sne -n 'test (__sne_path) = \'sne dossier\'' -a show -d 'Show a demande\'s pieces by rubrique and type, their validity, and what is missing'
 complete -c sne -n 'test (__sne_path) = \'sne dossier\'' -a clean -d 'Delete the pieces that must go so that new ones fit in full categories'
 complete -c sne -n 'test (__sne_path) = \'sne dossier\'' -s h -l help -d 'Print this help message and exit'
@@ -146,7 +184,7 @@ complete -c sne -n 'test (__sne_path) = \'sne fiche\'' -a parse -d 'Read the fie
 complete -c sne -n 'test (__sne_path) = \'sne fiche\'' -s h -l help -d 'Print this help message and exit'
 complete -c sne -n 'test (__sne_path) = \'sne fiche create\'' -s h -l help -d 'Print this help message and exit'
 complete -c sne -n 'test (__sne_path) = \'sne fiche create\'' -l numero -r -d 'Numéro unique of the demande'
-complete -c sne -n 'test (__sne_path) = \'sne fiche create\'' -l contexte -r -d 'Contexte: ajout, creation, renouvellement or mise-a-jour'
+complete -c sne -n 'test (__sne_path) = \'sne fiche create\'' -l contexte -r -a '(sne __complete CONTEXTE 2>/dev/null)' -d 'Contexte: ajout, creation, renouvellement or mise-a-jour'
 complete -c sne -n 'test (__sne_path) = \'sne fiche create\'' -l guichet -r -d 'Code guichet (default: the profile\'s \'guichet\')'
 complete -c sne -n 'test (__sne_path) = \'sne fiche create\'' -l siret -r -d 'SIRET of the guichet (default: the profile\'s \'siret\')'
 complete -c sne -n 'test (__sne_path) = \'sne fiche create\'' -l territoire -r -d 'Code territoire of the guichet (default: the profile\'s \'territoire\')'
@@ -173,15 +211,15 @@ complete -c sne -n 'test (__sne_path) = \'sne piece\'' -s h -l help -d 'Print th
 complete -c sne -n 'test (__sne_path) = \'sne piece types\'' -s h -l help -d 'Print this help message and exit'
 complete -c sne -n 'test (__sne_path) = \'sne piece types\'' -l catalog -r -F -d 'JSON catalog replacing the built-in one (default: the profile\'s \'catalog\')'
 complete -c sne -n 'test (__sne_path) = \'sne piece check\'' -s h -l help -d 'Print this help message and exit'
-complete -c sne -n 'test (__sne_path) = \'sne piece check\'' -l type -r -d 'Piece type the files are meant as (see \'sne piece types\')'
+complete -c sne -n 'test (__sne_path) = \'sne piece check\'' -l type -r -a '(sne __complete PIECE_TYPE 2>/dev/null)' -d 'Piece type the files are meant as (see \'sne piece types\')'
 complete -c sne -n 'test (__sne_path) = \'sne piece check\'' -l catalog -r -F -d 'JSON catalog replacing the built-in one (default: the profile\'s \'catalog\')'
 complete -c sne -n 'test (__sne_path) = \'sne piece check\'' -l min-dpi -r -d 'Resolution under which a scan gets a warning'
 complete -c sne -n 'test (__sne_path) = \'sne piece pack\'' -s h -l help -d 'Print this help message and exit'
 complete -c sne -n 'test (__sne_path) = \'sne piece pack\'' -s o -l output -r -F -d 'PDF file to write (mode 0600)'
 complete -c sne -n 'test (__sne_path) = \'sne piece pack\'' -l force -d 'Replace the output file when it exists'
 complete -c sne -n 'test (__sne_path) = \'sne piece add\'' -s h -l help -d 'Print this help message and exit'
-complete -c sne -n 'test (__sne_path) = \'sne piece add\'' -l type -r -d 'Piece type of the files (see \'sne piece types\')'
-complete -c sne -n 'test (__sne_path) = \'sne piece add\'' -l contexte -r -d 'creation, renouvellement, mise_a_jour or ajout'
+complete -c sne -n 'test (__sne_path) = \'sne piece add\'' -l type -r -a '(sne __complete PIECE_TYPE 2>/dev/null)' -d 'Piece type of the files (see \'sne piece types\')'
+complete -c sne -n 'test (__sne_path) = \'sne piece add\'' -l contexte -r -a '(sne __complete CONTEXTE 2>/dev/null)' -d 'creation, renouvellement, mise_a_jour or ajout'
 complete -c sne -n 'test (__sne_path) = \'sne piece add\'' -l emission -r -d 'Date of issue of the documents'
 complete -c sne -n 'test (__sne_path) = \'sne piece add\'' -l expiration -r -d 'End of validity printed on them'
 complete -c sne -n 'test (__sne_path) = \'sne piece add\'' -l annee-revenus -r -d 'Avis d\'imposition: year of the income'
@@ -194,11 +232,12 @@ complete -c sne -n 'test (__sne_path) = \'sne pli\'' -a list -d 'List the plis s
 complete -c sne -n 'test (__sne_path) = \'sne pli\'' -a show -d 'Show a pli: its pieces and their outcome, its history, its deadline'
 complete -c sne -n 'test (__sne_path) = \'sne pli\'' -a watch -d 'Wait until every pli reaches a final status, printing the changes'
 complete -c sne -n 'test (__sne_path) = \'sne pli\'' -a stats -d 'The dashboard\'s counters: statuses, rejected, renewed, overdue, processing time'
+complete -c sne -n 'test (__sne_path) = \'sne pli\'' -a report -d 'A report for managers: plis per week by status, processing time, rejections by motif, overdue plis; as one HTML page, SVG charts or JSON'
 complete -c sne -n 'test (__sne_path) = \'sne pli\'' -s h -l help -d 'Print this help message and exit'
 complete -c sne -n 'test (__sne_path) = \'sne pli list\'' -s h -l help -d 'Print this help message and exit'
-complete -c sne -n 'test (__sne_path) = \'sne pli list\'' -l statut -r -d 'Only plis with this status: numerisation_en_cours, rejet_pieces, rejet_dossier, enregistrement_complet or non_applicable'
+complete -c sne -n 'test (__sne_path) = \'sne pli list\'' -l statut -r -a '(sne __complete STATUT 2>/dev/null)' -d 'Only plis with this status: numerisation_en_cours, rejet_pieces, rejet_dossier, enregistrement_complet or non_applicable'
 complete -c sne -n 'test (__sne_path) = \'sne pli list\'' -l numero -r -d 'Only the plis of this demande'
-complete -c sne -n 'test (__sne_path) = \'sne pli list\'' -l contexte -r -d 'Only plis of this contexte: creation, renouvellement, mise-a-jour or ajout'
+complete -c sne -n 'test (__sne_path) = \'sne pli list\'' -l contexte -r -a '(sne __complete CONTEXTE 2>/dev/null)' -d 'Only plis of this contexte: creation, renouvellement, mise-a-jour or ajout'
 complete -c sne -n 'test (__sne_path) = \'sne pli list\'' -l since -r -d 'Only plis sent on or after this day (UTC) or time'
 complete -c sne -n 'test (__sne_path) = \'sne pli list\'' -l until -r -d 'Only plis sent on or before this day (UTC) or before this time'
 complete -c sne -n 'test (__sne_path) = \'sne pli list\'' -l overdue -d 'Only plis still en cours after their deadline (2 jours ouvrés)'
@@ -213,7 +252,13 @@ complete -c sne -n 'test (__sne_path) = \'sne pli watch\'' -l jsonl -d 'One JSON
 complete -c sne -n 'test (__sne_path) = \'sne pli stats\'' -s h -l help -d 'Print this help message and exit'
 complete -c sne -n 'test (__sne_path) = \'sne pli stats\'' -l since -r -d 'Only plis sent on or after this day (UTC) or time'
 complete -c sne -n 'test (__sne_path) = \'sne pli stats\'' -l until -r -d 'Only plis sent on or before this day (UTC) or before this time'
-complete -c sne -n 'test (__sne_path) = \'sne pli stats\'' -l contexte -r -d 'Only plis of this contexte: creation, renouvellement, mise-a-jour or ajout'
+complete -c sne -n 'test (__sne_path) = \'sne pli stats\'' -l contexte -r -a '(sne __complete CONTEXTE 2>/dev/null)' -d 'Only plis of this contexte: creation, renouvellement, mise-a-jour or ajout'
+complete -c sne -n 'test (__sne_path) = \'sne pli report\'' -s h -l help -d 'Print this help message and exit'
+complete -c sne -n 'test (__sne_path) = \'sne pli report\'' -l since -r -d 'Only plis sent on or after this day (UTC) or time'
+complete -c sne -n 'test (__sne_path) = \'sne pli report\'' -l until -r -d 'Only plis sent on or before this day (UTC) or before this time'
+complete -c sne -n 'test (__sne_path) = \'sne pli report\'' -l statut -r -d 'Only plis with these statuses (repeat, or separate with commas): numerisation_en_cours, rejet_pieces, rejet_dossier, enregistrement_complet, non_applicable'
+complete -c sne -n 'test (__sne_path) = \'sne pli report\'' -s o -l output -r -F -d 'Write the report as one HTML page (mode 0600)'
+complete -c sne -n 'test (__sne_path) = \'sne pli report\'' -l svg -r -F -d 'Write the charts as SVG files into this folder (created if missing)'
 complete -c sne -n 'test (__sne_path) = \'sne sandbox\'' -a serve -d 'Serve the sandbox over HTTP on loopback'
 complete -c sne -n 'test (__sne_path) = \'sne sandbox\'' -a reset -d 'Delete the sandbox\'s data and seed it anew'
 complete -c sne -n 'test (__sne_path) = \'sne sandbox\'' -a outbox -d 'Show the e-mails the sandbox sent (activation links, notifications)'
@@ -285,7 +330,7 @@ complete -c sne -n 'test (__sne_path) = \'sne ticket\'' -a logout -d 'Remove GLP
 complete -c sne -n 'test (__sne_path) = \'sne ticket\'' -s h -l help -d 'Print this help message and exit'
 complete -c sne -n 'test (__sne_path) = \'sne ticket categories\'' -s h -l help -d 'Print this help message and exit'
 complete -c sne -n 'test (__sne_path) = \'sne ticket create\'' -s h -l help -d 'Print this help message and exit'
-complete -c sne -n 'test (__sne_path) = \'sne ticket create\'' -l category -r -d 'Category, by name or complete name, any case (with --pli: chosen from the pli when it is overdue or rejected)'
+complete -c sne -n 'test (__sne_path) = \'sne ticket create\'' -l category -r -a '(sne __complete CATEGORY 2>/dev/null)' -d 'Category, by name or complete name, any case (with --pli: chosen from the pli when it is overdue or rejected)'
 complete -c sne -n 'test (__sne_path) = \'sne ticket create\'' -l title -r -d 'Title (with --pli: made from the pli)'
 complete -c sne -n 'test (__sne_path) = \'sne ticket create\'' -l body -r -d 'The text of the ticket'
 complete -c sne -n 'test (__sne_path) = \'sne ticket create\'' -l body-file -r -F -d 'Read the text from FILE'
