@@ -26,8 +26,8 @@ const std::vector<std::string> kShells{"bash", "zsh", "fish"};
 /// The value names whose values the program lists at completion time, from what is in force
 /// where the shell runs (the catalog and profiles of its configuration, its GLPI), so that the
 /// scripts hold no list that could go stale.
-const std::vector<std::string> kDynamicKinds{"STATUT",   "CONTEXTE", "PIECE_TYPE",
-                                             "CATEGORY", "PROFILE",  "DEPT"};
+const std::vector<std::string> kDynamicKinds{"STATUT",   "TICKET_STATUS", "CONTEXTE", "PIECE_TYPE",
+                                             "CATEGORY", "PROFILE",       "DEPT"};
 
 /// The hidden command the scripts call: `sne __complete KIND`.
 constexpr const char* kCompleteCommand = "__complete";
@@ -39,6 +39,11 @@ std::vector<std::string> dynamic_values(const std::string& kind, Context& ctx) {
   std::vector<std::string> out;
   if (kind == "STATUT") {
     for (const auto& s : statuts()) out.emplace_back(s.code);
+  } else if (kind == "TICKET_STATUS") {
+    out = {"all", "open", "old"};
+    for (int s = static_cast<int>(TicketStatus::incoming);
+         s <= static_cast<int>(TicketStatus::closed); ++s)
+      out.emplace_back(to_string(static_cast<TicketStatus>(s)));
   } else if (kind == "CONTEXTE") {
     for (const auto& c : contextes()) out.emplace_back(c.slug);
   } else if (kind == "DEPT") {

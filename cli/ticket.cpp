@@ -584,10 +584,10 @@ void setup_ticket(CLI::App& root, Context& ctx) {
   list->add_option("--status", l->filter.status,
                    "all (default), open, old, or one status: new, assigned, planned, pending, "
                    "solved, closed (or GLPI's label: Nouveau... Clos)")
-      ->type_name("STATUS");
+      ->type_name("TICKET_STATUS");
   list->add_option("--category", l->filter.category,
                    "Tickets of this category and those under it (name or complete name)")
-      ->type_name("NAME");
+      ->type_name("CATEGORY");
   list->add_option("--since", l->filter.since,
                    "Tickets opened on or after this day (2025-04-18) or instant, GLPI's time")
       ->type_name("DATE");

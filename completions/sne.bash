@@ -193,8 +193,8 @@ _sne() {
     'sne ticket create:--urgency') COMPREPLY=(); return ;;
     'sne ticket create:--type') COMPREPLY=($(compgen -W 'incident request' -- "$cur")); return ;;
     'sne ticket list:--limit') COMPREPLY=(); return ;;
-    'sne ticket list:--status') COMPREPLY=(); return ;;
-    'sne ticket list:--category') COMPREPLY=(); return ;;
+    'sne ticket list:--status') local IFS=$'\n'; COMPREPLY=($(compgen -W "$(sne __complete TICKET_STATUS 2>/dev/null)" -- "$cur")); return ;;
+    'sne ticket list:--category') local IFS=$'\n'; COMPREPLY=($(compgen -W "$(sne __complete CATEGORY 2>/dev/null)" -- "$cur")); return ;;
     'sne ticket list:--since') COMPREPLY=(); return ;;
     'sne ticket list:--pli') COMPREPLY=(); return ;;
     'sne ticket close:--solution') COMPREPLY=(); return ;;

@@ -69,6 +69,11 @@ class Completion(CliTest):
     def test_values_come_from_the_program(self):
         self.assertEqual(self.complete_bash("sne", "pli", "list", "--statut", "rejet_"),
                          ["rejet_pieces", "rejet_dossier"])
+        self.assertEqual(self.complete_bash("sne", "ticket", "list", "--status", ""),
+                         ["all", "open", "old", "new", "assigned", "planned", "pending",
+                          "solved", "closed"])
+        self.assertIn("Pièce justificative refusée",
+                      self.complete_bash("sne", "ticket", "list", "--category", ""))
         self.assertEqual(self.complete_bash("sne", "pli", "stats", "--contexte", "re"),
                          ["renouvellement"])
         self.assertEqual(self.complete_bash("sne", "calendar", "add", "-d", "97"),
