@@ -54,19 +54,21 @@ std::string read_bounded(std::istream& in, std::size_t limit) {
 
 /// The text of --body, --body-file, or standard input when neither is given and stdin is not
 /// a terminal. Empty when there is none (`required` makes that an error). A --body-file that
-/// cannot be opened is said as every command says a missing input file (io, exit 1).
-Result<std::string> read_body(const std::string& body, const std::string& body_file,
-                              bool required) {
+/// cannot be opened is said as every command says a missing input file (io, exit 1); errors
+/// name the file's flag as `file_flag`.
+Result<std::string> read_body(const std::string& body, const std::string& body_file, bool required,
+                              std::string_view file_flag = "--body-file") {
   if (!body.empty()) return body;
   std::string text;
   if (!body_file.empty()) {
     std::ifstream in(body_file, std::ios::binary);
     if (!in)
       return Error(ErrorCode::io,
-                   fmt::format("--body-file: {}: {}", body_file, std::strerror(errno)), body_file);
+                   fmt::format("{}: {}: {}", file_flag, body_file, std::strerror(errno)),
+                   body_file);
     text = read_bounded(in, kMaxBody);
     if (in.bad())
-      return Error(ErrorCode::io, fmt::format("--body-file: {}: cannot be read", body_file),
+      return Error(ErrorCode::io, fmt::format("{}: {}: cannot be read", file_flag, body_file),
                    body_file);
   } else if (::isatty(STDIN_FILENO) == 0) {
     text = read_bounded(std::cin, kMaxBody);
@@ -316,11 +318,8 @@ CommandResult run_close(const CloseOptions& o, Context& ctx) {
   }
   std::string text = o.solution;
   if (!o.solution_file.empty()) {
-    auto read = read_body("", o.solution_file, false);
-    if (!read)
-      return Error(read.error().code(),
-                   fmt::format("--solution-file {}: cannot be read", o.solution_file),
-                   o.solution_file);
+    auto read = read_body("", o.solution_file, false, "--solution-file");
+    if (!read) return read.error();
     text = *read;
   }
   if (text.find_first_not_of(" \t\r\n") == std::string::npos)
