@@ -19,8 +19,8 @@ struct OptionSpec {
   std::string value_name;            ///< "FILE", "DEPT", "NAME"...
   std::vector<std::string> choices;  ///< when the value is one of a fixed set
   /// When the values come from the program at completion time (`sne __complete KIND`): the
-  /// kind ("STATUT", "TICKET_STATUS", "CONTEXTE", "PIECE_TYPE", "CATEGORY", "PROFILE", "DEPT"), which is the
-  /// option's value name.
+  /// kind ("STATUT", "TICKET_STATUS", "CONTEXTE", "PIECE_TYPE", "CATEGORY", "PROFILE", "DEPT"),
+  /// which is the option's value name.
   std::string dynamic;
 };
 
