@@ -187,6 +187,23 @@ struct ListOptions {
 /// A status as the tables print it: GLPI's French label.
 Style status_style(TicketStatus status) { return is_open(status) ? Style::plain : Style::dim; }
 
+/// A date of GLPI ("2025-04-18 09:30:00") as pli show prints its instants, to the minute and
+/// with the zone. GLPI writes its server's local time and its API does not say which zone that
+/// is: only the embedded sandbox's GLPI is known to keep UTC; any other says whose time it is.
+std::string glpi_when(const std::string& date, bool utc) {
+  if (date.size() != 19 || date[10] != ' ') return one_line(date);
+  if (utc)
+    if (auto t = parse_timestamp(date.substr(0, 10) + "T" + date.substr(11) + "Z"))
+      return when_utc(*t);
+  return one_line(date.substr(0, 16)) + " GLPI server time";
+}
+
+/// Whether the GLPI in force keeps its dates in UTC: only the embedded sandbox's is known to.
+bool glpi_keeps_utc(Context& ctx) {
+  const auto url = ctx.glpi_url();
+  return url && url->rfind("sandbox:", 0) == 0;
+}
+
 CommandResult run_list(const ListOptions& o, Context& ctx) {
   // The filter is checked before GLPI is reached.
   if (auto search = ticket_search(o.filter, 0); !search)
@@ -207,9 +224,10 @@ CommandResult run_list(const ListOptions& o, Context& ctx) {
     return kExitOk;
   }
   Table table({"ID", "STATUS", "UPDATED", "CATEGORY", "TITLE"});
+  const bool utc = glpi_keeps_utc(ctx);
   for (const auto& t : items)
-    table.add({std::to_string(t.id), std::string(ticket_status_label(t.status)), t.date_mod,
-               t.category, t.title},
+    table.add({std::to_string(t.id), std::string(ticket_status_label(t.status)),
+               glpi_when(t.date_mod, utc), t.category, t.title},
               {Style::bold, status_style(t.status), Style::plain, Style::plain, Style::plain});
   table.print(ctx.out());
   if (list->total > items.size())
@@ -226,17 +244,6 @@ struct ShowOptions {
   std::int64_t id = 0;
 };
 
-/// A date of GLPI ("2025-04-18 09:30:00") as pli show prints its instants, to the minute and
-/// with the zone. GLPI writes its server's local time and its API does not say which zone that
-/// is: only the embedded sandbox's GLPI is known to keep UTC; any other says whose time it is.
-std::string glpi_when(const std::string& date, bool utc) {
-  if (date.size() != 19 || date[10] != ' ') return one_line(date);
-  if (utc)
-    if (auto t = parse_timestamp(date.substr(0, 10) + "T" + date.substr(11) + "Z"))
-      return when_utc(*t);
-  return one_line(date.substr(0, 16)) + " GLPI server time";
-}
-
 CommandResult run_show(const ShowOptions& o, Context& ctx) {
   auto glpi = ctx.glpi();
   if (!glpi) return glpi.error();
@@ -249,8 +256,7 @@ CommandResult run_show(const ShowOptions& o, Context& ctx) {
     return kExitOk;
   }
   const Output& out = ctx.out();
-  const auto url = ctx.glpi_url();
-  const bool utc = url && url->rfind("sandbox:", 0) == 0;
+  const bool utc = glpi_keeps_utc(ctx);
   out.line(fmt::format("Ticket {} — {}", out.paint(std::to_string(t.id), Style::bold),
                        one_line(t.title)));
   Table facts({"", ""});
@@ -295,8 +301,7 @@ CommandResult run_status(const ShowOptions& o, Context& ctx) {
     return kExitOk;
   }
   const Output& out = ctx.out();
-  const auto url = ctx.glpi_url();
-  const bool utc = url && url->rfind("sandbox:", 0) == 0;
+  const bool utc = glpi_keeps_utc(ctx);
   out.line(fmt::format("ticket {}: {} (updated {})", out.paint(std::to_string(t->id), Style::bold),
                        out.paint(ticket_status_label(t->status), status_style(t->status)),
                        glpi_when(t->date_mod, utc)));
@@ -375,8 +380,7 @@ CommandResult run_watch(const WatchTicketOptions& o, Context& ctx) {
   options.on_retry = [&](const Error& e) {
     if (!out.json() && !o.jsonl) out.warning(fmt::format("{}; trying again", e.message()));
   };
-  const auto url = ctx.glpi_url();
-  const bool utc = url && url->rfind("sandbox:", 0) == 0;
+  const bool utc = glpi_keeps_utc(ctx);
   auto result = watch_ticket(**glpi, o.id, options, [&](const TicketWatchEvent& e) {
     if (o.jsonl) {
       (void)std::fputs((to_json(e).dump(-1) + "\n").c_str(), stdout);

@@ -93,6 +93,8 @@ class EmbeddedGlpi(GlpiTest):
         r = self.ticket("list", "--limit", "1")
         self.assertExit(r, 0)
         self.assertIn("the latest of 2 tickets: --limit N or --all", r.err)
+        # The list says the zone of its times as show does.
+        self.assertRegex(r.out, r"\n\d+ +Nouveau +\d{4}-\d\d-\d\d \d\d:\d\d UTC  ")
         human = self.ticket("show", str(tid))
         self.assertExit(human, 0)
         self.assertIn("le pli <urgent> & « bloqué ».", human.out)
