@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <array>
 #include <sstream>
-#include <thread>
 
 #include <fmt/format.h>
 
@@ -14,6 +13,7 @@
 #include "sne/glpi.hpp"
 #include "sne/text.hpp"
 #include "sne/timestamp.hpp"
+#include "tracking/pacing.hpp"
 
 namespace sne {
 
@@ -290,30 +290,12 @@ Result<ClosedTicket> close_ticket(Glpi& glpi, std::int64_t id, std::string_view 
 Result<TicketWatchResult> watch_ticket(
     Glpi& glpi, std::int64_t id, const WatchOptions& options,
     const std::function<void(const TicketWatchEvent&)>& on_event) {
-  using Clock = std::chrono::steady_clock;
-  constexpr milliseconds kSleepSlice{200};
-  if (options.interval <= milliseconds(0) || options.max_interval < options.interval)
-    return Error(ErrorCode::invalid_input,
-                 "the polling interval must be positive and at most the maximum interval",
-                 "interval");
-  const auto cancelled = [&] { return options.cancelled && options.cancelled(); };
-  const auto clock = [&] { return options.clock ? options.clock() : Clock::now(); };
-  const auto sleep = [&](milliseconds d) {
-    if (options.sleep) return options.sleep(d);
-    const auto until = Clock::now() + d;
-    while (!cancelled()) {
-      const auto left = std::chrono::duration_cast<milliseconds>(until - Clock::now());
-      if (left <= milliseconds(0)) break;
-      std::this_thread::sleep_for(std::min(left, kSleepSlice));
-    }
-  };
-  const auto start = clock();
-  const bool bounded = options.timeout > milliseconds(0);
+  if (auto ok = tracking::Pacer::check(options); !ok) return ok.error();
+  tracking::Pacer pacer(options);
   TicketWatchResult result;
   std::optional<Ticket> last;
-  milliseconds wait = options.interval;
   for (;;) {
-    if (cancelled()) {
+    if (pacer.cancelled()) {
       result.outcome = WatchOutcome::cancelled;
       break;
     }
@@ -323,7 +305,7 @@ Result<TicketWatchResult> watch_ticket(
       // The first sighting must succeed: an unknown ticket will not appear by waiting.
       if (!last || !transient(seen.error())) return seen.error();
       if (options.on_retry) options.on_retry(seen.error());
-      wait = std::min(wait * 2, options.max_interval);
+      pacer.after_round(false);
     } else {
       const bool changed = !last || last->status != seen->status;
       std::optional<TicketStatus> previous;
@@ -334,15 +316,12 @@ Result<TicketWatchResult> watch_ticket(
         result.outcome = WatchOutcome::complete;
         break;
       }
-      wait = changed ? options.interval : std::min(wait * 2, options.max_interval);
+      pacer.after_round(changed);
     }
-    const auto elapsed = std::chrono::duration_cast<milliseconds>(clock() - start);
-    if (bounded && elapsed >= options.timeout) {
+    if (!pacer.wait_for_next_round()) {
       result.outcome = WatchOutcome::timeout;
       break;
     }
-    // The last round falls on the deadline itself.
-    sleep(bounded ? std::min(wait, options.timeout - elapsed) : wait);
   }
   if (last) result.ticket = std::move(*last);
   return result;

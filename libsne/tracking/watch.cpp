@@ -1,19 +1,16 @@
 // Waiting for plis to reach a final status: polling with back-off.
 #include <algorithm>
-#include <thread>
 
 #include <fmt/format.h>
 
 #include "sne/tracking.hpp"
+#include "tracking/pacing.hpp"
 
 namespace sne {
 
 namespace {
 
 using std::chrono::milliseconds;
-using Clock = std::chrono::steady_clock;
-
-constexpr milliseconds kSleepSlice{200};
 
 /// Errors a later round may not meet: the network, a busy or failing service, a rate limit.
 bool transient(const Error& e) {
@@ -71,27 +68,12 @@ Result<WatchResult> watch_plis(Service& service, const std::vector<std::string>&
                                const std::function<void(const WatchEvent&)>& on_event) {
   if (transactions.empty())
     return Error(ErrorCode::invalid_input, "no pli to watch", "transaction");
-  if (options.interval <= milliseconds(0) || options.max_interval < options.interval)
-    return Error(ErrorCode::invalid_input,
-                 "the polling interval must be positive and at most the maximum interval",
-                 "interval");
-  const auto cancelled = [&] { return options.cancelled && options.cancelled(); };
-  const auto clock = [&] { return options.clock ? options.clock() : Clock::now(); };
-  const auto sleep = [&](milliseconds d) {
-    if (options.sleep) return options.sleep(d);
-    const auto until = Clock::now() + d;
-    while (!cancelled()) {
-      const auto left = std::chrono::duration_cast<milliseconds>(until - Clock::now());
-      if (left <= milliseconds(0)) break;
-      std::this_thread::sleep_for(std::min(left, kSleepSlice));
-    }
-  };
-  const auto start = clock();
-  const bool bounded = options.timeout > milliseconds(0);
+  if (auto ok = tracking::Pacer::check(options); !ok) return ok.error();
+  tracking::Pacer pacer(options);
+  const auto cancelled = [&] { return pacer.cancelled(); };
 
   WatchResult result;
   std::vector<std::optional<Pli>> last(transactions.size());
-  milliseconds wait = options.interval;
   for (;;) {
     ++result.rounds;
     bool changed = false;
@@ -123,7 +105,7 @@ Result<WatchResult> watch_plis(Service& service, const std::vector<std::string>&
     }
     if (failure) {
       if (options.on_retry) options.on_retry(*failure);
-      wait = std::min(wait * 2, options.max_interval);
+      pacer.after_round(false);
     } else {
       const bool all_final = std::all_of(last.begin(), last.end(), [](const auto& p) {
         return p && info(p->resume.statut).final;
@@ -135,15 +117,12 @@ Result<WatchResult> watch_plis(Service& service, const std::vector<std::string>&
         result.outcome = complete ? WatchOutcome::complete : WatchOutcome::rejected;
         break;
       }
-      wait = changed ? options.interval : std::min(wait * 2, options.max_interval);
+      pacer.after_round(changed);
     }
-    const auto elapsed = std::chrono::duration_cast<milliseconds>(clock() - start);
-    if (bounded && elapsed >= options.timeout) {
+    if (!pacer.wait_for_next_round()) {
       result.outcome = WatchOutcome::timeout;
       break;
     }
-    // The last round falls on the deadline itself.
-    sleep(bounded ? std::min(wait, options.timeout - elapsed) : wait);
     if (cancelled()) {
       result.outcome = WatchOutcome::cancelled;
       break;
