@@ -209,14 +209,14 @@ Reply init_session(Call& call) {
   const throttle::Attempt attempt{
       by_token ? std::string() : text::ascii_lower(param_string(call, "login")), call.request.peer,
       by_token};
-  if (const auto lockout = throttle::check(call.db, attempt, call.now))
+  if (const auto lockout = throttle::check(call.db, attempt, call.instant))
     return {429,
             json::array({"ERROR_TOO_MANY_LOGIN_ATTEMPTS", lockout->message}),
             {{"Retry-After", std::to_string(lockout->seconds)}},
             std::nullopt};
   // A failure is answered rather than thrown, so that serve() commits its count.
   const auto failed = [&](const char* code, const char* message) {
-    throttle::record_failure(call.db, attempt, call.now);
+    throttle::record_failure(call.db, attempt, call.instant);
     return Reply{401, json::array({code, message}), {}, std::nullopt};
   };
   std::int64_t user_id = 0;

@@ -117,8 +117,7 @@ Reply create_token(Call& call) {
   // Failed sign-ins slow the next ones down, per account and per address (throttle.hpp): while
   // the door is closed the password is not even checked, so that it cannot be guessed then.
   const throttle::Attempt attempt{email, call.request.peer, false};
-  const std::int64_t now = seconds(call.now);
-  if (const auto lockout = throttle::check(call.db, attempt, now)) refuse_throttled(*lockout);
+  if (const auto lockout = throttle::check(call.db, attempt, call.now)) refuse_throttled(*lockout);
   auto st = call.db.prepare("SELECT id, password_hash FROM users WHERE email = ?");
   st.bind(email);
   // One answer, in the same time, for an unknown e-mail, an account without password and a
@@ -130,7 +129,7 @@ Reply create_token(Call& call) {
                   known && password.size() <= kMaxPasswordLength;
   if (!ok) {
     ApiError e{401, ErrorCode::unauthenticated, "wrong e-mail or password", {}};
-    e.remember = [attempt, now](Db& db) { throttle::record_failure(db, attempt, now); };
+    e.remember = [attempt, at = call.now](Db& db) { throttle::record_failure(db, attempt, at); };
     throw e;
   }
   throttle::record_success(call.db, attempt);

@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "sandbox/store.hpp"
+
 namespace sne::sandbox::throttle {
 
 namespace {
@@ -77,7 +79,8 @@ std::int64_t wait(const Rule& rule, const State& state, std::int64_t now) {
   return std::clamp<std::int64_t>(state.locked_until - now, 0, rule.max_wait);
 }
 
-std::optional<Lockout> check(Db& db, const Attempt& attempt, std::int64_t now) {
+std::optional<Lockout> check(Db& db, const Attempt& attempt, Timestamp at) {
+  const std::int64_t now = to_seconds(at);
   std::optional<Lockout> longest;
   const std::int64_t system = system_ms();
   for (const Key& k : keys_of(attempt)) {
@@ -96,7 +99,10 @@ std::optional<Lockout> check(Db& db, const Attempt& attempt, std::int64_t now) {
   return longest;
 }
 
-void record_failure(Db& db, const Attempt& attempt, std::int64_t now) {
+void record_failure(Db& db, const Attempt& attempt, Timestamp at) {
+  const std::int64_t now = to_seconds(at);
+  // Within a second, the wait on the sandbox clock (counted in whole seconds) would end early.
+  const bool within_second = at > from_seconds(now);
   // Keys quiet for longer than any rule's memory go, so that the table stays small whatever
   // names are tried.
   db.run("DELETE FROM sign_in_failures WHERE last_failure < ?",
@@ -104,8 +110,9 @@ void record_failure(Db& db, const Attempt& attempt, std::int64_t now) {
   const std::int64_t system = system_ms();
   for (const Key& k : keys_of(attempt)) {
     const auto stored = load(db, k.key);
-    const State next = after_failure(*k.rule, stored ? stored->state : State{}, now);
+    State next = after_failure(*k.rule, stored ? stored->state : State{}, now);
     const std::int64_t waiting = wait(*k.rule, next, now);
+    if (waiting > 0 && within_second) next.locked_until += 1;
     db.run(
         "INSERT OR REPLACE INTO sign_in_failures (key, failures, last_failure, locked_until, "
         "locked_until_ms) VALUES (?, ?, ?, ?, ?)",

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "sandbox/db.hpp"
+#include "sne/timestamp.hpp"
 
 namespace sne::sandbox::throttle {
 
@@ -64,9 +65,12 @@ struct Lockout {
 /// The longest wait that applies to `attempt` at `now`; nothing when it may be checked. A wait
 /// also ends once it has passed on the system clock, so that a fixed sandbox clock does not
 /// keep the door closed for good.
-std::optional<Lockout> check(Db& db, const Attempt& attempt, std::int64_t now);
+std::optional<Lockout> check(Db& db, const Attempt& attempt, Timestamp now);
 /// Counts a failure of `attempt` against each of its keys. Must run in a write transaction.
-void record_failure(Db& db, const Attempt& attempt, std::int64_t now);
+/// The sandbox clock's door opens on the first whole second after the wait has passed: a
+/// failure at 10:00:00.95 with a wait of 1 s keeps it closed until 10:00:02 on that clock (the
+/// system clock's, kept to the millisecond, opens it at 10:00:01.95), never at 10:00:01.
+void record_failure(Db& db, const Attempt& attempt, Timestamp now);
 /// A success: the account's failures are forgotten (its address's are not). Write transaction.
 void record_success(Db& db, const Attempt& attempt);
 

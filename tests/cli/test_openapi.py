@@ -14,6 +14,7 @@ import signal
 import sqlite3
 import subprocess
 import tempfile
+import time
 import unittest
 import urllib.error
 import urllib.parse
@@ -307,6 +308,13 @@ class Sandbox(unittest.TestCase):
             self.fail(f"sandbox serve did not start: {first!r} {err!r}")
         self.url = m.group(1)
         self.covered = {}
+
+    def at(self, seconds):
+        """Stops the sandbox's clock at `seconds` since the epoch."""
+        instant = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(seconds))
+        r = subprocess.run([SNE, "sandbox", "clock", "set", instant, "--db", self.db],
+                           env=self.env, capture_output=True, text=True, timeout=60)
+        self.assertEqual(r.returncode, 0, r.stderr)
 
     def tearDown(self):
         self.server.send_signal(signal.SIGTERM)
@@ -662,10 +670,26 @@ class DocumentedErrors(Sandbox):
                          "/v1/auth/token", 401, "unauthenticated")
 
     def test_429_after_repeated_failed_sign_ins(self):
+        t = 1748858400  # 2025-06-02T10:00:00Z
+        self.at(t)
         for _ in range(5):
             self.check_error(self.call("POST", "/v1/auth/token",
                                        {"email": AGENT, "password": "wrong"}),
                              "/v1/auth/token", 401, "unauthenticated")
+        # The door is now shut for 1 s. So that the last request is sure to find it shut on a
+        # loaded machine, each wait is passed over at once on the stopped clock and the failure
+        # after it doubles the next, until the wait is 8 s.
+        waits = []
+        while not waits or waits[-1] < 8:
+            a = self.call("POST", "/v1/auth/token", {"email": AGENT, "password": "wrong"})
+            if a.status == 429:
+                waits.append(int(a.header("Retry-After")))
+                if waits[-1] < 8:
+                    t += waits[-1]
+                    self.at(t)
+            else:
+                self.check_error(a, "/v1/auth/token", 401, "unauthenticated")
+        self.assertEqual(waits, [1, 2, 4, 8])
         a = self.call("POST", "/v1/auth/token", {"email": AGENT, "password": PASSWORD})
         error = self.check_error(a, "/v1/auth/token", 429, "rate_limited")
         self.assertRegex(a.header("Retry-After") or "", r"^[0-9]+$", repr(a))

@@ -102,6 +102,28 @@ TEST_CASE("throttle: free failures, then waits that double up to the cap") {
   CHECK(throttle::wait(rule, s, t + 10) == 600);
 }
 
+TEST_CASE("throttle: a wait begun late in a second lasts the whole wait on the sandbox clock") {
+  // The sandbox clock counts whole seconds: a failure at 10:00:00.950 with a wait of 1 s once
+  // opened the door at 10:00:01, 50 ms later (seen as a flaky 201 instead of a 429 in CI).
+  Sandbox s;
+  sandbox::Db conn(s.db);
+  const throttle::Attempt a{"late@example.org", "", false};
+  const Timestamp t =
+      parse_timestamp("2025-06-02T10:00:00Z").value() + std::chrono::milliseconds(950);
+  for (int i = 0; i < 5; ++i) throttle::record_failure(conn, a, t);
+  const auto lockout = throttle::check(conn, a, t + std::chrono::milliseconds(60));
+  REQUIRE(lockout);
+  CHECK(lockout->seconds == 1);
+  // A sandbox clock moved past the wait opens it, whatever the system clock says.
+  CHECK_FALSE(throttle::check(conn, a, t + std::chrono::milliseconds(1050)));
+  // On a whole second (a fixed clock), the wait is exactly the rule's.
+  const throttle::Attempt b{"whole@example.org", "", false};
+  const Timestamp whole = parse_timestamp("2025-06-02T11:00:00Z").value();
+  for (int i = 0; i < 5; ++i) throttle::record_failure(conn, b, whole);
+  CHECK(throttle::check(conn, b, whole));
+  CHECK_FALSE(throttle::check(conn, b, whole + std::chrono::seconds(1)));
+}
+
 TEST_CASE("throttle: failures are forgotten after the quiet period, never the cap exceeded") {
   const throttle::Rule rule{5, 1, 600, 3600};
   throttle::State s;
