@@ -1,6 +1,7 @@
 #include "sne/json.hpp"
 
 #include <cmath>
+#include <iterator>
 
 #include <fmt/format.h>
 
@@ -13,6 +14,18 @@ namespace {
 void write_string(std::string& out, std::string_view s) {
   out += '"';
   for (std::size_t i = 0; i < s.size();) {
+    // A run of characters written as they are, appended at once.
+    std::size_t plain = i;
+    while (plain < s.size()) {
+      const auto p = static_cast<unsigned char>(s[plain]);
+      if (p < 0x20 || p >= 0x7F || p == '"' || p == '\\') break;
+      ++plain;
+    }
+    if (plain > i) {
+      out.append(s.data() + i, plain - i);
+      i = plain;
+      continue;
+    }
     const auto c = static_cast<unsigned char>(s[i]);
     if (c < 0x80) {
       switch (c) {
@@ -94,9 +107,9 @@ void Json::write(std::string& out, int indent, int depth) const {
   } else if (const auto* b = std::get_if<bool>(&v_)) {
     out += *b ? "true" : "false";
   } else if (const auto* i = std::get_if<std::int64_t>(&v_)) {
-    out += fmt::format("{}", *i);
+    fmt::format_to(std::back_inserter(out), "{}", *i);
   } else if (const auto* u = std::get_if<std::uint64_t>(&v_)) {
-    out += fmt::format("{}", *u);
+    fmt::format_to(std::back_inserter(out), "{}", *u);
   } else if (const auto* d = std::get_if<double>(&v_)) {
     out += std::isfinite(*d) ? fmt::format("{}", *d) : "null";
   } else if (const auto* s = std::get_if<std::string>(&v_)) {

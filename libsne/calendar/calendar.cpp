@@ -92,15 +92,39 @@ std::vector<Holiday> public_holidays(int year, CalendarZone zone) {
   return out;
 }
 
-bool is_public_holiday(Date date, CalendarZone zone) {
-  const Date easter = easter_sunday(date.year());
-  for (const auto& rule : kRules) {
-    if ((rule.zones & mask(zone)) == 0) continue;
-    if (rule.month == 0 ? easter.plus_days(rule.day) == date
-                        : rule.month == date.month() && rule.day == date.day())
-      return true;
+namespace {
+
+/// The day numbers (Date::days) of a year's holidays in a zone, ascending, each once.
+struct YearHolidays {
+  int year = 0;  ///< 0: not computed yet
+  std::array<long, kRules.size()> days{};
+  std::size_t count = 0;
+
+  const long* begin() const { return days.data(); }
+  const long* end() const { return days.data() + count; }
+};
+
+/// The holidays of `year` in `zone`, computed once per thread for the last year asked in each
+/// zone: a tableau de bord judges thousands of plis of the same few years, and each judgement
+/// asks several days.
+const YearHolidays& holidays_of(int year, CalendarZone zone) {
+  thread_local std::array<YearHolidays, 7> cache;
+  YearHolidays& h = cache.at(static_cast<std::size_t>(zone));
+  if (h.year == year) return h;
+  h.count = 0;
+  for (const auto& holiday : public_holidays(year, zone)) {
+    const long day = holiday.date.days();
+    if (h.count == 0 || h.days[h.count - 1] != day) h.days[h.count++] = day;
   }
-  return false;
+  h.year = year;
+  return h;
+}
+
+}  // namespace
+
+bool is_public_holiday(Date date, CalendarZone zone) {
+  const YearHolidays& h = holidays_of(date.year(), zone);
+  return std::binary_search(h.begin(), h.end(), date.days());
 }
 
 bool is_jour_ouvre(Date date, CalendarZone zone) {
@@ -135,14 +159,11 @@ Result<long> jours_ouvres_between(Date from, Date to, CalendarZone zone) {
   if (!in_range(to)) return out_of_range(to);
   if (to < from) return -*jours_ouvres_between(to, from, zone);
   long count = weekdays_before(to.days() + 1) - weekdays_before(from.days() + 1);
-  for (int year = from.year(); year <= to.year(); ++year) {
-    const auto holidays = public_holidays(year, zone);
-    for (std::size_t i = 0; i < holidays.size(); ++i) {
-      const Date h = holidays[i].date;
-      if (i > 0 && holidays[i - 1].date == h) continue;  // two holidays on one day count once
-      if (from < h && h <= to && !h.is_weekend()) --count;
-    }
-  }
+  const long first = from.days();
+  const long last = to.days();
+  for (int year = from.year(); year <= to.year(); ++year)
+    for (const long day : holidays_of(year, zone))  // two holidays on one day count once
+      if (first < day && day <= last && !Date::from_days(day).is_weekend()) --count;
   return Result<long>(count);
 }
 

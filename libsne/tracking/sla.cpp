@@ -23,22 +23,30 @@ Date day_of(std::int64_t seconds) {
   return Date::from_days(static_cast<long>(days));
 }
 
-/// The last Sunday of `month` in `year`.
-Date last_sunday(int year, int month) {
+/// The last Sunday of `month` in `year`, as a day number (Date::days).
+long last_sunday(int year, int month) {
   const Date first_of_next =
       month == 12 ? *Date::from_ymd(year + 1, 1, 1) : *Date::from_ymd(year, month + 1, 1);
-  Date d = Date::from_days(first_of_next.days() - 1);
-  while (d.weekday() != Weekday::sunday) d = Date::from_days(d.days() - 1);
-  return d;
+  const long last = first_of_next.days() - 1;
+  // Day 3 (1970-01-04) was a Sunday.
+  return last - (((last - 3) % 7) + 7) % 7;
 }
 
 /// Metropolitan France is on UTC+2 from 01:00 UTC on the last Sunday of March to 01:00 UTC on
 /// the last Sunday of October, on UTC+1 otherwise (EU summer time).
 std::int64_t paris_offset(std::int64_t utc) {
+  // The year's two changes, kept per thread for the last year asked: a tableau de bord judges
+  // thousands of plis of the same year.
+  struct Summer {
+    int year = 0;
+    std::int64_t start = 0, end = 0;
+  };
+  thread_local Summer summer;
   const int year = day_of(utc).year();
-  const std::int64_t start = static_cast<std::int64_t>(last_sunday(year, 3).days()) * kDay + kHour;
-  const std::int64_t end = static_cast<std::int64_t>(last_sunday(year, 10).days()) * kDay + kHour;
-  return utc >= start && utc < end ? 2 * kHour : kHour;
+  if (summer.year != year)
+    summer = {year, static_cast<std::int64_t>(last_sunday(year, 3)) * kDay + kHour,
+              static_cast<std::int64_t>(last_sunday(year, 10)) * kDay + kHour};
+  return utc >= summer.start && utc < summer.end ? 2 * kHour : kHour;
 }
 
 std::int64_t offset_of(CalendarZone zone, std::int64_t utc) {

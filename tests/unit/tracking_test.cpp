@@ -40,6 +40,15 @@ TEST_CASE("tracking: the day of a timestamp in the territory's legal time") {
   CHECK(local_day(at("2025-07-14T22:30:00Z"), CalendarZone::alsace_moselle) == day("2025-07-15"));
   CHECK(local_day(at("2025-10-25T22:30:00Z"), CalendarZone::metropole) == day("2025-10-26"));
   CHECK(local_day(at("2025-10-26T22:30:00Z"), CalendarZone::metropole) == day("2025-10-26"));
+  // Other years, asked in turn (each change is computed once per year and kept).
+  for (int round = 0; round < 2; ++round) {
+    CHECK(local_day(at("2024-10-26T22:30:00Z"), CalendarZone::metropole) == day("2024-10-27"));
+    CHECK(local_day(at("2024-10-27T22:30:00Z"), CalendarZone::metropole) == day("2024-10-27"));
+    CHECK(local_day(at("2026-10-24T22:30:00Z"), CalendarZone::metropole) == day("2026-10-25"));
+    CHECK(local_day(at("2026-10-25T22:30:00Z"), CalendarZone::metropole) == day("2026-10-25"));
+    CHECK(local_day(at("2026-03-28T22:30:00Z"), CalendarZone::metropole) == day("2026-03-28"));
+    CHECK(local_day(at("2026-03-29T22:30:00Z"), CalendarZone::metropole) == day("2026-03-30"));
+  }
   // Overseas: fixed offsets.
   CHECK(local_day(at("2024-12-19T20:30:00Z"), CalendarZone::reunion) == day("2024-12-20"));
   CHECK(local_day(at("2024-12-19T19:59:59Z"), CalendarZone::reunion) == day("2024-12-19"));
