@@ -16,8 +16,9 @@
 # it lives, in one process, with no web-service contract, no pages, no authentication and no
 # calendar (its weeks are UTC weeks, not ISO weeks of the territory's legal time, and it has no
 # processing times in jours ouvrés, no deadline, no overdue plis). sne pages through the contract
-# (500 plis a page), decodes and checks each page, reads the detail of each rejected pli for its
-# motifs (one request each), computes each pli's deadline in jours ouvrés, and draws the page.
+# (500 plis a page), decodes and checks each page, has the service count the motifs of the
+# rejected plis (GET /v1/plis/motifs, one request), computes each pli's deadline in jours
+# ouvrés, and draws the page.
 # Prints the median wall time, the peak RSS, the output size, the ratio to sqlite3 and the
 # target (2 s). Asserts nothing and exits 0.
 set -u

@@ -84,7 +84,7 @@ struct GuichetReport {
   std::vector<ReportWeek> weeks;
   /// Motifs of the rejected plis, most plis first (then by motif).
   std::vector<ReportMotif> motifs;
-  /// Rejected plis whose detail was not read (motifs_limit reached): their motifs are unknown.
+  /// Rejected plis whose motifs were not read (motifs_limit reached): their motifs are unknown.
   std::size_t motifs_unread = 0;
   /// Overdue plis, most late first (then oldest first).
   std::vector<ReportOverdue> overdue;
@@ -101,8 +101,10 @@ struct PliReportQuery {
   std::optional<Timestamp> since;  ///< date_transmission >= since; none: from the first pli
   std::optional<Timestamp> until;  ///< date_transmission < until; none: to the last pli
   std::vector<StatutPli> statuts;  ///< only plis in these statuses; empty: every status
-  /// Read the detail of at most this many rejected plis per guichet for their motifs (a request
-  /// each); the others are counted in motifs_unread. 0: none.
+  /// The library's own service counts the motifs of rejected plis in one request per guichet. A
+  /// Service of the caller's own, or a service that predates that request, is asked the detail
+  /// of at most this many rejected plis per guichet (a request each); the others are counted in
+  /// motifs_unread. 0: no motif read either way.
   std::size_t motifs_limit = 100000;
 };
 

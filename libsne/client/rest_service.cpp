@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "base/json_reader.hpp"
+#include "client/pli_motifs.hpp"
 #include "crypto/crypto.hpp"
 #include "http/retry.hpp"
 #include "sne/text.hpp"
@@ -39,7 +40,7 @@ ErrorCode code_for_status(int status) {
 
 std::string path_segment(std::string_view s) { return http::percent_encode(s); }
 
-class RestService : public Service {
+class RestService : public Service, public PliMotifs {
  public:
   RestService(EndpointInfo endpoint, std::unique_ptr<http::Transport> transport, std::string token)
       : endpoint_(std::move(endpoint)),
@@ -141,16 +142,11 @@ class RestService : public Service {
   }
 
   Result<PliPage> plis(const PliFilter& f) override {
-    std::vector<std::pair<std::string, std::string>> q;
     if (!f.idempotency_key.empty())  // alone: it names one pli at most
       return call<PliPage>(
           "GET", "/v1/plis?" + http::query_string({{"idempotency_key", f.idempotency_key}}),
           nullptr, {}, wire::decode_pli_page);
-    if (f.statut) q.emplace_back("statut", std::string(info(*f.statut).code));
-    if (!f.numero_unique.empty()) q.emplace_back("numero_unique", f.numero_unique);
-    if (f.contexte) q.emplace_back("contexte", std::string(info(*f.contexte).code));
-    if (f.since) q.emplace_back("depuis", format_timestamp(*f.since));
-    if (f.until) q.emplace_back("jusqua", format_timestamp(*f.until));
+    auto q = filter_query(f);
     q.emplace_back("limit", std::to_string(f.limit));
     if (!f.cursor.empty()) q.emplace_back("cursor", f.cursor);
     return call<PliPage>("GET", "/v1/plis?" + http::query_string(q), nullptr, {},
@@ -161,7 +157,24 @@ class RestService : public Service {
     return call<Pli>("GET", "/v1/plis/" + path_segment(transaction), nullptr, {}, wire::decode_pli);
   }
 
+  Result<wire::RejectionMotifs> rejection_motifs(const PliFilter& f) override {
+    return call<wire::RejectionMotifs>("GET",
+                                       "/v1/plis/motifs?" + http::query_string(filter_query(f)),
+                                       nullptr, {}, wire::decode_rejection_motifs);
+  }
+
  private:
+  /// The query of the filters GET /v1/plis and GET /v1/plis/motifs share.
+  static std::vector<std::pair<std::string, std::string>> filter_query(const PliFilter& f) {
+    std::vector<std::pair<std::string, std::string>> q;
+    if (f.statut) q.emplace_back("statut", std::string(info(*f.statut).code));
+    if (!f.numero_unique.empty()) q.emplace_back("numero_unique", f.numero_unique);
+    if (f.contexte) q.emplace_back("contexte", std::string(info(*f.contexte).code));
+    if (f.since) q.emplace_back("depuis", format_timestamp(*f.since));
+    if (f.until) q.emplace_back("jusqua", format_timestamp(*f.until));
+    return q;
+  }
+
   template <class T, class Decode>
   Result<T> call(std::string method, std::string target, const json& body, const std::string& key,
                  Decode decode, bool auth = true) {
@@ -257,6 +270,8 @@ Error error_from_response(const http::Response& response, std::string_view what)
   if (code == ErrorCode::rate_limited) message = http::mention_wait(message, response.headers);
   return Error(code, message, field).with_http(response.status, request_id);
 }
+
+PliMotifs* pli_motifs(Service& service) { return dynamic_cast<PliMotifs*>(&service); }
 
 std::unique_ptr<Service> make_rest_service(EndpointInfo endpoint,
                                            std::unique_ptr<http::Transport> transport,

@@ -280,6 +280,56 @@ Timestamp query_time(const Call& call, const std::string& key) {
   return *t;
 }
 
+/// The filters that GET /v1/plis and GET /v1/plis/motifs share, read from the query: the SQL
+/// that follows `WHERE p.guichet = ?1`, whose values are ?2 (statut), ?3 (numéro), ?4 (depuis),
+/// ?5 (jusqua) and ?8 (contexte).
+struct PliConditions {
+  std::string sql;
+  std::string statut, numero, contexte;
+  std::optional<std::int64_t> depuis, jusqua;
+
+  /// Binds ?1 and the values of the conditions present (a statement may name no others).
+  void bind(Stmt& st, const std::string& guichet) const {
+    st.bind_at(1, guichet);
+    if (!statut.empty()) st.bind_at(2, statut);
+    if (!numero.empty()) st.bind_at(3, numero);
+    if (depuis) st.bind_at(4, *depuis);
+    if (jusqua) st.bind_at(5, *jusqua);
+    if (!contexte.empty()) st.bind_at(8, contexte);
+  }
+};
+
+PliConditions pli_conditions(Call& call) {
+  PliConditions c;
+  if (call.query.count("statut")) {
+    auto s = parse_statut(call.query.at("statut"));
+    if (!s) invalid(s.error().message(), "statut");
+    c.statut = std::string(info(*s).code);
+    c.sql += " AND p.statut = ?2";
+  }
+  if (call.query.count("numero_unique")) {
+    auto n = NumeroUnique::parse(call.query.at("numero_unique"));
+    if (!n) invalid(n.error().message(), "numero_unique");
+    c.numero = n->str();
+    c.sql += " AND p.numero = ?3";
+  }
+  if (call.query.count("contexte")) {
+    auto x = parse_contexte(call.query.at("contexte"));
+    if (!x) invalid(x.error().message(), "contexte");
+    c.contexte = std::string(info(*x).code);
+    c.sql += " AND p.contexte = ?8";
+  }
+  if (call.query.count("depuis")) {
+    c.depuis = seconds(query_time(call, "depuis"));
+    c.sql += " AND p.date_transmission >= ?4";
+  }
+  if (call.query.count("jusqua")) {
+    c.jusqua = seconds(query_time(call, "jusqua"));
+    c.sql += " AND p.date_transmission < ?5";
+  }
+  return c;
+}
+
 Reply list_plis(Call& call) {
   call.expect_query({"statut", "numero_unique", "contexte", "depuis", "jusqua", "limit", "cursor",
                      "idempotency_key"});
@@ -299,37 +349,12 @@ Reply list_plis(Call& call) {
     if (st.step()) page.items.push_back(summary_of(st));
     return {200, wire::encode(page), {}};
   }
-  std::string sql = fmt::format("SELECT {} FROM plis p WHERE p.guichet = ?1", kSummaryColumns);
-  std::string statut, numero, contexte;
-  std::optional<std::int64_t> depuis, jusqua, cursor_date;
+  const PliConditions where = pli_conditions(call);
+  std::string sql =
+      fmt::format("SELECT {} FROM plis p WHERE p.guichet = ?1{}", kSummaryColumns, where.sql);
+  std::optional<std::int64_t> cursor_date;
   std::string cursor_tx;
   int limit = 50;
-  if (call.query.count("statut")) {
-    auto s = parse_statut(call.query.at("statut"));
-    if (!s) invalid(s.error().message(), "statut");
-    statut = std::string(info(*s).code);
-    sql += " AND p.statut = ?2";
-  }
-  if (call.query.count("numero_unique")) {
-    auto n = NumeroUnique::parse(call.query.at("numero_unique"));
-    if (!n) invalid(n.error().message(), "numero_unique");
-    numero = n->str();
-    sql += " AND p.numero = ?3";
-  }
-  if (call.query.count("contexte")) {
-    auto c = parse_contexte(call.query.at("contexte"));
-    if (!c) invalid(c.error().message(), "contexte");
-    contexte = std::string(info(*c).code);
-    sql += " AND p.contexte = ?8";
-  }
-  if (call.query.count("depuis")) {
-    depuis = seconds(query_time(call, "depuis"));
-    sql += " AND p.date_transmission >= ?4";
-  }
-  if (call.query.count("jusqua")) {
-    jusqua = seconds(query_time(call, "jusqua"));
-    sql += " AND p.date_transmission < ?5";
-  }
   if (call.query.count("limit")) {
     const std::string& text = call.query.at("limit");
     int value = 0;
@@ -354,8 +379,8 @@ Reply list_plis(Call& call) {
   }
   sql += " ORDER BY p.date_transmission DESC, p.transaction_id DESC LIMIT ?9";
   auto st = call.db.prepare(sql);
-  st.bind(call.user().guichet, statut, numero, depuis, jusqua, cursor_date, cursor_tx, contexte,
-          static_cast<std::int64_t>(limit + 1));
+  st.bind(call.user().guichet, where.statut, where.numero, where.depuis, where.jusqua, cursor_date,
+          cursor_tx, where.contexte, static_cast<std::int64_t>(limit + 1));
   PliPage page;
   while (st.step()) page.items.push_back(summary_of(st));
   if (page.items.size() > static_cast<std::size_t>(limit)) {
@@ -364,6 +389,30 @@ Reply list_plis(Call& call) {
     page.next_cursor = fmt::format("{}.{}", seconds(last.date_transmission), last.transaction);
   }
   return {200, wire::encode(page), {}};
+}
+
+/// What `sne pli report` counts of rejections, in one request rather than one per rejected
+/// pli: for the rejected plis (rejet_pieces, rejet_dossier) the filters select, each motif of
+/// their rejected pieces with the plis and the pieces it was given to.
+Reply pli_motifs(Call& call) {
+  call.expect_query({"statut", "numero_unique", "contexte", "depuis", "jusqua"});
+  const PliConditions c = pli_conditions(call);
+  std::string rejected;
+  for (const auto& s : statuts())
+    if (s.rejected) rejected += fmt::format("{}'{}'", rejected.empty() ? "" : ", ", s.code);
+  const std::string where = fmt::format("p.guichet = ?1{} AND p.statut IN ({})", c.sql, rejected);
+  wire::RejectionMotifs out;
+  auto count = call.db.prepare(fmt::format("SELECT count(*) FROM plis p WHERE {}", where));
+  c.bind(count, call.user().guichet);
+  if (count.step()) out.plis = count.int64(0);
+  auto motifs = call.db.prepare(fmt::format(
+      "SELECT pp.motif, count(DISTINCT p.transaction_id), count(*) FROM plis p JOIN pli_pieces "
+      "pp ON pp.transaction_id = p.transaction_id WHERE {} AND pp.resultat = 'rejetee' GROUP BY "
+      "pp.motif ORDER BY 2 DESC, 1",
+      where));
+  c.bind(motifs, call.user().guichet);
+  while (motifs.step()) out.motifs.push_back({motifs.text(0), motifs.int64(1), motifs.int64(2)});
+  return {200, wire::encode(out), {}};
 }
 
 Reply get_pli(Call& call) { return {200, wire::encode(load_pli(call, call.params[0])), {}}; }
@@ -377,6 +426,8 @@ const std::vector<Route>& demande_routes() {
       {"POST", "/v1/demandes/{numero_unique}/plis", Access::agent, create_pli},
       {"DELETE", "/v1/demandes/{numero_unique}/pieces/{piece_id}", Access::agent, delete_piece},
       {"GET", "/v1/plis", Access::agent, list_plis},
+      // Before {transaction}, which would take it for a transaction id (routes match in order).
+      {"GET", "/v1/plis/motifs", Access::agent, pli_motifs},
       {"GET", "/v1/plis/{transaction}", Access::agent, get_pli},
   };
   return routes;

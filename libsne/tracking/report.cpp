@@ -6,12 +6,22 @@
 
 #include <fmt/format.h>
 
+#include "client/pli_motifs.hpp"
 #include "sne/report.hpp"
 #include "tracking/rank.hpp"
 
 namespace sne {
 
 namespace {
+
+/// How a motif left empty by the numériseur is shown.
+constexpr const char* kNoMotif = "(sans motif)";
+
+/// Most plis first, then by motif (the order they were given in).
+void sort_motifs(std::vector<ReportMotif>& motifs) {
+  std::stable_sort(motifs.begin(), motifs.end(),
+                   [](const auto& a, const auto& b) { return a.plis > b.plis; });
+}
 
 /// The ISO year of `day` and the Monday of its week 1.
 Date week_one_monday(int iso_year) {
@@ -94,7 +104,7 @@ GuichetReport report_of(std::string guichet, const std::vector<PliSummary>& plis
     std::vector<std::string_view> seen;
     for (const auto& piece : d.pieces) {
       if (piece.resultat != PieceOutcome::rejetee) continue;
-      const std::string motif = piece.motif.empty() ? "(sans motif)" : piece.motif;
+      const std::string motif = piece.motif.empty() ? kNoMotif : piece.motif;
       ReportMotif& m = motifs[motif];
       ++m.pieces;
       if (std::find(seen.begin(), seen.end(), piece.motif) == seen.end()) {
@@ -107,17 +117,79 @@ GuichetReport report_of(std::string guichet, const std::vector<PliSummary>& plis
     m.motif = motif;
     out.motifs.push_back(std::move(m));
   }
-  std::stable_sort(out.motifs.begin(), out.motifs.end(),
-                   [](const auto& a, const auto& b) { return a.plis > b.plis; });
+  sort_motifs(out.motifs);
   out.motifs_unread = out.totals.rejected > read ? out.totals.rejected - read : 0;
   return out;
 }
 
 namespace {
 
-/// The plis of the session's current guichet, and the detail of its rejected ones.
+/// What the report reads of one guichet: its plis, and the motifs of its rejected plis, counted
+/// by the service in one request when it can, else from the detail of each rejected pli.
+struct GuichetData {
+  std::vector<PliSummary> plis;
+  std::vector<Pli> rejected;                   ///< details, when the service does not count
+  std::vector<wire::RejectionMotifs> counted;  ///< one per rejected statut asked
+};
+
+/// Adds motifs counted by the service to `r` as report_of counts those of details (by motif as
+/// shown, most plis first, then by motif); the plis they cover are no longer unread.
+void add_counted(GuichetReport& r, const wire::RejectionMotifs& counted) {
+  std::map<std::string, ReportMotif> motifs;
+  for (auto& m : r.motifs) motifs[m.motif] = std::move(m);
+  for (const auto& c : counted.motifs) {
+    const std::string motif = c.motif.empty() ? kNoMotif : c.motif;
+    ReportMotif& m = motifs[motif];
+    m.motif = motif;
+    m.plis += static_cast<std::size_t>(c.plis);
+    m.pieces += static_cast<std::size_t>(c.pieces);
+  }
+  r.motifs.clear();
+  for (auto& [motif, m] : motifs) r.motifs.push_back(std::move(m));
+  sort_motifs(r.motifs);
+  const auto read = static_cast<std::size_t>(counted.plis);
+  r.motifs_unread = r.motifs_unread > read ? r.motifs_unread - read : 0;
+}
+
+GuichetReport report_of(const std::string& code, const GuichetData& data, Timestamp now) {
+  GuichetReport r = report_of(code, data.plis, data.rejected, now);
+  for (const auto& c : data.counted) add_counted(r, c);
+  return r;
+}
+
+/// The motifs of the rejected plis `query` selects, counted by the service: one request per
+/// rejected statut asked (one in all when none is). Nothing when the service cannot count them
+/// (not the library's own, or one that predates GET /v1/plis/motifs).
+Result<std::optional<std::vector<wire::RejectionMotifs>>> count_motifs(
+    Service& service, const PliReportQuery& query) {
+  client::PliMotifs* counter = client::pli_motifs(service);
+  if (counter == nullptr) return std::optional<std::vector<wire::RejectionMotifs>>();
+  std::vector<std::optional<StatutPli>> asked;
+  if (query.statuts.empty()) asked.emplace_back();
+  for (const auto& s : statuts())
+    if (s.rejected &&
+        std::find(query.statuts.begin(), query.statuts.end(), s.value) != query.statuts.end())
+      asked.emplace_back(s.value);
+  std::vector<wire::RejectionMotifs> out;
+  for (const auto& statut : asked) {
+    PliFilter filter;
+    filter.statut = statut;
+    filter.since = query.since;
+    filter.until = query.until;
+    auto counted = counter->rejection_motifs(filter);
+    if (!counted) {
+      if (counted.error().code() == ErrorCode::not_found)
+        return std::optional<std::vector<wire::RejectionMotifs>>();
+      return counted.error();
+    }
+    out.push_back(std::move(*counted));
+  }
+  return std::optional(std::move(out));
+}
+
+/// The plis of the session's current guichet, and the motifs of its rejected ones.
 Status read_guichet(Service& service, const PliReportQuery& query, const std::string& code,
-                    std::vector<PliSummary>& plis, std::vector<Pli>& rejected, Timestamp& now,
+                    GuichetData& data, Timestamp& now,
                     const std::function<void(std::string_view)>& on_progress) {
   PliQuery q;
   q.since = query.since;
@@ -127,6 +199,7 @@ Status read_guichet(Service& service, const PliReportQuery& query, const std::st
   auto list = list_plis(service, q);
   if (!list) return list.error();
   now = list->now;
+  auto& plis = data.plis;
   plis = std::move(list->items);
   if (query.statuts.size() > 1)
     plis.erase(std::remove_if(plis.begin(), plis.end(),
@@ -139,17 +212,26 @@ Status read_guichet(Service& service, const PliReportQuery& query, const std::st
   for (const auto& p : plis)
     if (info(p.statut).rejected) ++wanted;
   wanted = std::min(wanted, query.motifs_limit);
+  if (wanted == 0) return {};
+  auto counted = count_motifs(service, query);
+  if (!counted) return counted.error();
+  if (*counted) {
+    data.counted = std::move(**counted);
+    if (on_progress)
+      on_progress(fmt::format("{}: {} plis, motifs counted by the service", code, plis.size()));
+    return {};
+  }
   if (on_progress)
     on_progress(fmt::format("{}: {} plis, reading {} rejected", code, plis.size(), wanted));
   for (const auto& p : plis) {
-    if (rejected.size() == wanted) break;
+    if (data.rejected.size() == wanted) break;
     if (!info(p.statut).rejected) continue;
     auto detail = service.pli(p.transaction);
     if (!detail) {
       if (detail.error().code() == ErrorCode::not_found) continue;  // gone meanwhile
       return detail.error();
     }
-    rejected.push_back(std::move(*detail));
+    data.rejected.push_back(std::move(*detail));
   }
   return {};
 }
@@ -166,13 +248,10 @@ Result<PliReport> pli_report(Service& service, const PliReportQuery& query,
   PliReport report;
   report.query = query;
   if (codes.size() == 1) {
-    std::vector<PliSummary> plis;
-    std::vector<Pli> rejected;
-    if (auto st =
-            read_guichet(service, query, codes.front(), plis, rejected, report.now, on_progress);
-        !st)
+    GuichetData data;
+    if (auto st = read_guichet(service, query, codes.front(), data, report.now, on_progress); !st)
       return st.error();
-    report.all = report_of(codes.front(), plis, rejected, report.now);
+    report.all = report_of(codes.front(), data, report.now);
     return report;
   }
 
@@ -182,24 +261,21 @@ Result<PliReport> pli_report(Service& service, const PliReportQuery& query,
     const std::string& code;
     ~Restore() { (void)service.switch_guichet(code); }
   } restore{service, me->guichet};
-  std::vector<std::vector<PliSummary>> plis(codes.size());
-  std::vector<std::vector<Pli>> rejected(codes.size());
+  std::vector<GuichetData> data(codes.size());
   for (std::size_t i = 0; i < codes.size(); ++i) {
     if (auto switched = service.switch_guichet(codes[i]); !switched) return switched.error();
-    if (auto st =
-            read_guichet(service, query, codes[i], plis[i], rejected[i], report.now, on_progress);
-        !st)
+    if (auto st = read_guichet(service, query, codes[i], data[i], report.now, on_progress); !st)
       return st.error();
   }
   // Judged at one instant, the service's clock after the last page.
-  std::vector<PliSummary> every;
-  std::vector<Pli> every_rejected;
+  GuichetData every;
   for (std::size_t i = 0; i < codes.size(); ++i) {
-    report.guichets.push_back(report_of(codes[i], plis[i], rejected[i], report.now));
-    every.insert(every.end(), plis[i].begin(), plis[i].end());
-    every_rejected.insert(every_rejected.end(), rejected[i].begin(), rejected[i].end());
+    report.guichets.push_back(report_of(codes[i], data[i], report.now));
+    every.plis.insert(every.plis.end(), data[i].plis.begin(), data[i].plis.end());
+    every.rejected.insert(every.rejected.end(), data[i].rejected.begin(), data[i].rejected.end());
+    every.counted.insert(every.counted.end(), data[i].counted.begin(), data[i].counted.end());
   }
-  report.all = report_of("", every, every_rejected, report.now);
+  report.all = report_of("", every, report.now);
   return report;
 }
 

@@ -213,6 +213,13 @@ json encode(const PliPage& page) {
           {"next_cursor", page.next_cursor.empty() ? json(nullptr) : json(page.next_cursor)}};
 }
 
+json encode(const RejectionMotifs& m) {
+  json motifs = json::array();
+  for (const auto& c : m.motifs)
+    motifs.push_back({{"motif", c.motif}, {"plis", c.plis}, {"pieces", c.pieces}});
+  return {{"plis", m.plis}, {"motifs", motifs}};
+}
+
 Me decode_me(const Node& n) {
   Me me;
   me.email = n.at("email").string();
@@ -313,6 +320,15 @@ PliPage decode_pli_page(const Node& n) {
   for (const auto& item : n.at("items").items(1000)) page.items.push_back(decode_pli_summary(item));
   page.next_cursor = text_or_empty(n, "next_cursor");
   return page;
+}
+
+RejectionMotifs decode_rejection_motifs(const Node& n) {
+  RejectionMotifs m;
+  m.plis = n.at("plis").integer(0, INT64_MAX);
+  for (const auto& c : n.at("motifs").items(100000))
+    m.motifs.push_back({c.at("motif").string(true), c.at("plis").integer(0, INT64_MAX),
+                        c.at("pieces").integer(0, INT64_MAX)});
+  return m;
 }
 
 AccountRequestInput decode_account_request_input(const Node& n) {

@@ -32,6 +32,20 @@ json encode(const PliSummary& p);
 SNE_INTERNAL_EXPORT json encode(const Pli& p);
 SNE_INTERNAL_EXPORT json encode(const PliPage& page);
 
+/// GET /v1/plis/motifs (docs/openapi.yaml, PliMotifs): what the rejected plis a filter selects
+/// were rejected for, counted by the service in one request. Internal to the library: the
+/// tracking code reaches it through client/pli_motifs.hpp, so that sne::Service keeps its ABI.
+struct MotifCount {
+  std::string motif;        ///< as the numériseur wrote it; empty when it gave none
+  std::int64_t plis = 0;    ///< rejected plis with a piece rejected for it
+  std::int64_t pieces = 0;  ///< pieces rejected for it
+};
+struct RejectionMotifs {
+  std::int64_t plis = 0;           ///< rejected plis (rejet_pieces, rejet_dossier) selected
+  std::vector<MotifCount> motifs;  ///< most plis first, then by motif
+};
+SNE_INTERNAL_EXPORT json encode(const RejectionMotifs& m);
+
 // Answers (lenient).
 Me decode_me(const Node& n);
 AccountRequest decode_account_request(const Node& n);
@@ -41,6 +55,7 @@ Upload decode_upload(const Node& n);
 PliSummary decode_pli_summary(const Node& n);
 Pli decode_pli(const Node& n);
 PliPage decode_pli_page(const Node& n);
+RejectionMotifs decode_rejection_motifs(const Node& n);
 
 // Request bodies (strict).
 SNE_INTERNAL_EXPORT AccountRequestInput decode_account_request_input(const Node& n);

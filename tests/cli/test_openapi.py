@@ -493,6 +493,33 @@ class EveryOperation(Sandbox):
         self.assertTrue(rejected["items"])
         self.assertTrue(all(p["statut"] == "rejet_pieces" for p in rejected["items"]))
 
+        # The motifs of the rejected plis, counted by the service, are those of their details.
+        counted = self.check(self.call("GET", "/v1/plis/motifs", token=agent),
+                             "/v1/plis/motifs", 200)
+        expected, rejected_plis = {}, 0
+        for summary in everything["items"]:
+            if summary["statut"] not in ("rejet_pieces", "rejet_dossier"):
+                continue
+            rejected_plis += 1
+            pli = self.check(self.call("GET", f"/v1/plis/{self.q(summary['transaction'])}",
+                                       token=agent), "/v1/plis/{transaction}", 200)
+            motifs = [p["motif"] for p in pli["pieces"] if p["resultat"] == "rejetee"]
+            for motif in motifs:
+                expected.setdefault(motif, [0, 0])[1] += 1
+            for motif in set(motifs):
+                expected[motif][0] += 1
+        self.assertGreater(rejected_plis, 0)
+        self.assertEqual(counted["plis"], rejected_plis)
+        self.assertEqual({m["motif"]: [m["plis"], m["pieces"]] for m in counted["motifs"]},
+                         expected)
+        self.assertEqual(counted["motifs"], sorted(counted["motifs"],
+                                                   key=lambda m: (-m["plis"], m["motif"])))
+        none = self.check(self.call("GET", "/v1/plis/motifs?statut=enregistrement_complet",
+                                    token=agent), "/v1/plis/motifs", 200)
+        self.assertEqual(none, {"plis": 0, "motifs": []})
+        self.check_error(self.call("GET", "/v1/plis/motifs?limit=4", token=agent),
+                         "/v1/plis/motifs", 400, "invalid_input")
+
         for summary in everything["items"][:6]:
             pli = self.check(self.call("GET", f"/v1/plis/{self.q(summary['transaction'])}",
                                        token=agent), "/v1/plis/{transaction}", 200)

@@ -62,7 +62,13 @@ Result<Session> FakeService::login(const std::string&, const std::string&) {
   return not_faked("login");
 }
 Status FakeService::logout() { return not_faked("logout"); }
-Result<Me> FakeService::me() { return not_faked("me"); }
+Result<Me> FakeService::me() {
+  if (auto e = enter("me")) return *e;
+  Me me;
+  me.email = "agent@fake.test";
+  me.guichet = guichet;
+  return me;
+}
 Result<Me> FakeService::update_profile(const ProfileChange&) { return not_faked("update_profile"); }
 Result<Me> FakeService::switch_guichet(const std::string&) { return not_faked("switch_guichet"); }
 Result<AccountRequest> FakeService::request_account(const AccountRequestInput&,

@@ -37,14 +37,15 @@ class FakeService : public Service {
   std::map<std::string, std::string> sent_by_key;
   /// server_time(): the service's clock.
   Timestamp now{};
-  /// The guichet of the signed-in agent: the guichet of plis that send_pli makes.
+  /// The guichet of the signed-in agent (me(), of no other guichet): the guichet of plis that
+  /// send_pli makes.
   std::string guichet = "G3401";
 
   // --- Knobs. ---
   /// The largest page plis() answers, whatever the filter's limit (the contract's is 500).
   std::size_t page_max = 500;
   /// Errors answered instead of the next calls of a method, in order, by method name: "plis",
-  /// "pli", "demande", "upload", "upload_file", "send_pli", "delete_piece". An answered error
+  /// "pli", "demande", "upload", "upload_file", "send_pli", "delete_piece", "me". An answered error
   /// changes nothing.
   std::map<std::string, std::deque<Error>> failures;
   /// Called at the start of every call with the method's name (after `calls` records it): a

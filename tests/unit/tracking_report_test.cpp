@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include "../support/fake_service.hpp"
 #include "sne/report.hpp"
 
 using namespace sne;
@@ -215,4 +216,45 @@ TEST_CASE("report_html: an empty report says so in each chart") {
   CHECK(html.find("Aucun pli traité sur la période") != std::string::npos);
   CHECK(html.find("Aucun rejet sur la période") != std::string::npos);
   CHECK(html.find("Aucun pli en retard.") != std::string::npos);
+}
+
+TEST_CASE("pli_report: a Service of the caller's own gets its motifs from each rejected pli") {
+  // Not the library's service: it cannot count motifs itself, so the report reads the detail
+  // of each rejected pli (and of no other), up to motifs_limit.
+  testing::FakeService fake;
+  fake.now = at("2026-10-20T12:00:00Z");
+  const std::string p1 =
+      fake.add_pli(kHerault, at("2026-10-05T09:00:00Z"), StatutPli::rejet_pieces);
+  fake.add_pli(kHerault, at("2026-10-05T10:00:00Z"), StatutPli::enregistrement_complet);
+  const std::string p3 =
+      fake.add_pli(kHerault, at("2026-10-05T11:00:00Z"), StatutPli::rejet_dossier);
+  for (const auto& [tx, motif] : {std::pair{p1, "Pièce illisible"}, std::pair{p3, ""}}) {
+    PliPiece& piece = fake.find(tx)->pieces.front();
+    piece.resultat = PieceOutcome::rejetee;
+    piece.motif = motif;
+  }
+  PliReportQuery query;
+  auto report = pli_report(fake, query);
+  REQUIRE(report.ok());
+  CHECK(fake.count("pli") == 2);
+  REQUIRE(report->all.motifs.size() == 2);
+  CHECK(report->all.motifs[0].motif == "(sans motif)");
+  CHECK(report->all.motifs[1].motif == "Pièce illisible");
+  CHECK(report->all.motifs[1].pieces == 1);
+  CHECK(report->all.motifs_unread == 0);
+
+  query.motifs_limit = 1;
+  fake.calls.clear();
+  report = pli_report(fake, query);
+  REQUIRE(report.ok());
+  CHECK(fake.count("pli") == 1);
+  CHECK(report->all.motifs.size() == 1);
+  CHECK(report->all.motifs_unread == 1);
+
+  // A failure reading a detail is the report's.
+  query.motifs_limit = 100;
+  fake.failures["pli"].push_back(Error(ErrorCode::network, "down"));
+  report = pli_report(fake, query);
+  REQUIRE_FALSE(report.ok());
+  CHECK(report.error().code() == ErrorCode::network);
 }
