@@ -171,10 +171,12 @@ void Output::print_array(std::size_t size, const std::function<Json(std::size_t)
   for (std::size_t i = 0; i < size; ++i) {
     // The item indented one level deeper, as inside Json::dump(2).
     const std::string text = item(i).dump(2);
-    chunk += "  ";
-    for (char c : text) {
-      chunk += c;
-      if (c == '\n') chunk += "  ";
+    std::string_view rest = text;
+    for (std::size_t line = 0; line != std::string_view::npos;) {
+      line = rest.find('\n');
+      chunk += "  ";
+      chunk.append(rest.substr(0, line == std::string_view::npos ? rest.size() : line + 1));
+      if (line != std::string_view::npos) rest.remove_prefix(line + 1);
     }
     chunk += i + 1 < size ? ",\n" : "\n]\n";
     if (chunk.size() >= 1 << 16) {

@@ -73,6 +73,7 @@ struct Reply {
   int status = 200;
   json body;
   http::Headers headers;
+  std::string text{};  ///< the body already written as JSON (a page of plis), when body is null
 };
 
 using RouteFn = Reply (*)(Call&);

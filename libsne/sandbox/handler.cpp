@@ -354,8 +354,8 @@ http::Response Handler::handle(const http::Request& request) {
       Reply reply = m.route->fn(call);
       response.status = reply.status;
       response.headers = std::move(reply.headers);
-      if (!reply.body.is_null()) {
-        response.body = reply.body.dump();
+      if (!reply.body.is_null() || !reply.text.empty()) {
+        response.body = reply.body.is_null() ? std::move(reply.text) : reply.body.dump();
         response.headers.emplace_back("Content-Type", "application/json");
       }
       if (idem && reply.status < 300)

@@ -388,7 +388,7 @@ Reply list_plis(Call& call) {
     const auto& last = page.items.back();
     page.next_cursor = fmt::format("{}.{}", seconds(last.date_transmission), last.transaction);
   }
-  return {200, wire::encode(page), {}};
+  return {200, nullptr, {}, wire::encode_text(page)};
 }
 
 /// What `sne pli report` counts of rejections, in one request rather than one per rejected

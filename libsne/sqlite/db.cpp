@@ -108,9 +108,6 @@ Db::Db(const std::string& path) {
     exec("PRAGMA foreign_keys = ON");
     exec("PRAGMA journal_mode = WAL");
     exec("PRAGMA synchronous = NORMAL");
-    // Reads map the file instead of copying each page with pread(): listing 100,000 plis
-    // reads the same pages page after page of the tableau de bord.
-    exec("PRAGMA mmap_size = 268435456");
   } catch (const DbError&) {
     sqlite3_close(db_);  // a constructor that throws runs no destructor
     db_ = nullptr;

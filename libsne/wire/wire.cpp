@@ -189,6 +189,68 @@ json encode(const PliSummary& p) {
           {"nb_pieces", p.nb_pieces}};
 }
 
+namespace {
+
+/// `s` as a JSON string, escaped as nlohmann::json::dump() escapes it (valid UTF-8 as is).
+void append_string(std::string& out, std::string_view s) {
+  out += '"';
+  for (const char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          out += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
+        } else {
+          out += c;
+        }
+    }
+  }
+  out += '"';
+}
+
+}  // namespace
+
+std::string encode_text(const PliPage& page) {
+  // Members in nlohmann::json's order (its objects are sorted by key), so that the text is
+  // the one dump() writes.
+  std::string out;
+  out.reserve(64 + page.items.size() * 240);
+  out += "{\"items\":[";
+  for (std::size_t i = 0; i < page.items.size(); ++i) {
+    const PliSummary& p = page.items[i];
+    out += i == 0 ? "{\"contexte\":" : ",{\"contexte\":";
+    append_string(out, info(p.contexte).code);
+    out += ",\"date_statut\":";
+    append_string(out, ts(p.date_statut));
+    out += ",\"date_transmission\":";
+    append_string(out, ts(p.date_transmission));
+    out += ",\"guichet\":";
+    append_string(out, p.guichet);
+    out += ",\"nb_pieces\":";
+    out += std::to_string(p.nb_pieces);
+    out += ",\"numero_unique\":";
+    append_string(out, p.numero_unique);
+    out += ",\"statut\":";
+    append_string(out, info(p.statut).code);
+    out += ",\"transaction\":";
+    append_string(out, p.transaction);
+    out += '}';
+  }
+  out += "],\"next_cursor\":";
+  if (page.next_cursor.empty())
+    out += "null";
+  else
+    append_string(out, page.next_cursor);
+  out += '}';
+  return out;
+}
+
 json encode(const Pli& p) {
   json out = encode(p.resume);
   json pieces = json::array();

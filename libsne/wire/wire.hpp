@@ -31,6 +31,9 @@ json encode(const PliInput& input);
 json encode(const PliSummary& p);
 SNE_INTERNAL_EXPORT json encode(const Pli& p);
 SNE_INTERNAL_EXPORT json encode(const PliPage& page);
+/// encode(page).dump(), written straight to text: a page of 500 plis is the sandbox's largest
+/// answer, and building its JSON tree first was most of the cost of listing.
+SNE_INTERNAL_EXPORT std::string encode_text(const PliPage& page);
 
 /// GET /v1/plis/motifs (docs/openapi.yaml, PliMotifs): what the rejected plis a filter selects
 /// were rejected for, counted by the service in one request. Internal to the library: the

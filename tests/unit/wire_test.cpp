@@ -89,3 +89,24 @@ TEST_CASE("wire: a demandeur's date de naissance is a Date; a malformed one is r
   REQUIRE_FALSE(bad.ok());
   CHECK(bad.error().subject() == "demandeur.date_naissance");
 }
+
+TEST_CASE("wire: a page of plis written as text is what its JSON tree dumps") {
+  PliPage page;
+  CHECK(wire::encode_text(page) == wire::encode(page).dump());
+  for (int i = 0; i < 3; ++i) {
+    PliSummary p;
+    p.transaction = "tx" + std::to_string(i);
+    p.numero_unique = "0340523004101G3401";
+    // Strings the contract never holds from the sandbox, escaped all the same.
+    p.guichet = i == 1 ? std::string("G\"3\\4\n\t\x01\x1f é", 13) : "G3401";
+    p.contexte = Contexte::renouvellement;
+    p.statut = StatutPli::rejet_pieces;
+    p.date_transmission = parse_timestamp("2026-10-23T23:13:00Z").value();
+    p.date_statut = parse_timestamp("1999-01-02T03:04:05Z").value();
+    p.nb_pieces = i * 7;
+    page.items.push_back(p);
+  }
+  CHECK(wire::encode_text(page) == wire::encode(page).dump());
+  page.next_cursor = "1761261180.tx2";
+  CHECK(wire::encode_text(page) == wire::encode(page).dump());
+}
