@@ -2,6 +2,7 @@
 #include <doctest/doctest.h>
 
 #include "base/json_reader.hpp"
+#include "sne/records_json.hpp"
 #include "wire/wire.hpp"
 
 using namespace sne;
@@ -109,4 +110,20 @@ TEST_CASE("wire: a page of plis written as text is what its JSON tree dumps") {
   CHECK(wire::encode_text(page) == wire::encode(page).dump());
   page.next_cursor = "1761261180.tx2";
   CHECK(wire::encode_text(page) == wire::encode(page).dump());
+}
+
+TEST_CASE("records_json: a pli summary's public JSON is the contract's, member for member") {
+  PliSummary p;
+  p.transaction = "u7yi6rbhdn9wc";
+  p.numero_unique = "0340321436636G3401";
+  p.guichet = std::string("G\"3\\4\n\x01 é", 10);
+  for (const auto& c : contextes())
+    for (const auto& s : statuts()) {
+      p.contexte = c.value;
+      p.statut = s.value;
+      p.date_transmission = parse_timestamp("2026-10-23T23:13:00Z").value();
+      p.date_statut = parse_timestamp("2026-10-27T08:00:59Z").value();
+      p.nb_pieces = static_cast<int>(s.code.size());
+      CHECK(to_json(p).dump(-1) == wire::encode(p).dump());
+    }
 }
