@@ -31,4 +31,9 @@ std::size_t utf8_sequence(std::string_view s, std::size_t i) noexcept;
 /// True when `s` is well-formed UTF-8.
 bool valid_utf8(std::string_view s) noexcept;
 
+/// `text` made safe inside HTML or SVG text and attribute values (in double or single quotes):
+/// & < > " ' escaped, control characters but tab and newline dropped, invalid UTF-8 bytes
+/// replaced by U+FFFD. The one HTML escaper of the library (the report, GLPI's ticket text).
+SNE_INTERNAL_EXPORT std::string escape_html(std::string_view text);
+
 }  // namespace sne::text

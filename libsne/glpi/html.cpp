@@ -5,6 +5,8 @@
 #include <optional>
 #include <utility>
 
+#include "base/text.hpp"
+
 namespace sne::glpi {
 
 namespace {
@@ -94,23 +96,17 @@ std::string_view trim_spaces(std::string_view s) {
 std::string text_to_html(std::string_view text) {
   std::string out = "<p>";
   int pending_breaks = 0;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') continue;
-    if (c == '\n' || c == '\r') {
-      ++pending_breaks;
-      continue;
+  std::size_t start = 0;  // of the line being read
+  for (std::size_t i = 0; i <= text.size(); ++i) {
+    if (i < text.size() && text[i] != '\n' && text[i] != '\r') continue;
+    if (i > start) {
+      if (pending_breaks > 0 && out != "<p>") out += pending_breaks == 1 ? "<br>" : "</p><p>";
+      pending_breaks = 0;
+      out += text::escape_html(text.substr(start, i - start));
     }
-    if (pending_breaks > 0 && out != "<p>") out += pending_breaks == 1 ? "<br>" : "</p><p>";
-    pending_breaks = 0;
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
+    if (i == text.size()) break;
+    if (!(text[i] == '\r' && i + 1 < text.size() && text[i + 1] == '\n')) ++pending_breaks;
+    start = i + 1;
   }
   out += "</p>";
   return out;

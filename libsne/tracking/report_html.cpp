@@ -412,36 +412,7 @@ void section(const GuichetReport& g, const std::vector<ReportChart>& charts, std
 
 }  // namespace
 
-std::string escape_html(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (std::size_t i = 0; i < text.size();) {
-    const std::size_t len = text::utf8_sequence(text, i);
-    if (len == 0) {
-      out += "\uFFFD";
-      ++i;
-      continue;
-    }
-    if (len > 1) {
-      out.append(text.substr(i, len));
-      i += len;
-      continue;
-    }
-    const char c = text[i++];
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      case '\t':
-      case '\n': out += c; break;
-      default:
-        if (static_cast<unsigned char>(c) >= 0x20 && c != 0x7f) out += c;
-    }
-  }
-  return out;
-}
+std::string escape_html(std::string_view text) { return text::escape_html(text); }
 
 std::vector<ReportChart> report_charts(const PliReport& report) {
   std::vector<ReportChart> out;

@@ -312,6 +312,9 @@ TEST_CASE("glpi: text helpers") {
   using namespace sne::glpi;
   CHECK(text_to_html("a & b\r\nc\n\nd <x>") == "<p>a &amp; b<br>c</p><p>d &lt;x&gt;</p>");
   CHECK(text_to_html("\"q\" 'a'") == "<p>&quot;q&quot; &#39;a&#39;</p>");
+  CHECK(text_to_html("\n\na\rb\r\n\r\n\r\nc\n") == "<p>a<br>b</p><p>c</p>");
+  // The report's escaper: control characters dropped, bytes that are not UTF-8 made U+FFFD.
+  CHECK(text_to_html("x\x1b[1m\ty\xff") == "<p>x[1m\ty\uFFFD</p>");
   CHECK(decode_entities("&eacute;t&#233; &#x20AC; &amp;lt; &bogus; &#0;") ==
         "été € &lt; &bogus; \xEF\xBF\xBD");
   CHECK(html_to_text("<p>Bonjour&nbsp;!</p><p>ligne<br>suivante</p>") ==

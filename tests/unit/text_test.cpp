@@ -57,3 +57,13 @@ TEST_CASE("text: csv_record quotes what RFC 4180 needs quoted, and nothing else"
   CHECK(csv_record({"Numérisation en cours"}) == "Numérisation en cours\n");
   CHECK(csv_record({}) == "\n");
 }
+
+TEST_CASE("text: escape_html escapes & < > \" ' for text and attributes, drops controls") {
+  CHECK(text::escape_html("<a href=\"x\" title='y'>&</a>") ==
+        "&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;");
+  CHECK(text::escape_html("Schœlcher\tl'été\n") == "Schœlcher\tl&#39;été\n");
+  CHECK(text::escape_html(std::string("a\0b\rc\x1b\x7f", 7)) == "abc");
+  CHECK(text::escape_html("\xC0\xAF/\xE2\x82") == "\uFFFD\uFFFD/\uFFFD\uFFFD");
+  CHECK(text::escape_html("&amp;") == "&amp;amp;");  // text, not HTML: escaped again
+  CHECK(text::escape_html("").empty());
+}
