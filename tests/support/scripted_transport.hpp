@@ -54,4 +54,19 @@ inline http::Response response(int status, std::string body = {}, http::Headers 
   return http::Response{status, std::move(headers), std::move(body)};
 }
 
+/// A JSON answer, as GLPI sends them: `status`, `body`, Content-Type application/json, then
+/// the `extra` headers.
+inline http::Response json_answer(int status, std::string body, http::Headers extra = {}) {
+  http::Headers headers{{"Content-Type", "application/json; charset=UTF-8"}};
+  for (auto& h : extra) headers.push_back(std::move(h));
+  return response(status, std::move(body), std::move(headers));
+}
+
+/// A Script::Answer that answers json_answer(status, body, extra) whatever the request.
+inline Script::Answer reply(int status, std::string body, http::Headers extra = {}) {
+  return [=](const http::Request&) -> Result<http::Response> {
+    return json_answer(status, body, extra);
+  };
+}
+
 }  // namespace sne::testing

@@ -16,21 +16,10 @@ using namespace sne;
 
 namespace {
 
+using testing::json_answer;
+using testing::reply;
 using testing::Script;
 using testing::ScriptedTransport;
-
-http::Response json_answer(int status, std::string body, http::Headers extra = {}) {
-  http::Response r;
-  r.status = status;
-  r.body = std::move(body);
-  r.headers = {{"Content-Type", "application/json; charset=UTF-8"}};
-  for (auto& h : extra) r.headers.push_back(std::move(h));
-  return r;
-}
-
-auto reply(int status, std::string body, http::Headers extra = {}) {
-  return [=](const http::Request&) { return json_answer(status, body, extra); };
-}
 
 auto session(std::string token) {
   return [=](const http::Request& r) {
