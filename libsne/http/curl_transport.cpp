@@ -68,6 +68,34 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* use
   return n;
 }
 
+/// What a request and the doctor's probe set alike on a handle.
+struct HandleSetup {
+  const std::string& url;
+  const std::string& cacert;  ///< extra CA bundle, PEM; empty: the system's only
+  const std::string& user_agent;
+  std::chrono::milliseconds connect_timeout;
+  bool verify;  ///< false (the probe, to read a bad certificate): no peer or host check
+};
+
+/// The options every exchange of sne sets: `url`, HTTP and HTTPS only, no redirect followed,
+/// no signal, the connection's timeout, the peer and host checked against the system's CAs
+/// and `cacert`, the user agent, and the answer's body and headers gathered into `ex`.
+void configure_handle(CURL* h, const HandleSetup& setup, Exchange& ex) {
+  curl_easy_setopt(h, CURLOPT_URL, setup.url.c_str());
+  curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+  curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(setup.connect_timeout.count()));
+  curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, setup.verify ? 1L : 0L);
+  curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, setup.verify ? 2L : 0L);
+  if (!setup.cacert.empty()) curl_easy_setopt(h, CURLOPT_CAINFO, setup.cacert.c_str());
+  curl_easy_setopt(h, CURLOPT_USERAGENT, setup.user_agent.c_str());
+  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+  curl_easy_setopt(h, CURLOPT_WRITEDATA, &ex);
+  curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+  curl_easy_setopt(h, CURLOPT_HEADERDATA, &ex);
+}
+
 class CurlTransport : public Transport {
  public:
   explicit CurlTransport(CurlOptions options) : options_(std::move(options)) {}
@@ -81,23 +109,11 @@ class CurlTransport : public Transport {
     const std::string url = options_.base_url + request.target;
     Exchange ex;
     ex.max_response = options_.max_response;
-    curl_easy_setopt(h, CURLOPT_URL, url.c_str());
-    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
-    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
-                     static_cast<long>(options_.connect_timeout.count()));
+    configure_handle(h, {url, options_.cacert, options_.user_agent, options_.connect_timeout, true},
+                     ex);
     curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
     curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME,
                      std::max(1L, static_cast<long>(options_.stall_timeout.count() / 1000)));
-    curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
-    curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
-    if (!options_.cacert.empty()) curl_easy_setopt(h, CURLOPT_CAINFO, options_.cacert.c_str());
-    curl_easy_setopt(h, CURLOPT_USERAGENT, options_.user_agent.c_str());
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, &ex);
-    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(h, CURLOPT_HEADERDATA, &ex);
     curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, request.method.c_str());
     if (request.method == "HEAD") curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
     // A body from a file is streamed: opened for each attempt, read in libcurl's chunks.
@@ -252,21 +268,10 @@ ProbeResult probe(const ProbeOptions& options) {
   CURL* h = handle.get();
   Exchange ex;
   ex.max_response = 64u << 10;
-  curl_easy_setopt(h, CURLOPT_URL, options.url.c_str());
-  curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
-  curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options.timeout.count()));
+  configure_handle(
+      h, {options.url, options.cacert, options.user_agent, options.timeout, options.verify}, ex);
   curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(options.timeout.count()));
-  curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, options.verify ? 1L : 0L);
-  curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, options.verify ? 2L : 0L);
   curl_easy_setopt(h, CURLOPT_CERTINFO, 1L);
-  if (!options.cacert.empty()) curl_easy_setopt(h, CURLOPT_CAINFO, options.cacert.c_str());
-  curl_easy_setopt(h, CURLOPT_USERAGENT, options.user_agent.c_str());
-  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
-  curl_easy_setopt(h, CURLOPT_WRITEDATA, &ex);
-  curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
-  curl_easy_setopt(h, CURLOPT_HEADERDATA, &ex);
   if (options.connect_only) curl_easy_setopt(h, CURLOPT_CONNECT_ONLY, 1L);
   char errors[CURL_ERROR_SIZE] = {};
   curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errors);
