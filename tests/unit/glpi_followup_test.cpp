@@ -205,11 +205,7 @@ TEST_CASE("followup: a pli's tickets are those whose text names it, whatever GLP
 
 TEST_CASE("followup: in the sandbox's GLPI, a pli's open ticket blocks a second one until closed") {
   sne::test::TempSandbox sandbox("glpi-followup");
-  Paths paths;
-  paths.data_dir = sandbox.dir;
-  GlpiOptions options;
-  options.url = "sandbox:" + sandbox.db;
-  auto glpi = open_glpi(options, paths);
+  auto glpi = sne::test::open_sandbox_glpi(sandbox);
   REQUIRE(glpi);
 
   TicketRequest request;
@@ -264,11 +260,7 @@ TEST_CASE("followup: in the sandbox's GLPI, a pli's open ticket blocks a second 
 
 TEST_CASE("followup: a watch reports the first state and each change, and ends once solved") {
   sne::test::TempSandbox sandbox("glpi-watch");
-  Paths paths;
-  paths.data_dir = sandbox.dir;
-  GlpiOptions options;
-  options.url = "sandbox:" + sandbox.db;
-  auto glpi = open_glpi(options, paths);
+  auto glpi = sne::test::open_sandbox_glpi(sandbox);
   REQUIRE(glpi);
   TicketInput input;
   input.title = "Question";
@@ -277,7 +269,7 @@ TEST_CASE("followup: a watch reports the first state and each change, and ends o
   REQUIRE(id);
 
   // A second client solves the ticket during the second wait.
-  auto other = open_glpi(options, paths);
+  auto other = sne::test::open_sandbox_glpi(sandbox);
   REQUIRE(other);
   WatchOptions w;
   w.interval = std::chrono::milliseconds(1000);

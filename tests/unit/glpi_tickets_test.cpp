@@ -363,11 +363,7 @@ TEST_CASE("tickets: the JSON of follow-ups, attach reports and created tickets")
 TEST_CASE("tickets: submitted to the sandbox's GLPI in process, a refused file and a good one") {
   sne::test::TempSandbox sandbox("glpi-submit");
   Files files;
-  Paths paths;
-  paths.data_dir = sandbox.dir;
-  GlpiOptions options;
-  options.url = "sandbox:" + sandbox.db;
-  auto glpi = open_glpi(options, paths);
+  auto glpi = sne::test::open_sandbox_glpi(sandbox);
   REQUIRE(glpi);
   CHECK(check_glpi_credentials(**glpi));
 

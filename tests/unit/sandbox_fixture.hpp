@@ -11,6 +11,8 @@
 #include <string>
 
 #include "sandbox/handler.hpp"
+#include "sne/config.hpp"
+#include "sne/glpi.hpp"
 
 namespace sne::test {
 
@@ -34,5 +36,15 @@ struct TempSandbox {
   TempSandbox(const TempSandbox&) = delete;
   TempSandbox& operator=(const TempSandbox&) = delete;
 };
+
+/// A client of `sandbox`'s GLPI in process, as `--glpi-url sandbox:DB` opens it (each call a
+/// client, and a session, of its own).
+inline Result<std::unique_ptr<Glpi>> open_sandbox_glpi(const TempSandbox& sandbox) {
+  Paths paths;
+  paths.data_dir = sandbox.dir;
+  GlpiOptions options;
+  options.url = "sandbox:" + sandbox.db;
+  return open_glpi(options, paths);
+}
 
 }  // namespace sne::test
