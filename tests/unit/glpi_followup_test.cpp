@@ -6,8 +6,7 @@
 
 #include <string>
 
-#include "../support/scripted_transport.hpp"
-#include "glpi/client.hpp"
+#include "../support/scripted_glpi.hpp"
 #include "sandbox_fixture.hpp"
 #include "sne/glpi.hpp"
 
@@ -18,18 +17,10 @@ namespace {
 using testing::json_answer;
 using testing::reply;
 using testing::Script;
-using testing::ScriptedTransport;
+using testing::scripted_glpi;
 
 auto session() {
   return [](const http::Request&) { return json_answer(200, R"({"session_token":"S1"})"); };
-}
-
-std::unique_ptr<Glpi> client(Script& script) {
-  GlpiOptions o;
-  o.app_token = "app";
-  o.user_token = "user";
-  return glpi::make_client("https://glpi.test/apirest.php", "/apirest.php",
-                           std::make_unique<ScriptedTransport>(script), o);
 }
 
 /// A search answer of `n` rows with ids from `first`, of `total` in all.
@@ -151,7 +142,7 @@ TEST_CASE("followup: search pages are followed across 206 answers to GLPI's tota
   s.answers = {session(), reply(206, rows(1, 3, 7), {{"Content-Range", "0-2/7"}}),
                reply(206, rows(4, 3, 7), {{"Content-Range", "3-5/7"}}),
                reply(200, rows(7, 1, 7), {{"Content-Range", "6-6/7"}})};
-  auto g = client(s);
+  auto g = scripted_glpi(s);
   auto list = find_tickets(*g, TicketFilter(), 0, 3);
   REQUIRE(list);
   CHECK(list->total == 7);
@@ -169,7 +160,7 @@ TEST_CASE("followup: search pages are followed across 206 answers to GLPI's tota
   Script s2;
   s2.answers = {session(), reply(206, rows(1, 3, 7), {{"Content-Range", "0-2/7"}}),
                 reply(206, rows(4, 3, 7), {{"Content-Range", "3-5/7"}})};
-  auto g2 = client(s2);
+  auto g2 = scripted_glpi(s2);
   auto few = find_tickets(*g2, TicketFilter(), 4, 3);
   REQUIRE(few);
   CHECK(few->items.size() == 4);
@@ -179,7 +170,7 @@ TEST_CASE("followup: search pages are followed across 206 answers to GLPI's tota
   // Nothing found: no "data" at all.
   Script s3;
   s3.answers = {session(), reply(200, rows(0, 0, 0))};
-  auto g3 = client(s3);
+  auto g3 = scripted_glpi(s3);
   auto none = find_tickets(*g3, TicketFilter(), 0);
   REQUIRE(none);
   CHECK(none->items.empty());
@@ -193,7 +184,7 @@ TEST_CASE("followup: a pli's tickets are those whose text names it, whatever GLP
       reply(200, R"({"totalcount":2,"count":2,"data":[)"
                  R"({"2":8,"1":"a","12":2,"21":"&#60;p&#62;Transaction : abc12&#60;/p&#62;"},)"
                  R"({"2":9,"1":"b","12":1,"21":"&#60;p&#62;Transaction : abc123&#60;/p&#62;"}]})")};
-  auto g = client(s);
+  auto g = scripted_glpi(s);
   TicketFilter f;
   f.pli = "abc12";
   auto list = find_tickets(*g, f, 0);

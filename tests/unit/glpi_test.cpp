@@ -7,8 +7,7 @@
 #include <functional>
 #include <string>
 
-#include "../support/scripted_transport.hpp"
-#include "glpi/client.hpp"
+#include "../support/scripted_glpi.hpp"
 #include "glpi/html.hpp"
 #include "sne/glpi.hpp"
 
@@ -19,21 +18,13 @@ namespace {
 using testing::json_answer;
 using testing::reply;
 using testing::Script;
-using testing::ScriptedTransport;
+using testing::scripted_glpi;
 
 auto session(std::string token) {
   return [=](const http::Request& r) {
     CHECK(r.target == "/apirest.php/initSession");
     return json_answer(200, R"({"session_token":")" + token + R"("})");
   };
-}
-
-std::unique_ptr<Glpi> client(Script& script) {
-  GlpiOptions o;
-  o.app_token = "app-secret-1234";
-  o.user_token = "user-secret-5678";
-  return glpi::make_client("https://glpi.test/apirest.php", "/apirest.php",
-                           std::make_unique<ScriptedTransport>(script), o);
 }
 
 std::string header_of(const http::Request& r, std::string_view name) {
@@ -52,7 +43,7 @@ TEST_CASE("glpi: every call carries the App-Token and the session, and the sessi
   Script s;
   s.answers = {session("S1"), reply(200, kCategories), reply(200, "true")};
   {
-    auto g = client(s);
+    auto g = scripted_glpi(s);
     auto cats = g->categories();
     REQUIRE(cats);
     CHECK(cats->size() == 4);
@@ -73,7 +64,7 @@ TEST_CASE("glpi: every call carries the App-Token and the session, and the sessi
 TEST_CASE("glpi: the destructor closes a session left open") {
   Script s;
   s.answers = {session("S1"), reply(200, kCategories), reply(200, "true")};
-  { CHECK(client(s)->categories()); }
+  { CHECK(scripted_glpi(s)->categories()); }
   REQUIRE(s.seen.size() == 3);
   CHECK(s.seen[2].target == "/apirest.php/killSession");
 }
@@ -88,7 +79,7 @@ TEST_CASE("glpi: an expired session is opened again once, not twice") {
                reply(200, R"({"id":9,"name":"x","status":1})"),
                reply(200, "[]"),
                reply(200, "[]")};
-  auto g = client(s);
+  auto g = scripted_glpi(s);
   REQUIRE(g->categories());
   auto t = g->ticket(9);
   REQUIRE(t);
@@ -98,7 +89,7 @@ TEST_CASE("glpi: an expired session is opened again once, not twice") {
   // A fresh session refused at once is not retried again.
   Script s2;
   s2.answers = {session("S1"), reply(401, invalid)};
-  auto g2 = client(s2);
+  auto g2 = scripted_glpi(s2);
   auto cats = g2->categories();
   REQUIRE_FALSE(cats);
   CHECK(cats.error().code() == ErrorCode::unauthenticated);
@@ -115,7 +106,7 @@ TEST_CASE("glpi: refused credentials are authentication errors carrying GLPI's c
     s.answers = {reply(status, std::string("[\"") + code +
                                    "\",\"parameter app-secret-1234 seems invalid; view "
                                    "documentation in your browser at https://glpi.test/#x\"]")};
-    auto g = client(s);
+    auto g = scripted_glpi(s);
     auto cats = g->categories();
     REQUIRE_FALSE(cats);
     CAPTURE(code);
@@ -138,7 +129,7 @@ TEST_CASE("glpi: lists follow Content-Range across 206 and 200 pages") {
   Script s;
   s.answers = {session("S1"), reply(200, "[]"), reply(206, page1, {{"Content-Range", "0-199/250"}}),
                reply(200, page2, {{"Content-Range", "200-249/250"}})};
-  auto g = client(s);
+  auto g = scripted_glpi(s);
   auto list = g->tickets(0);
   REQUIRE(list);
   CHECK(list->items.size() == 250);
@@ -152,7 +143,7 @@ TEST_CASE("glpi: lists follow Content-Range across 206 and 200 pages") {
   s2.answers = {session("S1"), reply(200, "[]"),
                 reply(206, R"([{"id":1},{"id":2},{"id":3},{"id":4},{"id":5}])",
                       {{"Content-Range", "0-4/73"}})};
-  auto g2 = client(s2);
+  auto g2 = scripted_glpi(s2);
   auto few = g2->tickets(5);
   REQUIRE(few);
   CHECK(few->items.size() == 5);
@@ -169,7 +160,7 @@ TEST_CASE("glpi: an HTML page instead of JSON is named as such") {
     r.body = "<!DOCTYPE html><html><body>GLPI - Authentification</body></html>";
     return r;
   }};
-  auto g = client(s);
+  auto g = scripted_glpi(s);
   auto cats = g->categories();
   REQUIRE_FALSE(cats);
   CHECK(cats.error().code() == ErrorCode::server);
@@ -180,7 +171,7 @@ TEST_CASE("glpi: an HTML page instead of JSON is named as such") {
 TEST_CASE("glpi: categories resolve by complete name or name, ignoring case; ambiguity is named") {
   Script s;
   s.answers = {session("S1"), reply(200, kCategories)};
-  auto g = client(s);
+  auto g = scripted_glpi(s);
   auto c = g->category("pièce JUSTIFICATIVE  refusée");
   REQUIRE(c);
   CHECK(c->id == 2);
@@ -211,7 +202,7 @@ TEST_CASE("glpi: a ticket's text is escaped into HTML; its id comes from a 201")
         return json_answer(201, R"({"id":42,"message":"Votre ticket a été ajouté"})",
                            {{"Location", "https://glpi.test/apirest.php/Ticket/42"}});
       }};
-  auto g = client(s);
+  auto g = scripted_glpi(s);
   TicketInput in;
   in.title = "Pli bloqué";
   in.body = "a <b> & c\nd";
@@ -232,7 +223,7 @@ TEST_CASE("glpi: a 207 partial add reports each follow-up") {
       reply(
           207,
           R"(["ERROR_GLPI_PARTIAL_ADD",[{"id":7,"message":""},{"id":false,"message":"Vous n'avez pas les droits requis"}]])")};
-  auto g = client(s);
+  auto g = scripted_glpi(s);
   auto results = g->add_followups({3, 999}, "Le numériseur a rattrapé son retard");
   REQUIRE(results);
   REQUIRE(results->size() == 2);
@@ -245,7 +236,7 @@ TEST_CASE("glpi: a 207 partial add reports each follow-up") {
   all.answers = {
       session("S1"),
       reply(400, R"(["ERROR_GLPI_ADD",[{"id":false,"message":"a"},{"id":false,"message":"b"}]])")};
-  auto g2 = client(all);
+  auto g2 = scripted_glpi(all);
   auto refused = g2->add_followups({1, 2}, "x");
   REQUIRE_FALSE(refused);
   CHECK(refused.error().remote_code() == "ERROR_GLPI_ADD");
@@ -281,7 +272,7 @@ TEST_CASE("glpi: a refused upload is reported and its empty document purged") {
         CHECK(r.target == "/apirest.php/Document/11?force_purge=true");
         return json_answer(200, R"([{"11":true,"message":""}])");
       }};
-  auto g = client(s);
+  auto g = scripted_glpi(s);
   auto doc = g->attach(5, path);
   REQUIRE_FALSE(doc);
   CHECK(doc.error().code() == ErrorCode::invalid_input);
