@@ -6,7 +6,6 @@
 #include <sys/stat.h>
 
 #include <string>
-#include <tuple>
 
 #include "../support/temp_dir.hpp"
 #include "base/file.hpp"
@@ -33,19 +32,24 @@ TEST_CASE("file: read_all and check_readable open a user's file alike") {
   const std::string missing = dir / "missing.txt";
   const std::string fifo = dir / "fifo";
   REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
-  for (const auto& [path, code, words] :
-       {std::tuple{missing, ErrorCode::io, "No such file"},
-        std::tuple{dir.path(), ErrorCode::invalid_input, "not a regular file"},
-        std::tuple{fifo, ErrorCode::invalid_input, "not a regular file"}}) {
+  struct Case {
+    std::string path;
+    ErrorCode code;
+    const char* words;
+  };
+  for (const Case& c : {Case{missing, ErrorCode::io, "No such file"},
+                        Case{dir.path(), ErrorCode::invalid_input, "not a regular file"},
+                        Case{fifo, ErrorCode::invalid_input, "not a regular file"}}) {
+    const std::string& path = c.path;
     CAPTURE(path);
     auto read = file::read_all(path, 1 << 20);
     auto checked = file::check_readable(path);
     REQUIRE_FALSE(read);
     REQUIRE_FALSE(checked);
-    CHECK(read.error().code() == code);
-    CHECK(checked.error().code() == code);
+    CHECK(read.error().code() == c.code);
+    CHECK(checked.error().code() == c.code);
     CHECK(read.error().message() == checked.error().message());
-    CHECK(read.error().message().find(words) != std::string::npos);
+    CHECK(read.error().message().find(c.words) != std::string::npos);
     CHECK(read.error().subject() == path);
   }
 }

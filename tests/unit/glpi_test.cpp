@@ -20,7 +20,7 @@ using testing::reply;
 using testing::Script;
 using testing::scripted_glpi;
 
-auto session(std::string token) {
+auto session(const std::string& token) {
   return [=](const http::Request& r) {
     CHECK(r.target == "/apirest.php/initSession");
     return json_answer(200, R"({"session_token":")" + token + R"("})");
@@ -285,7 +285,7 @@ TEST_CASE("glpi: a refused upload is reported and its empty document purged") {
   CHECK(small.error().subject() == path);
   CHECK_FALSE(check_glpi_attachment("/nonexistent/file.pdf"));
   CHECK_FALSE(check_glpi_attachment("/tmp"));
-  std::remove(path.c_str());
+  (void)std::remove(path.c_str());
 }
 
 TEST_CASE("glpi: text helpers") {

@@ -86,7 +86,7 @@ class FakeGlpi : public Glpi {
 struct Files {
   sne::test::TempSandbox dir{"glpi-tickets"};
   std::string make(const std::string& name, const std::string& content = "%PDF-1.4\n") {
-    const std::string path = dir.dir + "/" + name;
+    std::string path = dir.dir + "/" + name;
     std::ofstream(path) << content;
     return path;
   }

@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include <cstdint>
+
 #include "base/text.hpp"
 
 using namespace sne;
@@ -42,10 +44,10 @@ TEST_CASE("text: format_size picks the unit a person reads") {
   CHECK(format_size(0) == "0 bytes");
   CHECK(format_size(1023) == "1023 bytes");
   CHECK(format_size(1024) == "1 KiB");
-  CHECK(format_size(300 * 1024) == "300 KiB");
-  CHECK(format_size(1024 * 1024 - 1) == "1024 KiB");
-  CHECK(format_size(1024 * 1024) == "1.0 MiB");
-  CHECK(format_size(std::uint64_t{20} * 1024 * 1024 + 200 * 1024) == "20.2 MiB");
+  CHECK(format_size(std::uint64_t{300} * 1024) == "300 KiB");
+  CHECK(format_size(std::uint64_t{1024} * 1024 - 1) == "1024 KiB");
+  CHECK(format_size(std::uint64_t{1024} * 1024) == "1.0 MiB");
+  CHECK(format_size(std::uint64_t{20} * 1024 * 1024 + std::uint64_t{200} * 1024) == "20.2 MiB");
 }
 
 TEST_CASE("text: csv_record quotes what RFC 4180 needs quoted, and nothing else") {
