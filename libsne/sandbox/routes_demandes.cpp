@@ -105,8 +105,7 @@ PieceOutcome outcome_of(const std::string& code) {
 
 constexpr std::string_view kSummaryColumns =
     "p.transaction_id, p.numero, p.guichet, p.contexte, p.statut, p.date_transmission, "
-    "p.date_statut, (SELECT count(*) FROM pli_pieces pp WHERE pp.transaction_id = "
-    "p.transaction_id)";
+    "p.date_statut, p.nb_pieces";
 
 PliSummary summary_of(const Stmt& st) {
   PliSummary s;
@@ -246,8 +245,10 @@ Reply create_pli(Call& call) {
   const std::int64_t now = seconds(call.now);
   call.db.run(
       "INSERT INTO plis (transaction_id, numero, guichet, contexte, statut, "
-      "date_transmission, date_statut) VALUES (?, ?, ?, ?, 'numerisation_en_cours', ?, ?)",
-      tx, numero, call.user().guichet, std::string(info(in.contexte).code), now, now);
+      "date_transmission, date_statut, nb_pieces) "
+      "VALUES (?, ?, ?, ?, 'numerisation_en_cours', ?, ?, ?)",
+      tx, numero, call.user().guichet, std::string(info(in.contexte).code), now, now,
+      static_cast<std::int64_t>(in.pieces.size()));
   call.db.run(
       "INSERT INTO pli_history (transaction_id, position, statut, date) "
       "VALUES (?, 0, 'numerisation_en_cours', ?)",

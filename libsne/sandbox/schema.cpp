@@ -13,6 +13,13 @@ namespace {
 
 // Instants are seconds since the epoch (UTC). Secrets are stored as SHA-256 (tokens) or
 // PBKDF2 (passwords), never in clear.
+/// The tableau de bord's index: a guichet's plis newest first, holding every column GET
+/// /v1/plis answers, so that a page is read from the index alone (its table rows, spread over
+/// the file, are not visited), and nb_pieces kept in the row rather than counted per pli.
+constexpr std::string_view kPlisByGuichet =
+    "CREATE INDEX plis_by_guichet ON plis (guichet, date_transmission DESC, transaction_id "
+    "DESC, numero, contexte, statut, date_statut, nb_pieces)";
+
 constexpr std::string_view kSchema = R"sql(
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE guichets (
@@ -54,9 +61,8 @@ CREATE TABLE plis (
   transaction_id TEXT PRIMARY KEY, numero TEXT NOT NULL REFERENCES demandes(numero),
   guichet TEXT NOT NULL REFERENCES guichets(code), contexte TEXT NOT NULL,
   statut TEXT NOT NULL, date_transmission INTEGER NOT NULL, date_statut INTEGER NOT NULL,
-  stuck INTEGER NOT NULL DEFAULT 0);
+  stuck INTEGER NOT NULL DEFAULT 0, nb_pieces INTEGER NOT NULL DEFAULT 0);
 CREATE INDEX plis_waiting ON plis (statut, stuck, date_transmission);
-CREATE INDEX plis_by_guichet ON plis (guichet, date_transmission DESC, transaction_id DESC);
 CREATE TABLE pli_pieces (
   transaction_id TEXT NOT NULL REFERENCES plis(transaction_id), position INTEGER NOT NULL,
   type TEXT NOT NULL, nom_fichier TEXT NOT NULL, taille INTEGER NOT NULL,
@@ -98,6 +104,7 @@ using MetaRows = std::vector<std::pair<std::string, std::string>>;
 /// `kept`: rows of `meta` carried over from the database being reset.
 void create_and_seed(Db& db, const MetaRows& kept = {}) {
   db.exec(kSchema);
+  db.exec(kPlisByGuichet);
   db.exec(throttle::kSchema);
   db.run("INSERT INTO meta (key, value) VALUES ('schema_version', ?)",
          std::to_string(kSchemaVersion));
@@ -156,19 +163,35 @@ void rename_demo_requests(Db& db) {
 
 /// Version 2 to 3: the GLPI tables, seeded, beside the data already there; 3 to 4: the count
 /// of failed sign-ins, and random ids for the demo account requests; 4 to 5: the SHA-256 of
-/// filed pieces (unknown for those filed before).
+/// filed pieces (unknown for those filed before); 5 to 6: each pli's count of pieces in its row,
+/// and the index of the tableau de bord covering what it lists.
 void migrate(Db& db, int version) {
   if (version == 2) create_glpi(db, now(db));
   if (version < 4) {
     db.exec(throttle::kSchema);
     rename_demo_requests(db);
   }
-  auto column = db.prepare("SELECT 1 FROM pragma_table_info('pieces') WHERE name = 'sha256'");
-  if (!column.step()) db.exec("ALTER TABLE pieces ADD COLUMN sha256 TEXT");
+  {  // finished before the schema changes below: a statement under way locks what it reads
+    auto column = db.prepare("SELECT 1 FROM pragma_table_info('pieces') WHERE name = 'sha256'");
+    if (!column.step()) db.exec("ALTER TABLE pieces ADD COLUMN sha256 TEXT");
+  }
+  bool counted = false;
+  {
+    auto column = db.prepare("SELECT 1 FROM pragma_table_info('plis') WHERE name = 'nb_pieces'");
+    counted = column.step();
+  }
+  if (!counted) {
+    db.exec("ALTER TABLE plis ADD COLUMN nb_pieces INTEGER NOT NULL DEFAULT 0");
+    db.exec(
+        "UPDATE plis SET nb_pieces = (SELECT count(*) FROM pli_pieces pp WHERE pp.transaction_id "
+        "= plis.transaction_id)");
+    db.exec("DROP INDEX IF EXISTS plis_by_guichet");
+    db.exec(kPlisByGuichet);
+  }
   db.run("UPDATE meta SET value = ? WHERE key = 'schema_version'", std::to_string(kSchemaVersion));
 }
 
-bool migratable(int version) { return version >= 2 && version <= 4; }
+bool migratable(int version) { return version >= 2 && version <= 5; }
 
 }  // namespace
 

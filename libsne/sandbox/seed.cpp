@@ -238,8 +238,8 @@ void insert_demandes_and_plis(Db& db, std::int64_t now) {
       const int count = i == 0 ? 2 : 1 + static_cast<int>(rng() % 3);
       db.run(
           "INSERT INTO plis (transaction_id, numero, guichet, contexte, statut, "
-          "date_transmission, date_statut, stuck) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-          tx, numero, g.code, contexte, statut, sent, changed, final ? 0 : 1);
+          "date_transmission, date_statut, stuck, nb_pieces) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+          tx, numero, g.code, contexte, statut, sent, changed, final ? 0 : 1, count);
       db.run(
           "INSERT INTO pli_history (transaction_id, position, statut, date) "
           "VALUES (?, 0, 'numerisation_en_cours', ?)",

@@ -134,8 +134,8 @@ std::vector<std::string> demandes_for(Db& db, std::mt19937& rng, const std::stri
 struct PliWriter {
   explicit PliWriter(Db& db)
       : pli(db.prepare("INSERT OR IGNORE INTO plis (transaction_id, numero, guichet, contexte, "
-                       "statut, date_transmission, date_statut, stuck) "
-                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")),
+                       "statut, date_transmission, date_statut, stuck, nb_pieces) "
+                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")),
         piece(db.prepare("INSERT INTO pli_pieces (transaction_id, position, type, nom_fichier, "
                          "taille, resultat, motif) VALUES (?, ?, ?, ?, ?, ?, ?)")),
         history(db.prepare("INSERT INTO pli_history (transaction_id, position, statut, date) "
@@ -192,11 +192,12 @@ SeededPlis seed_plis(Db& db, const SeedPlisOptions& options, const std::string& 
       changed = sent;
     }
     const std::string code(info(statut).code);
+    const int pieces = draw(rng, kPiecesPerPli);
     std::string tx;
     do {  // a transaction id already taken, by this run or before it: draw another
       tx = demo::transaction_id(rng);
       w.pli.reset();
-      w.pli.bind(tx, numero, options.guichet, contexte, code, sent, changed, en_cours);
+      w.pli.bind(tx, numero, options.guichet, contexte, code, sent, changed, en_cours, pieces);
       w.pli.step();
     } while (db.changes() == 0);
 
@@ -209,7 +210,6 @@ SeededPlis seed_plis(Db& db, const SeedPlisOptions& options, const std::string& 
       w.history.step();
     }
 
-    const int pieces = draw(rng, kPiecesPerPli);
     const int rejected = std::uniform_int_distribution<int>(0, pieces - 1)(rng);
     const char* dossier_reason = pick(rng, kDossierReasons);
     for (int p = 0; p < pieces; ++p) {

@@ -13,7 +13,7 @@ namespace sne::sandbox {
 /// Bumped when the schema changes. A database of version 2 or 3 is migrated in place (version 3
 /// added the GLPI tables, 4 the count of failed sign-ins); an older one is refused with a hint
 /// to reset it.
-inline constexpr int kSchemaVersion = 5;
+inline constexpr int kSchemaVersion = 6;
 
 /// Seconds between a pli's transmission and its processing by the sandbox's numériseur.
 inline constexpr int kDefaultNumeriseurDelay = 60;

@@ -195,7 +195,7 @@ class EmbeddedSandbox(Doctor):
         self.assertExit(self.sne("sandbox", "reset"), 0)
         with sqlite3.connect(db) as c:
             root = c.execute("SELECT rootpage FROM sqlite_master "
-                             "WHERE name = 'plis_by_guichet'").fetchone()[0]
+                             "WHERE name = 'plis_waiting'").fetchone()[0]
         c.close()
         # The cells at the end of an index's root page: it opens, integrity_check finds it.
         self.damage((root - 1) * 4096 + 1024, 3072)

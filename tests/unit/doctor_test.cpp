@@ -188,7 +188,7 @@ TEST_CASE("check_sandbox_integrity: an index's page overwritten is found by inte
   std::int64_t root = 0;
   {
     sqlite::Db open(db);
-    auto st = open.prepare("SELECT rootpage FROM sqlite_master WHERE name = 'plis_by_guichet'");
+    auto st = open.prepare("SELECT rootpage FROM sqlite_master WHERE name = 'plis_waiting'");
     REQUIRE(st.step());
     root = st.int64(0);
   }

@@ -840,6 +840,26 @@ TEST_CASE("sandbox: a database of schema version 4 gets the SHA-256 of pieces, u
   CHECK(s.count("SELECT count(*) FROM pieces WHERE sha256 IS NULL") == pieces);
 }
 
+TEST_CASE("sandbox: a database of schema version 5 gets each pli's count of pieces in its row") {
+  Sandbox s;
+  s.handler.reset();
+  // What a version 5 sandbox was: pieces counted per pli at each listing, a narrower index.
+  s.exec(
+      "DROP INDEX plis_by_guichet; ALTER TABLE plis DROP COLUMN nb_pieces;"
+      "CREATE INDEX plis_by_guichet ON plis (guichet, date_transmission DESC, "
+      "transaction_id DESC);"
+      "UPDATE meta SET value = '5' WHERE key = 'schema_version';");
+  const long long plis = s.count("SELECT count(*) FROM plis");
+  REQUIRE(plis > 0);
+  s.handler = std::make_unique<sandbox::Handler>(s.db, sandbox::kDefaultMaxBody);
+  CHECK(s.count("SELECT value FROM meta WHERE key = 'schema_version'") == sandbox::kSchemaVersion);
+  CHECK(s.count("SELECT count(*) FROM plis") == plis);
+  CHECK(s.count("SELECT count(*) FROM plis WHERE nb_pieces > 0 AND nb_pieces = (SELECT count(*) "
+                "FROM pli_pieces pp WHERE pp.transaction_id = plis.transaction_id)") == plis);
+  CHECK(s.count("SELECT count(*) FROM sqlite_master WHERE name = 'plis_by_guichet' AND sql LIKE "
+                "'%nb_pieces)'") == 1);
+}
+
 TEST_CASE("glpi: the embedded transport reads parts from files, within the body limit") {
   Sandbox s;
   const std::string session = s.login();
