@@ -4,6 +4,9 @@
 #include <cstdint>
 #include <limits>
 
+#include <nlohmann/json.hpp>
+
+#include "base/json_reader.hpp"
 #include "sne/json.hpp"
 
 using namespace sne;
@@ -45,4 +48,24 @@ TEST_CASE("json: arrays, nesting and indentation") {
   Json n;
   n.push("first");
   CHECK(n.is_array());
+}
+
+TEST_CASE("json_reader::parse: a key twice in one object is refused, at any depth, only there") {
+  nlohmann::json doc;
+  // The same key in sibling objects, in an object and the one inside it, in an array of
+  // objects: all allowed.
+  CHECK(json_reader::parse(
+      R"({"a":{"a":1,"b":{"a":2}},"b":[{"a":1,"b":2},{"a":3,"b":4}],"c":{"a":{}},"d":1})", doc));
+  CHECK(doc["b"][1]["b"] == 4);
+  const auto twice = [&](const char* text) {
+    auto parsed = json_reader::parse(text, doc);
+    REQUIRE_FALSE(parsed);
+    return parsed.error().message();
+  };
+  CHECK(twice(R"({"a":1,"a":2})") == "key 'a' appears twice in one object");
+  // Once the inner object is closed, its keys are forgotten, the outer one's kept.
+  CHECK(twice(R"({"date_transmission":{"x":1,"y":{}},"b":2,"date_transmission":3})") ==
+        "key 'date_transmission' appears twice in one object");
+  CHECK(twice(R"([{"k":1},{"k":1,"j":{"k":2},"k":3}])") == "key 'k' appears twice in one object");
+  CHECK(twice(R"({"a":{"b":{"c":1,"c":1}}})") == "key 'c' appears twice in one object");
 }
