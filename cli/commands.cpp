@@ -6,21 +6,36 @@ namespace sne::cli {
 
 std::vector<std::string> expand_stdin(const std::vector<std::string>& args) {
   std::vector<std::string> out;
-  for (const auto& arg : args) {
-    if (arg != "-") {
-      out.push_back(arg);
-      continue;
-    }
-    bool first = true;
-    for (std::string line; std::getline(std::cin, line); first = false) {
-      // A UTF-8 byte order mark before the first line, as Excel's "CSV UTF-8" export writes,
-      // is no part of the value (the manifest readers skip it too).
-      if (first && line.compare(0, 3, "\xEF\xBB\xBF") == 0) line.erase(0, 3);
-      if (!line.empty() && line.back() == '\r') line.pop_back();
-      if (line.find_first_not_of(" \t") != std::string::npos) out.push_back(line);
-    }
-  }
+  auto next = stream_stdin(args);
+  while (auto item = next()) out.push_back(std::move(*item));
   return out;
+}
+
+std::function<std::optional<std::string>()> stream_stdin(const std::vector<std::string>& args) {
+  return [&args, i = std::size_t{0}, in_stdin = false,
+          first = true]() mutable -> std::optional<std::string> {
+    for (;;) {
+      if (in_stdin) {
+        std::string line;
+        if (!std::getline(std::cin, line)) {
+          in_stdin = false;
+          continue;
+        }
+        // A UTF-8 byte order mark before the first line, as Excel's "CSV UTF-8" export writes,
+        // is no part of the value (the manifest readers skip it too).
+        if (first && line.compare(0, 3, "\xEF\xBB\xBF") == 0) line.erase(0, 3);
+        first = false;
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        if (line.find_first_not_of(" \t") != std::string::npos) return line;
+        continue;
+      }
+      if (i == args.size()) return std::nullopt;
+      const std::string& arg = args[i++];
+      if (arg != "-") return arg;
+      in_stdin = true;
+      first = true;
+    }
+  };
 }
 
 CLI::App* add_noun(CLI::App& root, const std::string& name, const std::string& description) {

@@ -4,6 +4,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -65,5 +66,9 @@ void add_check_verb(CLI::App& noun, Context& ctx, const std::string& description
 /// skipped, CRLF endings and a UTF-8 byte order mark before the first line removed), so that
 /// long lists, Excel's CSV exports included, can be piped in.
 std::vector<std::string> expand_stdin(const std::vector<std::string>& args);
+
+/// expand_stdin() one item at a time, nothing at the end: standard input is read as the items
+/// are asked for, so that a list of 100,000 paths is never held whole. `args` must outlive it.
+std::function<std::optional<std::string>()> stream_stdin(const std::vector<std::string>& args);
 
 }  // namespace sne::cli

@@ -9,6 +9,7 @@
 #include <sne/catalog.hpp>
 #include <sne/dossier.hpp>
 #include <sne/inspect.hpp>
+#include <sne/inspect_files.hpp>
 #include <sne/numero.hpp>
 #include <sne/pack.hpp>
 #include <sne/records_json.hpp>
@@ -17,6 +18,7 @@
 
 #include "commands.hpp"
 #include "confirm.hpp"
+#include "interrupt.hpp"
 
 namespace sne::cli {
 
@@ -74,6 +76,7 @@ struct CheckOptions {
   std::string type;
   std::string catalog;
   double min_dpi = 150;
+  int jobs = 0;  ///< 0: one per core
 };
 
 /// "pdf, 2 pages, 1.2 MiB, 300 dpi": what was learnt of the file.
@@ -92,6 +95,25 @@ std::string facts_text(const InspectReport& r) {
   return out;
 }
 
+/// A JSON array printed item by item as the items come, in the very bytes Output::print would
+/// give the whole array: the reports of 100,000 files are never held together.
+class JsonArrayStream {
+ public:
+  void push(const Json& item) {
+    // The item indented one level deeper, as inside Json::dump(2).
+    std::string chunk = count_++ == 0 ? "[\n  " : ",\n  ";
+    for (char c : item.dump(2)) {
+      chunk += c;
+      if (c == '\n') chunk += "  ";
+    }
+    (void)std::fwrite(chunk.data(), 1, chunk.size(), stdout);
+  }
+  void close() const { (void)std::fputs(count_ == 0 ? "[]\n" : "\n]\n", stdout); }
+
+ private:
+  std::size_t count_ = 0;
+};
+
 CommandResult run_check(const CheckOptions& opts, Context& ctx) {
   auto catalog = ctx.catalog(opts.catalog);
   if (!catalog) return catalog.error();
@@ -99,20 +121,20 @@ CommandResult run_check(const CheckOptions& opts, Context& ctx) {
   options.catalog = catalog->get();
   options.type = opts.type;
   options.min_dpi = opts.min_dpi;
-  Json results = Json::array();
+  InterruptGuard interrupt;
+  JsonArrayStream results;
   int rejected = 0, warned = 0, count = 0;
-  for (const auto& file : expand_stdin(opts.files)) {
-    const InspectReport r = inspect_file(file, options);
+  const auto& out = ctx.out();
+  auto print = [&](const InspectReport& r) {
     ++count;
     if (!r.ok())
       ++rejected;
     else if (!r.warnings.empty())
       ++warned;
-    if (ctx.out().json()) {
+    if (out.json()) {
       results.push(to_json(r));
-      continue;
+      return;
     }
-    const auto& out = ctx.out();
     const std::string verdict = !r.ok()               ? out.paint("rejected", Style::bad)
                                 : !r.warnings.empty() ? out.paint("warning ", Style::warn)
                                                       : out.paint("ok      ", Style::ok);
@@ -127,12 +149,20 @@ CommandResult run_check(const CheckOptions& opts, Context& ctx) {
     for (const auto& w : r.warnings)
       out.line(
           fmt::format("  {} {}: {}", out.paint("!", Style::warn), w.code, one_line(w.message)));
-  }
-  if (ctx.out().json())
-    ctx.out().print(results);
+  };
+  // In the order given, whatever the number of jobs: the output is the same bytes.
+  const InspectFilesSummary done =
+      inspect_files(stream_stdin(opts.files), options, opts.jobs, print, &InterruptGuard::flag());
+  if (out.json())
+    results.close();
   else if (count > 1)
-    ctx.out().line(fmt::format("{} files: {} ok, {} with warnings, {} rejected", count,
-                               count - rejected - warned, warned, rejected));
+    out.line(fmt::format("{} files: {} ok, {} with warnings, {} rejected", count,
+                         count - rejected - warned, warned, rejected));
+  if (done.interrupted) {
+    out.note(fmt::format("interrupted: {} checked; the files after the last one shown were not",
+                         counted(done.files, "file")));
+    return kExitInterrupted;
+  }
   return rejected == 0 ? kExitOk : kExitInvalid;
 }
 
@@ -363,6 +393,12 @@ void setup_piece(CLI::App& root, Context& ctx) {
   check->add_option("--min-dpi", c->min_dpi, "Resolution under which a scan gets a warning")
       ->type_name("DPI")
       ->check(CLI::Range(1.0, 2400.0));
+  check
+      ->add_option("-j,--jobs", c->jobs,
+                   "Files checked at once, each parsed in its own process (default and 0: one "
+                   "per core)")
+      ->type_name("N")
+      ->check(CLI::Range(0, kInspectMaxJobs));
   on_parsed(*check, ctx, c, run_check);
   auto p = std::make_shared<PackCliOptions>();
   auto* pack = noun->add_subcommand(
