@@ -127,7 +127,7 @@ InspectFilesSummary inspect_files(const NextInspectPath& next, const InspectOpti
     std::size_t end = 0;     // once known (end of the list, or cancelled): no report past it
     bool ended = false;
     for (;;) {
-      if (!ended && is_set(cancel)) {
+      if (!summary.interrupted && is_set(cancel)) {
         // The paths not started are dropped: the reports stop before the first of them.
         std::lock_guard lock(pool.mutex);
         end = pool.queue.empty() ? pulled : pool.queue.front().first;

@@ -1,10 +1,15 @@
 // The preflight: its checks on crafted files, and the isolation that turns a parser's crash,
 // endless loop or runaway allocation into a rejected file.
+#include <unistd.h>
+
+#include <atomic>
 #include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <new>
+#include <optional>
+#include <stdexcept>
 #include <vector>
 
 #include <doctest/doctest.h>
@@ -13,6 +18,7 @@
 #include "inspect/inspectors.hpp"
 #include "inspect/isolate.hpp"
 #include "sne/inspect.hpp"
+#include "sne/inspect_files.hpp"
 
 using namespace sne;
 using namespace std::chrono_literals;
@@ -453,4 +459,112 @@ TEST_CASE("inspect: a type the catalog lacks is a problem naming the type, not a
   CHECK(r.problems[0].message == "piece type 'no_such_type' is not in the plan de classement " +
                                      std::string(Catalog::builtin().version()));
   std::filesystem::remove_all(dir);
+}
+
+namespace {
+
+/// A folder of files for inspect_files(), removed at the end of the test.
+struct FileMix {
+  std::string dir =
+      std::filesystem::temp_directory_path() / ("sne-inspect-files-" + std::to_string(::getpid()));
+  std::vector<std::string> paths;
+  FileMix() { std::filesystem::create_directories(dir); }
+  ~FileMix() { std::filesystem::remove_all(dir); }
+  void add(const std::string& name, const std::string& data) {
+    const std::string path = dir + "/" + name;
+    std::ofstream(path, std::ios::binary) << data;
+    paths.push_back(path);
+  }
+};
+
+std::vector<std::string> inspected(const std::vector<std::string>& paths,
+                                   const InspectOptions& options, int jobs) {
+  std::vector<std::string> out;
+  const InspectFilesSummary done = inspect_files(
+      paths, options, jobs, [&](const InspectReport& r) { out.push_back(to_json(r).dump(-1)); });
+  CHECK(done.files == paths.size());
+  CHECK_FALSE(done.interrupted);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("inspect_files: every report, in the order of the paths, whatever the jobs") {
+  FileMix mix;
+  const std::string pdf = samples::text_pdf(2);
+  for (int i = 0; i < 12; ++i) {
+    const std::string n = std::to_string(i);
+    mix.add(n + "good.pdf", samples::text_pdf(1 + i % 3));
+    mix.add(n + "cut.pdf", pdf.substr(0, 60 + static_cast<std::size_t>(i)));
+    mix.add(n + "scan.png", samples::png(200 + static_cast<std::uint32_t>(i), 300, 5906));
+    mix.add(n + "scan.jpg", samples::jpeg(300 + 40 * (i % 5), 200, 72));
+    mix.add(n + "empty.pdf", "");
+    mix.add(n + "text.pdf", "not a pdf " + n);
+    mix.paths.push_back(mix.dir + "/" + n + "missing.pdf");
+  }
+  InspectOptions options;
+  std::vector<std::string> expected;
+  for (const auto& path : mix.paths)
+    expected.push_back(to_json(inspect_file(path, options)).dump(-1));
+  CHECK(inspected(mix.paths, options, 1) == expected);
+  CHECK(inspected(mix.paths, options, 3) == expected);
+  CHECK(inspected(mix.paths, options, 0) == expected);  // one per core
+  options.isolate = false;  // the parsers in this process, on several threads
+  CHECK(inspected(mix.paths, options, 4) == expected);
+}
+
+TEST_CASE("inspect_files: a file that outlasts the time limit ends its server, not the run") {
+  FileMix mix;
+  for (int i = 0; i < 4; ++i) {
+    mix.add(std::to_string(i) + "big.jpg", samples::jpeg(4000, 4000, 300));  // 16 Mpx to decode
+    mix.add(std::to_string(i) + "empty.pdf", "");
+    mix.add(std::to_string(i) + "text.pdf", "not a pdf");
+  }
+  InspectOptions options;
+  options.time_limit = 5ms;  // each big JPEG kills its server; a fresh one takes the next file
+  for (int jobs : {1, 3}) {
+    std::vector<InspectReport> reports;
+    const auto start = std::chrono::steady_clock::now();
+    inspect_files(mix.paths, options, jobs, [&](const InspectReport& r) { reports.push_back(r); });
+    CHECK(std::chrono::steady_clock::now() - start < 10s);
+    REQUIRE(reports.size() == mix.paths.size());
+    for (std::size_t i = 0; i < reports.size(); ++i) {
+      CHECK(reports[i].file == mix.paths[i]);
+      const std::string_view code = i % 3 == 0   ? problem::unreadable
+                                    : i % 3 == 1 ? problem::empty_file
+                                                 : problem::unknown_format;
+      REQUIRE(reports[i].problems.size() == 1);
+      CHECK(reports[i].problems[0].code == code);
+      if (i % 3 == 0) CHECK(mentions(reports[i].problems, code, "time limit"));
+    }
+  }
+}
+
+TEST_CASE("inspect_files: cancelled, it stops pulling paths and reports a prefix in order") {
+  FileMix mix;
+  for (int i = 0; i < 40; ++i) mix.add(std::to_string(i) + ".png", samples::png(300, 400, 5906));
+  std::atomic<bool> cancel{false};
+  std::vector<std::string> files;
+  std::size_t pulled = 0;
+  const InspectFilesSummary done = inspect_files(
+      [&]() -> std::optional<std::string> {
+        if (pulled == mix.paths.size()) return std::nullopt;
+        return mix.paths[pulled++];
+      },
+      InspectOptions(), 2,
+      [&](const InspectReport& r) {
+        files.push_back(r.file);
+        if (files.size() == 3) cancel = true;
+      },
+      &cancel);
+  CHECK(done.interrupted);
+  CHECK(done.files == files.size());
+  CHECK(files.size() >= 3);
+  CHECK(pulled < mix.paths.size());  // the window is bounded: not everything was pulled
+  for (std::size_t i = 0; i < files.size(); ++i) CHECK(files[i] == mix.paths[i]);
+
+  // What the callback throws comes out of inspect_files, its threads joined.
+  CHECK_THROWS_AS(inspect_files(mix.paths, InspectOptions(), 2,
+                                [](const InspectReport&) { throw std::runtime_error("stop"); }),
+                  std::runtime_error);
 }
