@@ -3,10 +3,12 @@ one pli (idempotent), the numériseur's outcome, deletion; against the embedded 
 over HTTP."""
 import json
 import os
+import signal
 import subprocess
+import time
 import unittest
 
-from sne_cli import CliTest, sample_pdf
+from sne_cli import SNE, CliTest, pdf_file, sample_pdf
 from test_account import signed_in_server
 
 NUMERO = "0340523004101G3401"  # the seed's newest pli of G3401 filled its bulletins_salaire
@@ -75,6 +77,68 @@ class Preflight(CliTest):
         r = self.sne("piece", "check", "-", stdin=f"{a}\n\n{b}\n")
         self.assertExit(r, 6)
         self.assertIn("2 files: 1 ok, 0 with warnings, 1 rejected", r.out)
+
+    def mixed_files(self):
+        """Good and bad files, and a hostile one: a Flate bomb whose decoding stops at the
+        budget."""
+        import zlib
+        bomb = zlib.compress(b" " * (100 << 20), 9)  # past the 64 MiB floor of one page
+        files = []
+        for i in range(4):
+            files.append(self.file(f"good{i}.pdf", sample_pdf(1 + i % 3)))
+            files.append(self.file(f"forged{i}.pdf", sample_pdf(1, declared=50 + i)))
+            files.append(self.file(f"cut{i}.pdf", sample_pdf(2)[:200 + i]))
+            files.append(self.file(f"text{i}.pdf", b"not a PDF %d" % i))
+            files.append(self.file(f"empty{i}.pdf", b""))
+            files.append(os.path.join(self.home, f"missing{i}.pdf"))
+        objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
+                   b"<< /Type /Pages /Kids [4 0 R] /Count 1 >>",
+                   b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(bomb) + bomb
+                   + b"\nendstream",
+                   b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 3 0 R >>"]
+
+        files.insert(5, self.file("bomb.pdf", pdf_file(objects)))
+        return files
+
+    def test_jobs_print_the_same_bytes_in_the_order_given(self):
+        files = self.mixed_files()
+        for extra in ([], ["--json"]):
+            runs = [self.sne("piece", "check", *files, "--jobs", jobs, *extra)
+                    for jobs in ("1", "2", "0")]
+            runs.append(self.sne("piece", "check", *files, *extra))  # default: one per core
+            stdin = self.sne("piece", "check", "-", "--jobs", "2", *extra,
+                             stdin="\n".join(files) + "\n")
+            for r in runs + [stdin]:
+                self.assertExit(r, 6)
+                self.assertEqual(r.out, runs[0].out)
+                self.assertEqual(r.err, "")
+        reports = json.loads(runs[0].out)
+        self.assertEqual([x["file"] for x in reports], files)
+        bomb = reports[5]
+        self.assertEqual(os.path.basename(bomb["file"]), "bomb.pdf")
+        self.assertEqual([w["code"] for w in bomb["warnings"]], ["pdf_partly_read"])
+
+    def test_jobs_out_of_range_is_a_usage_error(self):
+        good = self.file("good.pdf", sample_pdf(1))
+        for jobs in ("-1", "65", "two"):
+            r = self.sne("piece", "check", good, "--jobs", jobs)
+            self.assertExit(r, 2)
+            self.assertIn("--jobs", r.err)
+
+    def test_ctrl_c_stops_cleanly_with_the_reports_done(self):
+        files = [self.file(f"f{i}.pdf", sample_pdf(1)) for i in range(3)]
+        proc = subprocess.Popen([SNE, "piece", "check", "-", "--jobs", "2", "--json"],
+                                stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, env=self.env)
+        proc.stdin.write(("\n".join(files) + "\n").encode())
+        proc.stdin.flush()
+        time.sleep(1)  # the three are checked; sne waits for more paths
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(b"", timeout=30)  # closes stdin
+        self.assertEqual(proc.returncode, 130, err)
+        self.assertIn(b"sne: note: interrupted: ", err)
+        done = [x["file"] for x in json.loads(out)]  # still one JSON document
+        self.assertEqual(done, files[:len(done)])
 
 
 class Sending(CliTest):
