@@ -27,7 +27,7 @@ _sne() {
       'sne fiche create:--numero'|'sne fiche create:--contexte'|'sne fiche create:--guichet'|'sne fiche create:--siret'|'sne fiche create:--territoire'|'sne fiche create:--date-generation'|'sne fiche create:--date-depot'|'sne fiche create:-o'|'sne fiche create:--output') skip=1 ;;
       'sne fiche batch:-o'|'sne fiche batch:--output'|'sne fiche batch:--merge'|'sne fiche batch:--guichet'|'sne fiche batch:--siret'|'sne fiche batch:--territoire'|'sne fiche batch:--date-generation') skip=1 ;;
       'sne piece types:--catalog') skip=1 ;;
-      'sne piece check:--type'|'sne piece check:--catalog'|'sne piece check:--min-dpi') skip=1 ;;
+      'sne piece check:--type'|'sne piece check:--catalog'|'sne piece check:--min-dpi'|'sne piece check:-j'|'sne piece check:--jobs') skip=1 ;;
       'sne piece pack:-o'|'sne piece pack:--output') skip=1 ;;
       'sne piece add:--type'|'sne piece add:--contexte'|'sne piece add:--emission'|'sne piece add:--expiration'|'sne piece add:--annee-revenus'|'sne piece add:--idempotency-key') skip=1 ;;
       'sne pli list:--statut'|'sne pli list:--numero'|'sne pli list:--contexte'|'sne pli list:--since'|'sne pli list:--until'|'sne pli list:--limit') skip=1 ;;
@@ -129,6 +129,8 @@ _sne() {
     'sne piece check:--type') local IFS=$'\n'; COMPREPLY=($(compgen -W "$(sne __complete PIECE_TYPE 2>/dev/null)" -- "$cur")); return ;;
     'sne piece check:--catalog') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
     'sne piece check:--min-dpi') COMPREPLY=(); return ;;
+    'sne piece check:-j') COMPREPLY=(); return ;;
+    'sne piece check:--jobs') COMPREPLY=(); return ;;
     'sne piece pack:-o') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
     'sne piece pack:--output') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
     'sne piece add:--type') local IFS=$'\n'; COMPREPLY=($(compgen -W "$(sne __complete PIECE_TYPE 2>/dev/null)" -- "$cur")); return ;;
@@ -252,7 +254,7 @@ _sne() {
     'sne numero check') words='--help' ;;
     'sne piece') words='types check pack add rm --help' ;;
     'sne piece types') words='--help --catalog' ;;
-    'sne piece check') words='--help --type --catalog --min-dpi' ;;
+    'sne piece check') words='--help --type --catalog --min-dpi --jobs' ;;
     'sne piece pack') words='--help --output --force' ;;
     'sne piece add') words='--help --type --contexte --emission --expiration --annee-revenus --idempotency-key --dry-run --strict' ;;
     'sne piece rm') words='--help --yes' ;;
