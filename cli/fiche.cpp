@@ -99,6 +99,7 @@ struct BatchOptions {
   std::string manifest;
   std::string output_dir;
   std::string merge;
+  int jobs = 0;  ///< 0: one per core
 };
 
 CommandResult run_batch(const BatchOptions& o, Context& ctx) {
@@ -135,7 +136,7 @@ CommandResult run_batch(const BatchOptions& o, Context& ctx) {
                                counted(tally.done, "fiche"), o.merge.empty() ? "written" : "ready",
                                tally.failed));
   };
-  auto summary = FicheBatch(std::move(options)).run(o.manifest);
+  auto summary = FicheBatch(std::move(options)).run(o.manifest, o.jobs);
   if (!summary) return summary.error();
   const std::size_t written = summary->written, failed = summary->failed;
   const std::string summary_line =
@@ -212,6 +213,11 @@ void setup_fiche(CLI::App& root, Context& ctx) {
   batch->add_option("-o,--output", b->output_dir, "Folder for one PDF per row, named NUMERO.pdf")
       ->type_name("DIR");
   batch->add_option("--merge", b->merge, "One PDF with a page per row instead")->type_name("FILE");
+  batch
+      ->add_option("-j,--jobs", b->jobs,
+                   "Fiches made at once with -o (default and 0: one per core; --merge uses one)")
+      ->type_name("N")
+      ->check(CLI::Range(0, 64));
   add_guichet_options(*batch, b->guichet);
   on_parsed(*batch, ctx, b, run_batch);
 

@@ -211,7 +211,8 @@ struct FicheBatchSummary {
 /// fails is reported (on_row) and the batch goes on. A numéro already on an earlier line is
 /// refused (a second fiche of one demande). Memory stays flat with the number of rows when
 /// writing one PDF per row: a hash of each numéro is kept, not the fiches.
-/// Not thread-safe: one run at a time per FicheBatch.
+/// Not thread-safe: one run at a time per FicheBatch (a run may use several threads: see
+/// run(manifest, jobs)).
 class SNE_EXPORT FicheBatch {
  public:
   /// A batch that will run with `options`; nothing is checked before run().
@@ -223,6 +224,16 @@ class SNE_EXPORT FicheBatch {
   /// the errors of rendering or writing the merged PDF. A failure midway is not an error but
   /// FicheBatchSummary::stopped.
   Result<FicheBatchSummary> run(const std::string& manifest);
+
+  /// run() on `jobs` threads (0: one per core; capped at 64) when writing one PDF per row:
+  /// the QR codes, content streams and compression of fiches, and the writing of their files,
+  /// overlap; PoDoFo's part of each fiche stays one at a time (PoDoFo 0.9.8 keeps unlocked
+  /// process-wide state). Rows are read, checked, de-duplicated and reported to on_row in the
+  /// order of the manifest, with the same outcomes, tallies and summary as run(); a merge is
+  /// made as run() makes it. When a failure stops the batch midway (FicheBatchSummary::
+  /// stopped), up to 4 x `jobs` rows after the failing one may have been tried and their
+  /// files written, unreported. 1 is run().
+  Result<FicheBatchSummary> run(const std::string& manifest, int jobs);
 
  private:
   FicheBatchOptions options_;

@@ -1,7 +1,14 @@
 // The fiches of a manifest, row by row: de-duplication, per-row errors, one PDF per row or one
 // merged PDF.
+#include <algorithm>
+#include <condition_variable>
 #include <cstdint>
+#include <deque>
 #include <filesystem>
+#include <map>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
 #include <unordered_set>
 
 #include <fmt/format.h>
@@ -27,7 +34,233 @@ std::uint64_t fnv1a(std::string_view s) {
 /// invalid_input, a failure of that row only.
 bool affects_the_whole_folder(const Error& e) { return e.code() == ErrorCode::io; }
 
+/// A row of a parallel batch on its way: its outcome once known, in the order of the manifest.
+struct Entry {
+  FicheRowOutcome row;
+  std::size_t read = 0;   ///< tally.read when the row was read, as run() reports it
+  std::uint64_t key = 0;  ///< hash of the numéro, for a row sent to a worker
+  bool pending = false;   ///< sent to a worker, which has not finished it
+  bool to_write = false;  ///< sent to a worker (its success marks the numéro as done)
+  Status stopped;         ///< a failure that stops the batch at this row
+};
+
+struct Task {
+  std::size_t index = 0;
+  Fiche fiche;
+  std::string path;
+};
+
+/// The workers of a parallel batch: each renders with its own FicheRenderer and writes the
+/// file; the caller's thread reads, checks and reports.
+struct Workers {
+  const FicheBatchOptions& options;
+  std::mutex mutex;
+  std::condition_variable work_ready, done_ready;
+  std::deque<Task> tasks;
+  std::map<std::size_t, Entry>& entries;  ///< guarded by mutex
+  bool closed = false;
+  std::vector<std::thread> threads;
+
+  Workers(const FicheBatchOptions& o, std::map<std::size_t, Entry>& e, int jobs)
+      : options(o), entries(e) {
+    for (int i = 0; i < jobs; ++i) threads.emplace_back([this] { work(); });
+  }
+  ~Workers() {
+    {
+      std::lock_guard lock(mutex);
+      closed = true;
+      tasks.clear();
+    }
+    work_ready.notify_all();
+    for (auto& t : threads) t.join();
+  }
+  Workers(const Workers&) = delete;
+  Workers& operator=(const Workers&) = delete;
+
+  void push(Task task) {
+    {
+      std::lock_guard lock(mutex);
+      tasks.push_back(std::move(task));
+    }
+    work_ready.notify_one();
+  }
+
+  void work() {
+    FicheRenderer renderer(options.render);
+    for (;;) {
+      Task task;
+      {
+        std::unique_lock lock(mutex);
+        work_ready.wait(lock, [&] { return !tasks.empty() || closed; });
+        if (tasks.empty()) return;
+        task = std::move(tasks.front());
+        tasks.pop_front();
+      }
+      std::optional<Error> error;
+      Status stopped;
+      try {
+        auto pdf = renderer.render(task.fiche);
+        if (!pdf) {
+          error = pdf.error();
+        } else if (auto st = write_file_atomically(task.path, *pdf); !st) {
+          if (affects_the_whole_folder(st.error()))
+            stopped = st;
+          else
+            error = st.error();
+        }
+      } catch (const std::exception& e) {  // nothing may leave a thread
+        error = Error(ErrorCode::internal, fmt::format("fiche batch worker: {}", e.what()));
+      }
+      {
+        std::lock_guard lock(mutex);
+        Entry& entry = entries.at(task.index);
+        entry.pending = false;
+        entry.stopped = std::move(stopped);
+        if (error)
+          entry.row.error = std::move(error);
+        else
+          entry.row.file = std::move(task.path);
+      }
+      done_ready.notify_one();
+    }
+  }
+};
+
 }  // namespace
+
+Result<FicheBatchSummary> FicheBatch::run(const std::string& manifest_path, int jobs) {
+  const FicheBatchOptions& o = options_;
+  if (jobs <= 0) jobs = static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
+  jobs = std::min(jobs, 64);
+  if (jobs == 1 || !o.merge.empty() || o.output_dir.empty()) return run(manifest_path);
+  auto manifest = FicheManifest::open(manifest_path);
+  if (!manifest) return manifest.error();
+  {
+    std::error_code ec;
+    std::filesystem::create_directories(o.output_dir, ec);
+    if (ec)
+      return Error(ErrorCode::io, fmt::format("{}: {}", o.output_dir, ec.message()), o.output_dir);
+  }
+  auto cancelled = [&] { return o.cancel != nullptr && o.cancel->load(); };
+
+  FicheBatchSummary summary;
+  summary.output = o.output_dir;
+  FicheBatchTally tally;  // as reported: the rows up to the last one given to on_row
+  std::size_t read = 0;   // rows read as CSV so far, ahead of the reports
+  std::unordered_set<std::uint64_t> seen;                    // numéros written, as in run()
+  std::unordered_map<std::uint64_t, std::size_t> in_flight;  // numéro -> its row's index
+  std::map<std::size_t, Entry> entries;  // rows read and not yet reported: at most a window
+  const std::size_t window = static_cast<std::size_t>(jobs) * 4;
+  std::size_t next = 0, reported = 0;
+  Workers workers(o, entries, jobs);
+
+  // Reports the oldest row once its outcome is known; false when the batch stops at it.
+  auto report_one = [&]() -> bool {
+    Entry entry;
+    {
+      std::unique_lock lock(workers.mutex);
+      workers.done_ready.wait(lock, [&] { return !entries.at(reported).pending; });
+      auto it = entries.find(reported);
+      entry = std::move(it->second);
+      entries.erase(it);
+    }
+    ++reported;
+    if (entry.to_write) in_flight.erase(entry.key);
+    tally.read = entry.read;
+    if (!entry.stopped) {
+      summary.stopped = std::move(entry.stopped);
+      return false;
+    }
+    if (entry.row.error) {
+      ++tally.failed;
+    } else {
+      ++tally.done;
+      if (entry.to_write) seen.insert(entry.key);
+    }
+    if (o.on_row) o.on_row(entry.row, tally);
+    return true;
+  };
+  auto add = [&](Entry entry) {
+    std::lock_guard lock(workers.mutex);
+    entries.emplace(next++, std::move(entry));
+  };
+  auto fail = [&](std::size_t line, const std::string& input, Error e) {
+    Entry entry;
+    entry.read = read;
+    entry.row.line = line;
+    entry.row.input = input;
+    entry.row.error = std::move(e);
+    add(std::move(entry));
+  };
+  bool going = true;
+  while (going && !cancelled()) {
+    while (going && next - reported >= window) going = report_one();
+    if (!going) break;
+    auto row = manifest->next();
+    if (!row) {
+      if (row.error().code() == ErrorCode::io) {
+        // Stops after the rows before it, as run() does.
+        while (going && reported < next) going = report_one();
+        if (going) {
+          tally.read = read;
+          summary.stopped = row.error();
+        }
+        going = false;
+        break;
+      }
+      fail(manifest->line(), "", row.error());
+      continue;
+    }
+    if (!*row) break;
+    ++read;
+    const FicheManifestRow& r = **row;
+    FicheInput in = o.guichet;
+    in.numero_unique = r.numero_unique;
+    in.contexte = r.contexte;
+    in.date_depot = r.date_depot;
+    auto fiche = make_fiche(in);
+    if (!fiche) {
+      fail(r.line, r.numero_unique, fiche.error());
+      continue;
+    }
+    const std::uint64_t key = fnv1a(fiche->numero_unique);
+    // A numéro whose earlier row is still being written: its fate decides this row's.
+    while (going && in_flight.count(key) != 0) going = report_one();
+    if (!going) break;
+    if (seen.count(key) != 0) {
+      fail(r.line, r.numero_unique,
+           Error(ErrorCode::invalid_input,
+                 fmt::format("numero: {} already on an earlier line", fiche->numero_unique),
+                 "numero"));
+      continue;
+    }
+    Entry entry;
+    entry.read = read;
+    entry.row.line = r.line;
+    entry.row.input = r.numero_unique;
+    entry.key = key;
+    entry.pending = true;
+    entry.to_write = true;
+    in_flight[key] = next;
+    Task task;
+    task.index = next;
+    task.path = o.output_dir + "/" + fiche->numero_unique + ".pdf";
+    task.fiche = std::move(*fiche);
+    add(std::move(entry));
+    workers.push(std::move(task));
+  }
+  // The rows read are finished and reported, unless a failure stopped the batch.
+  while (going && reported < next) going = report_one();
+  summary.interrupted = cancelled();
+  if (!going && !summary.stopped) {
+    summary.read = tally.read;  // as run(): the rows up to the one that stopped it
+  } else {
+    summary.read = std::max(tally.read, read);
+  }
+  summary.failed = tally.failed;
+  summary.written = tally.done;
+  return summary;
+}
 
 FicheBatch::FicheBatch(FicheBatchOptions options) : options_(std::move(options)) {}
 

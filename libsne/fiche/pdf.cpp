@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <mutex>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <fmt/format.h>
@@ -310,7 +311,11 @@ struct FicheDocument {
 
   /// The page's content stream, compressed here and handed to PoDoFo as raw Flate data.
   void set_content(PdfPage* page, const std::string& content) {
-    const std::string& packed = deflater.compress(content);
+    set_packed_content(page, deflater.compress(content));
+  }
+
+  /// The page's content stream, already compressed (Flate).
+  void set_packed_content(PdfPage* page, const std::string& packed) {
     PdfObject* contents = page->GetContentsForAppending();
     PdfMemoryInputStream in(packed.data(), static_cast<pdf_long>(packed.size()));
     contents->GetStream()->SetRawData(&in, static_cast<pdf_long>(packed.size()));
@@ -337,9 +342,9 @@ struct FicheDocument {
   }
 };
 
+/// `f`, its exceptions made errors.
 template <class F>
-auto guarded(F&& f) -> decltype(f()) {
-  std::lock_guard<std::mutex> lock(g_podofo);
+auto caught(F&& f) -> decltype(f()) {
   try {
     return f();
   } catch (const PdfError& e) {
@@ -348,6 +353,13 @@ auto guarded(F&& f) -> decltype(f()) {
   } catch (const std::exception& e) {
     return Error(ErrorCode::internal, fmt::format("PDF rendering failed: {}", e.what()));
   }
+}
+
+/// `f` holding PoDoFo's lock, its exceptions made errors.
+template <class F>
+auto guarded(F&& f) -> decltype(f()) {
+  std::lock_guard<std::mutex> lock(g_podofo);
+  return caught(std::forward<F>(f));
 }
 
 std::string single_title(const Fiche& f) { return "Fiche de transmission " + f.numero_unique; }
@@ -365,11 +377,24 @@ FicheRenderer::FicheRenderer(FicheRenderOptions options) : options_(std::move(op
 FicheRenderer::~FicheRenderer() = default;
 
 Result<std::string> FicheRenderer::render(const Fiche& fiche) {
-  return guarded([&]() -> Result<std::string> {
-    if (!impl_) impl_ = std::make_unique<Impl>(options_);  // PoDoFo work: under the lock
+  if (!impl_) {
+    auto made = guarded([&]() -> Status {
+      impl_ = std::make_unique<Impl>(options_);  // PoDoFo work: under the lock
+      return {};
+    });
+    if (!made) return made.error();
+  }
+  // The QR code, the content stream and its compression are this renderer's own work, done
+  // outside the lock, so that renderers on several threads overlap there; only what touches
+  // PoDoFo is serialized.
+  auto packed = caught([&]() -> Result<std::string> {
     auto content = impl_->doc.content(fiche);
     if (!content) return content.error();
-    impl_->doc.set_content(impl_->page, *content);
+    return impl_->doc.deflater.compress(*content);
+  });
+  if (!packed) return packed.error();
+  return guarded([&]() -> Result<std::string> {
+    impl_->doc.set_packed_content(impl_->page, *packed);
     return impl_->doc.write(single_title(fiche), fiche_payload(fiche), fiche.date_generation);
   });
 }

@@ -2,6 +2,7 @@
 zbarimg on the page rasterised by pdftoppm at 150 and 300 dpi."""
 
 import filecmp
+import json
 import os
 import shutil
 import subprocess
@@ -279,6 +280,50 @@ class FicheBatch(CliTest):
             self.assertTrue(name.endswith(".pdf"), name)
             with open(os.path.join(out, name), "rb") as f:
                 self.assertTrue(f.read().rstrip().endswith(b"%%EOF"), name)
+
+    def test_jobs_give_the_same_files_reports_and_order(self):
+        # Good rows, bad fields, rows that are not CSV, a duplicate right after its first row
+        # (still being written when it is read), and a numéro whose file cannot be written (a
+        # folder in its place): its second row is tried again, as one job does.
+        rows = [f"034081900{i:04d}PWP01,{('ajout', 'creation')[i % 2]},2024-01-{15 + i % 9}"
+                for i in range(40)]
+        rows[5] = "0341319000040PWP01,ajout,"            # month 13
+        rows[2] = "0340819000000PWP01,ajout,"            # a duplicate of the first row
+        rows[12] = "0340819000011PWP01,creation,extra,x"  # not 3 columns
+        rows[20] = "0340819000003PWP01,suppression,"     # bad contexte
+        rows[18] = "0340819000017PWP01,ajout,"           # the folder's numéro again
+        manifest = self.write("jobs.csv", "numero_unique,contexte,date_depot\n" +
+                              "\n".join(rows) + "\n")
+        runs = {}
+        for jobs in ("1", "2", "3", "0"):
+            out = os.path.join(self.home, "o" + jobs)
+            os.makedirs(os.path.join(out, "0340819000017PWP01.pdf"))
+            human = self.sne("fiche", "batch", manifest, "-o", out, *GUICHET, "--jobs", jobs)
+            self.assertExit(human, 3)
+            shutil.rmtree(out)
+            os.makedirs(os.path.join(out, "0340819000017PWP01.pdf"))
+            js = self.sne("fiche", "batch", manifest, "-o", out, *GUICHET, "--json", "-j", jobs)
+            self.assertExit(js, 3)
+            files = {n: read_bytes(os.path.join(out, n)) for n in os.listdir(out)
+                     if n.endswith(".pdf") and os.path.isfile(os.path.join(out, n))}
+            runs[jobs] = (human.out.replace(out, "OUT"), human.err.replace(out, "OUT"),
+                          js.out.replace(out, "OUT"), files)
+        for jobs in ("2", "3", "0"):
+            self.assertEqual(runs[jobs], runs["1"], jobs)
+        errors = [(e["line"], e["error"].replace(os.path.join(self.home, "o1"), "OUT"))
+                  for e in json.loads(runs["1"][2])["errors"]]
+        self.assertEqual([line for line, _ in errors], [4, 7, 14, 19, 20, 22])
+        self.assertIn("already on an earlier line", errors[0][1])
+        self.assertIn("0340819000017PWP01.pdf", errors[3][1])
+        self.assertIn("0340819000017PWP01.pdf", errors[4][1])  # tried again: its first failed
+        self.assertEqual(len(runs["1"][3]), 34)
+
+    def test_jobs_out_of_range_is_a_usage_error(self):
+        manifest = self.write("m.csv", self.MANIFEST)
+        r = self.sne("fiche", "batch", manifest, "-o", os.path.join(self.home, "o"), *GUICHET,
+                     "--jobs", "65")
+        self.assertExit(r, 2)
+        self.assertIn("--jobs", r.err)
 
 
 class FicheParse(CliTest):
