@@ -25,7 +25,7 @@ _sne() {
       'sne dossier show:--catalog'|'sne dossier show:--on') skip=1 ;;
       'sne dossier clean:--catalog'|'sne dossier clean:--on'|'sne dossier clean:--for') skip=1 ;;
       'sne fiche create:--numero'|'sne fiche create:--contexte'|'sne fiche create:--guichet'|'sne fiche create:--siret'|'sne fiche create:--territoire'|'sne fiche create:--date-generation'|'sne fiche create:--date-depot'|'sne fiche create:-o'|'sne fiche create:--output') skip=1 ;;
-      'sne fiche batch:-o'|'sne fiche batch:--output'|'sne fiche batch:--merge'|'sne fiche batch:--guichet'|'sne fiche batch:--siret'|'sne fiche batch:--territoire'|'sne fiche batch:--date-generation') skip=1 ;;
+      'sne fiche batch:-o'|'sne fiche batch:--output'|'sne fiche batch:--merge'|'sne fiche batch:-j'|'sne fiche batch:--jobs'|'sne fiche batch:--guichet'|'sne fiche batch:--siret'|'sne fiche batch:--territoire'|'sne fiche batch:--date-generation') skip=1 ;;
       'sne piece types:--catalog') skip=1 ;;
       'sne piece check:--type'|'sne piece check:--catalog'|'sne piece check:--min-dpi'|'sne piece check:-j'|'sne piece check:--jobs') skip=1 ;;
       'sne piece pack:-o'|'sne piece pack:--output') skip=1 ;;
@@ -121,6 +121,8 @@ _sne() {
     'sne fiche batch:-o') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
     'sne fiche batch:--output') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
     'sne fiche batch:--merge') compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    'sne fiche batch:-j') COMPREPLY=(); return ;;
+    'sne fiche batch:--jobs') COMPREPLY=(); return ;;
     'sne fiche batch:--guichet') COMPREPLY=(); return ;;
     'sne fiche batch:--siret') COMPREPLY=(); return ;;
     'sne fiche batch:--territoire') COMPREPLY=(); return ;;
@@ -248,7 +250,7 @@ _sne() {
     'sne dossier clean') words='--help --catalog --on --for --dry-run --yes' ;;
     'sne fiche') words='create batch parse --help' ;;
     'sne fiche create') words='--help --numero --contexte --guichet --siret --territoire --date-generation --date-depot --output' ;;
-    'sne fiche batch') words='--help --output --merge --guichet --siret --territoire --date-generation' ;;
+    'sne fiche batch') words='--help --output --merge --jobs --guichet --siret --territoire --date-generation' ;;
     'sne fiche parse') words='--help' ;;
     'sne numero') words='check --help' ;;
     'sne numero check') words='--help' ;;
