@@ -9,13 +9,19 @@
 # `sne fiche batch` and with bench/reportlab_fiches.py (Debian's /usr/bin/python3 with
 # python3-reportlab and python3-qrcode), each pinned to one core (taskset -c 0) under
 # /usr/bin/time -v, and prints throughput, bytes per fiche, peak RSS and the ratio; then runs
-# sne again on 1,000 rows to show whether peak memory grows with the number of rows.
+# sne again on 1,000 rows to show whether peak memory grows with the number of rows. Last, on
+# every core (no taskset): sne --jobs 1 against sne --jobs JOBS (default: the number of cores,
+# target >= 1.8x on 2 cores), the median of RUNS runs each (default 3), user+system CPU time
+# with it, whether both wrote the same bytes, and the load of the machine (uptime) around it:
+# on a shared machine, other work steals cores.
 # Builds nothing, asserts nothing, exits 0. Needs taskset (util-linux) and /usr/bin/time
 # (package `time`).
 set -u
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 ROWS=${ROWS:-10000}
+RUNS=${RUNS:-3}
+JOBS=${JOBS:-$(nproc)}
 SNE=${SNE:-$ROOT/build/bin/sne}
 PY=/usr/bin/python3
 PEER=$ROOT/bench/reportlab_fiches.py
@@ -83,7 +89,7 @@ manifest "$SMALL" "$TMP/small.csv"
 
 echo "fiche batch: $ROWS rows, one core (taskset -c 0), $(nproc) cores, $("$SNE" --version 2>/dev/null | head -n 1)"
 
-measure sne "$TMP/sne" "$SNE" fiche batch "$TMP/manifest.csv" -o "$TMP/sne" \
+measure sne "$TMP/sne" "$SNE" fiche batch "$TMP/manifest.csv" -o "$TMP/sne" --jobs 1 \
   --guichet "$GUICHET" --siret "$SIRET" --territoire "$TERRITOIRE" --date-generation "$DATE"
 report sne "$ROWS" sne
 SNE_RATE=$RATE SNE_RSS=$RSS_KB
@@ -98,8 +104,39 @@ rm -rf "$TMP/rl"
 awk -v a="$SNE_RATE" -v b="$RL_RATE" \
   'BEGIN { if (b > 0) printf "ratio      sne / reportlab throughput: %.1fx (target >= 15x)\n", a / b }'
 
-measure small "$TMP/small" "$SNE" fiche batch "$TMP/small.csv" -o "$TMP/small" \
+measure small "$TMP/small" "$SNE" fiche batch "$TMP/small.csv" -o "$TMP/small" --jobs 1 \
   --guichet "$GUICHET" --siret "$SIRET" --territoire "$TERRITOIRE" --date-generation "$DATE"
 report "sne $SMALL" "$SMALL" small
 echo "memory     sne peak RSS: $SMALL rows $RSS_KB KB, $ROWS rows $SNE_RSS KB (target: flat)"
+
+median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+# jobs N: RUNS runs of sne --jobs N on every core; prints "wall cpu peak_kb" (medians) and keeps
+# the last run's PDFs in $TMP/jobsN.
+jobs() {
+  local secs=() cpus=() kbs=() s u y k
+  for _ in $(seq "$RUNS"); do
+    rm -rf "$TMP/jobs$1"
+    /usr/bin/time -f '%e %U %S %M' -o "$TMP/jobs.time" "$SNE" fiche batch "$TMP/manifest.csv" \
+      -o "$TMP/jobs$1" --jobs "$1" --guichet "$GUICHET" --siret "$SIRET" \
+      --territoire "$TERRITOIRE" --date-generation "$DATE" >"$TMP/jobs$1.out" 2>&1
+    read -r s u y k < <(tail -n 1 "$TMP/jobs.time")
+    secs+=("$s")
+    cpus+=("$(awk -v u="$u" -v y="$y" 'BEGIN { print u + y }')")
+    kbs+=("$k")
+  done
+  echo "$(printf '%s\n' "${secs[@]}" | median) $(printf '%s\n' "${cpus[@]}" | median) $(printf '%s\n' "${kbs[@]}" | median)"
+}
+
+echo "cores      $ROWS rows on every core, median of $RUNS runs; load before: $(uptime)"
+read -r w1 c1 k1 < <(jobs 1)
+read -r wn cn kn < <(jobs "$JOBS")
+echo "cores      load after: $(uptime)"
+printf 'jobs=1     %8.2f s  %8.0f fiches/s  cpu %6.2f s  peak RSS %s KB\n' "$w1" \
+  "$(awk -v n="$ROWS" -v s="$w1" 'BEGIN { print (s > 0 ? n / s : 0) }')" "$c1" "$k1"
+printf 'jobs=%-5s %8.2f s  %8.0f fiches/s  cpu %6.2f s  peak RSS %s KB\n' "$JOBS" "$wn" \
+  "$(awk -v n="$ROWS" -v s="$wn" 'BEGIN { print (s > 0 ? n / s : 0) }')" "$cn" "$kn"
+if diff -r -q "$TMP/jobs1" "$TMP/jobs$JOBS" >/dev/null 2>&1; then same=identical; else same=DIFFERENT; fi
+awk -v a="$w1" -v b="$wn" -v j="$JOBS" -v same="$same" \
+  'BEGIN { if (b > 0) printf "speed-up   jobs=%s over jobs=1: %.2fx (target >= 1.8x on 2 cores); PDFs %s\n", j, a / b, same }'
 exit 0
