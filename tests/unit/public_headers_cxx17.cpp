@@ -18,6 +18,7 @@
 #include <sne/format.hpp>
 #include <sne/glpi.hpp>
 #include <sne/inspect.hpp>
+#include <sne/inspect_files.hpp>
 #include <sne/json.hpp>
 #include <sne/numero.hpp>
 #include <sne/pack.hpp>
