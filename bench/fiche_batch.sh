@@ -13,7 +13,11 @@
 # every core (no taskset): sne --jobs 1 against sne --jobs JOBS (default: the number of cores,
 # target >= 1.8x on 2 cores), the median of RUNS runs each (default 3), user+system CPU time
 # with it, whether both wrote the same bytes, and the load of the machine (uptime) around it:
-# on a shared machine, other work steals cores.
+# on a shared machine, other work steals cores. Note (measured at this commit): past a few
+# thousand rows, most of the time is the atomic writer's sweep for stale temporaries
+# (base/atomic_file.cpp, remove_stale_temporaries), a readdir of the whole output folder per
+# fiche, so O(rows^2) in system time, which the kernel serializes on the folder: it caps what
+# more jobs can give until it is done once per folder rather than once per file.
 # Builds nothing, asserts nothing, exits 0. Needs taskset (util-linux) and /usr/bin/time
 # (package `time`).
 set -u
