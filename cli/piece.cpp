@@ -150,9 +150,13 @@ CommandResult run_check(const CheckOptions& opts, Context& ctx) {
       out.line(
           fmt::format("  {} {}: {}", out.paint("!", Style::warn), w.code, one_line(w.message)));
   };
+  // No more jobs (each a forked inspection server) than files, when they are all named here.
+  int jobs = opts.jobs > 0 ? opts.jobs : inspect_default_jobs();
+  if (std::find(opts.files.begin(), opts.files.end(), "-") == opts.files.end())
+    jobs = std::min(jobs, static_cast<int>(opts.files.size()));
   // In the order given, whatever the number of jobs: the output is the same bytes.
   const InspectFilesSummary done =
-      inspect_files(stream_stdin(opts.files), options, opts.jobs, print, &InterruptGuard::flag());
+      inspect_files(stream_stdin(opts.files), options, jobs, print, &InterruptGuard::flag());
   if (out.json())
     results.close();
   else if (count > 1)
