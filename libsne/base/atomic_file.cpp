@@ -6,8 +6,11 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <ctime>
+#include <map>
+#include <mutex>
 #include <random>
 
 #include <fmt/format.h>
@@ -49,26 +52,65 @@ bool is_temp_suffix(std::string_view s) {
   return true;
 }
 
+/// Whether `st` is a killed writer's temporary: a regular file of ours (not a link), unmodified
+/// for kStaleTemporarySeconds.
+bool stale(const struct stat& st, std::time_t now) {
+  return S_ISREG(st.st_mode) && st.st_uid == ::geteuid() &&
+         now - st.st_mtime >= kStaleTemporarySeconds;
+}
+
+/// What one reading of a folder found: the stale temporaries of each destination.
+struct FolderSweep {
+  std::chrono::steady_clock::time_point read;
+  std::multimap<std::string, std::string> stale;  ///< destination's base -> temporary's name
+};
+
+/// How long a reading of a folder stands for the writes that follow into it: a batch writing
+/// thousands of files reads its folder once a minute, not once per file (which made a batch of
+/// n files read n folders of up to n names).
+constexpr auto kSweepValidity = std::chrono::seconds(60);
+
 /// Removes the named temporary files of a killed writer of `base` in `dir`: our naming, a
 /// regular file of ours (not a link), unmodified for kStaleTemporarySeconds. Others' files and
-/// fresh ones (a live writer's) are left alone; failures change nothing.
+/// fresh ones (a live writer's) are left alone; failures change nothing. The folder is read at
+/// most once per kSweepValidity per process (per thread-safe cache), each candidate looked at
+/// again before it is removed.
 void remove_stale_temporaries(const std::string& dir, const std::string& base) {
-  DIR* d = ::opendir(dir.c_str());
-  if (d == nullptr) return;
-  const std::string prefix = temp_prefix(base);
-  const std::time_t now = std::time(nullptr);
-  while (const dirent* e = ::readdir(d)) {
-    const std::string_view name = e->d_name;
-    if (name.size() <= prefix.size() || name.substr(0, prefix.size()) != prefix ||
-        !is_temp_suffix(name.substr(prefix.size())))
-      continue;
-    struct stat st {};
-    if (::fstatat(::dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) continue;
-    if (!S_ISREG(st.st_mode) || st.st_uid != ::geteuid()) continue;
-    if (now - st.st_mtime < kStaleTemporarySeconds) continue;
-    ::unlinkat(::dirfd(d), e->d_name, 0);
+  static std::mutex mutex;
+  static std::map<std::string, FolderSweep> folders;
+  const std::lock_guard lock(mutex);
+  const auto now = std::chrono::steady_clock::now();
+  const std::time_t wall = std::time(nullptr);
+  auto it = folders.find(dir);
+  if (it == folders.end() || now - it->second.read > kSweepValidity) {
+    if (folders.size() >= 64) folders.clear();  // bounded, whatever the folders written to
+    FolderSweep sweep{now, {}};
+    if (DIR* d = ::opendir(dir.c_str())) {
+      constexpr std::string_view kTmp = ".tmp-";
+      while (const dirent* e = ::readdir(d)) {
+        const std::string_view name = e->d_name;
+        // ".BASE.tmp-XXXXXX"
+        if (name.size() < 1 + 1 + kTmp.size() + 6 || name.front() != '.') continue;
+        const std::string_view tail = name.substr(name.size() - 6 - kTmp.size());
+        if (tail.substr(0, kTmp.size()) != kTmp || !is_temp_suffix(tail.substr(kTmp.size())))
+          continue;
+        struct stat st {};
+        if (::fstatat(::dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) continue;
+        if (!stale(st, wall)) continue;
+        sweep.stale.emplace(std::string(name.substr(1, name.size() - 1 - tail.size())),
+                            std::string(name));
+      }
+      ::closedir(d);
+    }
+    it = folders.insert_or_assign(dir, std::move(sweep)).first;
   }
-  ::closedir(d);
+  auto [first, last] = it->second.stale.equal_range(base);
+  for (auto candidate = first; candidate != last; ++candidate) {
+    const std::string path = (dir == "/" ? "" : dir) + "/" + candidate->second;
+    struct stat st {};
+    if (::lstat(path.c_str(), &st) == 0 && stale(st, wall)) ::unlink(path.c_str());
+  }
+  it->second.stale.erase(first, last);
 }
 
 /// An unnamed file in `dir` (O_TMPFILE), or -1 with errno. Needs /proc to be named at commit.

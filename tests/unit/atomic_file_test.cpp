@@ -146,3 +146,27 @@ TEST_CASE("atomic file: stale temporaries of the same destination are removed, n
   CHECK(names.count("p.pdf.tmp-a1B2c3") == 1);
   CHECK(names.count("p.pdf") == 1);
 }
+
+TEST_CASE("atomic file: a folder read once serves the writes that follow, each candidate checked") {
+  // A batch writes thousands of files into one folder: it is read at the first write, and the
+  // stale temporaries found then are removed at the write of their destination.
+  TempDir dir;
+  const std::time_t old = std::time(nullptr) - file::kStaleTemporarySeconds - 60;
+  put(dir / ".a.pdf.tmp-aaaaaa", "killed writer of a", old);
+  put(dir / ".b.pdf.tmp-bbbbbb", "killed writer of b", old);
+  put(dir / ".c.pdf.tmp-cccccc", "killed writer of c", old);
+  const auto write = [&](const char* name) {
+    auto f = file::AtomicFile::create(dir / name, false, file::TempKind::named);
+    REQUIRE(f);
+    REQUIRE((*f)->commit());
+  };
+  write("a.pdf");
+  CHECK(dir.names().count(".a.pdf.tmp-aaaaaa") == 0);
+  CHECK(dir.names().count(".b.pdf.tmp-bbbbbb") == 1);
+  write("b.pdf");
+  CHECK(dir.names().count(".b.pdf.tmp-bbbbbb") == 0);
+  // Written to since the folder was read: a live writer's now, kept.
+  put(dir / ".c.pdf.tmp-cccccc", "a writer came back");
+  write("c.pdf");
+  CHECK(dir.names().count(".c.pdf.tmp-cccccc") == 1);
+}
