@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Benchmark of sne's start-up (issue 19, item 1): how long a command takes from exec to exit,
+# and its peak RSS, for commands that need no PDF, HTTP or SQLite and for some that do, against
+# `curl --version` and `qpdf --version` on the same machine in the same run.
+#
+#   bench/startup.sh                 # 200 runs of each
+#   RUNS=500 bench/startup.sh
+#   SNE=/path/to/sne bench/startup.sh
+#
+# Each command runs RUNS times in a scratch HOME (XDG folders inside it) with stdout and stderr
+# to /dev/null; the wall time of each run is taken around fork+exec+wait by /usr/bin/python3
+# (time.perf_counter), the peak RSS from wait4's rusage. Prints the median and the 90th
+# percentile of the wall time, the median peak RSS, and the ratio of the median to curl's and
+# qpdf's; the targets are 5 ms and 8 MB for a command that needs no PDF, HTTP or SQLite, 15 ms for
+# every command. Asserts nothing and exits 0.
+set -u
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+RUNS=${RUNS:-200}
+SNE=${SNE:-$ROOT/build/bin/sne}
+PY=/usr/bin/python3
+
+for tool in curl qpdf "$PY" "$SNE"; do
+  if ! command -v "$tool" >/dev/null 2>&1; then
+    echo "startup: missing $tool (sne: build it with scripts/setup; apt-get install curl qpdf python3)" >&2
+    exit 0
+  fi
+done
+
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/sne-startup-bench.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+export HOME=$TMP/home XDG_CONFIG_HOME=$TMP/home/.config XDG_DATA_HOME=$TMP/home/.local/share
+export XDG_STATE_HOME=$TMP/home/.local/state XDG_CACHE_HOME=$TMP/home/.cache
+mkdir -p "$HOME"
+unset SNE_ENDPOINT SNE_TOKEN SNE_PROFILE
+# The embedded sandbox made and signed in once, so that the pli command times a warm start.
+"$SNE" pli list --limit 1 >/dev/null 2>&1
+
+echo "startup: $(nproc) cores, $(uptime | sed 's/.*load average/load average/'), $RUNS runs each"
+echo "         $("$SNE" --version | head -n 1); $(curl --version | head -n 1 | cut -d' ' -f1-2); $(qpdf --version | head -n 1)"
+
+"$PY" - "$RUNS" "$SNE" <<'EOF'
+import os, statistics, subprocess, sys, time
+
+runs, sne = int(sys.argv[1]), sys.argv[2]
+commands = [
+    ("sne --version", [sne, "--version"], "light"),
+    ("sne numero check", [sne, "numero", "check", "0340523004101G3401"], "light"),
+    ("sne calendar add", [sne, "calendar", "add", "2026-10-23", "2"], "light"),
+    ("sne --help", [sne, "--help"], "light"),
+    ("sne pli list (sandbox)", [sne, "pli", "list", "--limit", "1"], "heavy"),
+    ("curl --version", ["curl", "--version"], "peer"),
+    ("qpdf --version", ["qpdf", "--version"], "peer"),
+]
+null = os.open(os.devnull, os.O_WRONLY)
+results = {}
+for name, argv, kind in commands:
+    walls, rss = [], []
+    for _ in range(runs):
+        start = time.perf_counter()
+        pid = os.posix_spawnp(argv[0], argv, os.environ,
+                              file_actions=[(os.POSIX_SPAWN_DUP2, null, 1),
+                                            (os.POSIX_SPAWN_DUP2, null, 2)])
+        _, status, usage = os.wait4(pid, 0)
+        walls.append((time.perf_counter() - start) * 1000)
+        rss.append(usage.ru_maxrss)
+    walls.sort()
+    results[name] = (statistics.median(walls), walls[int(len(walls) * 0.9) - 1],
+                     statistics.median(rss), kind, os.waitstatus_to_exitcode(status))
+curl, qpdf = results["curl --version"][0], results["qpdf --version"][0]
+print(f"{'command':<24} {'median ms':>9} {'p90 ms':>7} {'RSS KB':>7} {'x curl':>6} {'x qpdf':>6}  target")
+for name, (median, p90, rss, kind, code) in results.items():
+    target = {"light": "<= 5 ms, 8 MB", "heavy": "<= 15 ms", "peer": ""}[kind]
+    if code != 0:
+        target += f" (exit {code})"
+    print(f"{name:<24} {median:9.2f} {p90:7.2f} {rss:7.0f} {median / curl:6.1f} {median / qpdf:6.1f}  {target}")
+EOF
+exit 0
