@@ -126,6 +126,21 @@ struct Workers {
   }
 };
 
+/// The fiche of a manifest's row, for the guichet the batch runs for.
+Result<Fiche> fiche_of(const FicheManifestRow& r, const FicheInput& guichet) {
+  FicheInput in = guichet;
+  in.numero_unique = r.numero_unique;
+  in.contexte = r.contexte;
+  in.date_depot = r.date_depot;
+  return make_fiche(in);
+}
+
+/// Why a row whose numéro an earlier row had is refused.
+Error repeated(const Fiche& fiche) {
+  return Error(ErrorCode::invalid_input,
+               fmt::format("numero: {} already on an earlier line", fiche.numero_unique), "numero");
+}
+
 }  // namespace
 
 Result<FicheBatchSummary> FicheBatch::run(const std::string& manifest_path, int jobs) {
@@ -214,11 +229,7 @@ Result<FicheBatchSummary> FicheBatch::run(const std::string& manifest_path, int 
     if (!*row) break;
     ++read;
     const FicheManifestRow& r = **row;
-    FicheInput in = o.guichet;
-    in.numero_unique = r.numero_unique;
-    in.contexte = r.contexte;
-    in.date_depot = r.date_depot;
-    auto fiche = make_fiche(in);
+    auto fiche = fiche_of(r, o.guichet);
     if (!fiche) {
       fail(r.line, r.numero_unique, fiche.error());
       continue;
@@ -228,10 +239,7 @@ Result<FicheBatchSummary> FicheBatch::run(const std::string& manifest_path, int 
     while (going && in_flight.count(key) != 0) going = report_one();
     if (!going) break;
     if (seen.count(key) != 0) {
-      fail(r.line, r.numero_unique,
-           Error(ErrorCode::invalid_input,
-                 fmt::format("numero: {} already on an earlier line", fiche->numero_unique),
-                 "numero"));
+      fail(r.line, r.numero_unique, repeated(*fiche));
       continue;
     }
     Entry entry;
@@ -317,21 +325,14 @@ Result<FicheBatchSummary> FicheBatch::run(const std::string& manifest_path) {
     if (!*next) break;
     ++tally.read;
     const FicheManifestRow& r = **next;
-    FicheInput in = o.guichet;
-    in.numero_unique = r.numero_unique;
-    in.contexte = r.contexte;
-    in.date_depot = r.date_depot;
-    auto fiche = make_fiche(in);
+    auto fiche = fiche_of(r, o.guichet);
     if (!fiche) {
       fail(r.line, r.numero_unique, fiche.error());
       continue;
     }
     const std::uint64_t key = fnv1a(fiche->numero_unique);
     if (seen.count(key) != 0) {
-      fail(r.line, r.numero_unique,
-           Error(ErrorCode::invalid_input,
-                 fmt::format("numero: {} already on an earlier line", fiche->numero_unique),
-                 "numero"));
+      fail(r.line, r.numero_unique, repeated(*fiche));
       continue;
     }
     FicheRowOutcome done;
