@@ -29,7 +29,8 @@ void bury_expired_sessions(Db& db) {
 }  // namespace
 
 std::int64_t to_seconds(Timestamp t) {
-  return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
+  // Down, not toward zero: an instant before 1970 is in the second that began before it.
+  return std::chrono::floor<std::chrono::seconds>(t.time_since_epoch()).count();
 }
 
 Timestamp from_seconds(std::int64_t s) { return Timestamp(std::chrono::seconds(s)); }
@@ -50,6 +51,12 @@ SandboxClock read_clock(Db& db) {
 }
 
 Timestamp now(Db& db) { return read_clock(db).now; }
+
+Timestamp precise_now(Db& db) {
+  const SandboxClock clock = read_clock(db);
+  if (clock.fixed) return clock.now;
+  return std::chrono::system_clock::now() + clock.offset;
+}
 
 void fix_clock(Db& db, Timestamp at) {
   bury_expired_sessions(db);

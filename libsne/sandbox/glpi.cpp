@@ -347,7 +347,7 @@ json datetime(std::optional<std::int64_t> seconds) {
 
 http::Response handle(Db& db, const http::Request& request, Timestamp now, std::size_t max_body) {
   http::Response response;
-  Call call{db, request, to_seconds(now), now, api_url_of(request)};
+  Call call{db, request, to_seconds(now), api_url_of(request)};
   try {
     Reply reply = serve(call, max_body);
     response.status = reply.status;

@@ -83,7 +83,6 @@ struct Call {
   Db& db;
   const http::Request& request;
   std::int64_t now;                ///< the sandbox's time, seconds since the epoch
-  Timestamp instant;               ///< the same, to the clock's precision (throttle.hpp)
   std::string api_url;             ///< "http://HOST/apirest.php": Location, links, documentation
   std::vector<std::string> url{};  ///< the path's elements after /apirest.php/, decoded
   json params = json::object();    ///< query string, then body or upload manifest, then headers

@@ -9,6 +9,7 @@
 #include "base/text.hpp"
 #include "crypto/crypto.hpp"
 #include "sandbox/glpi.hpp"
+#include "sandbox/store.hpp"
 #include "sandbox/throttle.hpp"
 #include "sne/sandbox.hpp"
 
@@ -209,14 +210,15 @@ Reply init_session(Call& call) {
   const throttle::Attempt attempt{
       by_token ? std::string() : text::ascii_lower(param_string(call, "login")), call.request.peer,
       by_token};
-  if (const auto lockout = throttle::check(call.db, attempt, call.instant))
+  const Timestamp at = precise_now(call.db);  // waits count fractions of a second
+  if (const auto lockout = throttle::check(call.db, attempt, at))
     return {429,
             json::array({"ERROR_TOO_MANY_LOGIN_ATTEMPTS", lockout->message}),
             {{"Retry-After", std::to_string(lockout->seconds)}},
             std::nullopt};
   // A failure is answered rather than thrown, so that serve() commits its count.
   const auto failed = [&](const char* code, const char* message) {
-    throttle::record_failure(call.db, attempt, call.instant);
+    throttle::record_failure(call.db, attempt, at);
     return Reply{401, json::array({code, message}), {}, std::nullopt};
   };
   std::int64_t user_id = 0;

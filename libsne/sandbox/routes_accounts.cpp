@@ -117,7 +117,9 @@ Reply create_token(Call& call) {
   // Failed sign-ins slow the next ones down, per account and per address (throttle.hpp): while
   // the door is closed the password is not even checked, so that it cannot be guessed then.
   const throttle::Attempt attempt{email, call.request.peer, false};
-  if (const auto lockout = throttle::check(call.db, attempt, call.now)) refuse_throttled(*lockout);
+  // The throttle counts its waits to the fraction of a second (throttle.hpp).
+  const Timestamp at = precise_now(call.db);
+  if (const auto lockout = throttle::check(call.db, attempt, at)) refuse_throttled(*lockout);
   auto st = call.db.prepare("SELECT id, password_hash FROM users WHERE email = ?");
   st.bind(email);
   // One answer, in the same time, for an unknown e-mail, an account without password and a
@@ -129,7 +131,7 @@ Reply create_token(Call& call) {
                   known && password.size() <= kMaxPasswordLength;
   if (!ok) {
     ApiError e{401, ErrorCode::unauthenticated, "wrong e-mail or password", {}};
-    e.remember = [attempt, at = call.now](Db& db) { throttle::record_failure(db, attempt, at); };
+    e.remember = [attempt, at](Db& db) { throttle::record_failure(db, attempt, at); };
     throw e;
   }
   throttle::record_success(call.db, attempt);

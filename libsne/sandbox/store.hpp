@@ -33,6 +33,9 @@ void reset(Db& db);
 /// Every instant of the sandbox (sessions, plis, the numériseur) comes from now().
 SandboxClock read_clock(Db& db);
 Timestamp now(Db& db);
+/// now() to the system clock's precision while the clock runs (whole seconds when it is fixed):
+/// for waits that a fraction of a second matters to, the sign-in throttle's.
+Timestamp precise_now(Db& db);
 /// Stops the clock at `at`, forwards or backwards.
 void fix_clock(Db& db, Timestamp at);
 /// Back to the system clock, without offset.

@@ -124,6 +124,26 @@ TEST_CASE("throttle: a wait begun late in a second lasts the whole wait on the s
   CHECK_FALSE(throttle::check(conn, b, whole + std::chrono::seconds(1)));
 }
 
+TEST_CASE("throttle: on a running clock, sign-ins are judged to the fraction of a second") {
+  // The sandbox's instants are whole seconds; the throttle takes the running clock's own, so
+  // that the door closed by a failure late in a second stays closed its whole wait.
+  Sandbox s;
+  {
+    sandbox::Db conn(s.db);
+    CHECK(sandbox::precise_now(conn) == sandbox::now(conn));  // fixed: whole seconds
+    sandbox::release_clock(conn);
+    const Timestamp precise = sandbox::precise_now(conn);
+    CHECK(precise != sandbox::from_seconds(sandbox::to_seconds(precise)));
+    CHECK(std::chrono::abs(precise - std::chrono::system_clock::now()) < std::chrono::seconds(5));
+  }
+  for (int i = 0; i < 5; ++i) CHECK(s.sign_in(kAgent, "wrong").status == 401);
+  // Recorded within a second (never on its exact start, to the nanosecond): the door on the
+  // sandbox clock opens on the second after the whole wait.
+  CHECK(s.count("SELECT locked_until - last_failure FROM sign_in_failures WHERE key = "
+                "'account:agent@sandbox.sne.test'") == 2);
+  CHECK(s.sign_in(kAgent, "sandbox").status == 429);
+}
+
 TEST_CASE("throttle: failures are forgotten after the quiet period, never the cap exceeded") {
   const throttle::Rule rule{5, 1, 600, 3600};
   throttle::State s;
