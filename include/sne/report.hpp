@@ -101,10 +101,11 @@ struct PliReportQuery {
   std::optional<Timestamp> since;  ///< date_transmission >= since; none: from the first pli
   std::optional<Timestamp> until;  ///< date_transmission < until; none: to the last pli
   std::vector<StatutPli> statuts;  ///< only plis in these statuses; empty: every status
-  /// The library's own service counts the motifs of rejected plis in one request per guichet. A
-  /// Service of the caller's own, or a service that predates that request, is asked the detail
-  /// of at most this many rejected plis per guichet (a request each); the others are counted in
-  /// motifs_unread. 0: no motif read either way.
+  /// The library's own service counts the motifs of rejected plis itself (a request per guichet
+  /// and rejected status asked), before the plis are listed: a pli rejected meanwhile counts in
+  /// motifs_unread. A Service of the caller's own, or a service that predates that request, is
+  /// asked the detail of at most this many rejected plis per guichet (a request each); the
+  /// others are counted in motifs_unread. 0: no motif read either way.
   std::size_t motifs_limit = 100000;
 };
 

@@ -123,8 +123,19 @@ const YearHolidays& holidays_of(int year, CalendarZone zone) {
 }  // namespace
 
 bool is_public_holiday(Date date, CalendarZone zone) {
-  const YearHolidays& h = holidays_of(date.year(), zone);
-  return std::binary_search(h.begin(), h.end(), date.days());
+  if (in_range(date) && static_cast<std::size_t>(zone) < 7) {
+    const YearHolidays& h = holidays_of(date.year(), zone);
+    return std::binary_search(h.begin(), h.end(), date.days());
+  }
+  // Outside the years public_holidays() lists: the rules themselves, as they would fall.
+  const Date easter = easter_sunday(date.year());
+  for (const auto& rule : kRules) {
+    if ((rule.zones & mask(zone)) == 0) continue;
+    if (rule.month == 0 ? easter.plus_days(rule.day) == date
+                        : rule.month == date.month() && rule.day == date.day())
+      return true;
+  }
+  return false;
 }
 
 bool is_jour_ouvre(Date date, CalendarZone zone) {

@@ -196,6 +196,14 @@ Status read_guichet(Service& service, const PliReportQuery& query, const std::st
   q.until = query.until;
   q.max = 0;
   if (query.statuts.size() == 1) q.statut = query.statuts.front();
+  // Motifs counted before the plis are listed: a pli rejected in between is then a listed
+  // rejection whose motifs are unread, never motifs counted for a pli listed en cours.
+  std::optional<std::vector<wire::RejectionMotifs>> counted;
+  if (query.motifs_limit > 0) {
+    auto c = count_motifs(service, query);
+    if (!c) return c.error();
+    counted = std::move(*c);
+  }
   auto list = list_plis(service, q);
   if (!list) return list.error();
   now = list->now;
@@ -213,10 +221,8 @@ Status read_guichet(Service& service, const PliReportQuery& query, const std::st
     if (info(p.statut).rejected) ++wanted;
   wanted = std::min(wanted, query.motifs_limit);
   if (wanted == 0) return {};
-  auto counted = count_motifs(service, query);
-  if (!counted) return counted.error();
-  if (*counted) {
-    data.counted = std::move(**counted);
+  if (counted) {
+    data.counted = std::move(*counted);
     if (on_progress)
       on_progress(fmt::format("{}: {} plis, motifs counted by the service", code, plis.size()));
     return {};

@@ -176,3 +176,13 @@ TEST_CASE("calendar: the number of jours ouvrés is bounded, both ways") {
   CHECK_FALSE(
       add_jours_ouvres(start, std::numeric_limits<long>::max(), CalendarZone::metropole).ok());
 }
+
+TEST_CASE("is_public_holiday: the rules hold outside the years the calendar lists, too") {
+  // public_holidays() lists 1583-9999 only; a day before still falls on its rule, as before
+  // the per-year table.
+  CHECK(is_public_holiday(*Date::from_ymd(1500, 12, 25), CalendarZone::metropole));
+  CHECK_FALSE(is_public_holiday(*Date::from_ymd(1500, 12, 24), CalendarZone::metropole));
+  CHECK(is_public_holiday(*Date::from_ymd(2025, 4, 21), CalendarZone::metropole));  // Pâques
+  CHECK_FALSE(is_public_holiday(*Date::from_ymd(2025, 4, 18), CalendarZone::metropole));
+  CHECK(is_public_holiday(*Date::from_ymd(2025, 4, 18), CalendarZone::alsace_moselle));
+}
