@@ -113,7 +113,7 @@ measure small "$TMP/small" "$SNE" fiche batch "$TMP/small.csv" -o "$TMP/small" -
 report "sne $SMALL" "$SMALL" small
 echo "memory     sne peak RSS: $SMALL rows $RSS_KB KB, $ROWS rows $SNE_RSS KB (target: flat)"
 
-median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+. "$ROOT/bench/common.sh"  # median
 
 # jobs N: RUNS runs of sne --jobs N on every core; prints "wall cpu peak_kb" (medians) and keeps
 # the last run's PDFs in $TMP/jobsN.

@@ -17,15 +17,10 @@ PAGES=${PAGES:-10}
 RUNS=${RUNS:-5}
 SNE=${SNE:-$ROOT/build/bin/sne}
 
-for tool in taskset pdftoppm qpdf img2pdf python3 "$SNE"; do
-  if ! command -v "$tool" >/dev/null 2>&1; then
-    echo "pack: missing $tool (sne: build it; img2pdf: apt-get install img2pdf)" >&2
-    exit 0
-  fi
-done
-
-if [ -z "${TMPDIR:-}" ] && [ -d /dev/shm ] && [ -w /dev/shm ]; then TMPDIR=/dev/shm; fi
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/sne-pack-bench.XXXXXX")
+. "$ROOT/bench/common.sh"
+bench_require pack "sne: build it; img2pdf: apt-get install img2pdf" \
+  taskset pdftoppm qpdf img2pdf python3 "$SNE"
+bench_scratch pack
 trap 'rm -rf "$TMP"' EXIT
 
 # The source document: PAGES A4 pages that look like a form or an avis d'imposition.
@@ -68,7 +63,6 @@ pdftoppm -r 300 -png "$TMP/source.pdf" "$TMP/png/p"
 pdftoppm -r 300 -png -gray "$TMP/source.pdf" "$TMP/gray/p"
 
 now() { date +%s.%N; }
-median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 # time_runs OUT CMD...: runs CMD RUNS times on core 0; prints the median seconds.
 time_runs() {

@@ -104,7 +104,7 @@ npdf=$(wc -l <"$TMP/pdf.list")
 nall=$(wc -l <"$TMP/all.list")
 bytes=$(du -sb "$TMP/files" | cut -f1)
 
-median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+. "$ROOT/bench/common.sh"  # median
 
 # measure NAME STDIN CMD...: RUNS runs; prints "NAME wall cpu peak_kb" (medians) and keeps the
 # last run's stdout in $TMP/NAME.out.

@@ -28,23 +28,13 @@ PLIS=${PLIS:-100000}
 RUNS=${RUNS:-3}
 SNE=${SNE:-$ROOT/build/bin/sne}
 
-for tool in sqlite3 /usr/bin/time "$SNE"; do
-  if ! command -v "$tool" >/dev/null 2>&1; then
-    echo "pli_report: missing $tool (sne: build it with scripts/setup; apt-get install sqlite3 time)" >&2
-    exit 0
-  fi
-done
-
-if [ -z "${TMPDIR:-}" ] && [ -d /dev/shm ] && [ -w /dev/shm ]; then TMPDIR=/dev/shm; fi
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/sne-report-bench.XXXXXX")
+. "$ROOT/bench/common.sh"
+bench_require pli_report "sne: build it with scripts/setup; apt-get install sqlite3 time" \
+  sqlite3 /usr/bin/time "$SNE"
+bench_scratch report
 trap 'rm -rf "$TMP"' EXIT
-export HOME=$TMP/home XDG_CONFIG_HOME=$TMP/home/.config XDG_DATA_HOME=$TMP/home/.local/share
-export XDG_STATE_HOME=$TMP/home/.local/state XDG_CACHE_HOME=$TMP/home/.cache
-mkdir -p "$HOME"
-unset SNE_ENDPOINT SNE_TOKEN SNE_PROFILE
+bench_home
 DB=$TMP/sandbox.db
-
-median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 # measure NAME FILE CMD...: RUNS runs; prints "NAME seconds peak_kb bytes" (bytes of FILE, or of
 # stdout when FILE is -).

@@ -20,19 +20,12 @@ RUNS=${RUNS:-200}
 SNE=${SNE:-$ROOT/build/bin/sne}
 PY=/usr/bin/python3
 
-for tool in curl qpdf "$PY" "$SNE"; do
-  if ! command -v "$tool" >/dev/null 2>&1; then
-    echo "startup: missing $tool (sne: build it with scripts/setup; apt-get install curl qpdf python3)" >&2
-    exit 0
-  fi
-done
-
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/sne-startup-bench.XXXXXX")
+. "$ROOT/bench/common.sh"
+bench_require startup "sne: build it with scripts/setup; apt-get install curl qpdf python3" \
+  curl qpdf "$PY" "$SNE"
+bench_scratch startup
 trap 'rm -rf "$TMP"' EXIT
-export HOME=$TMP/home XDG_CONFIG_HOME=$TMP/home/.config XDG_DATA_HOME=$TMP/home/.local/share
-export XDG_STATE_HOME=$TMP/home/.local/state XDG_CACHE_HOME=$TMP/home/.cache
-mkdir -p "$HOME"
-unset SNE_ENDPOINT SNE_TOKEN SNE_PROFILE
+bench_home
 # The embedded sandbox made and signed in once, so that the pli command times a warm start.
 "$SNE" pli list --limit 1 >/dev/null 2>&1
 

@@ -126,6 +126,14 @@ struct Workers {
   }
 };
 
+/// The folder of one PDF per row, made with its parents when missing.
+Status make_folder(const std::string& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return Error(ErrorCode::io, fmt::format("{}: {}", dir, ec.message()), dir);
+  return {};
+}
+
 /// The fiche of a manifest's row, for the guichet the batch runs for.
 Result<Fiche> fiche_of(const FicheManifestRow& r, const FicheInput& guichet) {
   FicheInput in = guichet;
@@ -150,12 +158,7 @@ Result<FicheBatchSummary> FicheBatch::run(const std::string& manifest_path, int 
   if (jobs == 1 || !o.merge.empty() || o.output_dir.empty()) return run(manifest_path);
   auto manifest = FicheManifest::open(manifest_path);
   if (!manifest) return manifest.error();
-  {
-    std::error_code ec;
-    std::filesystem::create_directories(o.output_dir, ec);
-    if (ec)
-      return Error(ErrorCode::io, fmt::format("{}: {}", o.output_dir, ec.message()), o.output_dir);
-  }
+  if (auto made = make_folder(o.output_dir); !made) return made.error();
   auto cancelled = [&] { return o.cancel != nullptr && o.cancel->load(); };
 
   FicheBatchSummary summary;
@@ -280,12 +283,8 @@ Result<FicheBatchSummary> FicheBatch::run(const std::string& manifest_path) {
                  "output");
   auto manifest = FicheManifest::open(manifest_path);
   if (!manifest) return manifest.error();
-  if (!o.output_dir.empty()) {
-    std::error_code ec;
-    std::filesystem::create_directories(o.output_dir, ec);
-    if (ec)
-      return Error(ErrorCode::io, fmt::format("{}: {}", o.output_dir, ec.message()), o.output_dir);
-  }
+  if (!o.output_dir.empty())
+    if (auto made = make_folder(o.output_dir); !made) return made.error();
   auto cancelled = [&] { return o.cancel != nullptr && o.cancel->load(); };
 
   FicheBatchSummary summary;
