@@ -8,21 +8,15 @@
 #include <map>
 #include <sstream>
 
+#include "../support/env.hpp"
 #include "../support/temp_dir.hpp"
 #include "sne/config_edit.hpp"
 #include "sne/connect.hpp"
 
 using namespace sne;
+using testing::env;
 
 namespace {
-
-EnvLookup env(std::map<std::string, std::string> vars) {
-  return [vars](std::string_view name) -> std::optional<std::string> {
-    auto it = vars.find(std::string(name));
-    if (it == vars.end()) return std::nullopt;
-    return it->second;
-  };
-}
 
 std::string read(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

@@ -6,19 +6,12 @@
 
 #include <unistd.h>
 
+#include "../support/env.hpp"
 #include "sne/config.hpp"
 
 using namespace sne;
 
-namespace {
-EnvLookup env(std::map<std::string, std::string> vars) {
-  return [vars](std::string_view name) -> std::optional<std::string> {
-    auto it = vars.find(std::string(name));
-    if (it == vars.end()) return std::nullopt;
-    return it->second;
-  };
-}
-}  // namespace
+using testing::env;
 
 TEST_CASE("config: XDG paths with HOME fallbacks") {
   auto p = resolve_paths(env({{"HOME", "/home/ana"}}));
