@@ -101,6 +101,19 @@ def main():
         if not os.path.exists(os.path.join(prefix, "lib", soname)):
             raise SystemExit(f"no {soname} in {os.path.join(prefix, 'lib')}: "
                              f"{sorted(os.listdir(os.path.join(prefix, 'lib')))}")
+        # libsne's plugins, in libsne-SOVERSION beside it, found from wherever it is installed:
+        # a fiche (PoDoFo) and its preflight (libqpdf).
+        plugins = os.path.join(prefix, "lib", "libsne-" + soname[len("libsne.so."):])
+        for plugin in ("fiche-pdf.so", "inspect-pdf.so", "http.so"):
+            if not os.path.exists(os.path.join(plugins, plugin)):
+                raise SystemExit(f"no {plugin} in {plugins}")
+        fiche = os.path.join(tmp, "fiche.pdf")
+        run("the installed sne makes a fiche (plugin fiche-pdf)",
+            [sne, "fiche", "create", "--numero", "0340523004101G3401", "--contexte", "ajout",
+             "--guichet", "G3401", "--siret", "73282932000074", "--territoire", "034",
+             "-o", fiche], env=env)
+        run("the installed sne checks it (plugin inspect-pdf)", [sne, "piece", "check", fiche],
+            env=env)
         # The embedded sandbox comes from the installed libsne_sandbox.so, found by its run path.
         status = run("the installed sne on the embedded sandbox", [sne, "auth", "status", "--json"],
                      env=env)

@@ -117,6 +117,9 @@ def main():
         expected[runtime][f"{lib}/{name}.so.{version}"] = None
         expected[runtime][f"{lib}/{name}.so.{soversion}"] = f"{name}.so.{version}"
         expected["libsne-dev"][f"{lib}/{name}.so"] = f"{name}.so.{soversion}"
+    # libsne's plugins (libsne/base/plugin.hpp), loaded by libsne from its private folder.
+    for plugin in ("fiche-pdf", "inspect-pdf", "http"):
+        expected[runtime][f"{lib}/libsne-{soversion}/{plugin}.so"] = None
     for header in os.listdir(os.path.join(source, "include/sne")):
         expected["libsne-dev"][f"usr/include/sne/{header}"] = None
     for pc in ("sne", "sne-bulk", "sne-sandbox"):
@@ -147,7 +150,8 @@ def main():
             # Stripped binaries without run path; their build ids lead to the debug packages.
             for name, target in got.items():
                 path = os.path.join(root, name)
-                if target is None and (name.startswith("usr/bin/") or ".so." in name):
+                if target is None and (name.startswith("usr/bin/") or ".so." in name
+                                       or name.endswith(".so") and "/libsne-" in name):
                     build_id, debug, runpath = elf_facts(path)
                     if debug:
                         raise SystemExit(f"{package}: {name} carries debug information")
@@ -192,7 +196,8 @@ def main():
             raise SystemExit(f"libsne-dev depends on {depends['libsne-dev']!r}")
         if not re.search(rf"(^|, ){re.escape(runtime)} \(", depends["sne"]):
             raise SystemExit(f"sne depends on {depends['sne']!r}, not on {runtime}")
-        for library in ("libc6", "libcurl4", "libstdc++6"):
+        # libcurl4, libpodofo and libqpdf: the plugins' (dpkg-shlibdeps reads them too).
+        for library in ("libc6", "libcurl4", "libstdc++6", "libpodofo0.9.8", "libqpdf29"):
             if not re.search(rf"(^|, ){re.escape(library)}( |,|$)", depends[runtime]):
                 raise SystemExit(f"{runtime} depends on {depends[runtime]!r}: no {library} "
                                  "(dpkg-shlibdeps did not run?)")
@@ -220,6 +225,13 @@ def main():
         out = run("the packaged sne --version", [sne, "--version"], env=env)
         if out.split()[:2] != ["sne", version]:
             raise SystemExit(f"the packaged sne --version printed {out!r}")
+        fiche = os.path.join(tmp, "fiche.pdf")
+        run("the packaged sne makes a fiche (plugin fiche-pdf)",
+            [sne, "fiche", "create", "--numero", "0340523004101G3401", "--contexte", "ajout",
+             "--guichet", "G3401", "--siret", "73282932000074", "--territoire", "034",
+             "-o", fiche], env=env)
+        run("the packaged sne checks it (plugin inspect-pdf)", [sne, "piece", "check", fiche],
+            env=env)
         status = run("the packaged sne on the embedded sandbox (libsne_sandbox)",
                      [sne, "auth", "status", "--json"], env=env)
         if '"embedded_sandbox"' not in status:

@@ -26,7 +26,7 @@ std::optional<NonAscii> first_non_ascii(std::string_view s);
 
 /// Length in bytes of the well-formed UTF-8 sequence that starts at s[i] (1 for ASCII), or 0
 /// when the bytes there are not UTF-8 (overlong forms and surrogates included).
-std::size_t utf8_sequence(std::string_view s, std::size_t i) noexcept;
+SNE_INTERNAL_EXPORT std::size_t utf8_sequence(std::string_view s, std::size_t i) noexcept;
 
 /// True when `s` is well-formed UTF-8.
 bool valid_utf8(std::string_view s) noexcept;

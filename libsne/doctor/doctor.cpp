@@ -321,6 +321,12 @@ class Doctor {
     const auto unreachable = [this](std::initializer_list<const char*> names) {
       for (const char* name : names) skip(name, "the endpoint cannot be reached");
     };
+    if (seen.failed == http::ProbePhase::setup) {  // nothing was tried: no phase to blame
+      fail("dns", Error(ErrorCode::io, seen.error, host), "");
+      for (const char* name : {"tcp", "tls", "service", "clock"})
+        skip(name, "the HTTP client cannot start");
+      return false;
+    }
     if (seen.failed == http::ProbePhase::dns) {
       fail("dns", Error(ErrorCode::network, fmt::format("{}: {}", host, seen.error), host),
            "check the endpoint's host name, and this machine's DNS (resolv.conf, VPN)");

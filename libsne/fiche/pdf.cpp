@@ -2,6 +2,10 @@
 // resources, Flate compression, cross-reference table, trailer); the page's content stream is
 // written here directly, because PoDoFo's painter formats every number through an ostream and
 // was two thirds of the time of a batch. One A4 page per fiche, reproducible bytes.
+//
+// This file and qr.cpp are the plugin `fiche-pdf` (base/plugin.hpp): PoDoFo and libqrencode
+// are loaded when a program first renders a fiche (render.cpp, in libsne, calls them through
+// fiche/pdf_backend.hpp).
 #include <charconv>
 #include <cmath>
 #include <cstdint>
@@ -15,6 +19,7 @@
 #include <zlib.h>
 
 #include "base/text.hpp"
+#include "fiche/pdf_backend.hpp"
 #include "fiche/qr.hpp"
 #include "sne/fiche.hpp"
 
@@ -364,49 +369,45 @@ auto guarded(F&& f) -> decltype(f()) {
 
 std::string single_title(const Fiche& f) { return "Fiche de transmission " + f.numero_unique; }
 
-}  // namespace
+/// A FicheRenderer's document: one page, whose content and Info entries each fiche replaces.
+class PodofoPages final : public fiche::PdfPages {
+ public:
+  explicit PodofoPages(const FicheRenderOptions& options)
+      : doc_(options), page_(doc_.doc.GetPage(doc_.add_pages(1))) {}
 
-struct FicheRenderer::Impl {
-  FicheDocument doc;
-  PdfPage* page;
-  explicit Impl(const FicheRenderOptions& options)
-      : doc(options), page(doc.doc.GetPage(doc.add_pages(1))) {}
+  Result<std::string> render(const Fiche& fiche) override {
+    // The QR code, the content stream and its compression are this renderer's own work, done
+    // outside the lock, so that renderers on several threads overlap there; only what touches
+    // PoDoFo is serialized.
+    auto packed = caught([&]() -> Result<std::string> {
+      auto content = doc_.content(fiche);
+      if (!content) return content.error();
+      return doc_.deflater.compress(*content);
+    });
+    if (!packed) return packed.error();
+    return guarded([&]() -> Result<std::string> {
+      doc_.set_packed_content(page_, *packed);
+      return doc_.write(single_title(fiche), fiche_payload(fiche), fiche.date_generation);
+    });
+  }
+
+ private:
+  FicheDocument doc_;
+  PdfPage* page_;
 };
 
-FicheRenderer::FicheRenderer(FicheRenderOptions options) : options_(std::move(options)) {}
-FicheRenderer::~FicheRenderer() = default;
-
-Result<std::string> FicheRenderer::render(const Fiche& fiche) {
-  if (!impl_) {
-    auto made = guarded([&]() -> Status {
-      impl_ = std::make_unique<Impl>(options_);  // PoDoFo work: under the lock
-      return {};
-    });
-    if (!made) return made.error();
-  }
-  // The QR code, the content stream and its compression are this renderer's own work, done
-  // outside the lock, so that renderers on several threads overlap there; only what touches
-  // PoDoFo is serialized.
-  auto packed = caught([&]() -> Result<std::string> {
-    auto content = impl_->doc.content(fiche);
-    if (!content) return content.error();
-    return impl_->doc.deflater.compress(*content);
+Result<std::unique_ptr<fiche::PdfPages>> make_pages(const FicheRenderOptions& options) {
+  std::unique_ptr<fiche::PdfPages> made;
+  auto ok = guarded([&]() -> Status {
+    made = std::make_unique<PodofoPages>(options);  // PoDoFo work: under the lock
+    return {};
   });
-  if (!packed) return packed.error();
-  return guarded([&]() -> Result<std::string> {
-    impl_->doc.set_packed_content(impl_->page, *packed);
-    return impl_->doc.write(single_title(fiche), fiche_payload(fiche), fiche.date_generation);
-  });
+  if (!ok) return ok.error();
+  return made;
 }
 
-Result<std::string> render_fiche_pdf(const Fiche& fiche, const FicheRenderOptions& options) {
-  FicheRenderer renderer(options);
-  return renderer.render(fiche);
-}
-
-Result<std::string> render_fiches_pdf(const std::vector<Fiche>& fiches,
-                                      const FicheRenderOptions& options) {
-  if (fiches.empty()) return Error(ErrorCode::invalid_input, "no fiche to render", "fiches");
+Result<std::string> render_all(const std::vector<Fiche>& fiches,
+                               const FicheRenderOptions& options) {
   return guarded([&]() -> Result<std::string> {
     FicheDocument doc(options);
     const int first = doc.add_pages(static_cast<int>(fiches.size()));
@@ -431,5 +432,11 @@ Result<std::string> render_fiches_pdf(const std::vector<Fiche>& fiches,
                      subject, fiches.front().date_generation);
   });
 }
+
+// Handed to libsne when the plugin is loaded (or, linked into a program, before main).
+constexpr fiche::PdfBackend kBackend{&make_pages, &render_all};
+[[maybe_unused]] const bool kProvided = (fiche::provide_pdf_backend(kBackend), true);
+
+}  // namespace
 
 }  // namespace sne

@@ -7,7 +7,6 @@
 #include <cstdio>
 #include <cstring>
 #include <memory>
-#include <sstream>
 
 #include <curl/curl.h>
 
@@ -242,26 +241,12 @@ void read_certificate(CURL* h, ProbeResult& result) {
   }
 }
 
-}  // namespace
-
-std::optional<Timestamp> parse_certificate_date(std::string_view text) {
-  // "Nov 30 12:00:00 2026 GMT" (the day may be space-padded): made an HTTP date, whose reader
-  // ignores the day of the week.
-  std::istringstream in{std::string(text)};
-  std::string month, day, time, year, zone, extra;
-  if (!(in >> month >> day >> time >> year >> zone) || (in >> extra) || zone != "GMT" ||
-      month.size() != 3 || day.empty() || day.size() > 2 || time.size() != 8 || year.size() != 4)
-    return std::nullopt;
-  if (day.size() == 1) day.insert(0, "0");
-  return parse_http_date(fmt::format("Xxx, {} {} {} {} GMT", day, month, year, time));
-}
-
-ProbeResult probe(const ProbeOptions& options) {
+ProbeResult probe_now(const ProbeOptions& options) {
   global_init();
   ProbeResult result;
   std::unique_ptr<CURL, void (*)(CURL*)> handle(curl_easy_init(), &curl_easy_cleanup);
   if (!handle) {
-    result.failed = ProbePhase::http;
+    result.failed = ProbePhase::setup;
     result.error = "libcurl could not start";
     return result;
   }
@@ -303,7 +288,7 @@ ProbeResult probe(const ProbeOptions& options) {
   return result;
 }
 
-Result<std::unique_ptr<Transport>> make_curl_transport(CurlOptions options) {
+Result<std::unique_ptr<Transport>> transport_of(CurlOptions options) {
   global_init();
   if (!options.cacert.empty()) {
     auto pem = file::read_all(options.cacert, 16u << 20);
@@ -313,5 +298,11 @@ Result<std::unique_ptr<Transport>> make_curl_transport(CurlOptions options) {
   if (options.user_agent.empty()) options.user_agent = "libsne";
   return std::unique_ptr<Transport>(std::make_unique<CurlTransport>(std::move(options)));
 }
+
+// Handed to libsne when the plugin is loaded (or, linked into a program, before main).
+constexpr CurlBackend kBackend{&transport_of, &probe_now};
+[[maybe_unused]] const bool kProvided = (provide_curl_backend(kBackend), true);
+
+}  // namespace
 
 }  // namespace sne::http

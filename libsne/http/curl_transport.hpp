@@ -1,5 +1,7 @@
 // Internal: the Transport over libcurl. Every libcurl detail of libsne lives in
-// curl_transport.cpp: timeouts, TLS verification, the extra CA, redirects refused.
+// curl_transport.cpp: timeouts, TLS verification, the extra CA, redirects refused. That file is
+// the plugin `http` (base/plugin.hpp), loaded at the first exchange: the functions below are
+// libsne's, and call the plugin's.
 #pragma once
 
 #include <chrono>
@@ -9,6 +11,7 @@
 #include <string>
 #include <string_view>
 
+#include "base/internal_export.hpp"
 #include "http/message.hpp"
 
 namespace sne::http {
@@ -22,8 +25,9 @@ struct CurlOptions {
   std::string user_agent;
 };
 
-/// The phase of an exchange that failed, as a probe tells it.
-enum class ProbePhase { none, dns, tcp, tls, http };
+/// The phase of an exchange that failed, as a probe tells it; `setup`: the HTTP client itself
+/// could not start (its plugin cannot be loaded, libcurl refused a handle), nothing was tried.
+enum class ProbePhase { none, dns, tcp, tls, http, setup };
 
 /// What probe() asks: one GET of `url`, without retries.
 struct ProbeOptions {
@@ -50,14 +54,24 @@ struct ProbeResult {
 };
 
 /// One GET, its phases timed and its failure placed: name resolution, TCP connection, TLS
-/// handshake (the server's certificate read with CURLOPT_CERTINFO) or the HTTP exchange.
+/// handshake (the server's certificate read with CURLOPT_CERTINFO) or the HTTP exchange. When
+/// the plugin cannot be loaded: failed at `setup`, with the loader's reason.
 ProbeResult probe(const ProbeOptions& options);
 
 /// An OpenSSL certificate date as libcurl's CERTINFO writes it ("Nov 30 12:00:00 2026 GMT").
-std::optional<Timestamp> parse_certificate_date(std::string_view text);
+SNE_INTERNAL_EXPORT std::optional<Timestamp> parse_certificate_date(std::string_view text);
 
 /// The error of reading the CA file (io, or invalid_input for a file too large or not regular)
 /// when it cannot be read, with the subject "cacert"; libcurl is initialised once per process.
 Result<std::unique_ptr<Transport>> make_curl_transport(CurlOptions options);
+
+/// What the plugin `http` provides: make_curl_transport and probe, over libcurl.
+struct CurlBackend {
+  Result<std::unique_ptr<Transport>> (*make_transport)(CurlOptions options);
+  ProbeResult (*probe)(const ProbeOptions& options);
+};
+
+/// Called by the plugin's static initialiser.
+SNE_INTERNAL_EXPORT void provide_curl_backend(const CurlBackend& backend) noexcept;
 
 }  // namespace sne::http

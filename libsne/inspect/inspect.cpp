@@ -342,8 +342,10 @@ InspectReport inspect_bytes(std::string_view bytes, const std::string& name,
                             const InspectOptions& options) {
   InspectReport report;
   report.file = name;
-  if (check_envelope(bytes.substr(0, 2048), bytes.size(), options, report))
+  if (check_envelope(bytes.substr(0, 2048), bytes.size(), options, report)) {
+    if (report.format == Format::pdf) (void)inspect::load_pdf_parser();  // before a fork
     parse_into(bytes, options, report);
+  }
   return report;
 }
 
@@ -353,6 +355,8 @@ InspectReport inspect_file(const std::string& path, const InspectOptions& option
 
 std::unique_ptr<inspect::ForkServer> inspect::start_inspection_server(
     const InspectOptions& options) {
+  // Loaded before the fork, for the server to parse PDFs; a failure is said per PDF.
+  (void)load_pdf_parser();
   return ForkServer::start(serve_request, {options.time_limit, options.memory_limit});
 }
 
@@ -376,6 +380,7 @@ InspectReport inspect::inspect_file_served(const std::string& path, const Inspec
   head.resize(static_cast<std::size_t>(in.gcount()));
   const auto size = static_cast<std::uint64_t>(st.st_size);
   if (!check_envelope(head, size, options, report)) return report;
+  if (report.format == Format::pdf) (void)inspect::load_pdf_parser();  // before a fork
   if (options.isolate) {
     // Read in the child: a caller inspecting many files at once never holds their contents.
     in.close();

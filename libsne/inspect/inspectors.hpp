@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include "base/internal_export.hpp"
+#include "sne/error.hpp"
 #include "sne/inspect.hpp"
 
 namespace sne::inspect {
@@ -37,7 +39,22 @@ struct Limits {
 /// Parses `bytes` as `format` in this process. Never throws.
 Parsed parse_content(Format format, std::string_view bytes, const Limits& limits) noexcept;
 
+/// With the plugin `inspect-pdf` (pdf.cpp, libqpdf) when loaded; when it is not, the problem
+/// `unreadable` saying so. Never loads it: a forked child must not (the loader's locks may have
+/// been held by another thread at the fork), so every caller that forks calls load_pdf_parser()
+/// first.
 void parse_pdf(std::string_view bytes, Parsed& out);
+
+/// What the plugin `inspect-pdf` provides.
+struct PdfParser {
+  void (*parse)(std::string_view bytes, Parsed& out);
+};
+
+/// Called by the plugin's static initialiser.
+SNE_INTERNAL_EXPORT void provide_pdf_parser(const PdfParser& parser) noexcept;
+
+/// Loads the plugin `inspect-pdf` unless it is there: io naming it when it cannot be loaded.
+Status load_pdf_parser();
 void parse_jpeg(std::string_view bytes, const Limits& limits, Parsed& out);
 void parse_png(std::string_view bytes, const Limits& limits, Parsed& out);
 
@@ -48,7 +65,7 @@ void set_resolution(std::uint64_t width, std::uint64_t height, double dpi_x, dou
                     Parsed& out);
 
 /// One line of a parser's message: control characters removed, at most 200 bytes.
-std::string clean_message(std::string_view text);
+SNE_INTERNAL_EXPORT std::string clean_message(std::string_view text);
 
 std::string encode(const Parsed& parsed);
 /// nullopt when `text` is not what encode() writes.

@@ -148,9 +148,7 @@ ScanResolution page_resolution(QPDFPageObjectHelper& page) {
   return out;
 }
 
-}  // namespace
-
-void parse_pdf(std::string_view bytes, Parsed& out) {
+void parse(std::string_view bytes, Parsed& out) {
   QPDF pdf;
   pdf.setSuppressWarnings(true);
   try {
@@ -204,5 +202,11 @@ void parse_pdf(std::string_view bytes, Parsed& out) {
                             count == 1 ? "" : "s"));
   }
 }
+
+// Handed to libsne when the plugin is loaded (or, linked into a program, before main).
+constexpr PdfParser kParser{&parse};
+[[maybe_unused]] const bool kProvided = (provide_pdf_parser(kParser), true);
+
+}  // namespace
 
 }  // namespace sne::inspect

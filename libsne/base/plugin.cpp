@@ -1,0 +1,48 @@
+#include "base/plugin.hpp"
+
+#include <dlfcn.h>
+
+#include <map>
+#include <mutex>
+
+#include <fmt/format.h>
+
+namespace sne::plugin {
+
+namespace {
+
+std::string folder_of_this_code() {
+  Dl_info info{};
+  if (dladdr(reinterpret_cast<void*>(&folder_of_this_code), &info) == 0 ||
+      info.dli_fname == nullptr)
+    return ".";
+  std::string file = info.dli_fname;
+  const auto slash = file.rfind('/');
+  return slash == std::string::npos ? "." : file.substr(0, slash);
+}
+
+}  // namespace
+
+std::string path_of(std::string_view name) {
+  return fmt::format("{}/libsne-{}/{}.so", folder_of_this_code(), SNE_SOVERSION, name);
+}
+
+Status load(std::string_view name, std::string_view what) {
+  static std::mutex mutex;
+  static std::map<std::string, Status, std::less<>> outcomes;
+  const std::lock_guard<std::mutex> lock(mutex);
+  if (auto known = outcomes.find(name); known != outcomes.end()) return known->second;
+  const std::string path = path_of(name);
+  Status outcome;
+  if (dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE) == nullptr) {
+    const char* why = dlerror();
+    outcome = Error(
+        ErrorCode::io,
+        fmt::format("{} cannot be loaded: {}; reinstall libsne", what, why != nullptr ? why : path),
+        path);
+  }
+  outcomes.emplace(std::string(name), outcome);
+  return outcome;
+}
+
+}  // namespace sne::plugin
