@@ -154,7 +154,10 @@ std::unique_ptr<CLI::App> build_app(Context& ctx) {
       "sne");
   app->fallthrough();  // global options are accepted after the noun and the verb too
   app->require_subcommand(1);
-  app->set_version_flag("--version", version_text(), "Print the version and exit");
+  // Written when asked: the catalog's version means parsing the catalog, which no other command
+  // of a light start (numero, siret, calendar) needs.
+  app->set_version_flag("--version", std::function<std::string()>(version_text),
+                        "Print the version and exit");
   app->add_flag("--json", ctx.global.json, "Print one JSON document on stdout");
   auto* verbose = app->add_flag("-v,--verbose", ctx.global.verbose,
                                 "Say more on stderr (where settings come from)");

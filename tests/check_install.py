@@ -104,7 +104,7 @@ def main():
         # libsne's plugins, in libsne-SOVERSION beside it, found from wherever it is installed:
         # a fiche (PoDoFo) and its preflight (libqpdf).
         plugins = os.path.join(prefix, "lib", "libsne-" + soname[len("libsne.so."):])
-        for plugin in ("fiche-pdf.so", "inspect-pdf.so", "http.so"):
+        for plugin in ("fiche-pdf.so", "inspect-pdf.so", "http.so", "crypto.so"):
             if not os.path.exists(os.path.join(plugins, plugin)):
                 raise SystemExit(f"no {plugin} in {plugins}")
         fiche = os.path.join(tmp, "fiche.pdf")

@@ -118,7 +118,7 @@ def main():
         expected[runtime][f"{lib}/{name}.so.{soversion}"] = f"{name}.so.{version}"
         expected["libsne-dev"][f"{lib}/{name}.so"] = f"{name}.so.{soversion}"
     # libsne's plugins (libsne/base/plugin.hpp), loaded by libsne from its private folder.
-    for plugin in ("fiche-pdf", "inspect-pdf", "http"):
+    for plugin in ("fiche-pdf", "inspect-pdf", "http", "crypto"):
         expected[runtime][f"{lib}/libsne-{soversion}/{plugin}.so"] = None
     for header in os.listdir(os.path.join(source, "include/sne")):
         expected["libsne-dev"][f"usr/include/sne/{header}"] = None

@@ -1,4 +1,4 @@
-#include "crypto/crypto.hpp"
+#include "crypto/backend.hpp"
 
 #include <cstring>
 
@@ -57,8 +57,6 @@ std::vector<unsigned char> pbkdf2(std::string_view password, const std::vector<u
     throw std::runtime_error("PBKDF2 failed");
   return key;
 }
-
-}  // namespace
 
 std::string random_alnum(std::size_t count) {
   static constexpr char kAlphabet[] = "abcdefghijklmnopqrstuvwxyz0123456789";
@@ -141,5 +139,12 @@ bool verify_password(std::string_view password, std::string_view stored) {
   const auto key = pbkdf2(password, salt, iterations);
   return CRYPTO_memcmp(key.data(), expected.data(), key.size()) == 0;
 }
+
+// Handed to libsne when the plugin is loaded (or, linked into a program, before main).
+constexpr Backend kBackend{&random_alnum,    &random_hex,    &sha256_hex,     &sha1_hex,
+                           &sha256_file_hex, &hash_password, &verify_password};
+[[maybe_unused]] const bool kProvided = (provide_backend(kBackend), true);
+
+}  // namespace
 
 }  // namespace sne::crypto

@@ -1,6 +1,8 @@
 // Internal: the few cryptographic primitives libsne needs, from OpenSSL's libcrypto (already
 // linked by libcurl): a CSPRNG for tokens and keys, SHA-256, and PBKDF2 for the sandbox's
-// password store. Knows nothing of the domain.
+// password store. Knows nothing of the domain. They are the plugin `crypto` (crypto.cpp, see
+// base/plugin.hpp), loaded at the first call: when it cannot be loaded, sha256_file_hex returns
+// the io error naming it, the others throw std::runtime_error with that message.
 #pragma once
 
 #include <cstddef>

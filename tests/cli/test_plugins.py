@@ -1,4 +1,4 @@
-"""libsne's plugins (libsne/base/plugin.hpp): PoDoFo, libqpdf and libcurl are loaded only by the
+"""libsne's plugins (libsne/base/plugin.hpp): PoDoFo, libqpdf, libcurl and libcrypto are loaded only by the
 commands that use them, which the loader's own trace (LD_DEBUG=files) shows; and a plugin that
 cannot be loaded is a one-line error naming it, not a crash."""
 
@@ -12,7 +12,8 @@ from sne_cli import SNE, CliTest
 NUMERO = "0340523004101G3401"
 GUICHET = ["--guichet", "G3401", "--siret", "73282932000074", "--territoire", "034",
            "--date-generation", "2024-01-15"]
-HEAVY = ("podofo", "qpdf", "curl", "qrencode", "fiche-pdf.so", "inspect-pdf.so", "http.so")
+HEAVY = ("podofo", "qpdf", "curl", "qrencode", "libcrypto", "fiche-pdf.so", "inspect-pdf.so",
+         "http.so", "crypto.so")
 
 
 class Plugins(CliTest):
@@ -39,10 +40,10 @@ class Plugins(CliTest):
                 code, names = self.loaded(*args)
                 self.assertEqual(code, 0, args)
                 self.assertEqual(self.heavy(names), [], args)
-        # The embedded sandbox needs no HTTP client.
+        # The embedded sandbox needs no HTTP client, nor PDF library; it hashes (crypto).
         code, names = self.loaded("pli", "list", "--limit", "1")
         self.assertEqual(code, 0)
-        self.assertEqual(self.heavy(names), [])
+        self.assertEqual(self.heavy(names), ["crypto.so", "libcrypto.so.3"])
 
     def test_each_plugin_is_loaded_by_the_commands_that_use_it(self):
         path = os.path.join(self.home, "f.pdf")
@@ -80,8 +81,10 @@ class MissingPlugins(CliTest):
             shutil.copy(path, os.path.join(self.libs, name))
             copied.append(name)
         self.assertEqual(len(copied), 3, ldd)
-        self.plugins = os.path.join(self.libs, "libsne-" + re.search(r"libsne\.so\.(\S+)",
-                                                                      " ".join(copied)).group(1))
+        folder = "libsne-" + re.search(r"libsne\.so\.(\S+)", " ".join(copied)).group(1)
+        self.plugins = os.path.join(self.libs, folder)
+        libsne = re.search(r"^\s*libsne\.so\S* => (\S+)", ldd, re.M).group(1)
+        self.real_plugins = os.path.join(os.path.dirname(libsne), folder)
         self.broken = {"LD_LIBRARY_PATH": self.libs}
 
     def test_a_fiche_without_its_renderer_is_an_error_naming_it(self):
@@ -125,8 +128,18 @@ class MissingPlugins(CliTest):
         for name in ("tcp", "tls", "service", "clock"):
             self.assertEqual(checks[name]["status"], "skipped", (name, r.out))
         self.assertExit(r, 1)
-        # The embedded sandbox works without it.
+        # The embedded sandbox works without it, given the plugin it needs.
+        os.mkdir(self.plugins)
+        os.symlink(os.path.join(self.real_plugins, "crypto.so"),
+                   os.path.join(self.plugins, "crypto.so"))
         self.assertExit(self.sne("pli", "list", "--limit", "1", env=self.broken), 0)
+
+    def test_the_sandbox_without_its_hashes_is_an_error_naming_them(self):
+        r = self.sne("pli", "list", "--limit", "1", env=self.broken)
+        self.assertExit(r, 1)
+        self.assertOneLineError(r, "the cryptography library (libcrypto) cannot be loaded: "
+                                f"{self.plugins}/crypto.so")
+        self.assertExit(self.sne("pli", "list", "--limit", "1"), 0)  # nothing left half made
 
 if __name__ == "__main__":
     import unittest
