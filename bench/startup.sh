@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Benchmark of sne's start-up (issue 19, item 1): how long a command takes from exec to exit,
-# and its peak RSS, for commands that need no PDF, HTTP or SQLite and for some that do, against
+# and its peak RSS, for commands that need no PDF, HTTP or SQLite and for those that do (a pli
+# listed from the embedded sandbox and through `sne sandbox serve`, a fiche made with PoDoFo, a
+# PDF's preflight with libqpdf, each loading its plugin), against
 # `curl --version` and `qpdf --version` on the same machine in the same run.
 #
 #   bench/startup.sh                 # 200 runs of each
@@ -26,24 +28,40 @@ PY=/usr/bin/python3
 bench_require startup "sne: build it with scripts/setup; apt-get install curl qpdf python3 time" \
   curl qpdf "$PY" /usr/bin/time "$SNE"
 bench_scratch startup
-trap 'rm -rf "$TMP"' EXIT
+SERVER=
+trap '[ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null; rm -rf "$TMP"' EXIT
 bench_home
 # The embedded sandbox made and signed in once, so that the pli command times a warm start.
 "$SNE" pli list --limit 1 >/dev/null 2>&1
+# A fiche for the preflight to read, and `sne sandbox serve` signed in to for a command over HTTP.
+GUICHET="--guichet G3401 --siret 73282932000074 --territoire 034"
+"$SNE" fiche create --numero 0340523004101G3401 --contexte ajout $GUICHET -o "$TMP/fiche.pdf" \
+  >/dev/null
+"$SNE" sandbox serve --listen 127.0.0.1:0 --db "$TMP/served.db" >"$TMP/serve" 2>/dev/null &
+SERVER=$!
+for _ in $(seq 50); do grep -q 'http://' "$TMP/serve" && break; sleep 0.1; done
+URL=$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$TMP/serve" | head -n 1)
+echo sandbox | "$SNE" --endpoint "$URL" auth login --email agent@sandbox.sne.test \
+  --password-stdin >/dev/null 2>&1
 
 echo "startup: $(nproc) cores, $(uptime | sed 's/.*load average/load average/'), $RUNS runs each"
 echo "         $("$SNE" --version | head -n 1); $(curl --version | head -n 1 | cut -d' ' -f1-2); $(qpdf --version | head -n 1)"
 
-"$PY" - "$RUNS" "$SNE" <<'EOF'
+"$PY" - "$RUNS" "$SNE" "$TMP" "$URL" <<'EOF'
 import os, statistics, subprocess, sys, tempfile, time
 
-runs, sne = int(sys.argv[1]), sys.argv[2]
+runs, sne, tmp, url = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
+guichet = ["--guichet", "G3401", "--siret", "73282932000074", "--territoire", "034"]
 commands = [
     ("sne --version", [sne, "--version"], "light"),
     ("sne numero check", [sne, "numero", "check", "0340523004101G3401"], "light"),
     ("sne calendar add", [sne, "calendar", "add", "2026-10-23", "2"], "light"),
     ("sne --help", [sne, "--help"], "light"),
     ("sne pli list (sandbox)", [sne, "pli", "list", "--limit", "1"], "heavy"),
+    ("sne pli list (http)", [sne, "--endpoint", url, "pli", "list", "--limit", "1"], "heavy"),
+    ("sne fiche create", [sne, "fiche", "create", "--numero", "0340523004101G3401", "--contexte",
+                          "ajout", *guichet, "-o", tmp + "/made.pdf"], "heavy"),
+    ("sne piece check (pdf)", [sne, "piece", "check", tmp + "/fiche.pdf"], "heavy"),
     ("curl --version", ["curl", "--version"], "peer"),
     ("qpdf --version", ["qpdf", "--version"], "peer"),
 ]

@@ -9,6 +9,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <utility>
@@ -34,8 +35,16 @@ constexpr double kRight = 190 * kMm;
 constexpr double kModule = 1.0 * kMm;  ///< size of one QR module: well above the 0.6 mm minimum
 constexpr int kQuietZone = 4;          ///< modules of white around the code
 
-// PoDoFo keeps process-wide state (encoding and font-metric caches) that it does not lock:
-// every use of it is serialized, which keeps the renderers safe to use from several threads.
+// PoDoFo 0.9.8 keeps process-wide state that it does not lock: the global encodings and the
+// cached locale, set up lazily by the first font made; localtime()'s shared buffer, which a new
+// document's Info dictionary uses; the font machinery. Making, filling and destroying a
+// document is therefore serialized. Writing one that exists (its content stream replaced, its
+// Info entries set, the document written out with its /ID) touches only that document and
+// tables that are read-only once the library is loaded, as a reading of 0.9.8's code found
+// (PdfMemDocument::Write, PdfWriter::CreateFileIdentifier's MD5 on the stack, PdfString and
+// PdfName writing, PdfOutputDevice's vsnprintf), and helgrind saw no race with 8 threads: a
+// FicheRenderer's render() runs without the lock, so that renderers on several threads overlap
+// (each renderer, as PoDoFo asks, is used by one thread at a time).
 std::mutex g_podofo;
 
 PdfString utf8(const std::string& s) {
@@ -372,27 +381,32 @@ std::string single_title(const Fiche& f) { return "Fiche de transmission " + f.n
 /// A FicheRenderer's document: one page, whose content and Info entries each fiche replaces.
 class PodofoPages final : public fiche::PdfPages {
  public:
+  /// Under the lock (make_pages): the document and its fonts are made.
   explicit PodofoPages(const FicheRenderOptions& options)
-      : doc_(options), page_(doc_.doc.GetPage(doc_.add_pages(1))) {}
+      : doc_(std::make_unique<FicheDocument>(options)),
+        page_(doc_->doc.GetPage(doc_->add_pages(1))) {}
 
+  PodofoPages(const PodofoPages&) = delete;
+  PodofoPages& operator=(const PodofoPages&) = delete;
+
+  /// The document is destroyed under the lock, as it was made.
+  ~PodofoPages() override {
+    std::lock_guard<std::mutex> lock(g_podofo);
+    doc_.reset();
+  }
+
+  /// This renderer's own document only: no lock (see g_podofo).
   Result<std::string> render(const Fiche& fiche) override {
-    // The QR code, the content stream and its compression are this renderer's own work, done
-    // outside the lock, so that renderers on several threads overlap there; only what touches
-    // PoDoFo is serialized.
-    auto packed = caught([&]() -> Result<std::string> {
-      auto content = doc_.content(fiche);
+    return caught([&]() -> Result<std::string> {
+      auto content = doc_->content(fiche);
       if (!content) return content.error();
-      return doc_.deflater.compress(*content);
-    });
-    if (!packed) return packed.error();
-    return guarded([&]() -> Result<std::string> {
-      doc_.set_packed_content(page_, *packed);
-      return doc_.write(single_title(fiche), fiche_payload(fiche), fiche.date_generation);
+      doc_->set_packed_content(page_, doc_->deflater.compress(*content));
+      return doc_->write(single_title(fiche), fiche_payload(fiche), fiche.date_generation);
     });
   }
 
  private:
-  FicheDocument doc_;
+  std::unique_ptr<FicheDocument> doc_;
   PdfPage* page_;
 };
 
