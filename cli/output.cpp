@@ -1,5 +1,7 @@
 #include "output.hpp"
 
+#include "i18n.hpp"
+
 #include <algorithm>
 #include <cstdlib>
 
@@ -187,41 +189,51 @@ void Output::print_array(std::size_t size, const std::function<Json(std::size_t)
   (void)std::fwrite(chunk.data(), 1, chunk.size(), stdout);
 }
 
+namespace {
+
+/// One line of stderr for a human: "sne: error: MESSAGE" in the language of messages, the
+/// message as libsne or the program remembered its translation (sne::localized).
+void tell(const char* format, std::string_view text) {
+  fmt::print(stderr, "{}\n", fmt::format(fmt::runtime(format), one_line(localized(text))));
+}
+
+void tell_error(std::string_view message, std::string_view hint) {
+  (void)std::fflush(stdout);
+  // TRANSLATORS: the first line of every error; keep "sne:" first, as every program does.
+  tell(_("sne: error: {}"), message);
+  // TRANSLATORS: the line after an error that says what to do.
+  if (!hint.empty()) tell(_("hint: {}"), hint);
+}
+
+}  // namespace
+
 void Output::note(std::string_view text) const {
   if (quiet_) return;
-  fmt::print(stderr, "sne: note: {}\n", one_line(text));
+  tell(_("sne: note: {}"), text);
 }
 
-void Output::warning(std::string_view text) const {
-  fmt::print(stderr, "sne: warning: {}\n", one_line(text));
-}
+void Output::warning(std::string_view text) const { tell(_("sne: warning: {}"), text); }
 
+// The JSON error object keeps the English message (sne::Error::message()): --json output is
+// the same in every language.
 void Output::error(const Error& error) const {
-  (void)std::fflush(stdout);
-  fmt::print(stderr, "sne: error: {}\n", one_line(error.message()));
-  if (auto hint = hint_for(error); !hint.empty()) fmt::print(stderr, "hint: {}\n", hint);
+  tell_error(error.message(), hint_for(error));
   if (json_) print(error_object(to_string(error.code()), error.message(), &error));
 }
 
 void Output::error(const Error& error, Json document) const {
-  (void)std::fflush(stdout);
-  fmt::print(stderr, "sne: error: {}\n", one_line(error.message()));
-  if (auto hint = hint_for(error); !hint.empty()) fmt::print(stderr, "hint: {}\n", hint);
+  tell_error(error.message(), hint_for(error));
   if (json_)
     print(document.set("error", error_fields(to_string(error.code()), error.message(), &error)));
 }
 
 void Output::usage_error(std::string_view message, std::string_view hint) const {
-  (void)std::fflush(stdout);
-  fmt::print(stderr, "sne: error: {}\n", one_line(message));
-  if (!hint.empty()) fmt::print(stderr, "hint: {}\n", hint);
+  tell_error(message, hint);
   if (json_) print(error_object("usage", message, nullptr));
 }
 
 void Output::usage_error(std::string_view message, std::string_view hint, Json document) const {
-  (void)std::fflush(stdout);
-  fmt::print(stderr, "sne: error: {}\n", one_line(message));
-  if (!hint.empty()) fmt::print(stderr, "hint: {}\n", hint);
+  tell_error(message, hint);
   if (json_) print(document.set("error", error_fields("usage", message, nullptr)));
 }
 

@@ -120,6 +120,10 @@ def main():
     # libsne's plugins (libsne/base/plugin.hpp), loaded by libsne from its private folder.
     for plugin in ("fiche-pdf", "inspect-pdf", "http", "crypto"):
         expected[runtime][f"{lib}/libsne-{soversion}/{plugin}.so"] = None
+    # The catalogues of libsne's and sne's messages (po/), one per language.
+    for po in os.listdir(os.path.join(source, "po")):
+        if po.endswith(".po"):
+            expected[runtime][f"usr/share/locale/{po[:-3]}/LC_MESSAGES/sne.mo"] = None
     for header in os.listdir(os.path.join(source, "include/sne")):
         expected["libsne-dev"][f"usr/include/sne/{header}"] = None
     for pc in ("sne", "sne-bulk", "sne-sandbox"):

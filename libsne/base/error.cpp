@@ -1,5 +1,7 @@
 #include "sne/error.hpp"
 
+#include "base/i18n.hpp"
+
 #include <array>
 
 namespace sne {
@@ -45,7 +47,10 @@ Error& Error::with_remote_code(std::string code) {
 }
 
 Error& Error::prefixed(std::string_view context) {
+  std::string translated = localized(message_);
+  const bool known = translated != message_;
   message_.insert(0, std::string(context) + ": ");
+  if (known) i18n::remember(message_, std::string(context) + ": " + translated);
   return *this;
 }
 

@@ -22,6 +22,7 @@
 #include <sne/json.hpp>
 #include <sne/numero.hpp>
 #include <sne/pack.hpp>
+#include <sne/messages.hpp>
 #include <sne/pli.hpp>
 #include <sne/records_json.hpp>
 #include <sne/report.hpp>
