@@ -1,6 +1,5 @@
 #include "sne/messages.hpp"
 
-#include <dlfcn.h>
 #include <libintl.h>
 #include <sys/stat.h>
 
@@ -13,22 +12,13 @@
 #include <unordered_map>
 
 #include "base/i18n.hpp"
+#include "base/plugin.hpp"
 
 namespace sne {
 
 namespace {
 
 constexpr const char* kDomain = "sne";
-
-std::string folder_of_this_code() {
-  Dl_info info{};
-  if (dladdr(reinterpret_cast<void*>(&folder_of_this_code), &info) == 0 ||
-      info.dli_fname == nullptr)
-    return ".";
-  std::string file = info.dli_fname;
-  const auto slash = file.rfind('/');
-  return slash == std::string::npos ? "." : file.substr(0, slash);
-}
 
 bool is_folder(const std::string& path) {
   struct stat st {};
@@ -93,7 +83,7 @@ std::string localized(std::string_view text) {
 }
 
 std::string message_catalog_dir() {
-  const std::string here = folder_of_this_code();
+  const std::string here = plugin::library_folder();
   // Installed: PREFIX/LIBDIR/libsne.so and PREFIX/share/locale (SNE_LOCALE_FROM_LIBDIR is the
   // path between them, ../share/locale or ../../share/locale with Debian's multiarch folder).
   // In the build tree, the catalogues are compiled into a locale folder beside the library.

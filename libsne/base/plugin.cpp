@@ -9,22 +9,17 @@
 
 namespace sne::plugin {
 
-namespace {
-
-std::string folder_of_this_code() {
+std::string library_folder() {
   Dl_info info{};
-  if (dladdr(reinterpret_cast<void*>(&folder_of_this_code), &info) == 0 ||
-      info.dli_fname == nullptr)
+  if (dladdr(reinterpret_cast<void*>(&library_folder), &info) == 0 || info.dli_fname == nullptr)
     return ".";
   std::string file = info.dli_fname;
   const auto slash = file.rfind('/');
   return slash == std::string::npos ? "." : file.substr(0, slash);
 }
 
-}  // namespace
-
 std::string path_of(std::string_view name) {
-  return fmt::format("{}/libsne-{}/{}.so", folder_of_this_code(), SNE_SOVERSION, name);
+  return fmt::format("{}/libsne-{}/{}.so", library_folder(), SNE_SOVERSION, name);
 }
 
 Status load(std::string_view name, std::string_view what) {

@@ -18,6 +18,11 @@
 
 namespace sne::plugin {
 
+/// The folder of the file that holds libsne's code: the shared library's, or the program's that
+/// links its objects. What libsne installs beside itself (plugins, message catalogues) is found
+/// from there, wherever the library was installed.
+std::string library_folder();
+
 /// The path from which the plugin `name` is loaded: `libsne-SOVERSION/NAME.so` beside the file
 /// that holds libsne's code (the shared library, or the program it is linked into).
 std::string path_of(std::string_view name);
