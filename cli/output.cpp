@@ -165,21 +165,30 @@ void Output::line(std::string_view text) const { fmt::print(stdout, "{}\n", text
 void Output::print(const Json& document) const { fmt::print(stdout, "{}\n", document.dump(2)); }
 
 void Output::print_array(std::size_t size, const std::function<Json(std::size_t)>& item) const {
+  print_array_text(size, [&item](std::string& out, std::size_t i) {
+    // The item indented one level deeper, as inside Json::dump(2).
+    const std::string text = item(i).dump(2);
+    std::string_view rest = text;
+    for (std::size_t line = rest.find('\n'); line != std::string_view::npos;
+         line = rest.find('\n')) {
+      out.append(rest.substr(0, line + 1));
+      out += "  ";
+      rest.remove_prefix(line + 1);
+    }
+    out.append(rest);
+  });
+}
+
+void Output::print_array_text(std::size_t size,
+                              const std::function<void(std::string&, std::size_t)>& item) const {
   if (size == 0) {
     (void)std::fputs("[]\n", stdout);
     return;
   }
   std::string chunk = "[\n";
   for (std::size_t i = 0; i < size; ++i) {
-    // The item indented one level deeper, as inside Json::dump(2).
-    const std::string text = item(i).dump(2);
-    std::string_view rest = text;
-    for (std::size_t line = 0; line != std::string_view::npos;) {
-      line = rest.find('\n');
-      chunk += "  ";
-      chunk.append(rest.substr(0, line == std::string_view::npos ? rest.size() : line + 1));
-      if (line != std::string_view::npos) rest.remove_prefix(line + 1);
-    }
+    chunk += "  ";
+    item(chunk, i);
     chunk += i + 1 < size ? ",\n" : "\n]\n";
     if (chunk.size() >= 1 << 16) {
       (void)std::fwrite(chunk.data(), 1, chunk.size(), stdout);

@@ -64,6 +64,11 @@ class Output {
   /// A JSON array of `size` items on stdout, as print() would write it, each item made by
   /// `item(i)` only when written: long lists never stand whole in memory as JSON.
   void print_array(std::size_t size, const std::function<Json(std::size_t)>& item) const;
+  /// The same array, each item appended as text by `item(out, i)`: the value's JSON as
+  /// Json::dump(2) writes it one level deep (sne::append_json(out, pli, now, 1)), without its
+  /// first indentation nor a newline after it. For lists whose items are written without a Json.
+  void print_array_text(std::size_t size,
+                        const std::function<void(std::string& out, std::size_t)>& item) const;
   /// "sne: note: ..." on stderr (progress, where a setting came from); nothing with --quiet.
   void note(std::string_view text) const;
   /// "sne: warning: ..." on stderr.

@@ -14,6 +14,7 @@
 #include <sne/report.hpp>
 #include <sne/text.hpp>
 #include <sne/tracking.hpp>
+#include <sne/tracking_json.hpp>
 
 #include "commands.hpp"
 #include "interrupt.hpp"
@@ -120,7 +121,8 @@ CommandResult run_list(const ListOptions& o, Context& ctx) {
   const Timestamp now = list->now;
 
   if (ctx.out().json()) {
-    ctx.out().print_array(items.size(), [&](std::size_t i) { return to_json(items[i], now); });
+    ctx.out().print_array_text(
+        items.size(), [&](std::string& out, std::size_t i) { append_json(out, items[i], now, 1); });
   } else if (o.csv) {
     const std::string out = plis_csv(items, now);
     (void)std::fwrite(out.data(), 1, out.size(), stdout);

@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include "base/append.hpp"
+
 namespace sne {
 
 bool is_leap_year(int year) noexcept {
@@ -108,7 +110,25 @@ Date Date::plus_months(int n) const noexcept {
   return Date(y, m, std::min(day_, days_in_month(y, m)));
 }
 
-std::string Date::iso() const { return fmt::format("{:04}-{:02}-{:02}", year_, month_, day_); }
+std::string Date::iso() const {
+  std::string out;
+  text::append_iso(out, *this);
+  return out;
+}
+
+void text::append_iso(std::string& out, Date d) {
+  // Digit by digit, as format_timestamp() writes instants: the tableau de bord writes three
+  // days per pli. Years are 1 to 9999: four digits, zero-padded.
+  char iso[] = "0000-00-00";
+  const auto put = [&iso](std::size_t at, int value, std::size_t width) {
+    for (std::size_t i = width; i-- > 0; value /= 10)
+      iso[at + i] = static_cast<char>('0' + value % 10);
+  };
+  put(0, d.year(), 4);
+  put(5, d.month(), 2);
+  put(8, d.day(), 2);
+  out.append(iso, sizeof iso - 1);
+}
 
 Date easter_sunday(int year) noexcept {
   if (year < 1583 || year > 9999) return Date{};

@@ -1,17 +1,17 @@
 #include "sne/json.hpp"
 
+#include <charconv>
 #include <cmath>
 #include <iterator>
 
 #include <fmt/format.h>
 
+#include "base/append.hpp"
 #include "base/text.hpp"
 
 namespace sne {
 
-namespace {
-
-void write_string(std::string& out, std::string_view s) {
+void text::append_json_string(std::string& out, std::string_view s) {
   out += '"';
   for (std::size_t i = 0; i < s.size();) {
     // A run of characters written as they are, appended at once.
@@ -56,6 +56,14 @@ void write_string(std::string& out, std::string_view s) {
   }
   out += '"';
 }
+
+void text::append_integer(std::string& out, std::int64_t v) {
+  char digits[24];
+  const auto end = std::to_chars(digits, digits + sizeof digits, v).ptr;
+  out.append(digits, end);
+}
+
+namespace {
 
 void newline(std::string& out, int indent, int depth) {
   if (indent < 0) return;
@@ -109,13 +117,13 @@ void Json::write(std::string& out, int indent, int depth) const {
   } else if (const auto* b = std::get_if<bool>(&v_)) {
     out += *b ? "true" : "false";
   } else if (const auto* i = std::get_if<std::int64_t>(&v_)) {
-    fmt::format_to(std::back_inserter(out), "{}", *i);
+    text::append_integer(out, *i);
   } else if (const auto* u = std::get_if<std::uint64_t>(&v_)) {
     fmt::format_to(std::back_inserter(out), "{}", *u);
   } else if (const auto* d = std::get_if<double>(&v_)) {
     out += std::isfinite(*d) ? fmt::format("{}", *d) : "null";
   } else if (const auto* s = std::get_if<std::string>(&v_)) {
-    write_string(out, *s);
+    text::append_json_string(out, *s);
   } else if (const auto* a = std::get_if<Array>(&v_)) {
     out += '[';
     for (std::size_t k = 0; k < a->size(); ++k) {
@@ -130,7 +138,7 @@ void Json::write(std::string& out, int indent, int depth) const {
     for (std::size_t k = 0; k < o->size(); ++k) {
       if (k > 0) out += ',';
       newline(out, indent, depth + 1);
-      write_string(out, (*o)[k].first);
+      text::append_json_string(out, (*o)[k].first);
       out += indent < 0 ? ":" : ": ";
       (*o)[k].second.write(out, indent, depth + 1);
     }

@@ -2,11 +2,18 @@
 
 #include <fmt/format.h>
 
+#include "base/append.hpp"
 #include "sne/date.hpp"
 
 namespace sne {
 
 std::string format_timestamp(Timestamp t) {
+  std::string out;
+  text::append_timestamp(out, t);
+  return out;
+}
+
+void text::append_timestamp(std::string& out, Timestamp t) {
   const auto secs = std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
   long days = static_cast<long>(secs / 86400);
   long rem = static_cast<long>(secs % 86400);
@@ -17,10 +24,10 @@ std::string format_timestamp(Timestamp t) {
   const Date d = Date::from_days(days);  // years 1 to 9999: four digits
   // Written digit by digit: a tableau de bord formats hundreds of thousands of instants, and
   // fmt::format's reading of its format string was most of the cost.
-  char out[] = "0000-00-00T00:00:00Z";
-  const auto put = [&out](std::size_t at, long value, std::size_t width) {
+  char iso[] = "0000-00-00T00:00:00Z";
+  const auto put = [&iso](std::size_t at, long value, std::size_t width) {
     for (std::size_t i = width; i-- > 0; value /= 10)
-      out[at + i] = static_cast<char>('0' + value % 10);
+      iso[at + i] = static_cast<char>('0' + value % 10);
   };
   put(0, d.year(), 4);
   put(5, d.month(), 2);
@@ -28,7 +35,7 @@ std::string format_timestamp(Timestamp t) {
   put(11, rem / 3600, 2);
   put(14, rem / 60 % 60, 2);
   put(17, rem % 60, 2);
-  return std::string(out, sizeof out - 1);
+  out.append(iso, sizeof iso - 1);
 }
 
 Result<Timestamp> parse_timestamp(std::string_view text) {

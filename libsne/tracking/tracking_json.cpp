@@ -1,6 +1,8 @@
 // The tableau de bord as JSON and CSV: plis judged against their deadline, counters, a watch's
 // changes and its end. Codes for enums, ISO 8601 for days and instants, null for what is not
 // known.
+#include "sne/tracking_json.hpp"
+#include "base/append.hpp"
 #include "sne/contexte.hpp"
 #include "sne/records_json.hpp"
 #include "sne/text.hpp"
@@ -24,6 +26,79 @@ Json to_json(const PliSummary& p, Timestamp now) {
   return to_json(p)
       .set("statut_label", std::string(info(p.statut).label))
       .set("sla", to_json(pli_sla(p, now)));
+}
+
+void append_json(std::string& out, const PliSummary& p, Timestamp now, int depth) {
+  // The members of to_json(p, now) in its order (the record's, then statut_label and sla),
+  // each value written by the code that sne::Json::dump() and format_timestamp() use. Keys are
+  // plain ASCII, which Json writes as they are.
+  const std::size_t outer = 2 * static_cast<std::size_t>(depth < 0 ? 0 : depth);
+  std::size_t pad = outer + 2;
+  const auto key = [&out, &pad](std::string_view name, bool first = false) {
+    out += first ? "\n" : ",\n";
+    out.append(pad, ' ');
+    out += '"';
+    out += name;
+    out += "\": ";
+  };
+  const auto string = [&out](std::string_view value) { text::append_json_string(out, value); };
+  const auto instant = [&out](Timestamp t) {
+    out += '"';
+    text::append_timestamp(out, t);
+    out += '"';
+  };
+  const auto day = [&out](Date d) {
+    out += '"';
+    text::append_iso(out, d);
+    out += '"';
+  };
+  const PliSla s = pli_sla(p, now);
+  out += '{';
+  key("contexte", true);
+  string(info(p.contexte).code);
+  key("date_statut");
+  instant(p.date_statut);
+  key("date_transmission");
+  instant(p.date_transmission);
+  key("guichet");
+  string(p.guichet);
+  key("nb_pieces");
+  text::append_integer(out, p.nb_pieces);
+  key("numero_unique");
+  string(p.numero_unique);
+  key("statut");
+  string(info(p.statut).code);
+  key("transaction");
+  string(p.transaction);
+  key("statut_label");
+  string(info(p.statut).label);
+  key("sla");
+  out += '{';
+  pad += 2;
+  key("zone", true);
+  string(to_string(s.zone));
+  key("sent");
+  day(s.sent);
+  key("due");
+  day(s.due);
+  key("done");
+  if (s.done)
+    day(*s.done);
+  else
+    out += "null";
+  key("elapsed_jours_ouvres");
+  text::append_integer(out, s.elapsed);
+  key("days_late");
+  text::append_integer(out, s.days_late);
+  key("overdue");
+  out += s.overdue ? "true" : "false";
+  key("late");
+  out += s.late ? "true" : "false";
+  out += '\n';
+  out.append(outer + 2, ' ');
+  out += "}\n";
+  out.append(outer, ' ');
+  out += '}';
 }
 
 Json to_json(const Pli& p, Timestamp now) {

@@ -37,6 +37,7 @@
 #include <sne/text.hpp>
 #include <sne/timestamp.hpp>
 #include <sne/tracking.hpp>
+#include <sne/tracking_json.hpp>
 #include <sne/version.hpp>
 
 static_assert(__cplusplus == 201703L, "this file must be compiled as C++17");

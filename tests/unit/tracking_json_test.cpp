@@ -2,8 +2,11 @@
 // and the CSV of a list, byte for byte (what `sne pli --json` and `--csv` print).
 #include <doctest/doctest.h>
 
+#include "sne/contexte.hpp"
 #include "sne/records_json.hpp"
+#include "sne/statut.hpp"
 #include "sne/tracking.hpp"
+#include "sne/tracking_json.hpp"
 
 using namespace sne;
 
@@ -126,4 +129,80 @@ TEST_CASE("plis_csv: one header, one record per pli, RFC 4180 quoting") {
         "2025-01-08T10:00:00Z,2,2025-01-10,true,2\n"
         "\"a,\"\"b\"\"\",0340523004101G3401,G3401,REN,enregistrement_complet,"
         "2025-01-08T10:00:00Z,2025-01-13T10:00:00Z,2,2025-01-10,false,0\n");
+}
+
+namespace {
+
+/// `text` with every line after the first indented by `spaces` more: a value written by
+/// Json::dump(2) as it stands deeper in a document.
+std::string deeper(const std::string& text, std::size_t spaces) {
+  std::string out;
+  for (const char c : text) {
+    out += c;
+    if (c == '\n') out.append(spaces, ' ');
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("append_json(PliSummary, now): the bytes of to_json(pli, now), without the Json") {
+  // Every contexte and statut; en cours, processed in time, late, overdue and not yet due;
+  // four calendar zones (a malformed numéro counts as metropole); strings that need escaping
+  // or replacing (quotes, control characters, DEL, non-ASCII, invalid UTF-8); odd counts.
+  const std::vector<std::pair<const char*, const char*>> instants{
+      {"2025-01-08T10:00:00Z", "2025-01-09T10:00:00Z"},  // processed the next day
+      {"2025-01-08T10:00:00Z", "2025-01-20T10:00:00Z"},  // processed late
+      {"2025-04-17T21:59:59Z", "2025-04-17T22:00:00Z"},  // eve of Good Friday, local midnight
+      {"1970-01-01T00:00:00Z", "2200-12-31T23:59:59Z"},
+  };
+  const std::vector<Timestamp> nows{at("2025-01-08T12:00:00Z"), at("2025-01-14T10:00:00Z"),
+                                    at("2026-12-08T00:00:00Z")};
+  const std::vector<std::string> numeros{"0340523004101G3401", "0570523004101G5701",
+                                         "9740523004101G9741", "not a numéro"};
+  const std::vector<std::string> odd{"abcdefghijkl",
+                                     "a\"b\\c/d",
+                                     std::string("nul\0tab\t\x01\x1f", 10),
+                                     "del\x7f\n\r\b\f",
+                                     "été ✓ \xF0\x9F\x98\x80",
+                                     "bad \xff \xc3 \xe2\x82",
+                                     ""};
+  std::size_t compared = 0;
+  for (const auto& c : contextes())
+    for (const auto& st : statuts())
+      for (const auto& [sent, changed] : instants)
+        for (std::size_t k = 0; k < numeros.size(); ++k) {
+          PliSummary p = summary(sent, st.value, changed);
+          p.contexte = c.value;
+          p.numero_unique = numeros[k];
+          p.transaction = odd[(compared + k) % odd.size()];
+          p.guichet = odd[(compared + 3) % odd.size()];
+          p.nb_pieces = static_cast<int>(compared % 5) - 1;  // -1 to 3
+          for (const Timestamp now : nows) {
+            const Json j = to_json(p, now);
+            const std::string text = j.dump(2);
+            for (int depth = -1; depth <= 3; ++depth) {
+              std::string out = "kept";  // appended to, never replaced
+              append_json(out, p, now, depth);
+              CHECK(out == "kept" + deeper(text, 2 * static_cast<std::size_t>(std::max(depth, 0))));
+            }
+            // As an item of the array `sne pli list --json` prints.
+            std::string item;
+            append_json(item, p, now, 1);
+            CHECK(Json::array().push(j).dump(2) == "[\n  " + item + "\n]");
+            ++compared;
+          }
+        }
+  CHECK(compared ==
+        contextes().size() * statuts().size() * instants.size() * numeros.size() * nows.size());
+  // The variants above reach every value of the sla's flags.
+  bool overdue = false, late = false, done_null = false;
+  for (const auto& st : statuts()) {
+    const PliSla s = pli_sla(summary("2025-01-08T10:00:00Z", st.value, "2025-01-20T10:00:00Z"),
+                             at("2025-01-14T10:00:00Z"));
+    overdue = overdue || s.overdue;
+    late = late || s.late;
+    done_null = done_null || !s.done;
+  }
+  CHECK((overdue && late && done_null));
 }
