@@ -7,6 +7,7 @@
 #include "crypto/crypto.hpp"
 #include "http/retry.hpp"
 #include "sne/text.hpp"
+#include "wire/pli_page_reader.hpp"
 #include "wire/wire.hpp"
 
 namespace sne::client {
@@ -223,6 +224,10 @@ class RestService : public Service, public PliMotifs {
   Result<T> exchange(http::Request request, const std::string& key, Decode decode, bool auth) {
     auto response = send(request, key, auth);
     if (!response) return response.error();
+    // A page of plis in the service's usual form is read without a tree; any other text, good
+    // or bad, goes the strict way below, which gives the same page or names the fault.
+    if constexpr (std::is_same_v<T, PliPage>)
+      if (auto page = wire::read_pli_page(response->body)) return std::move(*page);
     json doc;
     const auto request_id = http::header(response->headers, "X-Request-Id").value_or("");
     if (auto parsed = json_reader::parse(response->body, doc); !parsed)
