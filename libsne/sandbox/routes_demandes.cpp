@@ -86,6 +86,8 @@ Demande load_demande(Db& db, const std::string& numero) {
 }
 
 StatutPli statut_of(const std::string& code) {
+  for (const auto& known : statuts())  // the stored code, without parse_statut's copy
+    if (code == known.code) return known.value;
   auto s = parse_statut(code);
   if (!s) corrupt("the statut", code);
   return *s;
@@ -383,6 +385,7 @@ Reply list_plis(Call& call) {
   st.bind(call.user().guichet, where.statut, where.numero, where.depuis, where.jusqua, cursor_date,
           cursor_tx, where.contexte, static_cast<std::int64_t>(limit + 1));
   PliPage page;
+  page.items.reserve(static_cast<std::size_t>(limit) + 1);
   while (st.step()) page.items.push_back(summary_of(st));
   if (page.items.size() > static_cast<std::size_t>(limit)) {
     page.items.pop_back();

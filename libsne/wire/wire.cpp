@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "base/append.hpp"
+
 #include "sne/contexte.hpp"
 #include "sne/statut.hpp"
 
@@ -194,7 +196,18 @@ namespace {
 /// `s` as a JSON string, escaped as nlohmann::json::dump() escapes it (valid UTF-8 as is).
 void append_string(std::string& out, std::string_view s) {
   out += '"';
-  for (const char c : s) {
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    // A run of characters that need no escape, appended at once.
+    std::size_t plain = i;
+    while (plain < s.size() && static_cast<unsigned char>(s[plain]) >= 0x20 && s[plain] != '"' &&
+           s[plain] != '\\')
+      ++plain;
+    if (plain > i) {
+      out.append(s.data() + i, plain - i);
+      i = plain;
+      if (i == s.size()) break;
+    }
+    const char c = s[i];
     switch (c) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;
@@ -226,14 +239,14 @@ std::string encode_text(const PliPage& page) {
     const PliSummary& p = page.items[i];
     out += i == 0 ? "{\"contexte\":" : ",{\"contexte\":";
     append_string(out, info(p.contexte).code);
-    out += ",\"date_statut\":";
-    append_string(out, ts(p.date_statut));
-    out += ",\"date_transmission\":";
-    append_string(out, ts(p.date_transmission));
-    out += ",\"guichet\":";
+    out += ",\"date_statut\":\"";
+    text::append_timestamp(out, p.date_statut);
+    out += "\",\"date_transmission\":\"";
+    text::append_timestamp(out, p.date_transmission);
+    out += "\",\"guichet\":";
     append_string(out, p.guichet);
     out += ",\"nb_pieces\":";
-    out += std::to_string(p.nb_pieces);
+    text::append_integer(out, p.nb_pieces);
     out += ",\"numero_unique\":";
     append_string(out, p.numero_unique);
     out += ",\"statut\":";
