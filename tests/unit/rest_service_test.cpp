@@ -128,7 +128,9 @@ TEST_CASE("client: a page of plis is read, or refused naming its fault as the st
        "the answer is not JSON: line 1, column 493: invalid JSON (syntax error while parsing "
        "value - invalid literal; last read: '\"c\"} x'; expected end of input)"},
   };
-  for (const auto& [text, message] : bad) {
+  for (const auto& entry : bad) {
+    const std::string& text = entry.first;  // not a structured binding: CAPTURE captures it
+    const std::string& message = entry.second;
     CAPTURE(text);
     auto page = page_from(text);
     REQUIRE_FALSE(page.ok());

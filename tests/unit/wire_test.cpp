@@ -178,7 +178,7 @@ std::string page_of(const std::string& item, const char* cursor = "null") {
 }  // namespace
 
 TEST_CASE("read_pli_page: the service's pages, read without a tree, as the strict way reads them") {
-  for (const std::size_t n : {0, 1, 7, 500, 1000})
+  for (const std::size_t n : std::initializer_list<std::size_t>{0, 1, 7, 500, 1000})
     for (const char* cursor : {"", "1761261180.tx2"}) {
       const std::string text = wire::encode_text(sample_page(n, cursor));
       const auto fast = wire::read_pli_page(text);
