@@ -2,7 +2,9 @@
 // in parallel (libsne's bulk engine, sne/bulk.hpp); this file binds flags and prints.
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -15,6 +17,7 @@
 #include <sne/text.hpp>
 
 #include "commands.hpp"
+#include "i18n.hpp"
 #include "interrupt.hpp"
 
 namespace sne::cli {
@@ -24,6 +27,28 @@ namespace {
 using bulk::RowOutcome;
 using bulk::RowStatus;
 using bulk::Summary;
+
+/// `n` for a human in the language of messages: "1 234" (a no-break space between thousands)
+/// in French, "1234" in English. This file's own until cli/output.hpp has a shared one.
+std::string human_number(std::uint64_t n) {
+  std::string digits = std::to_string(n);
+  static const bool french = message_language() == "fr";
+  if (!french) return digits;
+  std::string grouped;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) grouped += "\u00a0";
+    grouped += digits[i];
+  }
+  return grouped;
+}
+
+/// `x` with one decimal for a human: "3.5" in English, "3,5" in French.
+std::string human_decimal(double x) {
+  std::string text = fmt::format("{:.1f}", x);
+  static const bool french = message_language() == "fr";
+  if (french) std::replace(text.begin(), text.end(), '.', ',');
+  return text;
+}
 
 struct RunFlags {
   std::string manifest;
@@ -61,8 +86,11 @@ class ProgressLine {
       const auto left = static_cast<long long>(static_cast<double>(p.total - p.done) / rate);
       eta = fmt::format("{}:{:02}", left / 60, left % 60);
     }
-    (void)std::fprintf(stderr, "\r\033[K%zu/%zu rows · %s · %.1f plis/s · ETA %s · %zu failed",
-                       p.done, p.total, format_size(p.bytes).c_str(), rate, eta.c_str(), p.failed);
+    const std::string text =
+        fmt::format(fmt::runtime(_("{}/{} rows · {} · {} plis/s · ETA {} · {} failed")),
+                    human_number(p.done), human_number(p.total), format_size(p.bytes),
+                    human_decimal(rate), eta, human_number(p.failed));
+    (void)std::fprintf(stderr, "\r\033[K%s", text.c_str());
     (void)std::fflush(stderr);
     shown_ = true;
   }
@@ -98,20 +126,27 @@ int exit_for(const Summary& s) {
 }
 
 void print_failure(const Output& out, const RowOutcome& o) {
-  out.line(fmt::format("{} row {} {} {}: {}: {}", out.paint("✗", Style::bad), o.row,
-                       one_line(o.numero_unique), one_line(o.type), o.error_code,
-                       one_line(o.message)));
+  // TRANSLATORS: "✗ row 12 NUMERO TYPE: error_code: message".
+  out.line(fmt::format(fmt::runtime(_("{} row {} {} {}: {}: {}")), out.paint("✗", Style::bad),
+                       o.row, one_line(o.numero_unique), one_line(o.type), o.error_code,
+                       one_line(localized(o.message))));
 }
 
+/// `verb`: N_("sent") or N_("would be sent"), translated here.
 void print_summary(const Output& out, const Summary& s, const std::string& verb, bool sending) {
   const double seconds = static_cast<double>(s.duration.count()) / 1000.0;
   std::string line = fmt::format(
-      "{}: {} {}, {} already sent, {} failed, {} to retry{} — {:.1f} s", counted(s.rows, "row"),
-      s.sent, verb, s.already_sent, s.failed_permanent, s.failed_transient + s.pending,
-      s.skipped > 0 ? fmt::format(", {} skipped", s.skipped) : "", seconds);
+      // TRANSLATORS: "5 rows: 2 sent, 1 already sent, 1 failed, 1 to retry, 0 skipped — 3.5 s";
+      // the second {} is "sent" or "would be sent", the sixth ", N skipped" or nothing.
+      fmt::runtime(_("{}: {} {}, {} already sent, {} failed, {} to retry{} — {} s")),
+      fmt::format(fmt::runtime(P_("{} row", "{} rows", s.rows)), human_number(s.rows)),
+      human_number(s.sent), translate(verb.c_str()), human_number(s.already_sent),
+      human_number(s.failed_permanent), human_number(s.failed_transient + s.pending),
+      s.skipped > 0 ? fmt::format(fmt::runtime(_(", {} skipped")), human_number(s.skipped)) : "",
+      human_decimal(seconds));
   if (sending)
     line += fmt::format(
-        ", {:.1f} plis/s, {}/s", s.plis_per_second,
+        fmt::runtime(_(", {} plis/s, {}/s")), human_decimal(s.plis_per_second),
         format_size(seconds > 0 ? static_cast<std::uint64_t>(static_cast<double>(s.bytes) / seconds)
                                 : 0));
   out.line(line);
@@ -123,8 +158,12 @@ Result<bulk::RunOptions> run_options(const RunFlags& f, Context& ctx,
   o.manifest = f.manifest;
   o.parallel = f.parallel;
   auto shard = bulk::parse_shard(f.shard);
-  if (!shard)
-    return Error(ErrorCode::invalid_input, "--shard: " + shard.error().message(), "--shard");
+  if (!shard) {
+    std::string message = "--shard: " + shard.error().message();
+    remember_localized(message, fmt::format(fmt::runtime(_("{}: {}")), "--shard",
+                                            localized(shard.error().message())));
+    return Error(ErrorCode::invalid_input, std::move(message), "--shard");
+  }
   o.shard = *shard;
   o.rate = f.rate;
   o.strict = f.strict;
@@ -152,16 +191,20 @@ CommandResult finish(const Result<Summary>& summary, Context& ctx, const std::st
   }
   for (const auto& f : failures) print_failure(out, f);
   if (failures_cut > 0)
-    out.line(
-        fmt::format("… and {} more failed rows ('sne bulk report JOURNAL --report FILE' "
-                    "lists them all)",
-                    failures_cut));
+    out.line(fmt::format(
+        fmt::runtime(P_("… and {} more failed row ('sne bulk report JOURNAL --report FILE' "
+                        "lists them all)",
+                        "… and {} more failed rows ('sne bulk report JOURNAL --report FILE' "
+                        "lists them all)",
+                        failures_cut)),
+        human_number(failures_cut)));
   print_summary(out, *summary, verb, verb == "sent");
-  if (!summary->journal.empty()) out.note(fmt::format("journal: {}", summary->journal));
+  if (!summary->journal.empty())
+    out.note(fmt::format(fmt::runtime(_("journal: {}")), summary->journal));
   if (summary->stopped) {
     const auto& e = summary->stopped;
     if (e->code() == ErrorCode::cancelled)
-      out.note("interrupted: run the same command again to resume");
+      out.note(_("interrupted: run the same command again to resume"));
     else
       out.error(*e);
   }
@@ -199,7 +242,7 @@ CommandResult run_check(const RunFlags& f, Context& ctx) {
     ctx.out().print(Json::object().set("rows", std::move(array)).set("summary", to_json(*summary)));
     return exit_for(*summary);
   }
-  return finish(summary, ctx, "would be sent", failures, cut);
+  return finish(summary, ctx, N_("would be sent"), failures, cut);
 }
 
 CommandResult run_send(const SendFlags& f, Context& ctx) {
@@ -207,8 +250,8 @@ CommandResult run_send(const SendFlags& f, Context& ctx) {
   auto base = run_options(f, ctx, catalog);
   if (!base) return base.error();
   if (f.dry_run && !f.report.empty()) {
-    ctx.out().usage_error("--report is written by a run that sends",
-                          "for the verdicts of a dry run, use 'sne bulk check MANIFEST --json'");
+    ctx.out().usage_error(tr(N_("--report is written by a run that sends")),
+                          _("for the verdicts of a dry run, use 'sne bulk check MANIFEST --json'"));
     return kExitUsage;
   }
   bulk::SendOptions o;
@@ -242,8 +285,8 @@ CommandResult run_send(const SendFlags& f, Context& ctx) {
   auto summary = bulk::send_manifest(o);
   progress.clear();
   if (summary && !f.report.empty() && !ctx.out().json())
-    ctx.out().note(fmt::format("report: {}", f.report));
-  return finish(summary, ctx, f.dry_run ? "would be sent" : "sent", failures, cut);
+    ctx.out().note(fmt::format(fmt::runtime(_("report: {}")), f.report));
+  return finish(summary, ctx, f.dry_run ? N_("would be sent") : N_("sent"), failures, cut);
 }
 
 // ---- journals -----------------------------------------------------------------------------
@@ -251,7 +294,8 @@ CommandResult run_send(const SendFlags& f, Context& ctx) {
 std::string age_text(std::int64_t seconds_ago) {
   if (seconds_ago < 3600) return fmt::format("{} min", std::max<std::int64_t>(0, seconds_ago / 60));
   if (seconds_ago < std::int64_t{2} * 86400) return fmt::format("{} h", seconds_ago / 3600);
-  return fmt::format("{} days", seconds_ago / 86400);
+  const auto days = seconds_ago / 86400;
+  return fmt::format(fmt::runtime(P_("{} day", "{} days", days)), days);
 }
 
 std::int64_t now_seconds() {
@@ -281,7 +325,7 @@ CommandResult run_status(const JournalFlags& f, Context& ctx) {
     auto all = bulk::list_journals(*folder);
     if (!all) return all.error();
     if (all->empty())
-      return Error(ErrorCode::not_found, fmt::format("no journal in {}", *folder), *folder);
+      return Error(ErrorCode::not_found, tr(N_("no journal in {}"), *folder), *folder);
     path = all->front().path;
   }
   auto info = bulk::read_journal(path);
@@ -291,13 +335,15 @@ CommandResult run_status(const JournalFlags& f, Context& ctx) {
     return kExitOk;
   }
   const Summary& s = info->summary;
-  Table t({"JOURNAL", "MANIFEST", "ROWS", "SENT", "ALREADY", "FAILED", "TO RETRY", "UPDATED"});
-  t.add({info->path, info->manifest, std::to_string(s.rows), std::to_string(s.sent),
-         std::to_string(s.already_sent), std::to_string(s.failed_permanent),
-         std::to_string(s.failed_transient + s.pending),
-         age_text(now_seconds() - info->updated_at) + " ago"});
+  Table t({_("JOURNAL"), _("MANIFEST"), _("ROWS"), _("SENT"), _("ALREADY"), _("FAILED"),
+           _("TO RETRY"), _("UPDATED")});
+  t.add({info->path, info->manifest, human_number(s.rows), human_number(s.sent),
+         human_number(s.already_sent), human_number(s.failed_permanent),
+         human_number(s.failed_transient + s.pending),
+         fmt::format(fmt::runtime(_("{} ago")), age_text(now_seconds() - info->updated_at))});
   t.print(ctx.out());
-  ctx.out().line(info->finished ? "finished" : "not finished: run the same 'sne bulk send' again");
+  ctx.out().line(info->finished ? _("finished")
+                                : _("not finished: run the same 'sne bulk send' again"));
   return kExitOk;
 }
 
@@ -317,7 +363,8 @@ CommandResult run_report(const JournalFlags& f, Context& ctx) {
   if (ctx.out().json())
     ctx.out().print(Json::object().set("report", f.report).set("rows", n));
   else
-    ctx.out().line(fmt::format("{} written to {}", counted(n, "row"), f.report));
+    ctx.out().line(fmt::format(fmt::runtime(P_("{} row written to {}", "{} rows written to {}", n)),
+                               human_number(n), f.report));
   return kExitOk;
 }
 
@@ -333,13 +380,13 @@ CommandResult run_list(const JournalFlags&, Context& ctx) {
     return kExitOk;
   }
   if (all->empty()) {
-    ctx.out().note(fmt::format("no journal in {}", *folder));
+    ctx.out().note(fmt::format(fmt::runtime(_("no journal in {}")), *folder));
     return kExitOk;
   }
-  Table t({"AGE", "STATE", "ROWS", "FAILED", "MANIFEST", "JOURNAL"});
+  Table t({_("AGE"), _("STATE"), _("ROWS"), _("FAILED"), _("MANIFEST"), _("JOURNAL")});
   for (const auto& j : *all)
-    t.add({age_text(now_seconds() - j.updated_at), j.finished ? "finished" : "unfinished",
-           std::to_string(j.summary.rows), std::to_string(j.summary.failed_permanent), j.manifest,
+    t.add({age_text(now_seconds() - j.updated_at), j.finished ? _("finished") : _("unfinished"),
+           human_number(j.summary.rows), human_number(j.summary.failed_permanent), j.manifest,
            j.path});
   t.print(ctx.out());
   return kExitOk;
@@ -353,10 +400,12 @@ CommandResult run_clean(const JournalFlags& f, Context& ctx) {
     if (!info->finished && !f.force)
       return Error(
           ErrorCode::conflict,
-          fmt::format("journal {} is not finished ({} to retry): deleting it would "
-                      "forget what was sent (--force deletes it anyway)",
-                      f.journal,
-                      counted(info->summary.pending + info->summary.failed_transient, "row")),
+          tr_plural("journal {} is not finished ({} row to retry): deleting it would forget "
+                    "what was sent (--force deletes it anyway)",
+                    "journal {} is not finished ({} rows to retry): deleting it would forget "
+                    "what was sent (--force deletes it anyway)",
+                    info->summary.pending + info->summary.failed_transient, f.journal,
+                    info->summary.pending + info->summary.failed_transient),
           f.journal);
     candidates.push_back(*info);
   } else {
@@ -378,84 +427,87 @@ CommandResult run_clean(const JournalFlags& f, Context& ctx) {
       std::filesystem::remove(j.path + suffix, ec);
     std::filesystem::remove_all(j.path + ".packs", ec);
     deleted.push(j.path);
-    if (!ctx.out().json()) ctx.out().line(fmt::format("Deleted {}", j.path));
+    if (!ctx.out().json()) ctx.out().line(fmt::format(fmt::runtime(_("Deleted {}")), j.path));
   }
   if (ctx.out().json())
     ctx.out().print(Json::object().set("deleted", std::move(deleted)));
   else if (candidates.empty())
-    ctx.out().note("no finished journal to delete");
+    ctx.out().note(_("no finished journal to delete"));
   return kExitOk;
 }
 
 void add_run_flags(CLI::App* verb, RunFlags& f) {
-  verb->add_option("MANIFEST", f.manifest, "CSV or JSON Lines (.jsonl) manifest, one pli per row")
+  verb->add_option("MANIFEST", f.manifest,
+                   _("CSV or JSON Lines (.jsonl) manifest, one pli per row"))
       ->required()
       ->type_name("FILE");
-  verb->add_option("--parallel", f.parallel, "Rows in flight at once")
+  verb->add_option("--parallel", f.parallel, _("Rows in flight at once"))
       ->type_name("N")
       ->check(CLI::Range(1, 64))
       ->capture_default_str();
-  verb->add_option("--shard", f.shard, "Only the rows whose number modulo N is K")
+  verb->add_option("--shard", f.shard, _("Only the rows whose number modulo N is K"))
       ->type_name("K/N");
-  verb->add_option("--rate", f.rate, "At most this many plis per second (default: no cap)")
+  verb->add_option("--rate", f.rate, _("At most this many plis per second (default: no cap)"))
       ->type_name("PLIS_PER_S")
       ->check(CLI::Range(0.01, 10000.0));
-  verb->add_flag("--strict", f.strict, "Refuse files with preflight warnings");
-  verb->add_option("--catalog", f.catalog, "JSON catalog replacing the built-in one")
+  verb->add_flag("--strict", f.strict, _("Refuse files with preflight warnings"));
+  verb->add_option("--catalog", f.catalog, _("JSON catalog replacing the built-in one"))
       ->type_name("FILE");
 }
 
 }  // namespace
 
 void setup_bulk(CLI::App& root, Context& ctx) {
-  auto* noun = add_noun(root, "bulk", "Send a whole manifest of pieces, resumably, in parallel");
+  auto* noun = add_noun(root, "bulk", _("Send a whole manifest of pieces, resumably, in parallel"));
 
   auto c = std::make_shared<RunFlags>();
   auto* check = noun->add_subcommand(
       "check",
-      "Check every row and file of a manifest, and what the SNE would refuse; sends nothing");
+      _("Check every row and file of a manifest, and what the SNE would refuse; sends nothing"));
   add_run_flags(check, *c);
   on_parsed(*check, ctx, c, run_check);
 
   auto s = std::make_shared<SendFlags>();
-  auto* send =
-      noun->add_subcommand("send", "Send every row of a manifest as one pli; run again to resume");
+  auto* send = noun->add_subcommand(
+      "send", _("Send every row of a manifest as one pli; run again to resume"));
   add_run_flags(send, *s);
   send->add_option("--journal", s->journal,
-                   "Journal of the run (default: under $XDG_STATE_HOME/sne/bulk, named from the "
-                   "manifest)")
+                   _("Journal of the run (default: under $XDG_STATE_HOME/sne/bulk, named from "
+                     "the manifest)"))
       ->type_name("PATH");
-  send->add_option("--report", s->report, "Write one row per manifest row, CSV or .jsonl")
+  send->add_option("--report", s->report, _("Write one row per manifest row, CSV or .jsonl"))
       ->type_name("PATH");
-  send->add_flag("--dry-run", s->dry_run, "Check as 'bulk check' does, skipping done rows");
+  send->add_flag("--dry-run", s->dry_run, _("Check as 'bulk check' does, skipping done rows"));
   send->add_flag("--retry-failed", s->retry_failed,
-                 "Try again the rows that failed permanently in an earlier run");
+                 _("Try again the rows that failed permanently in an earlier run"));
   on_parsed(*send, ctx, s, run_send);
 
   auto st = std::make_shared<JournalFlags>();
-  auto* status = noun->add_subcommand("status", "What a journal holds (default: the latest one)");
-  status->add_option("JOURNAL", st->journal, "Journal file")->type_name("PATH");
+  auto* status =
+      noun->add_subcommand("status", _("What a journal holds (default: the latest one)"));
+  status->add_option("JOURNAL", st->journal, _("Journal file"))->type_name("PATH");
   on_parsed(*status, ctx, st, run_status);
 
   auto r = std::make_shared<JournalFlags>();
-  auto* report = noun->add_subcommand("report", "Write the report of a journal, without sending");
-  report->add_option("JOURNAL", r->journal, "Journal file")->required()->type_name("PATH");
-  report->add_option("--report", r->report, "CSV or .jsonl file to write")
+  auto* report =
+      noun->add_subcommand("report", _("Write the report of a journal, without sending"));
+  report->add_option("JOURNAL", r->journal, _("Journal file"))->required()->type_name("PATH");
+  report->add_option("--report", r->report, _("CSV or .jsonl file to write"))
       ->required()
       ->type_name("PATH");
   on_parsed(*report, ctx, r, run_report);
 
   auto l = std::make_shared<JournalFlags>();
-  auto* list = noun->add_subcommand("list", "The journals on this machine, newest first");
+  auto* list = noun->add_subcommand("list", _("The journals on this machine, newest first"));
   on_parsed(*list, ctx, l, run_list);
 
   auto k = std::make_shared<JournalFlags>();
-  auto* clean = noun->add_subcommand("clean", "Delete finished journals");
-  clean->add_option("JOURNAL", k->journal, "Only this journal")->type_name("PATH");
-  clean->add_option("--older-than", k->older_than, "Only journals untouched for DAYS days")
+  auto* clean = noun->add_subcommand("clean", _("Delete finished journals"));
+  clean->add_option("JOURNAL", k->journal, _("Only this journal"))->type_name("PATH");
+  clean->add_option("--older-than", k->older_than, _("Only journals untouched for DAYS days"))
       ->type_name("DAYS")
       ->check(CLI::Range(0, 36500));
-  clean->add_flag("--force", k->force, "Delete unfinished journals too");
+  clean->add_flag("--force", k->force, _("Delete unfinished journals too"));
   on_parsed(*clean, ctx, k, run_clean);
 }
 

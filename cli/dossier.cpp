@@ -10,6 +10,7 @@
 
 #include "commands.hpp"
 #include "confirm.hpp"
+#include "i18n.hpp"
 
 namespace sne::cli {
 
@@ -173,9 +174,9 @@ void print_plan(const CleanupPlan& plan, Context& ctx) {
   const Output& out = ctx.out();
   std::vector<std::string> adding;
   for (const auto& c : plan.categories) adding.push_back(fmt::format("{} × {}", c.adding, c.type));
-  out.line(out.paint(
-      fmt::format("Demande {}: making room for {}", plan.numero_unique, fmt::join(adding, ", ")),
-      Style::bold));
+  out.line(out.paint(fmt::format(fmt::runtime(_("Demande {}: making room for {}")),
+                                 plan.numero_unique, fmt::join(adding, ", ")),
+                     Style::bold));
   Table categories({"CATÉGORIE", "AVANT", "SUPPRIMÉES", "AJOUTÉES", "APRÈS"});
   for (const auto& c : plan.categories)
     categories.add(
@@ -186,7 +187,7 @@ void print_plan(const CleanupPlan& plan, Context& ctx) {
   categories.print(out);
   if (plan.nothing_to_delete()) return;
   out.line("");
-  out.line(out.paint("To delete", Style::bold));
+  out.line(out.paint(_("To delete"), Style::bold));
   Table deletions({"ID", "TYPE", "AJOUTÉE", "FICHIER", "RAISON"});
   for (const auto& d : plan.deletions)
     deletions.add({d.piece_id, d.type, day(d.date_ajout), d.nom_fichier, d.reason_fr},
@@ -220,18 +221,19 @@ CommandResult run_clean(const CleanOptions& opts, Context& ctx) {
 
   const bool deleting = !plan.nothing_to_delete() && !opts.dry_run;
   if (deleting && !opts.yes) {
-    const Answer answer =
-        confirm(fmt::format("Delete these {} from demande {}?",
-                            counted(plan.deletions.size(), "piece"), plan.numero_unique));
+    const Answer answer = confirm(
+        fmt::format(fmt::runtime(P_("Delete {} piece from demande {}?",
+                                    "Delete {} pieces from demande {}?", plan.deletions.size())),
+                    plan.deletions.size(), plan.numero_unique));
     if (answer == Answer::no_terminal) {
-      out.usage_error("nothing deleted: no terminal to confirm on",
-                      "add --yes to delete these pieces, or --dry-run to only show the plan",
+      out.usage_error(tr(N_("nothing deleted: no terminal to confirm on")),
+                      _("add --yes to delete these pieces, or --dry-run to only show the plan"),
                       untouched_json(plan, false));
       return kExitUsage;
     }
     if (answer == Answer::no) {
       if (json) out.print(untouched_json(plan, false));
-      out.note("nothing deleted");
+      out.note(_("nothing deleted"));
       return kExitFailure;
     }
   }
@@ -241,8 +243,8 @@ CommandResult run_clean(const CleanOptions& opts, Context& ctx) {
     } else {
       out.line("");
       out.line(plan.nothing_to_delete()
-                   ? "Nothing to delete: the categories have room for the new pieces."
-                   : "Dry run: nothing deleted.");
+                   ? _("Nothing to delete: the categories have room for the new pieces.")
+                   : _("Dry run: nothing deleted."));
     }
     return kExitOk;
   }
@@ -251,14 +253,14 @@ CommandResult run_clean(const CleanOptions& opts, Context& ctx) {
   if (!service) return service.error();
   if (!json) out.line("");
   const CleanupOutcome done = run_cleanup(**service, plan, false, [&](const PlannedDeletion& d) {
-    if (!json) out.line(fmt::format("Deleted {} ({}).", d.piece_id, d.type));
+    if (!json) out.line(fmt::format(fmt::runtime(_("Deleted {} ({}).")), d.piece_id, d.type));
   });
   if (!done.ok()) {
     if (!json) {
       std::vector<std::string> left;
       for (std::size_t j = done.deleted; j < plan.deletions.size(); ++j)
         left.push_back(plan.deletions[j].piece_id);
-      out.line(fmt::format("Not deleted: {}", fmt::join(left, ", ")));
+      out.line(fmt::format(fmt::runtime(_("Not deleted: {}")), fmt::join(left, ", ")));
     }
     out.error(*done.error, to_json(plan, done));
     return exit_code_for(*done.error);
@@ -266,43 +268,46 @@ CommandResult run_clean(const CleanOptions& opts, Context& ctx) {
   if (json)
     out.print(to_json(plan, done));
   else
-    out.line(
-        fmt::format("{} deleted: the new pieces fit.", counted(plan.deletions.size(), "piece")));
+    out.line(fmt::format(
+        fmt::runtime(P_("{} piece deleted: the new pieces fit.",
+                        "{} pieces deleted: the new pieces fit.", plan.deletions.size())),
+        plan.deletions.size()));
   return kExitOk;
 }
 
 void add_common(CLI::App& verb, std::string& numero, std::string& catalog, std::string& on) {
-  verb.add_option("NUMERO", numero, "The demande's numéro unique")->required();
+  verb.add_option("NUMERO", numero, _("The demande's numéro unique"))->required();
   verb.add_option("--catalog", catalog,
-                  "JSON catalog replacing the built-in one (default: the profile's 'catalog')")
+                  _("JSON catalog replacing the built-in one (default: the profile's 'catalog')"))
       ->type_name("FILE");
-  verb.add_option("--on", on, "Check validity on this day (default: today)")
+  verb.add_option("--on", on, _("Check validity on this day (default: today)"))
       ->type_name("YYYY-MM-DD");
 }
 
 }  // namespace
 
 void setup_dossier(CLI::App& root, Context& ctx) {
-  auto* noun = add_noun(root, "dossier", "A demande's pieces by rubrique and type; making room");
+  auto* noun = add_noun(root, "dossier", _("A demande's pieces by rubrique and type; making room"));
 
   auto s = std::make_shared<ShowOptions>();
   auto* show = noun->add_subcommand(
-      "show", "Show a demande's pieces by rubrique and type, their validity, and what is missing");
+      "show",
+      _("Show a demande's pieces by rubrique and type, their validity, and what is missing"));
   add_common(*show, s->numero, s->catalog, s->on);
   on_parsed(*show, ctx, s, run_show);
 
   auto c = std::make_shared<CleanOptions>();
   auto* clean = noun->add_subcommand(
-      "clean", "Delete the pieces that must go so that new ones fit in full categories");
+      "clean", _("Delete the pieces that must go so that new ones fit in full categories"));
   add_common(*clean, c->numero, c->catalog, c->on);
   clean
       ->add_option("--for", c->targets,
-                   "A piece about to be added, of this type (repeat for more; TYPE:N for N)")
+                   _("A piece about to be added, of this type (repeat for more; TYPE:N for N)"))
       ->required()
       ->allow_extra_args(false)  // one TYPE per --for: NUMERO may follow
       ->type_name("TYPE[:N]");
-  clean->add_flag("--dry-run", c->dry_run, "Show the plan, delete nothing");
-  clean->add_flag("--yes", c->yes, "Delete without asking");
+  clean->add_flag("--dry-run", c->dry_run, _("Show the plan, delete nothing"));
+  clean->add_flag("--yes", c->yes, _("Delete without asking"));
   on_parsed(*clean, ctx, c, run_clean);
 }
 

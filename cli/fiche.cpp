@@ -1,5 +1,6 @@
 // sne fiche create|batch|parse: fiches de transmission.
 #include <chrono>
+#include <cstdint>
 
 #include <fmt/format.h>
 
@@ -7,11 +8,26 @@
 #include <sne/version.hpp>
 
 #include "commands.hpp"
+#include "i18n.hpp"
 #include "interrupt.hpp"
 
 namespace sne::cli {
 
 namespace {
+
+/// `n` for a human in the language of messages: "1 234" (a no-break space between thousands)
+/// in French, "1234" in English. This file's own until cli/output.hpp has a shared one.
+std::string human_number(std::uint64_t n) {
+  std::string digits = std::to_string(n);
+  static const bool french = message_language() == "fr";
+  if (!french) return digits;
+  std::string grouped;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) grouped += "\u00a0";
+    grouped += digits[i];
+  }
+  return grouped;
+}
 
 /// The guichet printed on fiches: flags, else the profile's keys.
 struct GuichetOptions {
@@ -37,23 +53,22 @@ Result<FicheInput> guichet_input(const GuichetOptions& o, Context& ctx) {
   for (const auto& [value, name] :
        {std::pair{&in.guichet, "guichet"}, {&in.siret, "siret"}, {&in.territoire, "territoire"}})
     if (value->empty())
-      return Error(
-          ErrorCode::invalid_input,
-          fmt::format("{}: not given; pass --{} or set '{}' in the profile", name, name, name),
-          name);
+      return Error(ErrorCode::invalid_input,
+                   tr(N_("{}: not given; pass --{} or set '{}' in the profile"), name, name, name),
+                   name);
   in.date_generation = o.date_generation.empty() ? Date::today().iso() : o.date_generation;
   return in;
 }
 
 void add_guichet_options(CLI::App& verb, GuichetOptions& o) {
-  verb.add_option("--guichet", o.guichet, "Code guichet (default: the profile's 'guichet')")
+  verb.add_option("--guichet", o.guichet, _("Code guichet (default: the profile's 'guichet')"))
       ->type_name("CODE");
-  verb.add_option("--siret", o.siret, "SIRET of the guichet (default: the profile's 'siret')")
+  verb.add_option("--siret", o.siret, _("SIRET of the guichet (default: the profile's 'siret')"))
       ->type_name("SIRET");
   verb.add_option("--territoire", o.territoire,
-                  "Code territoire of the guichet (default: the profile's 'territoire')")
+                  _("Code territoire of the guichet (default: the profile's 'territoire')"))
       ->type_name("CODE");
-  verb.add_option("--date-generation", o.date_generation, "Date de génération (default: today)")
+  verb.add_option("--date-generation", o.date_generation, _("Date de génération (default: today)"))
       ->type_name("YYYY-MM-DD");
 }
 
@@ -86,8 +101,10 @@ CommandResult run_create(const CreateOptions& o, Context& ctx) {
                         .set("bytes", pdf->size())
                         .set("payload", fiche_payload(*fiche)));
   } else {
-    ctx.out().line(fmt::format("{}: fiche de transmission for {} ({}), {} bytes", o.output,
-                               fiche->numero_unique, info(fiche->contexte).label, pdf->size()));
+    ctx.out().line(fmt::format(
+        fmt::runtime(P_("{}: fiche de transmission for {} ({}), {} byte",
+                        "{}: fiche de transmission for {} ({}), {} bytes", pdf->size())),
+        o.output, fiche->numero_unique, info(fiche->contexte).label, human_number(pdf->size())));
   }
   return kExitOk;
 }
@@ -104,8 +121,8 @@ struct BatchOptions {
 
 CommandResult run_batch(const BatchOptions& o, Context& ctx) {
   if (o.output_dir.empty() == o.merge.empty()) {
-    ctx.out().usage_error("give either -o DIR (one PDF per row) or --merge FILE.pdf",
-                          "see 'sne fiche batch --help'");
+    ctx.out().usage_error(tr(N_("give either -o DIR (one PDF per row) or --merge FILE.pdf")),
+                          _("see 'sne fiche batch --help'"));
     return kExitUsage;
   }
   auto base = guichet_input(o.guichet, ctx);
@@ -126,23 +143,32 @@ CommandResult run_batch(const BatchOptions& o, Context& ctx) {
       if (ctx.out().json())
         errors.push(to_json(row));
       else
-        ctx.out().warning(
-            fmt::format("{}: line {}: {}", o.manifest, row.line, row.error->message()));
+        ctx.out().warning(fmt::format(fmt::runtime(_("{}: line {}: {}")), o.manifest, row.line,
+                                      localized(row.error->message())));
     }
     const auto now = std::chrono::steady_clock::now();
     if (now - last_progress < std::chrono::seconds(5)) return;
     last_progress = now;
-    ctx.out().note(fmt::format("fiche batch: {} read, {} {}, {} failed", counted(tally.read, "row"),
-                               counted(tally.done, "fiche"), o.merge.empty() ? "written" : "ready",
-                               tally.failed));
+    ctx.out().note(fmt::format(
+        fmt::runtime(_("fiche batch: {}, {}, {} failed")),
+        fmt::format(fmt::runtime(P_("{} row read", "{} rows read", tally.read)),
+                    human_number(tally.read)),
+        fmt::format(
+            fmt::runtime(o.merge.empty() ? P_("{} fiche written", "{} fiches written", tally.done)
+                                         : P_("{} fiche ready", "{} fiches ready", tally.done)),
+            human_number(tally.done)),
+        human_number(tally.failed)));
   };
   auto summary = FicheBatch(std::move(options)).run(o.manifest, o.jobs);
   if (!summary) return summary.error();
   const std::size_t written = summary->written, failed = summary->failed;
-  const std::string summary_line =
-      fmt::format("{} fiche{} written to {}, {} row{} failed{}", written, written == 1 ? "" : "s",
-                  summary->output, failed, failed == 1 ? "" : "s",
-                  summary->interrupted ? " (interrupted)" : "");
+  const std::string summary_line = fmt::format(
+      "{}, {}{}",
+      fmt::format(fmt::runtime(P_("{} fiche written to {}", "{} fiches written to {}", written)),
+                  human_number(written), summary->output),
+      fmt::format(fmt::runtime(P_("{} row failed", "{} rows failed", failed)),
+                  human_number(failed)),
+      summary->interrupted ? _(" (interrupted)") : "");
   if (!summary->stopped) {
     // The error goes out as the one document or line of the failure; the summary says what
     // was done before it.
@@ -187,43 +213,46 @@ CommandResult run_parse(const ParseOptions& o, Context& ctx) {
 }  // namespace
 
 void setup_fiche(CLI::App& root, Context& ctx) {
-  auto* noun = add_noun(root, "fiche", "Fiches de transmission for paper sendings");
+  auto* noun = add_noun(root, "fiche", _("Fiches de transmission for paper sendings"));
 
   auto c = std::make_shared<CreateOptions>();
-  auto* create = noun->add_subcommand("create", "Make the fiche de transmission of one demande");
-  create->add_option("--numero", c->numero, "Numéro unique of the demande")->required();
+  auto* create = noun->add_subcommand("create", _("Make the fiche de transmission of one demande"));
+  create->add_option("--numero", c->numero, _("Numéro unique of the demande"))->required();
   create
       ->add_option("--contexte", c->contexte,
-                   "Contexte: ajout, creation, renouvellement or mise-a-jour")
+                   _("Contexte: ajout, creation, renouvellement or mise-a-jour"))
       ->required()
       ->type_name("CONTEXTE");
   add_guichet_options(*create, c->guichet);
-  create->add_option("--date-depot", c->date_depot, "Date de dépôt (default: left blank)")
+  create->add_option("--date-depot", c->date_depot, _("Date de dépôt (default: left blank)"))
       ->type_name("YYYY-MM-DD");
-  create->add_option("-o,--output", c->output, "PDF file to write")->required()->type_name("FILE");
+  create->add_option("-o,--output", c->output, _("PDF file to write"))
+      ->required()
+      ->type_name("FILE");
   on_parsed(*create, ctx, c, run_create);
 
   auto b = std::make_shared<BatchOptions>();
-  auto* batch = noun->add_subcommand("batch", "Make the fiches of every row of a CSV manifest");
+  auto* batch = noun->add_subcommand("batch", _("Make the fiches of every row of a CSV manifest"));
   batch
       ->add_option("MANIFEST", b->manifest,
-                   "CSV with the header numero_unique,contexte[,date_depot]")
+                   _("CSV with the header numero_unique,contexte[,date_depot]"))
       ->required()
       ->type_name("FILE");
-  batch->add_option("-o,--output", b->output_dir, "Folder for one PDF per row, named NUMERO.pdf")
+  batch->add_option("-o,--output", b->output_dir, _("Folder for one PDF per row, named NUMERO.pdf"))
       ->type_name("DIR");
-  batch->add_option("--merge", b->merge, "One PDF with a page per row instead")->type_name("FILE");
+  batch->add_option("--merge", b->merge, _("One PDF with a page per row instead"))
+      ->type_name("FILE");
   batch
       ->add_option("-j,--jobs", b->jobs,
-                   "Fiches made at once with -o (default and 0: one per core; --merge uses one)")
+                   _("Fiches made at once with -o (default and 0: one per core; --merge uses one)"))
       ->type_name("N")
       ->check(CLI::Range(0, 64));
   add_guichet_options(*batch, b->guichet);
   on_parsed(*batch, ctx, b, run_batch);
 
   auto p = std::make_shared<ParseOptions>();
-  auto* parse = noun->add_subcommand("parse", "Read the fields of a fiche's QR code payload");
-  parse->add_option("PAYLOAD", p->payload, "The text of the QR code")->required();
+  auto* parse = noun->add_subcommand("parse", _("Read the fields of a fiche's QR code payload"));
+  parse->add_option("PAYLOAD", p->payload, _("The text of the QR code"))->required();
   on_parsed(*parse, ctx, p, run_parse);
 }
 

@@ -2,6 +2,7 @@
 // sending them, and scans packed into one piece PDF.
 #include <algorithm>
 #include <array>
+#include <cstdint>
 #include <string_view>
 
 #include <fmt/format.h>
@@ -18,11 +19,35 @@
 
 #include "commands.hpp"
 #include "confirm.hpp"
+#include "i18n.hpp"
 #include "interrupt.hpp"
 
 namespace sne::cli {
 
 namespace {
+
+/// `n` for a human in the language of messages: "1 234" (a no-break space between thousands)
+/// in French, "1234" in English. This file's own until cli/output.hpp has a shared one.
+std::string human_number(std::uint64_t n) {
+  std::string digits = std::to_string(n);
+  static const bool french = message_language() == "fr";
+  if (!french) return digits;
+  std::string grouped;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) grouped += "\u00a0";
+    grouped += digits[i];
+  }
+  return grouped;
+}
+
+/// "FLAG: MESSAGE", a message of libsne after a flag's name, in English; its translation
+/// remembered with the message's own.
+std::string after_flag(std::string_view flag, const std::string& message) {
+  std::string english = fmt::format("{}: {}", flag, message);
+  // TRANSLATORS: a flag's name, then what is wrong with its value.
+  remember_localized(english, fmt::format(fmt::runtime(_("{}: {}")), flag, localized(message)));
+  return english;
+}
 
 struct TypesOptions {
   std::string catalog;
@@ -50,8 +75,11 @@ CommandResult run_types(const TypesOptions& opts, Context& ctx) {
     return kExitOk;
   }
   ctx.out().line(ctx.out().paint(
-      fmt::format("Plan de classement {} — {} in {}", c.version(), counted(c.type_count(), "type"),
-                  counted(c.rubriques().size(), "rubrique")),
+      fmt::format(fmt::runtime(_("Plan de classement {} — {} in {}")), c.version(),
+                  fmt::format(fmt::runtime(P_("{} type", "{} types", c.type_count())),
+                              human_number(c.type_count())),
+                  fmt::format(fmt::runtime(P_("{} rubrique", "{} rubriques", c.rubriques().size())),
+                              human_number(c.rubriques().size()))),
       Style::bold));
   for (const auto& r : c.rubriques()) {
     ctx.out().line("");
@@ -85,11 +113,13 @@ std::string facts_text(const InspectReport& r) {
   if (r.has_problem(problem::file_unreadable)) return "";
   if (r.format) facts.emplace_back(to_string(*r.format));
   if (r.pages > 0 && r.format == Format::pdf)
-    facts.push_back(fmt::format("{} page{}", r.pages, r.pages == 1 ? "" : "s"));
+    facts.push_back(fmt::format(fmt::runtime(P_("{} page", "{} pages", r.pages)),
+                                human_number(static_cast<std::uint64_t>(r.pages))));
   facts.push_back(format_size(r.bytes));
   if (r.dpi)
-    facts.push_back(
-        fmt::format("{}{:.0f} dpi", r.dpi_source == "estimated" ? "about " : "", *r.dpi));
+    facts.push_back(fmt::format(
+        fmt::runtime(r.dpi_source == "estimated" ? _("about {:.0f} dpi") : _("{:.0f} dpi")),
+        *r.dpi));
   std::string out;
   for (const auto& f : facts) out += (out.empty() ? "" : ", ") + f;
   return out;
@@ -125,6 +155,11 @@ CommandResult run_check(const CheckOptions& opts, Context& ctx) {
   JsonArrayStream results;
   int rejected = 0, warned = 0, count = 0;
   const auto& out = ctx.out();
+  // The verdicts in one column: as wide as the widest in the language in use.
+  std::string verdicts[] = {_("rejected"), _("warning"), _("ok")};
+  std::size_t verdict_width = 0;
+  for (const auto& v : verdicts) verdict_width = std::max(verdict_width, display_width(v));
+  for (auto& v : verdicts) v.append(verdict_width - display_width(v), ' ');
   auto print = [&](const InspectReport& r) {
     ++count;
     if (!r.ok())
@@ -135,20 +170,24 @@ CommandResult run_check(const CheckOptions& opts, Context& ctx) {
       results.push(to_json(r));
       return;
     }
-    const std::string verdict = !r.ok()               ? out.paint("rejected", Style::bad)
-                                : !r.warnings.empty() ? out.paint("warning ", Style::warn)
-                                                      : out.paint("ok      ", Style::ok);
+    const std::string verdict = !r.ok()               ? out.paint(verdicts[0], Style::bad)
+                                : !r.warnings.empty() ? out.paint(verdicts[1], Style::warn)
+                                                      : out.paint(verdicts[2], Style::ok);
     const std::string facts = facts_text(r);
     out.line(
         fmt::format("{} {}{}", verdict, one_line(r.file), facts.empty() ? "" : " (" + facts + ")"));
     for (const auto& p : r.problems) {
       const std::string_view hint = hint_for_problem(p.code);
-      out.line(fmt::format("  {} {}: {}{}", out.paint("✗", Style::bad), p.code, one_line(p.message),
-                           hint.empty() ? "" : fmt::format(" ({})", hint)));
+      // The problem's code stays as --json gives it; its message and hint in the language in use.
+      out.line(fmt::format(
+          fmt::runtime(_("  {} {}: {}{}")), out.paint("✗", Style::bad), p.code,
+          one_line(localized(p.message)),
+          hint.empty() ? ""
+                       : fmt::format(" ({})", localized(translate(std::string(hint).c_str())))));
     }
     for (const auto& w : r.warnings)
-      out.line(
-          fmt::format("  {} {}: {}", out.paint("!", Style::warn), w.code, one_line(w.message)));
+      out.line(fmt::format(fmt::runtime(_("  {} {}: {}")), out.paint("!", Style::warn), w.code,
+                           one_line(localized(w.message))));
   };
   // No more jobs (each a forked inspection server) than files, when they are all named here.
   int jobs = opts.jobs > 0 ? opts.jobs : inspect_default_jobs();
@@ -160,11 +199,19 @@ CommandResult run_check(const CheckOptions& opts, Context& ctx) {
   if (out.json())
     results.close();
   else if (count > 1)
-    out.line(fmt::format("{} files: {} ok, {} with warnings, {} rejected", count,
-                         count - rejected - warned, warned, rejected));
+    out.line(fmt::format(fmt::runtime(P_("{} file: {} ok, {} with warnings, {} rejected",
+                                         "{} files: {} ok, {} with warnings, {} rejected", count)),
+                         human_number(static_cast<std::uint64_t>(count)),
+                         human_number(static_cast<std::uint64_t>(count - rejected - warned)),
+                         human_number(static_cast<std::uint64_t>(warned)),
+                         human_number(static_cast<std::uint64_t>(rejected))));
   if (done.interrupted) {
-    out.note(fmt::format("interrupted: {} checked; the files after the last one shown were not",
-                         counted(done.files, "file")));
+    out.note(fmt::format(
+        fmt::runtime(
+            P_("interrupted: {} file checked; the files after the last one shown were not",
+               "interrupted: {} files checked; the files after the last one shown were not",
+               done.files)),
+        human_number(done.files)));
     return kExitInterrupted;
   }
   return rejected == 0 ? kExitOk : kExitInvalid;
@@ -179,17 +226,25 @@ struct PackCliOptions {
 };
 
 std::string_view orientation_label(int orientation) {
-  constexpr std::array<std::string_view, 9> kLabels{
-      "",           "upright",        "mirrored",   "rotated 180°",   "flipped",
-      "transposed", "rotated 90° cw", "transverse", "rotated 90° ccw"};
-  return orientation >= 1 && orientation <= 8 ? kLabels[static_cast<std::size_t>(orientation)]
-                                              : "upright";
+  // TRANSLATORS: the orientations of a scan, as its EXIF tag says.
+  constexpr std::array<const char*, 9> kLabels{"",
+                                               N_("upright"),
+                                               N_("mirrored"),
+                                               N_("rotated 180°"),
+                                               N_("flipped"),
+                                               N_("transposed"),
+                                               N_("rotated 90° cw"),
+                                               N_("transverse"),
+                                               N_("rotated 90° ccw")};
+  return translate(orientation >= 1 && orientation <= 8
+                       ? kLabels[static_cast<std::size_t>(orientation)]
+                       : kLabels[1]);
 }
 
 std::string dpi_text(const PackedPage& p) {
   const std::string dpi = p.dpi_x == p.dpi_y ? fmt::format("{:.0f}", p.dpi_x)
                                              : fmt::format("{:.0f}x{:.0f}", p.dpi_x, p.dpi_y);
-  return p.dpi_estimated ? fmt::format("~{} (fit A4)", dpi) : dpi;
+  return p.dpi_estimated ? fmt::format(fmt::runtime(_("~{} (fit A4)")), dpi) : dpi;
 }
 
 CommandResult run_pack(const PackCliOptions& o, Context& ctx) {
@@ -197,16 +252,21 @@ CommandResult run_pack(const PackCliOptions& o, Context& ctx) {
   options.overwrite = o.force;
   auto report = pack_images(o.images, o.output, options);
   if (!report) {
-    if (report.error().code() == ErrorCode::conflict && report.error().subject() == o.output)
-      return Error(ErrorCode::conflict, report.error().message() + " (--force replaces it)",
-                   o.output);
+    if (report.error().code() == ErrorCode::conflict && report.error().subject() == o.output) {
+      const std::string& message = report.error().message();
+      std::string english = message + " (--force replaces it)";
+      remember_localized(
+          english, fmt::format(fmt::runtime(_("{} (--force replaces it)")), localized(message)));
+      return Error(ErrorCode::conflict, std::move(english), o.output);
+    }
     return report.error();
   }
   if (ctx.out().json()) {
     ctx.out().print(to_json(*report));
     return kExitOk;
   }
-  Table table({"PAGE", "FILE", "IMAGE", "DPI", "ORIENTATION", "EMBEDDED", "PAGE (mm)"});
+  Table table({_("PAGE"), _("FILE"), _("IMAGE"), _("DPI"), _("ORIENTATION"), _("EMBEDDED"),
+               _("PAGE (mm)")});
   for (std::size_t i = 0; i < report->pages.size(); ++i) {
     const PackedPage& p = report->pages[i];
     table.add(
@@ -217,8 +277,13 @@ CommandResult run_pack(const PackCliOptions& o, Context& ctx) {
          fmt::format("{:.0f}x{:.0f}", p.page_width_pt * 25.4 / 72, p.page_height_pt * 25.4 / 72)});
   }
   table.print(ctx.out());
-  ctx.out().line(fmt::format("{}: {}, {}", report->output, counted(report->pages.size(), "page"),
-                             counted(report->output_bytes, "byte")));
+  // TRANSLATORS: "scan.pdf: 2 pages, 123456 bytes".
+  ctx.out().line(
+      fmt::format(fmt::runtime(_("{}: {}, {}")), report->output,
+                  fmt::format(fmt::runtime(P_("{} page", "{} pages", report->pages.size())),
+                              human_number(report->pages.size())),
+                  fmt::format(fmt::runtime(P_("{} byte", "{} bytes", report->output_bytes)),
+                              human_number(report->output_bytes))));
   return kExitOk;
 }
 
@@ -239,8 +304,7 @@ struct AddOptions {
 Result<std::optional<Date>> optional_date(const std::string& text, const char* flag) {
   if (text.empty()) return std::optional<Date>();
   auto d = Date::parse(text);
-  if (!d)
-    return Error(ErrorCode::invalid_input, fmt::format("{}: {}", flag, d.error().message()), flag);
+  if (!d) return Error(ErrorCode::invalid_input, after_flag(flag, d.error().message()), flag);
   return std::optional<Date>(*d);
 }
 
@@ -291,31 +355,40 @@ CommandResult run_add(const AddOptions& opts, Context& ctx) {
   }
   for (const auto& r : sent->preflight)
     for (const auto& w : r.warnings)
-      ctx.out().warning(fmt::format("{}: {}: {}", one_line(r.file), w.code, one_line(w.message)));
+      ctx.out().warning(fmt::format(fmt::runtime(_("{}: {}: {}")), one_line(r.file), w.code,
+                                    one_line(localized(w.message))));
   for (const auto& w : sent->warnings)
-    ctx.out().warning(fmt::format("{}: {}", w.code, one_line(w.message)));
+    ctx.out().warning(
+        fmt::format(fmt::runtime(_("{}: {}")), w.code, one_line(localized(w.message))));
   const std::size_t n = opts.files.size();
   if (sent->replayed) {
     // Nothing was sent: say so, and what became of the first sending.
     ctx.out().line(fmt::format(
-        "Already sent: these {} piece{} went to demande {} as pli {} ({}); "
-        "nothing was sent again.",
-        n, n == 1 ? "" : "s", pli.resume.numero_unique,
-        ctx.out().paint(pli.resume.transaction, Style::bold), info(pli.resume.statut).label));
+        fmt::runtime(P_("Already sent: {} piece went to demande {} as pli {} ({}); nothing was "
+                        "sent again.",
+                        "Already sent: these {} pieces went to demande {} as pli {} ({}); "
+                        "nothing was sent again.",
+                        n)),
+        n, pli.resume.numero_unique, ctx.out().paint(pli.resume.transaction, Style::bold),
+        info(pli.resume.statut).label));
     ctx.out().line(pli.resume.transaction);
     return kExitOk;
   }
   if (sent->dry_run) {
     ctx.out().line(
-        fmt::format("Dry run: {} piece{} ({}) would be sent to demande {}; nothing was "
-                    "uploaded.",
-                    n, n == 1 ? "" : "s", format_size(sent->bytes), opts.numero));
+        fmt::format(fmt::runtime(P_("Dry run: {} piece ({}) would be sent to demande {}; "
+                                    "nothing was uploaded.",
+                                    "Dry run: {} pieces ({}) would be sent to demande {}; "
+                                    "nothing was uploaded.",
+                                    n)),
+                    n, format_size(sent->bytes), opts.numero));
     return kExitOk;
   }
-  ctx.out().line(fmt::format("Sent {} piece{} to demande {} as pli {} ({}).", pli.pieces.size(),
-                             pli.pieces.size() == 1 ? "" : "s", pli.resume.numero_unique,
-                             ctx.out().paint(pli.resume.transaction, Style::bold),
-                             info(pli.resume.statut).label));
+  ctx.out().line(fmt::format(
+      fmt::runtime(P_("Sent {} piece to demande {} as pli {} ({}).",
+                      "Sent {} pieces to demande {} as pli {} ({}).", pli.pieces.size())),
+      pli.pieces.size(), pli.resume.numero_unique,
+      ctx.out().paint(pli.resume.transaction, Style::bold), info(pli.resume.statut).label));
   ctx.out().line(pli.resume.transaction);
   return kExitOk;
 }
@@ -336,32 +409,38 @@ CommandResult run_rm(const RmOptions& opts, Context& ctx) {
   if (!demande) return demande.error();
   if (auto held = check_pieces_exist(*demande, opts.ids); !held) {
     const Error& e = held.error();
-    Error stopped(e.code(), fmt::format("{}: nothing deleted", e.message()), e.subject());
+    std::string message = fmt::format("{}: nothing deleted", e.message());
+    remember_localized(message,
+                       fmt::format(fmt::runtime(_("{}: nothing deleted")), localized(e.message())));
+    Error stopped(e.code(), std::move(message), e.subject());
     if (e.http_status() != 0) stopped.with_http(e.http_status(), e.request_id());
     return stopped;
   }
   if (!opts.yes) {
-    const Answer answer = confirm(fmt::format("Delete {} piece{} from demande {}?", opts.ids.size(),
-                                              opts.ids.size() == 1 ? "" : "s", numero->str()));
+    const Answer answer =
+        confirm(fmt::format(fmt::runtime(P_("Delete {} piece from demande {}?",
+                                            "Delete {} pieces from demande {}?", opts.ids.size())),
+                            opts.ids.size(), numero->str()));
     if (answer == Answer::no_terminal) {
-      ctx.out().usage_error("nothing deleted: no terminal to confirm on",
-                            "add --yes to delete without asking");
+      ctx.out().usage_error(tr(N_("nothing deleted: no terminal to confirm on")),
+                            _("add --yes to delete without asking"));
       return kExitUsage;
     }
     if (answer == Answer::no) {
-      ctx.out().note("nothing deleted");
+      ctx.out().note(_("nothing deleted"));
       return kExitFailure;
     }
   }
   const PieceDeletion done =
       delete_pieces(**service, numero->str(), opts.ids, [&](const std::string& id) {
-        if (!ctx.out().json()) ctx.out().line(fmt::format("Deleted piece {}.", id));
+        if (!ctx.out().json())
+          ctx.out().line(fmt::format(fmt::runtime(_("Deleted piece {}.")), id));
       });
   if (!done.ok()) {
     if (!done.deleted.empty()) {
       Json ids = Json::array();
       for (const auto& id : done.deleted) ids.push(id);
-      ctx.out().note(fmt::format("deleted before the failure: {}", ids.dump(-1)));
+      ctx.out().note(fmt::format(fmt::runtime(_("deleted before the failure: {}")), ids.dump(-1)));
     }
     return *done.error;
   }
@@ -372,85 +451,88 @@ CommandResult run_rm(const RmOptions& opts, Context& ctx) {
 }  // namespace
 
 void setup_piece(CLI::App& root, Context& ctx) {
-  auto* noun = add_noun(root, "piece", "Pièces justificatives and their catalog");
+  auto* noun = add_noun(root, "piece", _("Pièces justificatives and their catalog"));
 
   auto t = std::make_shared<TypesOptions>();
   auto* types =
-      noun->add_subcommand("types", "Show the plan de classement: rubriques and piece types");
+      noun->add_subcommand("types", _("Show the plan de classement: rubriques and piece types"));
   types
       ->add_option("--catalog", t->catalog,
-                   "JSON catalog replacing the built-in one (default: the profile's 'catalog')")
+                   _("JSON catalog replacing the built-in one (default: the profile's 'catalog')"))
       ->type_name("FILE");
   on_parsed(*types, ctx, t, run_types);
 
   auto c = std::make_shared<CheckOptions>();
   auto* check = noun->add_subcommand(
-      "check", "Preflight files before sending them: type, format, size, lisibilité");
-  check->add_option("FILE", c->files, "Files to check; '-' reads their paths from stdin")
+      "check", _("Preflight files before sending them: type, format, size, lisibilité"));
+  check->add_option("FILE", c->files, _("Files to check; '-' reads their paths from stdin"))
       ->required();
-  check->add_option("--type", c->type, "Piece type the files are meant as (see 'sne piece types')")
+  check
+      ->add_option("--type", c->type,
+                   _("Piece type the files are meant as (see 'sne piece types')"))
       ->type_name("PIECE_TYPE");
   check
       ->add_option("--catalog", c->catalog,
-                   "JSON catalog replacing the built-in one (default: the profile's 'catalog')")
+                   _("JSON catalog replacing the built-in one (default: the profile's 'catalog')"))
       ->type_name("FILE");
-  check->add_option("--min-dpi", c->min_dpi, "Resolution under which a scan gets a warning")
+  check->add_option("--min-dpi", c->min_dpi, _("Resolution under which a scan gets a warning"))
       ->type_name("DPI")
       ->check(CLI::Range(1.0, 2400.0));
   check
       ->add_option("-j,--jobs", c->jobs,
-                   "Files checked at once, each parsed in its own process (default and 0: one "
-                   "per core)")
+                   _("Files checked at once, each parsed in its own process (default and 0: one "
+                     "per core)"))
       ->type_name("N")
       ->check(CLI::Range(0, kInspectMaxJobs));
   on_parsed(*check, ctx, c, run_check);
   auto p = std::make_shared<PackCliOptions>();
   auto* pack = noun->add_subcommand(
-      "pack", "Pack scans (JPEG, PNG) into one piece PDF, a page per image, without loss");
-  pack->add_option("IMAGE", p->images, "Images in page order (recto, then verso)")
+      "pack", _("Pack scans (JPEG, PNG) into one piece PDF, a page per image, without loss"));
+  pack->add_option("IMAGE", p->images, _("Images in page order (recto, then verso)"))
       ->required()
       ->type_name("IMAGE");
-  pack->add_option("-o,--output", p->output, "PDF file to write (mode 0600)")
+  pack->add_option("-o,--output", p->output, _("PDF file to write (mode 0600)"))
       ->required()
       ->type_name("FILE");
-  pack->add_flag("--force", p->force, "Replace the output file when it exists");
+  pack->add_flag("--force", p->force, _("Replace the output file when it exists"));
   on_parsed(*pack, ctx, p, run_pack);
 
   auto a = std::make_shared<AddOptions>();
   auto* add = noun->add_subcommand(
-      "add", "Preflight files and send them to a demande as one pli; prints the transaction");
-  add->add_option("NU", a->numero, "Numéro unique of the demande")->required();
-  add->add_option("FILE", a->files, "Files, one piece each (1 to 20)")->required();
-  add->add_option("--type", a->type, "Piece type of the files (see 'sne piece types')")
+      "add", _("Preflight files and send them to a demande as one pli; prints the transaction"));
+  add->add_option("NU", a->numero, _("Numéro unique of the demande"))->required();
+  add->add_option("FILE", a->files, _("Files, one piece each (1 to 20)"))->required();
+  add->add_option("--type", a->type, _("Piece type of the files (see 'sne piece types')"))
       ->type_name("PIECE_TYPE")
       ->required();
-  add->add_option("--contexte", a->contexte, "creation, renouvellement, mise_a_jour or ajout")
+  add->add_option("--contexte", a->contexte, _("creation, renouvellement, mise_a_jour or ajout"))
       ->type_name("CONTEXTE")
       ->capture_default_str();
-  add->add_option("--emission", a->emission, "Date of issue of the documents")->type_name("DATE");
-  add->add_option("--expiration", a->expiration, "End of validity printed on them")
+  add->add_option("--emission", a->emission, _("Date of issue of the documents"))
       ->type_name("DATE");
-  add->add_option("--annee-revenus", a->annee_revenus, "Avis d'imposition: year of the income")
+  add->add_option("--expiration", a->expiration, _("End of validity printed on them"))
+      ->type_name("DATE");
+  add->add_option("--annee-revenus", a->annee_revenus, _("Avis d'imposition: year of the income"))
       ->type_name("YEAR")
       ->check(CLI::Range(1900, 2200));
   add->add_option(
          "--idempotency-key", a->key,
-         "Key of the pli (default: derived from the demande, type, contexte, dates and the "
-         "files' contents)")
+         _("Key of the pli (default: derived from the demande, type, contexte, dates and the "
+           "files' contents)"))
       ->type_name("KEY");
   add->add_flag("--dry-run", a->dry_run,
-                "Check everything (files, demande, radiation, room, earlier sending) and send "
-                "nothing");
+                _("Check everything (files, demande, radiation, room, earlier sending) and send "
+                  "nothing"));
   add->add_flag("--strict", a->strict,
-                "Refuse files with warnings (hors périmètre, low resolution) instead of sending "
-                "them");
+                _("Refuse files with warnings (hors périmètre, low resolution) instead of "
+                  "sending them"));
   on_parsed(*add, ctx, a, run_add);
 
   auto r = std::make_shared<RmOptions>();
-  auto* rm = noun->add_subcommand("rm", "Delete pieces from a demande");
-  rm->add_option("NU", r->numero, "Numéro unique of the demande")->required();
-  rm->add_option("PIECE_ID", r->ids, "Ids of the pieces (see 'sne dossier show')")->required();
-  rm->add_flag("--yes", r->yes, "Delete without asking");
+  auto* rm = noun->add_subcommand("rm", _("Delete pieces from a demande"));
+  rm->add_option("NU", r->numero, _("Numéro unique of the demande"))->required();
+  rm->add_option("PIECE_ID", r->ids, _("Ids of the pieces (see 'sne dossier show')"))->required();
+  rm->add_flag("--yes", r->yes, _("Delete without asking"));
   on_parsed(*rm, ctx, r, run_rm);
 }
 

@@ -3,6 +3,7 @@
 // Times are printed in UTC ("2026-11-22 16:49"); the numériseur's deadline is reckoned in the
 // legal time of each demande's territory (libsne's sne/tracking.hpp), on the service's clock.
 #include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <set>
 
@@ -17,11 +18,26 @@
 #include <sne/tracking_json.hpp>
 
 #include "commands.hpp"
+#include "i18n.hpp"
 #include "interrupt.hpp"
 
 namespace sne::cli {
 
 namespace {
+
+/// `n` for a human in the language of messages: "1 234" (a no-break space between thousands)
+/// in French, "1234" in English. This file's own until cli/output.hpp has a shared one.
+std::string human_number(std::uint64_t n) {
+  std::string digits = std::to_string(n);
+  static const bool french = message_language() == "fr";
+  if (!french) return digits;
+  std::string grouped;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) grouped += "\u00a0";
+    grouped += digits[i];
+  }
+  return grouped;
+}
 
 /// "2026-11-22 16:49", UTC (under a column that says so).
 std::string when(Timestamp t) {
@@ -55,11 +71,17 @@ Error flagged(const Error& error) {
   if (error.code() != ErrorCode::invalid_input) return error;
   for (auto name : kFlags)
     if (error.subject() == name) {
-      std::string message = "--" + error.message();
-      // "until is before since": both are flags.
-      if (const auto at = message.rfind(" since");
-          at != std::string::npos && at + 6 == message.size())
-        message.insert(at + 1, "--");
+      auto dashed = [](std::string message) {
+        message.insert(0, "--");
+        // "until is before since": both are flags.
+        if (const auto at = message.rfind(" since");
+            at != std::string::npos && at + 6 == message.size())
+          message.insert(at + 1, "--");
+        return message;
+      };
+      std::string message = dashed(error.message());
+      if (std::string translated = dashed(localized(error.message())); translated != message)
+        remember_localized(message, std::move(translated));
       return Error(error.code(), std::move(message), fmt::format("--{}", name));
     }
   return error;
@@ -103,7 +125,8 @@ Result<PliQuery> query_of(const std::string& statut, const std::string& numero,
 
 CommandResult run_list(const ListOptions& o, Context& ctx) {
   if (o.csv && ctx.out().json()) {
-    ctx.out().usage_error("--csv and --json cannot be used together", "choose one format");
+    ctx.out().usage_error(tr(N_("--csv and --json cannot be used together")),
+                          _("choose one format"));
     return kExitUsage;
   }
   auto q = query_of(o.statut, o.numero, o.contexte, o.since, o.until);
@@ -114,7 +137,9 @@ CommandResult run_list(const ListOptions& o, Context& ctx) {
   if (!service) return service.error();
   const bool progress = !ctx.out().json() && !o.csv && o.all && ctx.verbose();
   auto list = list_plis(**service, *q, [&](std::size_t kept) {
-    if (progress) ctx.out().note(counted(kept, "pli") + "…");
+    if (progress)
+      ctx.out().note(
+          fmt::format(fmt::runtime(P_("{} pli…", "{} plis…", kept)), human_number(kept)));
   });
   if (!list) return list.error();
   const auto& items = list->items;
@@ -127,7 +152,7 @@ CommandResult run_list(const ListOptions& o, Context& ctx) {
     const std::string out = plis_csv(items, now);
     (void)std::fwrite(out.data(), 1, out.size(), stdout);
   } else if (items.empty()) {
-    ctx.out().note("no pli matches");
+    ctx.out().note(_("no pli matches"));
   } else {
     Table table({"TRANSACTION", "N° UNIQUE", "TRANSMIS (UTC)", "STATUT", "DATE STATUT", "CONTEXTE",
                  "DÉLAI"});
@@ -143,8 +168,10 @@ CommandResult run_list(const ListOptions& o, Context& ctx) {
     table.print(ctx.out());
   }
   if (list->more && !ctx.out().json())
-    ctx.out().note(fmt::format("the first {}; more match: --limit N or --all",
-                               items.size() == 1 ? "pli" : fmt::format("{} plis", items.size())));
+    ctx.out().note(fmt::format(
+        fmt::runtime(P_("the first pli; more match: --limit N or --all",
+                        "the first {} plis; more match: --limit N or --all", items.size())),
+        human_number(items.size())));
   return kExitOk;
 }
 
@@ -233,8 +260,8 @@ struct WatchCliOptions {
 
 CommandResult run_watch(const WatchCliOptions& o, Context& ctx) {
   if (o.jsonl && ctx.out().json()) {
-    ctx.out().usage_error("--jsonl and --json cannot be used together",
-                          "--jsonl streams the changes, --json prints the outcome at the end");
+    ctx.out().usage_error(tr(N_("--jsonl and --json cannot be used together")),
+                          _("--jsonl streams the changes, --json prints the outcome at the end"));
     return kExitUsage;
   }
   auto polling = watch_polling(o.interval, o.timeout);
@@ -251,7 +278,8 @@ CommandResult run_watch(const WatchCliOptions& o, Context& ctx) {
   options.cancelled = [] { return InterruptGuard::interrupted(); };
   const Output& out = ctx.out();
   options.on_retry = [&](const Error& e) {
-    if (!out.json() && !o.jsonl) out.warning(fmt::format("{}; trying again", e.message()));
+    if (!out.json() && !o.jsonl)
+      out.warning(fmt::format(fmt::runtime(_("{}; trying again")), localized(e.message())));
   };
   auto result = watch_plis(**service, transactions, options, [&](const WatchEvent& e) {
     if (o.jsonl) {
@@ -283,7 +311,7 @@ CommandResult run_watch(const WatchCliOptions& o, Context& ctx) {
     case WatchOutcome::timeout:
       if (!out.json() && !o.jsonl)
         out.note(fmt::format(
-            "gave up after {}",
+            fmt::runtime(_("gave up after {}")),
             format_duration(std::chrono::duration_cast<std::chrono::seconds>(options.timeout))));
       return kExitTemporary;
     case WatchOutcome::cancelled: return kExitInterrupted;
@@ -311,12 +339,12 @@ CommandResult run_stats(const StatsOptions& o, Context& ctx) {
     out.print(to_json(s, *q));
     return kExitOk;
   }
-  out.line(fmt::format("{} pli{}{}{}", s.total, s.total > 1 ? "s" : "",
+  out.line(fmt::format("{} pli{}{}{}", human_number(s.total), s.total > 1 ? "s" : "",
                        o.since.empty() ? "" : fmt::format(" depuis {}", one_line(o.since)),
                        o.until.empty() ? "" : fmt::format(" jusqu'au {}", one_line(o.until))));
   Table by({"STATUT", "PLIS"});
   for (const auto& [statut, n] : s.by_statut)
-    by.add({std::string(info(statut).label), std::to_string(n)});
+    by.add({std::string(info(statut).label), human_number(n)});
   by.print(out);
   out.line("");
   Table counters({"", ""});
@@ -346,10 +374,9 @@ struct ReportOptions {
 CommandResult run_report(const ReportOptions& o, Context& ctx) {
   const Output& out = ctx.out();
   if (o.output.empty() && o.svg.empty() && !out.json()) {
-    out.usage_error(
-        "say where the report goes: -o FILE for the HTML page, --svg DIR for the "
-        "charts, --json for the numbers",
-        "sne pli report -o report.html");
+    out.usage_error(tr(N_("say where the report goes: -o FILE for the HTML page, --svg DIR for "
+                          "the charts, --json for the numbers")),
+                    "sne pli report -o report.html");
     return kExitUsage;
   }
   PliReportQuery query;
@@ -385,97 +412,105 @@ CommandResult run_report(const ReportOptions& o, Context& ctx) {
   }
   const PliStats& t = report->all.totals;
   for (const auto& path : written) out.line(path);
-  out.note(fmt::format("{} over {}, {} overdue{}", counted(t.total, "pli"),
-                       counted(report->all.weeks.size(), "week"), t.overdue,
-                       report->guichets.empty()
-                           ? std::string()
-                           : fmt::format(", {}", counted(report->guichets.size(), "guichet"))));
+  const std::size_t weeks = report->all.weeks.size(), guichets = report->guichets.size();
+  out.note(fmt::format(
+      // TRANSLATORS: "12 plis over 3 weeks, 2 overdue, 4 guichets"; the last {} is ", 4
+      // guichets" or nothing.
+      fmt::runtime(_("{} over {}, {} overdue{}")),
+      fmt::format(fmt::runtime(P_("{} pli", "{} plis", t.total)), human_number(t.total)),
+      fmt::format(fmt::runtime(P_("{} week", "{} weeks", weeks)), human_number(weeks)),
+      human_number(t.overdue),
+      guichets == 0
+          ? std::string()
+          : fmt::format(", {}", fmt::format(fmt::runtime(P_("{} guichet", "{} guichets", guichets)),
+                                            human_number(guichets)))));
   return kExitOk;
 }
 
 void add_period(CLI::App& verb, std::string& since, std::string& until) {
-  verb.add_option("--since", since, "Only plis sent on or after this day (UTC) or time")
+  verb.add_option("--since", since, _("Only plis sent on or after this day (UTC) or time"))
       ->type_name("DATE");
   verb.add_option("--until", until,
-                  "Only plis sent on or before this day (UTC) or before this time")
+                  _("Only plis sent on or before this day (UTC) or before this time"))
       ->type_name("DATE");
 }
 
 }  // namespace
 
 void setup_pli(CLI::App& root, Context& ctx) {
-  auto* noun =
-      add_noun(root, "pli", "Follow plis: the tableau de bord, a pli's detail, waiting, counters");
+  auto* noun = add_noun(root, "pli",
+                        _("Follow plis: the tableau de bord, a pli's detail, waiting, counters"));
 
   auto l = std::make_shared<ListOptions>();
   auto* list =
-      noun->add_subcommand("list", "List the plis sent by the current guichet, newest first");
+      noun->add_subcommand("list", _("List the plis sent by the current guichet, newest first"));
   list->add_option("--statut", l->statut,
-                   "Only plis with this status: numerisation_en_cours, rejet_pieces, "
-                   "rejet_dossier, enregistrement_complet or non_applicable")
+                   _("Only plis with this status: numerisation_en_cours, rejet_pieces, "
+                     "rejet_dossier, enregistrement_complet or non_applicable"))
       ->type_name("STATUT");
-  list->add_option("--numero", l->numero, "Only the plis of this demande")->type_name("NU");
+  list->add_option("--numero", l->numero, _("Only the plis of this demande"))->type_name("NU");
   list->add_option("--contexte", l->contexte,
-                   "Only plis of this contexte: creation, renouvellement, mise-a-jour or ajout")
+                   _("Only plis of this contexte: creation, renouvellement, mise-a-jour or ajout"))
       ->type_name("CONTEXTE");
   add_period(*list, l->since, l->until);
   list->add_flag("--overdue", l->overdue,
-                 "Only plis still en cours after their deadline (2 jours ouvrés)");
-  auto* limit = list->add_option("--limit", l->limit, "At most N plis (default 50)")
+                 _("Only plis still en cours after their deadline (2 jours ouvrés)"));
+  auto* limit = list->add_option("--limit", l->limit, _("At most N plis (default 50)"))
                     ->type_name("N")
                     ->check(CLI::Range(std::size_t{1}, std::size_t{1000000}));
-  list->add_flag("--all", l->all, "Every matching pli, across all pages")->excludes(limit);
-  list->add_flag("--csv", l->csv, "CSV on stdout (codes, ISO 8601 times), with a header row");
+  list->add_flag("--all", l->all, _("Every matching pli, across all pages"))->excludes(limit);
+  list->add_flag("--csv", l->csv, _("CSV on stdout (codes, ISO 8601 times), with a header row"));
   on_parsed(*list, ctx, l, run_list);
 
   auto s = std::make_shared<ShowOptions>();
   auto* show = noun->add_subcommand(
-      "show", "Show a pli: its pieces and their outcome, its history, its deadline");
-  show->add_option("TRANSACTION", s->transaction, "The pli's transaction number")->required();
+      "show", _("Show a pli: its pieces and their outcome, its history, its deadline"));
+  show->add_option("TRANSACTION", s->transaction, _("The pli's transaction number"))->required();
   on_parsed(*show, ctx, s, run_show);
 
   auto w = std::make_shared<WatchCliOptions>();
   auto* watch = noun->add_subcommand(
-      "watch", "Wait until every pli reaches a final status, printing the changes");
-  watch->add_option("TRANSACTION", w->transactions, "Transaction numbers ('-': read from stdin)")
+      "watch", _("Wait until every pli reaches a final status, printing the changes"));
+  watch->add_option("TRANSACTION", w->transactions, _("Transaction numbers ('-': read from stdin)"))
       ->required();
-  watch->add_option("--timeout", w->timeout, "Give up after this long (default: never)")
+  watch->add_option("--timeout", w->timeout, _("Give up after this long (default: never)"))
       ->type_name("DURATION");
   watch
       ->add_option("--interval", w->interval,
-                   "First wait between polls (default 5s; doubles while nothing changes)")
+                   _("First wait between polls (default 5s; doubles while nothing changes)"))
       ->type_name("DURATION");
-  watch->add_flag("--jsonl", w->jsonl, "One JSON object per line for each state seen");
+  watch->add_flag("--jsonl", w->jsonl, _("One JSON object per line for each state seen"));
   on_parsed(*watch, ctx, w, run_watch);
 
   auto st = std::make_shared<StatsOptions>();
   auto* stats = noun->add_subcommand(
-      "stats", "The dashboard's counters: statuses, rejected, renewed, overdue, processing time");
+      "stats",
+      _("The dashboard's counters: statuses, rejected, renewed, overdue, processing time"));
   add_period(*stats, st->since, st->until);
   stats
       ->add_option("--contexte", st->contexte,
-                   "Only plis of this contexte: creation, renouvellement, mise-a-jour or ajout")
+                   _("Only plis of this contexte: creation, renouvellement, mise-a-jour or ajout"))
       ->type_name("CONTEXTE");
   on_parsed(*stats, ctx, st, run_stats);
 
   auto r = std::make_shared<ReportOptions>();
   auto* report = noun->add_subcommand(
       "report",
-      "A report for managers: plis per week by status, processing time, rejections by motif, "
-      "overdue plis; as one HTML page, SVG charts or JSON");
+      _("A report for managers: plis per week by status, processing time, rejections by motif, "
+        "overdue plis; as one HTML page, SVG charts or JSON"));
   add_period(*report, r->since, r->until);
   report
       ->add_option("--statut", r->statuts,
-                   "Only plis with these statuses (repeat, or separate with commas): "
-                   "numerisation_en_cours, rejet_pieces, rejet_dossier, enregistrement_complet, "
-                   "non_applicable")
+                   _("Only plis with these statuses (repeat, or separate with commas): "
+                     "numerisation_en_cours, rejet_pieces, rejet_dossier, enregistrement_complet, "
+                     "non_applicable"))
       ->type_name("CODE")
       ->delimiter(',');
-  report->add_option("-o,--output", r->output, "Write the report as one HTML page (mode 0600)")
+  report->add_option("-o,--output", r->output, _("Write the report as one HTML page (mode 0600)"))
       ->type_name("FILE");
   report
       ->add_option("--svg", r->svg,
-                   "Write the charts as SVG files into this folder (created if missing)")
+                   _("Write the charts as SVG files into this folder (created if missing)"))
       ->type_name("DIR");
   on_parsed(*report, ctx, r, run_report);
 }
