@@ -2,9 +2,12 @@
 even where that locale is not installed; English by default and under LC_ALL=C; the --json
 output the same bytes in both."""
 
+import os
+import re
+import sqlite3
 import subprocess
 
-from sne_cli import CliTest
+from sne_cli import CliTest, sample_pdf
 
 FRENCH = {"LANG": "fr_FR.UTF-8"}
 
@@ -56,6 +59,156 @@ class Language(CliTest):
         r = self.sne("--endpoint", "bogus", "pli", "list", env=FRENCH)
         self.assertTrue(r.err.startswith("sne : erreur : "),
                         f"{r}\nlocales installed: {installed.split()}")
+
+
+
+class PiecesInFrench(CliTest):
+    """The slice of pli, piece, dossier, fiche and bulk: help, headers, summaries, notes and
+    usage errors in French; their --json the same bytes in both languages."""
+
+    def setUp(self):
+        super().setUp()
+        for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+            self.env.pop(name, None)
+
+    def both(self, *args, stdin=None):
+        english = self.sne(*args, stdin=stdin)
+        french = self.sne(*args, stdin=stdin, env=FRENCH)
+        self.assertEqual(english.code, french.code, (english, french))
+        return english, french
+
+    def assertSameJson(self, *args, timing=False):
+        english, french = self.both("--json", *args)
+        self.assertTrue(english.out, english)
+        out_en, out_fr = english.out, french.out
+        if timing:  # a run's duration and rates differ from run to run, in any language
+            times = re.compile(r'"(duration_ms|plis_per_second|bytes_per_second)": [-0-9.e+]+')
+            out_en, out_fr = times.sub(r"\1", out_en), times.sub(r"\1", out_fr)
+        self.assertEqual(out_en, out_fr)
+        return english
+
+    def sandbox_numero(self):
+        self.assertExit(self.sne("auth", "status"), 0)  # creates and seeds the sandbox
+        db = os.path.join(self.home, ".local/share/sne/sandbox.db")
+        with sqlite3.connect(db) as con:
+            return con.execute("SELECT numero FROM plis WHERE guichet = 'G3401' "
+                               "ORDER BY date_transmission DESC LIMIT 1").fetchone()[0]
+
+    def test_pli_help(self):
+        english, french = self.both("pli", "--help")
+        self.assertExit(french, 0)
+        self.assertIn("List the plis sent by the current guichet", english.out)
+        self.assertIn("Lister les plis envoyés par le guichet courant", french.out)
+        self.assertIn("Suivre les plis : le tableau de bord", french.out)
+        self.assertNotIn("List the plis", french.out)
+        english, french = self.both("pli", "list", "--help")
+        self.assertIn("Seulement les plis encore en cours après leur échéance", french.out)
+        self.assertIn("--overdue", french.out)  # option names are never translated
+
+    def test_pli_list_headers_and_note(self):
+        english, french = self.both("pli", "list", "--limit", "2")
+        self.assertExit(french, 0)
+        header = french.out.splitlines()[0].split()
+        self.assertEqual(header[:4], ["TRANSACTION", "N°", "UNIQUE", "TRANSMIS"])
+        self.assertIn("DÉLAI", header)
+        self.assertIn("the first 2 plis; more match: --limit N or --all", english.err)
+        self.assertIn("sne : note : les 2 premiers plis ; d'autres correspondent : --limit N ou "
+                      "--all", french.err)
+        english, french = self.both("pli", "list", "--limit", "1")
+        self.assertIn("le premier pli ; d'autres correspondent", french.err)
+        self.assertSameJson("pli", "list", "--all")
+
+    def test_pli_usage_error_and_hint(self):
+        english, french = self.both("pli", "list", "--csv", "--json")
+        self.assertExit(french, 2)
+        self.assertOneLineError(english, "--csv and --json cannot be used together")
+        self.assertIn("sne : erreur : --csv et --json ne peuvent pas être utilisés ensemble",
+                      french.err)
+        self.assertIn("conseil : choisir un seul format", french.err)
+        self.assertEqual(english.out, french.out)  # the error object stays English
+        self.assertIn('"message": "--csv and --json cannot be used together"', french.out)
+
+    def test_piece_check_of_a_bad_file(self):
+        bad = self.write("bad.pdf", "not a pdf")
+        english, french = self.both("piece", "check", bad, bad)
+        self.assertExit(french, 6)
+        self.assertIn("2 files: 0 ok, 0 with warnings, 2 rejected", english.out)
+        self.assertTrue(english.out.startswith("rejected "), english)
+        self.assertIn("2 fichiers : 0 conforme(s), 0 avec avertissement(s), 2 rejeté(s)",
+                      french.out)
+        self.assertTrue(french.out.startswith("rejeté "), french)
+        self.assertIn("  ✗ unknown_format : ", french.out)  # the code as --json gives it
+        self.assertSameJson("piece", "check", bad, "--type", "bulletins_salaire")
+        self.assertSameJson("piece", "check", bad, "--type", "nope")
+
+    def test_dossier_show_and_clean_dry_run(self):
+        numero = self.sandbox_numero()
+        english, french = self.both("dossier", "show", numero)
+        self.assertExit(french, 0)
+        # The view speaks the PWP's words in both languages.
+        self.assertEqual(english.out, french.out)
+        self.assertIn(f"Demande {numero} — ", french.out)
+        self.assertIn("VALIDITÉ", french.out)
+        args = ("dossier", "clean", numero, "--for", "bulletins_salaire", "--dry-run")
+        english, french = self.both(*args)
+        self.assertExit(french, 0)
+        self.assertIn(f"Demande {numero}: making room for 1 × bulletins_salaire", english.out)
+        self.assertIn("Dry run: nothing deleted.", english.out)
+        self.assertIn(f"Demande {numero} : place à faire pour 1 × bulletins_salaire", french.out)
+        self.assertIn("\nÀ supprimer\n", french.out)
+        self.assertIn("Essai à blanc : rien supprimé.", french.out)
+        self.assertNotIn("Dry run", french.out)
+        self.assertSameJson(*args)
+        self.assertSameJson("dossier", "show", numero)
+
+    def test_fiche_create_summary(self):
+        guichet = ("--guichet", "PWP01", "--siret", "13002072000038", "--territoire", "999",
+                   "--date-generation", "2024-01-15")
+        out = os.path.join(self.home, "fiche.pdf")
+        args = ("fiche", "create", "--numero", "0340819000040PWP01", "--contexte", "ajout",
+                *guichet, "-o", out)
+        english, french = self.both(*args)
+        self.assertExit(french, 0)
+        size = os.path.getsize(out)
+        self.assertGreater(size, 999)
+        self.assertEqual(english.out, f"{out}: fiche de transmission for 0340819000040PWP01 "
+                                      f"(Ajout), {size} bytes\n")
+        grouped = f"{size:,}".replace(",", "\u00a0")  # French: a no-break space by thousands
+        self.assertEqual(french.out, f"{out} : fiche de transmission de la demande "
+                                     f"0340819000040PWP01 (Ajout), {grouped} octets\n")
+        self.assertSameJson(*args)
+        # A usage error made by the program: French for a human, English in JSON.
+        missing = ("fiche", "create", "--numero", "0340819000040PWP01", "--contexte", "ajout",
+                   "-o", out)
+        english, french = self.both(*missing)
+        self.assertExit(french, 6)
+        self.assertOneLineError(english, "guichet: not given; pass --guichet or set 'guichet'")
+        self.assertIn("sne : erreur : guichet : non renseigné ; indiquer --guichet ou définir "
+                      "'guichet' dans le profil", french.err)
+        self.assertSameJson(*missing)
+
+    def test_bulk_summary(self):
+        numero = self.sandbox_numero()
+        with open(os.path.join(self.home, "a.pdf"), "wb") as f:
+            f.write(sample_pdf(1))
+        manifest = self.write("m.csv", "type,numero_unique,files\n"
+                                       f"quittance_loyer,{numero},a.pdf\n"
+                                       f"quittance_loyer,{numero},missing.pdf\n")
+        english, french = self.both("bulk", "check", manifest)
+        self.assertExit(french, 3)
+        self.assertIn("2 rows: 1 would be sent, 0 already sent, 1 failed, 0 to retry — ",
+                      english.out)
+        self.assertIn("row 2 ", english.out)
+        self.assertIn("2 lignes : 1 à envoyer, 0 déjà envoyée(s), 1 en échec, 0 à reprendre — ",
+                      french.out)
+        self.assertIn("ligne 2 ", french.out)
+        self.assertRegex(english.out, r"— \d+\.\d s\n")
+        self.assertRegex(french.out, r"— \d+,\d s\n")  # a decimal comma
+        self.assertSameJson("bulk", "check", manifest, timing=True)
+        english, french = self.both("bulk", "status")
+        self.assertExit(french, 7)
+        self.assertIn("sne : erreur : aucun journal dans ", french.err)
+        self.assertSameJson("bulk", "status")
 
 
 if __name__ == "__main__":
