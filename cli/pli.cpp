@@ -348,16 +348,17 @@ CommandResult run_stats(const StatsOptions& o, Context& ctx) {
   by.print(out);
   out.line("");
   Table counters({"", ""});
-  counters.add({"Dossiers rejetés", std::to_string(s.rejected)});
-  counters.add({"Dossiers renouvelés", std::to_string(s.renewed)});
-  counters.add({"En retard (en cours, échéance dépassée)", std::to_string(s.overdue)},
+  counters.add({"Dossiers rejetés", human_number(s.rejected)});
+  counters.add({"Dossiers renouvelés", human_number(s.renewed)});
+  counters.add({"En retard (en cours, échéance dépassée)", human_number(s.overdue)},
                {Style::plain, s.overdue > 0 ? Style::bad : Style::plain});
-  counters.add({"Traités hors délai", std::to_string(s.late)});
+  counters.add({"Traités hors délai", human_number(s.late)});
   if (s.median_jours_ouvres)
-    counters.add({"Temps de traitement (jours ouvrés)",
-                  fmt::format("médiane {}, 90e centile {}, sur {} pli{} traité{}",
-                              *s.median_jours_ouvres, *s.p90_jours_ouvres, s.processed,
-                              s.processed > 1 ? "s" : "", s.processed > 1 ? "s" : "")});
+    counters.add(
+        {"Temps de traitement (jours ouvrés)",
+         fmt::format("médiane {}, 90e centile {}, sur {} pli{} traité{}", *s.median_jours_ouvres,
+                     *s.p90_jours_ouvres, human_number(s.processed), s.processed > 1 ? "s" : "",
+                     s.processed > 1 ? "s" : "")});
   else
     counters.add({"Temps de traitement (jours ouvrés)", "aucun pli traité"});
   counters.print(out);
