@@ -20,6 +20,7 @@
 #include <sne/tracking.hpp>
 
 #include "commands.hpp"
+#include "i18n.hpp"
 #include "interrupt.hpp"
 #include "password.hpp"
 
@@ -28,6 +29,28 @@ namespace sne::cli {
 namespace {
 
 constexpr std::size_t kMaxBody = std::size_t{1} << 20;
+
+/// `n` for a human in the language of messages: "1 234" in French (a no-break space between
+/// thousands), "1234" in English as ever. (Local until cli/output.hpp has its own.)
+std::string human_number(std::uint64_t n) {
+  const std::string digits = std::to_string(n);
+  if (message_language() != "fr") return digits;
+  std::string out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += "\u00a0";
+    out += digits[i];
+  }
+  return out;
+}
+
+/// `prefix` then `message`, a text of libsne: English, and remembered in the language of
+/// messages as `prefix` then the message's own translation (as Error::prefixed does).
+std::string joined(std::string_view prefix, const std::string& message) {
+  std::string english = std::string(prefix) + message;
+  if (const std::string translated = localized(message); translated != message)
+    remember_localized(english, std::string(prefix) + translated);
+  return english;
+}
 
 std::vector<std::string> split_lines(const std::string& text) {
   std::vector<std::string> lines;
@@ -39,8 +62,8 @@ std::vector<std::string> split_lines(const std::string& text) {
 /// Closes the GLPI session at the end of a command; a failure to close is only a note.
 void close_session(Glpi& glpi, Context& ctx) {
   if (auto closed = glpi.close(); !closed && ctx.verbose())
-    ctx.out().note(
-        fmt::format("the GLPI session could not be closed: {}", closed.error().message()));
+    ctx.out().note(fmt::format(fmt::runtime(_("the GLPI session could not be closed: {}")),
+                               localized(closed.error().message())));
 }
 
 /// Up to `limit` + 1 bytes of `in`: enough to tell that a text is too long without holding
@@ -68,16 +91,17 @@ Result<std::string> read_body(const std::string& body, const std::string& body_f
                    body_file);
     text = read_bounded(in, kMaxBody);
     if (in.bad())
-      return Error(ErrorCode::io, fmt::format("{}: {}: cannot be read", file_flag, body_file),
+      return Error(ErrorCode::io, tr(N_("{}: {}: cannot be read"), file_flag, body_file),
                    body_file);
   } else if (::isatty(STDIN_FILENO) == 0) {
     text = read_bounded(std::cin, kMaxBody);
   }
   if (text.size() > kMaxBody)
-    return Error(ErrorCode::invalid_input, "the text is larger than 1 MiB", "--body");
+    return Error(ErrorCode::invalid_input, tr(N_("the text is larger than 1 MiB")), "--body");
   if (required && text.find_first_not_of(" \t\r\n") == std::string::npos)
     return Error(ErrorCode::invalid_input,
-                 "no text: give --body TEXT, --body-file FILE, or pipe it on stdin", "--body");
+                 tr(N_("no text: give --body TEXT, --body-file FILE, or pipe it on stdin")),
+                 "--body");
   return text;
 }
 
@@ -93,7 +117,7 @@ CommandResult run_categories(const int&, Context& ctx) {
     ctx.out().print_array(all->size(), [&](std::size_t i) { return to_json((*all)[i]); });
     return kExitOk;
   }
-  Table table({"ID", "CATEGORY"});
+  Table table({_("ID"), _("CATEGORY")});
   for (const auto& c : *all) table.add({std::to_string(c.id), c.completename});
   table.print(ctx.out());
   return kExitOk;
@@ -116,7 +140,8 @@ Error flagged(const Error& error, std::initializer_list<std::string_view> fields
   for (auto field : fields)
     if (error.code() == ErrorCode::invalid_input && error.subject() == field) {
       const std::string flag = fmt::format("--{}", field);
-      Error named(error.code(), fmt::format("{}: {}", flag, error.message()), flag);
+      Error named(error.code(), error.message(), flag);
+      named.prefixed(flag);
       if (error.http_status() != 0) named.with_http(error.http_status(), error.request_id());
       if (!error.remote_code().empty()) named.with_remote_code(error.remote_code());
       return named;
@@ -160,17 +185,23 @@ CommandResult run_create(const CreateOptions& o, Context& ctx) {
   if (ctx.out().json()) {
     ctx.out().print(to_json(*created));
   } else {
-    ctx.out().line(fmt::format("ticket {} created: {} [{}]", created->id, one_line(created->title),
-                               created->category.completename));
-    if (files.attached() > 0) ctx.out().note(counted(files.attached(), "file") + " attached");
+    ctx.out().line(fmt::format(fmt::runtime(_("ticket {} created: {} [{}]")), created->id,
+                               one_line(created->title), created->category.completename));
+    if (files.attached() > 0)
+      ctx.out().note(
+          fmt::format(fmt::runtime(P_("{} file attached", "{} files attached", files.attached())),
+                      human_number(files.attached())));
   }
   if (files.failed() > 0) {
     for (const auto& f : files.files)
       if (f.error) ctx.out().warning(f.error->message());
-    ctx.out().note(
-        fmt::format("ticket {} was created without {}: attach again with 'sne ticket "
-                    "attach {} FILE'",
-                    created->id, files.failed() > 1 ? "these files" : "this file", created->id));
+    ctx.out().note(fmt::format(
+        fmt::runtime(P_("ticket {} was created without this file: attach again with 'sne ticket "
+                        "attach {} FILE'",
+                        "ticket {} was created without these files: attach again with 'sne "
+                        "ticket attach {} FILE'",
+                        files.failed())),
+        created->id, created->id));
     return kExitPartial;
   }
   return kExitOk;
@@ -195,7 +226,8 @@ std::string glpi_when(const std::string& date, bool utc) {
   if (utc)
     if (auto t = parse_timestamp(date.substr(0, 10) + "T" + date.substr(11) + "Z"))
       return when_utc(*t);
-  return one_line(date.substr(0, 16)) + " GLPI server time";
+  // TRANSLATORS: a date and time as GLPI's server keeps it, in a zone it does not say.
+  return fmt::format(fmt::runtime(_("{} GLPI server time")), one_line(date.substr(0, 16)));
 }
 
 /// Whether the GLPI in force keeps its dates in UTC: only the embedded sandbox's is known to.
@@ -219,22 +251,27 @@ CommandResult run_list(const ListOptions& o, Context& ctx) {
     return kExitOk;
   }
   if (items.empty()) {
-    ctx.out().note(o.filter.pli.empty() ? "no ticket"
-                                        : fmt::format("no ticket about pli {}", o.filter.pli));
+    ctx.out().note(o.filter.pli.empty()
+                       ? std::string(_("no ticket"))
+                       : fmt::format(fmt::runtime(_("no ticket about pli {}")), o.filter.pli));
     return kExitOk;
   }
-  Table table({"ID", "STATUS", "UPDATED", "CATEGORY", "TITLE"});
+  Table table({_("ID"), _("STATUS"), _("UPDATED"), _("CATEGORY"), _("TITLE")});
   const bool utc = glpi_keeps_utc(ctx);
   for (const auto& t : items)
     table.add({std::to_string(t.id), std::string(ticket_status_label(t.status)),
                glpi_when(t.date_mod, utc), t.category, t.title},
               {Style::bold, status_style(t.status), Style::plain, Style::plain, Style::plain});
   table.print(ctx.out());
-  if (list->total > items.size())
-    ctx.out().note(
-        fmt::format("the {} of {}: --limit N or --all",
-                    items.size() == 1 ? "latest" : fmt::format("{} latest", items.size()),
-                    counted(list->total, "ticket")));
+  if (list->total > items.size()) {
+    const std::string of = fmt::format(fmt::runtime(P_("{} ticket", "{} tickets", list->total)),
+                                       human_number(list->total));
+    ctx.out().note(items.size() == 1
+                       ? fmt::format(fmt::runtime(_("the latest of {}: --limit N or --all")), of)
+                       // TRANSLATORS: "the 50 latest of 120 tickets": N is never 1 here.
+                       : fmt::format(fmt::runtime(_("the {} latest of {}: --limit N or --all")),
+                                     human_number(items.size()), of));
+  }
   return kExitOk;
 }
 
@@ -257,30 +294,35 @@ CommandResult run_show(const ShowOptions& o, Context& ctx) {
   }
   const Output& out = ctx.out();
   const bool utc = glpi_keeps_utc(ctx);
-  out.line(fmt::format("Ticket {} — {}", out.paint(std::to_string(t.id), Style::bold),
-                       one_line(t.title)));
+  out.line(fmt::format(fmt::runtime(_("Ticket {} — {}")),
+                       out.paint(std::to_string(t.id), Style::bold), one_line(t.title)));
   Table facts({"", ""});
-  facts.add({"Status", std::string(ticket_status_label(t.status))});
-  facts.add({"Category", t.category.empty() ? "(none)" : t.category});
-  facts.add({"Type", std::string(to_string(t.type))});
-  facts.add({"Urgency", std::to_string(t.urgency)});
-  facts.add({"Opened", glpi_when(t.date, utc)});
-  facts.add({"Updated", glpi_when(t.date_mod, utc)});
+  facts.add({_("Status"), std::string(ticket_status_label(t.status))});
+  // TRANSLATORS: a ticket's category when it has none.
+  facts.add({_("Category"), t.category.empty() ? std::string(_("(none)")) : t.category});
+  facts.add({_("Type"), std::string(to_string(t.type))});
+  facts.add({_("Urgency"), std::to_string(t.urgency)});
+  facts.add({_("Opened"), glpi_when(t.date, utc)});
+  facts.add({_("Updated"), glpi_when(t.date_mod, utc)});
   facts.print(out);
   out.line("");
   for (const auto& line : split_lines(t.text)) out.line(line.empty() ? "" : "  " + one_line(line));
   for (const auto& f : detail->followups) {
     out.line("");
-    out.line(out.paint(fmt::format("Follow-up {} — {}{}", f.id, glpi_when(f.date, utc),
-                                   f.is_private ? " (private)" : ""),
+    out.line(out.paint(f.is_private ? fmt::format(fmt::runtime(_("Follow-up {} — {} (private)")),
+                                                  f.id, glpi_when(f.date, utc))
+                                    : fmt::format(fmt::runtime(_("Follow-up {} — {}")), f.id,
+                                                  glpi_when(f.date, utc)),
                        Style::bold));
     for (const auto& line : split_lines(f.text))
       out.line(line.empty() ? "" : "  " + one_line(line));
   }
   if (!detail->documents.empty()) {
     out.line("");
-    out.line(out.paint(fmt::format("Documents ({})", detail->documents.size()), Style::bold));
-    Table docs({"ID", "FILE", "TYPE"});
+    out.line(out.paint(
+        fmt::format(fmt::runtime(_("Documents ({})")), human_number(detail->documents.size())),
+        Style::bold));
+    Table docs({_("ID"), _("FILE"), _("TYPE")});
     for (const auto& d : detail->documents)
       docs.add({std::to_string(d.id), d.filename.empty() ? d.name : d.filename, d.mime});
     docs.print(out);
@@ -302,7 +344,8 @@ CommandResult run_status(const ShowOptions& o, Context& ctx) {
   }
   const Output& out = ctx.out();
   const bool utc = glpi_keeps_utc(ctx);
-  out.line(fmt::format("ticket {}: {} (updated {})", out.paint(std::to_string(t->id), Style::bold),
+  out.line(fmt::format(fmt::runtime(_("ticket {}: {} (updated {})")),
+                       out.paint(std::to_string(t->id), Style::bold),
                        out.paint(ticket_status_label(t->status), status_style(t->status)),
                        glpi_when(t->date_mod, utc)));
   return kExitOk;
@@ -317,8 +360,8 @@ struct CloseOptions {
 
 CommandResult run_close(const CloseOptions& o, Context& ctx) {
   if (o.solution.empty() && o.solution_file.empty()) {
-    ctx.out().usage_error("ticket close needs a solution",
-                          "give --solution TEXT or --solution-file FILE");
+    ctx.out().usage_error(tr(N_("ticket close needs a solution")),
+                          _("give --solution TEXT or --solution-file FILE"));
     return kExitUsage;
   }
   std::string text = o.solution;
@@ -329,7 +372,8 @@ CommandResult run_close(const CloseOptions& o, Context& ctx) {
   }
   if (text.find_first_not_of(" \t\r\n") == std::string::npos)
     return Error(ErrorCode::invalid_input,
-                 "--solution: no text: give --solution TEXT or --solution-file FILE", "--solution");
+                 tr(N_("--solution: no text: give --solution TEXT or --solution-file FILE")),
+                 "--solution");
   auto glpi = ctx.glpi();
   if (!glpi) return glpi.error();
   auto closed = close_ticket(**glpi, o.id, text);
@@ -339,15 +383,17 @@ CommandResult run_close(const CloseOptions& o, Context& ctx) {
   if (ctx.out().json()) {
     ctx.out().print(to_json(*closed));
   } else if (t.status == TicketStatus::closed) {
-    ctx.out().line(fmt::format("ticket {} closed{}", t.id,
-                               closed->solution > 0
-                                   ? fmt::format(" with solution {}", closed->solution)
-                                   : std::string(" (it was solved already)")));
+    ctx.out().line(
+        closed->solution > 0
+            ? fmt::format(fmt::runtime(_("ticket {} closed with solution {}")), t.id,
+                          closed->solution)
+            : fmt::format(fmt::runtime(_("ticket {} closed (it was solved already)")), t.id));
   } else {
-    ctx.out().line(fmt::format("ticket {}: {}", t.id, ticket_status_label(t.status)));
+    ctx.out().line(
+        fmt::format(fmt::runtime(_("ticket {}: {}")), t.id, ticket_status_label(t.status)));
     ctx.out().note(
-        "GLPI did not let this account approve the solution: the requester closes "
-        "it, or GLPI will after its delay");
+        _("GLPI did not let this account approve the solution: the requester closes "
+          "it, or GLPI will after its delay"));
   }
   return kExitOk;
 }
@@ -363,13 +409,13 @@ struct WatchTicketOptions {
 
 CommandResult run_watch(const WatchTicketOptions& o, Context& ctx) {
   if (o.jsonl && ctx.out().json()) {
-    ctx.out().usage_error("--jsonl and --json cannot be used together",
-                          "--jsonl streams the changes, --json prints the outcome at the end");
+    ctx.out().usage_error(tr(N_("--jsonl and --json cannot be used together")),
+                          _("--jsonl streams the changes, --json prints the outcome at the end"));
     return kExitUsage;
   }
   auto polling = watch_polling(o.interval, o.timeout);
   if (!polling)
-    return Error(ErrorCode::invalid_input, "--" + polling.error().message(),
+    return Error(ErrorCode::invalid_input, joined("--", polling.error().message()),
                  "--" + polling.error().subject());
   WatchOptions options = std::move(*polling);
   auto glpi = ctx.glpi();
@@ -378,7 +424,8 @@ CommandResult run_watch(const WatchTicketOptions& o, Context& ctx) {
   options.cancelled = [] { return InterruptGuard::interrupted(); };
   const Output& out = ctx.out();
   options.on_retry = [&](const Error& e) {
-    if (!out.json() && !o.jsonl) out.warning(fmt::format("{}; trying again", e.message()));
+    if (!out.json() && !o.jsonl)
+      out.warning(fmt::format(fmt::runtime(_("{}; trying again")), localized(e.message())));
   };
   const bool utc = glpi_keeps_utc(ctx);
   auto result = watch_ticket(**glpi, o.id, options, [&](const TicketWatchEvent& e) {
@@ -402,12 +449,15 @@ CommandResult run_watch(const WatchTicketOptions& o, Context& ctx) {
     case WatchOutcome::timeout:
       if (!out.json() && !o.jsonl)
         out.note(fmt::format(
-            "ticket {} still {} after {}", o.id, ticket_status_label(result->ticket.status),
+            // TRANSLATORS: "ticket 12 still En cours (Attribué) after 1h": GLPI's status label.
+            fmt::runtime(_("ticket {} still {} after {}")), o.id,
+            ticket_status_label(result->ticket.status),
             format_duration(std::chrono::duration_cast<std::chrono::seconds>(options.timeout))));
       return kExitTemporary;
     case WatchOutcome::cancelled:
       if (!out.json() && !o.jsonl)
-        out.note(fmt::format("interrupted: 'sne ticket watch {}' watches it again", o.id));
+        out.note(fmt::format(fmt::runtime(_("interrupted: 'sne ticket watch {}' watches it again")),
+                             o.id));
       return kExitInterrupted;
   }
   return kExitFailure;
@@ -432,7 +482,8 @@ CommandResult run_comment(const CommentOptions& o, Context& ctx) {
     if (ctx.out().json())
       ctx.out().print(to_json(FollowupResult{o.ids.front(), *id, {}}));
     else
-      ctx.out().line(fmt::format("follow-up {} added to ticket {}", *id, o.ids.front()));
+      ctx.out().line(
+          fmt::format(fmt::runtime(_("follow-up {} added to ticket {}")), *id, o.ids.front()));
     return kExitOk;
   }
   auto results = (*glpi)->add_followups(o.ids, *text);
@@ -443,16 +494,19 @@ CommandResult run_comment(const CommentOptions& o, Context& ctx) {
   if (ctx.out().json()) {
     ctx.out().print_array(results->size(), [&](std::size_t i) { return to_json((*results)[i]); });
   } else {
-    Table table({"TICKET", "FOLLOW-UP", "RESULT"});
+    Table table({_("TICKET"), _("FOLLOW-UP"), _("RESULT")});
     for (const auto& r : *results)
       table.add({std::to_string(r.ticket), r.id > 0 ? std::to_string(r.id) : "",
-                 r.id > 0 ? "added" : "refused: " + r.message},
+                 r.id > 0 ? std::string(_("added"))
+                          : fmt::format(fmt::runtime(_("refused: {}")), localized(r.message))},
                 {Style::bold, Style::plain, r.id > 0 ? Style::ok : Style::bad});
     table.print(ctx.out());
   }
   if (refused > 0) {
     ctx.out().note(
-        fmt::format("GLPI refused {} of {}", refused, counted(results->size(), "follow-up")));
+        fmt::format(fmt::runtime(P_("GLPI refused {} of {} follow-up",
+                                    "GLPI refused {} of {} follow-ups", results->size())),
+                    human_number(refused), human_number(results->size())));
     return kExitPartial;
   }
   return kExitOk;
@@ -473,8 +527,8 @@ CommandResult run_attach(const AttachOptions& o, Context& ctx) {
   auto report = attach_files(**glpi, o.id, o.files, [&](const AttachOutcome& f) {
     if (ctx.out().json()) return;
     if (f.document)
-      ctx.out().line(fmt::format("{} attached to ticket {} (document {})", one_line(f.path), o.id,
-                                 f.document->id));
+      ctx.out().line(fmt::format(fmt::runtime(_("{} attached to ticket {} (document {})")),
+                                 one_line(f.path), o.id, f.document->id));
     else if (o.files.size() > 1)
       ctx.out().warning(f.error->message());
   });
@@ -496,11 +550,13 @@ struct LoginOptions {
 CommandResult run_login(const LoginOptions& o, Context& ctx) {
   auto url = ctx.glpi_url();
   if (!url) return url.error();
-  auto user = read_token(ctx, o.with_token,
-                         "GLPI user token (My settings > API token): ", "GLPI user token", false);
+  // The prompts are the user's language; the names stay English: they go into errors, which
+  // --json prints.
+  auto user = read_token(ctx, o.with_token, _("GLPI user token (My settings > API token): "),
+                         "GLPI user token", false);
   if (!user.ok) return user.failure;
-  auto app = read_token(ctx, o.with_token,
-                        "GLPI App-Token (empty if GLPI asks none): ", "GLPI App-Token", true);
+  auto app = read_token(ctx, o.with_token, _("GLPI App-Token (empty if GLPI asks none): "),
+                        "GLPI App-Token", true);
   if (!app.ok) return app.failure;
   auto glpi = ctx.open_glpi_with(*url, app.value, user.value);
   if (!glpi) return glpi.error();
@@ -514,7 +570,8 @@ CommandResult run_login(const LoginOptions& o, Context& ctx) {
   if (ctx.out().json())
     ctx.out().print(Json::object().set("glpi_url", *url).set("credentials", store->path()));
   else
-    ctx.out().line(fmt::format("GLPI tokens for {} checked and saved in {}", *url, store->path()));
+    ctx.out().line(fmt::format(fmt::runtime(_("GLPI tokens for {} checked and saved in {}")), *url,
+                               store->path()));
   return kExitOk;
 }
 
@@ -529,14 +586,15 @@ CommandResult run_logout(const int&, Context& ctx) {
   if (ctx.out().json())
     ctx.out().print(Json::object().set("glpi_url", *url).set("removed", stored->has_value()));
   else
-    ctx.out().line(*stored ? fmt::format("GLPI tokens for {} removed", *url)
-                           : fmt::format("no GLPI tokens were stored for {}", *url));
+    ctx.out().line(*stored
+                       ? fmt::format(fmt::runtime(_("GLPI tokens for {} removed")), *url)
+                       : fmt::format(fmt::runtime(_("no GLPI tokens were stored for {}")), *url));
   return kExitOk;
 }
 
 void add_body(CLI::App& verb, std::string& body, std::string& body_file, const char* what) {
   auto* b = verb.add_option("--body", body, what)->type_name("TEXT");
-  verb.add_option("--body-file", body_file, "Read the text from FILE")
+  verb.add_option("--body-file", body_file, _("Read the text from FILE"))
       ->type_name("FILE")
       ->excludes(b);
 }
@@ -544,116 +602,124 @@ void add_body(CLI::App& verb, std::string& body, std::string& body_file, const c
 }  // namespace
 
 void setup_ticket(CLI::App& root, Context& ctx) {
-  auto* noun = add_noun(root, "ticket", "Support tickets in GLPI: open, follow, comment, attach");
+  auto* noun =
+      add_noun(root, "ticket", _("Support tickets in GLPI: open, follow, comment, attach"));
 
   auto none = std::make_shared<int>(0);
-  auto* categories = noun->add_subcommand("categories", "List GLPI's ticket categories");
+  auto* categories = noun->add_subcommand("categories", _("List GLPI's ticket categories"));
   on_parsed(*categories, ctx, none, run_categories);
 
   auto c = std::make_shared<CreateOptions>();
   auto* create = noun->add_subcommand(
-      "create", "Open a ticket (text from --body, --body-file or stdin), optionally about a pli");
+      "create",
+      _("Open a ticket (text from --body, --body-file or stdin), optionally about a pli"));
   create
       ->add_option("--category", c->category,
-                   "Category, by name or complete name, any case (with --pli: chosen from the "
-                   "pli when it is overdue or rejected)")
+                   _("Category, by name or complete name, any case (with --pli: chosen from the "
+                     "pli when it is overdue or rejected)"))
       ->type_name("CATEGORY");
-  create->add_option("--title", c->title, "Title (with --pli: made from the pli)")
+  create->add_option("--title", c->title, _("Title (with --pli: made from the pli)"))
       ->type_name("TEXT");
-  add_body(*create, c->body, c->body_file, "The text of the ticket");
-  create->add_option("--attach", c->attach, "Attach FILE to the ticket (repeatable)")
+  add_body(*create, c->body, c->body_file, _("The text of the ticket"));
+  create->add_option("--attach", c->attach, _("Attach FILE to the ticket (repeatable)"))
       ->type_name("FILE");
   create
       ->add_option("--pli", c->pli,
-                   "Fill title, text and category from this pli (numéro unique, dates, status, "
-                   "rejected pieces and reasons)")
+                   _("Fill title, text and category from this pli (numéro unique, dates, status, "
+                     "rejected pieces and reasons)"))
       ->type_name("TRANSACTION");
-  create->add_option("--urgency", c->urgency, "1 (very low) to 5 (very high); default 3")
+  create->add_option("--urgency", c->urgency, _("1 (very low) to 5 (very high); default 3"))
       ->type_name("N")
       ->check(CLI::Range(1, 5));
-  create->add_option("--type", c->type, "incident (default) or request")
+  create->add_option("--type", c->type, _("incident (default) or request"))
       ->type_name("TYPE")
       ->check(CLI::IsMember({"incident", "request"}));
   create->add_flag("--force", c->force,
-                   "With --pli: open a ticket even when the pli has an open one already");
+                   _("With --pli: open a ticket even when the pli has an open one already"));
   on_parsed(*create, ctx, c, run_create);
 
   auto l = std::make_shared<ListOptions>();
-  auto* list = noun->add_subcommand("list", "List your tickets, the latest change first");
-  auto* limit = list->add_option("--limit", l->limit, "At most N tickets (default 50)")
+  auto* list = noun->add_subcommand("list", _("List your tickets, the latest change first"));
+  auto* limit = list->add_option("--limit", l->limit, _("At most N tickets (default 50)"))
                     ->type_name("N")
                     ->check(CLI::Range(std::size_t{1}, std::size_t{100000}));
-  list->add_flag("--all", l->all, "Every ticket, across all pages")->excludes(limit);
+  list->add_flag("--all", l->all, _("Every ticket, across all pages"))->excludes(limit);
   list->add_option("--status", l->filter.status,
-                   "all (default), open, old, or one status: new, assigned, planned, pending, "
-                   "solved, closed (or GLPI's label: Nouveau... Clos)")
+                   _("all (default), open, old, or one status: new, assigned, planned, pending, "
+                     "solved, closed (or GLPI's label: Nouveau... Clos)"))
       ->type_name("TICKET_STATUS");
   list->add_option("--category", l->filter.category,
-                   "Tickets of this category and those under it (name or complete name)")
+                   _("Tickets of this category and those under it (name or complete name)"))
       ->type_name("CATEGORY");
   list->add_option("--since", l->filter.since,
-                   "Tickets opened on or after this day (2025-04-18) or instant, GLPI's time")
+                   _("Tickets opened on or after this day (2025-04-18) or instant, GLPI's time"))
       ->type_name("DATE");
-  list->add_option("--pli", l->filter.pli, "Tickets drafted from this pli ('ticket create --pli')")
+  list->add_option("--pli", l->filter.pli,
+                   _("Tickets drafted from this pli ('ticket create --pli')"))
       ->type_name("TRANSACTION");
   on_parsed(*list, ctx, l, run_list);
 
   auto s = std::make_shared<ShowOptions>();
-  auto* show = noun->add_subcommand("show", "Show a ticket with its follow-ups and documents");
-  show->add_option("ID", s->id, "The ticket's number")->required()->check(CLI::PositiveNumber);
+  auto* show = noun->add_subcommand("show", _("Show a ticket with its follow-ups and documents"));
+  show->add_option("ID", s->id, _("The ticket's number"))->required()->check(CLI::PositiveNumber);
   on_parsed(*show, ctx, s, run_show);
 
   auto st = std::make_shared<ShowOptions>();
-  auto* status = noun->add_subcommand("status", "Show where a ticket stands: its status");
-  status->add_option("ID", st->id, "The ticket's number")->required()->check(CLI::PositiveNumber);
+  auto* status = noun->add_subcommand("status", _("Show where a ticket stands: its status"));
+  status->add_option("ID", st->id, _("The ticket's number"))
+      ->required()
+      ->check(CLI::PositiveNumber);
   on_parsed(*status, ctx, st, run_status);
 
   auto cl = std::make_shared<CloseOptions>();
   auto* close = noun->add_subcommand(
-      "close", "Solve a ticket with a solution (GLPI's ITILSolution), then close it");
-  close->add_option("ID", cl->id, "The ticket's number")->required()->check(CLI::PositiveNumber);
+      "close", _("Solve a ticket with a solution (GLPI's ITILSolution), then close it"));
+  close->add_option("ID", cl->id, _("The ticket's number"))->required()->check(CLI::PositiveNumber);
   auto* solution =
-      close->add_option("--solution", cl->solution, "The solution's text")->type_name("TEXT");
-  close->add_option("--solution-file", cl->solution_file, "Read the solution from FILE")
+      close->add_option("--solution", cl->solution, _("The solution's text"))->type_name("TEXT");
+  close->add_option("--solution-file", cl->solution_file, _("Read the solution from FILE"))
       ->type_name("FILE")
       ->excludes(solution);
   on_parsed(*close, ctx, cl, run_close);
 
   auto w = std::make_shared<WatchTicketOptions>();
   auto* watch = noun->add_subcommand(
-      "watch", "Wait until a ticket is solved or closed, printing its changes of status");
-  watch->add_option("ID", w->id, "The ticket's number")->required()->check(CLI::PositiveNumber);
-  watch->add_option("--timeout", w->timeout, "Give up after this long (default: never)")
+      "watch", _("Wait until a ticket is solved or closed, printing its changes of status"));
+  watch->add_option("ID", w->id, _("The ticket's number"))->required()->check(CLI::PositiveNumber);
+  watch->add_option("--timeout", w->timeout, _("Give up after this long (default: never)"))
       ->type_name("DURATION");
   watch
       ->add_option("--interval", w->interval,
-                   "First wait between polls (default 30s; doubles while nothing changes)")
+                   _("First wait between polls (default 30s; doubles while nothing changes)"))
       ->type_name("DURATION");
-  watch->add_flag("--jsonl", w->jsonl, "One JSON object per line for each status seen");
+  watch->add_flag("--jsonl", w->jsonl, _("One JSON object per line for each status seen"));
   on_parsed(*watch, ctx, w, run_watch);
 
   auto m = std::make_shared<CommentOptions>();
   auto* comment = noun->add_subcommand(
       "comment",
-      "Add a follow-up to one or several tickets (text from --body, --body-file or stdin)");
-  comment->add_option("ID", m->ids, "The tickets' numbers")->required()->check(CLI::PositiveNumber);
-  add_body(*comment, m->body, m->body_file, "The text of the follow-up");
+      _("Add a follow-up to one or several tickets (text from --body, --body-file or stdin)"));
+  comment->add_option("ID", m->ids, _("The tickets' numbers"))
+      ->required()
+      ->check(CLI::PositiveNumber);
+  add_body(*comment, m->body, m->body_file, _("The text of the follow-up"));
   on_parsed(*comment, ctx, m, run_comment);
 
   auto a = std::make_shared<AttachOptions>();
-  auto* attach = noun->add_subcommand("attach", "Attach files to a ticket");
-  attach->add_option("ID", a->id, "The ticket's number")->required()->check(CLI::PositiveNumber);
-  attach->add_option("FILE", a->files, "Files to attach")->required();
+  auto* attach = noun->add_subcommand("attach", _("Attach files to a ticket"));
+  attach->add_option("ID", a->id, _("The ticket's number"))->required()->check(CLI::PositiveNumber);
+  attach->add_option("FILE", a->files, _("Files to attach"))->required();
   on_parsed(*attach, ctx, a, run_attach);
 
   auto li = std::make_shared<LoginOptions>();
   auto* login = noun->add_subcommand(
-      "login", "Save GLPI's user token and App-Token in the credentials store, once checked");
+      "login", _("Save GLPI's user token and App-Token in the credentials store, once checked"));
   login->add_flag("--with-token", li->with_token,
-                  "Read the user token, then the App-Token, as two lines of stdin");
+                  _("Read the user token, then the App-Token, as two lines of stdin"));
   on_parsed(*login, ctx, li, run_login);
 
-  auto* logout = noun->add_subcommand("logout", "Remove GLPI's tokens from the credentials store");
+  auto* logout =
+      noun->add_subcommand("logout", _("Remove GLPI's tokens from the credentials store"));
   on_parsed(*logout, ctx, none, run_logout);
 }
 
