@@ -17,10 +17,42 @@
 #include <sne/timestamp.hpp>
 
 #include "commands.hpp"
+#include "i18n.hpp"
 
 namespace sne::cli {
 
 namespace {
+
+/// `n` for a human in the language of messages: "1 234" in French (a no-break space between
+/// thousands), "1234" in English as ever. (Local until cli/output.hpp has its own.)
+template <class Integer>
+std::string human_number(Integer n) {
+  const std::string digits = std::to_string(n);
+  if (message_language() != "fr") return digits;
+  std::string out;
+  const std::size_t sign = digits[0] == '-' ? 1 : 0;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > sign && (digits.size() - i) % 3 == 0) out += "\u00a0";
+    out += digits[i];
+  }
+  return out;
+}
+
+/// A fraction or a rate for a human ({:g}), with the language's decimal mark: "0,25" in French.
+std::string human_decimal(double v) {
+  std::string text = fmt::format("{:g}", v);
+  if (message_language() == "fr") std::replace(text.begin(), text.end(), '.', ',');
+  return text;
+}
+
+/// `prefix` then `message`, a text of libsne: English, and remembered in the language of
+/// messages as `prefix` then the message's own translation (as Error::prefixed does).
+std::string joined(std::string_view prefix, const std::string& message) {
+  std::string english = std::string(prefix) + message;
+  if (const std::string translated = localized(message); translated != message)
+    remember_localized(english, std::string(prefix) + translated);
+  return english;
+}
 
 /// The database: --db, else the sandbox the endpoint in force designates, else the default.
 Result<std::string> database(const std::string& flag, Context& ctx) {
@@ -35,7 +67,7 @@ Result<std::string> database(const std::string& flag, Context& ctx) {
   if (!ep) return ep.error();
   if (ep->kind != EndpointInfo::Kind::embedded_sandbox)
     return Error(ErrorCode::invalid_input,
-                 fmt::format("the endpoint {} is not a sandbox: give --db PATH", ep->canonical),
+                 tr(N_("the endpoint {} is not a sandbox: give --db PATH"), ep->canonical),
                  "endpoint");
   // The embedded sandbox is created on first use, whatever the first command is.
   if (auto service = ctx.service(Auth::anonymous); !service) return service.error();
@@ -52,7 +84,7 @@ struct ServeOptions {
 Result<SandboxServerOptions> listen_options(const std::string& listen) {
   auto o = parse_sandbox_listen(listen);
   if (o || o.error().message().rfind("listen '", 0) != 0) return o;
-  return Error(o.error().code(), "--" + o.error().message(), o.error().subject());
+  return Error(o.error().code(), joined("--", o.error().message()), o.error().subject());
 }
 
 CommandResult run_serve(const ServeOptions& opts, Context& ctx) {
@@ -76,7 +108,8 @@ CommandResult run_serve(const ServeOptions& opts, Context& ctx) {
   if (ctx.out().json())
     ctx.out().print(Json::object().set("url", (*server)->url()).set("db", *db));
   else
-    ctx.out().line(fmt::format("Sandbox listening on {} (database {}); Ctrl-C stops it.",
+    ctx.out().line(fmt::format(fmt::runtime(_("Sandbox listening on {} (database {}); Ctrl-C "
+                                              "stops it.")),
                                (*server)->url(), *db));
   (void)std::fflush(stdout);
   int received = 0;
@@ -97,14 +130,15 @@ CommandResult run_serve(const ServeOptions& opts, Context& ctx) {
   while (!stopped && std::chrono::steady_clock::now() < deadline && again <= 0)
     again = sigtimedwait(&signals, nullptr, &slice);
   if (!stopped) {
-    ctx.out().note(again > 0 ? "second signal: stopping without waiting for open connections"
-                             : "connections still open after 5 s: stopping without them");
+    ctx.out().note(again > 0 ? _("second signal: stopping without waiting for open connections")
+                             : _("connections still open after 5 s: stopping without them"));
     (void)std::fflush(nullptr);
     std::_Exit(again > 0 ? kExitInterrupted : kExitOk);
   }
   stopper.join();
   if (!ctx.out().json())
-    ctx.out().note(fmt::format("stopped on {}", received == SIGINT ? "SIGINT" : "SIGTERM"));
+    ctx.out().note(
+        fmt::format(fmt::runtime(_("stopped on {}")), received == SIGINT ? "SIGINT" : "SIGTERM"));
   return kExitOk;
 }
 
@@ -123,7 +157,7 @@ CommandResult run_reset(const DbOptions& opts, Context& ctx) {
   if (ctx.out().json())
     ctx.out().print(Json::object().set("db", *db).set("reset", true));
   else
-    ctx.out().line(fmt::format("Sandbox {} reset to its demo data.", *db));
+    ctx.out().line(fmt::format(fmt::runtime(_("Sandbox {} reset to its demo data.")), *db));
   return kExitOk;
 }
 
@@ -137,11 +171,13 @@ CommandResult run_outbox(const DbOptions& opts, Context& ctx) {
     ctx.out().print_array(shown.size(), [&](std::size_t i) { return to_json(shown[i]); });
     return kExitOk;
   }
-  if (shown.empty()) ctx.out().line("The outbox is empty.");
+  if (shown.empty()) ctx.out().line(_("The outbox is empty."));
   for (const auto& m : shown) {
     ctx.out().line(ctx.out().paint(
-        fmt::format("#{} {} to {}", m.id, format_timestamp(m.sent_at), m.to), Style::bold));
-    ctx.out().line(fmt::format("Subject: {}", m.subject));
+        // TRANSLATORS: "#3 2025-04-18T10:00:00Z to agent@example.fr": an e-mail, when, to whom.
+        fmt::format(fmt::runtime(_("#{} {} to {}")), m.id, format_timestamp(m.sent_at), m.to),
+        Style::bold));
+    ctx.out().line(fmt::format(fmt::runtime(_("Subject: {}")), m.subject));
     std::string_view body = m.body;
     while (!body.empty()) {
       const auto nl = body.find('\n');
@@ -165,7 +201,7 @@ CommandResult run_advance(const AdvanceOptions& opts, Context& ctx) {
   std::chrono::seconds by{0};
   if (!opts.by.empty()) {
     auto d = parse_duration(opts.by);
-    if (!d) return Error(ErrorCode::invalid_input, "--by: " + d.error().message(), "by");
+    if (!d) return Error(ErrorCode::invalid_input, joined("--by: ", d.error().message()), "by");
     by = *d;
   }
   auto run = advance_sandbox(*path, by);
@@ -175,16 +211,21 @@ CommandResult run_advance(const AdvanceOptions& opts, Context& ctx) {
     return kExitOk;
   }
   if (by.count() > 0)
-    ctx.out().line(fmt::format("Sandbox clock moved forward by {}.", format_duration(by)));
+    ctx.out().line(
+        fmt::format(fmt::runtime(_("Sandbox clock moved forward by {}.")), format_duration(by)));
   if (run->transactions.empty()) {
-    ctx.out().line("The numériseur had no pli waiting.");
+    ctx.out().line(_("The numériseur had no pli waiting."));
     return kExitOk;
   }
-  ctx.out().line(
-      fmt::format("The numériseur processed {} pli{}: {} enregistrement complet, {} "
-                  "rejet de pièces, {} rejet du dossier.",
-                  run->transactions.size(), run->transactions.size() == 1 ? "" : "s", run->complete,
-                  run->rejet_pieces, run->rejet_dossier));
+  ctx.out().line(fmt::format(
+      // TRANSLATORS: the three outcomes are the SNE's statuts, in French in every language.
+      fmt::runtime(P_("The numériseur processed {} pli: {} enregistrement complet, {} rejet de "
+                      "pièces, {} rejet du dossier.",
+                      "The numériseur processed {} plis: {} enregistrement complet, {} rejet de "
+                      "pièces, {} rejet du dossier.",
+                      run->transactions.size())),
+      human_number(run->transactions.size()), human_number(run->complete),
+      human_number(run->rejet_pieces), human_number(run->rejet_dossier)));
   for (const auto& t : run->transactions) ctx.out().line("  " + t);
   return kExitOk;
 }
@@ -200,7 +241,8 @@ CommandResult run_numeriseur(const NumeriseurOptions& opts, Context& ctx) {
   std::optional<std::chrono::seconds> delay;
   if (!opts.delay.empty()) {
     auto d = parse_duration(opts.delay);
-    if (!d) return Error(ErrorCode::invalid_input, "--delay: " + d.error().message(), "delay");
+    if (!d)
+      return Error(ErrorCode::invalid_input, joined("--delay: ", d.error().message()), "delay");
     delay = *d;
   }
   auto state = sandbox_numeriseur(*path, delay);
@@ -209,11 +251,18 @@ CommandResult run_numeriseur(const NumeriseurOptions& opts, Context& ctx) {
     ctx.out().print(to_json(*state));
     return kExitOk;
   }
-  ctx.out().line(fmt::format("The numériseur processes each pli {} after its transmission.",
-                             format_duration(state->delay)));
-  ctx.out().line(fmt::format("{} pli{} waiting; {} seeded pli{} stuck (never processed).",
-                             state->waiting, state->waiting == 1 ? "" : "s", state->stuck,
-                             state->stuck == 1 ? "" : "s"));
+  ctx.out().line(
+      fmt::format(fmt::runtime(_("The numériseur processes each pli {} after its transmission.")),
+                  format_duration(state->delay)));
+  const std::string waiting =
+      fmt::format(fmt::runtime(P_("{} pli waiting", "{} plis waiting", state->waiting)),
+                  human_number(state->waiting));
+  const std::string stuck =
+      fmt::format(fmt::runtime(P_("{} seeded pli stuck (never processed)",
+                                  "{} seeded plis stuck (never processed)", state->stuck)),
+                  human_number(state->stuck));
+  // TRANSLATORS: "3 plis waiting; 1 seeded pli stuck (never processed)."
+  ctx.out().line(fmt::format(fmt::runtime(_("{}; {}.")), waiting, stuck));
   return kExitOk;
 }
 
@@ -224,17 +273,30 @@ struct GlpiOptions {
   std::string max_upload;     ///< --max-upload: bytes
 };
 
-/// A whole number of `option`, or invalid_input naming the option.
-Result<std::uint64_t> whole_number(const std::string& text, const char* option, const char* what) {
+/// A whole number of `option`, or invalid_input naming the option: `message` (N_-marked) says
+/// "{option}: '{text}' is not ...".
+Result<std::uint64_t> whole_number(const std::string& text, const char* option,
+                                   const char* message) {
   if (text.empty() || text.size() > 19 || text.find_first_not_of("0123456789") != std::string::npos)
-    return Error(ErrorCode::invalid_input,
-                 fmt::format("{}: '{}' is not {}", option, printable(text, 40), what), option + 2);
+    return Error(ErrorCode::invalid_input, tr(message, option, printable(text, 40)), option + 2);
   return std::stoull(text);
 }
 
 /// "24m (1440 s)".
 std::string seconds_text(std::chrono::seconds s) {
-  return fmt::format("{} ({} s)", format_duration(s), s.count());
+  return fmt::format("{} ({} s)", format_duration(s), human_number(s.count()));
+}
+
+/// A library error about `member` of a change, named by its option instead: "--latency: ...".
+template <std::size_t N>
+Error by_option(const Error& error, const std::pair<const char*, const char*> (&options)[N]) {
+  for (const auto& [member, option] : options)
+    if (error.subject() == member) {
+      Error named(error.code(), error.message(), option + 2);
+      named.prefixed(option);
+      return named;
+    }
+  return error;
 }
 
 CommandResult run_glpi(const GlpiOptions& opts, Context& ctx) {
@@ -242,17 +304,18 @@ CommandResult run_glpi(const GlpiOptions& opts, Context& ctx) {
   if (!opts.session_ttl.empty()) {
     auto d = parse_duration(opts.session_ttl);
     if (!d)
-      return Error(ErrorCode::invalid_input, "--session-ttl: " + d.error().message(),
+      return Error(ErrorCode::invalid_input, joined("--session-ttl: ", d.error().message()),
                    "session-ttl");
     change.session_ttl = *d;
   }
   if (!opts.session_calls.empty()) {
-    auto n = whole_number(opts.session_calls, "--session-calls", "a number of calls (0: no limit)");
+    auto n = whole_number(opts.session_calls, "--session-calls",
+                          N_("{}: '{}' is not a number of calls (0: no limit)"));
     if (!n) return n.error();
     change.session_calls = static_cast<int>(std::min<std::uint64_t>(*n, 2000000000));
   }
   if (!opts.max_upload.empty()) {
-    auto n = whole_number(opts.max_upload, "--max-upload", "a number of bytes");
+    auto n = whole_number(opts.max_upload, "--max-upload", N_("{}: '{}' is not a number of bytes"));
     if (!n) return n.error();
     change.max_upload = *n;
   }
@@ -265,28 +328,34 @@ CommandResult run_glpi(const GlpiOptions& opts, Context& ctx) {
         {"session_ttl", "--session-ttl"},
         {"session_calls", "--session-calls"},
         {"max_upload", "--max-upload"}};
-    for (const auto& [member, option] : kOptions)
-      if (state.error().subject() == member)
-        return Error(state.error().code(), fmt::format("{}: {}", option, state.error().message()),
-                     option + 2);
-    return state.error();
+    return by_option(state.error(), kOptions);
   }
   if (ctx.out().json()) {
     ctx.out().print(to_json(*state));
     return kExitOk;
   }
-  ctx.out().line(fmt::format("GLPI sessions expire after {} unused, on the sandbox's clock.",
-                             seconds_text(state->session_ttl)));
-  ctx.out().line(state->session_calls == 0
-                     ? std::string("A session serves any number of calls.")
-                     : fmt::format("A session serves {} call{}, then is invalid.",
-                                   state->session_calls, state->session_calls == 1 ? "" : "s"));
   ctx.out().line(
-      fmt::format("Document uploads take files of up to {}.", counted(state->max_upload, "byte")));
-  ctx.out().line(fmt::format("{} open session{}, {} ticket{}, {} document{}.", state->open_sessions,
-                             state->open_sessions == 1 ? "" : "s", state->tickets,
-                             state->tickets == 1 ? "" : "s", state->documents,
-                             state->documents == 1 ? "" : "s"));
+      fmt::format(fmt::runtime(_("GLPI sessions expire after {} unused, on the sandbox's clock.")),
+                  seconds_text(state->session_ttl)));
+  ctx.out().line(state->session_calls == 0
+                     ? std::string(_("A session serves any number of calls."))
+                     : fmt::format(fmt::runtime(P_("A session serves {} call, then is invalid.",
+                                                   "A session serves {} calls, then is invalid.",
+                                                   state->session_calls)),
+                                   human_number(state->session_calls)));
+  ctx.out().line(fmt::format(
+      fmt::runtime(P_("Document uploads take files of up to {} byte.",
+                      "Document uploads take files of up to {} bytes.", state->max_upload)),
+      human_number(state->max_upload)));
+  const std::string sessions =
+      fmt::format(fmt::runtime(P_("{} open session", "{} open sessions", state->open_sessions)),
+                  human_number(state->open_sessions));
+  const std::string tickets = fmt::format(
+      fmt::runtime(P_("{} ticket", "{} tickets", state->tickets)), human_number(state->tickets));
+  const std::string documents =
+      fmt::format(fmt::runtime(P_("{} document", "{} documents", state->documents)),
+                  human_number(state->documents));
+  ctx.out().line(fmt::format("{}, {}, {}.", sessions, tickets, documents));
   return kExitOk;
 }
 
@@ -306,26 +375,30 @@ std::string rounded(std::chrono::seconds d) {
 /// "2025-04-18T10:00:00Z, fixed (583d10h behind the system clock)".
 std::string describe(const SandboxClock& c) {
   const auto off = c.offset.count();
-  std::string where = "on the system clock";
-  if (off > 0) where = rounded(c.offset) + " ahead of the system clock";
-  if (off < 0) where = rounded(-c.offset) + " behind the system clock";
-  return fmt::format("{}, {} ({})", format_timestamp(c.now), c.fixed ? "fixed" : "auto", where);
+  std::string where = _("on the system clock");
+  if (off > 0)
+    where = fmt::format(fmt::runtime(_("{} ahead of the system clock")), rounded(c.offset));
+  if (off < 0)
+    where = fmt::format(fmt::runtime(_("{} behind the system clock")), rounded(-c.offset));
+  return fmt::format(fmt::runtime(c.fixed ? _("{}, fixed ({})") : _("{}, auto ({})")),
+                     format_timestamp(c.now), where);
 }
 
-CommandResult print_clock(const Result<SandboxClock>& clock, const char* what, Context& ctx) {
+/// The clock, or its error; `line` (translated) says "...: {}." with describe()'s text.
+CommandResult print_clock(const Result<SandboxClock>& clock, const char* line, Context& ctx) {
   if (!clock) return clock.error();
   if (ctx.out().json()) {
     ctx.out().print(to_json(*clock));
     return kExitOk;
   }
-  ctx.out().line(fmt::format("{}: {}.", what, describe(*clock)));
+  ctx.out().line(fmt::format(fmt::runtime(line), describe(*clock)));
   return kExitOk;
 }
 
 CommandResult run_clock_show(const ClockOptions& opts, Context& ctx) {
   auto path = database(opts.db, ctx);
   if (!path) return path.error();
-  return print_clock(sandbox_clock(*path), "Sandbox clock", ctx);
+  return print_clock(sandbox_clock(*path), _("Sandbox clock: {}."), ctx);
 }
 
 CommandResult run_clock_set(const ClockOptions& opts, Context& ctx) {
@@ -333,13 +406,13 @@ CommandResult run_clock_set(const ClockOptions& opts, Context& ctx) {
   if (!at) return at.error();
   auto path = database(opts.db, ctx);
   if (!path) return path.error();
-  return print_clock(set_sandbox_clock(*path, *at), "Sandbox clock set", ctx);
+  return print_clock(set_sandbox_clock(*path, *at), _("Sandbox clock set: {}."), ctx);
 }
 
 CommandResult run_clock_auto(const ClockOptions& opts, Context& ctx) {
   auto path = database(opts.db, ctx);
   if (!path) return path.error();
-  return print_clock(auto_sandbox_clock(*path), "Sandbox clock released", ctx);
+  return print_clock(auto_sandbox_clock(*path), _("Sandbox clock released: {}."), ctx);
 }
 
 struct SeedOptions {
@@ -369,9 +442,12 @@ CommandResult run_seed_demandes(const SeedOptions& opts, Context& ctx) {
   }
   (void)std::fwrite(block.data(), 1, block.size(), stdout);
   ctx.out().note(fmt::format(
-      "added {} demande{} in territory {} (guichet {}), none radiated, "
-      "with room in every category",
-      numeros.size(), numeros.size() == 1 ? "" : "s", seeded->territoire, seeded->guichet));
+      fmt::runtime(P_("added {} demande in territory {} (guichet {}), none radiated, with room in "
+                      "every category",
+                      "added {} demandes in territory {} (guichet {}), none radiated, with room "
+                      "in every category",
+                      numeros.size())),
+      human_number(numeros.size()), seeded->territoire, seeded->guichet));
   return kExitOk;
 }
 
@@ -387,18 +463,23 @@ CommandResult run_seed(const SeedOptions& opts, Context& ctx) {
     ctx.out().print(to_json(*seeded));
     return kExitOk;
   }
-  ctx.out().line(fmt::format("Added {} pli{} for guichet {}, transmitted from {} to {}.",
-                             seeded->added, seeded->added == 1 ? "" : "s", seeded->guichet,
-                             format_timestamp(seeded->first), format_timestamp(seeded->last)));
+  ctx.out().line(fmt::format(
+      fmt::runtime(P_("Added {} pli for guichet {}, transmitted from {} to {}.",
+                      "Added {} plis for guichet {}, transmitted from {} to {}.", seeded->added)),
+      human_number(seeded->added), seeded->guichet, format_timestamp(seeded->first),
+      format_timestamp(seeded->last)));
   for (const auto& s : statuts()) {
     const auto n = seeded->by_statut.find(s.value);
     if (n != seeded->by_statut.end())
-      ctx.out().line(fmt::format("  {:>7}  {}", n->second, s.label));
+      ctx.out().line(fmt::format("  {:>7}  {}", human_number(n->second), s.label));
   }
   ctx.out().line(fmt::format(
-      "Sent to {} of territory {} ({} new); their pieces are not filed in the demandes.",
-      counted(static_cast<std::size_t>(seeded->demandes), "demande"), seeded->territoire,
-      seeded->demandes_created));
+      fmt::runtime(P_("Sent to {} demande of territory {} ({} new); their pieces are not filed in "
+                      "the demandes.",
+                      "Sent to {} demandes of territory {} ({} new); their pieces are not filed "
+                      "in the demandes.",
+                      seeded->demandes)),
+      human_number(seeded->demandes), seeded->territoire, human_number(seeded->demandes_created)));
   return kExitOk;
 }
 
@@ -408,13 +489,13 @@ struct FaultsOptions {
   std::string error_rate, error_status, retry_after, latency, drop_rate, drop_when, rate_limit;
 };
 
-/// A number of `option`, or invalid_input naming the option.
-Result<double> decimal(const std::string& text, const char* option, const char* what) {
+/// A number of `option`, or invalid_input naming the option: `message` (N_-marked) says
+/// "{option}: '{text}' is not ...".
+Result<double> decimal(const std::string& text, const char* option, const char* message) {
   double v = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
   if (text.empty() || ec != std::errc() || end != text.data() + text.size())
-    return Error(ErrorCode::invalid_input,
-                 fmt::format("{}: '{}' is not {}", option, printable(text, 40), what), option + 2);
+    return Error(ErrorCode::invalid_input, tr(message, option, printable(text, 40)), option + 2);
   return v;
 }
 
@@ -422,27 +503,28 @@ Result<SandboxFaultsChange> faults_change(const FaultsOptions& o) {
   SandboxFaultsChange c;
   c.off = o.off;
   if (!o.error_rate.empty()) {
-    auto v = decimal(o.error_rate, "--error-rate", "a fraction from 0 to 1");
+    auto v = decimal(o.error_rate, "--error-rate", N_("{}: '{}' is not a fraction from 0 to 1"));
     if (!v) return v.error();
     c.error_rate = *v;
   }
   if (!o.error_status.empty()) {
-    auto v = whole_number(o.error_status, "--error-status", "an HTTP status");
+    auto v = whole_number(o.error_status, "--error-status", N_("{}: '{}' is not an HTTP status"));
     if (!v) return v.error();
     c.error_status = static_cast<int>(std::min<std::uint64_t>(*v, 1000));
   }
   if (!o.retry_after.empty()) {
-    auto v = whole_number(o.retry_after, "--retry-after", "a number of seconds");
+    auto v =
+        whole_number(o.retry_after, "--retry-after", N_("{}: '{}' is not a number of seconds"));
     if (!v) return v.error();
     c.retry_after = std::chrono::seconds(std::min<std::uint64_t>(*v, 1000000));
   }
   if (!o.latency.empty()) {
-    auto v = whole_number(o.latency, "--latency", "a number of milliseconds");
+    auto v = whole_number(o.latency, "--latency", N_("{}: '{}' is not a number of milliseconds"));
     if (!v) return v.error();
     c.latency = std::chrono::milliseconds(std::min<std::uint64_t>(*v, 100000000));
   }
   if (!o.drop_rate.empty()) {
-    auto v = decimal(o.drop_rate, "--drop-rate", "a fraction from 0 to 1");
+    auto v = decimal(o.drop_rate, "--drop-rate", N_("{}: '{}' is not a fraction from 0 to 1"));
     if (!v) return v.error();
     c.drop_rate = *v;
   }
@@ -450,13 +532,13 @@ Result<SandboxFaultsChange> faults_change(const FaultsOptions& o) {
     for (auto d : {SandboxDrop::before, SandboxDrop::after, SandboxDrop::either})
       if (o.drop_when == to_string(d)) c.drop_when = d;
     if (!c.drop_when)
-      return Error(ErrorCode::invalid_input,
-                   fmt::format("--drop-when: '{}' is not before, after or either",
-                               printable(o.drop_when, 40)),
-                   "drop-when");
+      return Error(
+          ErrorCode::invalid_input,
+          tr(N_("--drop-when: '{}' is not before, after or either"), printable(o.drop_when, 40)),
+          "drop-when");
   }
   if (!o.rate_limit.empty()) {
-    auto v = decimal(o.rate_limit, "--rate-limit", "a number of plis a second");
+    auto v = decimal(o.rate_limit, "--rate-limit", N_("{}: '{}' is not a number of plis a second"));
     if (!v) return v.error();
     c.rate_limit = *v;
   }
@@ -475,11 +557,7 @@ CommandResult run_faults(const FaultsOptions& opts, Context& ctx) {
         {"error_rate", "--error-rate"},   {"error_status", "--error-status"},
         {"retry_after", "--retry-after"}, {"latency", "--latency"},
         {"drop_rate", "--drop-rate"},     {"rate_limit", "--rate-limit"}};
-    for (const auto& [member, option] : kOptions)
-      if (knobs.error().subject() == member)
-        return Error(knobs.error().code(), fmt::format("{}: {}", option, knobs.error().message()),
-                     option + 2);
-    return knobs.error();
+    return by_option(knobs.error(), kOptions);
   }
   const SandboxFaults& k = *knobs;
   if (ctx.out().json()) {
@@ -487,29 +565,38 @@ CommandResult run_faults(const FaultsOptions& opts, Context& ctx) {
     return kExitOk;
   }
   if (!k.any()) {
-    ctx.out().line("No faults: the sandbox answers every request as it should.");
+    ctx.out().line(_("No faults: the sandbox answers every request as it should."));
     return kExitOk;
   }
-  ctx.out().line("Faults played on the requests of /v1/ (sign-in and GLPI exempt):");
+  ctx.out().line(_("Faults played on the requests of /v1/ (sign-in and GLPI exempt):"));
   Table t({"", ""});
+  // TRANSLATORS: the value of a knob of sandbox faults that is off (errors, latency, drops,
+  // rate limit).
+  const std::string none = _("none");
   const std::string retry =
       k.retry_after.count() > 0 ? fmt::format(", Retry-After: {}", k.retry_after.count()) : "";
-  t.add({"errors", k.error_rate > 0 ? fmt::format("{:g} of requests answered {}{}, nothing done",
-                                                  k.error_rate, k.error_status, retry)
-                                    : std::string("none")});
-  t.add({"latency", k.latency.count() > 0
-                        ? fmt::format("every answer delayed {} ms", k.latency.count())
-                        : std::string("none")});
-  t.add({"drops",
+  t.add({_("errors"),
+         k.error_rate > 0
+             // TRANSLATORS: "0.25 of requests answered 503, Retry-After: 2, nothing done".
+             ? fmt::format(fmt::runtime(_("{} of requests answered {}{}, nothing done")),
+                           human_decimal(k.error_rate), k.error_status, retry)
+             : none});
+  t.add({_("latency"), k.latency.count() > 0
+                           ? fmt::format(fmt::runtime(_("every answer delayed {} ms")),
+                                         human_number(k.latency.count()))
+                           : none});
+  t.add({_("drops"),
          k.drop_rate > 0
-             ? fmt::format("{:g} of connections closed without an answer, {}", k.drop_rate,
-                           k.drop_when == SandboxDrop::before  ? "before processing"
-                           : k.drop_when == SandboxDrop::after ? "after processing (committed)"
-                                                               : "before or after processing")
-             : std::string("none")});
-  t.add({"rate limit", k.rate_limit > 0
-                           ? fmt::format("{:g} pli creations a second, then 429", k.rate_limit)
-                           : std::string("none")});
+             ? fmt::format(fmt::runtime(_("{} of connections closed without an answer, {}")),
+                           human_decimal(k.drop_rate),
+                           k.drop_when == SandboxDrop::before  ? _("before processing")
+                           : k.drop_when == SandboxDrop::after ? _("after processing (committed)")
+                                                               : _("before or after processing"))
+             : none});
+  t.add({_("rate limit"), k.rate_limit > 0
+                              ? fmt::format(fmt::runtime(_("{} pli creations a second, then 429")),
+                                            human_decimal(k.rate_limit))
+                              : none});
   t.print(ctx.out());
   return kExitOk;
 }
@@ -519,161 +606,165 @@ CommandResult run_faults(const FaultsOptions& opts, Context& ctx) {
 void setup_sandbox(CLI::App& root, Context& ctx) {
   auto* noun =
       add_noun(root, "sandbox",
-               "The embedded sandbox: serve it over HTTP, reset it, read the e-mails "
-               "it sent, drive its numériseur, its GLPI and its clock, add plis and demandes "
-               "in volume, play faults");
+               _("The embedded sandbox: serve it over HTTP, reset it, read the e-mails "
+                 "it sent, drive its numériseur, its GLPI and its clock, add plis and demandes "
+                 "in volume, play faults"));
 
   auto s = std::make_shared<ServeOptions>();
-  auto* serve = noun->add_subcommand("serve", "Serve the sandbox over HTTP on loopback");
-  serve->add_option("--listen", s->listen, "Loopback address and port (port 0: any free port)")
+  auto* serve = noun->add_subcommand("serve", _("Serve the sandbox over HTTP on loopback"));
+  serve->add_option("--listen", s->listen, _("Loopback address and port (port 0: any free port)"))
       ->type_name("HOST:PORT")
       ->capture_default_str();
   serve
       ->add_option("--db", s->db,
-                   "Sandbox database (default: the endpoint's, else "
-                   "$XDG_DATA_HOME/sne/sandbox.db)")
+                   _("Sandbox database (default: the endpoint's, else "
+                     "$XDG_DATA_HOME/sne/sandbox.db)"))
       ->type_name("PATH");
   on_parsed(*serve, ctx, s, run_serve);
 
   auto r = std::make_shared<DbOptions>();
-  auto* reset = noun->add_subcommand("reset", "Delete the sandbox's data and seed it anew");
-  reset->add_option("--db", r->db, "Sandbox database")->type_name("PATH");
+  auto* reset = noun->add_subcommand("reset", _("Delete the sandbox's data and seed it anew"));
+  reset->add_option("--db", r->db, _("Sandbox database"))->type_name("PATH");
   on_parsed(*reset, ctx, r, run_reset);
 
   auto o = std::make_shared<DbOptions>();
   auto* outbox = noun->add_subcommand(
-      "outbox", "Show the e-mails the sandbox sent (activation links, notifications)");
-  outbox->add_option("--db", o->db, "Sandbox database")->type_name("PATH");
-  outbox->add_option("--limit", o->limit, "Only the last N e-mails")
+      "outbox", _("Show the e-mails the sandbox sent (activation links, notifications)"));
+  outbox->add_option("--db", o->db, _("Sandbox database"))->type_name("PATH");
+  outbox->add_option("--limit", o->limit, _("Only the last N e-mails"))
       ->type_name("N")
       ->check(CLI::Range(1, 1000000));
-  outbox->add_option("--to", o->to, "Only the e-mails sent to this address")->type_name("EMAIL");
+  outbox->add_option("--to", o->to, _("Only the e-mails sent to this address"))->type_name("EMAIL");
   on_parsed(*outbox, ctx, o, run_outbox);
 
   auto a = std::make_shared<AdvanceOptions>();
   auto* advance = noun->add_subcommand(
-      "advance", "Have the numériseur process every waiting pli now (optionally move the clock)");
-  advance->add_option("--db", a->db, "Sandbox database")->type_name("PATH");
+      "advance",
+      _("Have the numériseur process every waiting pli now (optionally move the clock)"));
+  advance->add_option("--db", a->db, _("Sandbox database"))->type_name("PATH");
   advance
       ->add_option("--by", a->by,
-                   "Move the sandbox clock forward by this much first (90s, 5m, 2h, 3d)")
+                   _("Move the sandbox clock forward by this much first (90s, 5m, 2h, 3d)"))
       ->type_name("DURATION");
   on_parsed(*advance, ctx, a, run_advance);
 
   auto n = std::make_shared<NumeriseurOptions>();
   auto* numeriseur =
-      noun->add_subcommand("numeriseur", "Show the numériseur's delay and queue; set the delay");
-  numeriseur->add_option("--db", n->db, "Sandbox database")->type_name("PATH");
+      noun->add_subcommand("numeriseur", _("Show the numériseur's delay and queue; set the delay"));
+  numeriseur->add_option("--db", n->db, _("Sandbox database"))->type_name("PATH");
   numeriseur
       ->add_option("--delay", n->delay,
-                   "Process each pli this long after its transmission (0s to 24h; default 1m)")
+                   _("Process each pli this long after its transmission (0s to 24h; default 1m)"))
       ->type_name("DURATION");
   on_parsed(*numeriseur, ctx, n, run_numeriseur);
 
   auto g = std::make_shared<GlpiOptions>();
   auto* glpi = noun->add_subcommand(
       "glpi",
-      "Show the sandbox GLPI's knobs and counters; set session lifetime, calls, upload size");
-  glpi->add_option("--db", g->db, "Sandbox database")->type_name("PATH");
+      _("Show the sandbox GLPI's knobs and counters; set session lifetime, calls, upload size"));
+  glpi->add_option("--db", g->db, _("Sandbox database"))->type_name("PATH");
   glpi->add_option(
           "--session-ttl", g->session_ttl,
-          "Sessions unused this long expire: seconds or 24m, 1 s to 30 days (default 1440)")
+          _("Sessions unused this long expire: seconds or 24m, 1 s to 30 days (default 1440)"))
       ->type_name("SECONDS");
   glpi->add_option("--session-calls", g->session_calls,
-                   "Sessions are invalid after N authenticated calls; 0: never (default)")
+                   _("Sessions are invalid after N authenticated calls; 0: never (default)"))
       ->type_name("N");
   glpi->add_option("--max-upload", g->max_upload,
-                   "Largest file a Document upload accepts, in bytes (default 10485760)")
+                   _("Largest file a Document upload accepts, in bytes (default 10485760)"))
       ->type_name("BYTES");
   on_parsed(*glpi, ctx, g, run_glpi);
 
   auto c = std::make_shared<ClockOptions>();
   auto* clock = noun->add_subcommand(
-      "clock", "Show the sandbox's clock; set it to an instant, or back to the system clock");
+      "clock", _("Show the sandbox's clock; set it to an instant, or back to the system clock"));
   clock->require_subcommand(0, 1);
-  clock->add_option("--db", c->db, "Sandbox database")->type_name("PATH");
+  clock->add_option("--db", c->db, _("Sandbox database"))->type_name("PATH");
   // Without a verb, `clock` shows the clock; its callback runs after its verb's, if any.
   clock->callback([clock, &ctx, c] {
     if (clock->get_subcommands().empty())
       ctx.command = [&ctx, c] { return run_clock_show(*c, ctx); };
   });
-  auto* clock_set =
-      clock->add_subcommand("set", "Stop the sandbox's clock at an instant, forwards or backwards");
+  auto* clock_set = clock->add_subcommand(
+      "set", _("Stop the sandbox's clock at an instant, forwards or backwards"));
   clock_set
       ->add_option("INSTANT", c->instant,
-                   "2025-04-18T10:00:00Z, or a date alone (2025-04-18) for 00:00 UTC")
+                   _("2025-04-18T10:00:00Z, or a date alone (2025-04-18) for 00:00 UTC"))
       ->required();
-  clock_set->add_option("--db", c->db, "Sandbox database")->type_name("PATH");
+  clock_set->add_option("--db", c->db, _("Sandbox database"))->type_name("PATH");
   on_parsed(*clock_set, ctx, c, run_clock_set);
   auto* clock_auto =
-      clock->add_subcommand("auto", "Put the sandbox's clock back on the system clock");
-  clock_auto->add_option("--db", c->db, "Sandbox database")->type_name("PATH");
+      clock->add_subcommand("auto", _("Put the sandbox's clock back on the system clock"));
+  clock_auto->add_option("--db", c->db, _("Sandbox database"))->type_name("PATH");
   on_parsed(*clock_auto, ctx, c, run_clock_auto);
 
   auto v = std::make_shared<SeedOptions>();
   auto* seed = noun->add_subcommand(
-      "seed", "Add plis in volume for the tableau de bord, or new empty demandes for volume tests");
-  seed->add_option("--db", v->db, "Sandbox database")->type_name("PATH");
-  auto* plis = seed->add_option("--plis", v->plis.count, "Add N plis, 1 to 1000000")
+      "seed",
+      _("Add plis in volume for the tableau de bord, or new empty demandes for volume tests"));
+  seed->add_option("--db", v->db, _("Sandbox database"))->type_name("PATH");
+  auto* plis = seed->add_option("--plis", v->plis.count, _("Add N plis, 1 to 1000000"))
                    ->type_name("N")
                    ->check(CLI::Range(1, 1000000));
   seed->add_option("--demandes", v->demandes,
-                   "Add N demandes with room in every category, 1 to 1000000; prints their "
-                   "numéros uniques")
+                   _("Add N demandes with room in every category, 1 to 1000000; prints their "
+                     "numéros uniques"))
       ->type_name("N")
       ->check(CLI::Range(1, 1000000))
       ->excludes(plis);
   seed->add_option("--guichet", v->guichet,
-                   "The guichet that sent the plis (default G3401), or in whose territory the "
-                   "demandes are (default: the demo agent's current guichet)")
+                   _("The guichet that sent the plis (default G3401), or in whose territory the "
+                     "demandes are (default: the demo agent's current guichet)"))
       ->type_name("CODE");
   seed->add_option("--days", v->plis.days,
-                   "Plis transmitted over the last D days of the sandbox clock, 1 to 3650")
+                   _("Plis transmitted over the last D days of the sandbox clock, 1 to 3650"))
       ->type_name("D")
       ->check(CLI::Range(1, 3650))
       ->capture_default_str()
       ->needs(plis);
   seed->callback([&ctx, v, seed] {
     if (seed->count("--plis") == 0 && seed->count("--demandes") == 0)
-      throw CLI::RequiredError("--plis N or --demandes N");
+      throw CLI::RequiredError(tr(N_("--plis N or --demandes N is required")),
+                               CLI::ExitCodes::RequiredError);
     ctx.command = [&ctx, v] { return run_seed(*v, ctx); };
   });
 
   auto f = std::make_shared<FaultsOptions>();
   auto* faults = noun->add_subcommand(
       "faults",
-      "Show or set the faults the sandbox plays on the web service: errors, latency, dropped "
-      "connections, a rate limit of plis");
-  faults->add_option("--db", f->db, "Sandbox database")->type_name("PATH");
+      _("Show or set the faults the sandbox plays on the web service: errors, latency, dropped "
+        "connections, a rate limit of plis"));
+  faults->add_option("--db", f->db, _("Sandbox database"))->type_name("PATH");
   faults
       ->add_option("--error-rate", f->error_rate,
-                   "Answer this fraction of requests (0 to 1) with --error-status, doing "
-                   "nothing")
+                   _("Answer this fraction of requests (0 to 1) with --error-status, doing "
+                     "nothing"))
       ->type_name("R");
   faults
       ->add_option("--error-status", f->error_status,
-                   "The status of those answers: 408, 429, 500, 502, 503 (default) or 504")
+                   _("The status of those answers: 408, 429, 500, 502, 503 (default) or 504"))
       ->type_name("CODE");
   faults
       ->add_option("--retry-after", f->retry_after,
-                   "Send Retry-After: S with those answers, 0 to 3600 (default 0: none)")
+                   _("Send Retry-After: S with those answers, 0 to 3600 (default 0: none)"))
       ->type_name("S");
-  faults->add_option("--latency", f->latency, "Delay every answer by MS milliseconds, 0 to 60000")
+  faults
+      ->add_option("--latency", f->latency, _("Delay every answer by MS milliseconds, 0 to 60000"))
       ->type_name("MS");
   faults
       ->add_option("--drop-rate", f->drop_rate,
-                   "Close this fraction of connections (0 to 1) without an answer")
+                   _("Close this fraction of connections (0 to 1) without an answer"))
       ->type_name("R");
   faults
       ->add_option("--drop-when", f->drop_when,
-                   "Drop before the request is processed, after it is committed (default), "
-                   "or either")
+                   _("Drop before the request is processed, after it is committed (default), "
+                     "or either"))
       ->type_name("WHEN");
   faults
       ->add_option("--rate-limit", f->rate_limit,
-                   "Answer 429 past this many pli creations a second, across clients; 0: none")
+                   _("Answer 429 past this many pli creations a second, across clients; 0: none"))
       ->type_name("PLIS_PER_S");
-  faults->add_flag("--off", f->off, "Clear every knob first: no faults");
+  faults->add_flag("--off", f->off, _("Clear every knob first: no faults"));
   on_parsed(*faults, ctx, f, run_faults);
 }
 

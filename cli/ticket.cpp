@@ -32,12 +32,14 @@ constexpr std::size_t kMaxBody = std::size_t{1} << 20;
 
 /// `n` for a human in the language of messages: "1 234" in French (a no-break space between
 /// thousands), "1234" in English as ever. (Local until cli/output.hpp has its own.)
-std::string human_number(std::uint64_t n) {
+template <class Integer>
+std::string human_number(Integer n) {
   const std::string digits = std::to_string(n);
   if (message_language() != "fr") return digits;
   std::string out;
+  const std::size_t sign = digits[0] == '-' ? 1 : 0;
   for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += "\u00a0";
+    if (i > sign && (digits.size() - i) % 3 == 0) out += "\u00a0";
     out += digits[i];
   }
   return out;
