@@ -16,6 +16,7 @@
 #include <sne/territoire.hpp>
 
 #include "commands.hpp"
+#include "i18n.hpp"
 
 namespace sne::cli {
 
@@ -385,17 +386,17 @@ const std::vector<std::string>& completion_shells() { return kShells; }
 
 void setup_completion(CLI::App& root, Context& ctx) {
   auto opts = std::make_shared<CompletionOptions>();
-  auto* noun =
-      root.add_subcommand("completion", "Print the shell completion script for bash, zsh or fish");
-  noun->add_option("SHELL", opts->shell, "Shell: bash, zsh or fish")
+  auto* noun = root.add_subcommand("completion",
+                                   _("Print the shell completion script for bash, zsh or fish"));
+  noun->add_option("SHELL", opts->shell, _("Shell: bash, zsh or fish"))
       ->required()
       ->check(CLI::IsMember(kShells));
   const CLI::App* program = &root;
   on_parsed(*noun, ctx, opts, [program](const CompletionOptions& o, Context& c) -> CommandResult {
     // A shell script is not data: --json is refused rather than ignored.
     if (c.out().json()) {
-      c.out().usage_error("sne completion prints a shell script, not JSON",
-                          "drop --json: sne completion " + o.shell);
+      c.out().usage_error(tr(N_("sne completion prints a shell script, not JSON")),
+                          fmt::format(fmt::runtime(_("drop --json: sne completion {}")), o.shell));
       return kExitUsage;
     }
     c.out().line(completion_script(describe(*program), o.shell));

@@ -7,7 +7,7 @@ import re
 import sqlite3
 import subprocess
 
-from sne_cli import CliTest, sample_pdf
+from sne_cli import SOURCE_DIR, CliTest, sample_pdf
 
 FRENCH = {"LANG": "fr_FR.UTF-8"}
 
@@ -210,6 +210,156 @@ class PiecesInFrench(CliTest):
         self.assertIn("sne : erreur : aucun journal dans ", french.err)
         self.assertSameJson("bulk", "status")
 
+
+class TicketSandboxCompletion(CliTest):
+    """sne ticket, sne sandbox and sne completion in French (issue 20's slice): help, headers,
+    human lines and errors French under LANG=fr_FR.UTF-8, English without it; --json the same
+    bytes in both; the completion scripts English unless the user's language is French."""
+
+    NBSP = "\u00a0"
+
+    def setUp(self):
+        super().setUp()
+        for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+            self.env.pop(name, None)
+
+    def both(self, *args):
+        return self.sne(*args), self.sne(*args, env=FRENCH)
+
+    def test_ticket_help_in_french(self):
+        english, french = self.both("ticket", "--help")
+        self.assertExit(english, 0)
+        self.assertExit(french, 0)
+        self.assertIn("Support tickets in GLPI: open, follow, comment, attach", english.out)
+        self.assertIn("Tickets d'assistance dans GLPI : ouvrir, suivre, commenter, joindre",
+                      french.out)
+        self.assertIn("Afficher vos tickets, le dernier modifié en premier", french.out)
+        self.assertNotIn("List your tickets", french.out)
+        options = self.sne("ticket", "close", "--help", env=FRENCH)
+        self.assertIn("Lire la solution dans FILE", options.out)
+        self.assertIn("--solution-file FILE", options.out)  # value names stay as typed
+
+    def test_ticket_list_headers_and_notes_in_french_against_the_sandboxs_glpi(self):
+        for title in ("Question 1", "Question 2"):
+            r = self.sne("ticket", "create", "--category", "Toute autre question fonctionnelle",
+                         "--title", title, "--body", "Bonjour", "--json")
+            self.assertExit(r, 0)
+        english, french = self.both("ticket", "list")
+        self.assertExit(french, 0)
+        self.assertEqual(english.out.splitlines()[0].split(),
+                         ["ID", "STATUS", "UPDATED", "CATEGORY", "TITLE"])
+        self.assertEqual(french.out.splitlines()[0].split(),
+                         ["ID", "STATUT", "MODIFIÉ", "CATÉGORIE", "TITRE"])
+        # The rows are GLPI's data: the same in both languages (GLPI's status labels are French).
+        self.assertEqual(english.out.splitlines()[1:], french.out.splitlines()[1:])
+        english, french = self.both("ticket", "list", "--limit", "1")
+        self.assertIn("sne: note: the latest of 2 tickets: --limit N or --all", english.err)
+        self.assertIn("sne : note : le dernier sur 2 tickets : --limit N ou --all", french.err)
+        english, french = self.both("ticket", "show", "1")
+        self.assertIn("Status", english.out)
+        self.assertRegex(french.out, r"(?m)^Statut +Nouveau$")
+        self.assertRegex(french.out, r"(?m)^Ouvert le +\d{4}-\d\d-\d\d \d\d:\d\d UTC$")
+        for args in (("--json", "ticket", "list"), ("--json", "ticket", "show", "1"),
+                     ("--json", "ticket", "categories")):
+            with self.subTest(args=args):
+                english, french = self.both(*args)
+                self.assertExit(english, 0)
+                self.assertEqual(english.out, french.out)
+
+    def test_a_ticket_usage_error_in_french_with_its_json_in_english(self):
+        english, french = self.both("ticket", "close", "1")
+        self.assertExit(french, 2)
+        self.assertOneLineError(english, "ticket close needs a solution")
+        self.assertIn("sne : erreur : ticket close demande une solution\n", french.err)
+        self.assertIn("conseil : indiquez --solution TEXT ou --solution-file FILE\n", french.err)
+        english, french = self.both("--json", "ticket", "close", "1")
+        self.assertExit(french, 2)
+        self.assertEqual(english.out, french.out)
+        self.assertEqual(french.json()["error"],
+                         {"code": "usage", "message": "ticket close needs a solution"})
+        self.assertIn("sne : erreur : ticket close demande une solution", french.err)
+        # An error of the program's own that --json prints: English there, French on stderr.
+        empty = self.write("empty.txt", "")
+        english, french = self.both("--json", "ticket", "comment", "1", "--body-file", empty)
+        self.assertExit(french, english.code)
+        self.assertEqual(english.out, french.out)
+        self.assertIn("no text: give --body TEXT", french.json()["error"]["message"])
+        self.assertIn("sne : erreur : aucun texte : indiquez --body TEXT", french.err)
+
+    def test_sandbox_help_in_french(self):
+        english, french = self.both("sandbox", "--help")
+        self.assertExit(french, 0)
+        self.assertIn("The embedded sandbox: serve it over HTTP", english.out)
+        self.assertIn("Le bac à sable intégré : le servir en HTTP", french.out)
+        self.assertIn("Afficher l'horloge du bac à sable", french.out)
+        faults = self.sne("sandbox", "faults", "--help", env=FRENCH)
+        self.assertIn("Retarder chaque réponse de MS millisecondes", faults.out)
+
+    def test_sandbox_summaries_in_french_with_french_numbers(self):
+        english = self.sne("sandbox", "seed", "--plis", "1200", "--days", "30")
+        french = self.sne("sandbox", "seed", "--plis", "1200", "--days", "30", env=FRENCH)
+        self.assertExit(french, 0)
+        self.assertRegex(english.out, r"^Added 1200 plis for guichet G3401, transmitted from ")
+        self.assertRegex(french.out, r"^1\u00a0200 plis ajoutés pour le guichet G3401, transmis du ")
+        self.assertRegex(french.out, r"\nEnvoyés à \d[\d\u00a0]* demandes du territoire 034 ")
+        english, french = self.both("sandbox", "glpi")
+        self.assertIn("Document uploads take files of up to 10485760 bytes.", english.out)
+        self.assertIn(f"d'au plus 10{self.NBSP}485{self.NBSP}760 octets.", french.out)
+        change = ("--error-rate", "0.25", "--latency", "1500", "--rate-limit", "2.5")
+        english = self.sne("sandbox", "faults", *change)
+        french = self.sne("sandbox", "faults", *change, env=FRENCH)
+        self.assertIn("0.25 of requests answered 503, nothing done", english.out)
+        self.assertIn("Pannes simulées sur les requêtes de /v1/", french.out)
+        self.assertRegex(french.out, r"(?m)^erreurs +0,25 des requêtes reçoivent la réponse 503")
+        self.assertRegex(french.out, f"(?m)^latence +chaque réponse retardée de 1{self.NBSP}500 ms$")
+        self.assertRegex(french.out, r"(?m)^limite de débit +2,5 créations de plis par seconde")
+        for args in (("--json", "sandbox", "faults"), ("--json", "sandbox", "glpi"),
+                     ("--json", "sandbox", "clock"), ("--json", "sandbox", "numeriseur")):
+            with self.subTest(args=args):
+                english, french = self.both(*args)
+                self.assertExit(english, 0)
+                self.assertEqual(english.out, french.out)
+
+    def test_a_sandbox_error_in_french_with_its_json_in_english(self):
+        english, french = self.both("--json", "sandbox", "glpi", "--max-upload", "x")
+        self.assertExit(french, 6)
+        self.assertEqual(english.out, french.out)
+        self.assertEqual(french.json()["error"]["message"],
+                         "--max-upload: 'x' is not a number of bytes")
+        self.assertIn("sne : erreur : --max-upload : 'x' n'est pas un nombre d'octets", french.err)
+        french = self.sne("sandbox", "seed", env=FRENCH)
+        self.assertExit(french, 2)
+        self.assertIn("sne : erreur : --plis N ou --demandes N est obligatoire", french.err)
+
+    def test_completion_scripts_are_english_unless_the_user_speaks_french(self):
+        files = {"bash": "sne.bash", "zsh": "_sne", "fish": "sne.fish"}
+        english = {}
+        for shell, name in files.items():
+            with self.subTest(shell=shell):
+                english[shell] = self.sne("completion", shell)
+                self.assertExit(english[shell], 0)
+                with open(os.path.join(SOURCE_DIR, "completions", name), encoding="utf-8") as f:
+                    self.assertEqual(english[shell].out, f.read())
+        # bash's script has no descriptions: the same in French. zsh's and fish's describe the
+        # commands in the user's language, line for line the same script otherwise.
+        french = {shell: self.sne("completion", shell, env=FRENCH) for shell in files}
+        self.assertEqual(french["bash"].out, english["bash"].out)
+        self.assertIn("'list:Afficher vos tickets, le dernier modifié en premier'",
+                      french["zsh"].out)
+        self.assertIn("-a list -d 'Afficher vos tickets, le dernier modifié en premier'",
+                      french["fish"].out)
+        for shell in ("zsh", "fish"):
+            self.assertNotIn("List your tickets", french[shell].out)
+            self.assertEqual(len(french[shell].out.splitlines()),
+                             len(english[shell].out.splitlines()))
+        english, french = self.both("--json", "completion", "bash")
+        self.assertExit(french, 2)
+        self.assertEqual(english.out, french.out)
+        self.assertEqual(french.json()["error"]["message"],
+                         "sne completion prints a shell script, not JSON")
+        self.assertIn("sne : erreur : sne completion affiche un script shell, pas du JSON\n",
+                      french.err)
+        self.assertIn("conseil : retirez --json : sne completion bash\n", french.err)
 
 if __name__ == "__main__":
     import unittest
