@@ -34,7 +34,7 @@ constexpr std::size_t kMaxBody = std::size_t{1} << 20;
 /// thousands), "1234" in English as ever. (Local until cli/output.hpp has its own.)
 template <class Integer>
 std::string human_number(Integer n) {
-  const std::string digits = std::to_string(n);
+  std::string digits = std::to_string(n);
   if (message_language() != "fr") return digits;
   std::string out;
   const std::size_t sign = digits[0] == '-' ? 1 : 0;
