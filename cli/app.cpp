@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include <fmt/args.h>
 #include <fmt/format.h>
 
 #include <sne/catalog.hpp>
@@ -15,6 +16,7 @@
 #include <sne/version.hpp>
 
 #include "commands.hpp"
+#include "i18n.hpp"
 
 namespace sne::cli {
 
@@ -95,14 +97,133 @@ std::optional<std::string> did_you_mean(const CLI::App& at, const std::string& w
         for (const std::string& name : option->get_lnames()) candidates.push_back("--" + name);
     auto found = closest(word.substr(0, word.find('=')), candidates);
     if (!found) return std::nullopt;
-    return fmt::format("did you mean {}? (see '{} --help')", *found, command_path(at));
+    return tr(N_("did you mean {}? (see '{} --help')"), *found, command_path(at));
   }
   if (word.empty() || word[0] == '-') return std::nullopt;
   for (const CLI::App* sub : at.get_subcommands([](const CLI::App*) { return true; }))
     candidates.push_back(sub->get_name());
   auto found = closest(word, candidates);
   if (!found) return std::nullopt;
-  return fmt::format("did you mean '{} {}'?", command_path(at), *found);
+  return tr(N_("did you mean '{} {}'?"), command_path(at), *found);
+}
+
+/// The messages of CLI11's parse errors (CLI/Error.hpp, CLI/Validators.hpp), as its fixed text
+/// and the parts it fills in ({}), in the order they are tried: the more specific first.
+constexpr std::array kParseErrors{
+    N_("A subcommand is required"),
+    N_("Requires at least {} subcommands"),
+    N_("Exactly 1 option from [{}] is required"),
+    N_("At least 1 option from [{}] is required"),
+    N_("The following argument was not expected: {}"),
+    N_("The following arguments were not expected: {}"),
+    N_("Expected exactly {} arguments to {}, got {}"),
+    N_("Expected at least {} arguments to {}, got {}"),
+    N_("{}: At least {} required but received {}"),
+    N_("{}: At Most {} required but received {}"),
+    N_("{} was given a disallowed flag override"),
+    N_("Could not convert: {} = {}"),
+    N_("The value {} is not an allowed value for {}"),
+    N_("{}: too many inputs for a flag"),
+    N_("{}: Should be true/false or a number"),
+    N_("{}: Value {} not in range {} to {}"),
+    N_("{}: Value {} could not be converted"),
+    N_("{}: Failed parsing {} as a {}"),
+    N_("{}: File does not exist: {}"),
+    N_("{}: File is actually a directory: {}"),
+    N_("{}: Directory does not exist: {}"),
+    N_("{}: Path does not exist: {}"),
+    N_("{}: Value must be a positive number"),
+    N_("{}: {} not in {}"),
+    N_("{}: Too many positional arguments with unlimited expected args"),
+    N_("{} was not readable (missing?)"),
+    N_("{}: {} required {} missing"),
+    N_("{} is required"),
+    N_("{} requires {}"),
+    N_("{} excludes {}"),
+    N_("{} not found"),
+};
+
+/// The parts of `text` that fill the {} of `pattern`, if `text` is `pattern` filled in (each
+/// part non-empty, found at the first place where the fixed text after it comes).
+std::optional<std::vector<std::string>> filled(std::string_view pattern, std::string_view text) {
+  std::vector<std::string_view> fixed;
+  for (std::size_t at = 0;;) {
+    const std::size_t hole = pattern.find("{}", at);
+    fixed.push_back(pattern.substr(at, hole == std::string_view::npos ? hole : hole - at));
+    if (hole == std::string_view::npos) break;
+    at = hole + 2;
+  }
+  if (text.substr(0, fixed.front().size()) != fixed.front()) return std::nullopt;
+  std::size_t at = fixed.front().size();
+  std::vector<std::string> parts;
+  for (std::size_t i = 1; i < fixed.size(); ++i) {
+    const bool last = i + 1 == fixed.size();
+    std::size_t end = std::string_view::npos;
+    if (last) {
+      if (text.size() < at + 1 + fixed[i].size() ||
+          text.substr(text.size() - fixed[i].size()) != fixed[i])
+        return std::nullopt;
+      end = text.size() - fixed[i].size();
+    } else {
+      end = text.find(fixed[i], at + 1);
+      if (end == std::string_view::npos) return std::nullopt;
+    }
+    parts.emplace_back(text.substr(at, end - at));
+    at = end + fixed[i].size();
+  }
+  if (fixed.size() == 1 && text.size() != at) return std::nullopt;
+  return parts;
+}
+
+/// `english`, the message of a CLI11 parse error, as it is (the --json usage error keeps it),
+/// with its translation remembered for stderr (sne::localized).
+std::string localized_parse_error(const std::string& english) {
+  for (const char* pattern : kParseErrors) {
+    auto parts = filled(pattern, english);
+    if (!parts) continue;
+    fmt::dynamic_format_arg_store<fmt::format_context> args;
+    for (const std::string& part : *parts) args.push_back(part);
+    try {
+      const std::string translated = fmt::vformat(translate(pattern), args);
+      if (translated != english) remember_localized(english, translated);
+    } catch (const fmt::format_error&) {  // a catalogue's bad format string: English stays
+    }
+    break;
+  }
+  return english;
+}
+
+/// CLI11's own words in help (its labels, the groups of options and commands, the help flag)
+/// in the language of messages. The formatter is shared with every command; the option defaults
+/// and the help flag are copied into each command made after this.
+void translate_help(CLI::App& app) {
+  const auto formatter = app.get_formatter();
+  // The labels and the names of groups are followed by ':' with no space (CLI11 writes it): a
+  // language that puts a space before ':' ends their translation with one.
+  // TRANSLATORS: the first word of a command's help: "Usage: sne numero check [OPTIONS]".
+  // CLI11 writes ':' right after it: end with a space if your language puts one before ':'.
+  formatter->label("Usage", _("Usage"));
+  // TRANSLATORS: in "Usage: sne [OPTIONS] SUBCOMMAND", the options; capitals, as a placeholder.
+  formatter->label("OPTIONS", _("OPTIONS"));
+  // TRANSLATORS: in "Usage: sne [OPTIONS] SUBCOMMAND", the command to give; capitals.
+  formatter->label("SUBCOMMAND", _("SUBCOMMAND"));
+  formatter->label("SUBCOMMANDS", _("SUBCOMMANDS"));
+  // TRANSLATORS: after an option or argument that must be given; capitals.
+  formatter->label("REQUIRED", _("REQUIRED"));
+  // TRANSLATORS: the heading of a command's arguments (those without a dash), before ':'.
+  formatter->label("Positionals", _("Positionals"));
+  // TRANSLATORS: "--quiet Excludes: --verbose", before ':'.
+  formatter->label("Needs", _("Needs"));
+  formatter->label("Excludes", _("Excludes"));
+  formatter->label("Env", _("Env"));
+  // TRANSLATORS: the kinds of value CLI11 names after an option: capitals, as placeholders.
+  formatter->label("TEXT", _("TEXT"));
+  formatter->label("INT", _("INT"));
+  formatter->label("UINT", _("UINT"));
+  formatter->label("FLOAT", _("FLOAT"));
+  // TRANSLATORS: the heading of a command's options in its help, before ':'.
+  app.option_defaults()->group(_("Options"));
+  app.set_help_flag("-h,--help", _("Print this help message and exit"));
 }
 
 /// Prints a parse failure. Arguments the parser could not place are named first: they are
@@ -111,12 +232,12 @@ std::optional<std::string> did_you_mean(const CLI::App& at, const std::string& w
 /// which lists the verbs.
 void report_usage_error(const CLI::App& app, const CLI::ParseError& e, const Output& out) {
   const CLI::App& at = deepest(app);
-  std::string message = e.what();
-  std::string hint = fmt::format("see '{} --help'", command_path(at));
+  std::string message = localized_parse_error(e.what());
+  std::string hint = tr(N_("see '{} --help'"), command_path(at));
   const auto extras = app.remaining(true);
   if (!extras.empty()) {
-    message = fmt::format("unexpected argument{} {}", extras.size() == 1 ? "" : "s",
-                          fmt::join(extras, " "));
+    message = tr_plural("unexpected argument {}", "unexpected arguments {}", extras.size(),
+                        fmt::format("{}", fmt::join(extras, " ")));
     if (auto suggestion = did_you_mean(at, extras.front())) hint = *suggestion;
   } else if (message == "A subcommand is required" && !out.json()) {
     // help(prev) prints "Usage: PREV NAME": the words above this command, none for sne itself.
@@ -131,9 +252,15 @@ void report_usage_error(const CLI::App& app, const CLI::ParseError& e, const Out
 void add_footers(CLI::App& app) {
   for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) {
     sub->footer(
-        "Global options: --json, -v/--verbose, -q/--quiet, --debug, --config FILE, --profile "
-        "PROFILE, "
-        "--endpoint URL, --cacert FILE (see 'sne --help' and 'man sne').");
+        _("Global options: --json, -v/--verbose, -q/--quiet, --debug, --config FILE, --profile "
+          "PROFILE, "
+          "--endpoint URL, --cacert FILE (see 'sne --help' and 'man sne')."));
+    // CLI11 gives a command the help flag of its parent before its option defaults: the group
+    // of that flag is CLI11's English one.
+    if (CLI::Option* help = sub->get_help_ptr(); help != nullptr) help->group(_("Options"));
+    // CLI11's default group, not "" (a hidden command) or a group of its own.
+    // TRANSLATORS: the heading of the list of a command's commands, before ':'.
+    if (sub->get_group() == "Subcommands") sub->group(_("Subcommands"));
     add_footers(*sub);
   }
 }
@@ -150,34 +277,36 @@ bool argv_has(int argc, char** argv, const char* flag) {
 
 std::unique_ptr<CLI::App> build_app(Context& ctx) {
   auto app = std::make_unique<CLI::App>(
-      "Pièces justificatives, plis and fiches de transmission of the SNE, from the command line.",
+      _("Pièces justificatives, plis and fiches de transmission of the SNE, from the command "
+        "line."),
       "sne");
+  translate_help(*app);
   app->fallthrough();  // global options are accepted after the noun and the verb too
   app->require_subcommand(1);
   // Written when asked: the catalog's version means parsing the catalog, which no other command
   // of a light start (numero, siret, calendar) needs.
   app->set_version_flag("--version", std::function<std::string()>(version_text),
-                        "Print the version and exit");
-  app->add_flag("--json", ctx.global.json, "Print one JSON document on stdout");
+                        _("Print the version and exit"));
+  app->add_flag("--json", ctx.global.json, _("Print one JSON document on stdout"));
   auto* verbose = app->add_flag("-v,--verbose", ctx.global.verbose,
-                                "Say more on stderr (where settings come from)");
+                                _("Say more on stderr (where settings come from)"));
   app->add_flag("-q,--quiet", ctx.global.quiet,
-                "Print no notes on stderr (the embedded sandbox's included): errors only")
+                _("Print no notes on stderr (the embedded sandbox's included): errors only"))
       ->excludes(verbose);
-  app->add_flag("--debug", ctx.global.debug, "Say everything on stderr, secrets redacted");
+  app->add_flag("--debug", ctx.global.debug, _("Say everything on stderr, secrets redacted"));
   app->add_option(
          "--config", ctx.global.config_file,
-         "Configuration file (default: $SNE_CONFIG, else $XDG_CONFIG_HOME/sne/config.toml)")
+         _("Configuration file (default: $SNE_CONFIG, else $XDG_CONFIG_HOME/sne/config.toml)"))
       ->type_name("FILE");
   app->add_option("--profile", ctx.global.profile,
-                  "Profile of the configuration file (default: $SNE_PROFILE, else the file's)")
+                  _("Profile of the configuration file (default: $SNE_PROFILE, else the file's)"))
       ->type_name("PROFILE");
   app->add_option("--endpoint", ctx.global.endpoint,
-                  "Web service: sandbox, sandbox:PATH, http(s)://HOST (default: $SNE_ENDPOINT, "
-                  "else the profile's, else the embedded sandbox)")
+                  _("Web service: sandbox, sandbox:PATH, http(s)://HOST (default: $SNE_ENDPOINT, "
+                    "else the profile's, else the embedded sandbox)"))
       ->type_name("URL");
   app->add_option("--cacert", ctx.global.cacert,
-                  "Extra CA bundle (PEM) to trust for an https endpoint")
+                  _("Extra CA bundle (PEM) to trust for an https endpoint"))
       ->type_name("FILE");
   for (SetupNoun setup : kNouns) setup(*app, ctx);
   add_footers(*app);
@@ -202,8 +331,8 @@ int run(int argc, char** argv) {
         ctx.global.json = argv_has(argc, argv, "--json");
         ctx.start_output();
         auto hint = did_you_mean(*at, args[i]);
-        ctx.out().usage_error(fmt::format("no command '{} {}'", command_path(*at), args[i]),
-                              hint ? *hint : fmt::format("see '{} --help'", command_path(*at)));
+        ctx.out().usage_error(tr(N_("no command '{} {}'"), command_path(*at), args[i]),
+                              hint ? *hint : tr(N_("see '{} --help'"), command_path(*at)));
         return kExitUsage;
       }
       at = sub;
@@ -238,7 +367,7 @@ int run(int argc, char** argv) {
   try {
     result = ctx.command();
   } catch (const std::exception& e) {
-    result = Error(ErrorCode::internal, fmt::format("unexpected failure: {}", e.what()));
+    result = Error(ErrorCode::internal, tr(N_("unexpected failure: {}"), e.what()));
   }
   if (!result) {
     ctx.out().error(result.error());

@@ -4,6 +4,7 @@
 #include <sne/records_json.hpp>
 
 #include "commands.hpp"
+#include "i18n.hpp"
 #include "password.hpp"
 
 namespace sne::cli {
@@ -41,8 +42,8 @@ CommandResult run_login(const LoginOptions& opts, Context& ctx) {
                         .set("email", session->email)
                         .set("expires_at", format_timestamp(session->expires_at)));
   } else {
-    ctx.out().line(fmt::format("Signed in as {} on {} until {}.", session->email, ep->canonical,
-                               french_time(session->expires_at)));
+    ctx.out().line(fmt::format(fmt::runtime(_("Signed in as {} on {} until {}.")), session->email,
+                               ep->canonical, french_time(session->expires_at)));
   }
   return kExitOk;
 }
@@ -64,8 +65,8 @@ CommandResult run_logout(const int&, Context& ctx) {
     auto done = (*service)->logout();
     revoked = done.ok() || done.error().code() == ErrorCode::unauthenticated;
     if (!done && !revoked)
-      ctx.out().warning(
-          fmt::format("the service did not revoke the token: {}", done.error().message()));
+      ctx.out().warning(fmt::format(fmt::runtime(_("the service did not revoke the token: {}")),
+                                    localized(done.error().message())));
   }
   // An empty entry, not none: on the embedded sandbox, none means "sign in as the demo agent".
   if (auto saved = store->put(ep->canonical, {"", *stored ? (*stored)->email : "", {}}); !saved)
@@ -73,7 +74,7 @@ CommandResult run_logout(const int&, Context& ctx) {
   if (ctx.out().json())
     ctx.out().print(Json::object().set("endpoint", ep->canonical).set("revoked", revoked));
   else
-    ctx.out().line(fmt::format("Signed out of {}.", ep->canonical));
+    ctx.out().line(fmt::format(fmt::runtime(_("Signed out of {}.")), ep->canonical));
   return kExitOk;
 }
 
@@ -104,13 +105,15 @@ CommandResult run_status(const int&, Context& ctx) {
   for (const auto& g : me->guichets)
     if (g.code == me->guichet) guichet = fmt::format("{} — {} ({})", g.code, g.nom, g.territoire);
   Table t({"", ""});
-  t.add({"Endpoint", ep->canonical});
-  t.add({"Signed in as", fmt::format("{} {} <{}>", me->prenom, me->nom, me->email)});
-  t.add({"Role", me->role == Role::referent ? "référent" : "agent"});
-  t.add({"Guichet", guichet});
-  t.add({"Session", from_env  ? std::string("token from SNE_TOKEN")
-                    : *stored ? "until " + french_time((*stored)->expires_at)
-                              : std::string()});
+  // TRANSLATORS: the labels of 'sne auth status', one per line before its value.
+  t.add({_("Endpoint"), ep->canonical});
+  t.add({_("Signed in as"), fmt::format("{} {} <{}>", me->prenom, me->nom, me->email)});
+  t.add({_("Role"), me->role == Role::referent ? "référent" : "agent"});
+  t.add({_("Guichet"), guichet});
+  t.add({_("Session"),
+         from_env  ? std::string(_("token from SNE_TOKEN"))
+         : *stored ? fmt::format(fmt::runtime(_("until {}")), french_time((*stored)->expires_at))
+                   : std::string()});
   t.print(ctx.out());
   return kExitOk;
 }
@@ -118,21 +121,21 @@ CommandResult run_status(const int&, Context& ctx) {
 }  // namespace
 
 void setup_auth(CLI::App& root, Context& ctx) {
-  auto* noun = add_noun(root, "auth", "Sign in and out of the endpoint in force");
+  auto* noun = add_noun(root, "auth", _("Sign in and out of the endpoint in force"));
 
   auto l = std::make_shared<LoginOptions>();
-  auto* login = noun->add_subcommand("login", "Sign in with an e-mail and a password");
-  login->add_option("--email", l->email, "E-mail address of the account")->required();
+  auto* login = noun->add_subcommand("login", _("Sign in with an e-mail and a password"));
+  login->add_option("--email", l->email, _("E-mail address of the account"))->required();
   login->add_flag("--password-stdin", l->password_stdin,
-                  "Read the password from the first line of stdin (else asked without echo)");
+                  _("Read the password from the first line of stdin (else asked without echo)"));
   on_parsed(*login, ctx, l, run_login);
 
   auto none = std::make_shared<int>(0);
-  auto* logout = noun->add_subcommand("logout", "Revoke the session and forget its token");
+  auto* logout = noun->add_subcommand("logout", _("Revoke the session and forget its token"));
   on_parsed(*logout, ctx, none, run_logout);
 
   auto* status =
-      noun->add_subcommand("status", "Show the endpoint, who is signed in and their guichet");
+      noun->add_subcommand("status", _("Show the endpoint, who is signed in and their guichet"));
   on_parsed(*status, ctx, none, run_status);
 }
 

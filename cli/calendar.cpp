@@ -7,6 +7,7 @@
 #include <sne/tracking.hpp>
 
 #include "commands.hpp"
+#include "i18n.hpp"
 
 namespace sne::cli {
 
@@ -52,8 +53,7 @@ struct HolidaysOptions {
 CommandResult run_holidays(const HolidaysOptions& opts, Context& ctx) {
   if (opts.year < 1583 || opts.year > 9999)
     return Error(ErrorCode::invalid_input,
-                 fmt::format("year {} is not 1583-9999 (the Gregorian calendar)", opts.year),
-                 "year");
+                 tr(N_("year {} is not 1583-9999 (the Gregorian calendar)"), opts.year), "year");
   auto w = where(ctx, opts.departement);
   if (!w) return w.error();
   const auto holidays = public_holidays(opts.year, w->zone);
@@ -68,7 +68,8 @@ CommandResult run_holidays(const HolidaysOptions& opts, Context& ctx) {
     ctx.out().print(list);
     return kExitOk;
   }
-  Table table({"DATE", "JOUR", "NOM"});
+  // TRANSLATORS: the headers of 'sne calendar holidays' (the French of the domain already).
+  Table table({_("DATE"), _("JOUR"), _("NOM")});
   for (const auto& h : holidays)
     table.add({h.date.iso(), std::string(weekday_name_fr(h.date.weekday())), std::string(h.name)},
               {Style::plain, h.date.is_weekend() ? Style::dim : Style::plain});
@@ -121,45 +122,46 @@ CommandResult run_between(const BetweenOptions& opts, Context& ctx) {
     describe_where(doc, *w);
     ctx.out().print(doc);
   } else {
-    ctx.out().line(fmt::format("{}", *n));
+    ctx.out().line(fmt::format("{}", *n));  // a bare number, for scripts too
   }
   return kExitOk;
 }
 
 void departement_option(CLI::App& verb, std::string& target) {
   verb.add_option("-d,--departement", target,
-                  "Département whose holidays apply (57, 2A, 974...); default: the profile's, "
-                  "else national holidays only")
+                  _("Département whose holidays apply (57, 2A, 974...); default: the profile's, "
+                    "else national holidays only"))
       ->type_name("DEPT");
 }
 
 }  // namespace
 
 void setup_calendar(CLI::App& root, Context& ctx) {
-  auto* noun = add_noun(root, "calendar", "Public holidays and jours ouvrés");
+  auto* noun = add_noun(root, "calendar", _("Public holidays and jours ouvrés"));
 
   auto h = std::make_shared<HolidaysOptions>();
-  auto* holidays = noun->add_subcommand("holidays", "List the public holidays of a year");
-  holidays->add_option("YEAR", h->year, "Year (1583-9999)")->required();
+  auto* holidays = noun->add_subcommand("holidays", _("List the public holidays of a year"));
+  holidays->add_option("YEAR", h->year, _("Year (1583-9999)"))->required();
   departement_option(*holidays, h->departement);
   on_parsed(*holidays, ctx, h, run_holidays);
 
   auto a = std::make_shared<AddOptions>();
   auto* add =
-      noun->add_subcommand("add", "The date N jours ouvrés after DATE (before it if N < 0)");
+      noun->add_subcommand("add", _("The date N jours ouvrés after DATE (before it if N < 0)"));
   add->add_option("DATE", a->date,
-                  "Start date, YYYY-MM-DD, or an instant (2026-10-23T23:13:00Z) whose day is taken "
-                  "in the territory's legal time")
+                  _("Start date, YYYY-MM-DD, or an instant (2026-10-23T23:13:00Z) whose day is "
+                    "taken in the territory's legal time"))
       ->required();
-  add->add_option("N", a->days, "Number of jours ouvrés")->required();
+  add->add_option("N", a->days, _("Number of jours ouvrés"))->required();
   departement_option(*add, a->departement);
   on_parsed(*add, ctx, a, run_add);
 
   auto b = std::make_shared<BetweenOptions>();
-  auto* between = noun->add_subcommand("between", "Count the jours ouvrés d with FROM < d <= TO");
-  between->add_option("FROM", b->from, "First date, YYYY-MM-DD or an instant (excluded)")
+  auto* between =
+      noun->add_subcommand("between", _("Count the jours ouvrés d with FROM < d <= TO"));
+  between->add_option("FROM", b->from, _("First date, YYYY-MM-DD or an instant (excluded)"))
       ->required();
-  between->add_option("TO", b->to, "Last date, YYYY-MM-DD or an instant (included)")->required();
+  between->add_option("TO", b->to, _("Last date, YYYY-MM-DD or an instant (included)"))->required();
   departement_option(*between, b->departement);
   on_parsed(*between, ctx, b, run_between);
 }

@@ -2,6 +2,8 @@
 
 #include <iostream>
 
+#include "i18n.hpp"
+
 namespace sne::cli {
 
 std::vector<std::string> expand_stdin(const std::vector<std::string>& args) {
@@ -48,7 +50,7 @@ void add_check_verb(CLI::App& noun, Context& ctx, const std::string& description
                     const std::string& argument, CheckOutcome (*check)(const std::string&)) {
   auto inputs = std::make_shared<std::vector<std::string>>();
   auto* verb = noun.add_subcommand("check", description);
-  verb->add_option(argument, *inputs, "Values to check ('-' reads one per line from stdin)")
+  verb->add_option(argument, *inputs, _("Values to check ('-' reads one per line from stdin)"))
       ->required();
   on_parsed(*verb, ctx, inputs, [check](const std::vector<std::string>& args, Context& c) {
     return check_each(args, c, check);
@@ -58,7 +60,8 @@ void add_check_verb(CLI::App& noun, Context& ctx, const std::string& description
 CommandResult check_each(const std::vector<std::string>& args, Context& ctx,
                          const std::function<CheckOutcome(const std::string&)>& check) {
   Json results = Json::array();
-  Table table({"INPUT", "VALID", "DETAILS"});
+  // TRANSLATORS: the headers of the table of 'sne numero check' and 'sne siret check'.
+  Table table({_("INPUT"), _("VALID"), _("DETAILS")});
   bool all_valid = true;
   for (const auto& input : expand_stdin(args)) {
     CheckOutcome outcome = check(input);
@@ -66,12 +69,12 @@ CommandResult check_each(const std::vector<std::string>& args, Context& ctx,
     r.set("input", input).set("valid", outcome.fields.ok());
     if (outcome.fields.ok()) {
       for (auto& [key, value] : outcome.fields->members()) r.set(key, value);
-      table.add({input, "yes", outcome.summary}, {Style::plain, Style::ok});
+      table.add({input, _("yes"), outcome.summary}, {Style::plain, Style::ok});
     } else {
       all_valid = false;
       const Error& e = outcome.fields.error();
       r.set("error", e.message()).set("field", e.subject());
-      table.add({input, "no", e.message()}, {Style::plain, Style::bad});
+      table.add({input, _("no"), localized(e.message())}, {Style::plain, Style::bad});
     }
     results.push(std::move(r));
   }

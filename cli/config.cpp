@@ -8,6 +8,7 @@
 #include <sne/config_edit.hpp>
 
 #include "commands.hpp"
+#include "i18n.hpp"
 
 namespace sne::cli {
 
@@ -28,6 +29,23 @@ std::string_view file_source(SettingSource source) {
     case SettingSource::environment: return "SNE_CONFIG";
     default: return "default";
   }
+}
+
+/// Where a setting comes from, for a human (`sne config list`); --json has to_string()'s code.
+std::string_view source_label(SettingSource source) {
+  switch (source) {
+    // TRANSLATORS: the SOURCE of a key in 'sne config list': nothing sets it.
+    case SettingSource::unset: return _("unset");
+    // TRANSLATORS: the SOURCE of a key in 'sne config list': a flag such as --endpoint.
+    case SettingSource::given: return _("flag");
+    // TRANSLATORS: the SOURCE of a key in 'sne config list': an environment variable.
+    case SettingSource::environment: return _("env");
+    // TRANSLATORS: the SOURCE of a key in 'sne config list': the configuration file.
+    case SettingSource::file: return _("file");
+    // TRANSLATORS: the SOURCE of a key in 'sne config list': sne's built-in default.
+    case SettingSource::fallback: return _("default");
+  }
+  return to_string(source);
 }
 
 /// The settings that global flags give, above the environment and the file.
@@ -61,7 +79,7 @@ Result<std::pair<Target, std::vector<Setting>>> settings(const Context& ctx) {
   auto t = target(ctx, env);
   if (!t) return t.error();
   if (t->file.source != SettingSource::fallback && t->config.origin().empty())
-    return Error(ErrorCode::io, fmt::format("{}: no such file", t->file.path), t->file.path);
+    return Error(ErrorCode::io, tr(N_("{}: no such file"), t->file.path), t->file.path);
   // As select_profile(): a profile named by flag, environment or the file's key must exist.
   auto profile = t->config.profile(t->profile, t->profile_source != SettingSource::fallback);
   if (!profile) return profile.error();
@@ -88,11 +106,12 @@ CommandResult run_get(const KeyOptions& o, Context& ctx) {
   for (const Setting& s : all) {
     if (s.key != o.key) continue;
     if (!s.value)
-      return Error(ErrorCode::not_found,
-                   fmt::format("{}: not set in profile '{}'{}", s.key, t.profile,
-                               t.config.origin().empty() ? std::string(" (no configuration file)")
-                                                         : " of " + t.file.path),
-                   "config_unset");
+      return Error(
+          ErrorCode::not_found,
+          t.config.origin().empty()
+              ? tr(N_("{}: not set in profile '{}' (no configuration file)"), s.key, t.profile)
+              : tr(N_("{}: not set in profile '{}' of {}"), s.key, t.profile, t.file.path),
+          "config_unset");
     if (ctx.out().json())
       ctx.out().print(setting_json(s, t.profile));
     else
@@ -107,7 +126,8 @@ void warn_overridden(const std::string& key, Context& ctx) {
   for (const Setting& s : settings_in_force(Profile(), "", process_env(), given_of(ctx)))
     if (s.key == key &&
         (s.source == SettingSource::environment || s.source == SettingSource::given))
-      ctx.out().warning(fmt::format("{} is set and overrides the file's {}", s.origin, key));
+      ctx.out().warning(
+          fmt::format(fmt::runtime(_("{} is set and overrides the file's {}")), s.origin, key));
 }
 
 CommandResult run_set(const KeyOptions& o, Context& ctx) {
@@ -124,8 +144,8 @@ CommandResult run_set(const KeyOptions& o, Context& ctx) {
                         .set("profile", t->profile)
                         .set("file", t->file.path));
   } else {
-    ctx.out().line(
-        fmt::format("Set {} of profile '{}' in {}.", o.key, one_line(t->profile), t->file.path));
+    ctx.out().line(fmt::format(fmt::runtime(_("Set {} of profile '{}' in {}.")), o.key,
+                               one_line(t->profile), t->file.path));
   }
   warn_overridden(o.key, ctx);
   return kExitOk;
@@ -143,11 +163,12 @@ CommandResult run_unset(const KeyOptions& o, Context& ctx) {
                         .set("file", t->file.path)
                         .set("removed", *removed));
   } else if (*removed) {
-    ctx.out().line(fmt::format("Removed {} from profile '{}' in {}.", o.key, one_line(t->profile),
-                               t->file.path));
-  } else {
-    ctx.out().line(fmt::format("{} was not set in profile '{}' of {}: nothing to remove.", o.key,
+    ctx.out().line(fmt::format(fmt::runtime(_("Removed {} from profile '{}' in {}.")), o.key,
                                one_line(t->profile), t->file.path));
+  } else {
+    ctx.out().line(
+        fmt::format(fmt::runtime(_("{} was not set in profile '{}' of {}: nothing to remove.")),
+                    o.key, one_line(t->profile), t->file.path));
   }
   return kExitOk;
 }
@@ -162,13 +183,14 @@ CommandResult run_list(const int&, Context& ctx) {
                           [&](std::size_t i) { return setting_json(all[i], t.profile); });
     return kExitOk;
   }
-  ctx.out().note(
-      t.config.origin().empty()
-          ? fmt::format("profile '{}': no configuration file at {}", t.profile, t.file.path)
-          : fmt::format("profile '{}' of {}", t.profile, t.file.path));
-  Table table({"KEY", "VALUE", "SOURCE"});
+  ctx.out().note(t.config.origin().empty()
+                     ? fmt::format(fmt::runtime(_("profile '{}': no configuration file at {}")),
+                                   t.profile, t.file.path)
+                     : fmt::format(fmt::runtime(_("profile '{}' of {}")), t.profile, t.file.path));
+  // TRANSLATORS: the headers of 'sne config list'.
+  Table table({_("KEY"), _("VALUE"), _("SOURCE")});
   for (const Setting& s : all) {
-    std::string source(to_string(s.source));
+    std::string source(source_label(s.source));
     if (s.source == SettingSource::given || s.source == SettingSource::environment)
       source += " (" + s.origin + ")";
     table.add({s.key, s.value.value_or(""), source},
@@ -205,34 +227,35 @@ std::string key_type() {
 }  // namespace
 
 void setup_config(CLI::App& root, Context& ctx) {
-  auto* noun = add_noun(root, "config", "Read and edit the profiles of the configuration file");
+  auto* noun = add_noun(root, "config", _("Read and edit the profiles of the configuration file"));
 
   auto g = std::make_shared<KeyOptions>();
-  auto* get = noun->add_subcommand("get", "Print the value in force of a key of the profile");
-  get->add_option("KEY", g->key, "The key (see 'sne config list')")
+  auto* get = noun->add_subcommand("get", _("Print the value in force of a key of the profile"));
+  get->add_option("KEY", g->key, _("The key (see 'sne config list')"))
       ->required()
       ->type_name(key_type());
   on_parsed(*get, ctx, g, run_get);
 
   auto s = std::make_shared<KeyOptions>();
-  auto* set = noun->add_subcommand("set", "Set a key of the profile, keeping the file's comments");
-  set->add_option("KEY", s->key, "The key (see 'sne config list')")
+  auto* set =
+      noun->add_subcommand("set", _("Set a key of the profile, keeping the file's comments"));
+  set->add_option("KEY", s->key, _("The key (see 'sne config list')"))
       ->required()
       ->type_name(key_type());
-  set->add_option("VALUE", s->value, "Its value (checked before it is written)")->required();
+  set->add_option("VALUE", s->value, _("Its value (checked before it is written)"))->required();
   on_parsed(*set, ctx, s, run_set);
 
   auto u = std::make_shared<KeyOptions>();
-  auto* unset = noun->add_subcommand("unset", "Remove a key from the profile");
-  unset->add_option("KEY", u->key, "The key")->required()->type_name(key_type());
+  auto* unset = noun->add_subcommand("unset", _("Remove a key from the profile"));
+  unset->add_option("KEY", u->key, _("The key"))->required()->type_name(key_type());
   on_parsed(*unset, ctx, u, run_unset);
 
   auto none = std::make_shared<int>(0);
   auto* list = noun->add_subcommand(
-      "list", "Show every key of the profile, its value and where it comes from");
+      "list", _("Show every key of the profile, its value and where it comes from"));
   on_parsed(*list, ctx, none, run_list);
 
-  auto* path = noun->add_subcommand("path", "Print the path of the configuration file in force");
+  auto* path = noun->add_subcommand("path", _("Print the path of the configuration file in force"));
   on_parsed(*path, ctx, none, run_path);
 }
 

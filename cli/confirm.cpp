@@ -11,12 +11,15 @@
 
 #include <fmt/format.h>
 
+#include "i18n.hpp"
+
 namespace sne::cli {
 
 Answer confirm(std::string_view question) {
   if (::isatty(STDIN_FILENO) == 0 || ::isatty(STDERR_FILENO) == 0) return Answer::no_terminal;
   (void)std::fflush(stdout);
-  fmt::print(stderr, "{} [y/N] ", question);
+  // TRANSLATORS: after a question; "y", "yes", "o" and "oui" say yes in every language.
+  fmt::print(stderr, "{} {} ", question, _("[y/N]"));
   (void)std::fflush(stderr);
   std::string line;
   if (!std::getline(std::cin, line)) {

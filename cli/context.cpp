@@ -4,6 +4,8 @@
 
 #include <sne/glpi.hpp>
 
+#include "i18n.hpp"
+
 namespace sne::cli {
 
 Context::Context() = default;
@@ -47,8 +49,10 @@ Result<std::shared_ptr<const Catalog>> Context::catalog(const std::string& flag_
   auto loaded = Catalog::load_file(path);
   if (!loaded) return loaded.error();
   if (verbose())
-    out().note(fmt::format("catalog {} from {} ({})", loaded->version(), path,
-                           counted(loaded->type_count(), "type")));
+    out().note(fmt::format(fmt::runtime(P_("catalog {} from {} ({} type)",
+                                           "catalog {} from {} ({} types)", loaded->type_count())),
+                           loaded->version(), path,
+                           human_number(static_cast<long long>(loaded->type_count()))));
   return std::shared_ptr<const Catalog>(std::make_shared<Catalog>(std::move(*loaded)));
 }
 

@@ -8,6 +8,7 @@
 #include <sne/sandbox_integrity.hpp>
 
 #include "commands.hpp"
+#include "i18n.hpp"
 
 namespace sne::cli {
 
@@ -21,16 +22,17 @@ std::string hint_of(const DoctorCheck& check) {
   if (check.status == CheckStatus::failed && check.error) {
     const Error& e = *check.error;
     if (check.name == "token" && e.code() == ErrorCode::unauthenticated)
-      return "sign in with 'sne auth login --email ADDRESS'";
+      return tr(N_("sign in with 'sne auth login --email ADDRESS'"));
     if (check.name == "glpi" && e.code() == ErrorCode::unauthenticated)
       return std::string(hint_for(e));
     if (check.name == "tls" && e.subject() == "cacert") return std::string(hint_for(e));
     if (check.name == "sandbox")
-      return "'sne sandbox reset' makes the demo data anew (move the damaged file away first "
-             "to keep it)";
+      return tr(
+          N_("'sne sandbox reset' makes the demo data anew (move the damaged file away "
+             "first to keep it)"));
   }
   if (check.status == CheckStatus::warning && check.name == "token")
-    return "sign in again with 'sne auth login --email ADDRESS' before it ends";
+    return tr(N_("sign in again with 'sne auth login --email ADDRESS' before it ends"));
   if (!check.hint.empty()) return check.hint;
   return check.error ? std::string(hint_for(*check.error)) : std::string();
 }
@@ -57,13 +59,16 @@ void print_line(const Output& out, const DoctorCheck& check) {
       style = Style::dim;
       break;
   }
-  std::string line =
-      fmt::format("{} {:<11}  {}", out.paint(mark, style), check.name, one_line(check.detail));
-  if (check.status == CheckStatus::skipped) line += " (skipped)";
+  // The check's name is a code (as in --json); its detail and hint in the language of messages.
+  std::string line = fmt::format("{} {:<11}  {}", out.paint(mark, style), check.name,
+                                 one_line(localized(check.detail)));
+  // TRANSLATORS: after the detail of a check that sne doctor did not make.
+  if (check.status == CheckStatus::skipped) line += _(" (skipped)");
   if (const std::string hint = hint_of(check);
       !hint.empty() &&
       (check.status == CheckStatus::failed || check.status == CheckStatus::warning))
-    line += " — hint: " + one_line(hint);
+    // TRANSLATORS: after the detail of a check that failed, what to do.
+    line += fmt::format(fmt::runtime(_(" — hint: {}")), one_line(localized(hint)));
   out.line(line);
 }
 
@@ -105,11 +110,16 @@ CommandResult run_doctor_command(const DoctorCliOptions& /*unused*/, Context& ct
     if (check.status == CheckStatus::warning) ++warnings;
   }
   if (failure == nullptr)
-    ctx.out().line(warnings == 0 ? "No problem found."
-                                 : fmt::format("No failure; {}.", counted(warnings, "warning")));
+    ctx.out().line(warnings == 0
+                       ? std::string(_("No problem found."))
+                       : fmt::format(fmt::runtime(P_("No failure; {} warning.",
+                                                     "No failure; {} warnings.", warnings)),
+                                     human_number(static_cast<long long>(warnings))));
   else
-    ctx.out().line(fmt::format("{} found; the first, {}, gives exit code {}.",
-                               counted(failed, "problem"), failure->name, code));
+    ctx.out().line(fmt::format(
+        fmt::runtime(P_("{} problem found; the first, {}, gives exit code {}.",
+                        "{} problems found; the first, {}, gives exit code {}.", failed)),
+        human_number(static_cast<long long>(failed)), failure->name, code));
   return code;
 }
 
@@ -119,8 +129,8 @@ void setup_doctor(CLI::App& root, Context& ctx) {
   auto opts = std::make_shared<DoctorCliOptions>();
   auto* noun = root.add_subcommand(
       "doctor",
-      "Check the setup: configuration, endpoint (DNS, TCP, TLS, service), clock, credentials, "
-      "session, GLPI, sandbox, catalog");
+      _("Check the setup: configuration, endpoint (DNS, TCP, TLS, service), clock, credentials, "
+        "session, GLPI, sandbox, catalog"));
   on_parsed(*noun, ctx, opts, run_doctor_command);
 }
 

@@ -5,6 +5,7 @@
 #include <sne/numero.hpp>
 
 #include "commands.hpp"
+#include "i18n.hpp"
 
 namespace sne::cli {
 
@@ -30,9 +31,9 @@ CheckOutcome check_numero(const std::string& input) {
 }  // namespace
 
 void setup_numero(CLI::App& root, Context& ctx) {
-  auto* noun = add_noun(root, "numero", "Numéros uniques of demandes de logement social");
+  auto* noun = add_noun(root, "numero", _("Numéros uniques of demandes de logement social"));
 
-  add_check_verb(*noun, ctx, "Validate numéros uniques and show their parts", "NUMERO",
+  add_check_verb(*noun, ctx, _("Validate numéros uniques and show their parts"), "NUMERO",
                  check_numero);
 }
 

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <cstring>
 
 #include <unistd.h>
 
@@ -72,17 +73,26 @@ int exit_code_for(const Error& error) {
 
 namespace {
 
+/// `english`, a hint that --json output may carry (sne doctor's), as it is, with its translation
+/// remembered for the human who reads it (sne::localized).
+std::string_view kept(const char* english) {
+  const char* translated = translate(english);
+  if (std::strcmp(translated, english) != 0) remember_localized(english, translated);
+  return english;
+}
+
 /// The hints of `sne ticket`: the flags that give what the library found missing or wrong.
 std::string_view ticket_hint(const Error& error) {
   // A second ticket about a pli whose first is still open (submit_ticket).
   if (error.code() == ErrorCode::conflict && error.subject() == "pli")
-    return "'sne ticket list --pli TRANSACTION' lists its tickets; --force opens another anyway";
+    return kept(
+        N_("'sne ticket list --pli TRANSACTION' lists its tickets; --force opens another anyway"));
   if (error.code() != ErrorCode::invalid_input) return "";
   // Only errors that cli/ticket.cpp named by their flag (flagged()): a title that is too
   // long was given, and the library's subject "title" gets no advice to give one.
-  if (error.subject() == "--title") return "give --title TEXT (or --pli)";
+  if (error.subject() == "--title") return kept(N_("give --title TEXT (or --pli)"));
   if (error.subject() == "--category")
-    return "give --category NAME ('sne ticket categories' lists them)";
+    return kept(N_("give --category NAME ('sne ticket categories' lists them)"));
   return "";
 }
 
@@ -94,56 +104,70 @@ std::string_view hint_for(const Error& error) {
     case ErrorCode::unauthenticated:
       // Only when the session is at fault, not the password or an activation token.
       if (error.subject() == "Authorization")
-        return "sign in with 'sne auth login --email ADDRESS'";
+        return kept(N_("sign in with 'sne auth login --email ADDRESS'"));
       if (error.subject() == "glpi_user_token" || error.subject() == "glpi_app_token")
-        return "give GLPI's tokens with 'sne ticket login', or SNE_GLPI_USER_TOKEN and "
-               "SNE_GLPI_APP_TOKEN";
+        return kept(
+            N_("give GLPI's tokens with 'sne ticket login', or SNE_GLPI_USER_TOKEN and "
+               "SNE_GLPI_APP_TOKEN"));
       return "";
     case ErrorCode::network:
-      return "check the endpoint ('sne auth status' shows it) and the network; running again "
-             "may work";
-    case ErrorCode::rate_limited: return "the service asks to slow down: try again later";
+      return kept(
+          N_("check the endpoint ('sne auth status' shows it) and the network; running again "
+             "may work"));
+    case ErrorCode::rate_limited: return kept(N_("the service asks to slow down: try again later"));
     case ErrorCode::invalid_input:
       // A piece type the plan de classement lacks (sending, planning a cleanup).
       if (error.subject() == "type") return hint_for_problem("unknown_type");
       // A bulk journal of another manifest, endpoint, shard or version.
-      if (error.subject() == "journal") return "give another --journal, or none";
+      if (error.subject() == "journal") return kept(N_("give another --journal, or none"));
       // sne config: a secret or an unknown key (check_config_key()).
       if (error.subject() == "config_secret")
-        return "tokens go to the credentials store: 'sne auth login' for the SNE, 'sne ticket "
-               "login' for GLPI (in scripts: SNE_TOKEN, SNE_GLPI_APP_TOKEN, SNE_GLPI_USER_TOKEN)";
+        return kept(
+            N_("tokens go to the credentials store: 'sne auth login' for the SNE, 'sne ticket "
+               "login' for GLPI (in scripts: SNE_TOKEN, SNE_GLPI_APP_TOKEN, SNE_GLPI_USER_TOKEN)"));
       if (error.subject() == "config_key")
-        return "'sne config list' shows the keys, 'man sne-config' what each sets";
+        return kept(N_("'sne config list' shows the keys, 'man sne-config' what each sets"));
       // No GLPI URL in force (Connection::glpi_url()).
       if (error.subject() == "glpi_url")
-        return "set SNE_GLPI_URL or the profile's glpi_url ('sne config set glpi_url "
-               "https://HOST/PATH/apirest.php')";
+        return kept(
+            N_("set SNE_GLPI_URL or the profile's glpi_url ('sne config set glpi_url "
+               "https://HOST/PATH/apirest.php')"));
       return error.subject() == "cacert"
-                 ? "is the endpoint right? A private CA is trusted with --cacert FILE (or the "
-                   "profile's cacert key)"
+                 ? kept(N_(
+                       "is the endpoint right? A private CA is trusted with --cacert FILE (or the "
+                       "profile's cacert key)"))
                  : "";
     case ErrorCode::not_found:
-      return error.subject() == "config_unset" ? "set it with 'sne config set KEY VALUE'" : "";
+      return error.subject() == "config_unset" ? kept(N_("set it with 'sne config set KEY VALUE'"))
+                                               : "";
     case ErrorCode::io:
-      return error.subject() == "cacert"
-                 ? "the CA file is the one given with --cacert FILE (or the profile's cacert key)"
-                 : "";
-    default: return error.retryable() ? "the service failed for now: try again later" : "";
+      return error.subject() == "cacert" ? kept(N_("the CA file is the one given with --cacert "
+                                                   "FILE (or the profile's cacert key)"))
+                                         : "";
+    default:
+      return error.retryable() ? kept(N_("the service failed for now: try again later")) : "";
   }
 }
 
 std::string_view hint_for_problem(std::string_view code) {
-  if (code == "unknown_type") return "see 'sne piece types'";
+  if (code == "unknown_type") return kept(N_("see 'sne piece types'"));
   return {};
 }
 
 Error with_cleanup_advice(const Error& error, std::string_view numero, std::string_view type,
                           std::size_t adding) {
   if (error.code() != ErrorCode::conflict || error.subject() != type) return error;
-  Error advised(error.code(),
-                fmt::format("{}: run 'sne dossier clean {} --for {}:{}' first", error.message(),
-                            numero, type, adding),
-                error.subject());
+  // The library's message, then the advice; translated, the library's in its own translation.
+  const char* advice = N_("{}: run 'sne dossier clean {} --for {}:{}' first");
+  std::string message = fmt::format(fmt::runtime(advice), error.message(), numero, type, adding);
+  if (const char* translated = translate(advice); std::strcmp(translated, advice) != 0) {
+    try {
+      remember_localized(message, fmt::format(fmt::runtime(translated), localized(error.message()),
+                                              numero, type, adding));
+    } catch (const fmt::format_error&) {  // a catalogue's bad format string: English stays
+    }
+  }
+  Error advised(error.code(), message, error.subject());
   if (error.http_status() != 0) advised.with_http(error.http_status(), error.request_id());
   if (!error.remote_code().empty()) advised.with_remote_code(error.remote_code());
   return advised;
@@ -252,6 +276,44 @@ std::string counted(std::size_t n, std::string_view singular, std::string_view p
   if (n == 1) return fmt::format("1 {}", singular);
   if (plural.empty()) return fmt::format("{} {}s", n, singular);
   return fmt::format("{} {}", n, plural);
+}
+
+namespace {
+
+/// `digits` (ASCII digits, an optional '-' first) with `separator` between groups of three.
+std::string grouped(std::string_view digits, std::string_view separator) {
+  std::string out;
+  std::size_t first = 0;
+  if (!digits.empty() && digits.front() == '-') {
+    out += '-';
+    first = 1;
+  }
+  const std::size_t n = digits.size() - first;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (i > 0 && (n - i) % 3 == 0) out += separator;
+    out += digits[first + i];
+  }
+  return out;
+}
+
+bool french_numbers() { return message_language() == "fr"; }
+
+}  // namespace
+
+std::string human_number(long long n) {
+  const std::string digits = fmt::format("{}", n);
+  // French writes thousands with a no-break space: "1 234 567".
+  return french_numbers() ? grouped(digits, "\xC2\xA0") : digits;
+}
+
+std::string human_decimal(double x, int decimals) {
+  const std::string text = fmt::format("{:.{}f}", x, decimals < 0 ? 0 : decimals);
+  if (!french_numbers()) return text;
+  // French: "1 234,5" (a decimal comma, thousands grouped).
+  const auto point = text.find('.');
+  std::string out = grouped(text.substr(0, point), "\xC2\xA0");
+  if (point != std::string::npos) out += "," + text.substr(point + 1);
+  return out;
 }
 
 std::string when_utc(Timestamp t) {

@@ -118,8 +118,16 @@ std::string one_line(std::string_view text);
 
 /// `n` and a noun agreeing with it in an English message: "1 pli", "0 plis", "2 plis".
 /// `plural` defaults to `singular` with an "s". (French labels, where 0 is singular, spell
-/// their own agreement.)
+/// their own agreement.) English only: a translated message counts with P_() or tr_plural()
+/// (cli/i18n.hpp) and writes the number with human_number().
 std::string counted(std::size_t n, std::string_view singular, std::string_view plural = {});
+
+/// `n` for a human, as the language of messages writes numbers: "1234" in English (as sne always
+/// wrote them), "1 234" in French (a no-break space between thousands). Never for --json/--csv.
+std::string human_number(long long n);
+/// `x` with `decimals` digits after the point for a human: "3.5" in English, "3,5" in French
+/// (a decimal comma, thousands as human_number()). Never for --json/--csv.
+std::string human_decimal(double x, int decimals);
 
 /// An instant as the human output of pli and ticket prints it, to the minute, with its zone:
 /// "2026-11-22 16:49 UTC".

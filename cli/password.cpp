@@ -10,6 +10,8 @@
 
 #include <fmt/format.h>
 
+#include "i18n.hpp"
+
 namespace sne::cli {
 
 namespace {
@@ -59,6 +61,19 @@ std::optional<std::string> ask_hidden(const char* prompt) {
   return line;
 }
 
+/// `msgid` about the token `what` names: English, with its translation remembered, where `what`
+/// is given in its own (sne::localized: a caller's text made with tr()).
+std::string about(const char* msgid, std::string_view what) {
+  std::string english = fmt::format(fmt::runtime(msgid), what);
+  if (const char* translated = translate(msgid); std::string_view(translated) != msgid) {
+    try {
+      remember_localized(english, fmt::format(fmt::runtime(translated), localized(what)));
+    } catch (const fmt::format_error&) {  // a catalogue's bad format string: English stays
+    }
+  }
+  return english;
+}
+
 }  // namespace
 
 Secret read_password(Context& ctx, bool from_stdin, bool confirm) {
@@ -66,32 +81,33 @@ Secret read_password(Context& ctx, bool from_stdin, bool confirm) {
   if (from_stdin) {
     std::string line;
     if (!std::getline(std::cin, line) || (line.empty() && std::cin.eof())) {
-      s.failure = Error(ErrorCode::invalid_input, "--password-stdin: no password on stdin");
+      s.failure = Error(ErrorCode::invalid_input, tr(N_("--password-stdin: no password on stdin")));
       return s;
     }
     if (!line.empty() && line.back() == '\r') line.pop_back();
     s.value = std::move(line);
   } else if (::isatty(STDIN_FILENO) == 0) {
-    ctx.out().usage_error("no terminal to ask the password on", "pipe it with --password-stdin");
+    ctx.out().usage_error(tr(N_("no terminal to ask the password on")),
+                          tr(N_("pipe it with --password-stdin")));
     s.failure = kExitUsage;
     return s;
   } else {
-    auto first = ask_hidden("Password: ");
+    auto first = ask_hidden(_("Password: "));
     if (!first) {
-      s.failure = Error(ErrorCode::invalid_input, "no password typed");
+      s.failure = Error(ErrorCode::invalid_input, tr(N_("no password typed")));
       return s;
     }
     if (confirm) {
-      auto second = ask_hidden("Password again: ");
+      auto second = ask_hidden(_("Password again: "));
       if (!second || *second != *first) {
-        s.failure = Error(ErrorCode::invalid_input, "the two passwords differ");
+        s.failure = Error(ErrorCode::invalid_input, tr(N_("the two passwords differ")));
         return s;
       }
     }
     s.value = std::move(*first);
   }
   if (s.value.empty()) {
-    s.failure = Error(ErrorCode::invalid_input, "the password is empty");
+    s.failure = Error(ErrorCode::invalid_input, tr(N_("the password is empty")));
     return s;
   }
   s.ok = true;
@@ -107,15 +123,15 @@ Secret read_token(Context& ctx, bool from_stdin, const char* prompt, std::string
     if (std::getline(std::cin, text)) line = std::move(text);
     if (line && !line->empty() && line->back() == '\r') line->pop_back();
   } else if (::isatty(STDIN_FILENO) == 0) {
-    ctx.out().usage_error(fmt::format("no terminal to ask the {} on", what),
-                          "pipe it with --with-token");
+    ctx.out().usage_error(about(N_("no terminal to ask the {} on"), what),
+                          tr(N_("pipe it with --with-token")));
     s.failure = kExitUsage;
     return s;
   } else {
     line = ask_hidden(prompt);
   }
   if (!line && !may_be_empty) {
-    s.failure = Error(ErrorCode::invalid_input, fmt::format("no {} given", what));
+    s.failure = Error(ErrorCode::invalid_input, about(N_("no {} given"), what));
     return s;
   }
   s.value = line.value_or("");
@@ -123,13 +139,13 @@ Secret read_token(Context& ctx, bool from_stdin, const char* prompt, std::string
   s.value = first == std::string::npos ? std::string() : s.value.substr(first);
   while (!s.value.empty() && (s.value.back() == ' ' || s.value.back() == '\t')) s.value.pop_back();
   if (s.value.empty() && !may_be_empty) {
-    s.failure = Error(ErrorCode::invalid_input, fmt::format("the {} is empty", what));
+    s.failure = Error(ErrorCode::invalid_input, about(N_("the {} is empty"), what));
     return s;
   }
   for (char c : s.value)
     if (static_cast<unsigned char>(c) < 0x21 || c == '\x7f') {
       s.failure = Error(ErrorCode::invalid_input,
-                        fmt::format("the {} holds a space or a control character", what));
+                        about(N_("the {} holds a space or a control character"), what));
       return s;
     }
   s.ok = true;

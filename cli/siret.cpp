@@ -4,6 +4,7 @@
 #include <sne/siret.hpp>
 
 #include "commands.hpp"
+#include "i18n.hpp"
 
 namespace sne::cli {
 
@@ -20,9 +21,9 @@ CheckOutcome check_siret(const std::string& input) {
 }  // namespace
 
 void setup_siret(CLI::App& root, Context& ctx) {
-  auto* noun = add_noun(root, "siret", "SIRET numbers of guichets");
+  auto* noun = add_noun(root, "siret", _("SIRET numbers of guichets"));
 
-  add_check_verb(*noun, ctx, "Validate SIRET numbers (Luhn, La Poste exception)", "SIRET",
+  add_check_verb(*noun, ctx, _("Validate SIRET numbers (Luhn, La Poste exception)"), "SIRET",
                  check_siret);
 }
 

@@ -2,7 +2,11 @@
 // flags to try are added here (hint_for, hint_for_problem, with_cleanup_advice), and only here.
 #include <doctest/doctest.h>
 
+#include <clocale>
+#include <cstdlib>
 #include <string>
+
+#include <sne/messages.hpp>
 
 #include "output.hpp"
 
@@ -70,4 +74,59 @@ TEST_CASE("plurals: a count and its noun agree in English messages") {
   CHECK(counted(1, "follow-up") == "1 follow-up");
   CHECK(counted(3, "entry", "entries") == "3 entries");
   CHECK(counted(1, "entry", "entries") == "1 entry");
+}
+
+namespace {
+
+/// Messages in French for the life of the object, as `LANGUAGE=fr` gives them to sne; English
+/// (the C locale's messages) again after.
+struct FrenchMessages {
+  FrenchMessages() {
+    ::setenv("LANGUAGE", "fr", 1);
+    ::setenv("LC_ALL", "C.UTF-8", 1);
+    sne::use_environment_language();
+  }
+  ~FrenchMessages() {
+    ::unsetenv("LANGUAGE");
+    ::unsetenv("LC_ALL");
+    (void)std::setlocale(LC_MESSAGES, "C");
+    (void)std::setlocale(LC_CTYPE, "C");
+  }
+  FrenchMessages(const FrenchMessages&) = delete;
+  FrenchMessages& operator=(const FrenchMessages&) = delete;
+};
+
+}  // namespace
+
+TEST_CASE("numbers for humans: English as sne always wrote them, French grouped, with a comma") {
+  REQUIRE(sne::message_language() == "en");
+  CHECK(human_number(0) == "0");
+  CHECK(human_number(1234567) == "1234567");
+  CHECK(human_number(-1234) == "-1234");
+  CHECK(human_decimal(3.5, 1) == "3.5");
+  CHECK(human_decimal(12345.678, 2) == "12345.68");
+  {
+    const FrenchMessages french;
+    REQUIRE(sne::message_language() == "fr");
+    CHECK(human_number(0) == "0");
+    CHECK(human_number(999) == "999");
+    CHECK(human_number(1234) == "1\u00a0234");
+    CHECK(human_number(1234567) == "1\u00a0234\u00a0567");
+    CHECK(human_number(-123456) == "-123\u00a0456");
+    CHECK(human_decimal(3.5, 1) == "3,5");
+    CHECK(human_decimal(12345.678, 2) == "12\u00a0345,68");
+    CHECK(human_decimal(-0.25, 2) == "-0,25");
+    CHECK(human_decimal(2.0, 0) == "2");
+  }
+  CHECK(sne::message_language() == "en");
+  CHECK(human_number(1234) == "1234");
+}
+
+TEST_CASE("hints: English for --json (sne doctor's), French for the human who reads them") {
+  const Error network(ErrorCode::network, "connection refused");
+  const std::string english(hint_for(network));
+  CHECK(english.rfind("check the endpoint", 0) == 0);
+  const FrenchMessages french;
+  CHECK(std::string(hint_for(network)) == english);
+  CHECK(sne::localized(hint_for(network)).rfind("vérifiez le point d'accès", 0) == 0);
 }

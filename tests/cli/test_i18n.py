@@ -362,6 +362,204 @@ class TicketSandboxCompletion(CliTest):
                       french.err)
         self.assertIn("conseil : retirez --json : sne completion bash\n", french.err)
 
+
+class CoreInFrench(CliTest):
+    """The program's core and small nouns (issue 20): CLI11's help and usage errors, auth,
+    account, config, doctor, calendar, numero and siret, in French; English unchanged; --json
+    the same bytes."""
+
+    def setUp(self):
+        super().setUp()
+        for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+            self.env.pop(name, None)
+
+    def both(self, *args, stdin=None):
+        english = self.sne(*args, stdin=stdin)
+        french = self.sne(*args, stdin=stdin, env=FRENCH)
+        return english, french
+
+    def test_the_help_and_cli11s_own_words_in_french(self):
+        english, french = self.both("--help")
+        self.assertExit(french, 0)
+        for text in ("Pièces justificatives, plis et fiches de transmission du SNE",
+                     "Utilisation : sne [OPTIONS] SOUS-COMMANDE", "\nOptions :\n",
+                     "\nSous-commandes :\n", "-h,--help                   Afficher cette aide",
+                     "Afficher un document JSON sur la sortie standard",
+                     "-q,--quiet Exclut : --verbose", "--config FILE ",
+                     "Vérifier l'installation", "Numéros uniques des demandes"):
+            self.assertIn(text, french.out)
+        for text in ("Usage:", "Subcommands:", "Print this help", "Print one JSON"):
+            self.assertNotIn(text, french.out)
+        for text in ("Usage: sne [OPTIONS] SUBCOMMAND", "\nOptions:\n", "\nSubcommands:\n",
+                     "Print this help message and exit", "-q,--quiet Excludes: --verbose"):
+            self.assertIn(text, english.out)
+        # Hidden commands stay hidden in both.
+        self.assertNotIn("__complete", english.out)
+        self.assertNotIn("__complete", french.out)
+
+        noun = self.sne("numero", "--help", env=FRENCH)
+        self.assertIn("Utilisation : sne numero [OPTIONS] SOUS-COMMANDE", noun.out)
+        self.assertIn("check                       Valider des numéros uniques", noun.out)
+        self.assertIn("Options globales : --json", noun.out)
+        self.assertIn("--config FICHIER", noun.out)
+
+        verb = self.sne("numero", "check", "--help", env=FRENCH)
+        self.assertExit(verb, 0)
+        for text in ("Valider des numéros uniques et afficher leurs parties",
+                     "Utilisation : sne numero check [OPTIONS] NUMERO...", "\nArguments :\n",
+                     "NUMERO TEXTE ... OBLIGATOIRE", "Valeurs à vérifier", "\nOptions :\n",
+                     "Afficher cette aide et quitter"):
+            self.assertIn(text, verb.out)
+        english = self.sne("numero", "check", "--help")
+        self.assertIn("NUMERO TEXT ... REQUIRED", english.out)
+        self.assertIn("Positionals:", english.out)
+
+    def test_usage_errors_in_french_their_json_in_english(self):
+        cases = (
+            (("--bogus", "numero", "check", "1"), "argument inattendu --bogus",
+             "unexpected argument --bogus", "voir 'sne numero check --help'"),
+            (("auth", "login"), "--email est obligatoire", "--email is required",
+             "voir 'sne auth login --help'"),
+            (("numero", "chek"), "argument inattendu chek", "unexpected argument chek",
+             "vouliez-vous dire 'sne numero check' ?"),
+            (("account", "notifications", "--daily-mail", "maybe"),
+             "--daily-mail : maybe ne fait pas partie de {on,off}",
+             "--daily-mail: maybe not in {on,off}", "voir 'sne account notifications --help'"),
+            (("calendar", "holidays", "abc"), "Valeur invalide : YEAR = abc",
+             "Could not convert: YEAR = abc", None),
+            (("-v", "-q", "numero", "check", "1"), "--verbose ne se combine pas avec --quiet",
+             "--verbose excludes --quiet", None),
+            (("calendar", "add", "2026-01-01"), "N est obligatoire", "N is required", None),
+        )
+        for args, french_message, english_message, french_hint in cases:
+            with self.subTest(args=args):
+                english, french = self.both(*args)
+                self.assertExit(english, 2)
+                self.assertExit(french, 2)
+                self.assertOneLineError(english, english_message)
+                self.assertIn(f"sne : erreur : {french_message}\n", french.err)
+                if french_hint:
+                    self.assertIn(f"conseil : {french_hint}\n", french.err)
+                english, french = self.both("--json", *args)
+                self.assertEqual(english.out, french.out)
+                self.assertEqual(english.json()["error"],
+                                 {"code": "usage", "message": english_message})
+                self.assertIn(f"sne : erreur : {french_message}", french.err)
+
+    def test_a_missing_subcommand_shows_the_help_in_french(self):
+        r = self.sne("numero", env=FRENCH)
+        self.assertExit(r, 2)
+        self.assertIn("Utilisation : sne numero [OPTIONS] SOUS-COMMANDE", r.err)
+        self.assertIn("sne : erreur : Une sous-commande est obligatoire", r.err)
+
+    def test_numero_and_siret_check_tables_in_french(self):
+        args = ("numero", "check", "0340523004101G3401", "12")
+        english, french = self.both(*args)
+        self.assertExit(french, 6)
+        self.assertEqual(french.out.splitlines()[0].split(), ["ENTRÉE", "VALIDE", "DÉTAILS"])
+        self.assertEqual(english.out.splitlines()[0].split(), ["INPUT", "VALID", "DETAILS"])
+        self.assertIn(" oui ", french.out)
+        self.assertRegex(french.out, r"\n12 +non ")
+        english, french = self.both("--json", *args)
+        self.assertEqual(english.out, french.out)
+        english, french = self.both("--json", "siret", "check", "35600000000048", "1")
+        self.assertEqual(english.out, french.out)
+
+    def test_auth_and_account_in_french(self):
+        r = self.sne("auth", "status", env=FRENCH)
+        self.assertExit(r, 0)
+        for label in ("Point d'accès", "Connecté en tant que", "Rôle", "Guichet", "Session"):
+            self.assertRegex(r.out, rf"(?m)^{label} +")
+        self.assertNotIn("Signed in as", r.out)
+        english, french = self.both("--json", "auth", "status")
+        self.assertEqual(english.out, french.out)
+
+        r = self.sne("auth", "login", "--email", "referent@sandbox.sne.test", "--password-stdin",
+                     stdin="sandbox\n", env=FRENCH)
+        self.assertExit(r, 0)
+        self.assertRegex(r.out, r"^Connecté en tant que referent@sandbox.sne.test sur .* "
+                                r"jusqu'au \d{4}-\d\d-\d\d \d\d:\d\d UTC\.\n$")
+        r = self.sne("auth", "login", "--email", "referent@sandbox.sne.test", env=FRENCH)
+        self.assertExit(r, 2)
+        self.assertIn("sne : erreur : aucun terminal où demander le mot de passe\n"
+                      "conseil : transmettez-le par un tube avec --password-stdin", r.err)
+
+        r = self.sne("account", "profile", env=FRENCH)
+        self.assertRegex(r.out, r"(?m)^Courriel +referent@sandbox.sne.test$")
+        self.assertRegex(r.out, r"(?m)^Mail quotidien +(oui|non)$")
+        english, french = self.both("--json", "account", "profile")
+        self.assertEqual(english.out, french.out)
+        r = self.sne("account", "notifications", "--daily-mail", "on", env=FRENCH)
+        self.assertEqual(r.out, "Courriel de notification quotidien : activé.\n")
+        r = self.sne("account", "notifications", "--daily-mail", "on")
+        self.assertEqual(r.out, "Daily notification e-mail: on.\n")
+        r = self.sne("account", "guichet", env=FRENCH)
+        self.assertEqual(r.out.splitlines()[0].split(), ["CODE", "NOM", "SIRET", "TERRITOIRE"])
+
+    def test_config_in_french(self):
+        r = self.sne("config", "list", env=FRENCH)
+        self.assertExit(r, 0)
+        self.assertEqual(r.out.splitlines()[0].split(), ["CLÉ", "VALEUR", "SOURCE"])
+        self.assertRegex(r.out, r"(?m)^endpoint +sandbox +défaut$")
+        self.assertIn("sne : note : profil 'default' : aucun fichier de configuration à ", r.err)
+        english = self.sne("config", "list")
+        self.assertRegex(english.out, r"(?m)^endpoint +sandbox +default$")
+        english, french = self.both("--json", "config", "list")
+        self.assertEqual(english.out, french.out)
+
+        english, french = self.both("config", "get", "glpi_url")
+        self.assertExit(french, 7)
+        self.assertIn("sne : erreur : glpi_url : non définie dans le profil 'default' "
+                      "(aucun fichier de configuration)\n"
+                      "conseil : définissez-la avec 'sne config set CLÉ VALEUR'\n", french.err)
+        self.assertOneLineError(english, "glpi_url: not set in profile 'default' "
+                                         "(no configuration file)")
+        english, french = self.both("--json", "config", "get", "glpi_url")
+        self.assertEqual(english.out, french.out)
+        self.assertIn("not set in profile", english.json()["error"]["message"])
+
+        r = self.sne("config", "set", "departement", "34", env=FRENCH)
+        self.assertExit(r, 0)
+        self.assertRegex(r.out, r"^departement définie dans le profil 'default' de .*config\.toml\.\n$")
+
+    def test_doctor_in_french_its_json_in_english(self):
+        r = self.sne("doctor", env=FRENCH)
+        self.assertExit(r, 0)
+        lines = r.out.splitlines()
+        self.assertEqual(lines[-1], "Aucun problème trouvé.")
+        self.assertIn("(non faite)", r.out)
+        self.assertNotIn("(skipped)", r.out)
+        # A failure: the hint in French for a human, in English in --json.
+        self.write(".local/share/sne/sandbox.db", "not a database")
+        r = self.sne("doctor", env=FRENCH)
+        self.assertExit(r, 1)
+        self.assertRegex(r.out, r"✗ sandbox .* — conseil : 'sne sandbox reset' refait les données")
+        self.assertRegex(r.out.splitlines()[-1],
+                         r"^(1 problème trouvé|\d+ problèmes trouvés) ; le premier, sandbox, "
+                         r"donne le code de sortie 1\.$")
+        english = json.loads(self.sne("doctor", "--json").out)
+        french = json.loads(self.sne("doctor", "--json", env=FRENCH).out)
+        for doc in (english, french):
+            sandbox = [c for c in doc["checks"] if c["name"] == "sandbox"][0]
+            self.assertTrue(sandbox["hint"].startswith("'sne sandbox reset' makes the demo data"))
+        self.assertEqual([(c["name"], c["status"], c["hint"], c["exit_code"])
+                          for c in english["checks"]],
+                         [(c["name"], c["status"], c["hint"], c["exit_code"])
+                          for c in french["checks"]])
+
+    def test_calendar_in_french(self):
+        r = self.sne("calendar", "holidays", "2026", env=FRENCH)
+        self.assertExit(r, 0)
+        self.assertEqual(r.out.splitlines()[0].split(), ["DATE", "JOUR", "NOM"])
+        r = self.sne("calendar", "holidays", "1200", env=FRENCH)
+        self.assertExit(r, 6)
+        self.assertIn("sne : erreur : l'année 1200 n'est pas entre 1583 et 9999", r.err)
+        english, french = self.both("--json", "calendar", "holidays", "1200")
+        self.assertEqual(english.out, french.out)
+        self.assertIn("year 1200 is not 1583-9999", english.out)
+        english, french = self.both("--json", "calendar", "between", "2026-01-01", "2026-12-31")
+        self.assertEqual(english.out, french.out)
+
 if __name__ == "__main__":
     import unittest
     unittest.main()
