@@ -307,7 +307,7 @@ std::string human_number(long long n) {
 }
 
 std::string human_decimal(double x, int decimals) {
-  const std::string text = fmt::format("{:.{}f}", x, decimals < 0 ? 0 : decimals);
+  std::string text = fmt::format("{:.{}f}", x, decimals < 0 ? 0 : decimals);
   if (!french_numbers()) return text;
   // French: "1 234,5" (a decimal comma, thousands grouped).
   const auto point = text.find('.');
