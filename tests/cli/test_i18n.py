@@ -2,6 +2,7 @@
 even where that locale is not installed; English by default and under LC_ALL=C; the --json
 output the same bytes in both."""
 
+import json
 import os
 import re
 import sqlite3
