@@ -178,6 +178,9 @@ std::optional<std::vector<std::string>> filled(std::string_view pattern, std::st
 /// `english`, the message of a CLI11 parse error, as it is (the --json usage error keeps it),
 /// with its translation remembered for stderr (sne::localized).
 std::string localized_parse_error(const std::string& english) {
+  // A message the program made itself and threw as a CLI11 error (tr()) has its own
+  // translation already: CLI11's patterns would only translate around its English.
+  if (localized(english) != english) return english;
   for (const char* pattern : kParseErrors) {
     auto parts = filled(pattern, english);
     if (!parts) continue;

@@ -28,28 +28,6 @@ using bulk::RowOutcome;
 using bulk::RowStatus;
 using bulk::Summary;
 
-/// `n` for a human in the language of messages: "1 234" (a no-break space between thousands)
-/// in French, "1234" in English. This file's own until cli/output.hpp has a shared one.
-std::string human_number(std::uint64_t n) {
-  std::string digits = std::to_string(n);
-  static const bool french = message_language() == "fr";
-  if (!french) return digits;
-  std::string grouped;
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) grouped += "\u00a0";
-    grouped += digits[i];
-  }
-  return grouped;
-}
-
-/// `x` with one decimal for a human: "3.5" in English, "3,5" in French.
-std::string human_decimal(double x) {
-  std::string text = fmt::format("{:.1f}", x);
-  static const bool french = message_language() == "fr";
-  if (french) std::replace(text.begin(), text.end(), '.', ',');
-  return text;
-}
-
 struct RunFlags {
   std::string manifest;
   int parallel = 8;
@@ -89,7 +67,7 @@ class ProgressLine {
     const std::string text =
         fmt::format(fmt::runtime(_("{}/{} rows · {} · {} plis/s · ETA {} · {} failed")),
                     human_number(p.done), human_number(p.total), format_size(p.bytes),
-                    human_decimal(rate), eta, human_number(p.failed));
+                    human_decimal(rate, 1), eta, human_number(p.failed));
     (void)std::fprintf(stderr, "\r\033[K%s", text.c_str());
     (void)std::fflush(stderr);
     shown_ = true;
@@ -143,10 +121,10 @@ void print_summary(const Output& out, const Summary& s, const std::string& verb,
       human_number(s.sent), translate(verb.c_str()), human_number(s.already_sent),
       human_number(s.failed_permanent), human_number(s.failed_transient + s.pending),
       s.skipped > 0 ? fmt::format(fmt::runtime(_(", {} skipped")), human_number(s.skipped)) : "",
-      human_decimal(seconds));
+      human_decimal(seconds, 1));
   if (sending)
     line += fmt::format(
-        fmt::runtime(_(", {} plis/s, {}/s")), human_decimal(s.plis_per_second),
+        fmt::runtime(_(", {} plis/s, {}/s")), human_decimal(s.plis_per_second, 1),
         format_size(seconds > 0 ? static_cast<std::uint64_t>(static_cast<double>(s.bytes) / seconds)
                                 : 0));
   out.line(line);

@@ -15,20 +15,6 @@ namespace sne::cli {
 
 namespace {
 
-/// `n` for a human in the language of messages: "1 234" (a no-break space between thousands)
-/// in French, "1234" in English. This file's own until cli/output.hpp has a shared one.
-std::string human_number(std::uint64_t n) {
-  std::string digits = std::to_string(n);
-  static const bool french = message_language() == "fr";
-  if (!french) return digits;
-  std::string grouped;
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) grouped += "\u00a0";
-    grouped += digits[i];
-  }
-  return grouped;
-}
-
 /// The guichet printed on fiches: flags, else the profile's keys.
 struct GuichetOptions {
   std::string guichet;

@@ -300,8 +300,7 @@ bool french_numbers() { return message_language() == "fr"; }
 
 }  // namespace
 
-std::string human_number(long long n) {
-  const std::string digits = fmt::format("{}", n);
+std::string human_grouped(const std::string& digits) {
   // French writes thousands with a no-break space: "1 234 567".
   return french_numbers() ? grouped(digits, "\xC2\xA0") : digits;
 }
@@ -314,6 +313,12 @@ std::string human_decimal(double x, int decimals) {
   std::string out = grouped(text.substr(0, point), "\xC2\xA0");
   if (point != std::string::npos) out += "," + text.substr(point + 1);
   return out;
+}
+
+std::string human_general(double x) {
+  std::string text = fmt::format("{:g}", x);
+  if (french_numbers()) std::replace(text.begin(), text.end(), '.', ',');
+  return text;
 }
 
 std::string when_utc(Timestamp t) {

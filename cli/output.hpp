@@ -7,6 +7,7 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include <sne/error.hpp>
@@ -122,12 +123,23 @@ std::string one_line(std::string_view text);
 /// (cli/i18n.hpp) and writes the number with human_number().
 std::string counted(std::size_t n, std::string_view singular, std::string_view plural = {});
 
-/// `n` for a human, as the language of messages writes numbers: "1234" in English (as sne always
-/// wrote them), "1 234" in French (a no-break space between thousands). Never for --json/--csv.
-std::string human_number(long long n);
+/// `digits` (an integer written out) for a human, as the language of messages writes numbers:
+/// "1234" in English (as sne always wrote them), "1 234" in French (a no-break space between
+/// thousands). Never for --json/--csv.
+std::string human_grouped(const std::string& digits);
+/// `n` for a human in the language of messages (human_grouped: "1 234" in French, "1234" in
+/// English). Never for --json/--csv.
+template <class Integer>
+std::string human_number(Integer n) {
+  static_assert(std::is_integral_v<Integer>, "human_number takes an integer");
+  return human_grouped(std::to_string(n));
+}
 /// `x` with `decimals` digits after the point for a human: "3.5" in English, "3,5" in French
 /// (a decimal comma, thousands as human_number()). Never for --json/--csv.
 std::string human_decimal(double x, int decimals);
+/// `x` as {:g} writes it (no trailing zeros: 0.25, 2.5, 3), with the language's decimal mark
+/// ("0,25" in French). Never for --json/--csv.
+std::string human_general(double x);
 
 /// An instant as the human output of pli and ticket prints it, to the minute, with its zone:
 /// "2026-11-22 16:49 UTC".

@@ -23,28 +23,6 @@ namespace sne::cli {
 
 namespace {
 
-/// `n` for a human in the language of messages: "1 234" in French (a no-break space between
-/// thousands), "1234" in English as ever. (Local until cli/output.hpp has its own.)
-template <class Integer>
-std::string human_number(Integer n) {
-  std::string digits = std::to_string(n);
-  if (message_language() != "fr") return digits;
-  std::string out;
-  const std::size_t sign = digits[0] == '-' ? 1 : 0;
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i > sign && (digits.size() - i) % 3 == 0) out += "\u00a0";
-    out += digits[i];
-  }
-  return out;
-}
-
-/// A fraction or a rate for a human ({:g}), with the language's decimal mark: "0,25" in French.
-std::string human_decimal(double v) {
-  std::string text = fmt::format("{:g}", v);
-  if (message_language() == "fr") std::replace(text.begin(), text.end(), '.', ',');
-  return text;
-}
-
 /// `prefix` then `message`, a text of libsne: English, and remembered in the language of
 /// messages as `prefix` then the message's own translation (as Error::prefixed does).
 std::string joined(std::string_view prefix, const std::string& message) {
@@ -579,7 +557,7 @@ CommandResult run_faults(const FaultsOptions& opts, Context& ctx) {
          k.error_rate > 0
              // TRANSLATORS: "0.25 of requests answered 503, Retry-After: 2, nothing done".
              ? fmt::format(fmt::runtime(_("{} of requests answered {}{}, nothing done")),
-                           human_decimal(k.error_rate), k.error_status, retry)
+                           human_general(k.error_rate), k.error_status, retry)
              : none});
   t.add({_("latency"), k.latency.count() > 0
                            ? fmt::format(fmt::runtime(_("every answer delayed {} ms")),
@@ -588,14 +566,14 @@ CommandResult run_faults(const FaultsOptions& opts, Context& ctx) {
   t.add({_("drops"),
          k.drop_rate > 0
              ? fmt::format(fmt::runtime(_("{} of connections closed without an answer, {}")),
-                           human_decimal(k.drop_rate),
+                           human_general(k.drop_rate),
                            k.drop_when == SandboxDrop::before  ? _("before processing")
                            : k.drop_when == SandboxDrop::after ? _("after processing (committed)")
                                                                : _("before or after processing"))
              : none});
   t.add({_("rate limit"), k.rate_limit > 0
                               ? fmt::format(fmt::runtime(_("{} pli creations a second, then 429")),
-                                            human_decimal(k.rate_limit))
+                                            human_general(k.rate_limit))
                               : none});
   t.print(ctx.out());
   return kExitOk;

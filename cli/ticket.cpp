@@ -30,21 +30,6 @@ namespace {
 
 constexpr std::size_t kMaxBody = std::size_t{1} << 20;
 
-/// `n` for a human in the language of messages: "1 234" in French (a no-break space between
-/// thousands), "1234" in English as ever. (Local until cli/output.hpp has its own.)
-template <class Integer>
-std::string human_number(Integer n) {
-  std::string digits = std::to_string(n);
-  if (message_language() != "fr") return digits;
-  std::string out;
-  const std::size_t sign = digits[0] == '-' ? 1 : 0;
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i > sign && (digits.size() - i) % 3 == 0) out += "\u00a0";
-    out += digits[i];
-  }
-  return out;
-}
-
 /// `prefix` then `message`, a text of libsne: English, and remembered in the language of
 /// messages as `prefix` then the message's own translation (as Error::prefixed does).
 std::string joined(std::string_view prefix, const std::string& message) {
