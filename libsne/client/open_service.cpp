@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "base/i18n.hpp"
 #include "client/backends.hpp"
 #include "client/rest_service.hpp"
 #include "client/transport.hpp"
@@ -26,12 +27,13 @@ Result<EndpointInfo> parse_http(std::string_view endpoint) {
   std::string_view rest = endpoint.substr(scheme_end + 3);
   const auto slash = rest.find('/');
   const std::string_view authority = rest.substr(0, slash);
-  if (authority.empty()) return bad_endpoint(endpoint, "no host");
+  if (authority.empty()) return bad_endpoint(endpoint, i18n::format(N_("no host")));
   if (authority.find('@') != std::string_view::npos)
-    return bad_endpoint(endpoint, "credentials do not belong in the endpoint");
+    return bad_endpoint(endpoint, i18n::format(N_("credentials do not belong in the endpoint")));
   for (char c : endpoint)
     if (static_cast<unsigned char>(c) <= 0x20 || c == '?' || c == '#' || c == '\x7f')
-      return bad_endpoint(endpoint, "spaces, queries and fragments are not allowed");
+      return bad_endpoint(endpoint,
+                          i18n::format(N_("spaces, queries and fragments are not allowed")));
   if (endpoint.substr(0, 7) == "http://") {
     // Plain HTTP carries passwords and tokens in clear: only for a sandbox on this machine.
     std::string_view host = authority;
@@ -41,9 +43,9 @@ Result<EndpointInfo> parse_http(std::string_view endpoint) {
       host = host.substr(0, host.find(':'));
     if (host != "127.0.0.1" && host != "localhost" && host != "[::1]")
       return bad_endpoint(endpoint,
-                          "plain http:// would send passwords and tokens in clear: it is for a "
-                          "sandbox on this machine only (127.0.0.1, localhost, [::1]); use "
-                          "https://");
+                          i18n::format(N_("plain http:// would send passwords and tokens in "
+                                          "clear: it is for a sandbox on this machine only "
+                                          "(127.0.0.1, localhost, [::1]); use https://")));
   }
   EndpointInfo info;
   info.kind = EndpointInfo::Kind::http;
@@ -100,9 +102,11 @@ Result<EndpointInfo> parse_endpoint(std::string_view endpoint, const Paths& path
   if (auto backend = client::find_backend(endpoint)) return backend->parse(endpoint, paths);
   if (endpoint.substr(0, kSandboxPrefix.size()) == kSandboxPrefix)
     return bad_endpoint(endpoint,
-                        "the embedded sandbox is not part of this program: link sne::sandbox "
-                        "(libsne_sandbox.so) and call sne::register_embedded_sandbox()");
-  return bad_endpoint(endpoint, "expected sandbox, sandbox:PATH, http://... or https://...");
+                        i18n::format(N_("the embedded sandbox is not part of this program: link "
+                                        "sne::sandbox (libsne_sandbox.so) and call "
+                                        "sne::register_embedded_sandbox()")));
+  return bad_endpoint(endpoint, i18n::format(N_("expected sandbox, sandbox:PATH, http://... or "
+                                                "https://...")));
 }
 
 std::optional<DemoSignIn> demo_sign_in(const EndpointInfo& endpoint) {
@@ -115,7 +119,8 @@ namespace client {
 
 Error bad_endpoint(std::string_view endpoint, std::string_view why) {
   return Error(ErrorCode::invalid_input,
-               fmt::format("endpoint '{}': {}", printable(endpoint, 80), why), "endpoint");
+               i18n::format(N_("endpoint '{}': {}"), printable(endpoint, 80), i18n::Nested{why}),
+               "endpoint");
 }
 
 void register_backend(Backend backend) {

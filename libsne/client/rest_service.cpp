@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "base/i18n.hpp"
 #include "base/json_reader.hpp"
 #include "client/pli_motifs.hpp"
 #include "crypto/crypto.hpp"
@@ -208,9 +209,9 @@ class RestService : public Service, public PliMotifs {
       if (auto t = http::parse_http_date(*date)) server_time_ = *t;
     if (response->status >= 300 && response->status < 400)
       return Error(ErrorCode::server,
-                   fmt::format(
-                       "{}: the service redirects to {}: set the endpoint to that "
-                       "address (redirects are not followed)",
+                   i18n::format(
+                       N_("{}: the service redirects to {}: set the endpoint to that "
+                          "address (redirects are not followed)"),
                        what,
                        printable(http::header(response->headers, "Location").value_or("?"), 200)),
                    "endpoint")
@@ -232,13 +233,14 @@ class RestService : public Service, public PliMotifs {
     const auto request_id = http::header(response->headers, "X-Request-Id").value_or("");
     if (auto parsed = json_reader::parse(response->body, doc); !parsed)
       return Error(ErrorCode::server,
-                   fmt::format("{} {}: the answer is not JSON: {}", request.method, request.target,
-                               parsed.error().message()))
+                   i18n::format(N_("{} {}: the answer is not JSON: {}"), request.method,
+                                request.target, i18n::Nested{parsed.error().message()}))
           .with_http(response->status, request_id);
     auto decoded = json_reader::read([&] { return decode(json_reader::Node(doc, "")); });
     if (!decoded)
-      return Error(ErrorCode::server, fmt::format("{} {}: unexpected answer: {}", request.method,
-                                                  request.target, decoded.error().message()))
+      return Error(ErrorCode::server,
+                   i18n::format(N_("{} {}: unexpected answer: {}"), request.method, request.target,
+                                i18n::Nested{decoded.error().message()}))
           .with_http(response->status, request_id);
     return T(std::move(*decoded));
   }
@@ -270,7 +272,8 @@ Error error_from_response(const http::Response& response, std::string_view what)
   }
   // A server failing is a server error for the client, whatever it calls it.
   if (response.status >= 500) code = code == ErrorCode::rate_limited ? code : ErrorCode::server;
-  if (message.empty()) message = fmt::format("{} answered HTTP {}", what, response.status);
+  // The service's own words stay as it said them; only a message of libsne is translated.
+  if (message.empty()) message = i18n::format(N_("{} answered HTTP {}"), what, response.status);
   if (message.size() > 300) message = message.substr(0, 300) + "...";
   if (code == ErrorCode::rate_limited) message = http::mention_wait(message, response.headers);
   return Error(code, message, field).with_http(response.status, request_id);

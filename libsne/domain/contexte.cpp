@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "base/i18n.hpp"
 #include "base/text.hpp"
 
 namespace sne {
@@ -25,9 +26,9 @@ Result<Contexte> parse_contexte(std::string_view input) {
     if (text::iequals(t, c.code) || text::iequals(t, c.name) || text::iequals(t, c.slug))
       return c.value;
   return Error(ErrorCode::invalid_input,
-               fmt::format("unknown contexte '{}' (expected ajout, creation, renouvellement or "
-                           "mise-a-jour)",
-                           printable(t, 30)),
+               i18n::format(N_("unknown contexte '{}' (expected ajout, creation, renouvellement "
+                               "or mise-a-jour)"),
+                            printable(t, 30)),
                "contexte");
 }
 

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "base/i18n.hpp"
 #include "base/text.hpp"
 
 namespace sne {
@@ -23,14 +24,14 @@ Result<std::string> digits_only(std::string_view text, std::size_t expected, con
       const auto bad = text::first_non_ascii(trimmed.substr(i));
       const std::string shown = bad && bad->position == 0 ? bad->character : std::string(1, c);
       return Error(ErrorCode::invalid_input,
-                   fmt::format("character {} '{}' is not a digit", chars + 1, shown), what);
+                   i18n::format(N_("character {} '{}' is not a digit"), chars + 1, shown), what);
     }
     digits += c;
   }
   if (digits.size() != expected)
     return Error(ErrorCode::invalid_input,
-                 fmt::format("{} digit{}, expected {}", digits.size(),
-                             digits.size() == 1 ? "" : "s", expected),
+                 i18n::format_plural("{} digit, expected {}", "{} digits, expected {}",
+                                     digits.size(), digits.size(), expected),
                  what);
   return digits;
 }
@@ -57,7 +58,7 @@ Result<std::string> parse_siren(std::string_view text) {
   if (!digits) return digits.error();
   if (!luhn_valid(*digits))
     return Error(ErrorCode::invalid_input,
-                 fmt::format("SIREN {} fails its checksum (Luhn)", *digits), "siren");
+                 i18n::format(N_("SIREN {} fails its checksum (Luhn)"), *digits), "siren");
   return digits;
 }
 
@@ -67,8 +68,8 @@ Result<Siret> Siret::parse(std::string_view text) {
   const std::string_view d(*digits);
   const std::string_view siren = d.substr(0, 9);
   if (!luhn_valid(siren))
-    return Error(ErrorCode::invalid_input, fmt::format("SIREN {} fails its checksum (Luhn)", siren),
-                 "siren");
+    return Error(ErrorCode::invalid_input,
+                 i18n::format(N_("SIREN {} fails its checksum (Luhn)"), siren), "siren");
   // python-stdnum's stdnum.fr.siret: La Poste's establishments are numbered outside Luhn, valid
   // when the sum of their digits is a multiple of 5, whatever Luhn says; its head office alone
   // follows Luhn. (La Poste's SIREN passes Luhn, as every SIREN must.)
@@ -76,10 +77,13 @@ Result<Siret> Siret::parse(std::string_view text) {
     int sum = 0;
     for (char c : d) sum += c - '0';
     if (sum % 5 != 0)
-      return Error(ErrorCode::invalid_input,
-                   "SIRET fails its checksum (La Poste: digit sum not a multiple of 5)", "siret");
+      return Error(
+          ErrorCode::invalid_input,
+          i18n::format(N_("SIRET fails its checksum (La Poste: digit sum not a multiple of 5)")),
+          "siret");
   } else if (!luhn_valid(d)) {
-    return Error(ErrorCode::invalid_input, "SIRET fails its checksum (Luhn)", "siret");
+    return Error(ErrorCode::invalid_input, i18n::format(N_("SIRET fails its checksum (Luhn)")),
+                 "siret");
   }
   Siret s;
   s.digits_ = std::move(*digits);

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "base/i18n.hpp"
 #include "base/text.hpp"
 
 namespace sne {
@@ -31,9 +32,10 @@ Result<StatutPli> parse_statut(std::string_view input) {
     if (text::iequals(t, s.code)) return s.value;
   std::string expected;
   for (const auto& s : kStatuts) expected += (expected.empty() ? "" : ", ") + std::string(s.code);
-  return Error(ErrorCode::invalid_input,
-               fmt::format("unknown statut '{}' (expected {})", printable(input, 30), expected),
-               "statut");
+  return Error(
+      ErrorCode::invalid_input,
+      i18n::format(N_("unknown statut '{}' (expected {})"), printable(input, 30), expected),
+      "statut");
 }
 
 }  // namespace sne

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "base/i18n.hpp"
 #include "sne/text.hpp"
 
 namespace sne {
@@ -138,8 +139,8 @@ Result<const Territoire*> parse_departement(std::string_view text) {
   if (code.size() == 1 || code.size() == 2) code.insert(0, 3 - code.size(), '0');
   if (const Territoire* t = code.size() == 3 ? find_territoire(code) : nullptr) return t;
   return Error(ErrorCode::invalid_input,
-               fmt::format("unknown département '{}' (expected 01-95, 2A, 2B, 971-976 or 111)",
-                           printable(text, 20)),
+               i18n::format(N_("unknown département '{}' (expected 01-95, 2A, 2B, 971-976 or 111)"),
+                            printable(text, 20)),
                "departement");
 }
 

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "base/i18n.hpp"
 #include "dossier/order.hpp"
 #include "sne/dossier.hpp"
 #include "sne/text.hpp"
@@ -55,16 +56,17 @@ std::vector<Candidate> deletion_order(const Demande& demande, const PieceType& t
 Result<std::vector<CategoryPlan>> merge_targets(const Catalog& catalog,
                                                 const std::vector<CleanupTarget>& targets) {
   if (targets.empty())
-    return Error(ErrorCode::invalid_input, "no piece to add: name at least one type", "targets");
+    return Error(ErrorCode::invalid_input,
+                 i18n::format(N_("no piece to add: name at least one type")), "targets");
   std::vector<CategoryPlan> merged;
   for (const auto& t : targets) {
     const PieceType* type = catalog.find_type(t.type);
     if (type == nullptr)
       return Error(ErrorCode::invalid_input,
-                   fmt::format("unknown piece type '{}'", printable(t.type)), "type");
+                   i18n::format(N_("unknown piece type '{}'"), printable(t.type)), "type");
     if (t.adding < 1)
       return Error(ErrorCode::invalid_input,
-                   fmt::format("'{}': the number of pieces to add must be at least 1", t.type),
+                   i18n::format(N_("'{}': the number of pieces to add must be at least 1"), t.type),
                    t.type);
     auto it = std::find_if(merged.begin(), merged.end(),
                            [&](const CategoryPlan& c) { return c.type == t.type; });
@@ -81,9 +83,13 @@ Result<std::vector<CategoryPlan>> merge_targets(const Catalog& catalog,
         t.adding > kMaxAdding ? kMaxAdding + 1 : std::min(it->adding + t.adding, kMaxAdding + 1);
     if (it->adding > it->max_pieces)
       return Error(ErrorCode::invalid_input,
-                   fmt::format("cannot add {}{} pieces of type '{}': its category holds at most {}",
-                               it->adding > kMaxAdding ? "more than " : "",
-                               std::min(it->adding, kMaxAdding), t.type, it->max_pieces),
+                   it->adding > kMaxAdding
+                       ? i18n::format(N_("cannot add more than {} pieces of type '{}': its "
+                                         "category holds at most {}"),
+                                      kMaxAdding, t.type, it->max_pieces)
+                       : i18n::format(N_("cannot add {} pieces of type '{}': its category "
+                                         "holds at most {}"),
+                                      it->adding, t.type, it->max_pieces),
                    t.type);
   }
   return merged;
@@ -106,8 +112,8 @@ Result<CleanupPlan> plan_cleanup(const Demande& demande, const Catalog& catalog,
   if (!merged) return merged.error();
   if (demande.date_radiation)
     return Error(ErrorCode::conflict,
-                 fmt::format("demande {} was radiated on {}: it cannot receive pieces",
-                             printable(demande.numero_unique), demande.date_radiation->iso()),
+                 i18n::format(N_("demande {} was radiated on {}: it cannot receive pieces"),
+                              printable(demande.numero_unique), demande.date_radiation->iso()),
                  "date_radiation");
 
   CleanupPlan plan;
@@ -150,17 +156,17 @@ Result<CleanupTarget> parse_cleanup_target(std::string_view text) {
   target.type = std::string(text.substr(0, colon));
   if (target.type.empty())
     return Error(ErrorCode::invalid_input,
-                 fmt::format("'{}': expected TYPE or TYPE:N", printable(text)), "target");
+                 i18n::format(N_("'{}': expected TYPE or TYPE:N"), printable(text)), "target");
   if (colon == std::string_view::npos) return target;
   const std::string_view count = text.substr(colon + 1);
   int n = 0;
   auto [end, ec] = std::from_chars(count.data(), count.data() + count.size(), n);
   if (count.empty() || ec != std::errc() || end != count.data() + count.size() || n < 1 ||
       n > kMaxAdding)
-    return Error(
-        ErrorCode::invalid_input,
-        fmt::format("'{}': N in TYPE:N must be a number from 1 to {}", printable(text), kMaxAdding),
-        "target");
+    return Error(ErrorCode::invalid_input,
+                 i18n::format(N_("'{}': N in TYPE:N must be a number from 1 to {}"),
+                              printable(text), kMaxAdding),
+                 "target");
   target.adding = n;
   return target;
 }

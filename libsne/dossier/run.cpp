@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include "base/i18n.hpp"
 #include "sne/dossier.hpp"
 #include "sne/text.hpp"
 
@@ -51,8 +52,8 @@ Status check_pieces_exist(const Demande& demande, const std::vector<std::string>
   for (const auto& id : missing)
     names += fmt::format("{}'{}'", names.empty() ? "" : ", ", printable(id, std::string::npos));
   return Error(ErrorCode::not_found,
-               fmt::format("no piece{} {} in demande {}", missing.size() > 1 ? "s" : "", names,
-                           demande.numero_unique),
+               i18n::format_plural("no piece {} in demande {}", "no pieces {} in demande {}",
+                                   missing.size(), names, demande.numero_unique),
                missing.front());
 }
 

@@ -15,6 +15,7 @@
 #include <fmt/format.h>
 
 #include "base/file.hpp"
+#include "base/i18n.hpp"
 
 namespace sne::http {
 
@@ -102,7 +103,8 @@ class CurlTransport : public Transport {
 
   Result<Response> send(const Request& request) override {
     if (handle_ == nullptr) handle_ = curl_easy_init();
-    if (handle_ == nullptr) return Error(ErrorCode::internal, "libcurl could not start");
+    if (handle_ == nullptr)
+      return Error(ErrorCode::internal, i18n::format(N_("libcurl could not start")));
     CURL* h = handle_;
     curl_easy_reset(h);  // keeps the connection cache: later requests reuse the connection
     const std::string url = options_.base_url + request.target;
@@ -130,7 +132,8 @@ class CurlTransport : public Transport {
             return Error(ErrorCode::io, fmt::format("{}: {}", part.file, std::strerror(errno)),
                          part.file);
           if (curl_mime_filedata(p, part.file.c_str()) != CURLE_OK)
-            return Error(ErrorCode::io, fmt::format("{}: cannot be read", part.file), part.file);
+            return Error(ErrorCode::io, i18n::format(N_("{}: cannot be read"), part.file),
+                         part.file);
         } else {
           (void)curl_mime_data(p, part.data.data(), part.data.size());
         }
@@ -169,16 +172,17 @@ class CurlTransport : public Transport {
     curl_slist_free_all(list);
     if (rc != CURLE_OK) {
       if (ex.too_big)
-        return Error(ErrorCode::server, fmt::format("{}: answer larger than {} bytes",
-                                                    options_.base_url, options_.max_response));
+        return Error(ErrorCode::server, i18n::format(N_("{}: answer larger than {} bytes"),
+                                                     options_.base_url, options_.max_response));
       // A certificate the client does not trust is a matter of configuration (--cacert), not
       // a failure that retrying would cure.
       const bool tls = rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CONNECT_ERROR ||
                        rc == CURLE_SSL_CACERT_BADFILE || rc == CURLE_SSL_CERTPROBLEM;
       if (tls)
-        return Error(ErrorCode::invalid_input,
-                     fmt::format("{}: TLS failed: {}", options_.base_url, curl_easy_strerror(rc)),
-                     "cacert");
+        return Error(
+            ErrorCode::invalid_input,
+            i18n::format(N_("{}: TLS failed: {}"), options_.base_url, curl_easy_strerror(rc)),
+            "cacert");
       return Error(ErrorCode::network,
                    fmt::format("{}: {}", options_.base_url, curl_easy_strerror(rc)),
                    options_.base_url);
@@ -247,7 +251,7 @@ ProbeResult probe_now(const ProbeOptions& options) {
   std::unique_ptr<CURL, void (*)(CURL*)> handle(curl_easy_init(), &curl_easy_cleanup);
   if (!handle) {
     result.failed = ProbePhase::setup;
-    result.error = "libcurl could not start";
+    result.error = i18n::format(N_("libcurl could not start"));
     return result;
   }
   CURL* h = handle.get();
@@ -293,7 +297,8 @@ Result<std::unique_ptr<Transport>> transport_of(CurlOptions options) {
   if (!options.cacert.empty()) {
     auto pem = file::read_all(options.cacert, 16u << 20);
     if (!pem)  // the option at fault is the subject: the file's own error names the path
-      return Error(pem.error().code(), "CA file " + pem.error().message(), "cacert");
+      return Error(pem.error().code(),
+                   i18n::format(N_("CA file {}"), i18n::Nested{pem.error().message()}), "cacert");
   }
   if (options.user_agent.empty()) options.user_agent = "libsne";
   return std::unique_ptr<Transport>(std::make_unique<CurlTransport>(std::move(options)));

@@ -1,4 +1,5 @@
 #include "http/retry.hpp"
+#include "base/i18n.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -39,7 +40,7 @@ std::string mention_wait(std::string message, const Headers& headers) {
   const auto wait = retry_after(headers, std::chrono::system_clock::now());
   if (!wait) return message;
   const long long secs = (wait->count() + 999) / 1000;
-  return message + "; try again in " + std::to_string(secs) + " s";
+  return i18n::format(N_("{}; try again in {} s"), i18n::Nested{message}, secs);
 }
 
 RetryingTransport::RetryingTransport(std::unique_ptr<Transport> inner, RetryPolicy policy,
@@ -75,7 +76,8 @@ Result<Response> RetryingTransport::send(const Request& request) {
     }
     if (clock_() - start + delay > policy_.max_total) return result;
     if (policy_.on_retry) policy_.on_retry(result ? result->status : 0, delay);
-    if (!sleeper_(delay)) return Error(ErrorCode::cancelled, "interrupted while waiting to retry");
+    if (!sleeper_(delay))
+      return Error(ErrorCode::cancelled, i18n::format(N_("interrupted while waiting to retry")));
   }
 }
 

@@ -1,5 +1,6 @@
 // JPEG and PNG headers, read by hand with bounds checks: no decoder touches the file here.
 #include "image/probe.hpp"
+#include "base/i18n.hpp"
 
 #include <array>
 #include <cstddef>
@@ -86,7 +87,7 @@ bool is_standalone(unsigned m) { return m == 0x01 || (m >= 0xD0 && m <= 0xD7); }
 void read_sof(std::string_view seg, unsigned marker, ImageInfo& info, Status& status) {
   // seg: the segment's payload after its length field.
   if (seg.size() < 6) {
-    status = malformed("JPEG: SOF segment too short");
+    status = malformed(i18n::format(N_("JPEG: SOF segment too short")));
     return;
   }
   info.bits = static_cast<int>(byte(seg, 0));
@@ -94,19 +95,20 @@ void read_sof(std::string_view seg, unsigned marker, ImageInfo& info, Status& st
   info.width = be16(seg, 3);
   info.components = static_cast<int>(byte(seg, 5));
   if (info.components < 1 || info.components > 4) {
-    status = malformed(fmt::format("JPEG: {} components (1 to 4 expected)", info.components));
+    status = malformed(i18n::format(N_("JPEG: {} components (1 to 4 expected)"), info.components));
     return;
   }
   if (seg.size() != 6 + 3 * static_cast<std::size_t>(info.components)) {
-    status = malformed("JPEG: SOF segment length does not match its components");
+    status = malformed(i18n::format(N_("JPEG: SOF segment length does not match its components")));
     return;
   }
   if (info.width == 0 || info.height == 0) {
-    status = malformed("JPEG: zero width or height (DNL-defined height is not supported)");
+    status = malformed(
+        i18n::format(N_("JPEG: zero width or height (DNL-defined height is not supported)")));
     return;
   }
   if (info.bits < 2 || info.bits > 16) {
-    status = malformed(fmt::format("JPEG: {} bits per sample", info.bits));
+    status = malformed(i18n::format(N_("JPEG: {} bits per sample"), info.bits));
     return;
   }
   info.jpeg_sof = static_cast<int>(marker);
@@ -168,25 +170,30 @@ Result<ImageInfo> probe_jpeg(std::string_view d) {
   bool have_sof = false;
   std::size_t pos = 2;
   for (;;) {
-    if (pos >= d.size()) return malformed("JPEG: truncated before the image data");
+    if (pos >= d.size())
+      return malformed(i18n::format(N_("JPEG: truncated before the image data")));
     if (byte(d, pos) != 0xFF)
-      return malformed(fmt::format("JPEG: expected a marker at byte {}", pos));
+      return malformed(i18n::format(N_("JPEG: expected a marker at byte {}"), pos));
     while (pos < d.size() && byte(d, pos) == 0xFF) ++pos;
-    if (pos >= d.size()) return malformed("JPEG: truncated before the image data");
+    if (pos >= d.size())
+      return malformed(i18n::format(N_("JPEG: truncated before the image data")));
     const unsigned m = byte(d, pos++);
     if (m == 0x00 || m == 0xD8 || (m >= 0xD0 && m <= 0xD7))
-      return malformed(fmt::format("JPEG: unexpected marker 0xFF{:02X} at byte {}", m, pos - 2));
+      return malformed(
+          i18n::format(N_("JPEG: unexpected marker 0xFF{:02X} at byte {}"), m, pos - 2));
     if (m == 0x01) continue;
-    if (m == 0xD9) return malformed("JPEG: end of image before any image data");
-    if (d.size() - pos < 2) return malformed("JPEG: truncated in a segment length");
+    if (m == 0xD9) return malformed(i18n::format(N_("JPEG: end of image before any image data")));
+    if (d.size() - pos < 2)
+      return malformed(i18n::format(N_("JPEG: truncated in a segment length")));
     const std::size_t len = be16(d, pos);
-    if (len < 2) return malformed(fmt::format("JPEG: segment length {} at byte {}", len, pos));
+    if (len < 2) return malformed(i18n::format(N_("JPEG: segment length {} at byte {}"), len, pos));
     if (d.size() - pos < len)
-      return malformed(fmt::format("JPEG: segment 0xFF{:02X} runs past the end of the file", m));
+      return malformed(
+          i18n::format(N_("JPEG: segment 0xFF{:02X} runs past the end of the file"), m));
     const std::string_view seg = d.substr(pos + 2, len - 2);
     pos += len;
     if (is_sof(m)) {
-      if (have_sof) return malformed("JPEG: more than one frame header (SOF)");
+      if (have_sof) return malformed(i18n::format(N_("JPEG: more than one frame header (SOF)")));
       Status status;
       read_sof(seg, m, info, status);
       if (!status) return status.error();
@@ -194,7 +201,8 @@ Result<ImageInfo> probe_jpeg(std::string_view d) {
     } else if (m >= 0xE0 && m <= 0xEF) {
       read_app(seg, m, info, jfif_density);
     } else if (m == 0xDA) {
-      if (!have_sof) return malformed("JPEG: image data (SOS) before the frame header (SOF)");
+      if (!have_sof)
+        return malformed(i18n::format(N_("JPEG: image data (SOS) before the frame header (SOF)")));
       break;
     }
   }
@@ -230,17 +238,17 @@ std::string chunk_name(std::string_view type) {
 }
 
 Status read_ihdr(std::string_view data, ImageInfo& info) {
-  if (data.size() != 13) return malformed("PNG: IHDR is not 13 bytes");
+  if (data.size() != 13) return malformed(i18n::format(N_("PNG: IHDR is not 13 bytes")));
   info.width = be32(data, 0);
   info.height = be32(data, 4);
   const unsigned depth = byte(data, 8), ct = byte(data, 9);
   if (info.width == 0 || info.height == 0 || info.width > 0x7FFFFFFFu || info.height > 0x7FFFFFFFu)
-    return malformed(fmt::format("PNG: invalid size {}x{}", info.width, info.height));
+    return malformed(i18n::format(N_("PNG: invalid size {}x{}"), info.width, info.height));
   if (!valid_depth(ct, depth))
-    return malformed(fmt::format("PNG: invalid colour type {} with bit depth {}", ct, depth));
+    return malformed(i18n::format(N_("PNG: invalid colour type {} with bit depth {}"), ct, depth));
   if (byte(data, 10) != 0 || byte(data, 11) != 0)
-    return malformed("PNG: unknown compression or filter method");
-  if (byte(data, 12) > 1) return malformed("PNG: unknown interlace method");
+    return malformed(i18n::format(N_("PNG: unknown compression or filter method")));
+  if (byte(data, 12) > 1) return malformed(i18n::format(N_("PNG: unknown interlace method")));
   info.bits = static_cast<int>(depth);
   info.png_color_type = static_cast<int>(ct);
   info.components = channels(ct);
@@ -252,22 +260,23 @@ Status read_ihdr(std::string_view data, ImageInfo& info) {
 Status read_png_chunk(std::string_view type, std::string_view data, bool after_idat,
                       ImageInfo& info) {
   if (type == "PLTE") {
-    if (after_idat) return malformed("PNG: PLTE after the image data");
-    if (info.palette_entries != 0) return malformed("PNG: more than one PLTE");
+    if (after_idat) return malformed(i18n::format(N_("PNG: PLTE after the image data")));
+    if (info.palette_entries != 0) return malformed(i18n::format(N_("PNG: more than one PLTE")));
     if (data.empty() || data.size() % 3 != 0 || data.size() > 768)
-      return malformed("PNG: PLTE length is not 3 to 768, a multiple of 3");
+      return malformed(i18n::format(N_("PNG: PLTE length is not 3 to 768, a multiple of 3")));
     if (info.png_color_type == 0 || info.png_color_type == 4)
-      return malformed("PNG: PLTE in a grayscale image");
+      return malformed(i18n::format(N_("PNG: PLTE in a grayscale image")));
     info.palette_entries = static_cast<int>(data.size() / 3);
     if (info.png_color_type == 3 && info.palette_entries > (1 << info.bits))
-      return malformed("PNG: more palette entries than the bit depth can index");
+      return malformed(i18n::format(N_("PNG: more palette entries than the bit depth can index")));
     info.palette.assign(data);
   } else if (type == "tRNS") {
-    if (after_idat) return malformed("PNG: tRNS after the image data");
-    if (info.has_alpha) return malformed("PNG: tRNS in an image with an alpha channel");
+    if (after_idat) return malformed(i18n::format(N_("PNG: tRNS after the image data")));
+    if (info.has_alpha)
+      return malformed(i18n::format(N_("PNG: tRNS in an image with an alpha channel")));
     info.has_trns = true;
   } else if (type == "pHYs") {
-    if (data.size() != 9) return malformed("PNG: pHYs is not 9 bytes");
+    if (data.size() != 9) return malformed(i18n::format(N_("PNG: pHYs is not 9 bytes")));
     const double x = be32(data, 0), y = be32(data, 4);
     if (byte(data, 8) == 1 && x > 0 && y > 0) {  // pixels per metre
       info.dpi_x = x * 0.0254;
@@ -287,47 +296,47 @@ Result<ImageInfo> probe_png(std::string_view d) {
   for (;;) {
     if (d.size() - pos < 12) {
       if (seen_idat) return info;  // truncated in the image data: complete stays false
-      return malformed("PNG: truncated before the image data");
+      return malformed(i18n::format(N_("PNG: truncated before the image data")));
     }
     const std::uint32_t len = be32(d, pos);
     const std::string_view type = d.substr(pos + 4, 4);
-    if (len > 0x7FFFFFFFu) return malformed("PNG: chunk length over 2^31-1");
+    if (len > 0x7FFFFFFFu) return malformed(i18n::format(N_("PNG: chunk length over 2^31-1")));
     for (char c : type)
       if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z')))
-        return malformed(fmt::format("PNG: invalid chunk type '{}'", chunk_name(type)));
+        return malformed(i18n::format(N_("PNG: invalid chunk type '{}'"), chunk_name(type)));
     if (type == "IDAT" && info.png_color_type == 3 && info.palette_entries == 0)
-      return malformed("PNG: palette image without PLTE");
+      return malformed(i18n::format(N_("PNG: palette image without PLTE")));
     if (d.size() - pos - 12 < len) {
       if (!first && (seen_idat || type == "IDAT")) return info;  // cut in the image data
-      return malformed(fmt::format("PNG: chunk {} runs past the end of the file", type));
+      return malformed(i18n::format(N_("PNG: chunk {} runs past the end of the file"), type));
     }
     const std::string_view data = d.substr(pos + 8, len);
     const std::uint32_t crc = be32(d, pos + 8 + len);
     const auto* typed = reinterpret_cast<const Bytef*>(d.data() + pos + 4);
     if (crc32_z(0, typed, len + 4) != crc)
-      return malformed(fmt::format("PNG: chunk {} fails its CRC", type));
+      return malformed(i18n::format(N_("PNG: chunk {} fails its CRC"), type));
     pos += 12 + std::size_t{len};
     if (first) {
-      if (type != "IHDR") return malformed("PNG: the first chunk is not IHDR");
+      if (type != "IHDR") return malformed(i18n::format(N_("PNG: the first chunk is not IHDR")));
       if (Status s = read_ihdr(data, info); !s) return s.error();
       first = false;
       continue;
     }
-    if (type == "IHDR") return malformed("PNG: more than one IHDR");
+    if (type == "IHDR") return malformed(i18n::format(N_("PNG: more than one IHDR")));
     if (type == "IDAT") {
-      if (idat_ended) return malformed("PNG: IDAT chunks are not consecutive");
+      if (idat_ended) return malformed(i18n::format(N_("PNG: IDAT chunks are not consecutive")));
       seen_idat = true;
       info.idat_bytes += len;
       continue;
     }
     if (seen_idat) idat_ended = true;
     if (type == "IEND") {
-      if (!seen_idat) return malformed("PNG: no image data (IDAT)");
+      if (!seen_idat) return malformed(i18n::format(N_("PNG: no image data (IDAT)")));
       info.complete = true;
       return info;
     }
     if ((byte(type, 0) & 0x20) == 0 && type != "PLTE")
-      return malformed(fmt::format("PNG: unknown critical chunk {}", chunk_name(type)));
+      return malformed(i18n::format(N_("PNG: unknown critical chunk {}"), chunk_name(type)));
     if (Status s = read_png_chunk(type, data, seen_idat, info); !s) return s.error();
   }
 }
@@ -375,8 +384,8 @@ Result<ImageInfo> probe(std::string_view bytes) {
       byte(bytes, 2) == 0xFF)
     return probe_jpeg(bytes);
   if (bytes.substr(0, kPngSignature.size()) == kPngSignature) return probe_png(bytes);
-  if (bytes.empty()) return malformed("empty file, not a JPEG or PNG image");
-  return malformed("not a JPEG or PNG image");
+  if (bytes.empty()) return malformed(i18n::format(N_("empty file, not a JPEG or PNG image")));
+  return malformed(i18n::format(N_("not a JPEG or PNG image")));
 }
 
 }  // namespace sne::image

@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "base/i18n.hpp"
 #include "inspect/inspectors.hpp"
 #include "inspect/isolate.hpp"
 
@@ -72,26 +73,39 @@ Parsed parse_content(Format format, std::string_view bytes, const Limits& limits
     }
   } catch (const std::bad_alloc&) {
     out = Parsed();
-    out.problem(problem::unreadable, "file rejected: unreadable (it needs too much memory)");
+    out.problem(problem::unreadable,
+                i18n::format(N_("file rejected: unreadable (it needs too much memory)")));
   } catch (const std::exception& e) {
     out = Parsed();
-    out.problem(problem::unreadable, "file rejected: unreadable (" + clean_message(e.what()) + ")");
+    out.problem(problem::unreadable,
+                i18n::format(N_("file rejected: unreadable ({})"), clean_message(e.what())));
   }
   return out;
 }
 
 namespace {
 
+// A finding made in the child crosses as [code, message] and, when the child remembered a
+// translation of the message, [code, message, translation]: the caller remembers it in turn,
+// for localized(message) to give it there.
 nlohmann::json findings_json(const std::vector<Finding>& findings) {
   auto list = nlohmann::json::array();
-  for (const auto& f : findings) list.push_back({f.code, f.message});
+  for (const auto& f : findings) {
+    std::string translated = localized(f.message);
+    if (translated == f.message)
+      list.push_back({f.code, f.message});
+    else
+      list.push_back({f.code, f.message, std::move(translated)});
+  }
   return list;
 }
 
 std::vector<Finding> findings_of(const nlohmann::json& list) {
   std::vector<Finding> out;
-  for (const auto& f : list)
+  for (const auto& f : list) {
     out.push_back({f.at(0).get<std::string>(), f.at(1).get<std::string>()});
+    if (f.size() > 2) i18n::remember(out.back().message, f.at(2).get<std::string>());
+  }
   return out;
 }
 
@@ -191,18 +205,20 @@ bool check_envelope(std::string_view head, std::uint64_t size, const InspectOpti
   if (!options.type.empty()) {
     type = catalog.find_type(options.type);
     if (type == nullptr)
-      report.problems.push_back({std::string(problem::unknown_type),
-                                 fmt::format("piece type '{}' is not in the plan de classement {}",
-                                             options.type, catalog.version())});
+      report.problems.push_back(
+          {std::string(problem::unknown_type),
+           i18n::format(N_("piece type '{}' is not in the plan de classement {}"), options.type,
+                        catalog.version())});
     else if (type->perimetre == Perimetre::hors_perimetre)
       report.warnings.push_back(
           {std::string(warning::hors_perimetre),
-           fmt::format("'{}' is hors périmètre réglementaire: the SNE may reject it",
-                       options.type)});
+           i18n::format(N_("'{}' is hors périmètre réglementaire: the SNE may reject it"),
+                        options.type)});
   }
   report.bytes = size;
   if (size == 0) {
-    report.problems.push_back({std::string(problem::empty_file), "the file is empty"});
+    report.problems.push_back(
+        {std::string(problem::empty_file), i18n::format(N_("the file is empty"))});
     return false;
   }
   const std::uint64_t max = options.max_bytes > 0 ? options.max_bytes
@@ -210,25 +226,28 @@ bool check_envelope(std::string_view head, std::uint64_t size, const InspectOpti
                                                   : catalog.default_max_bytes();
   bool parse = true;
   if (size > max) {
-    report.problems.push_back(
-        {std::string(problem::too_large), fmt::format("{} ({} bytes): more than the {} allowed",
-                                                      format_size(size), size, format_size(max))});
+    report.problems.push_back({std::string(problem::too_large),
+                               i18n::format(N_("{} ({} bytes): more than the {} allowed"),
+                                            format_size(size), size, format_size(max))});
     parse = false;  // not worth parsing, and possibly costly
   }
   report.format = detect_format(head);
   if (!report.format) {
     report.problems.push_back(
         {std::string(problem::unknown_format),
-         "not a PDF, JPEG or PNG file (the format is read from the content, not the name)"});
+         i18n::format(N_("not a PDF, JPEG or PNG file (the format is read from the content, "
+                         "not the name)"))});
     return false;
   }
   const auto& accepted = type != nullptr ? type->formats : catalog.default_formats();
   if (std::find(accepted.begin(), accepted.end(), *report.format) == accepted.end())
     report.problems.push_back(
         {std::string(problem::format_not_accepted),
-         fmt::format("{} is not accepted{} (accepted: {})", to_string(*report.format),
-                     type != nullptr ? fmt::format(" for '{}'", type->code) : std::string(),
-                     formats_text(accepted))});
+         type != nullptr
+             ? i18n::format(N_("{} is not accepted for '{}' (accepted: {})"),
+                            to_string(*report.format), type->code, formats_text(accepted))
+             : i18n::format(N_("{} is not accepted (accepted: {})"), to_string(*report.format),
+                            formats_text(accepted))});
   return parse;
 }
 
@@ -242,24 +261,26 @@ void merge(inspect::Parsed parsed, const InspectOptions& options, InspectReport&
   if (report.dpi && *report.dpi < options.min_dpi && report.ok())
     report.warnings.push_back(
         {std::string(warning::low_resolution),
-         fmt::format("{:.0f} dpi ({}): under the {:.0f} dpi a readable scan needs", *report.dpi,
-                     report.dpi_source, options.min_dpi)});
+         i18n::format(N_("{:.0f} dpi ({}): under the {:.0f} dpi a readable scan needs"),
+                      *report.dpi, report.dpi_source, options.min_dpi)});
 }
 
 std::string unreadable_message(const inspect::ChildOutcome& outcome) {
   using Kind = inspect::ChildOutcome::Kind;
   switch (outcome.kind) {
     case Kind::crashed:
-      return fmt::format("file rejected: unreadable (the parser crashed on it, signal {})",
-                         outcome.signal);
+      return i18n::format(N_("file rejected: unreadable (the parser crashed on it, signal {})"),
+                          outcome.signal);
     case Kind::timed_out:
-      return "file rejected: unreadable (parsing it took longer than the time limit)";
+      return i18n::format(
+          N_("file rejected: unreadable (parsing it took longer than the time limit)"));
     case Kind::out_of_memory:
-      return "file rejected: unreadable (parsing it needs more memory than the limit)";
+      return i18n::format(
+          N_("file rejected: unreadable (parsing it needs more memory than the limit)"));
     case Kind::finished:
     case Kind::failed: break;
   }
-  return "file rejected: unreadable (" + outcome.detail + ")";
+  return i18n::format(N_("file rejected: unreadable ({})"), i18n::Nested{outcome.detail});
 }
 
 /// The end of an isolated parse: the child's findings, or why it gave none.
@@ -269,7 +290,8 @@ void outcome_into(inspect::ChildOutcome outcome, const InspectOptions& options,
   if (outcome.kind == inspect::ChildOutcome::Kind::finished)
     parsed = inspect::decode(outcome.output);
   if (!parsed) {
-    if (outcome.kind == inspect::ChildOutcome::Kind::finished) outcome.detail = "no result";
+    if (outcome.kind == inspect::ChildOutcome::Kind::finished)
+      outcome.detail = i18n::format(N_("no result"));
     report.problems.push_back({std::string(problem::unreadable), unreadable_message(outcome)});
     return;
   }
@@ -285,7 +307,7 @@ inspect::Parsed read_and_parse(const std::string& path, Format format, std::uint
   in.read(bytes.data(), static_cast<std::streamsize>(size));
   if (!in || static_cast<std::uint64_t>(in.gcount()) != size || in.peek() != EOF)
     parsed.problems.push_back(
-        {std::string(problem::file_unreadable), "it changed while being read"});
+        {std::string(problem::file_unreadable), i18n::format(N_("it changed while being read"))});
   else
     parsed = inspect::parse_content(format, bytes, limits);
   return parsed;
@@ -370,11 +392,11 @@ InspectReport inspect::inspect_file_served(const std::string& path, const Inspec
   };
   struct stat st {};
   if (stat(path.c_str(), &st) != 0)
-    return unreadable(fmt::format("cannot read it: {}", std::strerror(errno)));
-  if (S_ISDIR(st.st_mode)) return unreadable("a directory, not a file");
-  if (!S_ISREG(st.st_mode)) return unreadable("not a regular file");
+    return unreadable(i18n::format(N_("cannot read it: {}"), std::strerror(errno)));
+  if (S_ISDIR(st.st_mode)) return unreadable(i18n::format(N_("a directory, not a file")));
+  if (!S_ISREG(st.st_mode)) return unreadable(i18n::format(N_("not a regular file")));
   std::ifstream in(path, std::ios::binary);
-  if (!in) return unreadable(fmt::format("cannot open it: {}", std::strerror(errno)));
+  if (!in) return unreadable(i18n::format(N_("cannot open it: {}"), std::strerror(errno)));
   std::string head(2048, '\0');
   in.read(head.data(), static_cast<std::streamsize>(head.size()));
   head.resize(static_cast<std::size_t>(in.gcount()));
@@ -401,7 +423,7 @@ InspectReport inspect::inspect_file_served(const std::string& path, const Inspec
   in.seekg(0);
   in.read(bytes.data(), static_cast<std::streamsize>(size));
   if (static_cast<std::uint64_t>(in.gcount()) != size)
-    return unreadable("it changed while being read");
+    return unreadable(i18n::format(N_("it changed while being read")));
   parse_into(bytes, options, report);
   return report;
 }

@@ -1,4 +1,5 @@
 #include "inspect/isolate.hpp"
+#include "base/i18n.hpp"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -175,7 +176,7 @@ ChildOutcome run_isolated(const std::function<std::string()>& work, const ChildL
     outcome.kind = ChildOutcome::Kind::timed_out;
   } else if (too_long) {
     outcome.kind = ChildOutcome::Kind::failed;
-    outcome.detail = "the inspection's output was too long";
+    outcome.detail = i18n::format(N_("the inspection's output was too long"));
   } else if (WIFSIGNALED(status) ||
              (WIFEXITED(status) && WEXITSTATUS(status) == kExitOutOfMemory)) {
     judge(status, outcome);
@@ -183,7 +184,7 @@ ChildOutcome run_isolated(const std::function<std::string()>& work, const ChildL
     outcome.kind = ChildOutcome::Kind::finished;
   } else {
     outcome.kind = ChildOutcome::Kind::failed;
-    outcome.detail = "the inspection failed";
+    outcome.detail = i18n::format(N_("the inspection failed"));
   }
   if (outcome.kind != ChildOutcome::Kind::finished) outcome.output.clear();
   return outcome;
@@ -288,13 +289,14 @@ void ForkServer::end(ChildOutcome& outcome, bool kill_it) {
   pid_ = -1;
   if (outcome.kind != ChildOutcome::Kind::failed) return;  // already judged (timed out)
   judge(status, outcome);
-  if (outcome.kind == ChildOutcome::Kind::failed) outcome.detail = "the inspection server ended";
+  if (outcome.kind == ChildOutcome::Kind::failed)
+    outcome.detail = i18n::format(N_("the inspection server ended"));
 }
 
 ChildOutcome ForkServer::call(std::string_view request, std::chrono::milliseconds wall) {
   ChildOutcome outcome;
   if (fd_ < 0) {
-    outcome.detail = "the inspection server is gone";
+    outcome.detail = i18n::format(N_("the inspection server is gone"));
     return outcome;
   }
   if (!send_frame(fd_, request)) {
@@ -310,7 +312,7 @@ ChildOutcome ForkServer::call(std::string_view request, std::chrono::millisecond
       const std::uint32_t size = (std::uint32_t{h[0]} << 24) | (std::uint32_t{h[1]} << 16) |
                                  (std::uint32_t{h[2]} << 8) | std::uint32_t{h[3]};
       if (size > kMaxOutput) {
-        outcome.detail = "the inspection's output was too long";
+        outcome.detail = i18n::format(N_("the inspection's output was too long"));
         end(outcome, true);
         return outcome;
       }

@@ -18,6 +18,7 @@
 
 #include <fmt/format.h>
 
+#include "base/i18n.hpp"
 #include "inspect/inspectors.hpp"
 
 namespace sne::inspect {
@@ -77,19 +78,19 @@ bool decode_contents(QPDF& pdf, std::vector<QPDFPageObjectHelper>& pages, Parsed
       auto warnings = pdf.getWarnings();
       if (sink.exhausted()) {  // the warning is about our own stop
         out.warning(warning::pdf_partly_read,
-                    fmt::format("its page content decodes to more than {} MiB ({} MiB a page, "
-                                "{} MiB at least): decoding stopped there, and the file was judged "
-                                "on what was read",
-                                budget / kMiB, kDecodePerPage / kMiB, kDecodeFloor / kMiB));
+                    i18n::format(N_("its page content decodes to more than {} MiB ({} MiB a page, "
+                                    "{} MiB at least): decoding stopped there, and the file was "
+                                    "judged on what was read"),
+                                 budget / kMiB, kDecodePerPage / kMiB, kDecodeFloor / kMiB));
         return true;
       }
       if (!decoded) {
-        out.problem(
-            problem::pdf_invalid,
-            "its page content does not decode: " +
-                clean_message(warnings.empty()
-                                  ? std::string("content stream " + stream.getObjGen().unparse(' '))
-                                  : warnings.back().getMessageDetail()));
+        out.problem(problem::pdf_invalid,
+                    warnings.empty()
+                        ? i18n::format(N_("its page content does not decode: content stream {}"),
+                                       clean_message(stream.getObjGen().unparse(' ')))
+                        : i18n::format(N_("its page content does not decode: {}"),
+                                       clean_message(warnings.back().getMessageDetail())));
         return false;
       }
       repairs += warnings.size();
@@ -107,8 +108,8 @@ std::optional<int> declared_count(QPDFObjectHandle pages, Parsed& out) {
   if (count.isInteger() && count.getIntValue() >= 0)
     return static_cast<int>(std::min<long long>(count.getIntValue(), 1'000'000'000));
   out.problem(problem::pdf_invalid,
-              fmt::format("its page tree declares /Count {}: not a number of pages",
-                          clean_message(count.unparse())));
+              i18n::format(N_("its page tree declares /Count {}: not a number of pages"),
+                           clean_message(count.unparse())));
   if (count.isInteger())
     return static_cast<int>(std::max<long long>(count.getIntValue(), -1'000'000'000));
   return std::nullopt;
@@ -156,19 +157,22 @@ void parse(std::string_view bytes, Parsed& out) {
   } catch (const QPDFExc& e) {
     if (e.getErrorCode() == qpdf_e_password) {
       out.problem(problem::pdf_password,
-                  "protected by a password: send it unprotected, the numériseur cannot open it");
+                  i18n::format(N_("protected by a password: send it unprotected, the numériseur "
+                                  "cannot open it")));
       return;
     }
-    out.problem(problem::pdf_invalid, "not a readable PDF: " + clean_message(e.getMessageDetail()));
+    out.problem(problem::pdf_invalid,
+                i18n::format(N_("not a readable PDF: {}"), clean_message(e.getMessageDetail())));
     return;
   } catch (const std::exception& e) {
-    out.problem(problem::pdf_invalid, "not a readable PDF: " + clean_message(e.what()));
+    out.problem(problem::pdf_invalid,
+                i18n::format(N_("not a readable PDF: {}"), clean_message(e.what())));
     return;
   }
   if (pdf.isEncrypted())
     out.problem(problem::pdf_encrypted,
-                "encrypted (opens without a password, but with restrictions): send it "
-                "unencrypted, the numériseur refuses encrypted files");
+                i18n::format(N_("encrypted (opens without a password, but with restrictions): "
+                                "send it unencrypted, the numériseur refuses encrypted files")));
   std::size_t repairs = 0;
   try {
     out.declared_pages = declared_count(pdf.getRoot().getKey("/Pages"), out);
@@ -185,21 +189,23 @@ void parse(std::string_view bytes, Parsed& out) {
       out.dpi_source = "estimated";
     }
   } catch (const std::exception& e) {
-    out.problem(problem::pdf_invalid, "its page tree is broken: " + clean_message(e.what()));
+    out.problem(problem::pdf_invalid,
+                i18n::format(N_("its page tree is broken: {}"), clean_message(e.what())));
     return;
   }
-  if (out.pages == 0) out.problem(problem::pdf_no_pages, "holds no page");
+  if (out.pages == 0) out.problem(problem::pdf_no_pages, i18n::format(N_("holds no page")));
   if (out.declared_pages && *out.declared_pages >= 0 && *out.declared_pages != out.pages)
     out.warning(warning::pdf_count_mismatch,
-                fmt::format("declares {} pages but holds {}: the page count was forged or is "
-                            "damaged",
-                            *out.declared_pages, out.pages));
+                i18n::format(N_("declares {} pages but holds {}: the page count was forged or "
+                                "is damaged"),
+                             *out.declared_pages, out.pages));
   repairs += pdf.getWarnings().size();
   if (repairs > 0) {
     const auto count = repairs;
     out.warning(warning::pdf_damaged,
-                fmt::format("damaged: opened after {} repair{}; check it renders fully", count,
-                            count == 1 ? "" : "s"));
+                i18n::format_plural("damaged: opened after {} repair; check it renders fully",
+                                    "damaged: opened after {} repairs; check it renders fully",
+                                    count, count));
   }
 }
 

@@ -1,5 +1,6 @@
 // libsne's side of the plugin `inspect-pdf` (pdf.cpp): libqpdf and its libraries are loaded
 // when a PDF is first inspected, not at every start of a program that links libsne.
+#include "base/i18n.hpp"
 #include "base/plugin.hpp"
 #include "inspect/inspectors.hpp"
 
@@ -22,7 +23,8 @@ Status load_pdf_parser() {
 void parse_pdf(std::string_view bytes, Parsed& out) {
   if (const PdfParser* parser = g_pdf.provided()) return parser->parse(bytes, out);
   out.problem(problem::unreadable,
-              "file not judged: the PDF reader (libqpdf) could not be loaded: reinstall libsne");
+              i18n::format(N_("file not judged: the PDF reader (libqpdf) could not be loaded: "
+                              "reinstall libsne")));
 }
 
 }  // namespace sne::inspect

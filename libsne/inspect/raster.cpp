@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "base/i18n.hpp"
 #include "image/codec.hpp"
 #include "inspect/inspectors.hpp"
 
@@ -110,8 +111,8 @@ bool decode_png(image::PngMemory& r, const Limits& limits, PngFacts& facts,
 }
 
 std::string too_large_message(std::uint64_t w, std::uint64_t h, std::uint64_t max) {
-  return fmt::format("{} x {} pixels: more than the {} million pixels a scan may have", w, h,
-                     max / 1'000'000);
+  return i18n::format(N_("{} x {} pixels: more than the {} million pixels a scan may have"), w, h,
+                      max / 1'000'000);
 }
 
 }  // namespace
@@ -125,9 +126,10 @@ void parse_jpeg(std::string_view bytes, const Limits& limits, Parsed& out) {
   if (!decoded) {
     const std::string why = clean_message(e.message);
     if (why.find("nsufficient memory") != std::string::npos)
-      out.problem(problem::image_too_large, "needs too much memory to decode: " + why);
+      out.problem(problem::image_too_large,
+                  i18n::format(N_("needs too much memory to decode: {}"), why));
     else
-      out.problem(problem::image_invalid, "not a readable JPEG: " + why);
+      out.problem(problem::image_invalid, i18n::format(N_("not a readable JPEG: {}"), why));
     return;
   }
   out.pages = 1;
@@ -137,11 +139,13 @@ void parse_jpeg(std::string_view bytes, const Limits& limits, Parsed& out) {
     return;
   }
   if (e.truncated)
-    out.problem(problem::image_truncated, "truncated: the file ends before the image does");
+    out.problem(problem::image_truncated,
+                i18n::format(N_("truncated: the file ends before the image does")));
   else if (e.warnings > 0)
     out.warning(warning::image_damaged,
-                fmt::format("decoded with {} error{}: {}", e.warnings, e.warnings == 1 ? "" : "s",
-                            clean_message(e.message)));
+                i18n::format_plural("decoded with {} error: {}", "decoded with {} errors: {}",
+                                    static_cast<unsigned long>(e.warnings), e.warnings,
+                                    clean_message(e.message)));
   double dx = 0, dy = 0;
   if (facts.density_unit == 1 || facts.density_unit == 2) {
     const double scale = facts.density_unit == 2 ? 2.54 : 1.0;
@@ -172,9 +176,11 @@ void parse_png(std::string_view bytes, const Limits& limits, Parsed& out) {
   std::vector<png_byte> row;
   if (!decode_png(r, limits, facts, row)) {
     if (r.truncated)
-      out.problem(problem::image_truncated, "truncated: the file ends before the image does");
+      out.problem(problem::image_truncated,
+                  i18n::format(N_("truncated: the file ends before the image does")));
     else
-      out.problem(problem::image_invalid, "not a readable PNG: " + clean_message(r.message));
+      out.problem(problem::image_invalid,
+                  i18n::format(N_("not a readable PNG: {}"), clean_message(r.message)));
     return;
   }
   out.pages = 1;
@@ -184,8 +190,9 @@ void parse_png(std::string_view bytes, const Limits& limits, Parsed& out) {
     return;
   }
   if (r.crc_warnings > 0)
-    out.warning(warning::image_damaged, fmt::format("{} damaged chunk{} ignored", r.crc_warnings,
-                                                    r.crc_warnings == 1 ? "" : "s"));
+    out.warning(warning::image_damaged,
+                i18n::format_plural("{} damaged chunk ignored", "{} damaged chunks ignored",
+                                    static_cast<unsigned long>(r.crc_warnings), r.crc_warnings));
   double dx = 0, dy = 0;
   if (facts.phys_unit == PNG_RESOLUTION_METER) {
     dx = facts.ppm_x * 0.0254;

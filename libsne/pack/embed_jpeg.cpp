@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "base/i18n.hpp"
 #include "image/codec.hpp"
 #include "pack/embed.hpp"
 
@@ -49,20 +50,23 @@ Error refuse(std::string what) { return Error(ErrorCode::invalid_input, std::mov
 
 Result<EmbeddedImage> embed_jpeg(std::string_view bytes, const image::ImageInfo& info) {
   if (info.bits != 8)
-    return refuse(fmt::format("{}-bit JPEG: PDF carries 8-bit JPEG only", info.bits));
-  if (info.arithmetic) return refuse("arithmetic-coded JPEG: most PDF readers cannot show it");
+    return refuse(i18n::format(N_("{}-bit JPEG: PDF carries 8-bit JPEG only"), info.bits));
+  if (info.arithmetic)
+    return refuse(i18n::format(N_("arithmetic-coded JPEG: most PDF readers cannot show it")));
   const int sof = info.jpeg_sof & 0x0F;
   if (info.lossless || sof == 5 || sof == 6 || sof == 7)
-    return refuse("lossless or hierarchical JPEG: PDF cannot carry it");
-  if (info.components == 2) return refuse("JPEG of 2 components: PDF cannot carry it");
-  if (!info.complete) return refuse("truncated JPEG (no end-of-image marker)");
+    return refuse(i18n::format(N_("lossless or hierarchical JPEG: PDF cannot carry it")));
+  if (info.components == 2)
+    return refuse(i18n::format(N_("JPEG of 2 components: PDF cannot carry it")));
+  if (!info.complete) return refuse(i18n::format(N_("truncated JPEG (no end-of-image marker)")));
   if (info.scans > kMaxScans)
-    return refuse(fmt::format("JPEG of {} scans, more than the {} allowed", info.scans, kMaxScans));
+    return refuse(
+        i18n::format(N_("JPEG of {} scans, more than the {} allowed"), info.scans, kMaxScans));
 
   image::JpegErrors errors;
   if (!decode_small(reinterpret_cast<const unsigned char*>(bytes.data()),
                     static_cast<unsigned long>(bytes.size()), errors))
-    return refuse(fmt::format("corrupt JPEG data: {}", errors.message));
+    return refuse(i18n::format(N_("corrupt JPEG data: {}"), errors.message));
 
   EmbeddedImage out;
   out.embedding = Embedding::jpeg_copied;

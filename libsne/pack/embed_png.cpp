@@ -14,6 +14,7 @@
 #include <png.h>
 #include <zlib.h>
 
+#include "base/i18n.hpp"
 #include "image/codec.hpp"
 #include "pack/embed.hpp"
 
@@ -75,7 +76,8 @@ std::string image_dict(std::uint32_t w, std::uint32_t h, std::string_view space,
 Status check_idat(const std::vector<std::string_view>& parts, std::size_t stride,
                   std::uint32_t height) {
   z_stream zs{};
-  if (inflateInit(&zs) != Z_OK) return Error(ErrorCode::internal, "zlib: inflateInit failed");
+  if (inflateInit(&zs) != Z_OK)
+    return Error(ErrorCode::internal, i18n::format(N_("zlib: inflateInit failed")));
   const std::uint64_t expected = std::uint64_t{stride} * height;
   std::array<unsigned char, 1 << 16> out{};
   std::uint64_t total = 0;
@@ -100,8 +102,9 @@ Status check_idat(const std::vector<std::string_view>& parts, std::size_t stride
   }
   inflateEnd(&zs);
   if (rc == Z_DATA_ERROR || rc == Z_MEM_ERROR || rc == Z_NEED_DICT)
-    return refuse("corrupt PNG image data");
-  if (rc != Z_STREAM_END || total < expected) return refuse("truncated PNG image data");
+    return refuse(i18n::format(N_("corrupt PNG image data")));
+  if (rc != Z_STREAM_END || total < expected)
+    return refuse(i18n::format(N_("truncated PNG image data")));
   return {};
 }
 
@@ -228,8 +231,9 @@ Result<EmbeddedImage> recompress(std::string_view bytes, const image::ImageInfo&
   PngRead r;
   r.png = image::png_read_from(src);
   if (r.png) r.info = png_create_info_struct(r.png);
-  if (!r.png || !r.info) return Error(ErrorCode::internal, "libpng: cannot allocate");
-  auto failed = [&] { return refuse(fmt::format("corrupt PNG: {}", src.message)); };
+  if (!r.png || !r.info)
+    return Error(ErrorCode::internal, i18n::format(N_("libpng: cannot allocate")));
+  auto failed = [&] { return refuse(i18n::format(N_("corrupt PNG: {}"), src.message)); };
 
   PngLayout layout{};
   if (!png_start(r.png, r.info, info.has_trns, layout)) return failed();
@@ -299,7 +303,7 @@ Result<EmbeddedImage> recompress(std::string_view bytes, const image::ImageInfo&
 }  // namespace
 
 Result<EmbeddedImage> embed_png(std::string_view bytes, const image::ImageInfo& info) {
-  if (!info.complete) return refuse("truncated PNG (no IEND chunk)");
+  if (!info.complete) return refuse(i18n::format(N_("truncated PNG (no IEND chunk)")));
   if (info.interlaced || info.has_alpha || info.has_trns) return recompress(bytes, info);
 
   const auto parts = idat_parts(bytes);

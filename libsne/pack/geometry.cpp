@@ -1,4 +1,5 @@
 #include "pack/geometry.hpp"
+#include "base/i18n.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -66,10 +67,10 @@ Result<PageGeometry> page_geometry(std::uint32_t width, std::uint32_t height, do
   for (double side : {g.width_pt, g.height_pt}) {
     if (side > kMaxPagePt || side < kMinPagePt)
       return Error(ErrorCode::invalid_input,
-                   fmt::format("{}x{} pixels at {:.4g}x{:.4g} dpi make a page of {:.0f}x{:.0f} "
-                               "pt, outside PDF's {:.0f} to {:.0f} pt",
-                               width, height, g.dpi_x, g.dpi_y, g.width_pt, g.height_pt, kMinPagePt,
-                               kMaxPagePt));
+                   i18n::format(N_("{}x{} pixels at {:.4g}x{:.4g} dpi make a page of "
+                                   "{:.0f}x{:.0f} pt, outside PDF's {:.0f} to {:.0f} pt"),
+                                width, height, g.dpi_x, g.dpi_y, g.width_pt, g.height_pt,
+                                kMinPagePt, kMaxPagePt));
   }
   g.matrix = orientation_matrix(orientation, g.width_pt, g.height_pt);
   return g;

@@ -11,6 +11,7 @@
 
 #include "base/atomic_file.hpp"
 #include "base/file.hpp"
+#include "base/i18n.hpp"
 #include "image/probe.hpp"
 #include "pack/embed.hpp"
 #include "pack/geometry.hpp"
@@ -58,8 +59,8 @@ Result<PackedPage> add_page(pack::PdfWriter& pdf, int pages_obj, const std::stri
   const std::uint64_t pixels = std::uint64_t{info->width} * info->height;
   if (pixels > options.max_pixels)
     return fail(Error(ErrorCode::invalid_input,
-                      fmt::format("{}x{} pixels, more than the {} allowed", info->width,
-                                  info->height, options.max_pixels)));
+                      i18n::format(N_("{}x{} pixels, more than the {} allowed"), info->width,
+                                   info->height, options.max_pixels)));
   auto embedded = info->format == Format::jpeg ? pack::embed_jpeg(*bytes, *info)
                                                : pack::embed_png(*bytes, *info);
   if (!embedded) return fail(embedded.error());
@@ -127,7 +128,7 @@ std::string_view label(Embedding e) noexcept {
 
 Result<PackReport> pack_images(const std::vector<std::string>& images, const std::string& output,
                                const PackOptions& options) {
-  if (images.empty()) return Error(ErrorCode::invalid_input, "no image to pack");
+  if (images.empty()) return Error(ErrorCode::invalid_input, i18n::format(N_("no image to pack")));
   auto out = file::AtomicFile::create(output, options.overwrite);
   if (!out) return out.error();
   FileSink sink(**out);
@@ -152,7 +153,7 @@ Result<PackReport> pack_images(const std::vector<std::string>& images, const std
     pdf.object(info, fmt::format("<< /CreationDate {} >>", pdf_date(*options.creation_date)));
   if (!pdf.finish(catalog, info)) {
     if (Status s = (*out)->status(); !s) return s.error();  // the write error, with its cause
-    return Error(ErrorCode::internal, fmt::format("{}: PDF incomplete", output), output);
+    return Error(ErrorCode::internal, i18n::format(N_("{}: PDF incomplete"), output), output);
   }
   if (Status s = (*out)->commit(); !s) return s.error();
   report.output_bytes = pdf.bytes_written();

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "base/file.hpp"
+#include "base/i18n.hpp"
 #include "base/text.hpp"
 #include "crypto/crypto.hpp"
 #include "sne/contexte.hpp"
@@ -73,10 +74,12 @@ Result<std::optional<Pli>> earlier_send(Service& service, const std::string& key
   if (!pli || !*pli) return pli;
   if (!same_send(**pli, numero, in))
     return Error(ErrorCode::conflict,
-                 fmt::format("idempotency key '{}' already made pli {} for demande {} ({} "
-                             "piece{}), not this send: give each send its own key",
-                             key, (*pli)->resume.transaction, (*pli)->resume.numero_unique,
-                             (*pli)->pieces.size(), (*pli)->pieces.size() == 1 ? "" : "s"),
+                 i18n::format_plural("idempotency key '{}' already made pli {} for demande {} "
+                                     "({} piece), not this send: give each send its own key",
+                                     "idempotency key '{}' already made pli {} for demande {} "
+                                     "({} pieces), not this send: give each send its own key",
+                                     (*pli)->pieces.size(), key, (*pli)->resume.transaction,
+                                     (*pli)->resume.numero_unique, (*pli)->pieces.size()),
                  "idempotency_key");
   return pli;
 }
@@ -108,13 +111,14 @@ Result<SendPiecesResult> send_pieces(Service& service, const SendPiecesInput& in
   if (!numero) return numero.error();
   if (in.files.empty() || in.files.size() > kMaxFiles)
     return Error(ErrorCode::invalid_input,
-                 fmt::format("a pli holds 1 to {} files, not {}", kMaxFiles, in.files.size()),
+                 i18n::format(N_("a pli holds 1 to {} files, not {}"), kMaxFiles, in.files.size()),
                  "files");
   const Catalog& catalog = in.catalog != nullptr ? *in.catalog : Catalog::builtin();
   const PieceType* type = catalog.find_type(in.type);
   if (type == nullptr)
     return Error(ErrorCode::invalid_input,
-                 fmt::format("piece type '{}' is not in the plan de classement", in.type), "type");
+                 i18n::format(N_("piece type '{}' is not in the plan de classement"), in.type),
+                 "type");
 
   SendPiecesResult out;
   out.dry_run = in.dry_run;
@@ -135,13 +139,13 @@ Result<SendPiecesResult> send_pieces(Service& service, const SendPiecesInput& in
     out.bytes += r.bytes;
     if (!r.ok())
       return Error(ErrorCode::invalid_input,
-                   fmt::format("{}: {} ({}): nothing was sent", file, r.problems.front().message,
-                               r.problems.front().code),
+                   i18n::format(N_("{}: {} ({}): nothing was sent"), file,
+                                i18n::Nested{r.problems.front().message}, r.problems.front().code),
                    file);
     if (in.strict && !r.warnings.empty())
       return Error(ErrorCode::invalid_input,
-                   fmt::format("{}: {} ({}), refused as strict: nothing was sent", file,
-                               r.warnings.front().message, r.warnings.front().code),
+                   i18n::format(N_("{}: {} ({}), refused as strict: nothing was sent"), file,
+                                i18n::Nested{r.warnings.front().message}, r.warnings.front().code),
                    file);
   }
 
@@ -171,8 +175,8 @@ Result<SendPiecesResult> send_pieces(Service& service, const SendPiecesInput& in
   if (!demande) return demande.error();
   if (demande->date_radiation)
     return Error(ErrorCode::conflict,
-                 fmt::format("demande {} was radiated on {}: the SNE would reject the pli",
-                             numero->str(), demande->date_radiation->iso()),
+                 i18n::format(N_("demande {} was radiated on {}: the SNE would reject the pli"),
+                              numero->str(), demande->date_radiation->iso()),
                  numero->str());
   int held = 0;
   std::vector<const StoredPiece*> same;  // filed pieces with the content of one of the files
@@ -184,24 +188,24 @@ Result<SendPiecesResult> send_pieces(Service& service, const SendPiecesInput& in
         same.push_back(&p);
         out.warnings.push_back(
             {std::string(send_warning::duplicate_content),
-             fmt::format("{} has the content of piece {} ({}) already filed in demande {} by pli "
-                         "{}",
-                         in.files[i], p.id, p.nom_fichier, numero->str(), p.transaction)});
+             i18n::format(N_("{} has the content of piece {} ({}) already filed in demande {} by "
+                             "pli {}"),
+                          in.files[i], p.id, p.nom_fichier, numero->str(), p.transaction)});
       }
   }
   if (held + static_cast<int>(in.files.size()) > type->max_pieces) {
-    const std::string what =
-        fmt::format("category '{}' of demande {} holds {} of {} pieces, {} more {} not fit",
-                    in.type, numero->str(), held, type->max_pieces, in.files.size(),
-                    in.files.size() == 1 ? "does" : "do");
+    const std::string what = i18n::format_plural(
+        "category '{}' of demande {} holds {} of {} pieces, {} more does not fit",
+        "category '{}' of demande {} holds {} of {} pieces, {} more do not fit", in.files.size(),
+        in.type, numero->str(), held, type->max_pieces, in.files.size());
     // Never suggest deleting the very pieces being sent again.
     if (!same.empty())
-      return Error(
-          ErrorCode::conflict,
-          fmt::format("{}: it already holds the content of {} (piece {} of pli {}), "
-                      "sent under another key",
-                      what, same.front()->nom_fichier, same.front()->id, same.front()->transaction),
-          same.front()->id);
+      return Error(ErrorCode::conflict,
+                   i18n::format(N_("{}: it already holds the content of {} (piece {} of pli {}), "
+                                   "sent under another key"),
+                                i18n::Nested{what}, same.front()->nom_fichier, same.front()->id,
+                                same.front()->transaction),
+                   same.front()->id);
     return Error(ErrorCode::conflict, what, in.type);
   }
   if (in.dry_run) return out;
@@ -216,9 +220,10 @@ Result<SendPiecesResult> send_pieces(Service& service, const SendPiecesInput& in
         in.files[i], fmt::format("{}-{}", key.size() > 240 ? crypto::sha256_hex(key) : key, i));
     if (!up) return up.error();
     if (!up->sha256.empty() && up->sha256 != hashes[i])
-      return Error(ErrorCode::invalid_input,
-                   fmt::format("{} changed while it was being sent: nothing was sent", in.files[i]),
-                   in.files[i]);
+      return Error(
+          ErrorCode::invalid_input,
+          i18n::format(N_("{} changed while it was being sent: nothing was sent"), in.files[i]),
+          in.files[i]);
     PliPieceInput piece;
     piece.type = in.type;
     piece.nom_fichier = base_name(in.files[i]);

@@ -1,6 +1,7 @@
 // The tableau de bord: the service's pages followed as far as the query needs.
 #include <algorithm>
 
+#include "base/i18n.hpp"
 #include "sne/tracking.hpp"
 
 namespace sne {
@@ -44,7 +45,8 @@ Result<PliList> list_plis(Service& service, const PliQuery& query,
     if (on_page) on_page(out.items.size());
     if (out.more || page->next_cursor.empty()) break;
     if (page->next_cursor == filter.cursor)
-      return Error(ErrorCode::server, "the service returned the same page cursor twice",
+      return Error(ErrorCode::server,
+                   i18n::format(N_("the service returned the same page cursor twice")),
                    "next_cursor");
     filter.cursor = page->next_cursor;
   }

@@ -1,4 +1,5 @@
 #include "tracking/pacing.hpp"
+#include "base/i18n.hpp"
 
 #include <algorithm>
 #include <thread>
@@ -13,9 +14,10 @@ constexpr milliseconds kSleepSlice{200};
 
 Status Pacer::check(const WatchOptions& options) {
   if (options.interval <= milliseconds(0) || options.max_interval < options.interval)
-    return Error(ErrorCode::invalid_input,
-                 "the polling interval must be positive and at most the maximum interval",
-                 "interval");
+    return Error(
+        ErrorCode::invalid_input,
+        i18n::format(N_("the polling interval must be positive and at most the maximum interval")),
+        "interval");
   return Status();
 }
 

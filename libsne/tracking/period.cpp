@@ -1,6 +1,7 @@
 // The period of a tableau de bord's query as a user writes it: days or instants.
 #include <fmt/format.h>
 
+#include "base/i18n.hpp"
 #include "sne/text.hpp"
 #include "sne/tracking.hpp"
 
@@ -19,14 +20,14 @@ Result<Timestamp> bound(std::string_view text, const char* name, bool end_of_day
     if (format_timestamp(*exact) < "2200") t = *exact;
   } else {
     return Error(ErrorCode::invalid_input,
-                 fmt::format("{} '{}': expected YYYY-MM-DD or an ISO 8601 time", name,
-                             printable(text, std::string::npos)),
+                 i18n::format(N_("{} '{}': expected YYYY-MM-DD or an ISO 8601 time"), name,
+                              printable(text, std::string::npos)),
                  name);
   }
   if (!t)
     return Error(ErrorCode::invalid_input,
-                 fmt::format("{} '{}': out of range (1970 to 2199)", name,
-                             printable(text, std::string::npos)),
+                 i18n::format(N_("{} '{}': out of range (1970 to 2199)"), name,
+                              printable(text, std::string::npos)),
                  name);
   return *t;
 }
@@ -46,7 +47,7 @@ Result<PliPeriod> parse_pli_period(std::string_view since, std::string_view unti
     p.until = *t;
   }
   if (p.since && p.until && *p.until <= *p.since)
-    return Error(ErrorCode::invalid_input, "until is before since", "until");
+    return Error(ErrorCode::invalid_input, i18n::format(N_("until is before since")), "until");
   return p;
 }
 

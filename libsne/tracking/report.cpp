@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "base/i18n.hpp"
 #include "client/pli_motifs.hpp"
 #include "sne/report.hpp"
 #include "tracking/rank.hpp"
@@ -224,11 +225,15 @@ Status read_guichet(Service& service, const PliReportQuery& query, const std::st
   if (counted) {
     data.counted = std::move(*counted);
     if (on_progress)
-      on_progress(fmt::format("{}: {} plis, motifs counted by the service", code, plis.size()));
+      on_progress(i18n::format_plural("{}: {} pli, motifs counted by the service",
+                                      "{}: {} plis, motifs counted by the service", plis.size(),
+                                      code, plis.size()));
     return {};
   }
   if (on_progress)
-    on_progress(fmt::format("{}: {} plis, reading {} rejected", code, plis.size(), wanted));
+    on_progress(i18n::format_plural("{}: {} pli, reading {} rejected",
+                                    "{}: {} plis, reading {} rejected", plis.size(), code,
+                                    plis.size(), wanted));
   for (const auto& p : plis) {
     if (data.rejected.size() == wanted) break;
     if (!info(p.statut).rejected) continue;

@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include "base/i18n.hpp"
 #include "sne/tracking.hpp"
 #include "tracking/pacing.hpp"
 
@@ -24,16 +25,20 @@ Result<WatchOptions> watch_polling(std::string_view interval, std::string_view t
   WatchOptions options;
   if (!timeout.empty()) {
     auto t = parse_duration(timeout);
-    if (!t) return Error(ErrorCode::invalid_input, "timeout: " + t.error().message(), "timeout");
+    if (!t)
+      return Error(ErrorCode::invalid_input,
+                   i18n::format(N_("timeout: {}"), i18n::Nested{t.error().message()}), "timeout");
     options.timeout = *t;
   }
   auto first = parse_duration(interval);
   if (!first)
-    return Error(ErrorCode::invalid_input, "interval: " + first.error().message(), "interval");
+    return Error(ErrorCode::invalid_input,
+                 i18n::format(N_("interval: {}"), i18n::Nested{first.error().message()}),
+                 "interval");
   if (*first < kMinWatchInterval)
     return Error(ErrorCode::invalid_input,
-                 fmt::format("interval: at least {}, not to hammer the service",
-                             format_duration(kMinWatchInterval)),
+                 i18n::format(N_("interval: at least {}, not to hammer the service"),
+                              format_duration(kMinWatchInterval)),
                  "interval");
   options.interval = *first;
   options.max_interval = std::max<milliseconds>(kMaxWatchInterval, *first);
@@ -67,7 +72,7 @@ Result<WatchResult> watch_plis(Service& service, const std::vector<std::string>&
                                const WatchOptions& options,
                                const std::function<void(const WatchEvent&)>& on_event) {
   if (transactions.empty())
-    return Error(ErrorCode::invalid_input, "no pli to watch", "transaction");
+    return Error(ErrorCode::invalid_input, i18n::format(N_("no pli to watch")), "transaction");
   if (auto ok = tracking::Pacer::check(options); !ok) return ok.error();
   tracking::Pacer pacer(options);
   const auto cancelled = [&] { return pacer.cancelled(); };
