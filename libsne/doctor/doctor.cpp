@@ -13,6 +13,7 @@
 
 #include <fmt/format.h>
 
+#include "base/i18n.hpp"
 #include "client/transport.hpp"
 #include "http/curl_transport.hpp"
 #include "http/message.hpp"
@@ -84,7 +85,7 @@ std::string roughly(seconds d) {
   if (s < 2 * kMinute) return fmt::format("{} s", s);
   if (s < 2 * kHour) return fmt::format("{} min", s / kMinute);
   if (s < 2 * kDay) return fmt::format("{} h", s / kHour);
-  return fmt::format("{} days", s / kDay);
+  return i18n::format(N_("{} days"), s / kDay);
 }
 
 /// The host of "https://host[:port]/...": what name resolution is asked for.
@@ -121,27 +122,27 @@ class Doctor {
     if (config_ok)
       ep = endpoint();
     else
-      skip("endpoint", "the configuration could not be read");
+      skip("endpoint", i18n::format(N_("the configuration could not be read")));
     const bool embedded = ep && ep->kind == EndpointInfo::Kind::embedded_sandbox;
     bool usable = ep.has_value();
     if (!ep)
-      skip("sandbox", "no endpoint in force");
+      skip("sandbox", i18n::format(N_("no endpoint in force")));
     else if (embedded)
       usable = sandbox(ep->sandbox_path);
     else
-      skip("sandbox", "the endpoint is not the embedded sandbox");
+      skip("sandbox", i18n::format(N_("the endpoint is not the embedded sandbox")));
     bool reachable = false;
     if (!ep) {
       for (const char* name : {"dns", "tcp", "tls", "service", "clock"})
-        skip(name, "no endpoint in force");
+        skip(name, i18n::format(N_("no endpoint in force")));
     } else if (embedded) {
       for (const char* name : {"dns", "tcp", "tls"})
-        skip(name, "the embedded sandbox is in process");
+        skip(name, i18n::format(N_("the embedded sandbox is in process")));
       if (usable)
         reachable = embedded_service(*ep);
       else
         for (const char* name : {"service", "clock"})
-          skip(name, "the sandbox's database is damaged");
+          skip(name, i18n::format(N_("the sandbox's database is damaged")));
     } else {
       reachable = network(*ep);
     }
@@ -150,11 +151,11 @@ class Doctor {
     if (config_ok)
       glpi();
     else
-      skip("glpi", "the configuration could not be read");
+      skip("glpi", i18n::format(N_("the configuration could not be read")));
     if (config_ok)
       catalog();
     else
-      skip("catalog", "the configuration could not be read");
+      skip("catalog", i18n::format(N_("the configuration could not be read")));
     return std::move(report_);
   }
 
@@ -182,17 +183,20 @@ class Doctor {
     auto profile = connection_.profile();
     if (!profile) {
       fail("config", profile.error(),
-           "correct the configuration file where the message says, or name another profile");
+           i18n::format(N_(
+               "correct the configuration file where the message says, or name another profile")));
       return false;
     }
     const ActiveProfile& active = **profile;
     if (active.file_read)
-      pass("config", fmt::format("{}, profile \"{}\"", active.config_file, active.profile.name()));
-    else
       pass("config",
-           fmt::format("no file at {}: defaults apply, profile \"{}\"",
-                       active.config_file.empty() ? "the default place" : active.config_file,
-                       active.profile.name()));
+           i18n::format(N_("{}, profile \"{}\""), active.config_file, active.profile.name()));
+    else
+      pass("config", i18n::format(N_("no file at {}: defaults apply, profile \"{}\""),
+                                  i18n::Nested{active.config_file.empty()
+                                                   ? i18n::format(N_("the default place"))
+                                                   : active.config_file},
+                                  active.profile.name()));
     return true;
   }
 
@@ -200,12 +204,13 @@ class Doctor {
     auto ep = connection_.endpoint();
     if (!ep) {
       fail("endpoint", ep.error(),
-           "give an endpoint such as https://HOST, or 'sandbox' for the embedded sandbox");
+           i18n::format(
+               N_("give an endpoint such as https://HOST, or 'sandbox' for the embedded sandbox")));
       return std::nullopt;
     }
     if (ep->kind == EndpointInfo::Kind::embedded_sandbox)
-      pass("endpoint",
-           fmt::format("embedded sandbox at {}: demo data, not the real SNE", ep->sandbox_path));
+      pass("endpoint", i18n::format(N_("embedded sandbox at {}: demo data, not the real SNE"),
+                                    ep->sandbox_path));
     else
       pass("endpoint", ep->canonical);
     return *ep;
@@ -213,19 +218,21 @@ class Doctor {
 
   bool sandbox(const std::string& path) {
     if (!options_.sandbox_integrity) {
-      skip("sandbox", "this program cannot check the embedded sandbox's database");
+      skip("sandbox",
+           i18n::format(N_("this program cannot check the embedded sandbox's database")));
       return true;
     }
     struct stat st {};
     if (::stat(path.c_str(), &st) != 0) {
-      skip("sandbox", fmt::format("no database at {} yet: it is made at first use", path));
+      skip("sandbox", i18n::format(N_("no database at {} yet: it is made at first use"), path));
       return true;
     }
     auto checked = options_.sandbox_integrity(path);
     if (!checked) {
       fail("sandbox", checked.error(),
-           "the sandbox's demo data can be made anew by resetting it; move the damaged file "
-           "away first to keep it");
+           i18n::format(
+               N_("the sandbox's demo data can be made anew by resetting it; move the damaged file "
+                  "away first to keep it")));
       return false;
     }
     pass("sandbox", *checked);
@@ -237,45 +244,51 @@ class Doctor {
                     const std::string& body, std::chrono::milliseconds took) {
     const std::string type = http::header(headers, "Content-Type").value_or("none");
     if (!speaks_the_contract(status, headers, body)) {
-      Error error(ErrorCode::server,
-                  fmt::format("{} answers GET /v1/me with HTTP {} ({}): not the SNE web services",
-                              where, status, printable(type, 60)),
-                  "endpoint");
+      Error error(
+          ErrorCode::server,
+          i18n::format(N_("{} answers GET /v1/me with HTTP {} ({}): not the SNE web services"),
+                       where, status, printable(type, 60)),
+          "endpoint");
       error.with_http(status);
       fail("service", error,
            error.retryable() || status == 429
-               ? "the service fails for now: try again later, and tell its operator if it lasts"
-               : "the endpoint must be the base address of the SNE web services (the part "
-                 "before /v1)");
-      skip("clock", "the service did not answer as the SNE does");
+               ? i18n::format(N_("the service fails for now: try again later, and tell its "
+                                 "operator if it lasts"))
+               : i18n::format(
+                     N_("the endpoint must be the base address of the SNE web services (the part "
+                        "before /v1)")));
+      skip("clock", i18n::format(N_("the service did not answer as the SNE does")));
       return false;
     }
-    pass("service", fmt::format("{} answers GET /v1/me with HTTP {}, as the SNE does ({} ms)",
-                                where, status, took.count()));
+    pass("service", i18n::format(N_("{} answers GET /v1/me with HTTP {}, as the SNE does ({} ms)"),
+                                 where, status, took.count()));
     clock(http::header(headers, "Date"));
     return true;
   }
 
   void clock(const std::optional<std::string>& date) {
     if (!date) {
-      skip("clock", "the service's answer has no Date header");
+      skip("clock", i18n::format(N_("the service's answer has no Date header")));
       return;
     }
     const auto theirs = http::parse_http_date(*date);
     if (!theirs) {
-      skip("clock",
-           fmt::format("the service's Date header is not an HTTP date: {}", printable(*date, 40)));
+      skip("clock", i18n::format(N_("the service's Date header is not an HTTP date: {}"),
+                                 printable(*date, 40)));
       return;
     }
     const auto skew = duration_cast<seconds>(*theirs - now());
     const std::string detail =
         skew.count() == 0
-            ? fmt::format("this machine's clock agrees with the service's (Date: {})", *date)
-            : fmt::format("the service's clock is {} {} this machine's (Date: {})", roughly(skew),
-                          skew.count() > 0 ? "ahead of" : "behind", *date);
+            ? i18n::format(N_("this machine's clock agrees with the service's (Date: {})"), *date)
+        : skew.count() > 0
+            ? i18n::format(N_("the service's clock is {} ahead of this machine's (Date: {})"),
+                           i18n::Nested{roughly(skew)}, *date)
+            : i18n::format(N_("the service's clock is {} behind this machine's (Date: {})"),
+                           i18n::Nested{roughly(skew)}, *date);
     const std::string hint =
-        "keep this machine's clock on time (NTP: timedatectl set-ntp true); a test "
-        "sandbox's clock may have been moved on purpose";
+        i18n::format(N_("keep this machine's clock on time (NTP: timedatectl set-ntp true); a test "
+                        "sandbox's clock may have been moved on purpose"));
     switch (classify_skew(skew, options_)) {
       case CheckStatus::passed: pass("clock", detail); break;
       case CheckStatus::warning: warn("clock", detail, hint); break;
@@ -289,7 +302,7 @@ class Doctor {
     auto transport = client::open_transport(ep, options);
     if (!transport) {
       fail("service", transport.error(), "");
-      skip("clock", "the service did not answer");
+      skip("clock", i18n::format(N_("the service did not answer")));
       return false;
     }
     const auto start = std::chrono::steady_clock::now();
@@ -302,11 +315,11 @@ class Doctor {
         duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
     if (!answer) {
       fail("service", answer.error(), "");
-      skip("clock", "the service did not answer");
+      skip("clock", i18n::format(N_("the service did not answer")));
       return false;
     }
-    return judge_answer("the embedded sandbox", answer->status, answer->headers, answer->body,
-                        took);
+    return judge_answer(i18n::format(N_("the embedded sandbox")), answer->status, answer->headers,
+                        answer->body, took);
   }
 
   bool network(const EndpointInfo& ep) {
@@ -319,33 +332,36 @@ class Doctor {
     probe.timeout = options_.timeout;
     const http::ProbeResult seen = http::probe(probe);
     const auto unreachable = [this](std::initializer_list<const char*> names) {
-      for (const char* name : names) skip(name, "the endpoint cannot be reached");
+      for (const char* name : names) skip(name, i18n::format(N_("the endpoint cannot be reached")));
     };
     if (seen.failed == http::ProbePhase::setup) {  // nothing was tried: no phase to blame
       fail("dns", Error(ErrorCode::io, seen.error, host), "");
       for (const char* name : {"tcp", "tls", "service", "clock"})
-        skip(name, "the HTTP client cannot start");
+        skip(name, i18n::format(N_("the HTTP client cannot start")));
       return false;
     }
     if (seen.failed == http::ProbePhase::dns) {
       fail("dns", Error(ErrorCode::network, fmt::format("{}: {}", host, seen.error), host),
-           "check the endpoint's host name, and this machine's DNS (resolv.conf, VPN)");
+           i18n::format(
+               N_("check the endpoint's host name, and this machine's DNS (resolv.conf, VPN)")));
       unreachable({"tcp", "tls", "service", "clock"});
       return false;
     }
-    pass("dns", fmt::format("{} is {} ({} ms)", host,
-                            seen.address.empty() ? "resolved" : seen.address, seen.dns.count()));
+    pass("dns", seen.address.empty()
+                    ? i18n::format(N_("{} is resolved ({} ms)"), host, seen.dns.count())
+                    : i18n::format(N_("{} is {} ({} ms)"), host, seen.address, seen.dns.count()));
     if (seen.failed == http::ProbePhase::tcp) {
       fail("tcp",
            Error(ErrorCode::network, fmt::format("{}: {}", ep.canonical, seen.error), ep.canonical),
-           "is the service up, and its port open from here (firewall, proxy)? Running again "
-           "may work");
+           i18n::format(
+               N_("is the service up, and its port open from here (firewall, proxy)? Running again "
+                  "may work")));
       unreachable({"tls", "service", "clock"});
       return false;
     }
-    pass("tcp", fmt::format("connected to {} ({} ms)", seen.address, seen.tcp.count()));
+    pass("tcp", i18n::format(N_("connected to {} ({} ms)"), seen.address, seen.tcp.count()));
     if (!https) {
-      skip("tls", "the endpoint is plain http://: nothing is encrypted");
+      skip("tls", i18n::format(N_("the endpoint is plain http://: nothing is encrypted")));
     } else if (seen.failed == http::ProbePhase::tls) {
       tls_failure(ep, probe, seen);
       unreachable({"service", "clock"});
@@ -356,8 +372,9 @@ class Doctor {
     if (seen.failed != http::ProbePhase::none) {
       fail("service",
            Error(ErrorCode::network, fmt::format("{}: {}", ep.canonical, seen.error), ep.canonical),
-           "the service accepted the connection but did not answer: running again may work");
-      skip("clock", "the service did not answer");
+           i18n::format(N_(
+               "the service accepted the connection but did not answer: running again may work")));
+      skip("clock", i18n::format(N_("the service did not answer")));
       return false;
     }
     return judge_answer(ep.canonical, seen.status, seen.headers, seen.body, seen.total);
@@ -365,21 +382,21 @@ class Doctor {
 
   void tls_passed(const http::ProbeResult& seen) {
     if (!seen.not_after) {
-      pass("tls", fmt::format("handshake done ({} ms); the certificate's dates were not read",
-                              seen.tls.count()));
+      pass("tls", i18n::format(N_("handshake done ({} ms); the certificate's dates were not read"),
+                               seen.tls.count()));
       return;
     }
     const std::string until = format_timestamp(*seen.not_after);
     switch (classify_expiry(*seen.not_after, now(), options_.certificate_warning)) {
       case CheckStatus::warning:
         warn("tls",
-             fmt::format("the certificate expires {} (in {})", until,
-                         roughly(duration_cast<seconds>(*seen.not_after - now()))),
-             "the service's operator must renew its certificate before then");
+             i18n::format(N_("the certificate expires {} (in {})"), until,
+                          i18n::Nested{roughly(duration_cast<seconds>(*seen.not_after - now()))}),
+             i18n::format(N_("the service's operator must renew its certificate before then")));
         break;
       default:
-        pass("tls", fmt::format("certificate valid until {}, issued by {} ({} ms)", until,
-                                printable(seen.issuer, 80), seen.tls.count()));
+        pass("tls", i18n::format(N_("certificate valid until {}, issued by {} ({} ms)"), until,
+                                 printable(seen.issuer, 80), seen.tls.count()));
         break;
     }
   }
@@ -391,27 +408,28 @@ class Doctor {
     probe.connect_only = true;
     const http::ProbeResult unverified = http::probe(probe);
     const Timestamp at = now();
-    std::string detail = fmt::format("{}: TLS failed: {}", ep.canonical, seen.error);
-    std::string hint =
-        "a service with a private CA is trusted with a CA file (the profile's cacert); check "
-        "that the endpoint is the service's address";
+    std::string detail = i18n::format(N_("{}: TLS failed: {}"), ep.canonical, seen.error);
+    std::string hint = i18n::format(
+        N_("a service with a private CA is trusted with a CA file (the profile's cacert); check "
+           "that the endpoint is the service's address"));
     bool dates_wrong = true;
     if (unverified.not_after && *unverified.not_after <= at) {
-      detail = fmt::format("{}: TLS certificate expired {}", ep.canonical,
-                           format_timestamp(*unverified.not_after));
-      hint =
-          "the service's operator must renew its certificate (or this machine's clock is "
-          "wrong)";
+      detail = i18n::format(N_("{}: TLS certificate expired {}"), ep.canonical,
+                            format_timestamp(*unverified.not_after));
+      hint = i18n::format(
+          N_("the service's operator must renew its certificate (or this machine's clock is "
+             "wrong)"));
     } else if (unverified.not_before && *unverified.not_before > at) {
-      detail = fmt::format("{}: TLS certificate not valid before {}", ep.canonical,
-                           format_timestamp(*unverified.not_before));
-      hint = "this machine's clock may be behind, or the certificate was issued for later";
+      detail = i18n::format(N_("{}: TLS certificate not valid before {}"), ep.canonical,
+                            format_timestamp(*unverified.not_before));
+      hint = i18n::format(
+          N_("this machine's clock may be behind, or the certificate was issued for later"));
     } else {
       dates_wrong = false;
       if (unverified.certificate_seen && !unverified.subject.empty() &&
           unverified.subject == unverified.issuer)
-        detail = fmt::format("{}: TLS certificate is self-signed ({})", ep.canonical,
-                             printable(unverified.subject, 80));
+        detail = i18n::format(N_("{}: TLS certificate is self-signed ({})"), ep.canonical,
+                              printable(unverified.subject, 80));
     }
     // The subject says which: a certificate this machine does not trust ("cacert", as the
     // transport says), or one whose dates are wrong ("certificate"), which no CA file cures.
@@ -428,30 +446,31 @@ class Doctor {
     }
     struct stat st {};
     if (::lstat(store->path().c_str(), &st) != 0) {
-      pass("credentials", fmt::format("no file at {}: nothing stored yet", store->path()));
+      pass("credentials", i18n::format(N_("no file at {}: nothing stored yet"), store->path()));
       return std::move(*store);
     }
     // get() applies the store's own rules: private to its owner, a regular file, TOML.
     if (auto read = store->get("doctor:"); !read) {
       const bool mode = (st.st_mode & 077) != 0;
-      fail("credentials", read.error(),
-           read.error().code() != ErrorCode::forbidden
-               ? "correct or remove the file (its tokens are then asked for again)"
-           : mode ? fmt::format("make it private: chmod 600 {}", store->path())
-                  : fmt::format("it must belong to the user running this (uid {}): chown it, "
-                                "or remove it",
+      fail(
+          "credentials", read.error(),
+          read.error().code() != ErrorCode::forbidden
+              ? i18n::format(N_("correct or remove the file (its tokens are then asked for again)"))
+          : mode ? i18n::format(N_("make it private: chmod 600 {}"), store->path())
+                 : i18n::format(N_("it must belong to the user running this (uid {}): chown it, "
+                                   "or remove it"),
                                 ::geteuid()));
       return std::nullopt;
     }
-    pass("credentials", fmt::format("{}, mode {:04o}, owned by uid {}", store->path(),
-                                    st.st_mode & 07777, st.st_uid));
+    pass("credentials", i18n::format(N_("{}, mode {:04o}, owned by uid {}"), store->path(),
+                                     st.st_mode & 07777, st.st_uid));
     return std::move(*store);
   }
 
   void token(const std::optional<EndpointInfo>& ep, bool reachable,
              const std::optional<CredentialStore>& store) {
     if (!ep) {
-      skip("token", "no endpoint in force");
+      skip("token", i18n::format(N_("no endpoint in force")));
       return;
     }
     const std::optional<DemoSignIn> demo = demo_sign_in(*ep);
@@ -461,54 +480,55 @@ class Doctor {
     bool demo_account = false;
     if (auto env = options_.env("SNE_TOKEN"); env && !env->empty()) {
       token = *env;
-      who = "the token of SNE_TOKEN";
+      who = i18n::format(N_("the token of SNE_TOKEN"));
     } else {
       if (!store) {
-        skip("token", "the credentials file could not be read");
+        skip("token", i18n::format(N_("the credentials file could not be read")));
         return;
       }
       auto stored = store->get(ep->canonical);
       if (!stored) {
-        skip("token", "the credentials file could not be read");
+        skip("token", i18n::format(N_("the credentials file could not be read")));
         return;
       }
       if (!*stored || (*stored)->token.empty()) {
         if (demo && !*stored) {
-          pass("token", fmt::format("no session yet: the demo account {} is signed in at first "
-                                    "use",
-                                    demo->email));
+          pass("token", i18n::format(N_("no session yet: the demo account {} is signed in at first "
+                                        "use"),
+                                     demo->email));
           return;
         }
         fail("token",
              Error(ErrorCode::unauthenticated,
-                   fmt::format("{} {}", *stored ? "signed out of" : "not signed in to",
-                               ep->canonical),
+                   *stored ? i18n::format(N_("signed out of {}"), ep->canonical)
+                           : i18n::format(N_("not signed in to {}"), ep->canonical),
                    "Authorization"),
-             "sign in to the service");
+             i18n::format(N_("sign in to the service")));
         return;
       }
       token = (*stored)->token;
       expires = (*stored)->expires_at;
       demo_account = demo && demo->is_demo_account((*stored)->email);
-      who = fmt::format("the session of {}", (*stored)->email);
+      who = i18n::format(N_("the session of {}"), (*stored)->email);
       if (expires <= now()) {
         if (demo_account) {
-          pass("token", fmt::format("{} expired {}: the demo account is signed in again at "
-                                    "first use",
-                                    who, format_timestamp(expires)));
+          pass("token", i18n::format(N_("{} expired {}: the demo account is signed in again at "
+                                        "first use"),
+                                     i18n::Nested{who}, format_timestamp(expires)));
           return;
         }
-        fail(
-            "token",
-            Error(ErrorCode::unauthenticated,
-                  fmt::format("{} on {} expired {}", who, ep->canonical, format_timestamp(expires)),
-                  "Authorization"),
-            "sign in again");
+        fail("token",
+             Error(ErrorCode::unauthenticated,
+                   i18n::format(N_("{} on {} expired {}"), i18n::Nested{who}, ep->canonical,
+                                format_timestamp(expires)),
+                   "Authorization"),
+             i18n::format(N_("sign in again")));
         return;
       }
     }
     if (!reachable) {
-      skip("token", fmt::format("{} was not shown to the service, which did not answer", who));
+      skip("token", i18n::format(N_("{} was not shown to the service, which did not answer"),
+                                 i18n::Nested{who}));
       return;
     }
     ServiceOptions service_options;
@@ -519,7 +539,7 @@ class Doctor {
     if (ca) service_options.cacert = *ca;
     auto paths = connection_.paths();
     if (!paths) {
-      skip("token", "the XDG paths could not be found");
+      skip("token", i18n::format(N_("the XDG paths could not be found")));
       return;
     }
     auto service = open_service(service_options, **paths);
@@ -530,33 +550,34 @@ class Doctor {
     auto me = (*service)->me();
     if (!me) {
       if (me.error().code() == ErrorCode::unauthenticated && demo_account) {
-        pass("token", fmt::format("{} is no longer known to the sandbox: the demo account is "
-                                  "signed in again at first use",
-                                  who));
+        pass("token", i18n::format(N_("{} is no longer known to the sandbox: the demo account is "
+                                      "signed in again at first use"),
+                                   i18n::Nested{who}));
         return;
       }
       const bool refused = me.error().code() == ErrorCode::unauthenticated;
       fail("token",
            refused ? Error(ErrorCode::unauthenticated,
-                           fmt::format("the service refuses {} (revoked, or expired on its "
-                                       "clock)",
-                                       who),
+                           i18n::format(N_("the service refuses {} (revoked, or expired on its "
+                                           "clock)"),
+                                        i18n::Nested{who}),
                            "Authorization")
                    : me.error(),
-           refused ? "sign in again" : "");
+           refused ? i18n::format(N_("sign in again")) : "");
       return;
     }
     if (expires == Timestamp::max()) {
-      pass("token", fmt::format("{} is accepted ({})", who, me->email));
+      pass("token", i18n::format(N_("{} is accepted ({})"), i18n::Nested{who}, me->email));
       return;
     }
-    const std::string detail =
-        fmt::format("{} is accepted, valid until {}", who, format_timestamp(expires));
+    const std::string detail = i18n::format(N_("{} is accepted, valid until {}"), i18n::Nested{who},
+                                            format_timestamp(expires));
     if (classify_expiry(expires, now(), options_.token_warning) == CheckStatus::warning)
       warn("token",
-           fmt::format("{} is accepted, but expires {} (in {})", who, format_timestamp(expires),
-                       roughly(duration_cast<seconds>(expires - now()))),
-           "sign in again before it ends");
+           i18n::format(N_("{} is accepted, but expires {} (in {})"), i18n::Nested{who},
+                        format_timestamp(expires),
+                        i18n::Nested{roughly(duration_cast<seconds>(expires - now()))}),
+           i18n::format(N_("sign in again before it ends")));
     else
       pass("token", detail);
   }
@@ -566,10 +587,12 @@ class Doctor {
     if (!url) {
       if (url.error().code() == ErrorCode::invalid_input && url.error().subject() == "glpi_url" &&
           url.error().message().rfind("no GLPI", 0) == 0) {
-        skip("glpi", "GLPI is not configured (neither SNE_GLPI_URL nor the profile's glpi_url)");
+        skip("glpi",
+             i18n::format(
+                 N_("GLPI is not configured (neither SNE_GLPI_URL nor the profile's glpi_url)")));
         return;
       }
-      fail("glpi", url.error(), "GLPI's URL ends with /apirest.php");
+      fail("glpi", url.error(), i18n::format(N_("GLPI's URL ends with /apirest.php")));
       return;
     }
     auto client = connection_.glpi();
@@ -581,15 +604,18 @@ class Doctor {
       const Error& e = checked.error();
       std::string hint;
       if (e.code() == ErrorCode::unauthenticated)
-        hint = e.subject() == "glpi_app_token"
-                   ? "GLPI's App-Token is that of an API client declared in GLPI (Setup > API)"
-                   : "GLPI's user token is the personal API token of the user's preferences";
+        hint =
+            e.subject() == "glpi_app_token"
+                ? i18n::format(N_(
+                      "GLPI's App-Token is that of an API client declared in GLPI (Setup > API)"))
+                : i18n::format(
+                      N_("GLPI's user token is the personal API token of the user's preferences"));
       else if (e.retryable())
-        hint = "is GLPI's URL right, and GLPI up? Running again may work";
-      fail("glpi", e, hint, fmt::format("{}: {}", *url, e.message()));
+        hint = i18n::format(N_("is GLPI's URL right, and GLPI up? Running again may work"));
+      fail("glpi", e, hint, i18n::format(N_("{}: {}"), *url, i18n::Nested{e.message()}));
       return;
     }
-    pass("glpi", fmt::format("{}: a session was opened with its tokens, and closed", *url));
+    pass("glpi", i18n::format(N_("{}: a session was opened with its tokens, and closed"), *url));
   }
 
   void catalog() {
@@ -598,19 +624,20 @@ class Doctor {
         profile ? (*profile)->profile.get("catalog").value_or("") : std::string();
     if (path.empty()) {
       const Catalog& builtin = Catalog::builtin();
-      pass("catalog", fmt::format("the built-in catalog {} ({} types); no override",
-                                  builtin.version(), builtin.type_count()));
+      pass("catalog", i18n::format(N_("the built-in catalog {} ({} types); no override"),
+                                   builtin.version(), builtin.type_count()));
       return;
     }
     auto loaded = Catalog::load_file(path);
     if (!loaded) {
       fail("catalog", loaded.error(),
-           "the override must follow the built-in catalog's schema (the JSON the piece types "
-           "are listed in), or the profile's catalog key must go");
+           i18n::format(N_(
+               "the override must follow the built-in catalog's schema (the JSON the piece types "
+               "are listed in), or the profile's catalog key must go")));
       return;
     }
-    pass("catalog",
-         fmt::format("{}: catalog {} ({} types)", path, loaded->version(), loaded->type_count()));
+    pass("catalog", i18n::format(N_("{}: catalog {} ({} types)"), path, loaded->version(),
+                                 loaded->type_count()));
   }
 
   Connection& connection_;

@@ -7,12 +7,14 @@
 
 #include <clocale>
 #include <cstdlib>
+#include <filesystem>
 #include <string>
 
 #include "../support/fake_service.hpp"
 #include "../support/samples.hpp"
 #include "../support/temp_dir.hpp"
 #include "http/curl_transport.hpp"
+#include "sne/doctor.hpp"
 #include "sne/inspect.hpp"
 #include "sne/messages.hpp"
 #include "sne/numero.hpp"
@@ -135,4 +137,34 @@ TEST_CASE("a send refused: English message, French through localized(), the find
             " : ni un PDF, ni un JPEG, ni un PNG (le format est lu dans le contenu, pas dans le "
             "nom) (unknown_format) : rien n'a été envoyé");
   CHECK(service.calls.empty());
+}
+
+TEST_CASE("a doctor's details and hints: English in the report, French through localized()") {
+  French french;
+  testing::TempDir dir{"doctor-fr"};
+  std::filesystem::create_directories(dir / "config/sne");
+  std::filesystem::create_directories(dir / "data/sne");
+  const std::string home = dir.path(), config = dir / "config", data = dir / "data";
+  const EnvLookup env = [=](std::string_view name) -> std::optional<std::string> {
+    if (name == "HOME") return home;
+    if (name == "XDG_CONFIG_HOME") return config;
+    if (name == "XDG_DATA_HOME") return data;
+    return std::nullopt;
+  };
+  ConnectOptions connect;
+  connect.env = env;
+  Connection connection(connect);
+  DoctorOptions options;
+  options.env = env;
+  const DoctorReport report = run_doctor(connection, options);
+  const DoctorCheck* dns = nullptr;
+  for (const auto& check : report.checks)
+    if (check.name == "dns") dns = &check;
+  REQUIRE(dns != nullptr);
+  CHECK(dns->detail == "the embedded sandbox is in process");
+  CHECK(localized(dns->detail) == "le bac à sable intégré tourne dans ce processus");
+  const DoctorCheck& endpoint = report.checks.at(1);
+  REQUIRE(endpoint.name == "endpoint");
+  CHECK(endpoint.detail.rfind("embedded sandbox at ", 0) == 0);
+  CHECK(localized(endpoint.detail).rfind("bac à sable intégré dans ", 0) == 0);
 }
