@@ -16,6 +16,68 @@
 #include "inspect/inspectors.hpp"
 #include "inspect/isolate.hpp"
 
+namespace sne::inspect {
+
+namespace {
+
+/// A size, and a number of bytes, in a finding's message: as format_size() and plain digits in
+/// English (what the JSON keeps); in the translated form, the French way where French is in use
+/// ("10,0 Mio", "10 485 761 octets", no-break spaces), as the French catalogue's words expect.
+struct Size {
+  std::uint64_t bytes;
+};
+struct Count {
+  std::uint64_t n;
+};
+
+bool french_numbers() { return i18n::translating() && message_language() == "fr"; }
+
+std::string grouped(std::uint64_t n) {
+  const std::string digits = std::to_string(n);
+  std::string out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += "\u00a0";
+    out += digits[i];
+  }
+  return out;
+}
+
+std::string size_text(std::uint64_t bytes) {
+  if (!french_numbers()) return format_size(bytes);
+  constexpr std::uint64_t kKiB = 1024;
+  constexpr std::uint64_t kMiB = kKiB * kKiB;
+  if (bytes >= kMiB) {
+    std::string value = fmt::format("{:.1f}", static_cast<double>(bytes) / kMiB);
+    std::replace(value.begin(), value.end(), '.', ',');
+    return value + "\u00a0Mio";
+  }
+  if (bytes >= kKiB) return fmt::format("{:.0f}\u00a0Kio", static_cast<double>(bytes) / kKiB);
+  return grouped(bytes) + "\u00a0octets";
+}
+
+}  // namespace
+
+}  // namespace sne::inspect
+
+template <>
+struct fmt::formatter<sne::inspect::Size> : fmt::formatter<std::string_view> {
+  template <class Context>
+  auto format(const sne::inspect::Size& size, Context& ctx) const {
+    const std::string text = sne::inspect::size_text(size.bytes);
+    return fmt::formatter<std::string_view>::format(text, ctx);
+  }
+};
+
+template <>
+struct fmt::formatter<sne::inspect::Count> : fmt::formatter<std::string_view> {
+  template <class Context>
+  auto format(const sne::inspect::Count& count, Context& ctx) const {
+    const std::string text =
+        sne::inspect::french_numbers() ? sne::inspect::grouped(count.n) : std::to_string(count.n);
+    return fmt::formatter<std::string_view>::format(text, ctx);
+  }
+};
+
 namespace sne {
 
 namespace inspect {
@@ -226,9 +288,10 @@ bool check_envelope(std::string_view head, std::uint64_t size, const InspectOpti
                                                   : catalog.default_max_bytes();
   bool parse = true;
   if (size > max) {
-    report.problems.push_back({std::string(problem::too_large),
-                               i18n::format(N_("{} ({} bytes): more than the {} allowed"),
-                                            format_size(size), size, format_size(max))});
+    report.problems.push_back(
+        {std::string(problem::too_large),
+         i18n::format(N_("{} ({} bytes): more than the {} allowed"), inspect::Size{size},
+                      inspect::Count{size}, inspect::Size{max})});
     parse = false;  // not worth parsing, and possibly costly
   }
   report.format = detect_format(head);

@@ -87,6 +87,15 @@ TEST_CASE("a preflight finding: English in the report, French through localized(
     CHECK(localized(r.problems[0].message) ==
           "ni un PDF, ni un JPEG, ni un PNG (le format est lu dans le contenu, pas dans le nom)");
   }
+  SUBCASE("a size and a number of bytes, in the French way in French only") {
+    InspectOptions options;
+    options.max_bytes = 1024 * 1024;
+    const InspectReport r = inspect_bytes(std::string(1234567, 'x'), "big.txt", options);
+    REQUIRE(r.has_problem(problem::too_large));
+    CHECK(r.problems[0].message == "1.2 MiB (1234567 bytes): more than the 1.0 MiB allowed");
+    CHECK(localized(r.problems[0].message) ==
+          "1,2\u00a0Mio (1\u00a0234\u00a0567 octets) : plus que les 1,0\u00a0Mio autorisés");
+  }
   SUBCASE("judged in the isolated child: its translation crosses with the finding") {
     const std::string whole = samples::png(400, 400);
     const InspectReport r = inspect_bytes(whole.substr(0, whole.size() - 100), "cut.png");
