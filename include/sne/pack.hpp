@@ -29,7 +29,8 @@ enum class Embedding {
 };
 /// "jpeg_copied", "png_idat_copied", "png_recompressed" (stable: part of the JSON output).
 SNE_EXPORT std::string_view to_string(Embedding e) noexcept;
-/// "jpeg copied", "png IDAT copied", "png re-compressed".
+/// "jpeg copied", "png IDAT copied", "png re-compressed", for a human: in the language of
+/// messages (sne/messages.hpp), English by default.
 SNE_EXPORT std::string_view label(Embedding e) noexcept;
 
 /// How pack_images() writes its PDF, and the limits it puts on its input.

@@ -22,9 +22,9 @@ namespace sne {
 namespace {
 
 constexpr std::array<std::pair<Embedding, std::array<std::string_view, 2>>, 3> kEmbeddings{{
-    {Embedding::jpeg_copied, {"jpeg_copied", "jpeg copied"}},
-    {Embedding::png_idat_copied, {"png_idat_copied", "png IDAT copied"}},
-    {Embedding::png_recompressed, {"png_recompressed", "png re-compressed"}},
+    {Embedding::jpeg_copied, {"jpeg_copied", N_("jpeg copied")}},
+    {Embedding::png_idat_copied, {"png_idat_copied", N_("png IDAT copied")}},
+    {Embedding::png_recompressed, {"png_recompressed", N_("png re-compressed")}},
 }};
 
 /// Adapts the atomic file to the PDF writer.
@@ -122,7 +122,7 @@ std::string_view to_string(Embedding e) noexcept {
 
 std::string_view label(Embedding e) noexcept {
   for (const auto& [k, names] : kEmbeddings)
-    if (k == e) return names[1];
+    if (k == e) return _(names[1].data());  // a literal: NUL-terminated
   return "unknown";
 }
 

@@ -8,6 +8,8 @@ import re
 import sqlite3
 import subprocess
 import unittest
+import zlib
+import struct
 
 from sne_cli import SOURCE_DIR, CliTest, sample_pdf
 
