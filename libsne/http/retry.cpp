@@ -1,10 +1,11 @@
 #include "http/retry.hpp"
-#include "base/i18n.hpp"
 
 #include <algorithm>
 #include <charconv>
 #include <thread>
 #include <utility>
+
+#include "base/i18n.hpp"
 
 namespace sne::http {
 

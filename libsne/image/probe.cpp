@@ -1,6 +1,5 @@
 // JPEG and PNG headers, read by hand with bounds checks: no decoder touches the file here.
 #include "image/probe.hpp"
-#include "base/i18n.hpp"
 
 #include <array>
 #include <cstddef>
@@ -9,6 +8,8 @@
 
 #include <fmt/format.h>
 #include <zlib.h>
+
+#include "base/i18n.hpp"
 
 namespace sne::image {
 

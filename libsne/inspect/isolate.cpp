@@ -1,5 +1,4 @@
 #include "inspect/isolate.hpp"
-#include "base/i18n.hpp"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -14,6 +13,8 @@
 #include <cstdio>
 #include <cstring>
 #include <new>
+
+#include "base/i18n.hpp"
 
 namespace sne::inspect {
 

@@ -1,10 +1,11 @@
 #include "pack/geometry.hpp"
-#include "base/i18n.hpp"
 
 #include <algorithm>
 #include <cmath>
 
 #include <fmt/format.h>
+
+#include "base/i18n.hpp"
 
 namespace sne::pack {
 

@@ -1,8 +1,9 @@
 #include "tracking/pacing.hpp"
-#include "base/i18n.hpp"
 
 #include <algorithm>
 #include <thread>
+
+#include "base/i18n.hpp"
 
 namespace sne::tracking {
 
