@@ -6,6 +6,7 @@
 #include <libintl.h>
 
 #include <clocale>
+#include <cstdint>
 #include <cstdlib>
 #include <filesystem>
 #include <string>
@@ -89,7 +90,7 @@ TEST_CASE("a preflight finding: English in the report, French through localized(
   }
   SUBCASE("a size and a number of bytes, in the French way in French only") {
     InspectOptions options;
-    options.max_bytes = 1024 * 1024;
+    options.max_bytes = std::uint64_t{1024} * 1024;
     const InspectReport r = inspect_bytes(std::string(1234567, 'x'), "big.txt", options);
     REQUIRE(r.has_problem(problem::too_large));
     CHECK(r.problems[0].message == "1.2 MiB (1234567 bytes): more than the 1.0 MiB allowed");
@@ -153,7 +154,8 @@ TEST_CASE("a doctor's details and hints: English in the report, French through l
   testing::TempDir dir{"doctor-fr"};
   std::filesystem::create_directories(dir / "config/sne");
   std::filesystem::create_directories(dir / "data/sne");
-  const std::string home = dir.path(), config = dir / "config", data = dir / "data";
+  const std::string& home = dir.path();
+  const std::string config = dir / "config", data = dir / "data";
   const EnvLookup env = [=](std::string_view name) -> std::optional<std::string> {
     if (name == "HOME") return home;
     if (name == "XDG_CONFIG_HOME") return config;
