@@ -620,6 +620,60 @@ class LibraryMessages(CliTest):
         self.assertIn("unknown_format: ni un PDF, ni un JPEG, ni un PNG (le format est lu dans "
                       "le contenu, pas dans le nom)", french.out)
 
+    def test_pack_table_and_error_in_french(self):
+        png = os.path.join(self.home, "scan.png")
+        with open(png, "wb") as f:
+            f.write(gray_png(200, 100))
+        english = self.sne("piece", "pack", png, "-o", os.path.join(self.home, "en.pdf"))
+        self.assertExit(english, 0)
+        self.assertIn("png IDAT copied", english.out)
+        french = self.sne("piece", "pack", png, "-o", os.path.join(self.home, "fr.pdf"),
+                          env=FRENCH)
+        self.assertExit(french, 0)
+        self.assertIn("PNG, IDAT copiés", french.out)
+        self.assertNotIn("copied", french.out)
+
+        text = self.write("note.png", "not an image")
+        english = self.sne("piece", "pack", text, "-o", os.path.join(self.home, "x.pdf"))
+        self.assertOneLineError(english, "not a JPEG or PNG image")
+        french = self.sne("piece", "pack", text, "-o", os.path.join(self.home, "x.pdf"), env=FRENCH)
+        self.assertEqual(english.code, french.code)
+        self.assertIn("pas une image JPEG ou PNG", french.err)
+        self.assertTrue(french.err.startswith("sne : erreur : "), french)
+
+    def test_doctor_json_english_in_both_languages(self):
+        # The timings ("12 ms") differ from run to run; everything else is the same bytes. A
+        # first run makes the sandbox's database, which the next two then find.
+        self.sne("--json", "doctor")
+        english = self.sne("--json", "doctor")
+        french = self.sne("--json", "doctor", env=FRENCH)
+        self.assertEqual(english.code, french.code)
+        self.assertIn("embedded sandbox at ", english.out)
+        ms = re.compile(r"\d+ ms")
+        self.assertEqual(ms.sub("N ms", english.out), ms.sub("N ms", french.out))
+
+    # cli/doctor.cpp prints a check's detail without sne::localized(): until it does, the
+    # details stay English under LANG=fr_FR.UTF-8.
+    @unittest.expectedFailure
+    def test_doctor_details_in_french(self):
+        french = self.sne("doctor", env=FRENCH)
+        self.assertIn("bac à sable intégré dans ", french.out)
+        self.assertNotIn("demo data, not the real SNE", french.out)
+
+
+def gray_png(width, height):
+    """An 8-bit grey PNG, no interlace, no alpha: what piece pack copies as it is."""
+    def chunk(kind, data):
+        return (struct.pack(">I", len(data)) + kind + data +
+                struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+
+    rows = b"".join(b"\x00" + bytes((x * 255 // width) for x in range(width))
+                    for _ in range(height))
+    return (b"\x89PNG\r\n\x1a\n" +
+            chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)) +
+            chunk(b"pHYs", struct.pack(">IIB", 2835, 2835, 1)) +
+            chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+
 if __name__ == "__main__":
     import unittest
     unittest.main()
