@@ -598,7 +598,6 @@ class LibraryMessages(CliTest):
 
     # cli/commands.cpp (check_each) prints the error's message in the DETAILS cell without
     # sne::localized(): until it does, the details stay English under LANG=fr_FR.UTF-8.
-    @unittest.expectedFailure
     def test_numero_check_details_in_french(self):
         english = self.sne("numero", "check", "BAD")
         self.assertExit(english, 6)
@@ -610,14 +609,13 @@ class LibraryMessages(CliTest):
 
     # cli/piece.cpp (check) prints a finding's message without sne::localized(): until it does,
     # the findings stay English under LANG=fr_FR.UTF-8.
-    @unittest.expectedFailure
     def test_piece_check_findings_in_french(self):
         bad = self.write("bad.pdf", "not a piece")
         english = self.sne("piece", "check", bad)
         self.assertIn("unknown_format: not a PDF, JPEG or PNG file", english.out)
         french = self.sne("piece", "check", bad, env=FRENCH)
         self.assertEqual(english.code, french.code)
-        self.assertIn("unknown_format: ni un PDF, ni un JPEG, ni un PNG (le format est lu dans "
+        self.assertIn("unknown_format : ni un PDF, ni un JPEG, ni un PNG (le format est lu dans "
                       "le contenu, pas dans le nom)", french.out)
 
     def test_pack_table_and_error_in_french(self):
@@ -654,7 +652,6 @@ class LibraryMessages(CliTest):
 
     # cli/doctor.cpp prints a check's detail without sne::localized(): until it does, the
     # details stay English under LANG=fr_FR.UTF-8.
-    @unittest.expectedFailure
     def test_doctor_details_in_french(self):
         french = self.sne("doctor", env=FRENCH)
         self.assertIn("bac à sable intégré dans ", french.out)
