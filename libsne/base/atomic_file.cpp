@@ -15,6 +15,8 @@
 
 #include <fmt/format.h>
 
+#include "base/i18n.hpp"
+
 namespace sne::file {
 
 namespace {
@@ -140,9 +142,9 @@ Result<std::unique_ptr<AtomicFile>> AtomicFile::create(const std::string& path, 
   struct stat st {};
   if (::stat(path.c_str(), &st) == 0) {
     if (S_ISDIR(st.st_mode))
-      return Error(ErrorCode::invalid_input, fmt::format("{}: is a folder", path), path);
+      return Error(ErrorCode::invalid_input, i18n::format(N_("{}: is a folder"), path), path);
     if (!overwrite)
-      return Error(ErrorCode::conflict, fmt::format("{}: already exists", path), path);
+      return Error(ErrorCode::conflict, i18n::format(N_("{}: already exists"), path), path);
   }
   const std::string dir = folder_of(path);
   const std::string base = base_of(path);
@@ -154,14 +156,16 @@ Result<std::unique_ptr<AtomicFile>> AtomicFile::create(const std::string& path, 
     if (!unsupported(errno))
       return Error(
           ErrorCode::io,
-          fmt::format("{}: cannot create a file in {}: {}", path, dir, std::strerror(errno)), path);
+          i18n::format(N_("{}: cannot create a file in {}: {}"), path, dir, std::strerror(errno)),
+          path);
   }
   std::string temp = (dir == "/" ? "" : dir) + "/" + temp_prefix(base) + "XXXXXX";
   const int fd = ::mkostemp(temp.data(), O_CLOEXEC);  // mode 0600
   if (fd < 0)
-    return Error(ErrorCode::io,
-                 fmt::format("{}: cannot create a file in {}: {}", path, dir, std::strerror(errno)),
-                 path);
+    return Error(
+        ErrorCode::io,
+        i18n::format(N_("{}: cannot create a file in {}: {}"), path, dir, std::strerror(errno)),
+        path);
   return std::unique_ptr<AtomicFile>(new AtomicFile(path, std::move(temp), fd, overwrite));
 }
 
@@ -175,8 +179,11 @@ AtomicFile::~AtomicFile() {
   if (!committed_ && !temp_.empty()) ::unlink(temp_.c_str());
 }
 
-Error AtomicFile::fail(std::string_view what, int err) const {
-  return Error(ErrorCode::io, fmt::format("{}: {}: {}", path_, what, std::strerror(err)), path_);
+Error AtomicFile::fail(const char* what, int err) const {
+  const std::string said = i18n::format(what);
+  return Error(ErrorCode::io,
+               i18n::format(N_("{}: {}: {}"), path_, i18n::Nested{said}, std::strerror(err)),
+               path_);
 }
 
 bool AtomicFile::flush() {
@@ -199,7 +206,7 @@ bool AtomicFile::write(std::string_view bytes) {
 }
 
 Status AtomicFile::status() const {
-  if (errno_ != 0) return fail("cannot write", errno_);
+  if (errno_ != 0) return fail(N_("cannot write"), errno_);
   return {};
 }
 
@@ -210,8 +217,8 @@ Status AtomicFile::link_unnamed() {
     if (::linkat(AT_FDCWD, self.c_str(), AT_FDCWD, path_.c_str(), AT_SYMLINK_FOLLOW) == 0)
       return {};
     if (errno == EEXIST)
-      return Error(ErrorCode::conflict, fmt::format("{}: already exists", path_), path_);
-    return fail("cannot link into place", errno);
+      return Error(ErrorCode::conflict, i18n::format(N_("{}: already exists"), path_), path_);
+    return fail(N_("cannot link into place"), errno);
   }
   // linkat() cannot replace: a name of our temporary naming first, then rename() over the
   // destination. A crash in between leaves that name, which a later create() removes.
@@ -223,21 +230,21 @@ Status AtomicFile::link_unnamed() {
     for (int i = 0; i < 6; ++i) temp += kChars[random() % (sizeof kChars - 1)];
     if (::linkat(AT_FDCWD, self.c_str(), AT_FDCWD, temp.c_str(), AT_SYMLINK_FOLLOW) != 0) {
       if (errno == EEXIST) continue;
-      return fail("cannot link into place", errno);
+      return fail(N_("cannot link into place"), errno);
     }
     if (::rename(temp.c_str(), path_.c_str()) != 0) {
       const int err = errno;
       ::unlink(temp.c_str());
-      return fail("cannot rename into place", err);
+      return fail(N_("cannot rename into place"), err);
     }
     return {};
   }
-  return fail("cannot link into place", EEXIST);
+  return fail(N_("cannot link into place"), EEXIST);
 }
 
 Status AtomicFile::commit() {
-  if (!flush()) return fail("cannot write", errno_);
-  if (::fsync(fd_) != 0) return fail("cannot write", errno);
+  if (!flush()) return fail(N_("cannot write"), errno_);
+  if (::fsync(fd_) != 0) return fail(N_("cannot write"), errno);
   if (unnamed()) {
     Status linked = link_unnamed();
     const int fd = fd_;
@@ -248,7 +255,7 @@ Status AtomicFile::commit() {
   } else {
     const int fd = fd_;
     fd_ = -1;
-    if (::close(fd) != 0) return fail("cannot finish writing", errno);
+    if (::close(fd) != 0) return fail(N_("cannot finish writing"), errno);
     if (Status named = rename_named(); !named) return named;
   }
   committed_ = true;
@@ -263,7 +270,8 @@ Status AtomicFile::commit() {
 
 Status AtomicFile::rename_named() {
   if (overwrite_) {
-    if (::rename(temp_.c_str(), path_.c_str()) != 0) return fail("cannot rename into place", errno);
+    if (::rename(temp_.c_str(), path_.c_str()) != 0)
+      return fail(N_("cannot rename into place"), errno);
     return {};
   }
   // link() refuses to replace a file that appeared meanwhile; rename() would not.
@@ -272,11 +280,11 @@ Status AtomicFile::rename_named() {
   if (linked == 0) {
     ::unlink(temp_.c_str());
   } else if (linked == EEXIST || ::access(path_.c_str(), F_OK) == 0) {
-    return Error(ErrorCode::conflict, fmt::format("{}: already exists", path_), path_);
+    return Error(ErrorCode::conflict, i18n::format(N_("{}: already exists"), path_), path_);
   } else if (linked != EPERM && linked != EOPNOTSUPP && linked != ENOSYS) {
-    return fail("cannot link into place", linked);
+    return fail(N_("cannot link into place"), linked);
   } else if (::rename(temp_.c_str(), path_.c_str()) != 0) {
-    return fail("cannot rename into place", errno);
+    return fail(N_("cannot rename into place"), errno);
   }
   return {};
 }

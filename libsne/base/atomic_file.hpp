@@ -55,7 +55,8 @@ class SNE_INTERNAL_EXPORT AtomicFile {
  private:
   AtomicFile(std::string path, std::string temp, int fd, bool overwrite);
   bool flush();
-  Error fail(std::string_view what, int err) const;
+  /// `what` is an N_() message ("cannot write"), said in the error with the system's reason.
+  Error fail(const char* what, int err) const;
   Status link_unnamed();
   Status rename_named();
 

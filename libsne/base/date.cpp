@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "base/append.hpp"
+#include "base/i18n.hpp"
 
 namespace sne {
 
@@ -23,12 +24,14 @@ int days_in_month(int year, int month) noexcept {
 
 Result<Date> Date::from_ymd(int year, int month, int day) {
   if (year < 1 || year > 9999)
-    return Error(ErrorCode::invalid_input, fmt::format("year {} is not 0001-9999", year), "year");
+    return Error(ErrorCode::invalid_input, i18n::format(N_("year {} is not 0001-9999"), year),
+                 "year");
   if (month < 1 || month > 12)
-    return Error(ErrorCode::invalid_input, fmt::format("month {:02} is not 01-12", month), "month");
+    return Error(ErrorCode::invalid_input, i18n::format(N_("month {:02} is not 01-12"), month),
+                 "month");
   if (day < 1 || day > days_in_month(year, month))
     return Error(ErrorCode::invalid_input,
-                 fmt::format("day {:02} is not in {:04}-{:02}", day, year, month), "day");
+                 i18n::format(N_("day {:02} is not in {:04}-{:02}"), day, year, month), "day");
   return Date(year, month, day);
 }
 
@@ -40,7 +43,9 @@ Date Date::today() {
 }
 
 Result<Date> Date::parse(std::string_view iso) {
-  auto bad = [] { return Error(ErrorCode::invalid_input, "expected a date YYYY-MM-DD", "date"); };
+  auto bad = [] {
+    return Error(ErrorCode::invalid_input, i18n::format(N_("expected a date YYYY-MM-DD")), "date");
+  };
   if (iso.size() != 10 || iso[4] != '-' || iso[7] != '-') return bad();
   auto number = [&](std::size_t pos, std::size_t len, int& out) {
     for (std::size_t i = pos; i < pos + len; ++i)

@@ -47,10 +47,12 @@ Error& Error::with_remote_code(std::string code) {
 }
 
 Error& Error::prefixed(std::string_view context) {
-  std::string translated = localized(message_);
-  const bool known = translated != message_;
+  // The context may be a text of libsne too (i18n::format(N_("GLPI URL"))): its translation.
+  const std::string translated = localized(message_);
+  const std::string context_translated = localized(context);
+  const bool known = translated != message_ || context_translated != context;
   message_.insert(0, std::string(context) + ": ");
-  if (known) i18n::remember(message_, std::string(context) + ": " + translated);
+  if (known) i18n::remember(message_, context_translated + ": " + translated);
   return *this;
 }
 

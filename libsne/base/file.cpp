@@ -10,6 +10,8 @@
 
 #include <fmt/format.h>
 
+#include "base/i18n.hpp"
+
 namespace sne::file {
 
 namespace {
@@ -45,7 +47,7 @@ Result<Opened> open_regular(const std::string& path) {
   struct stat st {};
   if (::fstat(o.file.fd, &st) != 0) return io_error(path, errno);
   if (!S_ISREG(st.st_mode))
-    return Error(ErrorCode::invalid_input, fmt::format("{}: not a regular file", path), path);
+    return Error(ErrorCode::invalid_input, i18n::format(N_("{}: not a regular file"), path), path);
   o.size = static_cast<std::uint64_t>(st.st_size);
   return Result<Opened>(std::move(o));
 }
@@ -60,9 +62,9 @@ Result<std::string> read_all(const std::string& path, std::uint64_t max_bytes) {
   if (::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK) != 0) return io_error(path, errno);
   const std::uint64_t size = opened->size;
   if (size > max_bytes)
-    return Error(ErrorCode::invalid_input,
-                 fmt::format("{}: {} bytes, larger than the {} allowed", path, size, max_bytes),
-                 path);
+    return Error(
+        ErrorCode::invalid_input,
+        i18n::format(N_("{}: {} bytes, larger than the {} allowed"), path, size, max_bytes), path);
   std::string out;
   out.resize(static_cast<std::size_t>(size));
   std::size_t done = 0;
@@ -95,8 +97,8 @@ Status make_private_dirs(const std::string& dir) {
     const std::string path = dir.substr(0, pos);
     if (path.empty()) continue;
     if (::mkdir(path.c_str(), 0700) != 0 && errno != EEXIST)
-      return Error(ErrorCode::io, fmt::format("{}: cannot create: {}", path, std::strerror(errno)),
-                   path);
+      return Error(ErrorCode::io,
+                   i18n::format(N_("{}: cannot create: {}"), path, std::strerror(errno)), path);
   }
   return Status();
 }

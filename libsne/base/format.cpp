@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "base/i18n.hpp"
 #include "base/text.hpp"
 #include "sne/text.hpp"
 
@@ -32,7 +33,7 @@ Result<Format> parse_format(std::string_view text) {
     choices += (choices.empty() ? "" : ", ") + std::string(name);
   }
   return Error(ErrorCode::invalid_input,
-               fmt::format("unknown format '{}' (expected {})", printable(text), choices),
+               i18n::format(N_("unknown format '{}' (expected {})"), printable(text), choices),
                "format");
 }
 

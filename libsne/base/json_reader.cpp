@@ -4,25 +4,32 @@
 
 #include <fmt/format.h>
 
+#include "base/i18n.hpp"
 #include "base/text.hpp"
 
 namespace sne::json_reader {
 
 namespace {
 
-std::string_view type_name(const nlohmann::json& j) {
+/// What a value is, as a message says it ("found an array"): a text of libsne, given to
+/// i18n::format through i18n::Nested.
+std::string type_name(const nlohmann::json& j) {
   switch (j.type()) {
     case nlohmann::json::value_t::null: return "null";
-    case nlohmann::json::value_t::object: return "an object";
-    case nlohmann::json::value_t::array: return "an array";
-    case nlohmann::json::value_t::string: return "a string";
-    case nlohmann::json::value_t::boolean: return "a boolean";
+    // TRANSLATORS: what a JSON value is, in "expected a string, found {}".
+    case nlohmann::json::value_t::object: return i18n::format(N_("an object"));
+    case nlohmann::json::value_t::array: return i18n::format(N_("an array"));
+    case nlohmann::json::value_t::string: return i18n::format(N_("a string"));
+    case nlohmann::json::value_t::boolean: return i18n::format(N_("a boolean"));
     case nlohmann::json::value_t::number_integer:
-    case nlohmann::json::value_t::number_unsigned: return "an integer";
-    case nlohmann::json::value_t::number_float: return "a number";
-    default: return "something else";
+    case nlohmann::json::value_t::number_unsigned: return i18n::format(N_("an integer"));
+    case nlohmann::json::value_t::number_float: return i18n::format(N_("a number"));
+    default: return i18n::format(N_("something else"));
   }
 }
+
+/// "expected ..., found <type>".
+i18n::Nested found(const std::string& type) { return i18n::Nested{type}; }
 
 std::string member_path(const std::string& base, std::string_view key) {
   return base.empty() ? std::string(key) : base + "." + std::string(key);
@@ -33,13 +40,14 @@ std::string member_path(const std::string& base, std::string_view key) {
 void Node::fail(std::string message) const { throw ShapeError{path_, std::move(message)}; }
 
 void Node::expect_object() const {
-  if (!value_->is_object()) fail(fmt::format("expected an object, found {}", type_name(*value_)));
+  if (!value_->is_object())
+    fail(i18n::format(N_("expected an object, found {}"), found(type_name(*value_))));
 }
 
 Node Node::at(std::string_view key) const {
   expect_object();
   auto it = value_->find(key);
-  if (it == value_->end()) fail(fmt::format("missing key '{}'", key));
+  if (it == value_->end()) fail(i18n::format(N_("missing key '{}'"), key));
   return Node(*it, member_path(path_, key));
 }
 
@@ -57,14 +65,15 @@ void Node::expect_keys(std::initializer_list<std::string_view> allowed) const {
     for (auto a : allowed) known = known || a == item.key();
     if (!known)
       throw ShapeError{member_path(path_, printable(item.key())),
-                       "unknown key (misspelt, or from a newer schema?)"};
+                       i18n::format(N_("unknown key (misspelt, or from a newer schema?)"))};
   }
 }
 
 std::string Node::string(bool allow_empty) const {
-  if (!value_->is_string()) fail(fmt::format("expected a string, found {}", type_name(*value_)));
+  if (!value_->is_string())
+    fail(i18n::format(N_("expected a string, found {}"), found(type_name(*value_))));
   const auto& s = value_->get_ref<const std::string&>();
-  if (s.empty() && !allow_empty) fail("expected a non-empty string");
+  if (s.empty() && !allow_empty) fail(i18n::format(N_("expected a non-empty string")));
   return s;
 }
 
@@ -76,22 +85,24 @@ std::int64_t Node::integer(std::int64_t min, std::int64_t max) const {
              value_->get<std::uint64_t>() <= static_cast<std::uint64_t>(INT64_MAX)) {
     v = static_cast<std::int64_t>(value_->get<std::uint64_t>());
   } else {
-    fail(fmt::format("expected an integer from {} to {}, found {}", min, max, type_name(*value_)));
+    fail(i18n::format(N_("expected an integer from {} to {}, found {}"), min, max,
+                      found(type_name(*value_))));
   }
   if (v < min || v > max)
-    fail(fmt::format("expected an integer from {} to {}, found {}", min, max, v));
+    fail(i18n::format(N_("expected an integer from {} to {}, found {}"), min, max, v));
   return v;
 }
 
 bool Node::boolean() const {
   if (!value_->is_boolean())
-    fail(fmt::format("expected true or false, found {}", type_name(*value_)));
+    fail(i18n::format(N_("expected true or false, found {}"), found(type_name(*value_))));
   return value_->get<bool>();
 }
 
 std::vector<Node> Node::items(std::size_t max_items) const {
-  if (!value_->is_array()) fail(fmt::format("expected an array, found {}", type_name(*value_)));
-  if (value_->size() > max_items) fail(fmt::format("more than {} items", max_items));
+  if (!value_->is_array())
+    fail(i18n::format(N_("expected an array, found {}"), found(type_name(*value_))));
+  if (value_->size() > max_items) fail(i18n::format(N_("more than {} items"), max_items));
   std::vector<Node> out;
   out.reserve(value_->size());
   for (std::size_t i = 0; i < value_->size(); ++i)
@@ -118,7 +129,7 @@ std::string position(std::string_view text, std::size_t offset) {
       ++column;
     }
   }
-  return fmt::format("line {}, column {}", line, column);
+  return i18n::format(N_("line {}, column {}"), line, column);
 }
 
 }  // namespace
@@ -158,7 +169,8 @@ Status parse(std::string_view text, nlohmann::json& out) {
     return {};
   } catch (const DuplicateKey& e) {
     return Error(ErrorCode::invalid_input,
-                 fmt::format("key '{}' appears twice in one object", printable(e.key)), "json");
+                 i18n::format(N_("key '{}' appears twice in one object"), printable(e.key)),
+                 "json");
   } catch (const nlohmann::json::parse_error& e) {
     std::string what = e.what();
     // nlohmann's message: "[json.exception.parse_error.101] parse error at line 1, column 2:
@@ -168,15 +180,16 @@ Status parse(std::string_view text, nlohmann::json& out) {
     else if (auto colon = what.rfind(": "); colon != std::string::npos)
       what = what.substr(colon + 2);
     return Error(ErrorCode::invalid_input,
-                 fmt::format("{}: invalid JSON ({})", position(text, e.byte == 0 ? 0 : e.byte - 1),
-                             printable(what, 120)),
+                 i18n::format(N_("{}: invalid JSON ({})"),
+                              i18n::Nested{position(text, e.byte == 0 ? 0 : e.byte - 1)},
+                              printable(what, 120)),
                  "json");
   } catch (const nlohmann::json::exception& e) {
     // Anything else the parser refuses, such as a number too large for a double (406).
     std::string what = e.what();
     if (auto pos = what.find("] "); pos != std::string::npos) what = what.substr(pos + 2);
-    return Error(ErrorCode::invalid_input, fmt::format("invalid JSON ({})", printable(what, 120)),
-                 "json");
+    return Error(ErrorCode::invalid_input,
+                 i18n::format(N_("invalid JSON ({})"), printable(what, 120)), "json");
   }
 }
 

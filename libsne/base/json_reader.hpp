@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base/i18n.hpp"
 #include "base/internal_export.hpp"
 #include "sne/error.hpp"
 
@@ -62,8 +63,10 @@ auto read(F&& read) -> Result<decltype(read())> {
   try {
     return read();
   } catch (const ShapeError& e) {
-    return Error(ErrorCode::invalid_input, e.path.empty() ? e.message : e.path + ": " + e.message,
-                 e.path);
+    return Error(
+        ErrorCode::invalid_input,
+        e.path.empty() ? e.message : i18n::format(N_("{}: {}"), e.path, i18n::Nested{e.message}),
+        e.path);
   }
 }
 

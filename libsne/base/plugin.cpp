@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include "base/i18n.hpp"
+
 namespace sne::plugin {
 
 std::string library_folder() {
@@ -31,10 +33,11 @@ Status load(std::string_view name, std::string_view what) {
   Status outcome;
   if (dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE) == nullptr) {
     const char* why = dlerror();
-    outcome = Error(
-        ErrorCode::io,
-        fmt::format("{} cannot be loaded: {}; reinstall libsne", what, why != nullptr ? why : path),
-        path);
+    const std::string said = i18n::format(std::string(what).c_str());  // an N_() text
+    outcome = Error(ErrorCode::io,
+                    i18n::format(N_("{} cannot be loaded: {}; reinstall libsne"),
+                                 i18n::Nested{said}, why != nullptr ? why : path),
+                    path);
   }
   outcomes.emplace(std::string(name), outcome);
   return outcome;

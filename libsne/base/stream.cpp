@@ -9,12 +9,14 @@
 
 #include <fmt/format.h>
 
+#include "base/i18n.hpp"
+
 namespace sne::stream {
 
 Result<std::unique_ptr<Input>> Input::open(const std::string& path) {
   struct stat st {};
   if (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode))
-    return Error(ErrorCode::invalid_input, fmt::format("{}: not a regular file", path), path);
+    return Error(ErrorCode::invalid_input, i18n::format(N_("{}: not a regular file"), path), path);
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return Error(ErrorCode::io, fmt::format("{}: {}", path, std::strerror(errno)), path);
   std::unique_ptr<Input> in(new Input());

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "base/append.hpp"
+#include "base/i18n.hpp"
 #include "sne/date.hpp"
 
 namespace sne {
@@ -42,7 +43,7 @@ Result<Timestamp> parse_timestamp(std::string_view text) {
   // The error is made only when needed: a page of 500 plis reads 1,000 instants.
   const auto bad = [text] {
     return Error(ErrorCode::invalid_input,
-                 fmt::format("'{}' is not an instant YYYY-MM-DDTHH:MM:SSZ", text.substr(0, 40)));
+                 i18n::format(N_("'{}' is not an instant YYYY-MM-DDTHH:MM:SSZ"), text.substr(0, 40)));
   };
   if (text.size() != 20 || text[10] != 'T' || text[19] != 'Z' || text[13] != ':' || text[16] != ':')
     return bad();
@@ -65,7 +66,7 @@ Result<std::chrono::seconds> parse_duration(std::string_view text) {
   auto bad = [&] {
     return Error(
         ErrorCode::invalid_input,
-        fmt::format("'{}' is not a duration: expected e.g. 90s, 5m, 2h, 3d or 1h30m", text),
+        i18n::format(N_("'{}' is not a duration: expected e.g. 90s, 5m, 2h, 3d or 1h30m"), text),
         "duration");
   };
   constexpr std::int64_t kMax = 10LL * 366 * 86400;

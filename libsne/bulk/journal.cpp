@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "base/file.hpp"
+#include "base/i18n.hpp"
 #include "sne/text.hpp"
 
 namespace sne::bulk {
@@ -30,9 +31,10 @@ Result<std::optional<Shard>> parse_shard(std::string_view text) {
         b.ptr == end && n >= 1 && k >= 0 && k < n)
       return std::optional<Shard>(Shard{k, n});
   }
-  return Error(ErrorCode::invalid_input,
-               fmt::format("'{}' is not K/N with 0 <= K < N (as 0/4 ... 3/4)", printable(text)),
-               "shard");
+  return Error(
+      ErrorCode::invalid_input,
+      i18n::format(N_("'{}' is not K/N with 0 <= K < N (as 0/4 ... 3/4)"), printable(text)),
+      "shard");
 }
 
 std::string format_shard(const std::optional<Shard>& shard) {
@@ -95,7 +97,7 @@ std::optional<Date> date_or_null(const sqlite::Stmt& st, int column) {
 }
 
 Error db_error(const std::string& path, const sqlite::DbError& e) {
-  return Error(ErrorCode::io, fmt::format("journal {}: {}", path, e.what()), path);
+  return Error(ErrorCode::io, i18n::format(N_("journal {}: {}"), path, e.what()), path);
 }
 
 }  // namespace
@@ -122,7 +124,7 @@ Result<int> lock_journal(const std::string& path) {
   if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
     ::close(fd);
     return Error(ErrorCode::conflict,
-                 fmt::format("journal {} is in use by another run: wait for it to end", path),
+                 i18n::format(N_("journal {} is in use by another run: wait for it to end"), path),
                  path);
   }
   return fd;
@@ -133,7 +135,7 @@ Result<int> lock_journal(const std::string& path) {
 Result<std::unique_ptr<Journal>> Journal::open(const std::string& path, const JournalIdentity& id,
                                                bool create) {
   if (!create && !file::exists(path))
-    return Error(ErrorCode::not_found, fmt::format("no journal {}", path), path);
+    return Error(ErrorCode::not_found, i18n::format(N_("no journal {}"), path), path);
   int lock_fd = -1;
   if (create) {
     auto locked = lock_journal(path);
@@ -154,7 +156,8 @@ Result<std::unique_ptr<Journal>> Journal::open(const std::string& path, const Jo
       auto other = db->prepare("SELECT 1 FROM sqlite_master");
       if (other.step() || !create)
         return Error(ErrorCode::invalid_input,
-                     fmt::format("{} is not a bulk journal: refusing to use it", path), "journal");
+                     i18n::format(N_("{} is not a bulk journal: refusing to use it"), path),
+                     "journal");
       db->exec(kSchema);
       const std::string now = std::to_string(now_seconds());
       for (const auto& [k, v] : std::vector<std::pair<std::string, std::string>>{
@@ -172,25 +175,25 @@ Result<std::unique_ptr<Journal>> Journal::open(const std::string& path, const Jo
     const std::string version = meta(*db, "journal_version");
     if (version != std::to_string(kJournalVersion))
       return Error(ErrorCode::invalid_input,
-                   fmt::format("journal {} is of version {}, this sne reads version {}", path,
-                               version, kJournalVersion),
+                   i18n::format(N_("journal {} is of version {}, this sne reads version {}"), path,
+                                version, kJournalVersion),
                    "journal");
     if (meta(*db, "manifest_sha256") != id.manifest_sha256 || meta(*db, "manifest") != id.manifest)
       return Error(
           ErrorCode::invalid_input,
-          fmt::format("journal {} belongs to manifest {} (SHA-256 {}), not to {} (SHA-256 {})",
-                      path, meta(*db, "manifest"), meta(*db, "manifest_sha256").substr(0, 12),
-                      id.manifest, id.manifest_sha256.substr(0, 12)),
+          i18n::format(N_("journal {} belongs to manifest {} (SHA-256 {}), not to {} (SHA-256 {})"),
+                       path, meta(*db, "manifest"), meta(*db, "manifest_sha256").substr(0, 12),
+                       id.manifest, id.manifest_sha256.substr(0, 12)),
           "journal");
     if (meta(*db, "endpoint") != id.endpoint)
       return Error(ErrorCode::invalid_input,
-                   fmt::format("journal {} sends to {}, not to {}", path, meta(*db, "endpoint"),
-                               id.endpoint),
+                   i18n::format(N_("journal {} sends to {}, not to {}"), path,
+                                meta(*db, "endpoint"), id.endpoint),
                    "journal");
     if (meta(*db, "shard") != format_shard(id.shard))
       return Error(ErrorCode::invalid_input,
-                   fmt::format("journal {} is of shard '{}', not '{}'", path, meta(*db, "shard"),
-                               format_shard(id.shard)),
+                   i18n::format(N_("journal {} is of shard '{}', not '{}'"), path,
+                                meta(*db, "shard"), format_shard(id.shard)),
                    "journal");
     tx.commit();
     return std::unique_ptr<Journal>(new Journal(path, std::move(db), std::exchange(lock_fd, -1)));
@@ -201,13 +204,13 @@ Result<std::unique_ptr<Journal>> Journal::open(const std::string& path, const Jo
 
 Result<std::unique_ptr<Journal>> Journal::open_existing(const std::string& path) {
   if (!file::exists(path))
-    return Error(ErrorCode::not_found, fmt::format("no journal {}", path), path);
+    return Error(ErrorCode::not_found, i18n::format(N_("no journal {}"), path), path);
   try {
     auto db = std::make_unique<sqlite::Db>(path);
     auto has = db->prepare("SELECT 1 FROM sqlite_master WHERE name = 'meta'");
     if (!has.step() || meta(*db, "journal_version") != std::to_string(kJournalVersion))
       return Error(ErrorCode::invalid_input,
-                   fmt::format("{} is not a bulk journal of this version", path), "journal");
+                   i18n::format(N_("{} is not a bulk journal of this version"), path), "journal");
     return std::unique_ptr<Journal>(new Journal(path, std::move(db), -1));
   } catch (const sqlite::DbError& e) {
     return db_error(path, e);
@@ -260,7 +263,7 @@ Status Journal::write(const std::function<void()>& fn) {
   } catch (const sqlite::DbError& e) {
     return db_error(path_, e);
   } catch (const std::exception& e) {
-    return Error(ErrorCode::internal, fmt::format("journal {}: {}", path_, e.what()), path_);
+    return Error(ErrorCode::internal, i18n::format(N_("journal {}: {}"), path_, e.what()), path_);
   }
 }
 

@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "base/csv.hpp"
+#include "base/i18n.hpp"
 #include "base/json_reader.hpp"
 #include "base/stream.hpp"
 #include "base/text.hpp"
@@ -88,7 +89,7 @@ void split_files(std::string_view cell, Cells& cells) {
     const auto part = text::trim(cell.substr(0, bar));
     if (part.empty()) {
       if (!cells.fault)
-        cells.fault = {files, fmt::format("files: entry {} of the list is empty", entry)};
+        cells.fault = {files, i18n::format(N_("files: entry {} of the list is empty"), entry)};
     } else {
       cells.files.emplace_back(part);
     }
@@ -118,8 +119,9 @@ Result<Date> parse_date(std::string_view s) {
   }
   auto iso = Date::parse(s);
   if (iso.ok() || iso.error().subject() != "date") return iso;
-  return Error(ErrorCode::invalid_input,
-               fmt::format("expected a date YYYY-MM-DD or DD/MM/YYYY, found '{}'", printable(s)));
+  return Error(
+      ErrorCode::invalid_input,
+      i18n::format(N_("expected a date YYYY-MM-DD or DD/MM/YYYY, found '{}'"), printable(s)));
 }
 
 /// The row that `cells` describe, checked: the first fault becomes the row's error.
@@ -129,19 +131,19 @@ ManifestRow make_row(std::size_t number, std::size_t line, Cells cells, const st
   row.line = line;
   auto fail_as = [&](Column c, std::string_view message) {
     if (row.error) return;
-    row.error =
-        Error(ErrorCode::invalid_input, fmt::format("row {} (line {}): {}", number, line, message),
-              std::string(kNames[c]));
+    row.error = Error(ErrorCode::invalid_input,
+                      i18n::format(N_("row {} (line {}): {}"), number, line, i18n::Nested{message}),
+                      std::string(kNames[c]));
   };
   auto fail = [&](Column c, std::string_view why) {
-    fail_as(c, fmt::format("{}: {}", kNames[c], why));
+    fail_as(c, i18n::format(N_("{}: {}"), kNames[c], i18n::Nested{why}));
   };
   if (cells.fault) fail_as(cells.fault->first, cells.fault->second);
   auto& t = cells.text;
 
   row.numero_unique = t[numero_unique];
   if (t[numero_unique].empty()) {
-    fail(numero_unique, "missing");
+    fail(numero_unique, i18n::format(N_("missing")));
   } else if (auto n = NumeroUnique::parse(t[numero_unique]); n.ok()) {
     row.numero_unique = n->str();
   } else {
@@ -149,13 +151,14 @@ ManifestRow make_row(std::size_t number, std::size_t line, Cells cells, const st
   }
 
   row.type = t[type];
-  if (row.type.empty()) fail(type, "missing");
+  if (row.type.empty()) fail(type, i18n::format(N_("missing")));
 
   row.files_written = std::move(cells.files);
   for (const auto& f : row.files_written) row.files.push_back(resolve(folder, f));
-  if (row.files.empty() && !(cells.fault && cells.fault->first == files)) fail(files, "no file");
+  if (row.files.empty() && !(cells.fault && cells.fault->first == files))
+    fail(files, i18n::format(N_("no file")));
   if (row.files.size() > kMaxFiles)
-    fail(files, fmt::format("{} files, at most {} in one pli", row.files.size(), kMaxFiles));
+    fail(files, i18n::format(N_("{} files, at most {} in one pli"), row.files.size(), kMaxFiles));
 
   row.contexte = t[contexte];
   if (!row.contexte.empty()) {
@@ -172,8 +175,8 @@ ManifestRow make_row(std::size_t number, std::size_t line, Cells cells, const st
     (c == date_emission ? row.date_emission : row.date_expiration) = *d;
   }
   if (row.date_emission && row.date_expiration && *row.date_expiration < *row.date_emission)
-    fail(date_expiration, fmt::format("{} is before date_emission {}", row.date_expiration->iso(),
-                                      row.date_emission->iso()));
+    fail(date_expiration, i18n::format(N_("{} is before date_emission {}"),
+                                       row.date_expiration->iso(), row.date_emission->iso()));
 
   if (const auto& y = t[annee_revenus]; !y.empty()) {
     int year = 0;
@@ -181,8 +184,8 @@ ManifestRow make_row(std::size_t number, std::size_t line, Cells cells, const st
     if (year >= kMinYear && year <= kMaxYear) {
       row.annee_revenus = year;
     } else {
-      fail(annee_revenus, fmt::format("expected a year from {} to {}, found '{}'", kMinYear,
-                                      kMaxYear, printable(y)));
+      fail(annee_revenus, i18n::format(N_("expected a year from {} to {}, found '{}'"), kMinYear,
+                                       kMaxYear, printable(y)));
     }
   }
 
@@ -190,7 +193,7 @@ ManifestRow make_row(std::size_t number, std::size_t line, Cells cells, const st
     if (p == "yes" || p == "true" || p == "1" || p == "oui") {
       row.pack = true;
     } else if (!(p == "no" || p == "false" || p == "0" || p == "non")) {
-      fail(pack, fmt::format("expected yes or no, found '{}'", printable(t[pack])));
+      fail(pack, i18n::format(N_("expected yes or no, found '{}'"), printable(t[pack])));
     }
   }
 
@@ -199,16 +202,16 @@ ManifestRow make_row(std::size_t number, std::size_t line, Cells cells, const st
     bool printable_ascii = k.size() <= kMaxKey;
     for (char c : k) printable_ascii = printable_ascii && c > ' ' && c <= '~';
     if (!printable_ascii)
-      fail(idempotency_key, fmt::format("expected 1 to {} printable ASCII characters without "
-                                        "spaces, found '{}'",
-                                        kMaxKey, printable(k)));
+      fail(idempotency_key, i18n::format(N_("expected 1 to {} printable ASCII characters "
+                                            "without spaces, found '{}'"),
+                                         kMaxKey, printable(k)));
   }
   return row;
 }
 
 Error stop(const std::string& path, std::size_t line, std::string why,
            ErrorCode code = ErrorCode::invalid_input) {
-  return Error(code, fmt::format("{}: line {}: {}", path, line, why), path);
+  return Error(code, i18n::format(N_("{}: line {}: {}"), path, line, i18n::Nested{why}), path);
 }
 
 // ---- CSV --------------------------------------------------------------------------------
@@ -223,9 +226,9 @@ class CsvManifest final : public ManifestReader {
     const csv::Outcome got = reader_.next(header);
     if (got == csv::Outcome::end && reader_.read_error() == 0)
       return Error(ErrorCode::invalid_input,
-                   fmt::format("{}: empty manifest, expected a header with the columns "
-                               "numero_unique, type and files",
-                               path_),
+                   i18n::format(N_("{}: empty manifest, expected a header with the columns "
+                                   "numero_unique, type and files"),
+                                path_),
                    path_);
     if (got != csv::Outcome::record) return fault(got, header.line);
     for (std::size_t i = 0; i < header.fields.size(); ++i) {
@@ -233,16 +236,16 @@ class CsvManifest final : public ManifestReader {
       for (std::size_t c = 0; c < kColumns; ++c) {
         if (name != kNames[c]) continue;
         if (index_[c])
-          return stop(path_, header.line, fmt::format("column '{}' appears twice", kNames[c]));
+          return stop(path_, header.line, i18n::format(N_("column '{}' appears twice"), kNames[c]));
         index_[c] = i;
       }
     }
     for (Column c : kRequired)
       if (!index_[c])
         return stop(path_, header.line,
-                    fmt::format("the header lacks the column '{}' (required: numero_unique, "
-                                "type, files)",
-                                kNames[c]));
+                    i18n::format(N_("the header lacks the column '{}' (required: "
+                                    "numero_unique, type, files)"),
+                                 kNames[c]));
     columns_ = header.fields.size();
     return {};
   }
@@ -262,8 +265,8 @@ class CsvManifest final : public ManifestReader {
       row.row = rows_;
       row.line = record.line;
       row.error = Error(ErrorCode::invalid_input,
-                        fmt::format("row {} (line {}): {} fields, the header has {}", rows_,
-                                    record.line, record.fields.size(), columns_),
+                        i18n::format(N_("row {} (line {}): {} fields, the header has {}"), rows_,
+                                     record.line, record.fields.size(), columns_),
                         "row");
       return std::optional<ManifestRow>(std::move(row));
     }
@@ -291,16 +294,18 @@ class CsvManifest final : public ManifestReader {
   Error fault(csv::Outcome got, std::size_t line) const {
     switch (got) {
       case csv::Outcome::read_error:
-        return stop(path_, line, fmt::format("read error: {}", std::strerror(reader_.read_error())),
+        return stop(path_, line,
+                    i18n::format(N_("read error: {}"), std::strerror(reader_.read_error())),
                     ErrorCode::io);
       case csv::Outcome::too_long:
         return stop(path_, line,
-                    fmt::format("a row over {} bytes (1 MiB) or of more than {} fields; a "
-                                "quote left open?",
-                                kMaxRow, csv::Options{}.max_fields));
+                    i18n::format(N_("a row over {} bytes (1 MiB) or of more than {} fields; a "
+                                    "quote left open?"),
+                                 kMaxRow, csv::Options{}.max_fields));
       default:
         return stop(path_, line,
-                    "a quoted field opened in this row is still open at the end of the file");
+                    i18n::format(N_("a quoted field opened in this row is still open at the end "
+                                    "of the file")));
     }
   }
 
@@ -332,7 +337,7 @@ Cells cells_of(const nlohmann::json& object) {
         // No bound but the line's: too many files is the same error as in CSV, below.
         for (const auto& item : node->items(kMaxRow)) {
           const std::string f = item.string(true);
-          if (text::trim(f).empty()) item.fail("an empty path");
+          if (text::trim(f).empty()) item.fail(i18n::format(N_("an empty path")));
           cells.files.emplace_back(text::trim(f));
         }
       } else if (c == annee_revenus && node->raw().is_number()) {
@@ -361,14 +366,15 @@ class JsonlManifest final : public ManifestReader {
       const auto got = input_->read_line(text, kMaxRow);
       if (input_->error() != 0) {
         stopped_ = true;
-        return stop(path_, line_ + 1, fmt::format("read error: {}", std::strerror(input_->error())),
+        return stop(path_, line_ + 1,
+                    i18n::format(N_("read error: {}"), std::strerror(input_->error())),
                     ErrorCode::io);
       }
       if (got == stream::Input::Line::end) return std::optional<ManifestRow>();
       ++line_;
       if (got == stream::Input::Line::too_long) {
         stopped_ = true;
-        return stop(path_, line_, fmt::format("a line over {} bytes", kMaxRow));
+        return stop(path_, line_, i18n::format(N_("a line over {} bytes"), kMaxRow));
       }
       if (!text::trim(text).empty()) break;
     }
@@ -376,16 +382,25 @@ class JsonlManifest final : public ManifestReader {
     nlohmann::json object;
     Status parsed = json_reader::parse(text, object);
     if (parsed.ok() && !object.is_object())
-      parsed = Error(ErrorCode::invalid_input,
-                     fmt::format("expected a JSON object, found {}", object.type_name()), "json");
+      parsed =
+          Error(ErrorCode::invalid_input,
+                i18n::format(N_("expected a JSON object, found {}"), object.type_name()), "json");
     if (!parsed.ok()) {
       ManifestRow row;
       row.row = rows_;
       row.line = line_;
       std::string why = parsed.error().message();
-      if (why.rfind("line 1, ", 0) == 0) why.erase(0, 8);  // the line is the row's
-      row.error = Error(ErrorCode::invalid_input,
-                        fmt::format("row {} (line {}): {}", rows_, line_, why), "json");
+      if (why.rfind("line 1, ", 0) == 0) {  // the line is the row's
+        // The translation starts with its own "line 1, ": dropped from it too.
+        const std::string translated = localized(why);
+        why.erase(0, 8);
+        if (const auto comma = translated.find(", ");
+            translated != parsed.error().message() && comma != std::string::npos)
+          i18n::remember(why, translated.substr(comma + 2));
+      }
+      row.error =
+          Error(ErrorCode::invalid_input,
+                i18n::format(N_("row {} (line {}): {}"), rows_, line_, i18n::Nested{why}), "json");
       return std::optional<ManifestRow>(std::move(row));
     }
     return std::optional<ManifestRow>(make_row(rows_, line_, cells_of(object), folder_));

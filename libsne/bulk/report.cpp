@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "base/atomic_file.hpp"
+#include "base/i18n.hpp"
 #include "base/text.hpp"
 #include "sne/bulk.hpp"
 #include "sne/json.hpp"
@@ -107,16 +108,16 @@ class ReportFile final : public ReportWriter {
 
   Status add(const RowOutcome& outcome) override {
     if (closed_)
-      return Error(ErrorCode::internal, fmt::format("{}: report already closed", file_->path()),
-                   file_->path());
+      return Error(ErrorCode::internal,
+                   i18n::format(N_("{}: report already closed"), file_->path()), file_->path());
     if (!file_->write(jsonl_ ? jsonl_line(outcome) : csv_line(outcome))) return file_->status();
     return {};
   }
 
   Status close() override {
     if (closed_)
-      return Error(ErrorCode::internal, fmt::format("{}: report already closed", file_->path()),
-                   file_->path());
+      return Error(ErrorCode::internal,
+                   i18n::format(N_("{}: report already closed"), file_->path()), file_->path());
     closed_ = true;
     return file_->commit();
   }

@@ -19,6 +19,7 @@
 #include <fmt/format.h>
 
 #include "base/file.hpp"
+#include "base/i18n.hpp"
 #include "bulk/journal.hpp"
 #include "crypto/crypto.hpp"
 #include "inspect/isolate.hpp"
@@ -132,7 +133,7 @@ bool in_shard(const RunOptions& o, std::size_t row) {
 Result<FileRecord> stat_file(const std::string& path) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode))
-    return Error(ErrorCode::invalid_input, fmt::format("{}: no such file", path), path);
+    return Error(ErrorCode::invalid_input, i18n::format(N_("{}: no such file"), path), path);
   return FileRecord{
       path,
       static_cast<std::uint64_t>(st.st_size),
@@ -163,7 +164,7 @@ std::optional<RowOutcome> prepare(const RunOptions& o, const Catalog& catalog,
   }
   if (catalog.find_type(row.type) == nullptr) {
     fail(out, RowStatus::failed_permanent, "unknown_type",
-         fmt::format("piece type '{}' is not in the plan de classement", row.type));
+         i18n::format(N_("piece type '{}' is not in the plan de classement"), row.type));
     return out;
   }
   for (const auto& f : row.files) {
@@ -187,9 +188,10 @@ std::optional<RowOutcome> prepare(const RunOptions& o, const Catalog& catalog,
       auto h = crypto::sha256_file_hex(now.path);
       if (!h || *h != was.sha256) {
         fail(out, RowStatus::failed_permanent, "file_changed",
-             fmt::format("{} changed since the journal recorded it ({} bytes then, {} now): the "
-                         "row is not sent; fix the file or give the row a new idempotency_key",
-                         now.path, was.size, now.size));
+             i18n::format(N_("{} changed since the journal recorded it ({} bytes then, {} now): "
+                             "the row is not sent; fix the file or give the row a new "
+                             "idempotency_key"),
+                          now.path, was.size, now.size));
         return out;
       }
       now.sha256 = *h;
@@ -216,12 +218,13 @@ std::optional<RowOutcome> prepare(const RunOptions& o, const Catalog& catalog,
     const InspectReport& r = p.reports.back();
     if (!r.ok()) {
       fail(out, RowStatus::failed_permanent, r.problems.front().code,
-           fmt::format("{}: {}", f, r.problems.front().message));
+           i18n::format(N_("{}: {}"), f, i18n::Nested{r.problems.front().message}));
       return out;
     }
     if (o.strict && !r.warnings.empty()) {
       fail(out, RowStatus::failed_permanent, r.warnings.front().code,
-           fmt::format("{}: {} (refused as strict)", f, r.warnings.front().message));
+           i18n::format(N_("{}: {} (refused as strict)"), f,
+                        i18n::Nested{r.warnings.front().message}));
       return out;
     }
   }
@@ -404,7 +407,7 @@ RowOutcome send_row(Run& run, Service& service, inspect::ForkServer* server,
       run.pacer.success();
       run.transient_in_a_row = 0;
       out.status = sent->replayed ? RowStatus::already_sent : RowStatus::sent;
-      if (run.check && !sent->replayed) out.message = "would be sent";
+      if (run.check && !sent->replayed) out.message = i18n::format(N_("would be sent"));
       if (!sent->replayed && !run.check) run.bytes += sent->bytes;
       out.transaction = sent->pli.resume.transaction;
       for (const auto& w : sent->warnings)
@@ -429,9 +432,10 @@ RowOutcome send_row(Run& run, Service& service, inspect::ForkServer* server,
     if (attempt >= kRowAttempts) {
       fail(out, e);
       if (++run.transient_in_a_row >= run.transient_limit)
-        run.halt(Error(e.code(), fmt::format("{} rows in a row failed after retries, the last: {}",
-                                             run.transient_limit, e.message()))
-                     .with_http(e.http_status()));
+        run.halt(
+            Error(e.code(), i18n::format(N_("{} rows in a row failed after retries, the last: {}"),
+                                         run.transient_limit, i18n::Nested{e.message()}))
+                .with_http(e.http_status()));
       return out;
     }
     static thread_local std::mt19937 rng(std::random_device{}());
@@ -484,7 +488,7 @@ void worker(Run& run, std::unique_ptr<inspect::ForkServer>& server) {
   try {
     work(run, server);
   } catch (const std::exception& e) {
-    run.halt(Error(ErrorCode::internal, fmt::format("bulk worker: {}", e.what())));
+    run.halt(Error(ErrorCode::internal, i18n::format(N_("bulk worker: {}"), e.what())));
   }
   std::lock_guard lock(run.mutex);
   --run.workers_left;
@@ -523,13 +527,14 @@ Result<Summary> execute(Run& run, const std::string& manifest_path) {
   const RunOptions& o = run.options;
   if (o.parallel < 1 || o.parallel > 64)
     return Error(ErrorCode::invalid_input,
-                 fmt::format("parallel must be 1 to 64, not {}", o.parallel), "parallel");
+                 i18n::format(N_("parallel must be 1 to 64, not {}"), o.parallel), "parallel");
   if (o.shard && (o.shard->second < 1 || o.shard->first < 0 || o.shard->first >= o.shard->second))
     return Error(
         ErrorCode::invalid_input,
-        fmt::format("shard K/N needs 0 <= K < N, not {}/{}", o.shard->first, o.shard->second),
+        i18n::format(N_("shard K/N needs 0 <= K < N, not {}/{}"), o.shard->first, o.shard->second),
         "shard");
-  if (!o.open_service) return Error(ErrorCode::invalid_input, "no service to send to");
+  if (!o.open_service)
+    return Error(ErrorCode::invalid_input, i18n::format(N_("no service to send to")));
   auto total = count_rows(o, manifest_path);
   if (!total) return total.error();
   auto reader = ManifestReader::open(manifest_path);
@@ -670,9 +675,9 @@ Status check_together(Run& run, Summary& s) {
       o.numero_unique = r->numero;
       o.type = r->type;
       fail(o, RowStatus::failed_permanent, "category_full",
-           fmt::format("with the rows before it, category '{}' of demande {} would hold more "
-                       "than {} pieces",
-                       key.second, key.first, type->max_pieces));
+           i18n::format(N_("with the rows before it, category '{}' of demande {} would hold "
+                           "more than {} pieces"),
+                        key.second, key.first, type->max_pieces));
       --run.tally[static_cast<std::size_t>(RowStatus::sent)];
       ++run.tally[static_cast<std::size_t>(RowStatus::failed_permanent)];
       if (options.on_row) options.on_row(o);
@@ -723,7 +728,7 @@ Result<Summary> check_manifest(const RunOptions& options) {
 Result<Summary> send_manifest(const SendOptions& options) {
   const Catalog& catalog = options.catalog ? *options.catalog : Catalog::builtin();
   if (options.journal.empty())
-    return Error(ErrorCode::invalid_input, "no journal path given", "journal");
+    return Error(ErrorCode::invalid_input, i18n::format(N_("no journal path given")), "journal");
   auto id = identity_of(options);
   if (!id) return id.error();
   if (options.dry_run) {

@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "base/i18n.hpp"
+
 namespace sne {
 
 namespace {
@@ -60,8 +62,8 @@ bool in_range(Date d) { return d.year() >= kFirstCalendarYear && d.year() <= kLa
 
 Error out_of_range(Date d) {
   return Error(ErrorCode::invalid_input,
-               fmt::format("{} is outside the years {}-{} that the calendar covers", d.iso(),
-                           kFirstCalendarYear, kLastCalendarYear),
+               i18n::format(N_("{} is outside the years {}-{} that the calendar covers"), d.iso(),
+                            kFirstCalendarYear, kLastCalendarYear),
                "date");
 }
 
@@ -144,21 +146,22 @@ bool is_jour_ouvre(Date date, CalendarZone zone) {
 
 Result<Date> add_jours_ouvres(Date from, long n, CalendarZone zone) {
   if (n < -kMaxJoursOuvres || n > kMaxJoursOuvres)
-    return Error(
-        ErrorCode::invalid_input,
-        fmt::format("{} jours ouvrés is more than the {} allowed either way", n, kMaxJoursOuvres),
-        "jours_ouvres");
+    return Error(ErrorCode::invalid_input,
+                 i18n::format(N_("{} jours ouvrés is more than the {} allowed either way"), n,
+                              kMaxJoursOuvres),
+                 "jours_ouvres");
   if (!in_range(from)) return out_of_range(from);
   const long step = n >= 0 ? 1 : -1;
   Date d = from;
   for (long left = n >= 0 ? n : -n; left > 0;) {
     const Date next = d.plus_days(step);
     if (next == d || !in_range(next))  // next == d: saturated at 9999-12-31
-      return Error(ErrorCode::invalid_input,
-                   fmt::format("{} jours ouvrés from {} leave the years {}-{} that the calendar "
-                               "covers",
-                               n, from.iso(), kFirstCalendarYear, kLastCalendarYear),
-                   "jours_ouvres");
+      return Error(
+          ErrorCode::invalid_input,
+          i18n::format(N_("{} jours ouvrés from {} leave the years {}-{} that the calendar "
+                          "covers"),
+                       n, from.iso(), kFirstCalendarYear, kLastCalendarYear),
+          "jours_ouvres");
     d = next;
     if (is_jour_ouvre(d, zone)) --left;
   }

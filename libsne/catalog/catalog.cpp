@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "base/file.hpp"
+#include "base/i18n.hpp"
 #include "base/json_reader.hpp"
 #include "base/text.hpp"
 #include "catalog/catalog_embed.hpp"
@@ -60,7 +61,7 @@ E read_enum(const json_reader::Node& node,
             const std::array<std::pair<E, std::string_view>, N>& table) {
   const std::string s = node.string();
   if (auto v = value_of(table, s)) return *v;
-  node.fail(fmt::format("unknown value '{}' (expected {})", printable(s), choices(table)));
+  node.fail(i18n::format(N_("unknown value '{}' (expected {})"), printable(s), choices(table)));
 }
 
 bool is_code(std::string_view s) {
@@ -73,10 +74,9 @@ bool is_code(std::string_view s) {
 std::string read_code(const json_reader::Node& node) {
   std::string s = node.string();
   if (!is_code(s))
-    node.fail(
-        fmt::format("'{}' is not a code: lower-case ASCII letters, digits and '_', "
-                    "starting with a letter",
-                    printable(s)));
+    node.fail(i18n::format(N_("'{}' is not a code: lower-case ASCII letters, digits and '_', "
+                              "starting with a letter"),
+                           printable(s)));
   return s;
 }
 
@@ -84,10 +84,11 @@ std::vector<Format> read_formats(const json_reader::Node& node) {
   std::vector<Format> out;
   for (const auto& item : node.items(kFormats.size())) {
     const Format f = read_enum(item, kFormats);
-    if (std::find(out.begin(), out.end(), f) != out.end()) item.fail("format listed twice");
+    if (std::find(out.begin(), out.end(), f) != out.end())
+      item.fail(i18n::format(N_("format listed twice")));
     out.push_back(f);
   }
-  if (out.empty()) node.fail("expected at least one format");
+  if (out.empty()) node.fail(i18n::format(N_("expected at least one format")));
   return out;
 }
 
@@ -107,10 +108,11 @@ ValidityRule read_validity(const json_reader::Node& node) {
       for (const auto& item : years.items(5)) {
         const int k = static_cast<int>(item.integer(0, 5));
         if (std::find(rule.years_back.begin(), rule.years_back.end(), k) != rule.years_back.end())
-          item.fail("offset listed twice");
+          item.fail(i18n::format(N_("offset listed twice")));
         rule.years_back.push_back(k);
       }
-      if (rule.years_back.empty()) years.fail("expected at least one year offset");
+      if (rule.years_back.empty())
+        years.fail(i18n::format(N_("expected at least one year offset")));
       break;
     }
   }
@@ -140,8 +142,8 @@ Result<Catalog> Catalog::from_json(std::string_view text, std::string_view origi
     root.expect_keys({"schema", "version", "source", "defaults", "rubriques"});
     const auto schema = root.at("schema");
     if (schema.integer(0, 1000) != kSchema)
-      schema.fail(fmt::format("schema {} is not supported (this libsne reads schema {})",
-                              schema.raw().dump(), kSchema));
+      schema.fail(i18n::format(N_("schema {} is not supported (this libsne reads schema {})"),
+                               schema.raw().dump(), kSchema));
     Catalog c;
     c.version_ = root.at("version").string();
     c.source_ = root.at("source").string();
@@ -160,7 +162,7 @@ Result<Catalog> Catalog::from_json(std::string_view text, std::string_view origi
       const auto rcode = rnode.at("code");
       r.code = read_code(rcode);
       if (c.find_rubrique(r.code) != nullptr)
-        rcode.fail(fmt::format("rubrique '{}' is defined twice", r.code));
+        rcode.fail(i18n::format(N_("rubrique '{}' is defined twice"), r.code));
       r.label = rnode.at("label").string();
       for (const auto& tnode : rnode.at("types").items(1000)) {
         tnode.expect_keys({"code", "label", "perimetre", "required", "validity", "sensitive",
@@ -169,7 +171,7 @@ Result<Catalog> Catalog::from_json(std::string_view text, std::string_view origi
         const auto tcode = tnode.at("code");
         t.code = read_code(tcode);
         if (std::find(seen_types.begin(), seen_types.end(), t.code) != seen_types.end())
-          tcode.fail(fmt::format("type '{}' is defined twice", t.code));
+          tcode.fail(i18n::format(N_("type '{}' is defined twice"), t.code));
         seen_types.push_back(t.code);
         t.label = tnode.at("label").string();
         t.rubrique = r.code;
@@ -189,7 +191,8 @@ Result<Catalog> Catalog::from_json(std::string_view text, std::string_view origi
       }
       c.rubriques_.push_back(std::move(r));
     }
-    if (c.rubriques_.empty()) root.at("rubriques").fail("expected at least one rubrique");
+    if (c.rubriques_.empty())
+      root.at("rubriques").fail(i18n::format(N_("expected at least one rubrique")));
     return c;
   });
   if (!result) {

@@ -7,6 +7,7 @@
 #include <toml++/toml.h>
 
 #include "base/file.hpp"
+#include "base/i18n.hpp"
 #include "base/text.hpp"
 #include "config/keys.hpp"
 
@@ -17,22 +18,22 @@ namespace {
 constexpr std::uint64_t kMaxConfigBytes = 1u << 20;
 
 const std::vector<config::KeyRule> kRules{
-    {"cacert", "extra CA bundle (PEM) trusted for an https endpoint", config::ValueKind::pem_file,
-     "", ""},
-    {"catalog", "path of a JSON catalog of piece types replacing the built-in one",
+    {"cacert", N_("extra CA bundle (PEM) trusted for an https endpoint"),
+     config::ValueKind::pem_file, "", ""},
+    {"catalog", N_("path of a JSON catalog of piece types replacing the built-in one"),
      config::ValueKind::catalog, "", ""},
-    {"departement", "département whose public holidays apply when a command is given none",
+    {"departement", N_("département whose public holidays apply when a command is given none"),
      config::ValueKind::departement, "", ""},
-    {"endpoint", "web service: sandbox, sandbox:PATH, http://... or https://...",
+    {"endpoint", N_("web service: sandbox, sandbox:PATH, http://... or https://..."),
      config::ValueKind::endpoint, "SNE_ENDPOINT", "sandbox"},
     {"glpi_url",
-     "GLPI of the support desk: https://HOST/PATH/apirest.php (its tokens: in the credentials "
-     "store)",
+     N_("GLPI of the support desk: https://HOST/PATH/apirest.php (its tokens: in the credentials "
+        "store)"),
      config::ValueKind::glpi_url, "SNE_GLPI_URL", ""},
-    {"guichet", "code guichet printed on fiches de transmission", config::ValueKind::guichet, "",
-     ""},
-    {"siret", "SIRET of that guichet", config::ValueKind::siret, "", ""},
-    {"territoire", "code territoire of that guichet", config::ValueKind::territoire, "", ""},
+    {"guichet", N_("code guichet printed on fiches de transmission"), config::ValueKind::guichet,
+     "", ""},
+    {"siret", N_("SIRET of that guichet"), config::ValueKind::siret, "", ""},
+    {"territoire", N_("code territoire of that guichet"), config::ValueKind::territoire, "", ""},
 };
 
 /// The public view of kRules: name and description.
@@ -47,10 +48,10 @@ bool known_key(std::string_view key) { return config::find_key_rule(key) != null
 
 Error config_error(std::string_view origin, const toml::source_region& where, std::string what,
                    std::string subject) {
-  return Error(
-      ErrorCode::invalid_input,
-      fmt::format("{}: line {}, column {}: {}", origin, where.begin.line, where.begin.column, what),
-      std::move(subject));
+  return Error(ErrorCode::invalid_input,
+               i18n::format(N_("{}: line {}, column {}: {}"), origin, where.begin.line,
+                            where.begin.column, i18n::Nested{what}),
+               std::move(subject));
 }
 
 }  // namespace
@@ -69,7 +70,7 @@ Result<Paths> resolve_paths(const EnvLookup& env) {
     auto home = env("HOME");
     if (!home || home->empty() || home->front() != '/')
       return Error(ErrorCode::invalid_input,
-                   fmt::format("neither {} nor HOME is an absolute directory", xdg), "HOME");
+                   i18n::format(N_("neither {} nor HOME is an absolute directory"), xdg), "HOME");
     return *home + "/" + std::string(fallback) + "/sne";
   };
   auto config = base("XDG_CONFIG_HOME", ".config");
@@ -138,28 +139,32 @@ Result<Config> Config::parse(std::string_view toml_text, std::string_view origin
     if (k == "profile") {
       const auto* s = node.as_string();
       if (s == nullptr || s->get().empty())
-        return config_error(origin, node.source(), "profile: expected a profile name", k);
+        return config_error(origin, node.source(),
+                            i18n::format(N_("profile: expected a profile name")), k);
       c.default_profile_ = s->get();
     } else if (k == "profiles") {
       const auto* profiles = node.as_table();
       if (profiles == nullptr)
-        return config_error(origin, node.source(), "profiles: expected tables [profiles.NAME]", k);
+        return config_error(origin, node.source(),
+                            i18n::format(N_("profiles: expected tables [profiles.NAME]")), k);
       for (const auto& [pname, pnode] : *profiles) {
         const std::string name(printable(pname.str()));
         const auto* table = pnode.as_table();
         if (table == nullptr)
           return config_error(origin, pnode.source(),
-                              fmt::format("profiles.{}: expected a table", name),
+                              i18n::format(N_("profiles.{}: expected a table"), name),
                               "profiles." + name);
         Profile profile(name);
         for (const auto& [skey, snode] : *table) {
           const std::string setting(printable(skey.str()));
           const std::string path = fmt::format("profiles.{}.{}", name, setting);
           if (!known_key(setting))
-            return config_error(origin, skey.source(), path + ": unknown key", path);
+            return config_error(origin, skey.source(), i18n::format(N_("{}: unknown key"), path),
+                                path);
           const auto* value = snode.as_string();
           if (value == nullptr)
-            return config_error(origin, snode.source(), path + ": expected a string", path);
+            return config_error(origin, snode.source(),
+                                i18n::format(N_("{}: expected a string"), path), path);
           profile.set(setting, value->get());
         }
         c.profiles_.push_back(std::move(profile));
@@ -167,7 +172,7 @@ Result<Config> Config::parse(std::string_view toml_text, std::string_view origin
     } else {
       return config_error(
           origin, key.source(),
-          fmt::format("{}: unknown key (settings go in [profiles.NAME])", printable(k)), k);
+          i18n::format(N_("{}: unknown key (settings go in [profiles.NAME])"), printable(k)), k);
     }
   }
   return c;
@@ -192,11 +197,12 @@ Result<Profile> Config::profile(std::string_view name, bool must_exist) const {
   for (const auto& p : profiles_)
     if (p.name() == name) return p;
   if (must_exist)
-    return Error(ErrorCode::invalid_input,
-                 origin_.empty() ? fmt::format("no profile '{}': there is no configuration file",
-                                               printable(name))
-                                 : fmt::format("no profile '{}' in {}", printable(name), origin_),
-                 "profile");
+    return Error(
+        ErrorCode::invalid_input,
+        origin_.empty()
+            ? i18n::format(N_("no profile '{}': there is no configuration file"), printable(name))
+            : i18n::format(N_("no profile '{}' in {}"), printable(name), origin_),
+        "profile");
   return Profile(std::string(name));
 }
 

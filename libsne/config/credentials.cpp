@@ -13,6 +13,7 @@
 
 #include "base/atomic_file.hpp"
 #include "base/file.hpp"
+#include "base/i18n.hpp"
 
 namespace sne {
 
@@ -34,17 +35,18 @@ Result<std::optional<toml::table>> load(const std::string& path) {
   if (::fstat(fd, &st) != 0) {
     status = Error(ErrorCode::io, fmt::format("{}: {}", path, std::strerror(errno)), path);
   } else if (!S_ISREG(st.st_mode)) {
-    status = Error(ErrorCode::invalid_input, fmt::format("{}: not a regular file", path), path);
+    status =
+        Error(ErrorCode::invalid_input, i18n::format(N_("{}: not a regular file"), path), path);
   } else if ((st.st_mode & 077) != 0) {
     status = Error(ErrorCode::forbidden,
-                   fmt::format("{}: readable or writable by others (mode {:03o}): run "
-                               "'chmod 600 {}'",
-                               path, st.st_mode & 0777, path),
+                   i18n::format(N_("{}: readable or writable by others (mode {:03o}): run "
+                                   "'chmod 600 {}'"),
+                                path, st.st_mode & 0777, path),
                    path);
   } else if (st.st_uid != ::geteuid()) {
-    status = Error(ErrorCode::forbidden, fmt::format("{}: owned by another user", path), path);
+    status = Error(ErrorCode::forbidden, i18n::format(N_("{}: owned by another user"), path), path);
   } else if (static_cast<std::uint64_t>(st.st_size) > kMaxFile) {
-    status = Error(ErrorCode::invalid_input, fmt::format("{}: larger than 1 MiB", path), path);
+    status = Error(ErrorCode::invalid_input, i18n::format(N_("{}: larger than 1 MiB"), path), path);
   } else {
     char buf[8192];
     for (;;) {
@@ -67,7 +69,7 @@ Result<std::optional<toml::table>> load(const std::string& path) {
     // The message of toml++ may quote the line: it could hold a token. Say only where.
     return Error(
         ErrorCode::invalid_input,
-        fmt::format("{}: not a valid credentials file (line {})", path, e.source().begin.line),
+        i18n::format(N_("{}: not a valid credentials file (line {})"), path, e.source().begin.line),
         path);
   }
 }
@@ -102,11 +104,13 @@ Result<std::optional<StoredCredential>> CredentialStore::get(const std::string& 
     auto expires = parse_timestamp(*text);
     if (!expires)
       return Error(ErrorCode::invalid_input,
-                   fmt::format("{}: entry '{}' has no valid expires_at", path_, endpoint), path_);
+                   i18n::format(N_("{}: entry '{}' has no valid expires_at"), path_, endpoint),
+                   path_);
     c.expires_at = *expires;
   } else if ((*entry).contains("expires_at")) {
     return Error(ErrorCode::invalid_input,
-                 fmt::format("{}: entry '{}' has no valid expires_at", path_, endpoint), path_);
+                 i18n::format(N_("{}: entry '{}' has no valid expires_at"), path_, endpoint),
+                 path_);
   }
   return std::optional<StoredCredential>(std::move(c));
 }

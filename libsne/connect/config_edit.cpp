@@ -16,6 +16,7 @@
 
 #include "base/atomic_file.hpp"
 #include "base/file.hpp"
+#include "base/i18n.hpp"
 #include "base/text.hpp"
 #include "config/keys.hpp"
 #include "sne/catalog.hpp"
@@ -110,17 +111,17 @@ Result<toml::table> parse_toml(std::string_view text, std::string_view origin) {
   try {
     return toml::parse(text, origin);
   } catch (const toml::parse_error& e) {
-    return invalid(fmt::format("{}: line {}, column {}: {}", origin, e.source().begin.line,
-                               e.source().begin.column, e.description()),
+    return invalid(i18n::format(N_("{}: line {}, column {}: {}"), origin, e.source().begin.line,
+                                e.source().begin.column, e.description()),
                    "toml");
   }
 }
 
 Status check_absolute(std::string_view key, std::string_view value) {
   if (value.front() != '/')
-    return invalid(fmt::format("{}: '{}' is relative: give an absolute path, which does not "
-                               "depend on the folder a command runs in",
-                               key, printable(value)),
+    return invalid(i18n::format(N_("{}: '{}' is relative: give an absolute path, which does not "
+                                   "depend on the folder a command runs in"),
+                                key, printable(value)),
                    "config_value");
   return Status();
 }
@@ -250,12 +251,13 @@ std::pair<std::string, SettingSource> profile_name_in_force(const ProfileRequest
 
 Status check_config_key(std::string_view key) {
   if (config::is_secret_key(key))
-    return invalid(fmt::format("{}: a secret; the configuration file holds no tokens nor passwords",
-                               printable(key)),
-                   "config_secret");
+    return invalid(
+        i18n::format(N_("{}: a secret; the configuration file holds no tokens nor passwords"),
+                     printable(key)),
+        "config_secret");
   if (config::find_key_rule(key) == nullptr)
     return invalid(
-        fmt::format("{}: no such key; a profile sets {}", printable(key, 40), key_list()),
+        i18n::format(N_("{}: no such key; a profile sets {}"), printable(key, 40), key_list()),
         "config_key");
   return Status();
 }
@@ -265,12 +267,12 @@ Status check_config_value(std::string_view key, std::string_view value, const Pa
   const auto* rule = config::find_key_rule(key);
   const std::string subject = "config_value";
   if (value.empty())
-    return invalid(fmt::format("{}: empty value (remove the key instead)", key), subject);
+    return invalid(i18n::format(N_("{}: empty value (remove the key instead)"), key), subject);
   if (!text::valid_utf8(value))
-    return invalid(fmt::format("{}: the value is not valid UTF-8", key), subject);
+    return invalid(i18n::format(N_("{}: the value is not valid UTF-8"), key), subject);
   for (const char c : value)
     if (static_cast<unsigned char>(c) < 0x20 || c == '\x7f')
-      return invalid(fmt::format("{}: the value holds a control character", key), subject);
+      return invalid(i18n::format(N_("{}: the value holds a control character"), key), subject);
   switch (rule->kind) {
     case config::ValueKind::endpoint: {
       auto parsed = parse_endpoint(value, paths);
@@ -289,16 +291,16 @@ Status check_config_value(std::string_view key, std::string_view value, const Pa
     }
     case config::ValueKind::territoire:
       if (find_territoire(value) == nullptr)
-        return invalid(fmt::format("{}: '{}' is no code territoire (three characters: 057, 02A, "
-                                   "971)",
-                                   key, printable(value, 40)),
+        return invalid(i18n::format(N_("{}: '{}' is no code territoire (three characters: 057, "
+                                       "02A, 971)"),
+                                    key, printable(value, 40)),
                        subject);
       return Status();
     case config::ValueKind::guichet:
       if (!is_code_guichet(value))
-        return invalid(fmt::format("{}: '{}' is no code guichet (five upper-case letters or "
-                                   "digits)",
-                                   key, printable(value, 40)),
+        return invalid(i18n::format(N_("{}: '{}' is no code guichet (five upper-case letters or "
+                                       "digits)"),
+                                    key, printable(value, 40)),
                        subject);
       return Status();
     case config::ValueKind::siret: {
@@ -317,7 +319,7 @@ Status check_config_value(std::string_view key, std::string_view value, const Pa
       auto text = file::read_all(std::string(value), kMaxCaBytes);
       if (!text) return Error(text.error()).prefixed(key);
       if (text->find("-----BEGIN CERTIFICATE-----") == std::string::npos)
-        return invalid(fmt::format("{}: {} holds no PEM certificate", key, printable(value)),
+        return invalid(i18n::format(N_("{}: {} holds no PEM certificate"), key, printable(value)),
                        subject);
       return Status();
     }
@@ -331,7 +333,7 @@ Result<std::string> edit_config_text(std::string_view text, std::string_view ori
   if (auto known = check_config_key(key); !known) return known.error();
   if (profile.empty() || !text::valid_utf8(profile) ||
       printable(profile, std::string::npos) != profile)
-    return invalid(fmt::format("profile '{}': not a profile name", printable(profile, 40)),
+    return invalid(i18n::format(N_("profile '{}': not a profile name"), printable(profile, 40)),
                    "profile");
   // The reader's rules first: a file that sne cannot read is not edited.
   if (auto readable = Config::parse(text, origin); !readable) return readable.error();
@@ -346,9 +348,9 @@ Result<std::string> edit_config_text(std::string_view text, std::string_view ori
 
   const toml::node* profiles_node = root->get("profiles");
   if (profiles_node != nullptr && profiles_node->as_table()->is_inline())
-    return invalid(fmt::format("{}: line {}: profiles are written as an inline table; only "
-                               "[profiles.NAME] tables are edited",
-                               origin, profiles_node->source().begin.line),
+    return invalid(i18n::format(N_("{}: line {}: profiles are written as an inline table; only "
+                                   "[profiles.NAME] tables are edited"),
+                                origin, profiles_node->source().begin.line),
                    "profile");
   const toml::table* table =
       profiles_node == nullptr ? nullptr : profiles_node->as_table()->get_as<toml::table>(profile);
@@ -366,9 +368,9 @@ Result<std::string> edit_config_text(std::string_view text, std::string_view ori
     const auto first = header_line.find_first_not_of(" \t");
     if (table->is_inline() || first == std::string_view::npos || header_line[first] != '[' ||
         header_line.substr(first, 2) == "[[")
-      return invalid(fmt::format("{}: line {}: profile '{}' is written as an inline table or "
-                                 "with dotted keys; only [profiles.NAME] tables are edited",
-                                 origin, header.line, printable(profile)),
+      return invalid(i18n::format(N_("{}: line {}: profile '{}' is written as an inline table or "
+                                     "with dotted keys; only [profiles.NAME] tables are edited"),
+                                  origin, header.line, printable(profile)),
                      "profile");
     const toml::key* found_key = nullptr;
     const toml::node* found_value = nullptr;
@@ -381,9 +383,9 @@ Result<std::string> edit_config_text(std::string_view text, std::string_view ori
       }
     }
     if (found_key != nullptr && found_key->source().begin.line <= header.line)
-      return invalid(fmt::format("{}: line {}: {} of profile '{}' is written with dotted keys; "
-                                 "only [profiles.NAME] tables are edited",
-                                 origin, found_key->source().begin.line, key, printable(profile)),
+      return invalid(i18n::format(N_("{}: line {}: {} of profile '{}' is written with dotted "
+                                     "keys; only [profiles.NAME] tables are edited"),
+                                  origin, found_key->source().begin.line, key, printable(profile)),
                      "profile");
     if (found_key != nullptr && value) {
       // The value alone is replaced: what follows it on its line (a comment) stays.
@@ -415,7 +417,7 @@ Result<std::string> edit_config_text(std::string_view text, std::string_view ori
   auto reread = parse_toml(out, origin);
   if (!reread || !(*reread == expected) || !Config::parse(out, origin))
     return invalid(
-        fmt::format("{}: this layout cannot be edited safely; edit the file by hand", origin),
+        i18n::format(N_("{}: this layout cannot be edited safely; edit the file by hand"), origin),
         "profile");
   return out;
 }

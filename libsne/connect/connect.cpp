@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "base/i18n.hpp"
+
 #include "sne/glpi.hpp"
 
 namespace sne {
@@ -29,10 +31,10 @@ Result<const ActiveProfile*> Connection::profile() {
     options_.profile = std::move(*active);
     note(Note::Level::verbose,
          options_.profile->file_read
-             ? fmt::format("profile '{}' from {}", options_.profile->profile.name(),
-                           options_.profile->config_file)
-             : fmt::format("no configuration file at {}; defaults apply",
-                           options_.profile->config_file));
+             ? i18n::format(N_("profile '{}' from {}"), options_.profile->profile.name(),
+                            options_.profile->config_file)
+             : i18n::format(N_("no configuration file at {}; defaults apply"),
+                            options_.profile->config_file));
   }
   return &*options_.profile;
 }
@@ -59,8 +61,8 @@ Result<std::pair<std::string, std::string>> Connection::setting(const std::strin
   if (!in_force) return in_force.error();
   const std::string name = (*in_force)->profile.name();
   return std::make_pair((*in_force)->profile.get(key).value_or(""),
-                        origin_names_key ? fmt::format("profile '{}' {}", name, key)
-                                         : fmt::format("profile '{}'", name));
+                        origin_names_key ? i18n::format(N_("profile '{}' {}"), name, key)
+                                         : i18n::format(N_("profile '{}'"), name));
 }
 
 Result<EndpointInfo> Connection::endpoint() {
@@ -73,16 +75,18 @@ Result<EndpointInfo> Connection::endpoint() {
   auto [text, origin] = std::move(*found);
   if (text.empty()) {
     text = "sandbox";
-    origin = "default";
+    // TRANSLATORS: where a setting comes from, when nothing sets it.
+    origin = i18n::format(N_("default"));
   }
   auto parsed = parse_endpoint(text, **p);
   if (!parsed) return Error(parsed.error()).prefixed(origin);
   endpoint_ = std::move(*parsed);
   if (endpoint_->kind == EndpointInfo::Kind::embedded_sandbox)
-    note(Note::Level::info,
-         fmt::format("embedded sandbox {}: demo data, not the real SNE", endpoint_->sandbox_path));
+    note(Note::Level::info, i18n::format(N_("embedded sandbox {}: demo data, not the real SNE"),
+                                         endpoint_->sandbox_path));
   else
-    note(Note::Level::verbose, fmt::format("endpoint {} ({})", endpoint_->canonical, origin));
+    note(Note::Level::verbose,
+         i18n::format(N_("endpoint {} ({})"), endpoint_->canonical, i18n::Nested{origin}));
   return *endpoint_;
 }
 
@@ -142,7 +146,7 @@ Result<Service*> Connection::service(Auth auth) {
     return service_.get();
   }
   if (auto token = env("SNE_TOKEN"); token && !token->empty()) {
-    note(Note::Level::verbose, "token from SNE_TOKEN");
+    note(Note::Level::verbose, i18n::format(N_("token from SNE_TOKEN")));
     auto opened = open(*token);
     if (!opened) return opened.error();
     service_ = std::move(*opened);
@@ -181,9 +185,9 @@ Result<Service*> Connection::service(Auth auth) {
         return probe.error();
     }
     return Error(ErrorCode::unauthenticated,
-                 signed_in ? fmt::format("the session of {} on {} has expired", (*stored)->email,
-                                         ep->canonical)
-                           : fmt::format("not signed in to {}", ep->canonical),
+                 signed_in ? i18n::format(N_("the session of {} on {} has expired"),
+                                          (*stored)->email, ep->canonical)
+                           : i18n::format(N_("not signed in to {}"), ep->canonical),
                  "Authorization");
   }
   const std::string email = *stored ? (*stored)->email : demo->email;
@@ -193,7 +197,7 @@ Result<Service*> Connection::service(Auth auth) {
   if (!session) return session.error();
   if (auto saved = store->put(ep->canonical, {session->token, email, session->expires_at}); !saved)
     return saved.error();
-  note(Note::Level::info, fmt::format("signed in to the sandbox as {}", email));
+  note(Note::Level::info, i18n::format(N_("signed in to the sandbox as {}"), email));
   (*opened)->set_token(session->token);
   token_ = session->token;
   service_ = std::move(*opened);
@@ -213,20 +217,21 @@ Result<std::string> Connection::glpi_url() {
     if (!ep) return ep.error();
     if (ep->kind != EndpointInfo::Kind::embedded_sandbox)
       return Error(ErrorCode::invalid_input,
-                   fmt::format("no GLPI for {}: neither SNE_GLPI_URL nor the profile's glpi_url "
-                               "is set",
-                               ep->canonical),
+                   i18n::format(N_("no GLPI for {}: neither SNE_GLPI_URL nor the profile's "
+                                   "glpi_url is set"),
+                                ep->canonical),
                    "glpi_url");
     text = ep->canonical;
-    origin = "the embedded sandbox";
+    origin = i18n::format(N_("the embedded sandbox"));
   }
   auto url = glpi_canonical_url(text, **p);
   if (!url) return Error(url.error()).prefixed(origin);
   glpi_url_ = *url;
   if (url->rfind("sandbox:", 0) == 0)
-    note(Note::Level::info, "the sandbox's GLPI: demo tickets, not the SNE's support desk");
+    note(Note::Level::info,
+         i18n::format(N_("the sandbox's GLPI: demo tickets, not the SNE's support desk")));
   else
-    note(Note::Level::verbose, fmt::format("GLPI {} ({})", *url, origin));
+    note(Note::Level::verbose, i18n::format(N_("GLPI {} ({})"), *url, i18n::Nested{origin}));
   return *glpi_url_;
 }
 
@@ -261,9 +266,9 @@ Result<Glpi*> Connection::glpi() {
       if (user.empty()) user = (*stored)->token;
     }
   }
-  note(Note::Level::verbose,
-       fmt::format("GLPI tokens from {}",
-                   env("SNE_GLPI_USER_TOKEN") ? "SNE_GLPI_USER_TOKEN" : "the credentials store"));
+  note(Note::Level::verbose, env("SNE_GLPI_USER_TOKEN")
+                                 ? i18n::format(N_("GLPI tokens from {}"), "SNE_GLPI_USER_TOKEN")
+                                 : i18n::format(N_("GLPI tokens from the credentials store")));
   auto opened = open_glpi(*url, std::move(app), std::move(user));
   if (!opened) return opened.error();
   glpi_ = std::move(*opened);

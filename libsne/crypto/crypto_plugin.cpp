@@ -3,6 +3,7 @@
 // random draw, not at every start of a program that links libsne.
 #include <stdexcept>
 
+#include "base/i18n.hpp"
 #include "base/plugin.hpp"
 #include "crypto/backend.hpp"
 #include "crypto/crypto.hpp"
@@ -11,7 +12,7 @@ namespace sne::crypto {
 
 namespace {
 
-constinit plugin::Slot<Backend> g_crypto{"crypto", "the cryptography library (libcrypto)"};
+constinit plugin::Slot<Backend> g_crypto{"crypto", N_("the cryptography library (libcrypto)")};
 
 /// The plugin's table. These functions have no error to return but their own (a random
 /// generator that fails throws std::runtime_error): a plugin that cannot be loaded throws the

@@ -13,6 +13,7 @@
 
 #include <fmt/format.h>
 
+#include "base/i18n.hpp"
 #include "sne/fiche.hpp"
 
 namespace sne {
@@ -109,7 +110,7 @@ struct Workers {
             error = st.error();
         }
       } catch (const std::exception& e) {  // nothing may leave a thread
-        error = Error(ErrorCode::internal, fmt::format("fiche batch worker: {}", e.what()));
+        error = Error(ErrorCode::internal, i18n::format(N_("fiche batch worker: {}"), e.what()));
       }
       {
         std::lock_guard lock(mutex);
@@ -146,7 +147,8 @@ Result<Fiche> fiche_of(const FicheManifestRow& r, const FicheInput& guichet) {
 /// Why a row whose numéro an earlier row had is refused.
 Error repeated(const Fiche& fiche) {
   return Error(ErrorCode::invalid_input,
-               fmt::format("numero: {} already on an earlier line", fiche.numero_unique), "numero");
+               i18n::format(N_("numero: {} already on an earlier line"), fiche.numero_unique),
+               "numero");
 }
 
 }  // namespace
@@ -279,7 +281,8 @@ Result<FicheBatchSummary> FicheBatch::run(const std::string& manifest_path) {
   const FicheBatchOptions& o = options_;
   if (o.output_dir.empty() == o.merge.empty())
     return Error(ErrorCode::invalid_input,
-                 "give either a folder for one PDF per row or one file for the merged PDF",
+                 i18n::format(N_("give either a folder for one PDF per row or one file for the "
+                                 "merged PDF")),
                  "output");
   auto manifest = FicheManifest::open(manifest_path);
   if (!manifest) return manifest.error();

@@ -6,6 +6,7 @@
 
 #include "base/atomic_file.hpp"
 #include "base/csv.hpp"
+#include "base/i18n.hpp"
 #include "base/text.hpp"
 #include "sne/fiche.hpp"
 
@@ -58,13 +59,14 @@ Result<FicheManifest> FicheManifest::open(const std::string& path) {
   if (got == csv::Outcome::end)
     return Error(
         ErrorCode::invalid_input,
-        fmt::format("{}: empty manifest, expected the header numero_unique,contexte", path), path);
+        i18n::format(N_("{}: empty manifest, expected the header numero_unique,contexte"), path),
+        path);
   if (got != csv::Outcome::record)
     return Error(
         ErrorCode::invalid_input,
-        fmt::format("{}: line {}: {}", path, impl->line,
-                    got == csv::Outcome::too_long ? fmt::format("longer than {} bytes", kMaxLine)
-                                                  : std::string("broken quoting")),
+        got == csv::Outcome::too_long
+            ? i18n::format(N_("{}: line {}: longer than {} bytes"), path, impl->line, kMaxLine)
+            : i18n::format(N_("{}: line {}: broken quoting"), path, impl->line),
         path);
   const std::vector<std::string>& names = header.fields;
   for (std::size_t i = 0; i < names.size(); ++i) {
@@ -75,16 +77,21 @@ Result<FicheManifest> FicheManifest::open(const std::string& path) {
                                         : nullptr;
     if (slot == nullptr || *slot >= 0)
       return Error(ErrorCode::invalid_input,
-                   fmt::format("{}: line 1: column '{}' is {} (expected numero_unique, contexte "
-                               "and optionally date_depot)",
-                               path, printable(names[i]), slot == nullptr ? "unknown" : "repeated"),
+                   slot == nullptr
+                       ? i18n::format(N_("{}: line 1: column '{}' is unknown (expected "
+                                         "numero_unique, contexte and optionally date_depot)"),
+                                      path, printable(names[i]))
+                       : i18n::format(N_("{}: line 1: column '{}' is repeated (expected "
+                                         "numero_unique, contexte and optionally date_depot)"),
+                                      path, printable(names[i])),
                    path);
     *slot = static_cast<int>(i);
   }
   if (impl->numero < 0 || impl->contexte < 0)
     return Error(
         ErrorCode::invalid_input,
-        fmt::format("{}: line 1: the header needs the columns numero_unique and contexte", path),
+        i18n::format(N_("{}: line 1: the header needs the columns numero_unique and contexte"),
+                     path),
         path);
   impl->columns = names.size();
   return FicheManifest(impl.release());
@@ -98,23 +105,24 @@ Result<std::optional<FicheManifestRow>> FicheManifest::next() {
   impl_->line = record.line;
   const std::size_t line = record.line;
   auto bad = [&](std::string why) {
-    return Error(ErrorCode::invalid_input, fmt::format("line {}: {}", line, why), "line");
+    return Error(ErrorCode::invalid_input, i18n::format(N_("line {}: {}"), line, i18n::Nested{why}),
+                 "line");
   };
   switch (got) {
     case csv::Outcome::record: break;
     case csv::Outcome::end: return std::optional<FicheManifestRow>();
     case csv::Outcome::read_error:
       return Error(ErrorCode::io,
-                   fmt::format("{}: read error after line {}: {}", impl_->path, line,
-                               std::strerror(impl_->reader->read_error())),
+                   i18n::format(N_("{}: read error after line {}: {}"), impl_->path, line,
+                                std::strerror(impl_->reader->read_error())),
                    impl_->path);
-    case csv::Outcome::too_long: return bad(fmt::format("longer than {} bytes", kMaxLine));
+    case csv::Outcome::too_long: return bad(i18n::format(N_("longer than {} bytes"), kMaxLine));
     case csv::Outcome::broken_quoting:
-    case csv::Outcome::open_quote: return bad("broken quoting");
+    case csv::Outcome::open_quote: return bad(i18n::format(N_("broken quoting")));
   }
   const std::vector<std::string>& fields = record.fields;
   if (fields.size() != impl_->columns)
-    return bad(fmt::format("{} columns, expected {}", fields.size(), impl_->columns));
+    return bad(i18n::format(N_("{} columns, expected {}"), fields.size(), impl_->columns));
   FicheManifestRow row;
   row.line = line;
   row.numero_unique = fields[static_cast<std::size_t>(impl_->numero)];

@@ -1,6 +1,7 @@
 // The fiche's fields: validation, and the QR payload both ways.
 #include <fmt/format.h>
 
+#include "base/i18n.hpp"
 #include "sne/fiche.hpp"
 #include "sne/numero.hpp"
 #include "sne/siret.hpp"
@@ -15,14 +16,16 @@ constexpr std::size_t kMaxPayload = 256;
 constexpr std::size_t kPayloadFields = 8;
 
 Error field_error(const Error& e, const char* field) {
-  return Error(ErrorCode::invalid_input, fmt::format("{}: {}", field, e.message()), field);
+  return Error(ErrorCode::invalid_input,
+               i18n::format(N_("{}: {}"), field, i18n::Nested{e.message()}), field);
 }
 
 Result<Date> parse_date_field(const std::string& text, const char* field) {
   auto d = Date::parse(text);
   if (!d)
     return Error(ErrorCode::invalid_input,
-                 fmt::format("{}: '{}' is not a date YYYY-MM-DD", field, printable(text)), field);
+                 i18n::format(N_("{}: '{}' is not a date YYYY-MM-DD"), field, printable(text)),
+                 field);
   return d;
 }
 
@@ -40,8 +43,9 @@ Result<Fiche> make_fiche(const FicheInput& in) {
 
   if (!is_code_guichet(in.guichet))
     return Error(ErrorCode::invalid_input,
-                 fmt::format("guichet: '{}' is not a code guichet (5 upper-case letters or digits)",
-                             printable(in.guichet)),
+                 i18n::format(N_("guichet: '{}' is not a code guichet (5 upper-case letters or "
+                                 "digits)"),
+                              printable(in.guichet)),
                  "guichet");
   f.guichet = in.guichet;
 
@@ -52,7 +56,7 @@ Result<Fiche> make_fiche(const FicheInput& in) {
   const Territoire* territory = find_territoire(in.territoire);
   if (territory == nullptr)
     return Error(ErrorCode::invalid_input,
-                 fmt::format("territoire: unknown territory '{}'", printable(in.territoire)),
+                 i18n::format(N_("territoire: unknown territory '{}'"), printable(in.territoire)),
                  "territoire");
   f.territoire = std::string(territory->code);
 
@@ -65,8 +69,8 @@ Result<Fiche> make_fiche(const FicheInput& in) {
     if (!depot) return depot.error();
     if (*depot < f.date_generation)
       return Error(ErrorCode::invalid_input,
-                   fmt::format("date_depot: {} is before the date de génération {}", depot->iso(),
-                               f.date_generation.iso()),
+                   i18n::format(N_("date_depot: {} is before the date de génération {}"),
+                                depot->iso(), f.date_generation.iso()),
                    "date_depot");
     f.date_depot = *depot;
   }
@@ -85,7 +89,7 @@ Result<Fiche> parse_fiche_payload(std::string_view payload) {
   };
   if (payload.size() > kMaxPayload)
     return bad(
-        fmt::format("{} bytes, more than a fiche payload's {}", payload.size(), kMaxPayload));
+        i18n::format(N_("{} bytes, more than a fiche payload's {}"), payload.size(), kMaxPayload));
   std::vector<std::string> fields(1);
   for (char c : payload) {
     if (c == '/')
@@ -94,16 +98,17 @@ Result<Fiche> parse_fiche_payload(std::string_view payload) {
       fields.back() += c;
   }
   if (fields[0] != kFichePayloadTag)
-    return bad(fmt::format("unknown version tag '{}' (expected {})", printable(fields[0], 20),
-                           kFichePayloadTag));
+    return bad(i18n::format(N_("unknown version tag '{}' (expected {})"), printable(fields[0], 20),
+                            kFichePayloadTag));
   if (fields.size() != kPayloadFields)
-    return bad(fmt::format("{} fields, expected {}", fields.size(), kPayloadFields));
+    return bad(i18n::format(N_("{} fields, expected {}"), fields.size(), kPayloadFields));
   FicheInput in{fields[1], fields[2], fields[3], fields[4], fields[5], fields[6], fields[7]};
   auto fiche = make_fiche(in);
   if (!fiche) return fiche.error();
   // Only the canonical spelling is a payload: what fiche_payload writes, byte for byte.
   if (fiche_payload(*fiche) != payload)
-    return bad("not in canonical form (upper-case numéro, contexte code, plain SIRET digits)");
+    return bad(i18n::format(
+        N_("not in canonical form (upper-case numéro, contexte code, plain SIRET digits)")));
   return fiche;
 }
 

@@ -19,6 +19,7 @@
 #include <podofo/podofo.h>
 #include <zlib.h>
 
+#include "base/i18n.hpp"
 #include "base/text.hpp"
 #include "fiche/pdf_backend.hpp"
 #include "fiche/qr.hpp"
@@ -362,10 +363,10 @@ auto caught(F&& f) -> decltype(f()) {
   try {
     return f();
   } catch (const PdfError& e) {
-    return Error(ErrorCode::internal,
-                 fmt::format("PDF rendering failed: {}", PdfError::ErrorMessage(e.GetError())));
+    return Error(ErrorCode::internal, i18n::format(N_("PDF rendering failed: {}"),
+                                                   PdfError::ErrorMessage(e.GetError())));
   } catch (const std::exception& e) {
-    return Error(ErrorCode::internal, fmt::format("PDF rendering failed: {}", e.what()));
+    return Error(ErrorCode::internal, i18n::format(N_("PDF rendering failed: {}"), e.what()));
   }
 }
 

@@ -3,6 +3,7 @@
 // that renders none never maps PoDoFo.
 #include <utility>
 
+#include "base/i18n.hpp"
 #include "base/plugin.hpp"
 #include "fiche/pdf_backend.hpp"
 #include "sne/fiche.hpp"
@@ -11,7 +12,7 @@ namespace sne {
 
 namespace {
 
-constinit plugin::Slot<fiche::PdfBackend> g_pdf{"fiche-pdf", "the PDF renderer (PoDoFo)"};
+constinit plugin::Slot<fiche::PdfBackend> g_pdf{"fiche-pdf", N_("the PDF renderer (PoDoFo)")};
 
 }  // namespace
 
@@ -42,7 +43,8 @@ Result<std::string> render_fiche_pdf(const Fiche& fiche, const FicheRenderOption
 
 Result<std::string> render_fiches_pdf(const std::vector<Fiche>& fiches,
                                       const FicheRenderOptions& options) {
-  if (fiches.empty()) return Error(ErrorCode::invalid_input, "no fiche to render", "fiches");
+  if (fiches.empty())
+    return Error(ErrorCode::invalid_input, i18n::format(N_("no fiche to render")), "fiches");
   auto backend = g_pdf.get();
   if (!backend) return backend.error();
   return (*backend)->render_all(fiches, options);

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "base/i18n.hpp"
 #include "glpi/documents.hpp"
 #include "glpi/errors.hpp"
 #include "glpi/html.hpp"
@@ -54,7 +55,8 @@ class Client final : public Glpi, public FollowUp {
     if (!all) return all.error();
     const std::string wanted = fold_name(name);
     if (wanted.empty())
-      return Error(ErrorCode::invalid_input, "the category name is empty", "category");
+      return Error(ErrorCode::invalid_input, i18n::format(N_("the category name is empty")),
+                   "category");
     for (const auto& c : *all)
       if (fold_name(c.completename) == wanted) return c;
     std::vector<const GlpiCategory*> by_name;
@@ -66,8 +68,8 @@ class Client final : public Glpi, public FollowUp {
       names.reserve(by_name.size());
       for (const auto* c : by_name) names.push_back("'" + c->completename + "'");
       return Error(ErrorCode::invalid_input,
-                   fmt::format("category '{}' is ambiguous: {}; give the complete name",
-                               printable(name, 80), fmt::join(names, ", ")),
+                   i18n::format(N_("category '{}' is ambiguous: {}; give the complete name"),
+                                printable(name, 80), fmt::join(names, ", ")),
                    "category");
     }
     // Suggest the categories whose name contains the words given.
@@ -77,16 +79,16 @@ class Client final : public Glpi, public FollowUp {
           wanted.find(fold_name(c.name)) != std::string::npos)
         close.push_back("'" + c.completename + "'");
     return Error(ErrorCode::invalid_input,
-                 close.empty() ? fmt::format("no category '{}' in GLPI", printable(name, 80))
-                               : fmt::format("no category '{}' in GLPI; did you mean {}?",
-                                             printable(name, 80), fmt::join(close, ", ")),
+                 close.empty() ? i18n::format(N_("no category '{}' in GLPI"), printable(name, 80))
+                               : i18n::format(N_("no category '{}' in GLPI; did you mean {}?"),
+                                              printable(name, 80), fmt::join(close, ", ")),
                  "category");
   }
 
   Result<std::int64_t> create_ticket(const TicketInput& input) override {
     if (auto ok = check_text(input.title, "title", 255); !ok) return ok.error();
     if (input.urgency < 1 || input.urgency > 5)
-      return Error(ErrorCode::invalid_input, "urgency must be 1 to 5", "urgency");
+      return Error(ErrorCode::invalid_input, i18n::format(N_("urgency must be 1 to 5")), "urgency");
     json fields = {{"name", input.title},
                    {"content", text_to_html(input.body)},
                    {"type", static_cast<int>(input.type)},
@@ -167,13 +169,14 @@ class Client final : public Glpi, public FollowUp {
     const json* results = &doc;
     if (response->status == 207) {
       if (!doc.is_array() || doc.size() != 2 || !doc[1].is_array())
-        return session_.unexpected(*response, "a partial add without its list of results");
+        return session_.unexpected(*response,
+                                   i18n::format(N_("a partial add without its list of results")));
       results = &doc[1];
     } else if (response->status >= 300) {
       return session_.error_of(*response, doc);
     }
     if (!results->is_array() || results->size() != tickets.size())
-      return session_.unexpected(*response, fmt::format("not {} results", tickets.size()));
+      return session_.unexpected(*response, i18n::format(N_("not {} results"), tickets.size()));
     std::vector<FollowupResult> out;
     for (std::size_t i = 0; i < tickets.size(); ++i) {
       const json& r = (*results)[i];
@@ -183,7 +186,7 @@ class Client final : public Glpi, public FollowUp {
         fr.id = loose_int(r.value("id", json()));
         fr.message = clean_message(loose_string(r, "message"));
       }
-      if (fr.id <= 0 && fr.message.empty()) fr.message = "refused by GLPI";
+      if (fr.id <= 0 && fr.message.empty()) fr.message = i18n::format(N_("refused by GLPI"));
       out.push_back(std::move(fr));
     }
     return out;
@@ -212,14 +215,14 @@ class Client final : public Glpi, public FollowUp {
     // 200 or 206 (a page of more): the same body. A page beyond the end is a refusal.
     if (response->status >= 300) return session_.error_of(*response, doc);
     if (!doc.is_object() || !doc.contains("totalcount"))
-      return session_.unexpected(*response, "a search answer without totalcount");
+      return session_.unexpected(*response, i18n::format(N_("a search answer without totalcount")));
     TicketList out;
     out.total = static_cast<std::size_t>(std::max<std::int64_t>(0, loose_int(doc["totalcount"])));
     // No "data" at all when nothing is found.
     const auto data = doc.find("data");
     if (data == doc.end()) return out;
     if (!data->is_array() && !data->is_object())
-      return session_.unexpected(*response, "search data that is not a list");
+      return session_.unexpected(*response, i18n::format(N_("search data that is not a list")));
     for (const json& row : *data)
       if (row.is_object())
         if (auto t = ticket_of_search(row); t.id > 0) out.items.push_back(std::move(t));
@@ -250,25 +253,27 @@ class Client final : public Glpi, public FollowUp {
   Status close() override { return session_.kill(); }
 
  private:
+  /// The ticket's title: `what` names it in the subject, the messages say "title".
   static Status check_text(std::string_view text, std::string_view what, std::size_t max) {
     if (text.find_first_not_of(" \t\r\n") == std::string_view::npos)
-      return Error(ErrorCode::invalid_input, fmt::format("the {} is empty", what),
+      return Error(ErrorCode::invalid_input, i18n::format(N_("the title is empty")),
                    std::string(what));
     if (text.size() > max)
       return Error(ErrorCode::invalid_input,
-                   fmt::format("the {} is longer than {} bytes", what, max), std::string(what));
+                   i18n::format(N_("the title is longer than {} bytes"), max), std::string(what));
     for (char c : text)
       if ((static_cast<unsigned char>(c) < 0x20 && c != '\t') || c == '\x7f')
         return Error(ErrorCode::invalid_input,
-                     fmt::format("the {} holds a control character", what), std::string(what));
+                     i18n::format(N_("the title holds a control character")), std::string(what));
     return Status();
   }
 
   static Status check_body(std::string_view text) {
     if (text.find_first_not_of(" \t\r\n") == std::string_view::npos)
-      return Error(ErrorCode::invalid_input, "the text is empty", "body");
+      return Error(ErrorCode::invalid_input, i18n::format(N_("the text is empty")), "body");
     if (text.size() > (std::size_t{1} << 20))
-      return Error(ErrorCode::invalid_input, "the text is larger than 1 MiB", "body");
+      return Error(ErrorCode::invalid_input, i18n::format(N_("the text is larger than 1 MiB")),
+                   "body");
     return Status();
   }
 
@@ -280,17 +285,21 @@ class Client final : public Glpi, public FollowUp {
   }
 
   Result<json> get_ticket(std::int64_t id) {
-    if (id <= 0) return Error(ErrorCode::invalid_input, "a ticket id is a positive number", "id");
+    if (id <= 0)
+      return Error(ErrorCode::invalid_input, i18n::format(N_("a ticket id is a positive number")),
+                   "id");
     auto row = session_.call_json("GET", fmt::format("/Ticket/{}", id), nullptr);
     if (!row) {
       if (row.error().code() == ErrorCode::not_found || row.error().code() == ErrorCode::forbidden)
-        return Error(ErrorCode::not_found, fmt::format("no ticket {} of yours in GLPI", id), "id")
+        return Error(ErrorCode::not_found, i18n::format(N_("no ticket {} of yours in GLPI"), id),
+                     "id")
             .with_http(row.error().http_status())
             .with_remote_code(row.error().remote_code());
       return row.error();
     }
     if (!row->is_object())
-      return Error(ErrorCode::server, "GLPI answered a ticket that is not an object");
+      return Error(ErrorCode::server,
+                   i18n::format(N_("GLPI answered a ticket that is not an object")));
     return row;
   }
 
@@ -305,7 +314,11 @@ class Client final : public Glpi, public FollowUp {
   static Result<std::int64_t> created_id(const json& answer, std::string_view what) {
     const std::int64_t id = answer.is_object() ? loose_int(answer.value("id", json())) : 0;
     if (id <= 0)
-      return Error(ErrorCode::server, fmt::format("GLPI created a {} but gave no id", what));
+      return Error(ErrorCode::server,
+                   what == "ticket" ? i18n::format(N_("GLPI created a ticket but gave no id"))
+                   : what == "solution"
+                       ? i18n::format(N_("GLPI created a solution but gave no id"))
+                       : i18n::format(N_("GLPI created a follow-up but gave no id")));
     return id;
   }
 

@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "base/file.hpp"
+#include "base/i18n.hpp"
 #include "glpi/errors.hpp"
 #include "glpi/html.hpp"
 #include "glpi/rows.hpp"
@@ -54,7 +55,9 @@ Result<TicketDocument> upload_document(Session& session, std::int64_t ticket,
   if (auto ok = session.parse_body(*response, doc); !ok) return ok.error();
   if (response->status >= 300) return Error(session.error_of(*response, doc)).prefixed(filename);
   const std::int64_t id = doc.is_object() ? loose_int(doc.value("id", json())) : 0;
-  if (id <= 0) return session.unexpected(*response, "an upload without the id of its document");
+  if (id <= 0)
+    return session.unexpected(*response,
+                              i18n::format(N_("an upload without the id of its document")));
   // A refused file still leaves an empty Document behind: find the refusal, purge it.
   std::string refusal;
   if (doc.contains("upload_result") && doc["upload_result"].is_object())
@@ -67,11 +70,13 @@ Result<TicketDocument> upload_document(Session& session, std::int64_t ticket,
                                              : f["error"].dump();
   if (!refusal.empty()) {
     auto purged = session.send("DELETE", fmt::format("/Document/{}?force_purge=true", id), nullptr);
-    std::string note;
-    if (!purged || purged->status >= 300)
-      note = fmt::format(" (and the empty document {} it made could not be purged)", id);
+    const bool left = !purged || purged->status >= 300;
     return Error(ErrorCode::invalid_input,
-                 fmt::format("{}: GLPI refused the file: {}{}", filename, refusal, note), path)
+                 left ? i18n::format(N_("{}: GLPI refused the file: {} (and the empty document {} "
+                                        "it made could not be purged)"),
+                                     filename, refusal, id)
+                      : i18n::format(N_("{}: GLPI refused the file: {}"), filename, refusal),
+                 path)
         .with_http(response->status);
   }
   TicketDocument d;
@@ -88,10 +93,11 @@ Status check_glpi_attachment(const std::string& path, std::uint64_t max_bytes) {
   auto size = file::check_readable(path);
   if (!size) return size.error();
   if (*size > max_bytes)
-    return Error(ErrorCode::invalid_input,
-                 fmt::format("{}: {} is over the {} an attachment may weigh", path,
-                             format_size(*size), format_size(max_bytes)),
-                 path);
+    return Error(
+        ErrorCode::invalid_input,
+        i18n::format(N_("{}: {} is over the {} an attachment may weigh"), path,
+                     i18n::Nested{format_size(*size)}, i18n::Nested{format_size(max_bytes)}),
+        path);
   return Status();
 }
 

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "base/i18n.hpp"
 #include "glpi/html.hpp"
 #include "http/retry.hpp"
 #include "sne/text.hpp"
@@ -75,10 +76,11 @@ Error refusal(const http::Response& response, const nlohmann::json& doc,
       subject = std::string(info.subject);
     }
   message = redact(clean_message(decode_entities(message)), secrets);
-  std::string text = code_name.empty()
-                         ? fmt::format("GLPI answered HTTP {}", response.status)
-                         : fmt::format("GLPI refused: {}{}({})", message,
-                                       message.empty() ? "" : " ", printable(code_name, 60));
+  std::string text =
+      code_name.empty() ? i18n::format(N_("GLPI answered HTTP {}"), response.status)
+      : message.empty()
+          ? i18n::format(N_("GLPI refused: ({})"), printable(code_name, 60))
+          : i18n::format(N_("GLPI refused: {} ({})"), message, printable(code_name, 60));
   if (code == ErrorCode::rate_limited) text = http::mention_wait(text, response.headers);
   return Error(code, text, subject).with_http(response.status).with_remote_code(code_name);
 }

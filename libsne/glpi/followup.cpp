@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "base/i18n.hpp"
 #include "glpi/client.hpp"
 #include "glpi/html.hpp"
 #include "http/message.hpp"
@@ -67,7 +68,8 @@ glpi::FollowUp* follow_up(Glpi& glpi) { return dynamic_cast<glpi::FollowUp*>(&gl
 
 Error unsupported() {
   return Error(ErrorCode::internal,
-               "this implementation of sne::Glpi cannot search, solve or poll tickets");
+               i18n::format(N_("this implementation of sne::Glpi cannot search, solve or poll "
+                               "tickets")));
 }
 
 }  // namespace
@@ -156,9 +158,9 @@ Result<GlpiSearch> ticket_search(const TicketFilter& filter, std::int64_t catego
     status.value = std::to_string(static_cast<int>(*st));
   } else {
     return Error(ErrorCode::invalid_input,
-                 fmt::format("'{}' is none of all, open, old, new, assigned, planned, pending, "
-                             "solved, closed (or GLPI's labels: Nouveau... Clos)",
-                             printable(filter.status, 40)),
+                 i18n::format(N_("'{}' is none of all, open, old, new, assigned, planned, "
+                                 "pending, solved, closed (or GLPI's labels: Nouveau... Clos)"),
+                              printable(filter.status, 40)),
                  "status");
   }
   s.criteria.push_back(status);
@@ -168,9 +170,9 @@ Result<GlpiSearch> ticket_search(const TicketFilter& filter, std::int64_t catego
     const auto since = glpi_datetime(filter.since);
     if (!since)
       return Error(ErrorCode::invalid_input,
-                   fmt::format("'{}' is not a day (2025-04-18) nor an instant "
-                               "(2025-04-18 09:30:00)",
-                               printable(filter.since, 40)),
+                   i18n::format(N_("'{}' is not a day (2025-04-18) nor an instant "
+                                   "(2025-04-18 09:30:00)"),
+                                printable(filter.since, 40)),
                    "since");
     // GLPI's morethan is strict: a second less takes the instant itself in.
     auto t = parse_timestamp(since->substr(0, 10) + "T" + since->substr(11) + "Z");
@@ -184,7 +186,7 @@ Result<GlpiSearch> ticket_search(const TicketFilter& filter, std::int64_t catego
   if (!filter.pli.empty()) {
     if (filter.pli.find_first_of("\r\n%_") != std::string::npos || blank(filter.pli))
       return Error(ErrorCode::invalid_input,
-                   fmt::format("'{}' is not a transaction number", printable(filter.pli, 40)),
+                   i18n::format(N_("'{}' is not a transaction number"), printable(filter.pli, 40)),
                    "pli");
     // The line ticket_from_pli writes; the text itself is read back to check the whole line.
     s.criteria.push_back({"AND", TicketField::content, "contains", "Transaction : " + filter.pli});
@@ -253,20 +255,21 @@ Status check_pli_duplicate(Glpi& glpi, std::string_view transaction) {
   auto tickets = find_tickets(glpi, filter, 0);
   if (!tickets) return tickets.error();
   if (auto open = open_duplicate(tickets->items))
-    return Error(
-        ErrorCode::conflict,
-        fmt::format("pli {} has an open ticket already: {} ({}, {})", printable(transaction, 40),
-                    open->id, printable(open->title, 80), ticket_status_label(open->status)),
-        "pli");
+    return Error(ErrorCode::conflict,
+                 i18n::format(N_("pli {} has an open ticket already: {} ({}, {})"),
+                              printable(transaction, 40), open->id, printable(open->title, 80),
+                              ticket_status_label(open->status)),
+                 "pli");
   return Status();
 }
 
 Result<ClosedTicket> close_ticket(Glpi& glpi, std::int64_t id, std::string_view solution) {
-  if (blank(solution)) return Error(ErrorCode::invalid_input, "the solution is empty", "solution");
+  if (blank(solution))
+    return Error(ErrorCode::invalid_input, i18n::format(N_("the solution is empty")), "solution");
   auto ticket = ticket_summary(glpi, id);
   if (!ticket) return ticket.error();
   if (ticket->status == TicketStatus::closed)
-    return Error(ErrorCode::conflict, fmt::format("ticket {} is closed already", id), "id");
+    return Error(ErrorCode::conflict, i18n::format(N_("ticket {} is closed already"), id), "id");
   ClosedTicket out;
   if (ticket->status != TicketStatus::solved) {
     auto added = add_solution(glpi, id, solution);

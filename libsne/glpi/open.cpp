@@ -2,6 +2,7 @@
 // embedded sandbox's demo credentials when none are given.
 #include <fmt/format.h>
 
+#include "base/i18n.hpp"
 #include "client/transport.hpp"
 #include "glpi/client.hpp"
 #include "sne/glpi.hpp"
@@ -14,7 +15,7 @@ namespace {
 Result<std::pair<EndpointInfo, std::string>> glpi_endpoint(std::string_view url,
                                                            const Paths& paths) {
   auto endpoint = parse_endpoint(url, paths);
-  if (!endpoint) return Error(endpoint.error()).prefixed("GLPI URL");
+  if (!endpoint) return Error(endpoint.error()).prefixed(i18n::format(N_("GLPI URL")));
   std::string full = endpoint->canonical;
   constexpr std::string_view kApi = "/apirest.php";
   if (endpoint->kind != EndpointInfo::Kind::embedded_sandbox &&
@@ -50,7 +51,7 @@ Result<std::unique_ptr<Glpi>> open_glpi(const GlpiOptions& given, const Paths& p
   }
   if (options.user_token.empty() && options.login.empty())
     return Error(ErrorCode::unauthenticated,
-                 fmt::format("no GLPI user token, nor login, for {}", url), "glpi_user_token");
+                 i18n::format(N_("no GLPI user token, nor login, for {}"), url), "glpi_user_token");
   auto transport = client::open_transport(*endpoint, client::transport_options(url, options));
   if (!transport) return transport.error();
   return glpi::make_client(url, std::move(prefix), std::move(*transport), std::move(options));

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "base/i18n.hpp"
 #include "base/json_reader.hpp"
 #include "glpi/errors.hpp"
 #include "glpi/html.hpp"
@@ -87,7 +88,8 @@ Result<std::vector<json>> Session::list(const std::string& path, std::size_t max
         break;
       return error_of(*response, doc);
     }
-    if (!doc.is_array()) return unexpected(*response, "a list that is not an array");
+    if (!doc.is_array())
+      return unexpected(*response, i18n::format(N_("a list that is not an array")));
     const auto range = http::header(response->headers, "Content-Range");
     if (!range) {  // nothing found, or everything in one answer without a range
       for (auto& row : doc) rows.push_back(std::move(row));
@@ -95,7 +97,8 @@ Result<std::vector<json>> Session::list(const std::string& path, std::size_t max
       break;
     }
     const auto parsed = parse_content_range(*range);
-    if (!parsed) return unexpected(*response, fmt::format("Content-Range '{}'", printable(*range)));
+    if (!parsed)
+      return unexpected(*response, i18n::format(N_("Content-Range '{}'"), printable(*range)));
     if (total != nullptr) *total = parsed->total;
     if (doc.empty()) break;
     for (auto& row : doc) rows.push_back(std::move(row));
@@ -152,8 +155,8 @@ Result<http::Response> Session::exchange(http::Request request) {
     }
     return response;
   }
-  return Error(ErrorCode::unauthenticated, "GLPI refused a session it had just opened",
-               "Session-Token");
+  return Error(ErrorCode::unauthenticated,
+               i18n::format(N_("GLPI refused a session it had just opened")), "Session-Token");
 }
 
 Status Session::open() {
@@ -170,7 +173,7 @@ Status Session::open() {
   if (response->status >= 300) return error_of(*response, doc);
   if (!doc.is_object() || !doc.contains("session_token") || !doc["session_token"].is_string() ||
       doc["session_token"].get<std::string>().empty())
-    return unexpected(*response, "initSession without a session_token");
+    return unexpected(*response, i18n::format(N_("initSession without a session_token")));
   session_ = doc["session_token"].get<std::string>();
   return Status();
 }
@@ -186,9 +189,12 @@ Status Session::parse_body(const http::Response& response, json& doc) const {
                     response.body.find_first_not_of(" \t\r\n") == response.body.find('<');
   if (html || !json_reader::parse(response.body, doc))
     return Error(ErrorCode::server,
-                 fmt::format("{} answered HTTP {} with {}, not JSON: is the GLPI URL the "
-                             "address of apirest.php?",
-                             url_, response.status, html ? "an HTML page" : "something else"),
+                 html ? i18n::format(N_("{} answered HTTP {} with an HTML page, not JSON: is the "
+                                        "GLPI URL the address of apirest.php?"),
+                                     url_, response.status)
+                      : i18n::format(N_("{} answered HTTP {} with something else, not JSON: is "
+                                        "the GLPI URL the address of apirest.php?"),
+                                     url_, response.status),
                  "glpi_url")
         .with_http(response.status);
   return Status();
@@ -200,8 +206,8 @@ Error Session::error_of(const http::Response& response, const json& doc) const {
 }
 
 Error Session::unexpected(const http::Response& response, std::string_view what) const {
-  return Error(ErrorCode::server,
-               fmt::format("{} answered HTTP {} with {}", url_, response.status, what))
+  return Error(ErrorCode::server, i18n::format(N_("{} answered HTTP {} with {}"), url_,
+                                               response.status, i18n::Nested{what}))
       .with_http(response.status);
 }
 

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "base/i18n.hpp"
 #include "sne/glpi.hpp"
 #include "sne/text.hpp"
 
@@ -54,15 +55,16 @@ Result<TicketRequest> complete_ticket(TicketRequest request, const TicketDraft* 
       request.body = blank(request.body) ? draft->body : request.body + "\n\n" + draft->body;
     if (request.category.empty()) request.category = draft->category;
   }
-  if (request.title.empty()) return Error(ErrorCode::invalid_input, "no title", "title");
+  if (request.title.empty())
+    return Error(ErrorCode::invalid_input, i18n::format(N_("no title")), "title");
   if (request.category.empty())
     return Error(ErrorCode::invalid_input,
                  // Only a draft made from the pli tells what state it is in.
                  request.pli.empty() || draft == nullptr
-                     ? std::string("no category")
-                     : fmt::format("pli {} is neither overdue nor rejected: no category follows "
-                                   "from it",
-                                   printable(request.pli, std::string::npos)),
+                     ? i18n::format(N_("no category"))
+                     : i18n::format(N_("pli {} is neither overdue nor rejected: no category "
+                                       "follows from it"),
+                                    printable(request.pli, std::string::npos)),
                  "category");
   return request;
 }

@@ -671,6 +671,51 @@ def gray_png(width, height):
             chunk(b"pHYs", struct.pack(">IIB", 2835, 2835, 1)) +
             chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
 
+
+class LibraryErrors(CliTest):
+    """libsne's errors (config, bulk, fiche) in French on stderr under LANG=fr_FR.UTF-8, their
+    --json the same bytes as in English (issue 20, libsne's messages)."""
+
+    def setUp(self):
+        super().setUp()
+        for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+            self.env.pop(name, None)
+
+    def both(self, *args, code):
+        """The run in English and in French, with their --json twins: the JSON identical."""
+        english, french = self.sne(*args), self.sne(*args, env=FRENCH)
+        self.assertExit(english, code)
+        self.assertExit(french, code)
+        english_json = self.sne("--json", *args)
+        french_json = self.sne("--json", *args, env=FRENCH)
+        self.assertExit(french_json, code)
+        self.assertTrue(english_json.out, english_json)
+        self.assertEqual(english_json.out, french_json.out)
+        self.assertNotIn("erreur", french_json.out)
+        return english, french
+
+    def test_a_bad_configuration_file(self):
+        path = self.write(".config/sne/config.toml", "profile = 3\n")
+        english, french = self.both("config", "list", code=6)
+        self.assertOneLineError(
+            english, f"{path}: line 1, column 11: profile: expected a profile name")
+        self.assertIn(
+            f"sne : erreur : {path} : ligne 1, colonne 11 : profile : nom de profil attendu\n",
+            french.err)
+        self.assertNotIn("expected", french.err)
+
+    def test_a_bulk_manifest_without_its_files_column(self):
+        manifest = self.write("m.csv", "numero_unique,type\n0340819000040PWP01,avis\n")
+        english, french = self.both("bulk", "check", manifest, code=6)
+        self.assertOneLineError(english, f"{manifest}: line 1: the header lacks the column 'files'")
+        self.assertIn(f"sne : erreur : {manifest} : ligne 1 : il manque à l'en-tête la colonne "
+                      "'files' (obligatoires : numero_unique, type, files)\n", french.err)
+
+    def test_a_bad_fiche_payload(self):
+        english, french = self.both("fiche", "parse", "SNEFT9/x", code=6)
+        self.assertOneLineError(english, "unknown version tag 'SNEFT9'")
+        self.assertIn("sne : erreur : marque de version 'SNEFT9' inconnue (attendu : ", french.err)
+
 if __name__ == "__main__":
     import unittest
     unittest.main()
