@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "base/i18n.hpp"
+
 namespace sne {
 
 namespace {
@@ -158,12 +160,60 @@ std::string printable(std::string_view s, std::size_t max_chars) {
   return out;
 }
 
+namespace {
+
+/// `number` ("1234.5") as the language of messages writes it, with its decimal and thousands
+/// separators (French: "1 234,5", a no-break space); unchanged where the catalogue has none.
+std::string localized_number(const std::string& number) {
+  // TRANSLATORS: the decimal separator of numbers for humans ("3.5 MiB"): French ",".
+  const char* point_msgid = N_("decimal separator");
+  // TRANSLATORS: the thousands separator of numbers for humans: French a no-break space.
+  const char* thousands_msgid = N_("thousands separator");
+  const std::string_view point = translate(point_msgid);
+  const std::string_view thousands = translate(thousands_msgid);
+  const bool has_point = point != point_msgid;
+  const bool has_thousands = thousands != thousands_msgid;
+  const std::size_t dot = number.find('.');
+  const std::string whole = number.substr(0, dot);
+  std::string out;
+  for (std::size_t i = 0; i < whole.size(); ++i) {
+    if (has_thousands && i > 0 && (whole.size() - i) % 3 == 0) out += thousands;
+    out += whole[i];
+  }
+  if (dot != std::string::npos) {
+    out += has_point ? point : std::string_view(".");
+    out += number.substr(dot + 1);
+  }
+  return out;
+}
+
+}  // namespace
+
 std::string format_size(std::uint64_t bytes) {
   constexpr std::uint64_t kKiB = 1024;
   constexpr std::uint64_t kMiB = kKiB * kKiB;
-  if (bytes >= kMiB) return fmt::format("{:.1f} MiB", static_cast<double>(bytes) / kMiB);
-  if (bytes >= kKiB) return fmt::format("{:.0f} KiB", static_cast<double>(bytes) / kKiB);
-  return fmt::format("{} bytes", bytes);
+  std::string number;
+  const char* unit = nullptr;
+  if (bytes >= kMiB) {
+    number = fmt::format("{:.1f}", static_cast<double>(bytes) / kMiB);
+    unit = N_("{} MiB");
+  } else if (bytes >= kKiB) {
+    number = fmt::format("{:.0f}", static_cast<double>(bytes) / kKiB);
+    unit = N_("{} KiB");
+  } else {
+    number = std::to_string(bytes);
+    unit = N_("{} bytes");
+  }
+  std::string english = fmt::format(fmt::runtime(unit), number);
+  // In human text the language's units and separators: localized(format_size(n)).
+  if (i18n::active()) {
+    try {
+      std::string translated = fmt::format(fmt::runtime(translate(unit)), localized_number(number));
+      if (translated != english) i18n::remember(english, std::move(translated));
+    } catch (const fmt::format_error&) {  // a catalogue's bad format string: English stays
+    }
+  }
+  return english;
 }
 
 std::string csv_record(const std::vector<std::string>& fields) {

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <clocale>
+#include <cstdint>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -22,6 +23,7 @@
 #include "sne/date.hpp"
 #include "sne/fiche.hpp"
 #include "sne/messages.hpp"
+#include "sne/text.hpp"
 
 using namespace sne;
 
@@ -178,6 +180,16 @@ TEST_CASE("a bad row of a fiche manifest, and a bad guichet") {
         "guichet: 'ab' is not a code guichet (5 upper-case letters or digits)");
   CHECK(localized(fiche.error().message()) ==
         "guichet : 'ab' n'est pas un code guichet (5 lettres majuscules ou chiffres)");
+}
+
+TEST_CASE("a size for people: English returned, the language's units and separators remembered") {
+  French french;
+  CHECK(format_size(3 * 1024 * 1024 + 512 * 1024) == "3.5 MiB");
+  CHECK(localized(format_size(3 * 1024 * 1024 + 512 * 1024)) == "3,5 Mio");
+  CHECK(format_size(std::uint64_t{1234} * 1024 * 1024) == "1234.0 MiB");
+  CHECK(localized(format_size(std::uint64_t{1234} * 1024 * 1024)) == "1\u00a0234,0 Mio");
+  CHECK(localized(format_size(300 * 1024)) == "300 Kio");
+  CHECK(localized(format_size(512)) == "512 octets");
 }
 
 TEST_CASE("in English (the C locale) the same errors are the same bytes, nothing remembered") {
