@@ -179,8 +179,8 @@ AtomicFile::~AtomicFile() {
   if (!committed_ && !temp_.empty()) ::unlink(temp_.c_str());
 }
 
-Error AtomicFile::fail(const char* what, int err) const {
-  const std::string said = i18n::format(what);
+Error AtomicFile::fail(std::string_view what, int err) const {
+  const std::string said = i18n::format(std::string(what).c_str());
   return Error(ErrorCode::io,
                i18n::format(N_("{}: {}: {}"), path_, i18n::Nested{said}, std::strerror(err)),
                path_);

@@ -56,7 +56,7 @@ class SNE_INTERNAL_EXPORT AtomicFile {
   AtomicFile(std::string path, std::string temp, int fd, bool overwrite);
   bool flush();
   /// `what` is an N_() message ("cannot write"), said in the error with the system's reason.
-  Error fail(const char* what, int err) const;
+  Error fail(std::string_view what, int err) const;
   Status link_unnamed();
   Status rename_named();
 

@@ -209,7 +209,7 @@ ManifestRow make_row(std::size_t number, std::size_t line, Cells cells, const st
   return row;
 }
 
-Error stop(const std::string& path, std::size_t line, std::string why,
+Error stop(const std::string& path, std::size_t line, const std::string& why,
            ErrorCode code = ErrorCode::invalid_input) {
   return Error(code, i18n::format(N_("{}: line {}: {}"), path, line, i18n::Nested{why}), path);
 }

@@ -46,8 +46,8 @@ const std::vector<ConfigKey> kKeys = [] {
 
 bool known_key(std::string_view key) { return config::find_key_rule(key) != nullptr; }
 
-Error config_error(std::string_view origin, const toml::source_region& where, std::string what,
-                   std::string subject) {
+Error config_error(std::string_view origin, const toml::source_region& where,
+                   const std::string& what, std::string subject) {
   return Error(ErrorCode::invalid_input,
                i18n::format(N_("{}: line {}, column {}: {}"), origin, where.begin.line,
                             where.begin.column, i18n::Nested{what}),

@@ -104,7 +104,7 @@ Result<std::optional<FicheManifestRow>> FicheManifest::next() {
   const csv::Outcome got = impl_->reader->next(record);
   impl_->line = record.line;
   const std::size_t line = record.line;
-  auto bad = [&](std::string why) {
+  auto bad = [&](const std::string& why) {
     return Error(ErrorCode::invalid_input, i18n::format(N_("line {}: {}"), line, i18n::Nested{why}),
                  "line");
   };
