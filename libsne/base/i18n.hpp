@@ -35,6 +35,9 @@ namespace sne::i18n {
 /// Remembers that `english`, a text of libsne, reads `translated` in the language in use.
 SNE_INTERNAL_EXPORT void remember(std::string english, std::string translated);
 
+/// Forgets every translation remembered: for tests that change the language.
+void forget();
+
 /// True while i18n::format writes the translated form: Nested arguments give theirs.
 SNE_INTERNAL_EXPORT bool translating() noexcept;
 SNE_INTERNAL_EXPORT void set_translating(bool on) noexcept;

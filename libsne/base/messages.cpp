@@ -70,6 +70,12 @@ void remember_localized(std::string english, std::string translated) {
   if (english != translated) i18n::remember(std::move(english), std::move(translated));
 }
 
+void i18n::forget() {
+  Remembered& r = remembered();
+  const std::lock_guard<std::mutex> lock(r.mutex);
+  r.texts.clear();
+}
+
 bool i18n::translating() noexcept { return g_translating; }
 void i18n::set_translating(bool on) noexcept { g_translating = on; }
 

@@ -42,8 +42,9 @@ void text::append_timestamp(std::string& out, Timestamp t) {
 Result<Timestamp> parse_timestamp(std::string_view text) {
   // The error is made only when needed: a page of 500 plis reads 1,000 instants.
   const auto bad = [text] {
-    return Error(ErrorCode::invalid_input,
-                 i18n::format(N_("'{}' is not an instant YYYY-MM-DDTHH:MM:SSZ"), text.substr(0, 40)));
+    return Error(
+        ErrorCode::invalid_input,
+        i18n::format(N_("'{}' is not an instant YYYY-MM-DDTHH:MM:SSZ"), text.substr(0, 40)));
   };
   if (text.size() != 20 || text[10] != 'T' || text[19] != 'Z' || text[13] != ':' || text[16] != ':')
     return bad();

@@ -503,7 +503,7 @@ class CoreInFrench(CliTest):
         r = self.sne("config", "list", env=FRENCH)
         self.assertExit(r, 0)
         self.assertEqual(r.out.splitlines()[0].split(), ["CLÉ", "VALEUR", "SOURCE"])
-        self.assertRegex(r.out, r"(?m)^endpoint +sandbox +défaut$")
+        self.assertRegex(r.out, r"(?m)^endpoint +sandbox +par défaut$")
         self.assertIn("sne : note : profil 'default' : aucun fichier de configuration à ", r.err)
         english = self.sne("config", "list")
         self.assertRegex(english.out, r"(?m)^endpoint +sandbox +default$")

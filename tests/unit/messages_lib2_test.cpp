@@ -12,6 +12,7 @@
 #include <string>
 
 #include "../support/fake_service.hpp"
+#include "../support/french.hpp"
 #include "../support/samples.hpp"
 #include "../support/temp_dir.hpp"
 #include "http/curl_transport.hpp"
@@ -23,29 +24,7 @@
 #include "sne/siret.hpp"
 
 using namespace sne;
-
-namespace {
-
-/// French messages from the build's catalogue for the scope of a test, English after.
-struct French {
-  French() {
-    // libsne binds its domain at its first translation: that first, then the build's folder.
-    (void)message_language();
-    (void)setenv("LANGUAGE", "fr", 1);
-    (void)std::setlocale(LC_CTYPE, "C.UTF-8");
-    (void)std::setlocale(LC_MESSAGES, "C.UTF-8");
-    (void)bindtextdomain("sne", SNE_TEST_LOCALE_DIR);
-  }
-  ~French() {
-    (void)unsetenv("LANGUAGE");
-    (void)std::setlocale(LC_MESSAGES, "C");
-    (void)std::setlocale(LC_CTYPE, "C");
-  }
-  French(const French&) = delete;
-  French& operator=(const French&) = delete;
-};
-
-}  // namespace
+using sne::testing::French;
 
 TEST_CASE("a bad numéro unique or SIRET: English message, French through localized()") {
   French french;

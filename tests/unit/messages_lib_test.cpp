@@ -15,6 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "../support/french.hpp"
 #include "glpi/errors.hpp"
 #include "http/message.hpp"
 #include "sne/bulk.hpp"
@@ -26,23 +27,9 @@
 #include "sne/text.hpp"
 
 using namespace sne;
+using sne::testing::French;
 
 namespace {
-
-/// French messages from the build's catalogue for the scope of a test, English after.
-struct French {
-  French() {
-    (void)setenv("LANGUAGE", "fr", 1);
-    (void)std::setlocale(LC_CTYPE, "C.UTF-8");
-    (void)std::setlocale(LC_MESSAGES, "C.UTF-8");
-    (void)bindtextdomain("sne", SNE_TEST_LOCALE_DIR);
-  }
-  ~French() {
-    (void)unsetenv("LANGUAGE");
-    (void)std::setlocale(LC_MESSAGES, "C");
-    (void)std::setlocale(LC_CTYPE, "C");
-  }
-};
 
 /// A file of `bytes` in a folder of its own, removed after the test.
 struct TempFile {

@@ -6,30 +6,13 @@
 #include <cstdlib>
 #include <string>
 
+#include "../support/french.hpp"
 #include "base/i18n.hpp"
 #include "sne/error.hpp"
 #include "sne/messages.hpp"
 
 using namespace sne;
-
-namespace {
-
-/// French messages from the build's catalogue for the scope of a test, English after.
-struct French {
-  French() {
-    (void)setenv("LANGUAGE", "fr", 1);
-    (void)std::setlocale(LC_CTYPE, "C.UTF-8");
-    (void)std::setlocale(LC_MESSAGES, "C.UTF-8");
-    (void)bindtextdomain("sne", SNE_TEST_LOCALE_DIR);
-  }
-  ~French() {
-    (void)unsetenv("LANGUAGE");
-    (void)std::setlocale(LC_MESSAGES, "C");
-    (void)std::setlocale(LC_CTYPE, "C");
-  }
-};
-
-}  // namespace
+using sne::testing::French;
 
 TEST_CASE("in the C locale, libsne's messages are English and nothing is remembered") {
   CHECK(message_language() == "en");
