@@ -20,9 +20,9 @@
 #include <sne/inspect.hpp>
 #include <sne/inspect_files.hpp>
 #include <sne/json.hpp>
+#include <sne/messages.hpp>
 #include <sne/numero.hpp>
 #include <sne/pack.hpp>
-#include <sne/messages.hpp>
 #include <sne/pli.hpp>
 #include <sne/records_json.hpp>
 #include <sne/report.hpp>
